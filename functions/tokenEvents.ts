@@ -1,0 +1,7 @@
+import { app } from '@azure/functions';
+import { eventHubHandler, eventHubOptions } from '../src/app/eventHubTrigger.js';
+
+/** Token hub (TokenObservation records from API gateways): every record through the ingest pipeline. */
+export const tokenEvents = eventHubHandler('token');
+
+app.eventHub('tokenEvents', eventHubOptions('token', tokenEvents));

@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+
+/** Records handed to the pipeline at a time when a file is read: like a host batch, bounded in memory. */
+export const FILE_BATCH_SIZE = 500;
+
+/**
+ * Splits the content of an event file into message batches for `ingest`, detecting its framing:
+ * one JSON document (an Event Hub message `{"records":[…]}`, a bare array, or a single record) is parsed
+ * once and its records sliced into batches; anything else is NDJSON, one message per line, so one bad
+ * line is one malformed record. A pretty-printed document that does not parse is one malformed record.
+ */
+export function* messageBatchesOf(content: string, batchSize = FILE_BATCH_SIZE): Generator<unknown[]> {
+  const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
+  const trimmed = text.trim();
+  if (trimmed === '') return;
+  let document: unknown;
+  try {
+    document = JSON.parse(trimmed);
+  } catch {
+    const lines = trimmed.split(/\r?\n/).filter((line) => line.trim() !== '');
+    if (lines.length > 1 && /^[[{]$/.test(lines[0]!.trim())) {
+      yield [trimmed];
+      return;
+    }
+    for (let offset = 0; offset < lines.length; offset += batchSize) yield lines.slice(offset, offset + batchSize);
+    return;
+  }
+  const records = recordsOf(document);
+  if (records === undefined) {
+    yield [document];
+    return;
+  }
+  for (let offset = 0; offset < records.length; offset += batchSize) yield [records.slice(offset, offset + batchSize)];
+}
+
+/** The records of an array or of a well-formed envelope; `undefined` for anything else (decoded as is). */
+function recordsOf(document: unknown): unknown[] | undefined {
+  if (Array.isArray(document)) return document;
+  if (typeof document === 'object' && document !== null && 'records' in document && Array.isArray(document.records)) return document.records;
+  return undefined;
+}
+
+/** A file that cannot be read: missing, a directory, unreadable. */
+export class EventFileError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'EventFileError';
+  }
+}
+
+/** Reads an event file as UTF-8, or throws `EventFileError` naming it. */
+export async function readEventFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
+    throw new EventFileError(file, reason);
+  }
+}

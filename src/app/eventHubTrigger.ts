@@ -1,0 +1,87 @@
+import type { EventHubFunctionOptions, InvocationContext, RetryOptions } from '@azure/functions';
+import type { Logger } from '../ports/logger.js';
+import { totalAccepted } from './ingestReport.js';
+import { getServices } from './services.js';
+
+/** The three hubs Lure reads; each names the app setting that holds its event hub's name. */
+export const HUBS = {
+  entra: { hubNameSetting: 'LURE_ENTRA_HUB_NAME' },
+  exchange: { hubNameSetting: 'LURE_EXCHANGE_HUB_NAME' },
+  token: { hubNameSetting: 'LURE_TOKEN_HUB_NAME' },
+} as const;
+export type HubName = keyof typeof HUBS;
+
+/**
+ * The Event Hubs trigger checkpoints a batch even when the function throws, once its retry policy is done.
+ * So the policy retries forever: a store outage makes the partition wait rather than lose events. Bad
+ * records never throw (they are dead-lettered), so they cannot hold a partition up.
+ */
+export const EVENT_HUB_RETRY: RetryOptions = {
+  strategy: 'exponentialBackoff',
+  maxRetryCount: -1,
+  minimumInterval: { seconds: 5 },
+  maximumInterval: { minutes: 5 },
+};
+
+/** The handler of one hub's trigger: decode the batch, run the pipeline, rethrow store failures. */
+export function eventHubHandler(hub: HubName) {
+  return async (messages: unknown, context: InvocationContext): Promise<void> => {
+    const services = await getServices();
+    const batch = Array.isArray(messages) ? messages : [messages];
+    const origin = `${hub}${partitionOf(context)}`;
+    const logger = invocationLogger(context);
+    try {
+      const report = await services.ingest(batch, origin, logger);
+      logger.info('batch ingested', {
+        origin,
+        messages: batch.length,
+        records: report.read,
+        accepted: totalAccepted(report),
+        deadLettered: report.deadLettered,
+        alerts: report.alerts.length,
+        retry: context.retryContext?.retryCount,
+      });
+      for (const alert of report.alerts) {
+        logger.warn('alert', { id: alert.id, detection: alert.detection, severity: alert.severity, status: alert.status, decoyId: alert.decoyId, count: alert.count });
+      }
+    } catch (error) {
+      logger.error('batch failed; the host retries it', {
+        origin,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        retry: context.retryContext?.retryCount,
+      });
+      throw error;
+    }
+  };
+}
+
+/** Registration options shared by the three triggers. Hub names and the consumer group come from app settings. */
+export function eventHubOptions(hub: HubName, handler: ReturnType<typeof eventHubHandler>): EventHubFunctionOptions {
+  return {
+    connection: 'LURE_EVENTHUB',
+    eventHubName: `%${HUBS[hub].hubNameSetting}%`,
+    consumerGroup: '%LURE_CONSUMER_GROUP%',
+    cardinality: 'many',
+    retry: EVENT_HUB_RETRY,
+    handler,
+  };
+}
+
+function partitionOf(context: InvocationContext): string {
+  const partitionContext = context.triggerMetadata?.['partitionContext'];
+  if (typeof partitionContext === 'object' && partitionContext !== null && 'partitionId' in partitionContext) {
+    const partitionId = (partitionContext as { partitionId: unknown }).partitionId;
+    if (typeof partitionId === 'string' || typeof partitionId === 'number') return ` partition ${partitionId}`;
+  }
+  return '';
+}
+
+function invocationLogger(context: InvocationContext): Logger {
+  const format = (message: string, fields?: Record<string, unknown>) => (fields === undefined ? message : `${message} ${JSON.stringify(fields)}`);
+  return {
+    debug: (message, fields) => context.debug(format(message, fields)),
+    info: (message, fields) => context.info(format(message, fields)),
+    warn: (message, fields) => context.warn(format(message, fields)),
+    error: (message, fields) => context.error(format(message, fields)),
+  };
+}

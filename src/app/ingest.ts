@@ -1,0 +1,103 @@
+import type { DetectionContext, Finding } from '../detections/detection.js';
+import { detectionsByKind } from '../detections/index.js';
+import type { NormalizedEvent } from '../domain/events.js';
+import { decodeMessage } from '../normalize/decodeMessage.js';
+import { normalizeRecord } from '../normalize/normalizeRecord.js';
+import { isDeadLettered, isSkip, type SkipReason } from '../normalize/outcome.js';
+import { recordFingerprint } from '../normalize/recordFingerprint.js';
+import { redactedExcerpt } from '../normalize/redactedExcerpt.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { DeadLetter, StateStore } from '../ports/stateStore.js';
+import type { DecoyRegistry } from './decoyRegistry.js';
+import { countAccepted, countSkipped, emptyReport, type IngestReport } from './ingestReport.js';
+import { persistAlerts } from './persistAlerts.js';
+
+export interface IngestDependencies {
+  readonly store: StateStore;
+  readonly decoys: DecoyRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly dedupeBucketInMinutes: number;
+  /** Lure's own object and app ids, lower-cased. */
+  readonly selfPrincipalIds: ReadonlySet<string>;
+}
+
+const DETECTIONS_BY_KIND = detectionsByKind();
+
+/**
+ * The one path every event takes: decode → normalize → detect → correlate → persist. Serves the Event Hub
+ * functions, the local host and `lure replay` alike.
+ *
+ * A bad record never fails the batch: it is counted, dead-lettered and skipped. A store failure does fail
+ * it (the promise rejects), so the Functions host retries the whole batch; folding is idempotent, so the
+ * retry adds no duplicate alert and no second count of the same evidence.
+ */
+export async function ingestMessages(deps: IngestDependencies, messages: readonly unknown[], origin: string): Promise<IngestReport> {
+  const report = emptyReport();
+  const now = deps.clock.now().toISOString();
+  const deadLetters = new Map<string, DeadLetter>();
+  const deadLetter = (reason: SkipReason, detail: string, raw: unknown, fingerprintSource: string): void => {
+    countSkipped(report, reason, detail);
+    if (!isDeadLettered(reason)) return;
+    const id = recordFingerprint(reason, detail, fingerprintSource);
+    deadLetters.set(id, { id, receivedAt: now, origin, reason, detail, excerpt: redactedExcerpt(raw) });
+  };
+
+  const events: NormalizedEvent[] = [];
+  for (const message of messages) {
+    for (const unit of decodeMessage(message)) {
+      report.read += 1;
+      if ('malformed' in unit) {
+        deadLetter(unit.malformed, unit.malformed, unit.excerpt, unit.excerpt);
+        continue;
+      }
+      let outcome;
+      try {
+        outcome = normalizeRecord(unit.record);
+      } catch (error) {
+        // A mapper bug must cost one record, not the batch.
+        deps.logger.error('normalizer failed on a record', { origin, error: errorMessage(error) });
+        outcome = { skipped: 'invalid-record' as const, detail: 'normalizer error' };
+      }
+      if (isSkip(outcome)) {
+        deadLetter(outcome.skipped, outcome.detail, unit.record, stableText(unit.record));
+        continue;
+      }
+      countAccepted(report, outcome.source, outcome.kind);
+      events.push(outcome);
+    }
+  }
+
+  const context: DetectionContext = { decoys: await deps.decoys.current(), selfPrincipalIds: deps.selfPrincipalIds };
+  const findings: Finding[] = [];
+  for (const event of events) {
+    for (const detection of DETECTIONS_BY_KIND.get(event.kind) ?? []) {
+      try {
+        findings.push(...detection.detect(event, context));
+      } catch (error) {
+        deps.logger.error('detection failed on an event', { origin, detection: detection.id, recordId: event.recordId, error: errorMessage(error) });
+      }
+    }
+  }
+
+  if (deadLetters.size > 0) await deps.store.upsertDeadLetters([...deadLetters.values()]);
+  report.deadLettered = deadLetters.size;
+  const persisted = await persistAlerts(deps.store, findings, { dedupeBucketInMinutes: deps.dedupeBucketInMinutes, now });
+  report.alerts = persisted.changed;
+  report.touchedAlertIds = persisted.touchedIds;
+  return report;
+}
+
+function stableText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Only the error's class: messages from parsers may quote the record, and records may hold tokens. */
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

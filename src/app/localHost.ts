@@ -1,0 +1,139 @@
+import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { type EmbeddedAzurite, startEmbeddedAzurite } from '../adapters/embeddedAzurite.js';
+import type { Config } from '../config/loadConfig.js';
+import type { Alert } from '../domain/alerts.js';
+import { DEMO_DECOYS } from '../demo/demoDecoys.js';
+import { demoScenarioNdjson } from '../demo/demoScenario.js';
+import type { Logger } from '../ports/logger.js';
+import { messageBatchesOf, readEventFile } from './eventFiles.js';
+import { buildServices, type Services, useServices } from './services.js';
+
+export interface LocalHostOutput {
+  /** An alert was raised or changed. */
+  alert(alert: Alert): void;
+  /** A line for the person watching (startup, files processed). */
+  note(line: string): void;
+}
+
+export interface LocalHost {
+  readonly services: Services;
+  readonly inboxDir: string;
+  /** Stops watching, finishes the file in hand, stops the embedded Azurite (flushing its data). */
+  stop(): Promise<void>;
+}
+
+const DEMO_FILE = 'demo-scenario.ndjson';
+
+/**
+ * `npm start`: Lure on one machine. With no Table settings it embeds Azurite (data under the data folder),
+ * watches an inbox folder for event files in any framing, ingests each through the same pipeline as the
+ * Event Hub functions and reports alerts as they are raised. On first start it loads the demo decoys and
+ * drops the demo scenario into the inbox.
+ */
+export async function startLocalHost(config: Config, output: LocalHostOutput, logger: Logger): Promise<LocalHost> {
+  let azurite: EmbeddedAzurite | undefined;
+  let effective = config;
+  if (config.store === 'table' && config.table === undefined) {
+    azurite = await startEmbeddedAzurite({ dataDir: path.join(config.local.dataDir, 'azurite'), port: config.local.tablePort });
+    effective = { ...config, table: { connectionString: azurite.connectionString } };
+    output.note(`Table store: embedded Azurite on 127.0.0.1:${azurite.port}, data in ${path.join(config.local.dataDir, 'azurite')}`);
+  } else {
+    output.note(`Table store: ${config.store === 'memory' ? 'in memory (lost on exit)' : 'configured Table Storage'}`);
+  }
+
+  let services: Services;
+  try {
+    services = await buildServices(effective, { logger });
+  } catch (error) {
+    await azurite?.close();
+    throw error;
+  }
+  useServices(services);
+
+  const inboxDir = config.local.inboxDir;
+  const processedDir = path.join(inboxDir, 'processed');
+  await mkdir(processedDir, { recursive: true });
+
+  const decoys = await services.store.listDecoys();
+  if (decoys.length === 0 && config.local.demo) {
+    await services.importDecoys(DEMO_DECOYS);
+    await writeFile(path.join(inboxDir, DEMO_FILE), demoScenarioNdjson());
+    output.note(`First start: loaded ${DEMO_DECOYS.length} demo decoys and dropped ${DEMO_FILE} into the inbox (LURE_DEMO=false skips this).`);
+  } else {
+    output.note(`Decoys in force: ${decoys.length}`);
+  }
+
+  // Files are taken one at a time, in arrival order: alerts print in a readable order and no two files race.
+  let queue: Promise<void> = Promise.resolve();
+  const seen = new Set<string>();
+  const enqueue = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    queue = queue.then(() => processFile(services, file, processedDir, output)).finally(() => seen.delete(file));
+  };
+
+  const watcher: FSWatcher = watch(inboxDir, {
+    depth: 0,
+    ignoreInitial: true,
+    awaitWriteFinish: { stabilityThreshold: 200, pollInterval: 50 },
+    ignored: (candidate: string) => candidate === processedDir || path.basename(candidate).startsWith('.'),
+  });
+  watcher.on('add', enqueue);
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  // Files already waiting (the demo scenario, or files dropped while Lure was down).
+  for (const entry of (await readdir(inboxDir, { withFileTypes: true })).filter((item) => item.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.name.startsWith('.')) enqueue(path.join(inboxDir, entry.name));
+  }
+  output.note(`Watching ${inboxDir} for event files (Event Hub messages, JSON arrays, NDJSON). Ctrl-C stops.`);
+
+  return {
+    services,
+    inboxDir,
+    async stop() {
+      await watcher.close();
+      await queue;
+      useServices(undefined);
+      await azurite?.close();
+    },
+  };
+}
+
+async function processFile(
+  services: Services,
+  file: string,
+  processedDir: string,
+  output: LocalHostOutput,
+): Promise<void> {
+  const name = path.basename(file);
+  let content: string;
+  try {
+    content = await readEventFile(file);
+  } catch (error) {
+    output.note(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  try {
+    let read = 0;
+    let deadLettered = 0;
+    let raised = 0;
+    for (const batch of messageBatchesOf(content)) {
+      const report = await services.ingest(batch, name);
+      read += report.read;
+      deadLettered += report.deadLettered;
+      raised += report.alerts.length;
+      for (const alert of report.alerts) output.alert(alert);
+    }
+    await rename(file, uniquePath(processedDir, name));
+    output.note(`${name}: ${read} records, ${raised} alerts raised or updated, ${deadLettered} dead-lettered; moved to processed/`);
+  } catch (error) {
+    // The store failed: leave the file for the next start rather than lose it.
+    output.note(`${name}: not processed (${error instanceof Error ? error.message : String(error)}); it stays in the inbox`);
+  }
+}
+
+function uniquePath(folder: string, name: string): string {
+  const stamp = new Date().toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
+  return path.join(folder, `${stamp}-${name}`);
+}

@@ -1,0 +1,58 @@
+import { alertIdOf, dedupeKeyOf } from '../correlation/dedupeKey.js';
+import { foldAlert } from '../correlation/foldAlert.js';
+import type { Alert } from '../domain/alerts.js';
+import type { Finding } from '../detections/detection.js';
+import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
+
+/** Attempts at one alert before giving up on a write race (another instance folding the same alert). */
+const MAX_FOLD_ATTEMPTS = 8;
+/** Alerts written at once; each is a read and a write. */
+const PARALLEL_ALERT_WRITES = 4;
+
+/**
+ * Folds findings into their alerts and persists them. Idempotent: a redelivered batch folds evidence the
+ * alert already counts, changes nothing and writes nothing. Returns the alerts that changed, and the ids
+ * of every alert the findings belong to.
+ */
+export async function persistAlerts(
+  store: StateStore,
+  findings: readonly Finding[],
+  options: { readonly dedupeBucketInMinutes: number; readonly now: string },
+): Promise<{ readonly changed: Alert[]; readonly touchedIds: string[] }> {
+  const groups = new Map<string, { dedupeKey: string; findings: Finding[] }>();
+  for (const finding of findings) {
+    const dedupeKey = dedupeKeyOf(finding, options.dedupeBucketInMinutes);
+    const id = alertIdOf(dedupeKey);
+    const group = groups.get(id);
+    if (group === undefined) groups.set(id, { dedupeKey, findings: [finding] });
+    else group.findings.push(finding);
+  }
+
+  const changed: Alert[] = [];
+  const pending = [...groups.entries()];
+  const worker = async (): Promise<void> => {
+    for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+      const [id, group] = next;
+      const alert = await persistOne(store, id, group.dedupeKey, group.findings, options.now);
+      if (alert !== undefined) changed.push(alert);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_ALERT_WRITES, pending.length) }, worker));
+  changed.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.id < b.id ? -1 : 1));
+  return { changed, touchedIds: [...groups.keys()] };
+}
+
+async function persistOne(store: StateStore, id: string, dedupeKey: string, findings: Finding[], now: string): Promise<Alert | undefined> {
+  for (let attempt = 1; ; attempt += 1) {
+    const existing = await store.getAlert(id);
+    const { stored, changed } = foldAlert(existing?.value, dedupeKey, findings, now);
+    if (!changed) return undefined;
+    try {
+      if (existing === undefined) await store.createAlert(stored);
+      else await store.updateAlert(stored, existing.etag);
+      return stored.alert;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= MAX_FOLD_ATTEMPTS) throw error;
+    }
+  }
+}

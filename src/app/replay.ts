@@ -1,0 +1,80 @@
+import { access, constants } from 'node:fs/promises';
+import type { Alert } from '../domain/alerts.js';
+import { DecoyValidationError, parseDecoyFile } from '../decoys/parseDecoys.js';
+import { parseJwks, type SigningKeySummary } from '../keys/parseJwks.js';
+import { EventFileError, messageBatchesOf, readEventFile } from './eventFiles.js';
+import { emptyReport, type IngestReport, mergeReports } from './ingestReport.js';
+import type { Services } from './services.js';
+
+export interface ReplayOptions {
+  readonly files: readonly string[];
+  readonly decoyFile?: string;
+  readonly jwksFiles?: readonly string[];
+}
+
+export interface ReplayResult {
+  readonly report: IngestReport;
+  /** Every distinct alert the input raised or matched, in its final state, ordered by event time. */
+  readonly alerts: Alert[];
+  /** Signing keys loaded from `--jwks` files. */
+  readonly signingKeys: readonly SigningKeySummary[];
+}
+
+/** A decoy or JWKS file that is not what it should be. The CLI exits 2 on it, as on a missing file. */
+export class ReplayInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplayInputError';
+  }
+}
+
+/**
+ * `lure replay`: the whole pipeline over files, as the functions run it, with event time driving every
+ * window. Every file is checked before any is read, so a typo fails fast and prints no alerts.
+ */
+export async function replay(services: Services, options: ReplayOptions): Promise<ReplayResult> {
+  for (const file of [...options.files, ...(options.decoyFile === undefined ? [] : [options.decoyFile]), ...(options.jwksFiles ?? [])]) {
+    await access(file, constants.R_OK).catch(() => {
+      throw new EventFileError(file, 'no such file or not readable');
+    });
+  }
+  if (options.decoyFile !== undefined) {
+    const file = options.decoyFile;
+    try {
+      await services.importDecoys(parseDecoyFile(await readJson(file)));
+    } catch (error) {
+      if (error instanceof DecoyValidationError) throw new ReplayInputError(`${file}: ${error.message}`);
+      throw error;
+    }
+  }
+  const signingKeys: SigningKeySummary[] = [];
+  for (const file of options.jwksFiles ?? []) {
+    try {
+      signingKeys.push(...parseJwks(await readJson(file)));
+    } catch (error) {
+      throw new ReplayInputError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  const report = emptyReport();
+  for (const file of options.files) {
+    for (const batch of messageBatchesOf(await readEventFile(file))) mergeReports(report, await services.ingest(batch, file));
+  }
+
+  const alerts: Alert[] = [];
+  for (const id of report.touchedAlertIds) {
+    const stored = await services.store.getAlert(id);
+    if (stored !== undefined) alerts.push(stored.value.alert);
+  }
+  alerts.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.id < b.id ? -1 : 1));
+  return { report, alerts, signingKeys };
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readEventFile(file);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ReplayInputError(`${file}: not valid JSON`);
+  }
+}

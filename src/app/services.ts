@@ -1,0 +1,93 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { consoleLogger } from '../adapters/consoleLogger.js';
+import { MemoryStateStore } from '../adapters/memoryStateStore.js';
+import { TableStateStore } from '../adapters/tableStateStore.js';
+import { type Config, loadConfig } from '../config/loadConfig.js';
+import type { Decoy } from '../domain/decoys.js';
+import { assertDistinct } from '../decoys/parseDecoys.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { StateStore } from '../ports/stateStore.js';
+import { DecoyRegistry } from './decoyRegistry.js';
+import { ingestMessages } from './ingest.js';
+import type { IngestReport } from './ingestReport.js';
+
+/** Everything a trigger, the local host or the CLI needs, built once from the configuration. */
+export interface Services {
+  readonly config: Config;
+  readonly store: StateStore;
+  readonly decoys: DecoyRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Runs messages through the pipeline (see `ingestMessages`). `logger` overrides the services' one for this call. */
+  ingest(messages: readonly unknown[], origin: string, logger?: Logger): Promise<IngestReport>;
+  /** Adds or replaces decoys, refusing any that would share an id or identifier with another. */
+  importDecoys(decoys: readonly Decoy[]): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  readonly store?: StateStore;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+/** The composition root: the one place adapters are chosen and wired. */
+export async function buildServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? consoleLogger();
+  const store = overrides.store ?? (await createStore(config));
+  const decoys = new DecoyRegistry(store, clock, config.decoyCacheRefreshInSeconds * 1000);
+  const selfPrincipalIds = new Set(config.selfPrincipalIds);
+  return {
+    config,
+    store,
+    decoys,
+    clock,
+    logger,
+    ingest: (messages, origin, callLogger) =>
+      ingestMessages(
+        { store, decoys, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
+        messages,
+        origin,
+      ),
+    async importDecoys(incoming) {
+      const byId = new Map((await store.listDecoys()).map((decoy) => [decoy.id, decoy]));
+      for (const decoy of incoming) byId.set(decoy.id, decoy);
+      assertDistinct([...byId.values()]);
+      for (const decoy of incoming) await store.upsertDecoy(decoy);
+      decoys.invalidate();
+    },
+  };
+}
+
+async function createStore(config: Config): Promise<StateStore> {
+  if (config.store === 'memory') return new MemoryStateStore();
+  const table = config.table;
+  if (table === undefined) {
+    throw new RangeError('setting LURE_TABLE_SERVICE_URI: set it (or LURE_TABLE_CONNECTION_STRING), or use `npm start`, which embeds Azurite');
+  }
+  return TableStateStore.connect({
+    tablePrefix: config.tablePrefix,
+    connection:
+      'connectionString' in table
+        ? table
+        : { serviceUri: table.serviceUri, credential: new DefaultAzureCredential({ managedIdentityClientId: table.managedIdentityClientId }) },
+  });
+}
+
+let shared: Promise<Services> | undefined;
+
+/** The services of this process: built on first use from `process.env`, unless `useServices` set them. */
+export function getServices(): Promise<Services> {
+  shared ??= buildServices(loadConfig(process.env)).catch((error: unknown) => {
+    // A failed start (say, the store unreachable) must not be cached: the next invocation tries again.
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+}
+
+/** Installs the services triggers use: the local host's (embedded Azurite), or a test's. */
+export function useServices(services: Services | undefined): void {
+  shared = services === undefined ? undefined : Promise.resolve(services);
+}

@@ -1,0 +1,42 @@
+import type { IngestReport } from '../app/ingestReport.js';
+import { totalAccepted, totalSkipped } from '../app/ingestReport.js';
+import type { Alert } from '../domain/alerts.js';
+import { isDeadLettered, SKIP_REASONS, type SkipReason } from '../normalize/outcome.js';
+
+/**
+ * The human summary `lure replay` prints on stderr: records read, accepted per source and kind, skipped
+ * per reason (with the categories or operations behind each), alerts per detection. Accepted plus
+ * skipped always equals read; the last line says so, or says by how much it does not.
+ */
+export function formatSummary(report: IngestReport, alerts: readonly Alert[], extra: { files: number; signingKeys: number }): string {
+  const lines: string[] = [];
+  const accepted = totalAccepted(report);
+  const skipped = totalSkipped(report);
+  lines.push(`lure replay: ${report.read} records read from ${extra.files} file${extra.files === 1 ? '' : 's'}`);
+  lines.push(`accepted ${accepted}`);
+  for (const [source, kinds] of sortedEntries(report.accepted)) {
+    lines.push(`  ${source.padEnd(9)} ${sortedEntries(kinds).map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+  }
+  lines.push(`skipped ${skipped}`);
+  for (const [reason, details] of sortedEntries(report.skipped as Record<string, Record<string, number>>)) {
+    const total = Object.values(details).reduce((sum, count) => sum + count, 0);
+    const shown = sortedEntries(details).slice(0, 8).map(([detail, count]) => `${detail} ${count}`);
+    const more = Object.keys(details).length > 8 ? `, … ${Object.keys(details).length - 8} more` : '';
+    lines.push(`  ${reason} ${total}${isDeadLettered(reason as SkipReason) ? ' [dead-lettered]' : ''}: ${shown.join(', ')}${more}`);
+    lines.push(`    (${SKIP_REASONS[reason as SkipReason]})`);
+  }
+  const byDetection = new Map<string, number>();
+  for (const alert of alerts) byDetection.set(alert.detection, (byDetection.get(alert.detection) ?? 0) + 1);
+  lines.push(`alerts ${alerts.length}${alerts.length > 0 ? `: ${[...byDetection].sort().map(([detection, count]) => `${detection} ${count}`).join(', ')}` : ''}`);
+  if (extra.signingKeys > 0) lines.push(`signing keys loaded ${extra.signingKeys} (kept for the key checks; none of the detections here reads them)`);
+  lines.push(
+    accepted + skipped === report.read
+      ? `accounted: ${accepted} accepted + ${skipped} skipped = ${report.read} read`
+      : `NOT ACCOUNTED: ${accepted} accepted + ${skipped} skipped != ${report.read} read`,
+  );
+  return lines.join('\n');
+}
+
+function sortedEntries<T>(record: Record<string, T>): [string, T][] {
+  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+}

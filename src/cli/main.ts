@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { EventFileError } from '../app/eventFiles.js';
+import { startLocalHost } from '../app/localHost.js';
+import { replay, ReplayInputError } from '../app/replay.js';
+import { buildServices } from '../app/services.js';
+import { consoleLogger } from '../adapters/consoleLogger.js';
+import { formatAlertLine } from '../alerting/formatAlertLine.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { formatSummary } from './formatSummary.js';
+
+/** Exit codes: 0 done, 1 failed (store unavailable, a bug), 2 bad invocation or input file. */
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+/** Something the person running `lure` must fix: a setting, a missing or malformed input file. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function configFrom(environment: Readonly<Record<string, string | undefined>>) {
+  try {
+    return loadConfig(environment);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('lure')
+    .description('Deception-based detection for Microsoft Entra ID and Exchange Online')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  let exitCode = 0;
+
+  program
+    .command('replay')
+    .description('Run the full pipeline over event files; print each alert as one JSON line on stdout and a summary on stderr')
+    .argument('<files...>', 'event files: Event Hub messages, JSON arrays or NDJSON, records of any source mixed')
+    .option('--decoys <file>', 'decoy file ({"decoys":[…]}) to load first')
+    .addOption(new Option('--jwks <file>', 'JWKS document of signing keys (repeatable)').argParser(collect).default([]))
+    .option('--config <file>', 'JSON object of settings (names as in the README), over the environment')
+    .action(async (files: string[], options: { decoys?: string; jwks: string[]; config?: string }) => {
+      const settings = options.config === undefined ? {} : await readSettingsFile(options.config);
+      const environment = { ...process.env, LURE_STORE: process.env['LURE_STORE'] ?? 'memory', ...settings };
+      const services = await buildServices(configFrom(environment), { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      const result = await replay(services, { files, ...(options.decoys === undefined ? {} : { decoyFile: options.decoys }), jwksFiles: options.jwks });
+      for (const alert of result.alerts) process.stdout.write(`${JSON.stringify(alert)}\n`);
+      process.stderr.write(`${formatSummary(result.report, result.alerts, { files: files.length, signingKeys: result.signingKeys.length })}\n`);
+    });
+
+  program
+    .command('start')
+    .description('Run Lure locally: embedded Azurite, an inbox folder watched for event files, alerts printed as raised')
+    .action(async () => {
+      const config = configFrom(process.env);
+      const colour = process.stdout.isTTY === true;
+      const host = await startLocalHost(
+        config,
+        {
+          alert: (alert) => process.stdout.write(`${formatAlertLine(alert, { colour })}\n`),
+          note: (line) => process.stderr.write(`lure: ${line}\n`),
+        },
+        consoleLogger({ minimumLevel: 'warn' }),
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          process.stderr.write(`lure: ${signal} received, stopping\n`);
+          host.stop().then(resolve, (error: unknown) => {
+            process.stderr.write(`lure: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+            exitCode = EXIT_FAILED;
+            resolve();
+          });
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'node' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof EventFileError || error instanceof ReplayInputError || error instanceof UsageError) {
+      process.stderr.write(`lure: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`lure: failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    return EXIT_FAILED;
+  }
+  return exitCode;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function readSettingsFile(file: string): Promise<Record<string, string>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    throw new ReplayInputError(`${file}: not a readable JSON file`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ReplayInputError(`${file}: must be a JSON object of settings`);
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new ReplayInputError(`${file}: setting ${name} must be a string, number or boolean`);
+    }
+    settings[name] = String(value);
+  }
+  return settings;
+}
+
+process.exitCode = await main(process.argv);

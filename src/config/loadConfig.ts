@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/** How to reach Table Storage, when it is the store. */
+export type TableSettings =
+  | { readonly connectionString: string }
+  | { readonly serviceUri: string; readonly managedIdentityClientId?: string };
+
+/** Lure's configuration: parsed once from the environment, validated, frozen. Nothing reads `process.env` after. */
+export interface Config {
+  readonly store: 'table' | 'memory';
+  /** Undefined when no Table settings are given: the local host then runs an embedded Azurite. */
+  readonly table?: TableSettings;
+  readonly tablePrefix: string;
+  readonly dedupeBucketInMinutes: number;
+  readonly decoyCacheRefreshInSeconds: number;
+  /** Lower-cased. */
+  readonly selfPrincipalIds: readonly string[];
+  readonly local: {
+    readonly dataDir: string;
+    readonly inboxDir: string;
+    readonly demo: boolean;
+    readonly tablePort: number;
+  };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(value)));
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const environmentSchema = z.object({
+  LURE_STORE: z.enum(['table', 'memory'], { message: 'must be table or memory' }).optional().default('table'),
+  LURE_TABLE_SERVICE_URI: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  LURE_TABLE_CONNECTION_STRING: optionalText,
+  AZURE_CLIENT_ID: optionalText,
+  LURE_TABLE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, 'must start with a letter and hold only letters and digits (at most 41)')
+    .optional()
+    .default('lure'),
+  LURE_DEDUPE_BUCKET_IN_MINUTES: integer(1, 24 * 60, 60),
+  LURE_DECOY_CACHE_REFRESH_IN_SECONDS: integer(0, 3600, 30),
+  LURE_SELF_PRINCIPAL_IDS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))
+    .refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated GUIDs'),
+  LURE_DATA_DIR: optionalText,
+  LURE_INBOX_DIR: optionalText,
+  LURE_DEMO: flag(true),
+  LURE_LOCAL_TABLE_PORT: integer(0, 65535, 0),
+});
+
+/**
+ * Reads Lure's settings from an environment (`process.env`, or `lure replay --config` merged over it).
+ * Throws a `RangeError` naming the first bad setting. The result is frozen.
+ */
+export function loadConfig(environment: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RangeError(`setting ${String(issue.path[0] ?? '?')}: ${issue.message}`);
+  }
+  const settings = parsed.data;
+  if (settings.LURE_TABLE_SERVICE_URI !== undefined && settings.LURE_TABLE_CONNECTION_STRING !== undefined) {
+    throw new RangeError('setting LURE_TABLE_SERVICE_URI: set it or LURE_TABLE_CONNECTION_STRING, not both');
+  }
+  const table: TableSettings | undefined =
+    settings.LURE_TABLE_CONNECTION_STRING !== undefined
+      ? { connectionString: settings.LURE_TABLE_CONNECTION_STRING }
+      : settings.LURE_TABLE_SERVICE_URI !== undefined
+        ? { serviceUri: settings.LURE_TABLE_SERVICE_URI, ...(settings.AZURE_CLIENT_ID === undefined ? {} : { managedIdentityClientId: settings.AZURE_CLIENT_ID }) }
+        : undefined;
+  const dataDir = settings.LURE_DATA_DIR ?? '.lure';
+  return deepFreeze({
+    store: settings.LURE_STORE,
+    ...(table === undefined ? {} : { table }),
+    tablePrefix: settings.LURE_TABLE_PREFIX,
+    dedupeBucketInMinutes: settings.LURE_DEDUPE_BUCKET_IN_MINUTES,
+    decoyCacheRefreshInSeconds: settings.LURE_DECOY_CACHE_REFRESH_IN_SECONDS,
+    selfPrincipalIds: settings.LURE_SELF_PRINCIPAL_IDS,
+    local: {
+      dataDir,
+      inboxDir: settings.LURE_INBOX_DIR ?? `${dataDir}/inbox`,
+      demo: settings.LURE_DEMO,
+      tablePort: settings.LURE_LOCAL_TABLE_PORT,
+    },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const nested of Object.values(value)) deepFreeze(nested);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,34 @@
+/**
+ * Every setting Lure or its Functions host reads, with its default and meaning. The README's settings
+ * table is checked against this list by a test, so the two cannot drift.
+ */
+export interface SettingDescription {
+  readonly name: string;
+  /** The default as written in the README, or `—` when there is none. */
+  readonly defaultValue: string;
+  readonly description: string;
+  /** `lure`: parsed by `loadConfig`; `host`: read by the Azure Functions host from app settings. */
+  readonly readBy: 'lure' | 'host';
+}
+
+export const SETTINGS: readonly SettingDescription[] = [
+  { name: 'LURE_STORE', defaultValue: 'table', readBy: 'lure', description: '`table` (Azure Table Storage or Azurite) or `memory` (state lost on exit; `lure replay` uses it unless told otherwise).' },
+  { name: 'LURE_TABLE_SERVICE_URI', defaultValue: '—', readBy: 'lure', description: 'Table endpoint in Azure, e.g. `https://<account>.table.core.windows.net`; reached with the managed identity (`AZURE_CLIENT_ID`).' },
+  { name: 'LURE_TABLE_CONNECTION_STRING', defaultValue: '—', readBy: 'lure', description: 'A Table Storage connection string instead (Azurite, development). With neither, `npm start` runs an embedded Azurite.' },
+  { name: 'AZURE_CLIENT_ID', defaultValue: '—', readBy: 'lure', description: 'Client id of the user-assigned managed identity Lure runs as (read by `@azure/identity`).' },
+  { name: 'LURE_TABLE_PREFIX', defaultValue: 'lure', readBy: 'lure', description: 'Prefix of Lure\'s table names (letters and digits), so instances can share an account.' },
+  { name: 'LURE_DEDUPE_BUCKET_IN_MINUTES', defaultValue: '60', readBy: 'lure', description: 'Width of the fixed event-time buckets within which repeated hits of one actor on one decoy fold into one alert.' },
+  { name: 'LURE_DECOY_CACHE_REFRESH_IN_SECONDS', defaultValue: '30', readBy: 'lure', description: 'How long the decoy list is cached between store reads; changes made outside Lure show within this time.' },
+  { name: 'LURE_SELF_PRINCIPAL_IDS', defaultValue: '—', readBy: 'lure', description: 'Comma-separated object ids and app id of Lure\'s own identity: its reads of decoys are not hits, its unjournaled changes to decoys are critical.' },
+  { name: 'LURE_DATA_DIR', defaultValue: '.lure', readBy: 'lure', description: 'Local host (`npm start`): where the embedded Azurite keeps its data. Git ignores `.lure/`.' },
+  { name: 'LURE_INBOX_DIR', defaultValue: '`<LURE_DATA_DIR>/inbox`', readBy: 'lure', description: 'Local host: folder watched for event files (any framing); each file is ingested, then moved to `processed/`.' },
+  { name: 'LURE_DEMO', defaultValue: 'true', readBy: 'lure', description: 'Local host: on first start with no decoys, load the demo decoys and drop the demo scenario into the inbox.' },
+  { name: 'LURE_LOCAL_TABLE_PORT', defaultValue: '0', readBy: 'lure', description: 'Local host: port of the embedded Azurite Table service (0 picks a free port).' },
+  { name: 'LURE_EVENTHUB__fullyQualifiedNamespace', defaultValue: '—', readBy: 'host', description: 'Event Hubs namespace the three triggers read, e.g. `<ns>.servicebus.windows.net` (identity-based connection).' },
+  { name: 'LURE_EVENTHUB__credential', defaultValue: '—', readBy: 'host', description: '`managedidentity` for the trigger connection.' },
+  { name: 'LURE_EVENTHUB__clientId', defaultValue: '—', readBy: 'host', description: 'Client id of the user-assigned identity for the trigger connection.' },
+  { name: 'LURE_ENTRA_HUB_NAME', defaultValue: '—', readBy: 'host', description: 'Event hub carrying Entra diagnostic records (sign-ins, audit, Graph activity).' },
+  { name: 'LURE_EXCHANGE_HUB_NAME', defaultValue: '—', readBy: 'host', description: 'Event hub carrying Exchange audit (Management Activity API records or Defender streaming).' },
+  { name: 'LURE_TOKEN_HUB_NAME', defaultValue: '—', readBy: 'host', description: 'Event hub carrying TokenObservation records from API gateways.' },
+  { name: 'LURE_CONSUMER_GROUP', defaultValue: '—', readBy: 'host', description: 'Consumer group Lure reads the three hubs with (its own, so other readers are unaffected).' },
+];

@@ -1,0 +1,54 @@
+import type { DecoyIndex } from '../decoys/decoyIndex.js';
+import type { AlertTarget, Evidence, Severity } from '../domain/alerts.js';
+import type { Actor, EventKind, EventOfKind, TokenContext } from '../domain/events.js';
+
+/** What a detection may consult besides the event. Everything here is read-only and in memory. */
+export interface DetectionContext {
+  readonly decoys: DecoyIndex;
+  /**
+   * Object ids and app ids of Lure's own identity, lower-cased. Its Graph reads of decoys are not hits;
+   * its changes to decoys are critical until they match a rotation journal entry.
+   */
+  readonly selfPrincipalIds: ReadonlySet<string>;
+}
+
+/** One detection's verdict on one event: the raw material of an alert. */
+export interface Finding {
+  readonly detection: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly summary: string;
+  /** What was touched, for the dedupe key: the decoy id for decoy detections. */
+  readonly subjectKey: string;
+  readonly decoyId?: string;
+  /** The decoy is disabled: keep as evidence, never notify. */
+  readonly suppressed: boolean;
+  readonly actor: Actor;
+  readonly target: AlertTarget;
+  readonly token?: TokenContext;
+  readonly evidence: Evidence;
+}
+
+/**
+ * A detection: metadata plus one small pure function, in the manner of panther-analysis. Listed by hand
+ * in `index.ts`; proven by positive and negative fixtures under `test/fixtures/detections/<id>/`.
+ */
+export interface Detection<K extends EventKind = EventKind> {
+  /** Stable id, part of the alert contract (DESIGN "Detection ids"). */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** The severities it raises, in words (the function decides per event). */
+  readonly severities: readonly Severity[];
+  /** MITRE ATT&CK tactic:technique pairs. */
+  readonly attack: readonly string[];
+  /** What a responder should do first. */
+  readonly runbook: string;
+  readonly eventKinds: readonly K[];
+  detect(event: EventOfKind<K>, context: DetectionContext): Finding[];
+}
+
+/** Registry entries are stored with their event kinds erased; `defineDetection` keeps each one checked. */
+export function defineDetection<K extends EventKind>(detection: Detection<K>): Detection {
+  return detection as unknown as Detection;
+}

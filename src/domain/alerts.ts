@@ -1,0 +1,58 @@
+import type { Actor, EventSource, TokenContext } from './events.js';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Order of severities, for "the highest of". */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'suppressed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** One record that supports an alert. */
+export interface Evidence {
+  readonly source: EventSource;
+  /** Log category or audit operation: `SignInLogs`, `MailItemsAccessed`, … */
+  readonly type: string;
+  readonly id: string;
+  /** Event time, ISO. */
+  readonly time: string;
+}
+
+/** What was touched. */
+export interface AlertTarget {
+  readonly mailbox?: string;
+  readonly objectId?: string;
+  /** A resource in words or as a URI: the Graph URI called, the audit activity, the resource app. */
+  readonly resource?: string;
+}
+
+/**
+ * The alert contract (DESIGN "Alert"): one stdout line of `lure replay`, the admin API's alert resource and
+ * the webhook body. Fields that do not apply are omitted, never filled with placeholders.
+ */
+export interface Alert {
+  /** Stable hash of `dedupeKey`: the same situation always gets the same id, whatever order records came in. */
+  readonly id: string;
+  readonly detection: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly summary: string;
+  /** Earliest event time of the evidence. */
+  readonly occurredAt: string;
+  /** When Lure first raised it (wall clock). */
+  readonly detectedAt: string;
+  readonly decoyId?: string;
+  readonly actor: Actor;
+  readonly target: AlertTarget;
+  readonly token?: TokenContext;
+  /** The earliest evidence records, at most `MAX_EVIDENCE_SHOWN`. */
+  readonly evidence: readonly Evidence[];
+  /** Number of distinct evidence records. */
+  readonly count: number;
+  readonly dedupeKey: string;
+  readonly incidentId?: string;
+  readonly status: AlertStatus;
+}

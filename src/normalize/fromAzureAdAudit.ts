@@ -1,0 +1,117 @@
+import type { DirectoryAuditEvent, DirectoryTarget, SignInEvent } from '../domain/events.js';
+import { compact, compactOrAbsent, ipAddressOf, type JsonObject, nameValuePairs, numberOf, objectsOf, textOf, timestampOf } from './fields.js';
+import { type NormalizeOutcome, skip } from './outcome.js';
+import { recordFingerprint } from './recordFingerprint.js';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `User_<guid>`, `ServicePrincipal_<guid>`, `Application_<guid>`: the type-qualified form audit ids take. */
+const TYPED_ID = /^([A-Za-z]+)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+const STS_LOGON_RECORD_TYPE = 15;
+const DIRECTORY_RECORD_TYPE = 8;
+
+/**
+ * A Management Activity API record of the `AzureActiveDirectory` workload: STS logons (RecordType 15) become
+ * sign-ins, directory changes (RecordType 8) become directory audits.
+ */
+export function fromAzureAdAudit(record: JsonObject): NormalizeOutcome {
+  const operation = textOf(record, 'Operation');
+  if (operation === undefined) return skip('invalid-record', 'AzureActiveDirectory: no Operation');
+  const time = timestampOf(record['CreationTime']);
+  if (time === undefined) return skip('invalid-record', `AzureActiveDirectory ${operation}: no readable CreationTime`);
+  const recordType = numberOf(record['RecordType']);
+  const recordId = textOf(record, 'Id') ?? recordFingerprint('aad', JSON.stringify(record));
+  const userId = textOf(record, 'UserId');
+  const ipAddress = ipAddressOf(record['ActorIpAddress']) ?? ipAddressOf(record['ClientIP']);
+  const extended = nameValuePairs(record['ExtendedProperties']);
+
+  if (recordType === STS_LOGON_RECORD_TYPE) {
+    const errorNumber = numberOf(record['ErrorNumber']);
+    const succeeded = operation === 'UserLoggedIn' && (errorNumber === undefined || errorNumber === 0);
+    const device = nameValuePairs(record['DeviceProperties']);
+    const event: SignInEvent = {
+      kind: 'signIn',
+      source: 'exchange',
+      recordType: operation,
+      recordId,
+      time,
+      tenantId: textOf(record, 'OrganizationId'),
+      category: 'AzureActiveDirectoryStsLogon',
+      succeeded,
+      errorCode: errorNumber ?? (succeeded ? 0 : undefined),
+      failureReason: textOf(record, 'LogonError'),
+      resourceId: textOf(record, 'ObjectId'),
+      actor: compact({
+        userPrincipalName: userId,
+        userId: identitiesOf(record['Actor']).ids[0]?.id,
+        appId: textOf(record, 'ApplicationId'),
+        ipAddress,
+        userAgent: extended.get('useragent'),
+      }),
+      token: compactOrAbsent({ sessionId: device.get('sessionid') }),
+    };
+    return compact(event);
+  }
+  if (recordType === DIRECTORY_RECORD_TYPE) {
+    const actorIdentities = identitiesOf(record['Actor']);
+    const actorObject = actorIdentities.ids[0];
+    const targets = targetsOf(record);
+    const event: DirectoryAuditEvent = {
+      kind: 'directoryAudit',
+      source: 'exchange',
+      recordType: operation,
+      recordId,
+      time,
+      tenantId: textOf(record, 'OrganizationId'),
+      activity: operation.replace(/\.$/, ''),
+      category: extended.get('extendedauditeventcategory') ?? extended.get('auditeventcategory'),
+      result: textOf(record, 'ResultStatus'),
+      targets,
+      actor: compact({
+        userPrincipalName: actorIdentities.upns[0] ?? (userId?.includes('@') ? userId : undefined),
+        userId: actorObject && actorObject.type?.toLowerCase() !== 'serviceprincipal' ? actorObject.id : undefined,
+        servicePrincipalId: actorObject?.type?.toLowerCase() === 'serviceprincipal' ? actorObject.id : undefined,
+        ipAddress,
+      }),
+    };
+    return compact(event);
+  }
+  return skip('operation-not-used', `AzureActiveDirectory RecordType ${recordType ?? '?'} ${operation}`);
+}
+
+interface Identities {
+  readonly ids: { id: string; type?: string }[];
+  readonly upns: string[];
+}
+
+/** Reads the `Actor`/`Target` lists, whose entries mix object ids, `Type_<guid>` forms, UPNs and PUIDs. */
+function identitiesOf(entries: unknown): Identities {
+  const ids = new Map<string, string | undefined>();
+  const upns: string[] = [];
+  for (const entry of objectsOf(entries)) {
+    const value = textOf(entry, 'ID', 'Id');
+    if (value === undefined) continue;
+    const typed = TYPED_ID.exec(value);
+    if (typed) ids.set(typed[2]!.toLowerCase(), typed[1]);
+    else if (GUID.test(value) && !ids.has(value.toLowerCase())) ids.set(value.toLowerCase(), undefined);
+    else if (value.includes('@')) upns.push(value);
+  }
+  return { ids: [...ids].map(([id, type]) => compact({ id, type })), upns };
+}
+
+function targetsOf(record: JsonObject): DirectoryTarget[] {
+  const { ids, upns } = identitiesOf(record['Target']);
+  const modifiedProperties = objectsOf(record['ModifiedProperties'])
+    .map((property) => textOf(property, 'Name'))
+    .filter((name): name is string => name !== undefined);
+  const targets: DirectoryTarget[] = ids.map((target) => compact({ id: target.id, type: target.type, modifiedProperties }));
+  for (const upn of upns) targets.push({ userPrincipalName: upn, modifiedProperties });
+  const objectId = textOf(record, 'ObjectId');
+  if (objectId !== undefined) {
+    const typed = TYPED_ID.exec(objectId);
+    if (typed) targets.push({ id: typed[2]!.toLowerCase(), type: typed[1], modifiedProperties });
+    else if (GUID.test(objectId)) targets.push({ id: objectId, modifiedProperties });
+    else if (objectId.includes('@')) targets.push({ userPrincipalName: objectId, modifiedProperties });
+  }
+  return targets;
+}

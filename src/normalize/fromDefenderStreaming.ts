@@ -1,0 +1,48 @@
+import type { NormalizedEvent } from '../domain/events.js';
+import { type JsonObject, numberOf, objectOf, textOf } from './fields.js';
+import { fromAzureAdAudit } from './fromAzureAdAudit.js';
+import { fromExchangeAudit } from './fromExchangeAudit.js';
+import { isSkip, type NormalizeOutcome, skip } from './outcome.js';
+
+const CLOUD_APP_EVENTS = 'AdvancedHunting-CloudAppEvents';
+/** Defender for Cloud Apps' id for Exchange Online, in `ApplicationId`. */
+const EXCHANGE_ONLINE_APPLICATION_ID = 20893;
+
+/**
+ * A Defender XDR streaming API record (`category: AdvancedHunting-<Table>`). Only `CloudAppEvents` is used:
+ * its `RawEventData` is the Management Activity API record, which is read exactly as if the poller had
+ * fetched it. The Advanced Hunting columns fill gaps the raw record leaves.
+ */
+export function fromDefenderStreaming(record: JsonObject, category: string): NormalizeOutcome {
+  if (category !== CLOUD_APP_EVENTS) return skip('table-not-used', category);
+  const properties = objectOf(record['properties']);
+  if (properties === undefined) return skip('invalid-record', `${category}: no properties`);
+  const actionType = textOf(properties, 'ActionType') ?? 'unknown';
+  const raw = objectOf(properties['RawEventData']);
+  if (raw === undefined) {
+    return skip('invalid-record', `${category} ${actionType}: no RawEventData`);
+  }
+  const merged: JsonObject = {
+    ...raw,
+    Id: raw['Id'] ?? properties['ReportId'],
+    Operation: raw['Operation'] ?? properties['ActionType'],
+    CreationTime: raw['CreationTime'] ?? properties['Timestamp'],
+    ClientIPAddress: raw['ClientIPAddress'] ?? properties['IPAddress'],
+    OrganizationId: raw['OrganizationId'] ?? record['tenantId'],
+  };
+  // CloudAppEvents also carries other clouds' events (Google Workspace, …) with no Workload: the
+  // application columns tell Exchange Online apart.
+  const workload =
+    textOf(merged, 'Workload') ??
+    (numberOf(properties['ApplicationId']) === EXCHANGE_ONLINE_APPLICATION_ID || textOf(properties, 'Application') === 'Microsoft Exchange Online'
+      ? 'Exchange'
+      : undefined);
+  const outcome =
+    workload === 'AzureActiveDirectory'
+      ? fromAzureAdAudit(merged)
+      : workload === 'Exchange'
+        ? fromExchangeAudit(merged, 'defender')
+        : skip('workload-not-used', `${category} ${workload ?? textOf(properties, 'Application') ?? `application ${textOf(properties, 'ApplicationId') ?? '?'}`}`);
+  if (isSkip(outcome)) return outcome;
+  return { ...outcome, source: 'defender' } as NormalizedEvent;
+}

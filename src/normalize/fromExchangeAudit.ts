@@ -1,0 +1,181 @@
+import type {
+  Actor,
+  EventSource,
+  ExchangeEvent,
+  MailboxRef,
+  MailFolderRef,
+  MailItemRef,
+  TokenContext,
+} from '../domain/events.js';
+import {
+  booleanOf,
+  compact,
+  compactOrAbsent,
+  ipAddressOf,
+  type JsonObject,
+  nameValuePairs,
+  numberOf,
+  objectOf,
+  objectsOf,
+  text,
+  textOf,
+  timestampOf,
+} from './fields.js';
+import { type NormalizeOutcome, skip } from './outcome.js';
+import { recordFingerprint } from './recordFingerprint.js';
+
+type ExchangeKind = ExchangeEvent['kind'];
+
+/** Exchange operations Lure reads, and the event kind each becomes. Everything else is `operation-not-used`. */
+const OPERATION_KINDS: ReadonlyMap<string, ExchangeKind> = new Map<string, ExchangeKind>([
+  ['mailitemsaccessed', 'mailItemsAccessed'],
+  ['send', 'mailItemOperation'],
+  ['sendas', 'mailItemOperation'],
+  ['sendonbehalf', 'mailItemOperation'],
+  ['movetodeleteditems', 'mailItemOperation'],
+  ['softdelete', 'mailItemOperation'],
+  ['harddelete', 'mailItemOperation'],
+  ['move', 'mailItemOperation'],
+  ['copy', 'mailItemOperation'],
+  ['create', 'mailItemOperation'],
+  ['update', 'mailItemOperation'],
+  ['new-inboxrule', 'mailboxChange'],
+  ['set-inboxrule', 'mailboxChange'],
+  ['enable-inboxrule', 'mailboxChange'],
+  ['disable-inboxrule', 'mailboxChange'],
+  ['remove-inboxrule', 'mailboxChange'],
+  ['updateinboxrules', 'mailboxChange'],
+  ['set-mailbox', 'mailboxChange'],
+  ['add-mailboxpermission', 'mailboxChange'],
+  ['remove-mailboxpermission', 'mailboxChange'],
+  ['add-recipientpermission', 'mailboxChange'],
+  ['add-mailboxfolderpermission', 'mailboxChange'],
+  ['set-mailboxfolderpermission', 'mailboxChange'],
+  ['set-mailboxauditbypassassociation', 'mailboxChange'],
+  ['set-casmailbox', 'mailboxChange'],
+  ['searchqueryinitiatedexchange', 'mailboxSearch'],
+  ['mailboxlogin', 'mailboxLogin'],
+]);
+
+/** Management Activity API user types that mean "an application acted" (5 Application, 6 ServicePrincipal). */
+const APPLICATION_USER_TYPES = new Set([5, 6]);
+const MAX_PARAMETER_VALUE_LENGTH = 512;
+
+/**
+ * An Exchange audit record as the Office 365 Management Activity API writes it (PascalCase; `CreationTime`
+ * without a zone means UTC). The same record arrives inside Defender's `RawEventData`, hence `source`.
+ */
+export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exchange'): NormalizeOutcome {
+  const operation = textOf(record, 'Operation');
+  if (operation === undefined) return skip('invalid-record', 'Exchange: no Operation');
+  const kind = OPERATION_KINDS.get(operation.toLowerCase());
+  if (kind === undefined) return skip('operation-not-used', `Exchange ${operation}`);
+  const time = timestampOf(record['CreationTime']);
+  if (time === undefined) return skip('invalid-record', `Exchange ${operation}: no readable CreationTime`);
+
+  const appAccess = objectOf(record['AppAccessContext']);
+  const userType = numberOf(record['UserType']);
+  const userId = textOf(record, 'UserId');
+  const tokenObjectId = textOf(record, 'TokenObjectId');
+  const actsAsApplication = userType !== undefined && APPLICATION_USER_TYPES.has(userType);
+  const clientInfoString = textOf(record, 'ClientInfoString');
+
+  const actor: Actor = compact({
+    userPrincipalName: userId !== undefined && looksLikeUpn(userId) ? userId : undefined,
+    userId: actsAsApplication ? undefined : tokenObjectId,
+    servicePrincipalId: actsAsApplication ? tokenObjectId : undefined,
+    appId: textOf(record, 'AppId'),
+    ipAddress: ipAddressOf(record['ClientIPAddress']) ?? ipAddressOf(record['ClientIP']) ?? ipAddressOf(record['ActorIpAddress']),
+    userAgent: clientInfoString,
+  });
+  const token: TokenContext | undefined = compactOrAbsent({
+    uniqueTokenId: appAccess && textOf(appAccess, 'UniqueTokenId'),
+    sessionId: (appAccess && textOf(appAccess, 'AADSessionId')) ?? undefined,
+    issuedAt: appAccess && timestampOf(appAccess['IssuedAtTime']),
+    tenantId: textOf(record, 'TokenTenantId'),
+  });
+  const mailbox: MailboxRef = compact({ ownerUpn: textOf(record, 'MailboxOwnerUPN'), guid: textOf(record, 'MailboxGuid') });
+
+  const common = {
+    source,
+    recordType: operation,
+    recordId: textOf(record, 'Id') ?? recordFingerprint('exchange', JSON.stringify(record)),
+    time,
+    tenantId: textOf(record, 'OrganizationId', 'TokenTenantId'),
+    actor,
+    token,
+    operation,
+    mailbox,
+    clientInfoString,
+    clientAppId: textOf(record, 'ClientAppId') ?? (appAccess && textOf(appAccess, 'ClientAppId')),
+  };
+
+  switch (kind) {
+    case 'mailItemsAccessed': {
+      const properties = nameValuePairs(record['OperationProperties']);
+      const accessType = properties.get('mailaccesstype');
+      return compact({
+        ...common,
+        kind,
+        accessType: accessType === 'Bind' || accessType === 'Sync' ? accessType : undefined,
+        folders: objectsOf(record['Folders']).map(toFolder),
+        throttled: booleanOf(properties.get('isthrottled')),
+        operationCount: numberOf(record['OperationCount']),
+      });
+    }
+    case 'mailItemOperation': {
+      const items = [objectOf(record['Item']), ...objectsOf(record['AffectedItems'])]
+        .filter((item): item is JsonObject => item !== undefined)
+        .map((item) => toItem(item, textOf(objectOf(record['Folder']) ?? {}, 'Id')));
+      return compact({
+        ...common,
+        kind,
+        items,
+        destinationFolderId: textOf(objectOf(record['DestFolder']) ?? {}, 'Id'),
+      });
+    }
+    case 'mailboxChange': {
+      const parameterList = [...objectsOf(record['Parameters']), ...objectsOf(record['OperationProperties'])];
+      const parameters = parameterList.flatMap((entry) => {
+        const name = textOf(entry, 'Name');
+        if (name === undefined) return [];
+        return [compact({ name, value: text(entry['Value'])?.slice(0, MAX_PARAMETER_VALUE_LENGTH) })];
+      });
+      const named = nameValuePairs(parameterList);
+      return compact({
+        ...common,
+        kind,
+        targetIdentity: named.get('identity') ?? named.get('mailbox') ?? textOf(record, 'ObjectId'),
+        parameters,
+      });
+    }
+    case 'mailboxSearch':
+      return compact({ ...common, kind });
+    case 'mailboxLogin':
+      return compact({ ...common, kind, logonType: numberOf(record['LogonType']) });
+  }
+}
+
+function toFolder(folder: JsonObject): MailFolderRef {
+  const folderId = textOf(folder, 'Id');
+  return compact({
+    id: folderId,
+    path: textOf(folder, 'Path'),
+    items: objectsOf(folder['FolderItems']).map((item) => toItem(item, folderId)),
+  });
+}
+
+function toItem(item: JsonObject, fallbackFolderId: string | undefined): MailItemRef {
+  const immutableId = textOf(item, 'ImmutableId');
+  return compact({
+    internetMessageId: textOf(item, 'InternetMessageId'),
+    itemId: textOf(item, 'Id'),
+    // Exchange writes this literal when it could not convert the id.
+    immutableId: immutableId === 'ErrorDuringIdConversion' ? undefined : immutableId,
+    folderId: textOf(objectOf(item['ParentFolder']) ?? {}, 'Id') ?? fallbackFolderId,
+  });
+}
+
+function looksLikeUpn(value: string): boolean {
+  return value.includes('@') && !/\s/.test(value);
+}

@@ -1,0 +1,75 @@
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import type { TokenObservationEvent } from '../domain/events.js';
+import { compact, compactOrAbsent, epochSecondsOf, ipAddressOf, type JsonObject, numberOf, objectOf, text, textOf, timestampOf } from './fields.js';
+import { type NormalizeOutcome, skip } from './outcome.js';
+import { recordFingerprint } from './recordFingerprint.js';
+
+/**
+ * A `TokenObservation` record from the customer's API gateway. The JWT usually arrives without its
+ * signature (`header.payload` or `header.payload.`); only its header and claims are kept, never the token.
+ */
+export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
+  const properties = objectOf(record['properties']);
+  if (properties === undefined) return skip('invalid-record', 'TokenObservation: no properties');
+  const time = timestampOf(record['time']);
+  if (time === undefined) return skip('invalid-record', 'TokenObservation: no readable time');
+  const jwt = typeof properties['jwt'] === 'string' ? properties['jwt'].trim() : undefined;
+  if (jwt === undefined || jwt === '') return skip('invalid-record', 'TokenObservation: no jwt');
+
+  const segments = jwt.split('.');
+  if (segments.length < 2 || segments.length > 3) {
+    return skip('invalid-record', `TokenObservation: jwt has ${segments.length} segments, expected 2 or 3`);
+  }
+  // jose's decoder wants exactly three segments; an absent signature is normal here, not an anomaly.
+  const threeSegments = segments.length === 2 ? `${jwt}.` : jwt;
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let claims: ReturnType<typeof decodeJwt>;
+  try {
+    header = decodeProtectedHeader(threeSegments);
+    claims = decodeJwt(threeSegments);
+  } catch {
+    return skip('invalid-record', 'TokenObservation: jwt header or payload is not base64url JSON');
+  }
+
+  const audience = Array.isArray(claims.aud) ? claims.aud.join(' ') : text(claims.aud);
+  const observer = textOf(properties, 'observer');
+  const event: TokenObservationEvent = {
+    kind: 'tokenObservation',
+    source: 'token',
+    recordType: 'TokenObservation',
+    // Hash of the whole observation: a redelivered record is the same evidence; the hash reveals nothing.
+    recordId: recordFingerprint('token', time, observer, jwt),
+    time,
+    tenantId: text(claims['tid']),
+    header: compact({ alg: text(header.alg), kid: text(header.kid), x5t: text(header.x5t), typ: text(header.typ) }),
+    claims: compact({
+      iss: text(claims.iss),
+      tid: text(claims['tid']),
+      aud: audience,
+      iat: numberOf(claims.iat),
+      uti: text(claims['uti']),
+      jti: text(claims.jti),
+      appId: text(claims['appid']) ?? text(claims['azp']),
+      oid: text(claims['oid']),
+      ver: text(claims['ver']),
+    }),
+    signaturePresent: segments.length === 3 && segments[2] !== '',
+    observer,
+    requestUri: textOf(properties, 'requestUri'),
+    actor: compact({
+      userId: text(claims['oid']),
+      appId: text(claims['appid']) ?? text(claims['azp']),
+      ipAddress: ipAddressOf(properties['ipAddress']),
+      userAgent: textOf(properties, 'userAgent'),
+    }),
+    token: compactOrAbsent({
+      uniqueTokenId: text(claims['uti']),
+      sessionId: text(claims['sid']),
+      issuedAt: epochSecondsOf(claims.iat),
+      kid: text(header.kid),
+      issuer: text(claims.iss),
+      tenantId: text(claims['tid']),
+    }),
+  };
+  return compact(event);
+}
