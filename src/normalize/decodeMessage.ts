@@ -36,8 +36,11 @@ function decodeText(raw: string): DecodedUnit[] {
     const candidate = line.trim();
     if (candidate === '') continue;
     try {
-      units.push(...expand(JSON.parse(candidate)));
-      anyLineParsed = true;
+      const parsed: unknown = JSON.parse(candidate);
+      units.push(...expand(parsed));
+      // Only a record, envelope or array makes this NDJSON: a lone `"servicePrincipal"` or `0` line is what
+      // a pretty-printed array element looks like, so it proves nothing about the framing.
+      if (typeof parsed === 'object' && parsed !== null) anyLineParsed = true;
     } catch {
       units.push({ malformed: 'malformed-json', excerpt: candidate });
     }

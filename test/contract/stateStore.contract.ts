@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { StoredAlert } from '../../src/correlation/foldAlert.js';
+import type { Alert } from '../../src/domain/alerts.js';
+import type { Decoy } from '../../src/domain/decoys.js';
+import { ConcurrencyError, type DeadLetter, type StateStore } from '../../src/ports/stateStore.js';
+
+/** Ids holding every character Table keys forbid, plus the ones message and item ids really carry. */
+export const AWKWARD_IDS = ['a/b', 'back\\slash', 'hash#tag', 'what?', 'LgAAAA+/x/y==', '<msg@contoso.example>', 'ctl\u0001\u007f', 'é-ü-日本', 'x'.repeat(900)];
+
+function storedAlert(id: string, overrides: Partial<Alert> = {}): StoredAlert {
+  const alert: Alert = {
+    id,
+    detection: 'decoy.user.signIn',
+    severity: 'high',
+    title: 'Sign-in attempt as decoy user svc-backup@contoso.example',
+    summary: 'summary',
+    occurredAt: '2026-11-02T08:14:03.123Z',
+    detectedAt: '2026-11-28T12:00:00.000Z',
+    decoyId: 'd-user-1',
+    actor: { userPrincipalName: 'svc-backup@contoso.example', ipAddress: '203.0.113.45' },
+    target: { objectId: '6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44' },
+    evidence: [{ source: 'entra', type: 'SignInLogs', id: 'e1', time: '2026-11-02T08:14:03.123Z' }],
+    count: 1,
+    dedupeKey: `decoy.user.signIn|d-user-1|x|${id}`,
+    status: 'open',
+    ...overrides,
+  };
+  return { alert, evidenceKeys: ['aaaaaaaaaaaa'], lead: { severity: alert.severity, time: alert.occurredAt, evidenceKey: 'aaaaaaaaaaaa' } };
+}
+
+function deadLetter(id: string, receivedAt = '2026-11-28T12:00:00.000Z'): DeadLetter {
+  return { id, receivedAt, origin: 'entra partition 0', reason: 'malformed-json', detail: 'malformed-json', excerpt: `{"broken": ${JSON.stringify(id)}` };
+}
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+
+/**
+ * The behaviour every `StateStore` must have. The in-memory adapter and the Table adapter (on Azurite)
+ * both run it, so the fast fake cannot drift from the real thing.
+ */
+export function stateStoreContract(name: string, createStore: () => Promise<StateStore>): void {
+  describe(`StateStore contract: ${name}`, () => {
+    it('stores, lists, replaces and deletes decoys', async () => {
+      const store = await createStore();
+      const user: Decoy = { id: 'd-user-1', kind: 'user', enabled: true, userPrincipalName: 'svc-backup@contoso.example', objectId: '6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44' };
+      const token: Decoy = { id: 'd-token-1', kind: 'token', enabled: false, kid: 'k/1#?', memo: 'planted in repo' };
+      await store.upsertDecoy(user);
+      await store.upsertDecoy(token);
+      assert.deepEqual((await store.listDecoys()).sort((a, b) => a.id.localeCompare(b.id)), [token, user]);
+      const read = await store.getDecoy('d-token-1');
+      assert.deepEqual(read?.value, token);
+      assert.ok(read !== undefined && read.etag.length > 0);
+
+      await store.upsertDecoy({ ...user, enabled: false });
+      assert.equal((await store.getDecoy('d-user-1'))?.value.enabled, false);
+      await store.deleteDecoy('d-user-1');
+      await store.deleteDecoy('never-existed');
+      assert.equal(await store.getDecoy('d-user-1'), undefined);
+      assert.deepEqual(await store.listDecoys(), [token]);
+    });
+
+    it('stores and finds alerts whose ids hold characters Table keys forbid', async () => {
+      const store = await createStore();
+      for (const id of AWKWARD_IDS) await store.createAlert(storedAlert(id));
+      for (const id of AWKWARD_IDS) {
+        const read = await store.getAlert(id);
+        assert.deepEqual(read?.value, storedAlert(id), `alert ${JSON.stringify(id.slice(0, 20))}`);
+      }
+      assert.deepEqual((await all(store.listAlerts())).map((stored) => stored.alert.id).sort(), [...AWKWARD_IDS].sort());
+      assert.equal(await store.getAlert('missing'), undefined);
+    });
+
+    it('refuses to create an alert twice', async () => {
+      const store = await createStore();
+      await store.createAlert(storedAlert('dup'));
+      await assert.rejects(store.createAlert(storedAlert('dup', { count: 2 })), ConcurrencyError);
+      assert.equal((await store.getAlert('dup'))?.value.alert.count, 1);
+    });
+
+    it('updates an alert only at the ETag it was read at', async () => {
+      const store = await createStore();
+      await store.createAlert(storedAlert('race'));
+      const first = await store.getAlert('race');
+      const second = await store.getAlert('race');
+      assert.ok(first !== undefined && second !== undefined);
+      await store.updateAlert(storedAlert('race', { count: 2 }), first.etag);
+      await assert.rejects(store.updateAlert(storedAlert('race', { count: 3 }), second.etag), ConcurrencyError);
+      const latest = await store.getAlert('race');
+      assert.equal(latest?.value.alert.count, 2);
+      assert.notEqual(latest?.etag, first.etag);
+      await assert.rejects(store.updateAlert(storedAlert('absent'), first.etag), ConcurrencyError);
+    });
+
+    it('keeps large alerts whole (documents beyond one Table property)', async () => {
+      const store = await createStore();
+      const evidence = Array.from({ length: 20 }, (_, index) => ({ source: 'exchange' as const, type: 'MailItemsAccessed', id: `${index}-${'z'.repeat(500)}`, time: '2026-11-02T09:40:12.000Z' }));
+      const big: StoredAlert = { ...storedAlert('big', { evidence, count: 5000, summary: 's'.repeat(40_000) }), evidenceKeys: Array.from({ length: 5000 }, (_, index) => `k${String(index).padStart(11, '0')}`) };
+      await store.createAlert(big);
+      assert.deepEqual((await store.getAlert('big'))?.value, big);
+    });
+
+    it('upserts dead letters idempotently, whatever their ids hold', async () => {
+      const store = await createStore();
+      const letters = [...AWKWARD_IDS.map((id) => deadLetter(id)), deadLetter('next-day', '2026-11-29T00:00:01.000Z')];
+      await store.upsertDeadLetters(letters);
+      await store.upsertDeadLetters(letters);
+      const stored = await all(store.listDeadLetters());
+      assert.equal(stored.length, letters.length);
+      assert.deepEqual(stored.sort((a, b) => a.id.localeCompare(b.id)), [...letters].sort((a, b) => a.id.localeCompare(b.id)));
+    });
+
+    it('writes more than one transaction of dead letters (over 100 in a partition)', async () => {
+      const store = await createStore();
+      const letters = Array.from({ length: 250 }, (_, index) => deadLetter(`bulk-${index}`));
+      await store.upsertDeadLetters([...letters, letters[0]!]);
+      assert.equal((await all(store.listDeadLetters())).length, 250);
+    });
+  });
+}

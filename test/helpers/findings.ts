@@ -1,0 +1,18 @@
+import type { Finding } from '../../src/detections/detection.js';
+import type { Severity } from '../../src/domain/alerts.js';
+
+/** A decoy finding as a detection would raise it, for correlation tests. */
+export function finding(overrides: { id: string; time: string; severity?: Severity; ip?: string; suppressed?: boolean; title?: string }): Finding {
+  return {
+    detection: 'decoy.user.signIn',
+    severity: overrides.severity ?? 'high',
+    title: overrides.title ?? `hit ${overrides.id}`,
+    summary: `summary of ${overrides.id}`,
+    subjectKey: 'd-user-1',
+    decoyId: 'd-user-1',
+    suppressed: overrides.suppressed ?? false,
+    actor: { userPrincipalName: 'svc-backup@contoso.example', ipAddress: overrides.ip ?? '203.0.113.45' },
+    target: { objectId: '6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44' },
+    evidence: { source: 'entra', type: 'SignInLogs', id: overrides.id, time: overrides.time },
+  };
+}

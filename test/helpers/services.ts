@@ -1,0 +1,36 @@
+import { buildServices, type Services } from '../../src/app/services.js';
+import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import type { Decoy } from '../../src/domain/decoys.js';
+import type { Clock } from '../../src/ports/clock.js';
+import type { LogFields, Logger } from '../../src/ports/logger.js';
+import type { StateStore } from '../../src/ports/stateStore.js';
+
+/** A clock fixed at a moment, so `detectedAt` is predictable. */
+export function fixedClock(iso = '2026-11-28T12:00:00.000Z'): Clock {
+  return { now: () => new Date(iso) };
+}
+
+/** A logger that keeps every line (message and fields as JSON), for assertions on what was logged. */
+export function recordingLogger(): Logger & { readonly lines: string[] } {
+  const lines: string[] = [];
+  const log = (level: string) => (message: string, fields?: LogFields) => lines.push(JSON.stringify({ level, message, ...fields }));
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** Services over the given store (in memory by default), with the decoys imported. */
+export async function testServices(options: {
+  decoys?: readonly Decoy[];
+  store?: StateStore;
+  settings?: Record<string, string>;
+  clock?: Clock;
+  logger?: Logger;
+} = {}): Promise<Services> {
+  const services = await buildServices(loadConfig({ LURE_STORE: 'memory', LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '0', ...options.settings }), {
+    store: options.store ?? new MemoryStateStore(),
+    clock: options.clock ?? fixedClock(),
+    logger: options.logger ?? recordingLogger(),
+  });
+  if (options.decoys !== undefined) await services.importDecoys(options.decoys);
+  return services;
+}

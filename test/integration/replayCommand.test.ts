@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { exportJWK, generateKeyPair } from 'jose';
+import type { Alert } from '../../src/domain/alerts.js';
+import { accountedLine, runLure } from '../helpers/cli.js';
+import { compareExpected, DECOY_FILE, MIXED_EXPECTED, MIXED_FILE, mixedRecords, summarize } from '../helpers/mixedFixture.js';
+import { CORPUS } from '../helpers/paths.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'lure-replay-'));
+
+function alertsOf(stdout: string): Alert[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Alert);
+}
+
+describe('lure replay', () => {
+  it('reads every corpus file, exits 0, and its summary accounts for every record', async () => {
+    const files = readdirSync(CORPUS).filter((name) => name.endsWith('.ndjson')).map((name) => path.join(CORPUS, name));
+    assert.ok(files.length >= 5);
+    // Each corpus line is one record (SOURCES.md: the collectors had unwrapped the envelopes).
+    const lines = files.reduce((sum, file) => sum + readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').length, 0);
+    const result = await runLure(['replay', '--decoys', DECOY_FILE, ...files]);
+    assert.equal(result.code, 0, result.stderr);
+    const accounted = accountedLine(result.stderr);
+    assert.equal(accounted.read, lines);
+    assert.equal(accounted.accepted + accounted.skipped, accounted.read);
+    assert.ok(accounted.accepted > 0);
+    assert.match(result.stderr, /^accepted \d+$/m);
+    assert.match(result.stderr, /^ {2}entra {5}.*signIn \d+/m);
+    for (const alert of alertsOf(result.stdout)) assert.equal(typeof alert.id, 'string');
+  });
+
+  it('prints each alert once, as one JSON line, and the summary on stderr', async () => {
+    const result = await runLure(['replay', '--decoys', DECOY_FILE, MIXED_FILE]);
+    assert.equal(result.code, 0, result.stderr);
+    const alerts = alertsOf(result.stdout);
+    assert.deepEqual(summarize(alerts), [...MIXED_EXPECTED.alerts].sort(compareExpected));
+    assert.equal(new Set(alerts.map((alert) => alert.id)).size, alerts.length);
+    assert.deepEqual(accountedLine(result.stderr), { accepted: MIXED_EXPECTED.accepted, skipped: MIXED_EXPECTED.read - MIXED_EXPECTED.accepted, read: MIXED_EXPECTED.read });
+    assert.match(result.stderr, /^alerts 8: decoy\.application\.signIn 1, decoy\.mailItem\.accessed 2/m);
+    assert.match(result.stderr, /malformed-json 1 \[dead-lettered\]/);
+    const [first] = alerts;
+    assert.ok(first !== undefined && !('incidentId' in first), 'fields that do not apply are omitted');
+  });
+
+  it('detects the framing of each file: Event Hub message, JSON array, NDJSON', async () => {
+    const records = mixedRecords().filter((record) => typeof record !== 'string');
+    const envelope = path.join(scratch, 'envelope.json');
+    const array = path.join(scratch, 'array.json');
+    const ndjson = path.join(scratch, 'records.ndjson');
+    writeFileSync(envelope, JSON.stringify({ records }, null, 2));
+    writeFileSync(array, JSON.stringify(records));
+    writeFileSync(ndjson, records.map((record) => JSON.stringify(record)).join('\r\n'));
+    const outputs = await Promise.all([envelope, array, ndjson].map((file) => runLure(['replay', '--decoys', DECOY_FILE, file])));
+    for (const output of outputs) {
+      assert.equal(output.code, 0, output.stderr);
+      assert.deepEqual(summarize(alertsOf(output.stdout)), [...MIXED_EXPECTED.alerts].sort(compareExpected));
+      assert.equal(accountedLine(output.stderr).read, records.length);
+    }
+  });
+
+  it('takes settings from --config over the environment', async () => {
+    const config = path.join(scratch, 'config.json');
+    writeFileSync(config, JSON.stringify({ LURE_DEDUPE_BUCKET_IN_MINUTES: 1 }));
+    const result = await runLure(['replay', '--config', config, '--decoys', DECOY_FILE, MIXED_FILE]);
+    assert.equal(result.code, 0, result.stderr);
+    // The two decoy-user sign-ins (08:14 and 08:16) now fall in different one-minute buckets.
+    const userAlerts = alertsOf(result.stdout).filter((alert) => alert.decoyId === 'd-user-1' && alert.detection === 'decoy.user.signIn');
+    assert.deepEqual(userAlerts.map((alert) => alert.count), [1, 1]);
+  });
+
+  it('loads --jwks files (repeatable) and refuses one that is not a JWKS', async () => {
+    const { publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwks = path.join(scratch, 'keys.json');
+    writeFileSync(jwks, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', use: 'sig' }] }));
+    const ok = await runLure(['replay', '--jwks', jwks, '--jwks', jwks, MIXED_FILE]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /signing keys loaded 2/);
+    const notJwks = path.join(scratch, 'not-jwks.json');
+    writeFileSync(notJwks, JSON.stringify({ metadata: {} }));
+    const bad = await runLure(['replay', '--jwks', notJwks, MIXED_FILE]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not-jwks\.json: JWKS\.keys/);
+  });
+
+  it('exits 2 with a clear error, printing no alert, when a file is missing', async () => {
+    const result = await runLure(['replay', '--decoys', DECOY_FILE, MIXED_FILE, path.join(scratch, 'missing.ndjson')]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /missing\.ndjson: no such file or not readable/);
+  });
+
+  it('exits 2 naming the field when the decoy file is invalid', async () => {
+    const decoys = path.join(scratch, 'bad-decoys.json');
+    writeFileSync(decoys, JSON.stringify({ decoys: [{ id: 'd-1', kind: 'user', userPrincipalName: 'not a upn' }] }));
+    const result = await runLure(['replay', '--decoys', decoys, MIXED_FILE]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /bad-decoys\.json: decoys\[0\]\.userPrincipalName: must be a user principal name/);
+  });
+
+  it('exits 2 on a bad setting and on a usage error', async () => {
+    const config = path.join(scratch, 'bad-config.json');
+    writeFileSync(config, JSON.stringify({ LURE_DEDUPE_BUCKET_IN_MINUTES: 0 }));
+    const badSetting = await runLure(['replay', '--config', config, MIXED_FILE]);
+    assert.equal(badSetting.code, 2);
+    assert.match(badSetting.stderr, /LURE_DEDUPE_BUCKET_IN_MINUTES: must be at least 1/);
+    const noFiles = await runLure(['replay']);
+    assert.equal(noFiles.code, 2);
+  });
+});

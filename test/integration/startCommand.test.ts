@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { cleanEnvironment, spawnLure, waitFor } from '../helpers/cli.js';
+import { MIXED_FILE } from '../helpers/mixedFixture.js';
+
+const DEMO_DETECTIONS = ['decoy.user.signIn', 'decoy.application.signIn', 'decoy.object.accessed', 'decoy.object.modified', 'decoy.mailItem.accessed', 'decoy.token.used'];
+
+async function stop(child: ReturnType<typeof spawnLure>): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  child.kill('SIGINT');
+  return exited;
+}
+
+describe('lure start (npm start)', () => {
+  it('shows the demo alerts on first start, ingests dropped files, stops cleanly, and does not re-alert on restart', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'lure-start-'));
+    const environment = cleanEnvironment({ LURE_DATA_DIR: dataDir });
+
+    const first = spawnLure(['start'], environment);
+    try {
+      await waitFor(
+        () => DEMO_DETECTIONS.every((detection) => first.output.stdout.includes(` ${detection} `)),
+        () => `demo alerts; stdout:\n${first.output.stdout}\nstderr:\n${first.output.stderr}`,
+      );
+      assert.match(first.output.stderr, /First start: loaded 4 demo decoys/);
+      assert.match(first.output.stdout, /\[CRITICAL\] decoy\.user\.signIn {2}Successful sign-in as decoy user svc-backup@contoso\.example/);
+      await waitFor(() => first.output.stderr.includes('demo-scenario.ndjson: 11 records'), () => first.output.stderr);
+
+      // A file dropped while running. Its decoy-user sign-ins come from the demo attacker's address in the same
+      // hour, so they fold into the demo alert, which is printed again with four records.
+      const before = first.output.stdout.length;
+      copyFileSync(MIXED_FILE, path.join(dataDir, 'inbox', 'dropped.ndjson'));
+      await waitFor(() => first.output.stderr.includes('dropped.ndjson: 19 records'), () => first.output.stderr);
+      assert.match(first.output.stdout.slice(before), /decoy\.user\.signIn {2}Successful sign-in as decoy user svc-backup@contoso\.example\n.*\(4 records,/);
+      assert.ok(readdirSync(path.join(dataDir, 'inbox', 'processed')).some((name) => name.endsWith('-dropped.ndjson')));
+      assert.equal(existsSync(path.join(dataDir, 'inbox', 'dropped.ndjson')), false);
+    } finally {
+      assert.equal(await stop(first), 0, first.output.stderr);
+    }
+    assert.match(first.output.stderr, /SIGINT received, stopping/);
+
+    const second = spawnLure(['start'], environment);
+    try {
+      await waitFor(() => second.output.stderr.includes('Watching'), () => second.output.stderr);
+      assert.match(second.output.stderr, /Decoys in force: 4/);
+      assert.doesNotMatch(second.output.stderr, /First start/);
+    } finally {
+      assert.equal(await stop(second), 0, second.output.stderr);
+    }
+    assert.equal(second.output.stdout, '', 'nothing was raised again after the restart');
+  });
+});

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { SETTINGS } from '../../../src/config/settings.js';
+import { PROJECT_ROOT } from '../../helpers/paths.js';
+
+/** The settings named in the README's settings table (first column, in backticks). */
+function readmeSettings(): Map<string, string> {
+  const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const rows = new Map<string, string>();
+  for (const match of readme.matchAll(/^\| `([A-Za-z_]+)` \| ([^|]+) \|/gm)) rows.set(match[1]!, match[2]!.trim());
+  return rows;
+}
+
+describe('README settings table', () => {
+  it('lists every setting Lure and its host read, with its default, and nothing else', () => {
+    const rows = readmeSettings();
+    assert.deepEqual([...rows.keys()].sort(), SETTINGS.map((setting) => setting.name).sort());
+    for (const setting of SETTINGS) assert.equal(rows.get(setting.name), setting.defaultValue === '—' ? '—' : `\`${setting.defaultValue.replaceAll('`', '')}\``, setting.name);
+  });
+
+  it('matches the names loadConfig reads', () => {
+    const source = readFileSync(path.join(PROJECT_ROOT, 'src', 'config', 'loadConfig.ts'), 'utf8');
+    const read = new Set([...source.matchAll(/\b((?:LURE|AZURE)_[A-Z_]+)\b/g)].map((match) => match[1]!));
+    const documented = new Set(SETTINGS.filter((setting) => setting.readBy === 'lure').map((setting) => setting.name));
+    assert.deepEqual([...read].sort(), [...documented].sort());
+  });
+
+  it('matches the app settings the function registrations bind to', () => {
+    const source = readFileSync(path.join(PROJECT_ROOT, 'src', 'app', 'eventHubTrigger.ts'), 'utf8');
+    const bound = new Set([...source.matchAll(/'(LURE_[A-Z_]+)'|%(LURE_[A-Z_]+)%/g)].map((match) => match[1] ?? match[2]!));
+    const hostSettings = SETTINGS.filter((setting) => setting.readBy === 'host').map((setting) => setting.name.split('__')[0]!);
+    for (const name of bound) assert.ok(hostSettings.includes(name), `${name} is documented`);
+  });
+});
