@@ -108,11 +108,20 @@ export function timestampOf(value: unknown): string | undefined {
   const match = ISO_DATE_TIME.exec(raw);
   if (match === null) return undefined;
   const [, date, clock, fraction, zone] = match;
+  if (!isRealDateTime(date!, clock!)) return undefined;
   const millis = (fraction ?? '').padEnd(3, '0').slice(0, 3);
   const seconds = clock!.length === 5 ? `${clock}:00` : clock;
   const normalizedZone = zone === undefined || zone.toUpperCase() === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   const epochMs = Date.parse(`${date}T${seconds}.${millis}${normalizedZone}`);
   return Number.isNaN(epochMs) ? undefined : new Date(epochMs).toISOString();
+}
+
+/** Rejects what `Date.parse` would roll over: February 30th, hour 25, minute 61. */
+function isRealDateTime(date: string, clock: string): boolean {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const [hour, minute, second = 0] = clock.split(':').map(Number) as [number, number, number?];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
 
 /** Epoch seconds (number or numeric string, as Graph's `C_Iat`) as an ISO timestamp. */

@@ -84,34 +84,35 @@ interface Identities {
   readonly upns: string[];
 }
 
-/** Reads the `Actor`/`Target` lists, whose entries mix object ids, `Type_<guid>` forms, UPNs and PUIDs. */
+/**
+ * Reads the `Actor`/`Target` lists, whose entries mix object ids, `Type_<guid>` forms, UPNs, PUIDs and
+ * names. Ids that a `Type_<guid>` entry names come first: a bare GUID before them may be another party
+ * (the consenting service, the tenant).
+ */
 function identitiesOf(entries: unknown): Identities {
-  const ids = new Map<string, string | undefined>();
+  const typed = new Map<string, string>();
+  const untyped: string[] = [];
   const upns: string[] = [];
   for (const entry of objectsOf(entries)) {
     const value = textOf(entry, 'ID', 'Id');
     if (value === undefined) continue;
-    const typed = TYPED_ID.exec(value);
-    if (typed) ids.set(typed[2]!.toLowerCase(), typed[1]);
-    else if (GUID.test(value) && !ids.has(value.toLowerCase())) ids.set(value.toLowerCase(), undefined);
+    const typedId = TYPED_ID.exec(value);
+    if (typedId) typed.set(typedId[2]!.toLowerCase(), typedId[1]!);
+    else if (GUID.test(value)) untyped.push(value.toLowerCase());
     else if (value.includes('@')) upns.push(value);
   }
-  return { ids: [...ids].map(([id, type]) => compact({ id, type })), upns };
+  const ids = [...typed].map(([id, type]) => ({ id, type }) as { id: string; type?: string });
+  for (const id of untyped) if (!typed.has(id) && !ids.some((known) => known.id === id)) ids.push({ id });
+  return { ids, upns: [...new Set(upns)] };
 }
 
 function targetsOf(record: JsonObject): DirectoryTarget[] {
-  const { ids, upns } = identitiesOf(record['Target']);
+  const { ids, upns } = identitiesOf([...objectsOf(record['Target']), { ID: record['ObjectId'] }]);
   const modifiedProperties = objectsOf(record['ModifiedProperties'])
     .map((property) => textOf(property, 'Name'))
     .filter((name): name is string => name !== undefined);
-  const targets: DirectoryTarget[] = ids.map((target) => compact({ id: target.id, type: target.type, modifiedProperties }));
-  for (const upn of upns) targets.push({ userPrincipalName: upn, modifiedProperties });
-  const objectId = textOf(record, 'ObjectId');
-  if (objectId !== undefined) {
-    const typed = TYPED_ID.exec(objectId);
-    if (typed) targets.push({ id: typed[2]!.toLowerCase(), type: typed[1], modifiedProperties });
-    else if (GUID.test(objectId)) targets.push({ id: objectId, modifiedProperties });
-    else if (objectId.includes('@')) targets.push({ userPrincipalName: objectId, modifiedProperties });
-  }
-  return targets;
+  return [
+    ...ids.map((target) => compact({ id: target.id, type: target.type, modifiedProperties })),
+    ...upns.map((userPrincipalName) => ({ userPrincipalName, modifiedProperties })),
+  ];
 }

@@ -45,7 +45,8 @@ export function fromEntraSignIn(record: JsonObject, category: EntraSignInCategor
     token: compactOrAbsent({
       uniqueTokenId: textOf(properties, 'uniqueTokenIdentifier'),
       sessionId: textOf(properties, 'sessionId'),
-      issuedAt: time,
+      // A failed sign-in issued no token.
+      issuedAt: errorCode === 0 ? time : undefined,
     }),
   };
   return compact(event);

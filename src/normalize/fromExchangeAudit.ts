@@ -90,7 +90,7 @@ export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exc
   });
   const token: TokenContext | undefined = compactOrAbsent({
     uniqueTokenId: appAccess && textOf(appAccess, 'UniqueTokenId'),
-    sessionId: (appAccess && textOf(appAccess, 'AADSessionId')) ?? undefined,
+    sessionId: appAccess && textOf(appAccess, 'AADSessionId'),
     issuedAt: appAccess && timestampOf(appAccess['IssuedAtTime']),
     tenantId: textOf(record, 'TokenTenantId'),
   });
@@ -113,11 +113,11 @@ export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exc
   switch (kind) {
     case 'mailItemsAccessed': {
       const properties = nameValuePairs(record['OperationProperties']);
-      const accessType = properties.get('mailaccesstype');
+      const accessType = properties.get('mailaccesstype')?.toLowerCase();
       return compact({
         ...common,
         kind,
-        accessType: accessType === 'Bind' || accessType === 'Sync' ? accessType : undefined,
+        accessType: accessType === 'bind' ? 'Bind' : accessType === 'sync' ? 'Sync' : undefined,
         folders: objectsOf(record['Folders']).map(toFolder),
         throttled: booleanOf(properties.get('isthrottled')),
         operationCount: numberOf(record['OperationCount']),

@@ -46,7 +46,7 @@ export function fromGraphActivity(record: JsonObject): NormalizeOutcome {
     token: compactOrAbsent({
       uniqueTokenId: textOf(properties, 'signInActivityId'),
       sessionId: textOf(properties, 'C_Sid', 'c_Sid', 'c_sid'),
-      issuedAt: timestampOf(properties['tokenIssuedAt']) ?? epochSecondsOf(properties['C_Iat'] ?? properties['c_Iat']),
+      issuedAt: timestampOf(properties['tokenIssuedAt']) ?? epochSecondsOf(properties['C_Iat']) ?? epochSecondsOf(properties['c_Iat']),
       tenantId: textOf(properties, 'tenantId'),
     }),
   };

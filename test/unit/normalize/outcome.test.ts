@@ -1,0 +1,19 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { isDeadLettered, isSkip, skip, SKIP_REASONS, type SkipReason } from '../../../src/normalize/outcome.js';
+
+describe('outcome', () => {
+  it('dead-letters exactly the reasons that point at something wrong', () => {
+    const deadLettered = (Object.keys(SKIP_REASONS) as SkipReason[]).filter(isDeadLettered).sort();
+    assert.deepEqual(deadLettered, ['invalid-record', 'malformed-envelope', 'malformed-json', 'not-an-object', 'unknown-category', 'unrecognized-shape']);
+    for (const reason of Object.keys(SKIP_REASONS) as SkipReason[]) {
+      assert.equal(isDeadLettered(reason), SKIP_REASONS[reason].includes('(dead-lettered)'), reason);
+    }
+  });
+
+  it('builds skips that isSkip recognises', () => {
+    const skipped = skip('table-not-used', 'AdvancedHunting-DeviceEvents');
+    assert.deepEqual(skipped, { skipped: 'table-not-used', detail: 'AdvancedHunting-DeviceEvents' });
+    assert.equal(isSkip(skipped), true);
+  });
+});
