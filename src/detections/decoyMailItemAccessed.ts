@@ -2,7 +2,7 @@ import type { MailItemDecoy } from '../domain/decoys.js';
 import type { NormalizedEvent } from '../domain/events.js';
 import { defineDetection, type Finding } from './detection.js';
 import { decoyFinding, describeActor, describeDecoy, isSelf } from './decoyFinding.js';
-import { parseGraphRequest } from './graphRequest.js';
+import { graphRequestOf } from './graphRequest.js';
 import { graphMailReferenceOf, mailItemDecoyOf, mailItemDecoysIn } from './mailItemMatching.js';
 
 export const DECOY_MAIL_ITEM_ACCESSED = 'decoy.mailItem.accessed';
@@ -52,7 +52,7 @@ export const decoyMailItemAccessed = defineDetection({
         );
       }
       case 'graphActivity': {
-        const path = parseGraphRequest(event.requestUri);
+        const path = graphRequestOf(event);
         const reference = path && graphMailReferenceOf(path);
         if (reference === undefined) return [];
         const reads = event.method === 'GET' && GRAPH_READS.has(reference.action);

@@ -1,14 +1,15 @@
 import { defineDetection, type Finding } from './detection.js';
 import { decoyFinding, describeActor, isSelf } from './decoyFinding.js';
 import { describeDirectoryDecoy, directoryDecoyOfPath, objectIdOf } from './directoryDecoyMatching.js';
-import { parseGraphRequest } from './graphRequest.js';
+import { graphRequestOf } from './graphRequest.js';
 import { GRAPH_SENSITIVE_SUB_RESOURCE_SET } from './graphSensitiveSubResources.js';
 
 export const DECOY_OBJECT_ACCESSED = 'decoy.object.accessed';
 
 /**
  * Someone other than the decoy and Lure reads a decoy's sensitive parts through Graph (its mail,
- * authentication methods, credentials, owners, role assignments) or searches a decoy user's mailbox.
+ * authentication methods, credentials, owners, role assignments), or anyone but Lure searches a decoy
+ * user's mailbox (a search by the decoy itself is a signed-in attacker looking around).
  * A plain read of the decoy object itself is not a hit: directory tools list users all day.
  * (An extension of DESIGN's detection table: the foundation issue asks for these touches to be hits.)
  */
@@ -16,7 +17,7 @@ export const decoyObjectAccessed = defineDetection({
   id: DECOY_OBJECT_ACCESSED,
   title: 'Decoy reconnoitred',
   description:
-    "A Graph read of a decoy's sensitive sub-resources (mail, authentication methods, credentials, owners, role assignments) or a search of a decoy user's mailbox, by anyone but the decoy and Lure.",
+    "A Graph read of a decoy's sensitive sub-resources (mail, authentication methods, credentials, owners, role assignments) by anyone but the decoy and Lure, or a search of a decoy user's mailbox by anyone but Lure.",
   severities: ['high'],
   attack: ['TA0007:T1087.004', 'TA0009:T1114.002'],
   runbook:
@@ -40,7 +41,7 @@ export const decoyObjectAccessed = defineDetection({
       ];
     }
     if (event.method !== 'GET') return [];
-    const path = parseGraphRequest(event.requestUri);
+    const path = graphRequestOf(event);
     const subResource = path?.rest[0];
     if (path === undefined || subResource === undefined || !GRAPH_SENSITIVE_SUB_RESOURCE_SET.has(subResource)) return [];
     const decoy = directoryDecoyOfPath(path, context.decoys);

@@ -4,13 +4,15 @@ import type { DecoyIndex } from '../decoys/decoyIndex.js';
 import { defineDetection, type DetectionContext, type Finding } from './detection.js';
 import { decoyFinding, describeActor, describeDecoy, isSelf } from './decoyFinding.js';
 import { directoryDecoyOfPath, directoryDecoyOfTarget } from './directoryDecoyMatching.js';
-import { isWriteMethod, parseGraphRequest } from './graphRequest.js';
+import { graphRequestOf, isWriteMethod } from './graphRequest.js';
 import { graphMailReferenceOf, mailItemDecoyOf, mailItemDecoysIn } from './mailItemMatching.js';
 
 export const DECOY_OBJECT_MODIFIED = 'decoy.object.modified';
 
 /** Item operations that change or destroy a message (reading or sending it is `decoy.mailItem.accessed`). */
 const ITEM_CHANGE_OPERATIONS = new Set(['softdelete', 'harddelete', 'update', 'create']);
+/** Results that need no mention: Entra writes `success`, the Management Activity API `Success` or `Succeeded`. */
+const SUCCESS_RESULTS: ReadonlySet<string> = new Set(['success', 'succeeded']);
 /** Cmdlets that can stop a mailbox's reads from being audited, blinding every decoy message in it. */
 const AUDIT_BYPASS_OPERATION = 'set-mailboxauditbypassassociation';
 
@@ -39,7 +41,7 @@ export const decoyObjectModified = defineDetection({
           if (decoy !== undefined) touched.set(decoy.id, decoy);
         }
         return [...touched.values()].map((decoy) =>
-          finding(decoy, event, context, `${event.activity}${event.result && event.result !== 'success' ? ` (${event.result})` : ''}`),
+          finding(decoy, event, context, `${event.activity}${event.result && !SUCCESS_RESULTS.has(event.result.toLowerCase()) ? ` (${event.result})` : ''}`),
         );
       }
       case 'mailboxChange':
@@ -51,7 +53,7 @@ export const decoyObjectModified = defineDetection({
         return mailItemDecoysIn(event.items, context.decoys).map((decoy) => finding(decoy, event, context, `${event.operation} of the message`));
       case 'graphActivity': {
         if (!isWriteMethod(event.method)) return [];
-        const path = parseGraphRequest(event.requestUri);
+        const path = graphRequestOf(event);
         if (path === undefined) return [];
         const mailReference = graphMailReferenceOf(path);
         // Moving, forwarding or replying to a decoy message is an access; editing or deleting it is a change.

@@ -31,7 +31,7 @@ export interface Finding {
 
 /**
  * A detection: metadata plus one small pure function, in the manner of panther-analysis. Listed by hand
- * in `index.ts`; proven by positive and negative fixtures under `test/fixtures/detections/<id>/`.
+ * in `index.ts`; proven by positive and negative fixtures in `test/fixtures/detections/<id>.json`.
  */
 export interface Detection<K extends EventKind = EventKind> {
   /** Stable id, part of the alert contract (DESIGN "Detection ids"). */

@@ -1,3 +1,5 @@
+import type { GraphActivityEvent } from '../domain/events.js';
+
 /**
  * Reads the resource a Microsoft Graph request addressed out of its URI (`requestUri` in Graph activity
  * logs): `/v1.0/users/{id|upn}/messages/{id}`, `/beta/applications(appId='…')/addPassword`, `/me/…`.
@@ -15,6 +17,18 @@ export interface GraphRequestPath {
   readonly rest: readonly string[];
   /** The same segments as written (ids in them are case-sensitive). */
   readonly restAsWritten: readonly string[];
+}
+
+const parsedRequests = new WeakMap<GraphActivityEvent, GraphRequestPath | null>();
+
+/** The request path of a Graph activity event, parsed once however many detections ask. */
+export function graphRequestOf(event: GraphActivityEvent): GraphRequestPath | undefined {
+  let parsed = parsedRequests.get(event);
+  if (parsed === undefined) {
+    parsed = parseGraphRequest(event.requestUri) ?? null;
+    parsedRequests.set(event, parsed);
+  }
+  return parsed ?? undefined;
 }
 
 const VERSION_SEGMENT = /^(v1\.0|beta)$/i;

@@ -7,6 +7,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `User_<guid>`, `ServicePrincipal_<guid>`, `Application_<guid>`: the type-qualified form audit ids take. */
 const TYPED_ID = /^([A-Za-z]+)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
+/** Type names the `Actor`/`Target` lists use on their own, as an entry of their own. */
+const OBJECT_TYPE_NAMES = new Set(['User', 'ServicePrincipal', 'Application', 'Group', 'Device']);
+
 const STS_LOGON_RECORD_TYPE = 15;
 const DIRECTORY_RECORD_TYPE = 8;
 
@@ -93,6 +96,8 @@ function identitiesOf(entries: unknown): Identities {
   const typed = new Map<string, string>();
   const untyped: string[] = [];
   const upns: string[] = [];
+  // Some lists type their bare GUIDs with a separate entry holding only the type name (`"ServicePrincipal"`).
+  let typeName: string | undefined;
   for (const entry of objectsOf(entries)) {
     const value = textOf(entry, 'ID', 'Id');
     if (value === undefined) continue;
@@ -100,9 +105,12 @@ function identitiesOf(entries: unknown): Identities {
     if (typedId) typed.set(typedId[2]!.toLowerCase(), typedId[1]!);
     else if (GUID.test(value)) untyped.push(value.toLowerCase());
     else if (value.includes('@')) upns.push(value);
+    else if (OBJECT_TYPE_NAMES.has(value)) typeName = value;
   }
   const ids = [...typed].map(([id, type]) => ({ id, type }) as { id: string; type?: string });
-  for (const id of untyped) if (!typed.has(id) && !ids.some((known) => known.id === id)) ids.push({ id });
+  for (const id of untyped) {
+    if (!typed.has(id) && !ids.some((known) => known.id === id)) ids.push(typed.size === 0 && typeName !== undefined ? { id, type: typeName } : { id });
+  }
   return { ids, upns: [...new Set(upns)] };
 }
 

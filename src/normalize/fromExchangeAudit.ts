@@ -81,7 +81,8 @@ export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exc
   const clientInfoString = textOf(record, 'ClientInfoString');
 
   const actor: Actor = compact({
-    userPrincipalName: userId !== undefined && looksLikeUpn(userId) ? userId : undefined,
+    // When an application acted, UserId names the mailbox it acted on, not who acted.
+    userPrincipalName: !actsAsApplication && userId !== undefined && looksLikeUpn(userId) ? userId : undefined,
     userId: actsAsApplication ? undefined : tokenObjectId,
     servicePrincipalId: actsAsApplication ? tokenObjectId : undefined,
     appId: textOf(record, 'AppId'),

@@ -240,3 +240,28 @@ describe('fromAzureAdAudit identities', () => {
     ]);
   });
 });
+
+describe('fromAzureAdAudit actor types', () => {
+  it('reads a bare GUID typed by a separate "ServicePrincipal" entry as a service principal', () => {
+    const record = {
+      CreationTime: '2025-06-01T10:00:00',
+      Id: 'dd11dd11-0000-4000-8000-000000000001',
+      Operation: 'Update application – Certificates and secrets management ',
+      OrganizationId: ORG,
+      RecordType: 8,
+      ResultStatus: 'Success',
+      UserType: 4,
+      Workload: 'AzureActiveDirectory',
+      UserId: 'ServicePrincipal_7e7e7e7e',
+      Actor: [
+        { ID: 'Lure Rotation', Type: 1 },
+        { ID: '7e7e7e7e-0000-4000-8000-000000000001', Type: 2 },
+        { ID: 'ServicePrincipal', Type: 2 },
+      ],
+      Target: [{ ID: 'Application_8f8f8f8f-0000-4000-8000-000000000001', Type: 2 }],
+    };
+    const event = expectEvent(fromAzureAdAudit(record), 'directoryAudit');
+    assert.deepEqual(event.actor, { servicePrincipalId: '7e7e7e7e-0000-4000-8000-000000000001' });
+    assert.deepEqual(event.targets, [{ id: '8f8f8f8f-0000-4000-8000-000000000001', type: 'Application', modifiedProperties: [] }]);
+  });
+});

@@ -76,8 +76,8 @@ const expectedBind: MailItemsAccessedEvent = {
   recordId: 'dd00dd00-0000-4000-8000-000000000020',
   time: '2025-05-03T11:23:17.000Z',
   tenantId: TENANT,
+  // UserType 5: an application acted; UserId names the mailbox, so the actor is the app, not the owner.
   actor: {
-    userPrincipalName: OWNER,
     appId: 'ab000000-0000-4000-8000-000000000020',
     ipAddress: '2001:db8:aa::20',
     userAgent: 'Client=REST;Client=RESTSystem;;',

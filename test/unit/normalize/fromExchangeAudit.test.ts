@@ -201,8 +201,8 @@ describe('fromExchangeAudit: mail item operations', () => {
       recordId: 'e0e0e0e0-0000-4000-8000-000000000010',
       time: '2025-03-05T08:18:26.000Z',
       tenantId: ORG,
+      // UserType 5: UserId is the mailbox the application sent from, not an actor.
       actor: {
-        userPrincipalName: 'noreply@contoso.example',
         appId: 'ab000000-0000-4000-8000-000000000010',
         ipAddress: '192.0.2.10',
         userAgent: 'Client=REST;Client=RESTSystem;;',
