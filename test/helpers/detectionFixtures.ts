@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DecoyIndex } from '../../src/decoys/decoyIndex.js';
 import { parseDecoyFile } from '../../src/decoys/parseDecoys.js';
+import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../src/domain/alerts.js';
 import type { Detection, Finding } from '../../src/detections/detection.js';
 import { normalizeRecord } from '../../src/normalize/normalizeRecord.js';
@@ -65,60 +66,37 @@ export function loadDetectionFixture(detectionId: string): DetectionFixture {
   return parseDetectionFixture(JSON.parse(readFileSync(file, 'utf8')), path.relative(FIXTURES, file));
 }
 
+const expectationSchema = z.strictObject({
+  findings: z.number().int().min(0),
+  severity: z.enum(SEVERITIES).optional(),
+  decoyId: z.string().min(1).optional(),
+  suppressed: z.boolean().optional(),
+  summaryIncludes: z.string().min(1).optional(),
+});
+
+const fixtureSchema = z.strictObject({
+  description: z.string().trim().min(1),
+  cases: z
+    .array(
+      z.strictObject({
+        name: z.string().trim().min(1),
+        selfPrincipalIds: z.array(z.string().refine((id) => id === id.toLowerCase(), 'must be lower-cased')).optional(),
+        record: z.unknown().refine((record) => record !== undefined, 'is missing'),
+        expect: expectationSchema,
+      }),
+    )
+    .min(1)
+    .refine((cases) => new Set(cases.map((entry) => entry.name)).size === cases.length, 'case names must be unique'),
+});
+
+/** Validates a fixture file, so a malformed fixture fails loudly instead of testing nothing. */
 export function parseDetectionFixture(input: unknown, where: string): DetectionFixture {
-  const fixture = asObject(input, where);
-  const description = fixture['description'];
-  if (typeof description !== 'string' || description.trim() === '') throw new TypeError(`${where}: description must be a non-empty string`);
-  const cases = fixture['cases'];
-  if (!Array.isArray(cases) || cases.length === 0) throw new TypeError(`${where}: cases must be a non-empty array`);
-  const parsed = cases.map((entry: unknown, index) => parseCase(entry, `${where} cases[${index}]`));
-  const names = new Set<string>();
-  for (const fixtureCase of parsed) {
-    if (names.has(fixtureCase.name)) throw new TypeError(`${where}: duplicate case name "${fixtureCase.name}"`);
-    names.add(fixtureCase.name);
+  const parsed = fixtureSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new TypeError(`${where} ${issue.path.join('.')}: ${issue.message}`);
   }
-  return { description, cases: parsed };
-}
-
-function parseCase(input: unknown, where: string): DetectionFixtureCase {
-  const entry = asObject(input, where);
-  const name = entry['name'];
-  if (typeof name !== 'string' || name.trim() === '') throw new TypeError(`${where}.name must be a non-empty string`);
-  if (!('record' in entry)) throw new TypeError(`${where}.record is missing`);
-  const expect = asObject(entry['expect'], `${where}.expect`);
-  const findings = expect['findings'];
-  if (typeof findings !== 'number' || !Number.isInteger(findings) || findings < 0) {
-    throw new TypeError(`${where}.expect.findings must be a whole number`);
-  }
-  const severity = optionalString(expect, 'severity', where);
-  if (severity !== undefined && !isSeverity(severity)) throw new TypeError(`${where}.expect.severity must be one of ${SEVERITIES.join(', ')}`);
-  const suppressed = expect['suppressed'];
-  if (suppressed !== undefined && typeof suppressed !== 'boolean') throw new TypeError(`${where}.expect.suppressed must be a boolean`);
-  const unknownKeys = Object.keys(expect).filter((key) => !['findings', 'severity', 'decoyId', 'suppressed', 'summaryIncludes'].includes(key));
-  if (unknownKeys.length > 0) throw new TypeError(`${where}.expect has unknown field(s) ${unknownKeys.join(', ')}`);
-
-  const selfIds = entry['selfPrincipalIds'];
-  let selfPrincipalIds: string[] | undefined;
-  if (selfIds !== undefined) {
-    if (!Array.isArray(selfIds) || !selfIds.every((id): id is string => typeof id === 'string' && id === id.toLowerCase())) {
-      throw new TypeError(`${where}.selfPrincipalIds must be an array of lower-cased ids`);
-    }
-    selfPrincipalIds = selfIds;
-  }
-  const decoyId = optionalString(expect, 'decoyId', where);
-  const summaryIncludes = optionalString(expect, 'summaryIncludes', where);
-  return {
-    name,
-    ...(selfPrincipalIds === undefined ? {} : { selfPrincipalIds }),
-    record: entry['record'],
-    expect: {
-      findings,
-      ...(severity === undefined ? {} : { severity }),
-      ...(decoyId === undefined ? {} : { decoyId }),
-      ...(suppressed === undefined ? {} : { suppressed }),
-      ...(summaryIncludes === undefined ? {} : { summaryIncludes }),
-    },
-  };
+  return parsed.data as DetectionFixture;
 }
 
 /**
@@ -160,21 +138,8 @@ function summaries(findings: readonly Finding[]): string {
   return findings.length === 0 ? '(none)' : findings.map((finding) => `[${finding.decoyId ?? '?'}] ${finding.summary}`).join(' | ');
 }
 
-function asObject(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${where} must be an object`);
-  return value as Record<string, unknown>;
-}
 
-function optionalString(object: Record<string, unknown>, key: string, where: string): string | undefined {
-  const value = object[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${where}.expect.${key} must be a non-empty string`);
-  return value;
-}
 
-function isSeverity(value: string): value is Severity {
-  return (SEVERITIES as readonly string[]).includes(value);
-}
 
 /** The fixture case of that name; fails the test when a renamed case leaves an assertion pointing nowhere. */
 export function fixtureCase(fixture: DetectionFixture, name: string): DetectionFixtureCase {
