@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DecoyIndex } from '../../src/decoys/decoyIndex.js';
@@ -155,4 +156,15 @@ export function onlyFinding(detection: Detection, fixture: DetectionFixture, nam
   const [finding] = findings;
   assert.ok(finding !== undefined);
   return finding;
+}
+
+/** One test per fixture case of the detection: its findings must be exactly what the case expects. */
+export function describeFixtureCases(detection: Detection, fixture = loadDetectionFixture(detection.id), decoys = loadFixtureDecoys()): void {
+  describe(`${detection.id} fixtures`, () => {
+    for (const fixtureCase of fixture.cases) {
+      it(fixtureCase.name, () => {
+        assertFindings(detection, runDetectionCase(detection, fixtureCase, decoys), fixtureCase.expect);
+      });
+    }
+  });
 }

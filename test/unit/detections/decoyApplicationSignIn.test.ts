@@ -2,23 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decoyApplicationSignIn } from '../../../src/detections/decoyApplicationSignIn.js';
 import {
-  assertFindings,
+  describeFixtureCases,
   loadDetectionFixture,
   loadFixtureDecoys,
   onlyFinding,
-  runDetectionCase,
 } from '../../helpers/detectionFixtures.js';
 
 const fixture = loadDetectionFixture(decoyApplicationSignIn.id);
 const decoys = loadFixtureDecoys();
 
-describe(`${decoyApplicationSignIn.id} fixtures`, () => {
-  for (const fixtureCase of fixture.cases) {
-    it(fixtureCase.name, () => {
-      assertFindings(decoyApplicationSignIn, runDetectionCase(decoyApplicationSignIn, fixtureCase, decoys), fixtureCase.expect);
-    });
-  }
-});
+describeFixtureCases(decoyApplicationSignIn, fixture, decoys);
 
 describe(`${decoyApplicationSignIn.id} alert fields`, () => {
   it('targets the decoy service principal and the resource it asked a token for', () => {

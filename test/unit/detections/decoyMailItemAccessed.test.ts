@@ -2,23 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decoyMailItemAccessed } from '../../../src/detections/decoyMailItemAccessed.js';
 import {
-  assertFindings,
+  describeFixtureCases,
   loadDetectionFixture,
   loadFixtureDecoys,
   onlyFinding,
-  runDetectionCase,
 } from '../../helpers/detectionFixtures.js';
 
 const fixture = loadDetectionFixture(decoyMailItemAccessed.id);
 const decoys = loadFixtureDecoys();
 
-describe(`${decoyMailItemAccessed.id} fixtures`, () => {
-  for (const fixtureCase of fixture.cases) {
-    it(fixtureCase.name, () => {
-      assertFindings(decoyMailItemAccessed, runDetectionCase(decoyMailItemAccessed, fixtureCase, decoys), fixtureCase.expect);
-    });
-  }
-});
+describeFixtureCases(decoyMailItemAccessed, fixture, decoys);
 
 describe(`${decoyMailItemAccessed.id} alert fields`, () => {
   it('targets the decoy mailbox and message, with the Exchange token ids as evidence of who read it', () => {

@@ -2,23 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decoyObjectAccessed } from '../../../src/detections/decoyObjectAccessed.js';
 import {
-  assertFindings,
+  describeFixtureCases,
   loadDetectionFixture,
   loadFixtureDecoys,
   onlyFinding,
-  runDetectionCase,
 } from '../../helpers/detectionFixtures.js';
 
 const fixture = loadDetectionFixture(decoyObjectAccessed.id);
 const decoys = loadFixtureDecoys();
 
-describe(`${decoyObjectAccessed.id} fixtures`, () => {
-  for (const fixtureCase of fixture.cases) {
-    it(fixtureCase.name, () => {
-      assertFindings(decoyObjectAccessed, runDetectionCase(decoyObjectAccessed, fixtureCase, decoys), fixtureCase.expect);
-    });
-  }
-});
+describeFixtureCases(decoyObjectAccessed, fixture, decoys);
 
 describe(`${decoyObjectAccessed.id} alert fields`, () => {
   it('names the sub-resource read and targets the decoy object and the request', () => {

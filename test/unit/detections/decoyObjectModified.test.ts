@@ -2,23 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decoyObjectModified } from '../../../src/detections/decoyObjectModified.js';
 import {
-  assertFindings,
+  describeFixtureCases,
   loadDetectionFixture,
   loadFixtureDecoys,
   onlyFinding,
-  runDetectionCase,
 } from '../../helpers/detectionFixtures.js';
 
 const fixture = loadDetectionFixture(decoyObjectModified.id);
 const decoys = loadFixtureDecoys();
 
-describe(`${decoyObjectModified.id} fixtures`, () => {
-  for (const fixtureCase of fixture.cases) {
-    it(fixtureCase.name, () => {
-      assertFindings(decoyObjectModified, runDetectionCase(decoyObjectModified, fixtureCase, decoys), fixtureCase.expect);
-    });
-  }
-});
+describeFixtureCases(decoyObjectModified, fixture, decoys);
 
 describe(`${decoyObjectModified.id} alert fields`, () => {
   it("says in the title when Lure's own identity made the change", () => {

@@ -2,23 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decoyTokenUsed } from '../../../src/detections/decoyTokenUsed.js';
 import {
-  assertFindings,
+  describeFixtureCases,
   loadDetectionFixture,
   loadFixtureDecoys,
   onlyFinding,
-  runDetectionCase,
 } from '../../helpers/detectionFixtures.js';
 
 const fixture = loadDetectionFixture(decoyTokenUsed.id);
 const decoys = loadFixtureDecoys();
 
-describe(`${decoyTokenUsed.id} fixtures`, () => {
-  for (const fixtureCase of fixture.cases) {
-    it(fixtureCase.name, () => {
-      assertFindings(decoyTokenUsed, runDetectionCase(decoyTokenUsed, fixtureCase, decoys), fixtureCase.expect);
-    });
-  }
-});
+describeFixtureCases(decoyTokenUsed, fixture, decoys);
 
 describe(`${decoyTokenUsed.id} alert fields`, () => {
   it('targets the API called and keeps the token header and claims, never the token', () => {

@@ -2,23 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decoyUserSignIn } from '../../../src/detections/decoyUserSignIn.js';
 import {
-  assertFindings,
+  describeFixtureCases,
   loadDetectionFixture,
   loadFixtureDecoys,
   onlyFinding,
-  runDetectionCase,
 } from '../../helpers/detectionFixtures.js';
 
 const fixture = loadDetectionFixture(decoyUserSignIn.id);
 const decoys = loadFixtureDecoys();
 
-describe(`${decoyUserSignIn.id} fixtures`, () => {
-  for (const fixtureCase of fixture.cases) {
-    it(fixtureCase.name, () => {
-      assertFindings(decoyUserSignIn, runDetectionCase(decoyUserSignIn, fixtureCase, decoys), fixtureCase.expect);
-    });
-  }
-});
+describeFixtureCases(decoyUserSignIn, fixture, decoys);
 
 describe(`${decoyUserSignIn.id} alert fields`, () => {
   it('names a failed attempt as an attempt, with the decoy and the resource as target and the caller as actor', () => {
