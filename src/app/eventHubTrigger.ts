@@ -42,7 +42,10 @@ export function eventHubHandler(hub: HubName) {
         retry: context.retryContext?.retryCount,
       });
       for (const alert of report.alerts) {
-        logger.warn('alert', { id: alert.id, detection: alert.detection, severity: alert.severity, status: alert.status, decoyId: alert.decoyId, count: alert.count });
+        const fields = { id: alert.id, detection: alert.detection, severity: alert.severity, status: alert.status, decoyId: alert.decoyId, count: alert.count };
+        // A hit on a disabled decoy is kept as evidence and never notified.
+        if (alert.status === 'suppressed') logger.info('suppressed alert (decoy disabled)', fields);
+        else logger.warn('alert', fields);
       }
     } catch (error) {
       logger.error('batch failed; the host retries it', {

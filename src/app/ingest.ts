@@ -3,7 +3,7 @@ import { detectionsByKind } from '../detections/index.js';
 import type { NormalizedEvent } from '../domain/events.js';
 import { decodeMessage } from '../normalize/decodeMessage.js';
 import { normalizeRecord } from '../normalize/normalizeRecord.js';
-import { isDeadLettered, isSkip, type SkipReason } from '../normalize/outcome.js';
+import { isDeadLettered, isSkip, type NormalizeOutcome, type SkipReason } from '../normalize/outcome.js';
 import { recordFingerprint } from '../normalize/recordFingerprint.js';
 import { redactedExcerpt } from '../normalize/redactedExcerpt.js';
 import type { Clock } from '../ports/clock.js';
@@ -52,7 +52,7 @@ export async function ingestMessages(deps: IngestDependencies, messages: readonl
         deadLetter(unit.malformed, unit.malformed, unit.excerpt, unit.excerpt);
         continue;
       }
-      let outcome;
+      let outcome: NormalizeOutcome;
       try {
         outcome = normalizeRecord(unit.record);
       } catch (error) {

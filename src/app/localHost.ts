@@ -123,7 +123,11 @@ async function processFile(
       read += report.read;
       deadLettered += report.deadLettered;
       raised += report.alerts.length;
-      for (const alert of report.alerts) output.alert(alert);
+      for (const alert of report.alerts) {
+        // A hit on a disabled decoy is kept as evidence and never notified.
+        if (alert.status === 'suppressed') output.note(`suppressed hit on disabled decoy ${alert.decoyId ?? '?'}: ${alert.title} (alert ${alert.id})`);
+        else output.alert(alert);
+      }
     }
     await rename(file, uniquePath(processedDir, name));
     output.note(`${name}: ${read} records, ${raised} alerts raised or updated, ${deadLettered} dead-lettered; moved to processed/`);

@@ -11,6 +11,14 @@ export const DEMO_DECOYS: readonly Decoy[] = [
     memo: 'Password planted in \\\\fs01\\it\\backup-notes.txt',
   },
   {
+    id: 'd-user-2',
+    kind: 'user',
+    enabled: false,
+    userPrincipalName: 'svc-scanner@contoso.example',
+    objectId: '2d7e9a41-8c3b-4f5e-a6d7-1b2c3d4e5f60',
+    memo: 'Disabled while the red team runs its password spray: hits are kept, never notified',
+  },
+  {
     id: 'd-app-1',
     kind: 'application',
     enabled: true,

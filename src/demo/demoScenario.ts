@@ -63,6 +63,14 @@ const entraMessage = {
       resourceDisplayName: 'Microsoft Graph',
       resourceId: '00000003-0000-0000-c000-000000000000',
     }, 'NonInteractiveUserSignInLogs'),
+    signIn('5e0b6a1c-0005-4c3e-9d2a-1f0e8b7c6d05', `${DAY}T08:18:30.0000000Z`, {
+      userPrincipalName: 'svc-scanner@contoso.example',
+      userId: '2d7e9a41-8c3b-4f5e-a6d7-1b2c3d4e5f60',
+      appId: '1950a258-227b-4e31-a9cf-717495945fc2',
+      ipAddress: '192.0.2.201',
+      status: { errorCode: 50126, failureReason: 'Error validating credentials due to invalid username or password.' },
+      isInteractive: true,
+    }),
     signIn('5e0b6a1c-0003-4c3e-9d2a-1f0e8b7c6d03', `${DAY}T08:20:11.0000000Z`, {
       userPrincipalName: 'alice@contoso.example',
       userId: '11111111-2222-4333-8444-555555555555',

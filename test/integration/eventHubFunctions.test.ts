@@ -53,7 +53,11 @@ describe('Event Hub functions on Table Storage (Azurite)', () => {
     const alerts = (await all(store.listAlerts())).map((stored) => stored.alert);
     assert.deepEqual(summarize(alerts), [...MIXED_EXPECTED.alerts].sort(compareExpected));
     assert.ok(logs.some((line) => line.includes('batch ingested') && line.includes('"origin":"entra partition 0"')));
-    assert.equal(logs.filter((line) => line.startsWith('alert ')).length, MIXED_EXPECTED.alerts.length);
+    // The hit on the disabled decoy is stored but never notified.
+    const suppressed = MIXED_EXPECTED.alerts.filter((alert) => alert.status === 'suppressed').length;
+    assert.equal(suppressed, 1);
+    assert.equal(logs.filter((line) => line.startsWith('alert ')).length, MIXED_EXPECTED.alerts.length - suppressed);
+    assert.equal(logs.filter((line) => line.startsWith('suppressed alert (decoy disabled) ')).length, suppressed);
   });
 
   it('fail the invocation when the store fails mid-batch, and the retried batch adds no duplicate', async () => {

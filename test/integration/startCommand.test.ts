@@ -25,9 +25,11 @@ describe('lure start (npm start)', () => {
         () => DEMO_DETECTIONS.every((detection) => first.output.stdout.includes(` ${detection} `)),
         () => `demo alerts; stdout:\n${first.output.stdout}\nstderr:\n${first.output.stderr}`,
       );
-      assert.match(first.output.stderr, /First start: loaded 4 demo decoys/);
+      assert.match(first.output.stderr, /First start: loaded 5 demo decoys/);
+      await waitFor(() => first.output.stderr.includes('suppressed hit on disabled decoy d-user-2'), () => first.output.stderr);
+      assert.doesNotMatch(first.output.stdout, /svc-scanner/, 'a hit on a disabled decoy is never notified');
       assert.match(first.output.stdout, /\[CRITICAL\] decoy\.user\.signIn {2}Successful sign-in as decoy user svc-backup@contoso\.example/);
-      await waitFor(() => first.output.stderr.includes('demo-scenario.ndjson: 11 records'), () => first.output.stderr);
+      await waitFor(() => first.output.stderr.includes('demo-scenario.ndjson: 12 records'), () => first.output.stderr);
 
       // A file dropped while running. Its decoy-user sign-ins come from the demo attacker's address in the same
       // hour, so they fold into the demo alert, which is printed again with four records.
@@ -45,7 +47,7 @@ describe('lure start (npm start)', () => {
     const second = spawnLure(['start'], environment);
     try {
       await waitFor(() => second.output.stderr.includes('Watching'), () => second.output.stderr);
-      assert.match(second.output.stderr, /Decoys in force: 4/);
+      assert.match(second.output.stderr, /Decoys in force: 5/);
       assert.doesNotMatch(second.output.stderr, /First start/);
     } finally {
       assert.equal(await stop(second), 0, second.output.stderr);
