@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { DecoyKind, DecoyOfKind } from '../domain/decoys.js';
 import type { IdentifierSpace } from './identifierSpaces.js';
 
-/** One identifier a decoy owns: any event carrying it touches the decoy. */
+/** One identifier a decoy owns: an event carrying it touches the decoy. */
 export interface DecoyIdentifier {
   readonly space: IdentifierSpace;
   readonly value: string;

@@ -3,7 +3,7 @@ import type { UserDecoy } from '../../domain/decoys.js';
 import type { DecoyIdentifier, DecoyKindModule } from '../decoyKind.js';
 import { commonDecoyFields, guidSchema, upnSchema } from '../decoySchemaParts.js';
 
-/** A decoy member user: any sign-in, Graph call or change that involves it is a hit. */
+/** A decoy member user: every sign-in, Graph call or change that involves it is a hit. */
 export const userDecoy: DecoyKindModule<'user'> = {
   kind: 'user',
   schema: z.strictObject({
