@@ -62,5 +62,3 @@ export class DecoyIndex {
     return this.byMailbox.get(canonicalMailbox(mailbox)) ?? [];
   }
 }
-
-export const EMPTY_DECOY_INDEX = new DecoyIndex([]);
