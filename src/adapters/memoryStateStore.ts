@@ -1,7 +1,19 @@
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
-import { ConcurrencyError, type DeadLetter, type StateStore, type Versioned } from '../ports/stateStore.js';
+import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
+import {
+  checkKeyOf,
+  ConcurrencyError,
+  type DeadLetter,
+  dueBucketOf,
+  type IssuanceLookup,
+  issuanceHourOf,
+  issuanceHoursAround,
+  type StateStore,
+  sumMatchCounts,
+  type Versioned,
+} from '../ports/stateStore.js';
 
 interface Row {
   readonly json: string;
@@ -16,6 +28,12 @@ export class MemoryStateStore implements StateStore {
   private readonly decoys = new Map<string, Row>();
   private readonly alerts = new Map<string, Row>();
   private readonly deadLetters = new Map<string, Row>();
+  /** hour → token id → issuance JSON */
+  private readonly issuances = new Map<string, Map<string, string>>();
+  private readonly progress = new Map<string, SignInProgress>();
+  /** due bucket → (token id, evidence) → check JSON */
+  private readonly checks = new Map<string, Map<string, string>>();
+  private readonly matchCounts = new Map<string, TokenMatchCount>();
   private version = 0;
 
   async listDecoys(): Promise<Decoy[]> {
@@ -63,8 +81,87 @@ export class MemoryStateStore implements StateStore {
     for (const row of [...this.deadLetters.values()]) yield JSON.parse(row.json) as DeadLetter;
   }
 
+  async upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void> {
+    for (const issuance of issuances) {
+      const hour = issuanceHourOf(issuance.issuedAt);
+      const partition = this.issuances.get(hour) ?? new Map<string, string>();
+      partition.set(issuance.uti, JSON.stringify(issuance));
+      this.issuances.set(hour, partition);
+    }
+  }
+
+  async findTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const { uti, around } of lookups) {
+      if (issuanceHoursAround(around).some((hour) => this.issuances.get(hour)?.has(uti))) found.add(uti);
+    }
+    return found;
+  }
+
+  async deleteTokenIssuancesBefore(before: string): Promise<number> {
+    const boundary = issuanceHourOf(before);
+    let deleted = 0;
+    for (const [hour, partition] of [...this.issuances]) {
+      if (hour < boundary) {
+        deleted += partition.size;
+        this.issuances.delete(hour);
+      }
+    }
+    return deleted;
+  }
+
+  async advanceSignInProgress(progress: readonly SignInProgress[]): Promise<void> {
+    for (const entry of progress) {
+      const key = `${entry.tenantId}\u0000${entry.category}`;
+      const current = this.progress.get(key);
+      this.progress.set(
+        key,
+        current === undefined ? { ...entry } : { ...current, watermark: entry.watermark > current.watermark ? entry.watermark : current.watermark },
+      );
+    }
+  }
+
+  async listSignInProgress(): Promise<SignInProgress[]> {
+    return [...this.progress.values()].map((entry) => ({ ...entry }));
+  }
+
+  async upsertPendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void> {
+    for (const check of checks) {
+      const bucket = dueBucketOf(check.dueAt);
+      const partition = this.checks.get(bucket) ?? new Map<string, string>();
+      partition.set(checkKeyOf(check), JSON.stringify(check));
+      this.checks.set(bucket, partition);
+    }
+  }
+
+  async *listPendingTokenChecks(dueBy: string): AsyncIterable<PendingTokenCheck> {
+    const boundary = dueBucketOf(dueBy);
+    for (const [bucket, partition] of [...this.checks].sort(([a], [b]) => a.localeCompare(b))) {
+      if (bucket > boundary) continue;
+      for (const json of [...partition.values()]) yield JSON.parse(json) as PendingTokenCheck;
+    }
+  }
+
+  async deletePendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void> {
+    for (const check of checks) {
+      const bucket = dueBucketOf(check.dueAt);
+      const partition = this.checks.get(bucket);
+      partition?.delete(checkKeyOf(check));
+      if (partition?.size === 0) this.checks.delete(bucket);
+    }
+  }
+
+  async upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[]): Promise<void> {
+    for (const count of counts) this.matchCounts.set(`${count.source}\u0000${count.appId}\u0000${writerId}`, { ...count });
+  }
+
+  async listTokenMatchCounts(): Promise<TokenMatchCount[]> {
+    return sumMatchCounts(this.matchCounts.values());
+  }
+
   private row(value: unknown): Row {
     this.version += 1;
     return { json: JSON.stringify(value), etag: `W/"${this.version}"` };
   }
 }
+

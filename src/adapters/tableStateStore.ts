@@ -1,9 +1,22 @@
-import { type TableEntity, TableClient, type TableServiceClientOptions, type TransactionAction } from '@azure/data-tables';
+import { odata, type TableEntity, TableClient, type TableServiceClientOptions, type TransactionAction } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
-import { ConcurrencyError, type DeadLetter, type StateStore, type Versioned } from '../ports/stateStore.js';
+import type { EntraSignInCategory } from '../domain/events.js';
+import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUseSource } from '../domain/tokens.js';
+import {
+  checkKeyOf,
+  ConcurrencyError,
+  type DeadLetter,
+  dueBucketOf,
+  type IssuanceLookup,
+  issuanceHourOf,
+  issuanceHoursAround,
+  type StateStore,
+  sumMatchCounts,
+  type Versioned,
+} from '../ports/stateStore.js';
 import { encodeKey, fromChunks, toChunks } from './tableKeys.js';
 
 /** How to reach Table Storage: a connection string (Azurite, local) or an endpoint and an Entra credential (Azure). */
@@ -17,14 +30,31 @@ export interface TableStateStoreOptions {
   readonly tablePrefix: string;
   /** Retries of transient failures (throttling, 5xx, network) inside the SDK, with exponential backoff honouring Retry-After. */
   readonly retry?: { readonly maxRetries?: number; readonly retryDelayInMs?: number; readonly maxRetryDelayInMs?: number };
+  /** Called once per HTTP request sent to Table Storage (retries included): for counting round trips. */
+  readonly onRequest?: () => void;
 }
 
-const TABLE_SUFFIXES = { decoys: 'Decoys', alerts: 'Alerts', deadLetters: 'DeadLetters' } as const;
+const TABLE_SUFFIXES = {
+  decoys: 'Decoys',
+  alerts: 'Alerts',
+  deadLetters: 'DeadLetters',
+  tokenIssuances: 'TokenIssuances',
+  tokenChecks: 'TokenChecks',
+  signInProgress: 'SignInProgress',
+  tokenMatches: 'TokenMatches',
+} as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
 
 /** Entity group transactions take at most 100 entities, all in one partition. */
 const MAX_TRANSACTION_SIZE = 100;
+/** A pipeline policy of the Table client, as its options type it. */
+type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
+
 const DECOY_PARTITION = 'decoy';
+/** A filter may hold at most 15 comparisons: one for the partition, fourteen token ids. */
+const ROW_KEYS_PER_QUERY = 14;
+/** Attempts at a forward-only progress update racing another writer. */
+const MAX_PROGRESS_ATTEMPTS = 8;
 
 /**
  * The state store over Azure Table Storage (`@azure/data-tables`): Azurite locally and in tests, a
@@ -36,8 +66,16 @@ export class TableStateStore implements StateStore {
 
   /** Connects and creates the tables if they do not exist yet. */
   static async connect(options: TableStateStoreOptions): Promise<TableStateStore> {
+    const counting: PipelinePolicy | undefined = options.onRequest && {
+      name: 'lureRequestCounter',
+      sendRequest: (request, next) => {
+        options.onRequest!();
+        return next(request);
+      },
+    };
     const clientOptions: TableServiceClientOptions = {
       retryOptions: { maxRetries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 30_000, ...options.retry },
+      ...(counting === undefined ? {} : { additionalPolicies: [{ policy: counting, position: 'perRetry' as const }] }),
     };
     const connection = options.connection;
     const client = (name: TableName): TableClient => {
@@ -50,7 +88,7 @@ export class TableStateStore implements StateStore {
       }
       return new TableClient(connection.serviceUri, tableName, connection.credential, clientOptions);
     };
-    const tables = { decoys: client('decoys'), alerts: client('alerts'), deadLetters: client('deadLetters') };
+    const tables = Object.fromEntries(Object.keys(TABLE_SUFFIXES).map((name) => [name, client(name as TableName)])) as Record<TableName, TableClient>;
     await Promise.all(Object.values(tables).map((table) => table.createTable()));
     return new TableStateStore(tables);
   }
@@ -108,26 +146,170 @@ export class TableStateStore implements StateStore {
   }
 
   async upsertDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
-    const byPartition = new Map<string, TableEntity[]>();
-    for (const letter of letters) {
-      const partitionKey = letter.receivedAt.slice(0, 10).replaceAll('-', '');
-      const entity: TableEntity = { partitionKey, rowKey: encodeKey(letter.id), reason: letter.reason, ...toChunks('doc', JSON.stringify(letter)) };
-      // One entity may appear only once per transaction.
-      const partition = byPartition.get(partitionKey) ?? [];
-      if (!partition.some((existing) => existing.rowKey === entity.rowKey)) partition.push(entity);
-      byPartition.set(partitionKey, partition);
-    }
-    for (const entities of byPartition.values()) {
-      for (let offset = 0; offset < entities.length; offset += MAX_TRANSACTION_SIZE) {
-        const actions: TransactionAction[] = entities.slice(offset, offset + MAX_TRANSACTION_SIZE).map((entity) => ['upsert', entity, 'Replace']);
-        await this.tables.deadLetters.submitTransaction(actions);
-      }
-    }
+    await writeInTransactions(
+      this.tables.deadLetters,
+      letters.map((letter) => ({
+        partitionKey: letter.receivedAt.slice(0, 10).replaceAll('-', ''),
+        rowKey: encodeKey(letter.id),
+        reason: letter.reason,
+        ...toChunks('doc', JSON.stringify(letter)),
+      })),
+      'upsert',
+    );
   }
 
   async *listDeadLetters(): AsyncIterable<DeadLetter> {
     for await (const entity of this.tables.deadLetters.listEntities<Record<string, unknown>>()) {
       yield JSON.parse(fromChunks('doc', entity)) as DeadLetter;
+    }
+  }
+
+  async upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void> {
+    await writeInTransactions(
+      this.tables.tokenIssuances,
+      issuances.map((issuance) => ({
+        partitionKey: issuanceHourOf(issuance.issuedAt),
+        rowKey: encodeKey(issuance.uti),
+        issuedAt: issuance.issuedAt,
+        category: issuance.category,
+        ...(issuance.tenantId === undefined ? {} : { tenantId: issuance.tenantId }),
+      })),
+      'upsert',
+    );
+  }
+
+  async findTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<Set<string>> {
+    const byHour = new Map<string, Map<string, string>>();
+    for (const { uti, around } of lookups) {
+      for (const hour of issuanceHoursAround(around)) {
+        const keys = byHour.get(hour) ?? new Map<string, string>();
+        keys.set(encodeKey(uti), uti);
+        byHour.set(hour, keys);
+      }
+    }
+    const found = new Set<string>();
+    for (const [hour, keys] of byHour) {
+      const rowKeys = [...keys.keys()];
+      for (let offset = 0; offset < rowKeys.length; offset += ROW_KEYS_PER_QUERY) {
+        const slice = rowKeys.slice(offset, offset + ROW_KEYS_PER_QUERY);
+        const filter = `${odata`PartitionKey eq ${hour}`} and (${slice.map((rowKey) => odata`RowKey eq ${rowKey}`).join(' or ')})`;
+        const entities = this.tables.tokenIssuances.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['RowKey'] } });
+        for await (const entity of entities) {
+          const uti = keys.get(entity.rowKey ?? '');
+          if (uti !== undefined) found.add(uti);
+        }
+      }
+    }
+    return found;
+  }
+
+  async deleteTokenIssuancesBefore(before: string): Promise<number> {
+    const stale: TableEntity[] = [];
+    const filter = odata`PartitionKey lt ${issuanceHourOf(before)}`;
+    for await (const entity of this.tables.tokenIssuances.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+      if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
+    }
+    await writeInTransactions(this.tables.tokenIssuances, stale, 'delete');
+    return stale.length;
+  }
+
+  async advanceSignInProgress(progress: readonly SignInProgress[]): Promise<void> {
+    for (const entry of progress) {
+      const partitionKey = encodeKey(entry.tenantId);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const current = await getOrUndefined(this.tables.signInProgress, partitionKey, entry.category);
+          if (current === undefined) {
+            await this.tables.signInProgress.createEntity({ partitionKey, rowKey: entry.category, ...entry });
+          } else if (typeof current['watermark'] === 'string' && entry.watermark > current['watermark']) {
+            await this.tables.signInProgress.updateEntity({ partitionKey, rowKey: entry.category, watermark: entry.watermark }, 'Merge', { etag: current.etag });
+          }
+          break;
+        } catch (error) {
+          const status = statusCodeOf(error);
+          if ((status !== 409 && status !== 412) || attempt >= MAX_PROGRESS_ATTEMPTS) throw error;
+        }
+      }
+    }
+  }
+
+  async listSignInProgress(): Promise<SignInProgress[]> {
+    const progress: SignInProgress[] = [];
+    for await (const entity of this.tables.signInProgress.listEntities<Record<string, unknown>>()) {
+      const { tenantId, firstEventTime, watermark } = entity;
+      if (typeof tenantId === 'string' && typeof firstEventTime === 'string' && typeof watermark === 'string') {
+        progress.push({ tenantId, category: entity.rowKey as EntraSignInCategory, firstEventTime, watermark });
+      }
+    }
+    return progress;
+  }
+
+  async upsertPendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void> {
+    await writeInTransactions(
+      this.tables.tokenChecks,
+      checks.map((check) => ({ partitionKey: dueBucketOf(check.dueAt), rowKey: encodeKey(checkKeyOf(check)), ...toChunks('doc', JSON.stringify(check)) })),
+      'upsert',
+    );
+  }
+
+  async *listPendingTokenChecks(dueBy: string): AsyncIterable<PendingTokenCheck> {
+    const filter = odata`PartitionKey le ${dueBucketOf(dueBy)}`;
+    for await (const entity of this.tables.tokenChecks.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      yield JSON.parse(fromChunks('doc', entity)) as PendingTokenCheck;
+    }
+  }
+
+  async deletePendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void> {
+    await writeInTransactions(
+      this.tables.tokenChecks,
+      checks.map((check) => ({ partitionKey: dueBucketOf(check.dueAt), rowKey: encodeKey(checkKeyOf(check)) })),
+      'delete',
+    );
+  }
+
+  async upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[]): Promise<void> {
+    await writeInTransactions(
+      this.tables.tokenMatches,
+      counts.map((count) => ({ partitionKey: count.source, rowKey: encodeKey(`${count.appId}\u0000${writerId}`), appId: count.appId, matched: count.matched, unmatched: count.unmatched })),
+      'upsert',
+    );
+  }
+
+  async listTokenMatchCounts(): Promise<TokenMatchCount[]> {
+    const rows: TokenMatchCount[] = [];
+    for await (const entity of this.tables.tokenMatches.listEntities<Record<string, unknown>>()) {
+      const { appId, matched, unmatched } = entity;
+      if (typeof appId === 'string' && typeof matched === 'number' && typeof unmatched === 'number') {
+        rows.push({ source: entity.partitionKey as TokenUseSource, appId, matched, unmatched });
+      }
+    }
+    return sumMatchCounts(rows);
+  }
+}
+
+/**
+ * Writes entities in entity group transactions: grouped by partition, at most 100 each, every entity once.
+ * A delete of an entity already gone fails its whole transaction (404): the rest of it is then deleted
+ * one by one, ignoring what is already gone.
+ */
+async function writeInTransactions(table: TableClient, entities: readonly TableEntity[], action: 'upsert' | 'delete'): Promise<void> {
+  const byPartition = new Map<string, Map<string, TableEntity>>();
+  for (const entity of entities) {
+    const partition = byPartition.get(entity.partitionKey) ?? new Map<string, TableEntity>();
+    partition.set(entity.rowKey, entity);
+    byPartition.set(entity.partitionKey, partition);
+  }
+  for (const partition of byPartition.values()) {
+    const rows = [...partition.values()];
+    for (let offset = 0; offset < rows.length; offset += MAX_TRANSACTION_SIZE) {
+      const slice = rows.slice(offset, offset + MAX_TRANSACTION_SIZE);
+      const actions: TransactionAction[] = slice.map((entity) => (action === 'upsert' ? ['upsert', entity, 'Replace'] : ['delete', entity]));
+      try {
+        await table.submitTransaction(actions);
+      } catch (error) {
+        if (action !== 'delete' || statusCodeOf(error) !== 404) throw error;
+        for (const entity of slice) await deleteIfPresent(table, entity.partitionKey, entity.rowKey);
+      }
     }
   }
 }

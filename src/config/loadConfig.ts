@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { FIRST_PARTY_APPS_WITHOUT_SIGN_INS } from '../correlation/firstPartyAppsWithoutSignIns.js';
+import type { IssuanceMode } from '../correlation/tokenIssuance.js';
+import { type EntraSignInCategory, SIGN_IN_CATEGORIES } from '../domain/events.js';
+import type { TokenUseSource } from '../domain/tokens.js';
 
 /** How to reach Table Storage, when it is the store. */
 export type TableSettings =
@@ -15,6 +19,21 @@ export interface Config {
   readonly decoyCacheRefreshInSeconds: number;
   /** Lower-cased. */
   readonly selfPrincipalIds: readonly string[];
+  readonly issuance: {
+    /** How long after a token's issue time its sign-in record may arrive. */
+    readonly graceInMinutes: number;
+    /** The longest a token lives (CAE access tokens: 28 hours); uses without `iat` may be this old. */
+    readonly maxTokenLifetimeInHours: number;
+    /** How long issuances stay indexed; never shorter than lifetime + grace. */
+    readonly indexRetentionInHours: number;
+    /** Sign-in categories whose progress gates judgement (those that have delivered). */
+    readonly gatingCategories: readonly EntraSignInCategory[];
+    readonly modes: Readonly<Record<TokenUseSource, IssuanceMode>>;
+    /** Lower-cased app ids whose uses are never judged (built-in first-party list, adjusted by settings). */
+    readonly unjudgedAppIds: readonly string[];
+    /** Recently indexed token ids kept in memory, to match uses without a store round trip. */
+    readonly cacheSize: number;
+  };
   readonly local: {
     readonly dataDir: string;
     readonly inboxDir: string;
@@ -41,6 +60,22 @@ const flag = (fallback: boolean) =>
     .optional()
     .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(value)));
 
+const guidList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))
+  .refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated GUIDs');
+
+const mode = (fallback: IssuanceMode) =>
+  z.enum(['alert', 'shadow', 'off'], { message: 'must be alert, shadow or off' }).optional().transform((value) => value ?? fallback);
+
+const signInCategories = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? 'SignInLogs,NonInteractiveUserSignInLogs,ServicePrincipalSignInLogs').split(',').map((name) => name.trim()).filter((name) => name !== ''))
+  .refine((names) => names.length > 0 && names.every((name) => (SIGN_IN_CATEGORIES as readonly string[]).includes(name)), `must be a comma-separated list of ${SIGN_IN_CATEGORIES.join(', ')}`)
+  .transform((names) => names as EntraSignInCategory[]);
+
 const optionalText = z
   .string()
   .trim()
@@ -59,11 +94,17 @@ const environmentSchema = z.object({
     .default('lure'),
   LURE_DEDUPE_BUCKET_IN_MINUTES: integer(1, 24 * 60, 60),
   LURE_DECOY_CACHE_REFRESH_IN_SECONDS: integer(0, 3600, 30),
-  LURE_SELF_PRINCIPAL_IDS: z
-    .string()
-    .optional()
-    .transform((value) => (value ?? '').split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))
-    .refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated GUIDs'),
+  LURE_SELF_PRINCIPAL_IDS: guidList,
+  LURE_ISSUANCE_GRACE_IN_MINUTES: integer(5, 24 * 60, 120),
+  LURE_MAX_TOKEN_LIFETIME_IN_HOURS: integer(28, 7 * 24, 28),
+  LURE_TOKEN_INDEX_RETENTION_IN_HOURS: integer(1, 90 * 24, 48),
+  LURE_ISSUANCE_GATING_CATEGORIES: signInCategories,
+  LURE_ISSUANCE_MODE_GRAPH: mode('alert'),
+  LURE_ISSUANCE_MODE_EXCHANGE: mode('shadow'),
+  LURE_ISSUANCE_MODE_TOKEN: mode('off'),
+  LURE_ISSUANCE_ALLOWLIST_APP_IDS: guidList,
+  LURE_ISSUANCE_JUDGE_APP_IDS: guidList,
+  LURE_ISSUANCE_CACHE_SIZE: integer(0, 10_000_000, 100_000),
   LURE_DATA_DIR: optionalText,
   LURE_INBOX_DIR: optionalText,
   LURE_DEMO: flag(true),
@@ -90,6 +131,16 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       : settings.LURE_TABLE_SERVICE_URI !== undefined
         ? { serviceUri: settings.LURE_TABLE_SERVICE_URI, ...(settings.AZURE_CLIENT_ID === undefined ? {} : { managedIdentityClientId: settings.AZURE_CLIENT_ID }) }
         : undefined;
+  const minimumRetentionInHours = settings.LURE_MAX_TOKEN_LIFETIME_IN_HOURS + Math.ceil(settings.LURE_ISSUANCE_GRACE_IN_MINUTES / 60);
+  if (settings.LURE_TOKEN_INDEX_RETENTION_IN_HOURS < minimumRetentionInHours) {
+    throw new RangeError(
+      `setting LURE_TOKEN_INDEX_RETENTION_IN_HOURS: must be at least ${minimumRetentionInHours} (token lifetime plus grace), or live tokens would be judged unissued`,
+    );
+  }
+  const judged = new Set(settings.LURE_ISSUANCE_JUDGE_APP_IDS);
+  const unjudgedAppIds = [
+    ...new Set([...FIRST_PARTY_APPS_WITHOUT_SIGN_INS.map((app) => app.appId).filter((appId) => !judged.has(appId)), ...settings.LURE_ISSUANCE_ALLOWLIST_APP_IDS]),
+  ];
   const dataDir = settings.LURE_DATA_DIR ?? '.lure';
   return deepFreeze({
     store: settings.LURE_STORE,
@@ -98,6 +149,15 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     dedupeBucketInMinutes: settings.LURE_DEDUPE_BUCKET_IN_MINUTES,
     decoyCacheRefreshInSeconds: settings.LURE_DECOY_CACHE_REFRESH_IN_SECONDS,
     selfPrincipalIds: settings.LURE_SELF_PRINCIPAL_IDS,
+    issuance: {
+      graceInMinutes: settings.LURE_ISSUANCE_GRACE_IN_MINUTES,
+      maxTokenLifetimeInHours: settings.LURE_MAX_TOKEN_LIFETIME_IN_HOURS,
+      indexRetentionInHours: settings.LURE_TOKEN_INDEX_RETENTION_IN_HOURS,
+      gatingCategories: settings.LURE_ISSUANCE_GATING_CATEGORIES,
+      modes: { graph: settings.LURE_ISSUANCE_MODE_GRAPH, exchange: settings.LURE_ISSUANCE_MODE_EXCHANGE, token: settings.LURE_ISSUANCE_MODE_TOKEN },
+      unjudgedAppIds,
+      cacheSize: settings.LURE_ISSUANCE_CACHE_SIZE,
+    },
     local: {
       dataDir,
       inboxDir: settings.LURE_INBOX_DIR ?? `${dataDir}/inbox`,

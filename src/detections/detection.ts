@@ -29,11 +29,8 @@ export interface Finding {
   readonly evidence: Evidence;
 }
 
-/**
- * A detection: metadata plus one small pure function, in the manner of panther-analysis. Listed by hand
- * in `index.ts`; proven by positive and negative fixtures in `test/fixtures/detections/<id>.json`.
- */
-export interface Detection<K extends EventKind = EventKind> {
+/** What every detection declares, whether it judges one event at a time or runs on a timer. */
+export interface DetectionMetadata {
   /** Stable id, part of the alert contract (DESIGN "Detection ids"). */
   readonly id: string;
   readonly title: string;
@@ -44,6 +41,14 @@ export interface Detection<K extends EventKind = EventKind> {
   readonly attack: readonly string[];
   /** What a responder should do first. */
   readonly runbook: string;
+}
+
+/**
+ * A detection that judges one event at a time: metadata plus one small pure function, in the manner of
+ * panther-analysis. Listed by hand in `index.ts`; proven by positive and negative fixtures in
+ * `test/fixtures/detections/<id>.json`.
+ */
+export interface Detection<K extends EventKind = EventKind> extends DetectionMetadata {
   readonly eventKinds: readonly K[];
   detect(event: EventOfKind<K>, context: DetectionContext): Finding[];
 }

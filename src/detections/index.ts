@@ -5,7 +5,8 @@ import { decoyObjectAccessed } from './decoyObjectAccessed.js';
 import { decoyObjectModified } from './decoyObjectModified.js';
 import { decoyTokenUsed } from './decoyTokenUsed.js';
 import { decoyUserSignIn } from './decoyUserSignIn.js';
-import type { Detection } from './detection.js';
+import type { Detection, DetectionMetadata } from './detection.js';
+import { tokenIssuanceMissing } from './tokenIssuanceMissing.js';
 
 /** Every detection Lure runs, listed by hand: nothing is discovered from the file system. */
 export const DETECTIONS: readonly Detection[] = [
@@ -16,6 +17,12 @@ export const DETECTIONS: readonly Detection[] = [
   decoyObjectAccessed,
   decoyTokenUsed,
 ];
+
+/** Detections that judge what accumulated over time (run by timers, and by `lure replay` at end of input). */
+export const DEFERRED_DETECTIONS: readonly DetectionMetadata[] = [tokenIssuanceMissing];
+
+/** Every detection id Lure can raise, for the registry checks and the documentation. */
+export const ALL_DETECTIONS: readonly DetectionMetadata[] = [...DETECTIONS, ...DEFERRED_DETECTIONS];
 
 /** Detections by the event kind they read, so each event meets only the detections that care. */
 export function detectionsByKind(detections: readonly Detection[] = DETECTIONS): ReadonlyMap<EventKind, readonly Detection[]> {

@@ -1,5 +1,6 @@
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Decoy } from '../domain/decoys.js';
+import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import type { SkipReason } from '../normalize/outcome.js';
 
 /** A value with the ETag it was read at, for optimistic concurrency. */
@@ -33,13 +34,47 @@ export class ConcurrencyError extends Error {
   }
 }
 
+/** A token id to look for, and around when it should have been issued. */
+export interface IssuanceLookup {
+  readonly uti: string;
+  /** The token's `iat` if known, else its use time: issuances are looked for in the hour before it. */
+  readonly around: string;
+}
+
+/** The token-issuance index, the pending checks against it, and the progress of the sign-in streams. */
+export interface TokenIndexStore {
+  /** Written in batches (entity group transactions of up to 100, one partition per hour of issue). */
+  upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void>;
+  /** The token ids among `lookups` that were issued within an hour before `around` (or ten minutes after). */
+  findTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<Set<string>>;
+  /** Deletes issuances indexed for an hour wholly before `before`. Returns how many. */
+  deleteTokenIssuancesBefore(before: string): Promise<number>;
+
+  /** Moves each (tenant, category) forward: the watermark never goes back, the first event time never changes. */
+  advanceSignInProgress(progress: readonly SignInProgress[]): Promise<void>;
+  listSignInProgress(): Promise<SignInProgress[]>;
+
+  /** Idempotent per (token id, evidence record); written in batches by due time. */
+  upsertPendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void>;
+  /** Every pending check due at or before `dueBy` (and possibly a few due within ten minutes after). */
+  listPendingTokenChecks(dueBy: string): AsyncIterable<PendingTokenCheck>;
+  deletePendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void>;
+
+  /**
+   * Records this writer's running totals of judged uses per source and app. Each writer (process) owns its
+   * rows, so totals are written without a read; `listTokenMatchCounts` sums every writer's.
+   */
+  upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[]): Promise<void>;
+  listTokenMatchCounts(): Promise<TokenMatchCount[]>;
+}
+
 /**
  * Lure's state. Implemented over Azure Table Storage and in memory; both pass the same contract suite
  * (`test/contract/stateStore.contract.ts`). Ids may hold any characters, including `/ \ # ?`, which Table
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore {
+export interface StateStore extends TokenIndexStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;
@@ -56,4 +91,40 @@ export interface StateStore {
   /** Idempotent: a letter with an id already stored replaces it. Written in batches. */
   upsertDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
   listDeadLetters(): AsyncIterable<DeadLetter>;
+}
+
+/** The hour partition an issuance time falls in (`yyyyMMddHH`, UTC). */
+export function issuanceHourOf(time: string): string {
+  return time.slice(0, 13).replace(/[-T:]/g, '');
+}
+
+/** The hours in which the issuance of a token used around `around` may be indexed. */
+export function issuanceHoursAround(around: string): string[] {
+  const aroundMs = Date.parse(around);
+  const hours = new Set<string>();
+  for (const offsetInMinutes of [-60, 0, 10]) hours.add(issuanceHourOf(new Date(aroundMs + offsetInMinutes * 60_000).toISOString()));
+  return [...hours];
+}
+
+/** The ten-minute bucket a check's due time falls in (`yyyyMMddHHmm`, minutes floored to tens). */
+export function dueBucketOf(time: string): string {
+  return `${time.slice(0, 15).replace(/[-T:]/g, '')}0`;
+}
+
+/** One pending check per token id and evidence record. */
+export function checkKeyOf(check: PendingTokenCheck): string {
+  return `${check.uti}\u0000${check.evidence.source}:${check.evidence.type}:${check.evidence.id}`;
+}
+
+/** Sums per-writer rows into one count per source and app. */
+export function sumMatchCounts(rows: Iterable<TokenMatchCount>): TokenMatchCount[] {
+  const totals = new Map<string, { source: TokenMatchCount['source']; appId: string; matched: number; unmatched: number }>();
+  for (const row of rows) {
+    const key = `${row.source}\u0000${row.appId}`;
+    const total = totals.get(key) ?? { source: row.source, appId: row.appId, matched: 0, unmatched: 0 };
+    total.matched += row.matched;
+    total.unmatched += row.unmatched;
+    totals.set(key, total);
+  }
+  return [...totals.values()].sort((a, b) => `${a.source}${a.appId}`.localeCompare(`${b.source}${b.appId}`));
 }

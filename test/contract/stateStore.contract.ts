@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { StoredAlert } from '../../src/correlation/foldAlert.js';
 import type { Alert } from '../../src/domain/alerts.js';
 import type { Decoy } from '../../src/domain/decoys.js';
+import type { PendingTokenCheck, TokenIssuance } from '../../src/domain/tokens.js';
 import { ConcurrencyError, type DeadLetter, type StateStore } from '../../src/ports/stateStore.js';
 
 /** Ids holding every character Table keys forbid, plus the ones message and item ids really carry. */
@@ -31,6 +32,27 @@ function storedAlert(id: string, overrides: Partial<Alert> = {}): StoredAlert {
 
 function deadLetter(id: string, receivedAt = '2026-11-28T12:00:00.000Z'): DeadLetter {
   return { id, receivedAt, origin: 'entra partition 0', reason: 'malformed-json', detail: 'malformed-json', excerpt: `{"broken": ${JSON.stringify(id)}` };
+}
+
+function issuance(uti: string, issuedAt: string): TokenIssuance {
+  return { uti, issuedAt, tenantId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', category: 'SignInLogs', principal: 'svc@contoso.example' };
+}
+
+function pendingCheck(uti: string, dueAt: string, recordId = `r-${uti}`): PendingTokenCheck {
+  return {
+    uti,
+    source: 'graph',
+    usedAt: '2026-11-02T08:00:00.000Z',
+    issuedAt: '2026-11-02T07:59:00.000Z',
+    appId: 'de8bc8b5-d9f9-48b1-a8ad-b748da725064',
+    resource: 'GET https://graph.microsoft.com/v1.0/me/messages',
+    readsMail: true,
+    touchesDecoy: false,
+    actor: { userId: 'u1', ipAddress: '203.0.113.45' },
+    token: { uniqueTokenId: uti },
+    evidence: { source: 'entra', type: 'MicrosoftGraphActivityLogs', id: recordId, time: '2026-11-02T08:00:00.000Z' },
+    dueAt,
+  };
 }
 
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -112,6 +134,70 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
       const stored = await all(store.listDeadLetters());
       assert.equal(stored.length, letters.length);
       assert.deepEqual(stored.sort((a, b) => a.id.localeCompare(b.id)), [...letters].sort((a, b) => a.id.localeCompare(b.id)));
+    });
+
+    it('indexes token issuances by hour and finds them around their issue time, case-sensitively', async () => {
+      const store = await createStore();
+      const inOneHour = Array.from({ length: 150 }, (_, index) => issuance(`uti${index}AAAAAAAAAAAAAAAA`, `2026-11-02T08:${String(index % 60).padStart(2, '0')}:00.000Z`));
+      await store.upsertTokenIssuances([...inOneHour, issuance('a/b+c==', '2026-11-02T09:05:00.000Z'), issuance('CaseToken', '2026-11-02T10:00:00.000Z')]);
+      const found = await store.findTokenIssuances([
+        { uti: 'uti7AAAAAAAAAAAAAAAA', around: '2026-11-02T08:07:00.000Z' },
+        { uti: 'uti149AAAAAAAAAAAAAAAA', around: '2026-11-02T08:55:00.000Z' },
+        { uti: 'a/b+c==', around: '2026-11-02T09:50:00.000Z' },
+        { uti: 'a/b+c==', around: '2026-11-02T08:58:00.000Z' },
+        { uti: 'casetoken', around: '2026-11-02T10:00:00.000Z' },
+        { uti: 'uti3AAAAAAAAAAAAAAAA', around: '2026-11-03T08:03:00.000Z' },
+        { uti: 'never-issued', around: '2026-11-02T08:30:00.000Z' },
+      ]);
+      assert.deepEqual([...found].sort(), ['a/b+c==', 'uti149AAAAAAAAAAAAAAAA', 'uti7AAAAAAAAAAAAAAAA']);
+      assert.equal(await store.deleteTokenIssuancesBefore('2026-11-02T09:30:00.000Z'), 150);
+      assert.deepEqual([...(await store.findTokenIssuances([{ uti: 'uti7AAAAAAAAAAAAAAAA', around: '2026-11-02T08:07:00.000Z' }, { uti: 'a/b+c==', around: '2026-11-02T09:05:00.000Z' }]))], ['a/b+c==']);
+    });
+
+    it('moves sign-in progress forward only, keeping the first event time', async () => {
+      const store = await createStore();
+      const tenantId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+      await store.advanceSignInProgress([{ tenantId, category: 'SignInLogs', firstEventTime: '2026-11-02T08:00:00.000Z', watermark: '2026-11-02T08:30:00.000Z' }]);
+      await store.advanceSignInProgress([
+        { tenantId, category: 'SignInLogs', firstEventTime: '2026-11-02T07:00:00.000Z', watermark: '2026-11-02T08:10:00.000Z' },
+        { tenantId, category: 'NonInteractiveUserSignInLogs', firstEventTime: '2026-11-02T08:05:00.000Z', watermark: '2026-11-02T08:06:00.000Z' },
+      ]);
+      await store.advanceSignInProgress([{ tenantId, category: 'SignInLogs', firstEventTime: '2026-11-02T09:00:00.000Z', watermark: '2026-11-02T09:45:00.000Z' }]);
+      const progress = (await store.listSignInProgress()).sort((a, b) => a.category.localeCompare(b.category));
+      assert.deepEqual(progress, [
+        { tenantId, category: 'NonInteractiveUserSignInLogs', firstEventTime: '2026-11-02T08:05:00.000Z', watermark: '2026-11-02T08:06:00.000Z' },
+        { tenantId, category: 'SignInLogs', firstEventTime: '2026-11-02T08:00:00.000Z', watermark: '2026-11-02T09:45:00.000Z' },
+      ]);
+    });
+
+    it('keeps pending token checks until deleted, one per token and record, listed by due time', async () => {
+      const store = await createStore();
+      const early = pendingCheck('tokA/+', '2026-11-02T10:00:00.000Z');
+      const sameTokenOtherRecord = pendingCheck('tokA/+', '2026-11-02T10:00:00.000Z', 'r-other');
+      const late = pendingCheck('tokB', '2026-11-02T12:00:00.000Z');
+      await store.upsertPendingTokenChecks([early, sameTokenOtherRecord, late]);
+      await store.upsertPendingTokenChecks([early]);
+      const due = await all(store.listPendingTokenChecks('2026-11-02T10:00:00.000Z'));
+      assert.deepEqual(due.map((check) => check.evidence.id).sort(), ['r-other', 'r-tokA/+']);
+      assert.deepEqual(due.find((check) => check.evidence.id === 'r-other'), sameTokenOtherRecord);
+      assert.equal((await all(store.listPendingTokenChecks('2026-11-02T13:00:00.000Z'))).length, 3);
+      await store.deletePendingTokenChecks([early, late, pendingCheck('never-stored', '2026-11-02T11:00:00.000Z')]);
+      assert.deepEqual((await all(store.listPendingTokenChecks('2026-11-03T00:00:00.000Z'))).map((check) => check.evidence.id), ['r-other']);
+    });
+
+    it('sums every writer\'s match counts per source and app, each writer replacing its own', async () => {
+      const store = await createStore();
+      const app = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
+      await store.upsertTokenMatchCounts('writer-1', [{ source: 'exchange', appId: app, matched: 5, unmatched: 1 }]);
+      await store.upsertTokenMatchCounts('writer-1', [{ source: 'exchange', appId: app, matched: 8, unmatched: 2 }]);
+      await store.upsertTokenMatchCounts('writer-2', [
+        { source: 'exchange', appId: app, matched: 1, unmatched: 0 },
+        { source: 'graph', appId: app, matched: 3, unmatched: 0 },
+      ]);
+      assert.deepEqual(await store.listTokenMatchCounts(), [
+        { source: 'exchange', appId: app, matched: 9, unmatched: 2 },
+        { source: 'graph', appId: app, matched: 3, unmatched: 0 },
+      ]);
     });
 
     it('writes more than one transaction of dead letters (over 100 in a partition)', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../../src/config/loadConfig.js';
+import { FIRST_PARTY_APPS_WITHOUT_SIGN_INS } from '../../../src/correlation/firstPartyAppsWithoutSignIns.js';
 
 describe('loadConfig', () => {
   it('runs on its embedded defaults with an empty environment', () => {
@@ -11,8 +12,44 @@ describe('loadConfig', () => {
       dedupeBucketInMinutes: 60,
       decoyCacheRefreshInSeconds: 30,
       selfPrincipalIds: [],
+      issuance: {
+        graceInMinutes: 120,
+        maxTokenLifetimeInHours: 28,
+        indexRetentionInHours: 48,
+        gatingCategories: ['SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs'],
+        modes: { graph: 'alert', exchange: 'shadow', token: 'off' },
+        unjudgedAppIds: FIRST_PARTY_APPS_WITHOUT_SIGN_INS.map((app) => app.appId),
+        cacheSize: 100_000,
+      },
       local: { dataDir: '.lure', inboxDir: '.lure/inbox', demo: true, tablePort: 0 },
     });
+  });
+
+  it('reads the token-issuance settings, adjusting the built-in allowlist', () => {
+    const exchange = '00000002-0000-0ff1-ce00-000000000000';
+    const extra = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
+    const { issuance } = loadConfig({
+      LURE_ISSUANCE_GRACE_IN_MINUTES: '30',
+      LURE_MAX_TOKEN_LIFETIME_IN_HOURS: '30',
+      LURE_TOKEN_INDEX_RETENTION_IN_HOURS: '31',
+      LURE_ISSUANCE_GATING_CATEGORIES: 'SignInLogs, ManagedIdentitySignInLogs',
+      LURE_ISSUANCE_MODE_GRAPH: 'shadow',
+      LURE_ISSUANCE_MODE_EXCHANGE: 'alert',
+      LURE_ISSUANCE_MODE_TOKEN: 'shadow',
+      LURE_ISSUANCE_ALLOWLIST_APP_IDS: extra.toUpperCase(),
+      LURE_ISSUANCE_JUDGE_APP_IDS: exchange,
+      LURE_ISSUANCE_CACHE_SIZE: '0',
+    });
+    assert.equal(issuance.graceInMinutes, 30);
+    assert.deepEqual(issuance.gatingCategories, ['SignInLogs', 'ManagedIdentitySignInLogs']);
+    assert.deepEqual(issuance.modes, { graph: 'shadow', exchange: 'alert', token: 'shadow' });
+    assert.ok(issuance.unjudgedAppIds.includes(extra));
+    assert.ok(!issuance.unjudgedAppIds.includes(exchange));
+    assert.equal(issuance.cacheSize, 0);
+  });
+
+  it('refuses an index retention shorter than token lifetime plus grace', () => {
+    assert.throws(() => loadConfig({ LURE_TOKEN_INDEX_RETENTION_IN_HOURS: '29' }), /LURE_TOKEN_INDEX_RETENTION_IN_HOURS: must be at least 30/);
   });
 
   it('reads every setting it owns', () => {
@@ -55,6 +92,10 @@ describe('loadConfig', () => {
     ['LURE_TABLE_SERVICE_URI', 'not a url', /LURE_TABLE_SERVICE_URI: must be an http\(s\) URL/],
     ['LURE_DEMO', 'maybe', /LURE_DEMO: must be true or false/],
     ['LURE_LOCAL_TABLE_PORT', '70000', /LURE_LOCAL_TABLE_PORT: must be at most 65535/],
+    ['LURE_MAX_TOKEN_LIFETIME_IN_HOURS', '24', /LURE_MAX_TOKEN_LIFETIME_IN_HOURS: must be at least 28/],
+    ['LURE_ISSUANCE_MODE_GRAPH', 'loud', /LURE_ISSUANCE_MODE_GRAPH: must be alert, shadow or off/],
+    ['LURE_ISSUANCE_GATING_CATEGORIES', 'SignInLogs,AuditLogs', /LURE_ISSUANCE_GATING_CATEGORIES: must be a comma-separated list of/],
+    ['LURE_ISSUANCE_ALLOWLIST_APP_IDS', 'outlook', /LURE_ISSUANCE_ALLOWLIST_APP_IDS: must be comma-separated GUIDs/],
   ] as const) {
     it(`names ${setting} when it is bad (${value})`, () => {
       assert.throws(() => loadConfig({ [setting]: value }), (error: unknown) => error instanceof RangeError && message.test(error.message));

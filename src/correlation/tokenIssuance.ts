@@ -1,0 +1,117 @@
+import type { NormalizedEvent, SignInCategory } from '../domain/events.js';
+import type { SignInProgress, TokenIssuance, TokenUse, TokenUseSource } from '../domain/tokens.js';
+
+/** The issuance a sign-in record reports, when it names its token (every sign-in category does). */
+export function tokenIssuanceOf(event: NormalizedEvent): TokenIssuance | undefined {
+  if (event.kind !== 'signIn' || event.source !== 'entra') return undefined;
+  const uti = event.token?.uniqueTokenId;
+  if (uti === undefined) return undefined;
+  const principal = event.actor.userPrincipalName ?? event.actor.userId ?? event.actor.servicePrincipalId ?? event.actor.appId;
+  return {
+    uti,
+    issuedAt: event.time,
+    ...(event.tenantId === undefined ? {} : { tenantId: event.tenantId }),
+    category: event.category,
+    ...(principal === undefined ? {} : { principal }),
+  };
+}
+
+const MAIL_PATH = /\/(messages|mailfolders)(\/|$|\?)/i;
+
+/**
+ * The token use a record reports: a Graph request (`signInActivityId`), an Exchange record
+ * (`AppAccessContext.UniqueTokenId`, also inside Defender's `RawEventData`), or, when enabled, a token an
+ * API gateway saw (`uti` claim). `touchesDecoy` is decided by the caller, who knows the record's findings.
+ */
+export function tokenUseOf(event: NormalizedEvent, options: { readonly includeObservations: boolean }): Omit<TokenUse, 'touchesDecoy'> | undefined {
+  const uti = event.token?.uniqueTokenId;
+  if (uti === undefined || event.token === undefined) return undefined;
+  const evidence = { source: event.source, type: event.recordType, id: event.recordId, time: event.time };
+  const common = {
+    uti,
+    usedAt: event.time,
+    ...(event.tenantId === undefined ? {} : { tenantId: event.tenantId }),
+    ...(event.token.issuedAt === undefined ? {} : { issuedAt: event.token.issuedAt }),
+    ...(event.actor.appId === undefined ? {} : { appId: event.actor.appId }),
+    actor: event.actor,
+    token: event.token,
+    evidence,
+  };
+  switch (event.kind) {
+    case 'graphActivity':
+      return { ...common, source: 'graph', resource: `${event.method} ${event.requestUri}`, readsMail: event.method === 'GET' && MAIL_PATH.test(event.requestUri) };
+    case 'mailItemsAccessed':
+    case 'mailItemOperation':
+    case 'mailboxChange':
+    case 'mailboxSearch':
+    case 'mailboxLogin':
+      return {
+        ...common,
+        source: 'exchange',
+        resource: `${event.operation}${event.mailbox.ownerUpn === undefined ? '' : ` on ${event.mailbox.ownerUpn}`}`,
+        readsMail: event.kind === 'mailItemsAccessed' || event.kind === 'mailboxSearch',
+      };
+    case 'tokenObservation':
+      if (!options.includeObservations) return undefined;
+      return { ...common, source: 'token', ...(event.requestUri === undefined ? {} : { resource: event.requestUri }), readsMail: false };
+    default:
+      return undefined;
+  }
+}
+
+/** What the sign-in streams of one tenant allow Lure to judge. */
+export interface IssuanceCoverage {
+  /** Tokens issued before this were never indexed: their uses are not judged. */
+  readonly coverageStart: string;
+  /** Every gating category has delivered up to here (event time): a check due before it can be judged. */
+  readonly watermark: string;
+}
+
+/**
+ * The coverage of one tenant from its per-category progress. Only the gating categories that have
+ * delivered count ("enabled"): coverage starts when the last of them started, and the watermark is the
+ * least advanced of them, because non-interactive sign-ins lag interactive ones and a stalled stream
+ * must hold every judgement back.
+ */
+export function coverageOf(progress: readonly SignInProgress[], gatingCategories: ReadonlySet<SignInCategory>): IssuanceCoverage | undefined {
+  const gating = progress.filter((entry) => gatingCategories.has(entry.category));
+  if (gating.length === 0) return undefined;
+  return {
+    coverageStart: gating.map((entry) => entry.firstEventTime).reduce((a, b) => (a > b ? a : b)),
+    watermark: gating.map((entry) => entry.watermark).reduce((a, b) => (a < b ? a : b)),
+  };
+}
+
+/** The moment the issuing sign-in must have been seen by: issue time (or use time when unknown) plus grace. */
+export function dueTimeOf(use: Pick<TokenUse, 'issuedAt' | 'usedAt'>, graceInMinutes: number): string {
+  return new Date(Date.parse(use.issuedAt ?? use.usedAt) + graceInMinutes * 60_000).toISOString();
+}
+
+export type CheckVerdict =
+  /** The streams have not reached the due time yet (or are stalled): keep waiting. */
+  | 'wait'
+  /** The token may have been issued before the index covered that time: drop without judging. */
+  | 'notCovered'
+  /** Look the token up; if it was never issued, the use is a forged-token signal. */
+  | 'judge';
+
+/**
+ * Whether a pending check can be judged now. `force` (end of a replay) acts as if event time had moved past
+ * every grace period; it never lifts the coverage guard.
+ */
+export function verdictOf(
+  check: Pick<TokenUse, 'issuedAt' | 'usedAt'> & { readonly dueAt: string },
+  coverage: IssuanceCoverage | undefined,
+  options: { readonly force: boolean; readonly maxTokenLifetimeInHours: number },
+): CheckVerdict {
+  if (coverage === undefined) return options.force ? 'notCovered' : 'wait';
+  // Without its issue time, a token may be as old as the longest-lived token.
+  const earliestIssue = check.issuedAt ?? new Date(Date.parse(check.usedAt) - options.maxTokenLifetimeInHours * 3_600_000).toISOString();
+  if (earliestIssue < coverage.coverageStart) return 'notCovered';
+  if (!options.force && coverage.watermark < check.dueAt) return 'wait';
+  return 'judge';
+}
+
+/** The mode a token-use source runs in: `alert` raises alerts, `shadow` only counts matches, `off` ignores uses. */
+export type IssuanceMode = 'alert' | 'shadow' | 'off';
+export type IssuanceModes = Readonly<Record<TokenUseSource, IssuanceMode>>;

@@ -1,0 +1,63 @@
+import type { Evidence } from './alerts.js';
+import type { Actor, SignInCategory, TokenContext } from './events.js';
+
+/** Where a token was seen used: Microsoft Graph activity, Exchange audit (either path), or an API gateway. */
+export const TOKEN_USE_SOURCES = ['graph', 'exchange', 'token'] as const;
+export type TokenUseSource = (typeof TOKEN_USE_SOURCES)[number];
+
+/** A token Entra issued, as a sign-in record of any category names it. */
+export interface TokenIssuance {
+  /** The token's `uti`: sign-in `uniqueTokenIdentifier`. Case-sensitive. */
+  readonly uti: string;
+  /** The sign-in's event time. */
+  readonly issuedAt: string;
+  readonly tenantId?: string;
+  readonly category: SignInCategory;
+  /** The user or app it was issued to, for people reading the index. */
+  readonly principal?: string;
+}
+
+/** A token presented to a Microsoft service, to be matched against the issuances. */
+export interface TokenUse {
+  readonly uti: string;
+  readonly source: TokenUseSource;
+  readonly tenantId?: string;
+  /** Event time of the use. */
+  readonly usedAt: string;
+  /** When the token says it was issued (`iat`), if the record carries it. */
+  readonly issuedAt?: string;
+  readonly appId?: string;
+  /** The Graph URI called, or the Exchange operation and mailbox. */
+  readonly resource?: string;
+  /** The use read mail (a Graph mail read, MailItemsAccessed): a forged token reading mail is critical. */
+  readonly readsMail: boolean;
+  /** A decoy detection also fired on the same record. */
+  readonly touchesDecoy: boolean;
+  readonly actor: Actor;
+  readonly token: TokenContext;
+  readonly evidence: Evidence;
+}
+
+/** A use whose token was not yet found issued, kept until its grace period has passed in event time. */
+export interface PendingTokenCheck extends TokenUse {
+  /** (issuedAt, or usedAt when unknown) + grace: when the issuing sign-in must have been seen. */
+  readonly dueAt: string;
+}
+
+/** How far the sign-in stream of one tenant and category has come, in event time. */
+export interface SignInProgress {
+  readonly tenantId: string;
+  readonly category: SignInCategory;
+  /** Event time of the first sign-in record of this category Lure indexed: the index covers nothing before. */
+  readonly firstEventTime: string;
+  /** The latest event time seen: only moves forward. */
+  readonly watermark: string;
+}
+
+/** How many judged uses of one source and app matched an issuance (shadow mode reports these). */
+export interface TokenMatchCount {
+  readonly source: TokenUseSource;
+  readonly appId: string;
+  readonly matched: number;
+  readonly unmatched: number;
+}
