@@ -10,12 +10,14 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { DeadLetter, StateStore } from '../ports/stateStore.js';
 import type { DecoyRegistry } from './decoyRegistry.js';
+import type { TokenTracker } from './tokenTracker.js';
 import { countAccepted, countSkipped, emptyReport, type IngestReport } from './ingestReport.js';
 import { persistAlerts } from './persistAlerts.js';
 
 export interface IngestDependencies {
   readonly store: StateStore;
   readonly decoys: DecoyRegistry;
+  readonly tokens: TokenTracker;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly dedupeBucketInMinutes: number;
@@ -26,7 +28,8 @@ export interface IngestDependencies {
 const DETECTIONS_BY_KIND = detectionsByKind();
 
 /**
- * The one path every event takes: decode → normalize → detect → correlate → persist. Serves the Event Hub
+ * The one path every event takes: decode → normalize → detect → correlate → persist (alerts, then the
+ * token-issuance index and pending checks). Serves the Event Hub
  * functions, the local host and `lure replay` alike.
  *
  * A bad record never fails the batch: it is counted, dead-lettered and skipped. A store failure does fail
@@ -86,6 +89,7 @@ export async function ingestMessages(deps: IngestDependencies, messages: readonl
   const persisted = await persistAlerts(deps.store, findings, { dedupeBucketInMinutes: deps.dedupeBucketInMinutes, now });
   report.alerts = persisted.changed;
   report.touchedAlertIds = persisted.touchedIds;
+  report.tokens = await deps.tokens.track(events, findings);
   return report;
 }
 

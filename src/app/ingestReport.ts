@@ -1,5 +1,6 @@
 import type { Alert } from '../domain/alerts.js';
 import type { SkipReason } from '../normalize/outcome.js';
+import { emptyTrackReport, type TokenTrackReport } from './tokenTracker.js';
 
 /** What one ingest run did. Every record read is either accepted (per source and kind) or skipped (per reason). */
 export interface IngestReport {
@@ -13,10 +14,12 @@ export interface IngestReport {
   alerts: Alert[];
   /** Every alert a finding of this run belongs to, changed or not (a replayed record finds its alert unchanged). */
   touchedAlertIds: string[];
+  /** What the run did to the token-issuance index. */
+  tokens: TokenTrackReport;
 }
 
 export function emptyReport(): IngestReport {
-  return { read: 0, accepted: {}, skipped: {}, deadLettered: 0, alerts: [], touchedAlertIds: [] };
+  return { read: 0, accepted: {}, skipped: {}, deadLettered: 0, alerts: [], touchedAlertIds: [], tokens: emptyTrackReport() };
 }
 
 export function countAccepted(report: IngestReport, source: string, kind: string): void {
@@ -47,6 +50,7 @@ export function mergeReports(total: IngestReport, next: IngestReport): IngestRep
   for (const alert of next.alerts) byId.set(alert.id, alert);
   total.alerts = [...byId.values()];
   total.touchedAlertIds = [...new Set([...total.touchedAlertIds, ...next.touchedAlertIds])];
+  for (const key of Object.keys(total.tokens) as (keyof TokenTrackReport)[]) total.tokens[key] += next.tokens[key];
   return total;
 }
 

@@ -5,6 +5,8 @@ import { parseJwks, type SigningKeySummary } from '../keys/parseJwks.js';
 import { EventFileError, messageBatchesOf, readEventFile } from './eventFiles.js';
 import { emptyReport, type IngestReport, mergeReports } from './ingestReport.js';
 import type { Services } from './services.js';
+import type { TokenResolveReport } from './tokenTracker.js';
+import type { TokenMatchCount } from '../domain/tokens.js';
 
 export interface ReplayOptions {
   readonly files: readonly string[];
@@ -18,6 +20,10 @@ export interface ReplayResult {
   readonly alerts: Alert[];
   /** Signing keys loaded from `--jwks` files. */
   readonly signingKeys: readonly SigningKeySummary[];
+  /** The token checks judged at the end of input. */
+  readonly tokenChecks: TokenResolveReport;
+  /** Judged token uses per source and app: matched an issuance or not. */
+  readonly tokenMatches: readonly TokenMatchCount[];
 }
 
 /** A decoy or JWKS file that is not what it should be. The CLI exits 2 on it, as on a missing file. */
@@ -61,13 +67,15 @@ export async function replay(services: Services, options: ReplayOptions): Promis
     for (const batch of messageBatchesOf(await readEventFile(file))) mergeReports(report, await services.ingest(batch, file));
   }
 
+  // End of input: every pending check is judged as if event time had moved past its grace period.
+  const tokenChecks = await services.resolveTokenChecks({ force: true });
   const alerts: Alert[] = [];
-  for (const id of report.touchedAlertIds) {
+  for (const id of new Set([...report.touchedAlertIds, ...tokenChecks.touchedAlertIds])) {
     const stored = await services.store.getAlert(id);
     if (stored !== undefined) alerts.push(stored.value.alert);
   }
   alerts.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.id < b.id ? -1 : 1));
-  return { report, alerts, signingKeys };
+  return { report, alerts, signingKeys, tokenChecks, tokenMatches: await services.store.listTokenMatchCounts() };
 }
 
 async function readJson(file: string): Promise<unknown> {

@@ -11,16 +11,20 @@ import type { StateStore } from '../ports/stateStore.js';
 import { DecoyRegistry } from './decoyRegistry.js';
 import { ingestMessages } from './ingest.js';
 import type { IngestReport } from './ingestReport.js';
+import { type TokenResolveReport, TokenTracker } from './tokenTracker.js';
 
 /** Everything a trigger, the local host or the CLI needs, built once from the configuration. */
 export interface Services {
   readonly config: Config;
   readonly store: StateStore;
   readonly decoys: DecoyRegistry;
+  readonly tokens: TokenTracker;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Runs messages through the pipeline (see `ingestMessages`). `logger` overrides the services' one for this call. */
   ingest(messages: readonly unknown[], origin: string, logger?: Logger): Promise<IngestReport>;
+  /** Judges pending token checks (see `TokenTracker.resolve`). */
+  resolveTokenChecks(options?: { readonly force?: boolean }): Promise<TokenResolveReport>;
   /** Adds or replaces decoys, refusing any that would share an id or identifier with another. */
   importDecoys(decoys: readonly Decoy[]): Promise<void>;
 }
@@ -38,18 +42,21 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const store = overrides.store ?? (await createStore(config));
   const decoys = new DecoyRegistry(store, clock, config.decoyCacheRefreshInSeconds * 1000);
   const selfPrincipalIds = new Set(config.selfPrincipalIds);
+  const tokens = new TokenTracker(store, config.issuance, clock, config.dedupeBucketInMinutes);
   return {
     config,
     store,
     decoys,
+    tokens,
     clock,
     logger,
     ingest: (messages, origin, callLogger) =>
       ingestMessages(
-        { store, decoys, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
+        { store, decoys, tokens, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
         messages,
         origin,
       ),
+    resolveTokenChecks: (options) => tokens.resolve({ force: options?.force ?? false }),
     async importDecoys(incoming) {
       const byId = new Map((await store.listDecoys()).map((decoy) => [decoy.id, decoy]));
       for (const decoy of incoming) byId.set(decoy.id, decoy);

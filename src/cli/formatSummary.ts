@@ -1,6 +1,8 @@
 import type { IngestReport } from '../app/ingestReport.js';
 import { totalAccepted, totalSkipped } from '../app/ingestReport.js';
+import type { TokenResolveReport } from '../app/tokenTracker.js';
 import type { Alert } from '../domain/alerts.js';
+import type { TokenMatchCount } from '../domain/tokens.js';
 import { isDeadLettered, SKIP_REASONS, type SkipReason } from '../normalize/outcome.js';
 
 /**
@@ -8,7 +10,11 @@ import { isDeadLettered, SKIP_REASONS, type SkipReason } from '../normalize/outc
  * per reason (with the categories or operations behind each), alerts per detection. Accepted plus
  * skipped always equals read; the last line says so, or says by how much it does not.
  */
-export function formatSummary(report: IngestReport, alerts: readonly Alert[], extra: { files: number; signingKeys: number }): string {
+export function formatSummary(
+  report: IngestReport,
+  alerts: readonly Alert[],
+  extra: { files: number; signingKeys: number; tokenChecks: TokenResolveReport; tokenMatches: readonly TokenMatchCount[] },
+): string {
   const lines: string[] = [];
   const accepted = totalAccepted(report);
   const skipped = totalSkipped(report);
@@ -28,6 +34,22 @@ export function formatSummary(report: IngestReport, alerts: readonly Alert[], ex
   const byDetection = new Map<string, number>();
   for (const alert of alerts) byDetection.set(alert.detection, (byDetection.get(alert.detection) ?? 0) + 1);
   lines.push(`alerts ${alerts.length}${alerts.length > 0 ? `: ${[...byDetection].sort().map(([detection, count]) => `${detection} ${count}`).join(', ')}` : ''}`);
+  const tokens = report.tokens;
+  if (tokens.issuancesIndexed + tokens.usesSeen > 0) {
+    const checks = extra.tokenChecks;
+    lines.push(
+      `token issuances indexed ${tokens.issuancesIndexed}; token uses ${tokens.usesSeen}: ${tokens.usesMatchedAtOnce} matched at once, ` +
+        `${tokens.usesPending} checked at end of input, ${tokens.usesNotJudged} not judged (allowlisted app or source off)`,
+    );
+    lines.push(
+      `  checked at end: ${checks.matched} issued, ${checks.missingAlerted} never issued (alerted), ${checks.missingShadow} never issued (shadow), ` +
+        `${checks.notCovered} issued before the index covered them (not judged)`,
+    );
+    for (const count of extra.tokenMatches) {
+      const judged = count.matched + count.unmatched;
+      lines.push(`  ${count.source} app ${count.appId}: ${count.matched}/${judged} matched an issuance (${Math.round((100 * count.matched) / judged)}%)`);
+    }
+  }
   if (extra.signingKeys > 0) lines.push(`signing keys loaded ${extra.signingKeys} (kept for the key checks; none of the detections here reads them)`);
   lines.push(
     accepted + skipped === report.read

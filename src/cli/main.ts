@@ -48,7 +48,9 @@ async function main(argv: readonly string[]): Promise<number> {
       const services = await buildServices(configFrom(environment), { logger: consoleLogger({ minimumLevel: 'warn' }) });
       const result = await replay(services, { files, ...(options.decoys === undefined ? {} : { decoyFile: options.decoys }), jwksFiles: options.jwks });
       for (const alert of result.alerts) process.stdout.write(`${JSON.stringify(alert)}\n`);
-      process.stderr.write(`${formatSummary(result.report, result.alerts, { files: files.length, signingKeys: result.signingKeys.length })}\n`);
+      process.stderr.write(
+        `${formatSummary(result.report, result.alerts, { files: files.length, signingKeys: result.signingKeys.length, tokenChecks: result.tokenChecks, tokenMatches: result.tokenMatches })}\n`,
+      );
     });
 
   program

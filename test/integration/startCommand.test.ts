@@ -35,7 +35,7 @@ describe('lure start (npm start)', () => {
       // hour, so they fold into the demo alert, which is printed again with four records.
       const before = first.output.stdout.length;
       copyFileSync(MIXED_FILE, path.join(dataDir, 'inbox', 'dropped.ndjson'));
-      await waitFor(() => first.output.stderr.includes('dropped.ndjson: 19 records'), () => first.output.stderr);
+      await waitFor(() => first.output.stderr.includes('dropped.ndjson: 20 records'), () => first.output.stderr);
       assert.match(first.output.stdout.slice(before), /decoy\.user\.signIn {2}Successful sign-in as decoy user svc-backup@contoso\.example\n.*\(4 records,/);
       assert.ok(readdirSync(path.join(dataDir, 'inbox', 'processed')).some((name) => name.endsWith('-dropped.ndjson')));
       assert.equal(existsSync(path.join(dataDir, 'inbox', 'dropped.ndjson')), false);

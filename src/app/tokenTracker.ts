@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/loadConfig.js';
+import { coverageOf, dueTimeOf, type IssuanceCoverage, tokenIssuanceOf, tokenUseOf, verdictOf } from '../correlation/tokenIssuance.js';
+import type { Finding } from '../detections/detection.js';
+import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
+import type { Alert } from '../domain/alerts.js';
+import type { NormalizedEvent } from '../domain/events.js';
+import type { PendingTokenCheck, SignInProgress, TokenMatchCount, TokenUse, TokenUseSource } from '../domain/tokens.js';
+import type { Clock } from '../ports/clock.js';
+import type { StateStore } from '../ports/stateStore.js';
+import { persistAlerts } from './persistAlerts.js';
+import { RecentTokens } from './recentTokens.js';
+
+/** What tracking one batch did to the token index. */
+export interface TokenTrackReport {
+  issuancesIndexed: number;
+  usesSeen: number;
+  /** Uses whose issuance was already known (same batch, or indexed lately by this process). */
+  usesMatchedAtOnce: number;
+  usesPending: number;
+  /** Uses of apps on the allowlist, or of sources switched off. */
+  usesNotJudged: number;
+}
+
+/** What one run of the resolver decided. */
+export interface TokenResolveReport {
+  /** Due checks whose streams have not reached their due time: left for a later run. */
+  waiting: number;
+  /** Tokens possibly issued before the index covered them: dropped unjudged. */
+  notCovered: number;
+  matched: number;
+  /** Uses of tokens never issued, per source mode. */
+  missingAlerted: number;
+  missingShadow: number;
+  /** Alerts this run raised or changed. */
+  alerts: Alert[];
+  /** Alerts the missing uses belong to, changed or not. */
+  touchedAlertIds: string[];
+}
+
+export function emptyTrackReport(): TokenTrackReport {
+  return { issuancesIndexed: 0, usesSeen: 0, usesMatchedAtOnce: 0, usesPending: 0, usesNotJudged: 0 };
+}
+
+/** Sign-in progress is written when it moves at least this far, so most batches write none. */
+const PROGRESS_WRITE_STEP_IN_MS = 60_000;
+/** Match counts are flushed at most this often from ingest; the resolver always flushes. */
+const COUNT_FLUSH_INTERVAL_IN_MS = 30_000;
+/** The due-by bound when forcing: every pending check. */
+const FAR_FUTURE = '9999-12-31T23:59:59.999Z';
+
+/**
+ * Lure's side of the join Microsoft documents between token uses and sign-in logs: every sign-in's token id
+ * goes into the index; every token use is matched against it, at once when the issuance is already known,
+ * otherwise by the resolver after the grace period (in event time), which raises `token.issuance.missing`
+ * for uses of tokens that no sign-in issued. One per process: it keeps the recent token ids and the
+ * progress it last wrote.
+ */
+export class TokenTracker {
+  private readonly recent: RecentTokens;
+  private readonly writtenProgress = new Map<string, SignInProgress>();
+  private readonly counts = new Map<string, { source: TokenUseSource; appId: string; matched: number; unmatched: number }>();
+  private countsDirty = false;
+  private countsFlushedAtMs = 0;
+  private readonly writerId = randomUUID();
+  private readonly unjudgedAppIds: ReadonlySet<string>;
+  private readonly gatingCategories: ReadonlySet<SignInProgress['category']>;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly settings: Config['issuance'],
+    private readonly clock: Clock,
+    private readonly dedupeBucketInMinutes: number,
+  ) {
+    this.recent = new RecentTokens(settings.cacheSize);
+    this.unjudgedAppIds = new Set(settings.unjudgedAppIds);
+    this.gatingCategories = new Set(settings.gatingCategories);
+  }
+
+  /** Indexes the batch's issuances, moves sign-in progress forward, and matches or defers its token uses. */
+  async track(events: readonly NormalizedEvent[], findings: readonly Finding[]): Promise<TokenTrackReport> {
+    const report = emptyTrackReport();
+    const issuances = events.flatMap((event) => tokenIssuanceOf(event) ?? []);
+    if (issuances.length > 0) {
+      await this.store.upsertTokenIssuances(issuances);
+      report.issuancesIndexed = issuances.length;
+    }
+    // Progress goes after the index, so a watermark never vouches for issuances not yet stored.
+    await this.advanceProgress(events);
+    const batchIssued = new Set(issuances.map((issuance) => issuance.uti));
+
+    const decoyRecords = new Set(findings.map((finding) => evidenceKey(finding.evidence)));
+    const pending: PendingTokenCheck[] = [];
+    for (const event of events) {
+      const partial = tokenUseOf(event, { includeObservations: this.settings.modes.token !== 'off' });
+      if (partial === undefined) continue;
+      report.usesSeen += 1;
+      if (this.settings.modes[partial.source] === 'off' || (partial.appId !== undefined && this.unjudgedAppIds.has(partial.appId.toLowerCase()))) {
+        report.usesNotJudged += 1;
+        continue;
+      }
+      if (batchIssued.has(partial.uti) || this.recent.has(partial.uti)) {
+        report.usesMatchedAtOnce += 1;
+        this.count(partial, 'matched');
+        continue;
+      }
+      const use: TokenUse = { ...partial, touchesDecoy: decoyRecords.has(evidenceKey(partial.evidence)) };
+      pending.push({ ...use, dueAt: dueTimeOf(use, this.settings.graceInMinutes) });
+    }
+    if (pending.length > 0) await this.store.upsertPendingTokenChecks(pending);
+    report.usesPending = pending.length;
+    for (const issuance of issuances) this.recent.add(issuance.uti);
+    await this.flushCounts(false);
+    return report;
+  }
+
+  /**
+   * Judges the pending checks whose due time the sign-in streams have passed: a token found issued is
+   * fine; one never issued raises `token.issuance.missing` (in `alert` mode) and is counted either way.
+   * `force` (end of a replay) judges every check as if event time had moved past every grace period.
+   * Alerts are persisted before checks are deleted, so a crash in between only repeats an idempotent fold.
+   */
+  async resolve(options: { readonly force: boolean }): Promise<TokenResolveReport> {
+    const report: TokenResolveReport = { waiting: 0, notCovered: 0, matched: 0, missingAlerted: 0, missingShadow: 0, alerts: [], touchedAlertIds: [] };
+    const progress = await this.store.listSignInProgress();
+    const coverageByTenant = new Map<string, IssuanceCoverage>();
+    for (const tenantId of new Set(progress.map((entry) => entry.tenantId))) {
+      const coverage = coverageOf(progress.filter((entry) => entry.tenantId === tenantId), this.gatingCategories);
+      if (coverage !== undefined) coverageByTenant.set(tenantId, coverage);
+    }
+    const latestWatermark = [...coverageByTenant.values()].map((coverage) => coverage.watermark).sort().at(-1);
+    const dueBy = options.force ? FAR_FUTURE : latestWatermark;
+    if (dueBy === undefined) return report;
+
+    const toJudge: PendingTokenCheck[] = [];
+    const done: PendingTokenCheck[] = [];
+    for await (const check of this.store.listPendingTokenChecks(dueBy)) {
+      const verdict = verdictOf(check, coverageByTenant.get(check.tenantId ?? ''), {
+        force: options.force,
+        maxTokenLifetimeInHours: this.settings.maxTokenLifetimeInHours,
+      });
+      if (verdict === 'wait') report.waiting += 1;
+      else if (verdict === 'notCovered') {
+        report.notCovered += 1;
+        done.push(check);
+      } else toJudge.push(check);
+    }
+
+    const unknown = toJudge.filter((check) => !this.recent.has(check.uti));
+    const issued = unknown.length === 0 ? new Set<string>() : await this.store.findTokenIssuances(unknown.map((check) => ({ uti: check.uti, around: check.issuedAt ?? check.usedAt })));
+    const findings: Finding[] = [];
+    for (const check of toJudge) {
+      if (this.recent.has(check.uti) || issued.has(check.uti)) {
+        report.matched += 1;
+        this.count(check, 'matched');
+      } else {
+        this.count(check, 'unmatched');
+        if (this.settings.modes[check.source] === 'alert') {
+          report.missingAlerted += 1;
+          findings.push(missingIssuanceFinding(check));
+        } else report.missingShadow += 1;
+      }
+      done.push(check);
+    }
+    if (findings.length > 0) {
+      const persisted = await persistAlerts(this.store, findings, { dedupeBucketInMinutes: this.dedupeBucketInMinutes, now: this.clock.now().toISOString() });
+      report.alerts = persisted.changed;
+      report.touchedAlertIds = persisted.touchedIds;
+    }
+    if (done.length > 0) await this.store.deletePendingTokenChecks(done);
+    await this.flushCounts(true);
+    return report;
+  }
+
+  private async advanceProgress(events: readonly NormalizedEvent[]): Promise<void> {
+    const batch = new Map<string, SignInProgress>();
+    for (const event of events) {
+      if (event.kind !== 'signIn' || event.source !== 'entra' || event.category === 'AzureActiveDirectoryStsLogon') continue;
+      const tenantId = event.tenantId ?? '';
+      const key = `${tenantId}\u0000${event.category}`;
+      const seen = batch.get(key);
+      batch.set(key, {
+        tenantId,
+        category: event.category,
+        firstEventTime: seen === undefined || event.time < seen.firstEventTime ? event.time : seen.firstEventTime,
+        watermark: seen === undefined || event.time > seen.watermark ? event.time : seen.watermark,
+      });
+    }
+    const updates = [...batch].flatMap(([key, entry]) => {
+      const written = this.writtenProgress.get(key);
+      if (written !== undefined && Date.parse(entry.watermark) - Date.parse(written.watermark) < PROGRESS_WRITE_STEP_IN_MS) return [];
+      return [written === undefined ? entry : { ...entry, firstEventTime: written.firstEventTime }];
+    });
+    if (updates.length === 0) return;
+    await this.store.advanceSignInProgress(updates);
+    for (const update of updates) this.writtenProgress.set(`${update.tenantId}\u0000${update.category}`, update);
+  }
+
+  private count(use: Pick<TokenUse, 'source' | 'appId'>, outcome: 'matched' | 'unmatched'): void {
+    const appId = use.appId?.toLowerCase() ?? 'unknown';
+    const key = `${use.source}\u0000${appId}`;
+    const entry = this.counts.get(key) ?? { source: use.source, appId, matched: 0, unmatched: 0 };
+    entry[outcome] += 1;
+    this.counts.set(key, entry);
+    this.countsDirty = true;
+  }
+
+  /** Writes this process's running totals (one row per source and app, owned by this process). */
+  private async flushCounts(force: boolean): Promise<void> {
+    const nowMs = this.clock.now().getTime();
+    if (!this.countsDirty || (!force && nowMs - this.countsFlushedAtMs < COUNT_FLUSH_INTERVAL_IN_MS)) return;
+    const counts: TokenMatchCount[] = [...this.counts.values()].map((entry) => ({ ...entry }));
+    await this.store.upsertTokenMatchCounts(this.writerId, counts);
+    this.countsDirty = false;
+    this.countsFlushedAtMs = nowMs;
+  }
+}
+
+function evidenceKey(evidence: { readonly source: string; readonly type: string; readonly id: string }): string {
+  return `${evidence.source}\u0000${evidence.type}\u0000${evidence.id}`;
+}
