@@ -214,16 +214,28 @@ export class TableStateStore implements StateStore {
   }
 
   async advanceSignInProgress(progress: readonly SignInProgress[]): Promise<void> {
-    for (const entry of progress) {
-      const partitionKey = encodeKey(entry.tenantId);
+    const byTenant = new Map<string, SignInProgress[]>();
+    for (const entry of progress) byTenant.set(entry.tenantId, [...(byTenant.get(entry.tenantId) ?? []), entry]);
+    for (const [tenantId, entries] of byTenant) {
+      // One read of the tenant's partition and one transaction, whatever the number of categories; a race
+      // with another writer (409 or 412) re-reads and tries again.
+      const partitionKey = encodeKey(tenantId);
       for (let attempt = 1; ; attempt += 1) {
-        try {
-          const current = await getOrUndefined(this.tables.signInProgress, partitionKey, entry.category);
-          if (current === undefined) {
-            await this.tables.signInProgress.createEntity({ partitionKey, rowKey: entry.category, ...entry });
-          } else if (typeof current['watermark'] === 'string' && entry.watermark > current['watermark']) {
-            await this.tables.signInProgress.updateEntity({ partitionKey, rowKey: entry.category, watermark: entry.watermark }, 'Merge', { etag: current.etag });
+        const current = new Map<string, Record<string, unknown> & { etag: string }>();
+        for await (const entity of this.tables.signInProgress.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) {
+          if (entity.rowKey !== undefined) current.set(entity.rowKey, entity as Record<string, unknown> & { etag: string });
+        }
+        const actions: TransactionAction[] = [];
+        for (const entry of entries) {
+          const existing = current.get(entry.category);
+          if (existing === undefined) actions.push(['create', { partitionKey, rowKey: entry.category, ...entry }]);
+          else if (typeof existing['watermark'] !== 'string' || entry.watermark > existing['watermark']) {
+            actions.push(['update', { partitionKey, rowKey: entry.category, watermark: entry.watermark }, 'Merge', { etag: existing.etag }]);
           }
+        }
+        if (actions.length === 0) break;
+        try {
+          await this.tables.signInProgress.submitTransaction(actions);
           break;
         } catch (error) {
           const status = statusCodeOf(error);

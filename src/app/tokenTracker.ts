@@ -24,7 +24,7 @@ export interface TokenTrackReport {
 
 /** What one run of the resolver decided. */
 export interface TokenResolveReport {
-  /** Due checks whose streams have not reached their due time: left for a later run. */
+  /** Checks read but held back (a stream of their tenant short of their due time): left for a later run. */
   waiting: number;
   /** Tokens possibly issued before the index covered them: dropped unjudged. */
   notCovered: number;

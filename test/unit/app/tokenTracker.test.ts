@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
+import type { Services } from '../../../src/app/services.js';
+import type { Alert } from '../../../src/domain/alerts.js';
+import { fixtureDecoys } from '../../helpers/mixedFixture.js';
+import { everyStreamAt, graphRecord, mailItemsAccessedRecord, signInRecord } from '../../helpers/records.js';
+import { testServices } from '../../helpers/services.js';
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+
+async function missingAlerts(services: Services): Promise<Alert[]> {
+  return (await all(services.store.listAlerts())).map((stored) => stored.alert).filter((alert) => alert.detection === 'token.issuance.missing');
+}
+
+/** Streams that started at 08:00, so tokens issued from then on are covered. */
+const STREAMS_START = everyStreamAt('2026-11-02T08:00:00.000Z');
+
+describe('token.issuance.missing', () => {
+  it('raises nothing while the sign-in streams are short of the due time, then names the unissued token', async () => {
+    const services = await testServices();
+    await services.ingest([{ records: STREAMS_START }], 'entra');
+    await services.ingest([{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'forgedUti0000000000001', ipAddress: '198.51.100.66' })] }], 'entra');
+
+    await services.ingest([{ records: everyStreamAt('2026-11-02T10:54:00.000Z') }], 'entra');
+    const early = await services.resolveTokenChecks();
+    assert.equal(early.missingAlerted + early.matched + early.notCovered, 0, 'due at 10:55: not judged yet');
+    assert.deepEqual(await missingAlerts(services), []);
+
+    await services.ingest([{ records: everyStreamAt('2026-11-02T10:56:00.000Z') }], 'entra');
+    const resolved = await services.resolveTokenChecks();
+    assert.equal(resolved.missingAlerted, 1);
+    const [alert] = await missingAlerts(services);
+    assert.ok(alert !== undefined);
+    assert.equal(alert.severity, 'high');
+    assert.equal(alert.token?.uniqueTokenId, 'forgedUti0000000000001');
+    assert.equal(alert.actor.appId, 'de8bc8b5-d9f9-48b1-a8ad-b748da725064');
+    assert.equal(alert.actor.userId, '11111111-2222-4333-8444-555555555555');
+    assert.equal(alert.actor.ipAddress, '198.51.100.66');
+    assert.equal(alert.target.resource, 'GET https://graph.microsoft.com/v1.0/users?$top=10');
+    assert.match(alert.summary, /forgedUti0000000000001.*no sign-in log of any category issued it/);
+    assert.equal((await services.resolveTokenChecks()).missingAlerted, 0, 'a judged check is gone');
+  });
+
+  it('raises nothing for a Graph call that arrives before the sign-in that issued its token (another instance, later batch)', async () => {
+    const store = new MemoryStateStore();
+    const first = await testServices({ store });
+    const second = await testServices({ store });
+    await first.ingest([{ records: STREAMS_START }], 'entra partition 0');
+    await first.ingest([{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:58:00.000Z', uti: 'lateSignInUti000000001' })] }], 'entra partition 0');
+    await second.ingest([{ records: [signInRecord({ time: '2026-11-02T08:58:00.000Z', uti: 'lateSignInUti000000001', userPrincipalName: 'alice@contoso.example' })] }], 'entra partition 1');
+    await second.ingest([{ records: everyStreamAt('2026-11-02T12:00:00.000Z') }], 'entra partition 1');
+    const report = await first.resolveTokenChecks();
+    assert.equal(report.matched, 1);
+    assert.deepEqual(await missingAlerts(first), []);
+  });
+
+  it('matches at once, writing no pending check, when the issuing sign-in is in the same batch or seen lately', async () => {
+    const services = await testServices();
+    const report = await services.ingest(
+      [{ records: [...STREAMS_START, graphRecord({ time: '2026-11-02T08:10:00.000Z', issuedAt: '2026-11-02T08:09:00.000Z', uti: 'sameBatchUti0000000001' }), signInRecord({ time: '2026-11-02T08:09:00.000Z', uti: 'sameBatchUti0000000001' })] }],
+      'entra',
+    );
+    assert.equal(report.tokens.usesMatchedAtOnce, 1);
+    assert.equal(report.tokens.usesPending, 0);
+    const later = await services.ingest([{ records: [graphRecord({ time: '2026-11-02T08:30:00.000Z', issuedAt: '2026-11-02T08:09:00.000Z', uti: 'sameBatchUti0000000001' })] }], 'entra');
+    assert.equal(later.tokens.usesMatchedAtOnce, 1);
+    assert.deepEqual(await all(services.store.listPendingTokenChecks('9999-01-01T00:00:00.000Z')), []);
+  });
+
+  it('indexes every sign-in category, MicrosoftServicePrincipalSignInLogs and ADFSSignInLogs included', async () => {
+    const store = new MemoryStateStore();
+    const indexer = await testServices({ store });
+    const user = await testServices({ store });
+    await indexer.ingest(
+      [
+        {
+          records: [
+            ...STREAMS_START,
+            signInRecord({ category: 'MicrosoftServicePrincipalSignInLogs', time: '2026-11-02T08:20:00.000Z', uti: 'firstPartyUti000000001', appId: '1b912ec3-a9dd-4c4d-a53e-76aa7adb28d7' }),
+            signInRecord({ category: 'ADFSSignInLogs', time: '2026-11-02T08:21:00.000Z', uti: 'adfsUti000000000000001', userPrincipalName: 'carol@contoso.example' }),
+            signInRecord({ category: 'ManagedIdentitySignInLogs', time: '2026-11-02T08:22:00.000Z', uti: 'managedIdUti0000000001', appId: '2f39d8ec-e2c9-4e60-b9ac-3aa56f1a3637' }),
+          ],
+        },
+      ],
+      'entra',
+    );
+    await user.ingest(
+      [
+        {
+          records: [
+            graphRecord({ time: '2026-11-02T08:25:00.000Z', issuedAt: '2026-11-02T08:20:00.000Z', uti: 'firstPartyUti000000001', servicePrincipalId: '29f4d705-d0bf-42fa-ad8f-e7bd308e94cb' }),
+            graphRecord({ time: '2026-11-02T08:25:00.000Z', issuedAt: '2026-11-02T08:21:00.000Z', uti: 'adfsUti000000000000001' }),
+            graphRecord({ time: '2026-11-02T08:25:00.000Z', issuedAt: '2026-11-02T08:22:00.000Z', uti: 'managedIdUti0000000001', servicePrincipalId: 'fa179562-7d53-49bc-b38a-c52915cf554c' }),
+            ...everyStreamAt('2026-11-02T12:00:00.000Z'),
+          ],
+        },
+      ],
+      'entra',
+    );
+    const report = await user.resolveTokenChecks();
+    assert.equal(report.matched, 3);
+    assert.deepEqual(await missingAlerts(user), []);
+  });
+
+  it('does not judge a token issued before the index covered that time', async () => {
+    const services = await testServices();
+    await services.ingest([{ records: STREAMS_START }], 'entra');
+    await services.ingest(
+      [
+        {
+          records: [
+            graphRecord({ time: '2026-11-02T08:05:00.000Z', issuedAt: '2026-11-02T07:50:00.000Z', uti: 'beforeCoverageUti00001' }),
+            // No issue time: the token may be 28 hours old, older than the index.
+            graphRecord({ time: '2026-11-02T09:00:00.000Z', uti: 'noIatUti00000000000001' }),
+            ...everyStreamAt('2026-11-02T12:00:00.000Z'),
+          ],
+        },
+      ],
+      'entra',
+    );
+    const report = await services.resolveTokenChecks({ force: true });
+    assert.equal(report.notCovered, 2);
+    assert.deepEqual(await missingAlerts(services), []);
+  });
+
+  it('judges a use without issue time once the index covers the longest token lifetime before it', async () => {
+    const services = await testServices();
+    await services.ingest([{ records: STREAMS_START }], 'entra');
+    await services.ingest([{ records: [graphRecord({ time: '2026-11-03T12:30:00.000Z', uti: 'noIatCoveredUti0000001' }), ...everyStreamAt('2026-11-03T15:00:00.000Z')] }], 'entra');
+    assert.equal((await services.resolveTokenChecks()).missingAlerted, 1);
+  });
+
+  it('holds every judgement while one gating stream is stalled (non-interactive lagging)', async () => {
+    const services = await testServices();
+    await services.ingest([{ records: STREAMS_START }], 'entra');
+    await services.ingest([{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'stalledUti000000000001' })] }], 'entra');
+    // Interactive and service-principal sign-ins are far past the due time; non-interactive ones stopped at 09:30.
+    await services.ingest(
+      [
+        {
+          records: everyStreamAt('2026-11-02T18:00:00.000Z')
+            .filter((record) => record['category'] !== 'NonInteractiveUserSignInLogs')
+            .concat(signInRecord({ category: 'NonInteractiveUserSignInLogs', time: '2026-11-02T09:30:00.000Z' })),
+        },
+      ],
+      'entra',
+    );
+    const stalled = await services.resolveTokenChecks();
+    assert.equal(stalled.missingAlerted + stalled.matched + stalled.notCovered, 0, 'not judged while a stream is stalled');
+    assert.deepEqual(await missingAlerts(services), []);
+    await services.ingest([{ records: [signInRecord({ category: 'NonInteractiveUserSignInLogs', time: '2026-11-02T11:00:00.000Z' })] }], 'entra');
+    assert.equal((await services.resolveTokenChecks()).missingAlerted, 1);
+  });
+
+  it('never judges uses by the first-party apps known to call without sign-ins, nor those allowlisted by setting', async () => {
+    const extra = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+    const services = await testServices({ settings: { LURE_ISSUANCE_ALLOWLIST_APP_IDS: extra } });
+    const report = await services.ingest(
+      [
+        {
+          records: [
+            ...STREAMS_START,
+            graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'teamsUti00000000000001', appId: 'cc15fd57-2c6c-4117-a88c-83b1d56b4bbe' }),
+            graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'extraUti00000000000001', appId: extra.toUpperCase() }),
+          ],
+        },
+      ],
+      'entra',
+    );
+    assert.equal(report.tokens.usesNotJudged, 2);
+    assert.equal(report.tokens.usesPending, 0);
+  });
+
+  it('in shadow mode (Exchange by default) judges and counts, raising nothing; in alert mode a forged mail read is critical', async () => {
+    const records = [
+      ...STREAMS_START,
+      mailItemsAccessedRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:50:00.000Z', uti: 'exchangeForged00000001' }),
+      mailItemsAccessedRecord({ time: '2026-11-02T09:01:00.000Z', issuedAt: '2026-11-02T08:51:00.000Z', uti: 'exchangeIssued00000001' }),
+      signInRecord({ time: '2026-11-02T08:51:00.000Z', uti: 'exchangeIssued00000001', userPrincipalName: 'alice@contoso.example' }),
+      ...everyStreamAt('2026-11-02T12:00:00.000Z'),
+    ];
+    const shadow = await testServices();
+    await shadow.ingest([{ records }], 'exchange');
+    const shadowReport = await shadow.resolveTokenChecks();
+    assert.equal(shadowReport.missingShadow, 1);
+    assert.deepEqual(await missingAlerts(shadow), []);
+    assert.deepEqual(await shadow.store.listTokenMatchCounts(), [{ source: 'exchange', appId: '00000003-0000-0000-c000-000000000000', matched: 1, unmatched: 1 }]);
+
+    const alerting = await testServices({ settings: { LURE_ISSUANCE_MODE_EXCHANGE: 'alert' } });
+    await alerting.ingest([{ records }], 'exchange');
+    await alerting.resolveTokenChecks();
+    const alerts = await missingAlerts(alerting);
+    assert.deepEqual(alerts.map((alert) => [alert.token?.uniqueTokenId, alert.severity]), [['exchangeForged00000001', 'critical']]);
+    assert.match(alerts[0]!.title, /Exchange Online, reading mail/);
+  });
+
+  it('is critical when the unissued token touched a decoy', async () => {
+    const services = await testServices({ decoys: fixtureDecoys() });
+    await services.ingest(
+      [
+        {
+          records: [
+            ...STREAMS_START,
+            graphRecord({
+              time: '2026-11-02T09:00:00.000Z',
+              issuedAt: '2026-11-02T08:55:00.000Z',
+              uti: 'decoyReconUti000000001',
+              requestUri: 'https://graph.microsoft.com/v1.0/users/svc-backup@contoso.example/authentication/methods',
+            }),
+            ...everyStreamAt('2026-11-02T12:00:00.000Z'),
+          ],
+        },
+      ],
+      'entra',
+    );
+    await services.resolveTokenChecks();
+    const [alert] = await missingAlerts(services);
+    assert.equal(alert?.severity, 'critical');
+    assert.match(alert?.title ?? '', /on a decoy/);
+  });
+
+  it('raises one alert however often the use is redelivered or the resolver runs', async () => {
+    const services = await testServices();
+    const batch = [{ records: [...STREAMS_START, graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'redeliveredUti00000001' })] }];
+    await services.ingest(batch, 'entra');
+    await services.ingest([{ records: everyStreamAt('2026-11-02T12:00:00.000Z') }], 'entra');
+    await services.resolveTokenChecks();
+    await services.ingest(batch, 'entra');
+    await services.resolveTokenChecks({ force: true });
+    const alerts = await missingAlerts(services);
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]!.count, 1);
+  });
+
+  it('feeds token observations carrying uti into the check only when that source is switched on', async () => {
+    const observation = (uti: string) => ({
+      time: '2026-11-02T09:00:00.000Z',
+      category: 'TokenObservation',
+      properties: {
+        jwt: `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'k' })).toString('base64url')}.${Buffer.from(JSON.stringify({ uti, tid: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', iat: Date.parse('2026-11-02T08:55:00.000Z') / 1000 })).toString('base64url')}`,
+        observer: 'apim-prod',
+      },
+    });
+    const off = await testServices();
+    assert.equal((await off.ingest([{ records: [...STREAMS_START, observation('observedUti00000000001')] }], 'token')).tokens.usesSeen, 0);
+    const on = await testServices({ settings: { LURE_ISSUANCE_MODE_TOKEN: 'alert' } });
+    await on.ingest([{ records: [...STREAMS_START, observation('observedUti00000000001'), ...everyStreamAt('2026-11-02T12:00:00.000Z')] }], 'token');
+    assert.equal((await on.resolveTokenChecks()).missingAlerted, 1);
+  });
+});
