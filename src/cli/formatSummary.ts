@@ -5,6 +5,9 @@ import type { Alert } from '../domain/alerts.js';
 import type { TokenMatchCount } from '../domain/tokens.js';
 import { isDeadLettered, SKIP_REASONS, type SkipReason } from '../normalize/outcome.js';
 
+/** Source-and-app match lines shown; the rest are counted. */
+const MAX_MATCH_LINES = 8;
+
 /**
  * The human summary `lure replay` prints on stderr: records read, accepted per source and kind, skipped
  * per reason (with the categories or operations behind each), alerts per detection. Accepted plus
@@ -45,10 +48,13 @@ export function formatSummary(
       `  checked at end: ${checks.matched} issued, ${checks.missingAlerted} never issued (alerted), ${checks.missingShadow} never issued (shadow), ` +
         `${checks.notCovered} issued before the index covered them (not judged)`,
     );
-    for (const count of extra.tokenMatches) {
+    // The apps whose uses least often matched an issuance come first: they are the ones to look at.
+    const byConcern = [...extra.tokenMatches].sort((a, b) => b.unmatched - a.unmatched || b.matched + b.unmatched - (a.matched + a.unmatched));
+    for (const count of byConcern.slice(0, MAX_MATCH_LINES)) {
       const judged = count.matched + count.unmatched;
       lines.push(`  ${count.source} app ${count.appId}: ${count.matched}/${judged} matched an issuance (${Math.round((100 * count.matched) / judged)}%)`);
     }
+    if (byConcern.length > MAX_MATCH_LINES) lines.push(`  … ${byConcern.length - MAX_MATCH_LINES} more apps`);
   }
   if (extra.signingKeys > 0) lines.push(`signing keys loaded ${extra.signingKeys} (kept for the key checks; none of the detections here reads them)`);
   lines.push(

@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import type { Alert } from '../../src/domain/alerts.js';
 import { accountedLine, runLure } from '../helpers/cli.js';
 import { compareExpected, DECOY_FILE, MIXED_EXPECTED, MIXED_FILE, mixedRecords, summarize } from '../helpers/mixedFixture.js';
-import { CORPUS } from '../helpers/paths.js';
+import { CORPUS, FIXTURES } from '../helpers/paths.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'lure-replay-'));
 
@@ -111,5 +111,20 @@ describe('lure replay', () => {
     assert.match(badSetting.stderr, /LURE_DEDUPE_BUCKET_IN_MINUTES: must be at least 1/);
     const noFiles = await runLure(['replay']);
     assert.equal(noFiles.code, 2);
+  });
+});
+
+describe('lure replay: token.issuance.missing', () => {
+  it('finds exactly the uses whose token ids no sign-in issued, whatever order the records come in', async () => {
+    const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'replay', 'token.issuance.missing.expected.json'), 'utf8')) as { read: number; missingTokens: string[] };
+    const result = await runLure(['replay', path.join(FIXTURES, 'replay', 'token.issuance.missing.ndjson')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(accountedLine(result.stderr).read, expected.read);
+    const missing = alertsOf(result.stdout).filter((alert) => alert.detection === 'token.issuance.missing');
+    assert.deepEqual([...new Set(missing.map((alert) => alert.token?.uniqueTokenId))].sort(), [...expected.missingTokens].sort());
+    assert.equal(alertsOf(result.stdout).length, missing.length, 'nothing else is raised');
+    assert.match(result.stderr, /1 issued before the index covered them \(not judged\)/);
+    assert.match(result.stderr, /1 not judged \(allowlisted app or source off\)/);
+    assert.match(result.stderr, /graph app 7f7f7f7f-1111-4222-8333-444444444444: 0\/6 matched an issuance \(0%\)/);
   });
 });

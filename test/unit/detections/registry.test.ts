@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { DETECTIONS, detectionsByKind } from '../../../src/detections/index.js';
+import { ALL_DETECTIONS, DEFERRED_DETECTIONS, DETECTIONS, detectionsByKind } from '../../../src/detections/index.js';
 import {
   camelCaseOf,
   detectionFixturePath,
@@ -22,6 +22,24 @@ describe('detection registry', () => {
     const ids = DETECTIONS.map((detection) => detection.id);
     assert.deepEqual([...new Set(ids)], ids);
   });
+
+  it('gives every detection, per event or deferred, an id of its own', () => {
+    const ids = ALL_DETECTIONS.map((detection) => detection.id);
+    assert.deepEqual([...new Set(ids)], ids);
+  });
+
+  for (const detection of DEFERRED_DETECTIONS) {
+    it(`${detection.id} (deferred) has metadata, ATT&CK pairs, its module, and a replay fixture with its expectations`, async () => {
+      for (const field of [detection.title, detection.description, detection.runbook]) assert.ok(field.trim() !== '');
+      for (const entry of detection.attack) assert.match(entry, ATTACK);
+      const moduleName = camelCaseOf(detection.id);
+      const module: unknown = await import(pathToFileURL(path.join(DETECTIONS_SOURCE, `${moduleName}.ts`)).href);
+      assert.equal((module as Record<string, unknown>)[moduleName], detection);
+      for (const suffix of ['.ndjson', '.expected.json']) {
+        assert.ok(existsSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay', `${detection.id}${suffix}`)), `test/fixtures/replay/${detection.id}${suffix}`);
+      }
+    });
+  }
 
   it('routes every detection from each event kind it reads', () => {
     const byKind = detectionsByKind();
