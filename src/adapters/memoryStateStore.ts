@@ -81,6 +81,18 @@ export class MemoryStateStore implements StateStore {
     for (const row of [...this.deadLetters.values()]) yield JSON.parse(row.json) as DeadLetter;
   }
 
+  async deleteDeadLettersBefore(before: string): Promise<number> {
+    const boundary = before.slice(0, 10);
+    let deleted = 0;
+    for (const [id, row] of [...this.deadLetters]) {
+      if ((JSON.parse(row.json) as DeadLetter).receivedAt.slice(0, 10) < boundary) {
+        this.deadLetters.delete(id);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
   async upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void> {
     for (const issuance of issuances) {
       const hour = issuanceHourOf(issuance.issuedAt);

@@ -149,7 +149,7 @@ export class TableStateStore implements StateStore {
     await writeInTransactions(
       this.tables.deadLetters,
       letters.map((letter) => ({
-        partitionKey: letter.receivedAt.slice(0, 10).replaceAll('-', ''),
+        partitionKey: deadLetterDayOf(letter.receivedAt),
         rowKey: encodeKey(letter.id),
         reason: letter.reason,
         ...toChunks('doc', JSON.stringify(letter)),
@@ -162,6 +162,16 @@ export class TableStateStore implements StateStore {
     for await (const entity of this.tables.deadLetters.listEntities<Record<string, unknown>>()) {
       yield JSON.parse(fromChunks('doc', entity)) as DeadLetter;
     }
+  }
+
+  async deleteDeadLettersBefore(before: string): Promise<number> {
+    const stale: TableEntity[] = [];
+    const filter = odata`PartitionKey lt ${deadLetterDayOf(before)}`;
+    for await (const entity of this.tables.deadLetters.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+      if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
+    }
+    await writeInTransactions(this.tables.deadLetters, stale, 'delete');
+    return stale.length;
   }
 
   async upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void> {
@@ -324,6 +334,11 @@ async function writeInTransactions(table: TableClient, entities: readonly TableE
       }
     }
   }
+}
+
+/** Dead letters are partitioned by the day they were received (`yyyyMMdd`), so old days go in one query. */
+function deadLetterDayOf(time: string): string {
+  return time.slice(0, 10).replaceAll('-', '');
 }
 
 /** Alerts spread over 256 partitions by the first two hex digits of their id (a hash), so no partition runs hot. */

@@ -1,4 +1,5 @@
 import type { EventHubFunctionOptions, InvocationContext, RetryOptions } from '@azure/functions';
+import type { Alert } from '../domain/alerts.js';
 import type { Logger } from '../ports/logger.js';
 import { totalAccepted } from './ingestReport.js';
 import { getServices } from './services.js';
@@ -41,12 +42,7 @@ export function eventHubHandler(hub: HubName) {
         alerts: report.alerts.length,
         retry: context.retryContext?.retryCount,
       });
-      for (const alert of report.alerts) {
-        const fields = { id: alert.id, detection: alert.detection, severity: alert.severity, status: alert.status, decoyId: alert.decoyId, count: alert.count };
-        // A hit on a disabled decoy is kept as evidence and never notified.
-        if (alert.status === 'suppressed') logger.info('suppressed alert (decoy disabled)', fields);
-        else logger.warn('alert', fields);
-      }
+      logAlerts(logger, report.alerts);
     } catch (error) {
       logger.error('batch failed; the host retries it', {
         origin,
@@ -79,7 +75,16 @@ function partitionOf(context: InvocationContext): string {
   return '';
 }
 
-function invocationLogger(context: InvocationContext): Logger {
+/** One line per raised or changed alert: its identifiers only. A suppressed one is kept, never notified. */
+export function logAlerts(logger: Logger, alerts: readonly Alert[]): void {
+  for (const alert of alerts) {
+    const fields = { id: alert.id, detection: alert.detection, severity: alert.severity, status: alert.status, decoyId: alert.decoyId, count: alert.count };
+    if (alert.status === 'suppressed') logger.info('suppressed alert (decoy disabled)', fields);
+    else logger.warn('alert', fields);
+  }
+}
+
+export function invocationLogger(context: InvocationContext): Logger {
   const format = (message: string, fields?: Record<string, unknown>) => (fields === undefined ? message : `${message} ${JSON.stringify(fields)}`);
   return {
     debug: (message, fields) => context.debug(format(message, fields)),

@@ -25,6 +25,9 @@ export interface LocalHost {
 }
 
 const DEMO_FILE = 'demo-scenario.ndjson';
+/** How often the local host judges pending token checks and prunes, as the timer functions do in Azure. */
+const RESOLVE_INTERVAL_IN_MS = 60_000;
+const PRUNE_INTERVAL_IN_MS = 3_600_000;
 
 /**
  * `npm start`: Lure on one machine. With no Table settings it embeds Azurite (data under the data folder),
@@ -65,14 +68,36 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
     output.note(`Decoys in force: ${decoys.length}`);
   }
 
-  // Files are taken one at a time, in arrival order: alerts print in a readable order and no two files race.
+  // Files and timer work go through one queue, one at a time: alerts print in a readable order, nothing
+  // races, and timer runs never overlap (the Functions host makes its timers singletons the same way).
   let queue: Promise<void> = Promise.resolve();
+  const run = (work: () => Promise<void>): Promise<void> => (queue = queue.then(work, work));
   const seen = new Set<string>();
   const enqueue = (file: string): void => {
     if (seen.has(file)) return;
     seen.add(file);
-    queue = queue.then(() => processFile(services, file, processedDir, output)).finally(() => seen.delete(file));
+    void run(async () => {
+      await processFile(services, file, processedDir, output);
+      await resolveChecks(services, output);
+    }).finally(() => seen.delete(file));
   };
+  let stopping = false;
+  const timers = new Set<NodeJS.Timeout>();
+  const every = (intervalInMs: number, work: () => Promise<void>): void => {
+    const arm = (): void => {
+      const handle = setTimeout(() => {
+        timers.delete(handle);
+        if (!stopping) void run(work).finally(() => !stopping && arm());
+      }, intervalInMs);
+      timers.add(handle);
+    };
+    arm();
+  };
+  every(RESOLVE_INTERVAL_IN_MS, () => resolveChecks(services, output));
+  every(PRUNE_INTERVAL_IN_MS, async () => {
+    const pruned = await services.prune();
+    if (pruned.tokenIssuances + pruned.expiredTokenChecks + pruned.deadLetters > 0) output.note(`pruned ${JSON.stringify(pruned)}`);
+  });
 
   const watcher: FSWatcher = watch(inboxDir, {
     depth: 0,
@@ -92,6 +117,8 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
     services,
     inboxDir,
     async stop() {
+      stopping = true;
+      for (const timer of timers) clearTimeout(timer);
       await watcher.close();
       await queue;
       useServices(undefined);
@@ -123,11 +150,7 @@ async function processFile(
       read += report.read;
       deadLettered += report.deadLettered;
       raised += report.alerts.length;
-      for (const alert of report.alerts) {
-        // A hit on a disabled decoy is kept as evidence and never notified.
-        if (alert.status === 'suppressed') output.note(`suppressed hit on disabled decoy ${alert.decoyId ?? '?'}: ${alert.title} (alert ${alert.id})`);
-        else output.alert(alert);
-      }
+      report.alerts.forEach((alert) => show(alert, output));
     }
     await rename(file, uniquePath(processedDir, name));
     output.note(`${name}: ${read} records, ${raised} alerts raised or updated, ${deadLettered} dead-lettered; moved to processed/`);
@@ -135,6 +158,22 @@ async function processFile(
     // The store failed: leave the file for the next start rather than lose it.
     output.note(`${name}: not processed (${error instanceof Error ? error.message : String(error)}); it stays in the inbox`);
   }
+}
+
+/** Judges the token checks whose grace period the sign-in streams have passed, showing what they raise. */
+async function resolveChecks(services: Services, output: LocalHostOutput): Promise<void> {
+  try {
+    const report = await services.resolveTokenChecks();
+    report.alerts.forEach((alert) => show(alert, output));
+  } catch (error) {
+    output.note(`token checks not resolved (${error instanceof Error ? error.message : String(error)}); the next run tries again`);
+  }
+}
+
+function show(alert: Alert, output: LocalHostOutput): void {
+  // A hit on a disabled decoy is kept as evidence and never notified.
+  if (alert.status === 'suppressed') output.note(`suppressed hit on disabled decoy ${alert.decoyId ?? '?'}: ${alert.title} (alert ${alert.id})`);
+  else output.alert(alert);
 }
 
 function uniquePath(folder: string, name: string): string {

@@ -11,6 +11,7 @@ import type { StateStore } from '../ports/stateStore.js';
 import { DecoyRegistry } from './decoyRegistry.js';
 import { ingestMessages } from './ingest.js';
 import type { IngestReport } from './ingestReport.js';
+import { type PruneReport, pruneState } from './pruneState.js';
 import { type TokenResolveReport, TokenTracker } from './tokenTracker.js';
 
 /** Everything a trigger, the local host or the CLI needs, built once from the configuration. */
@@ -25,6 +26,8 @@ export interface Services {
   ingest(messages: readonly unknown[], origin: string, logger?: Logger): Promise<IngestReport>;
   /** Judges pending token checks (see `TokenTracker.resolve`). */
   resolveTokenChecks(options?: { readonly force?: boolean }): Promise<TokenResolveReport>;
+  /** Drops what is past its retention (see `pruneState`). */
+  prune(): Promise<PruneReport>;
   /** Adds or replaces decoys, refusing any that would share an id or identifier with another. */
   importDecoys(decoys: readonly Decoy[]): Promise<void>;
 }
@@ -57,6 +60,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
         origin,
       ),
     resolveTokenChecks: (options) => tokens.resolve({ force: options?.force ?? false }),
+    prune: () => pruneState(store, config, clock),
     async importDecoys(incoming) {
       const byId = new Map((await store.listDecoys()).map((decoy) => [decoy.id, decoy]));
       for (const decoy of incoming) byId.set(decoy.id, decoy);

@@ -19,6 +19,8 @@ export interface Config {
   readonly decoyCacheRefreshInSeconds: number;
   /** Lower-cased. */
   readonly selfPrincipalIds: readonly string[];
+  /** Dead letters older than this are pruned. */
+  readonly deadLetterRetentionInDays: number;
   readonly issuance: {
     /** How long after a token's issue time its sign-in record may arrive. */
     readonly graceInMinutes: number;
@@ -95,6 +97,7 @@ const environmentSchema = z.object({
   LURE_DEDUPE_BUCKET_IN_MINUTES: integer(1, 24 * 60, 60),
   LURE_DECOY_CACHE_REFRESH_IN_SECONDS: integer(0, 3600, 30),
   LURE_SELF_PRINCIPAL_IDS: guidList,
+  LURE_DEAD_LETTER_RETENTION_IN_DAYS: integer(1, 3650, 30),
   LURE_ISSUANCE_GRACE_IN_MINUTES: integer(5, 24 * 60, 120),
   LURE_MAX_TOKEN_LIFETIME_IN_HOURS: integer(28, 7 * 24, 28),
   LURE_TOKEN_INDEX_RETENTION_IN_HOURS: integer(1, 90 * 24, 48),
@@ -149,6 +152,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     dedupeBucketInMinutes: settings.LURE_DEDUPE_BUCKET_IN_MINUTES,
     decoyCacheRefreshInSeconds: settings.LURE_DECOY_CACHE_REFRESH_IN_SECONDS,
     selfPrincipalIds: settings.LURE_SELF_PRINCIPAL_IDS,
+    deadLetterRetentionInDays: settings.LURE_DEAD_LETTER_RETENTION_IN_DAYS,
     issuance: {
       graceInMinutes: settings.LURE_ISSUANCE_GRACE_IN_MINUTES,
       maxTokenLifetimeInHours: settings.LURE_MAX_TOKEN_LIFETIME_IN_HOURS,

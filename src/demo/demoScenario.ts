@@ -1,7 +1,7 @@
 /**
  * The demo scenario `npm start` drops into its inbox on first start: an attacker who found the planted
- * lures (a decoy password, a decoy app secret, a decoy message, a honeytoken) among benign traffic, in
- * the shapes the three hubs carry. Our own records, with real field names.
+ * lures (a decoy password, a decoy app secret, a decoy message, a honeytoken) and read a mailbox with a
+ * forged token, among benign traffic, in the shapes the three hubs carry. Our own records, real field names.
  */
 const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const ATTACKER_IP = '203.0.113.45';
@@ -114,6 +114,29 @@ const entraMessage = {
         tenantId: TENANT,
       },
     },
+    // A forged token: Graph accepted it, but no sign-in of any category ever issued it.
+    {
+      time: `${DAY}T08:50:12.0000000Z`,
+      category: 'MicrosoftGraphActivityLogs',
+      operationName: 'Microsoft Graph Activity',
+      tenantId: TENANT,
+      level: 'Informational',
+      properties: {
+        timeGenerated: `${DAY}T08:50:12.0000000Z`,
+        requestId: '7c2d9e4f-0010-4a1b-8c3d-5e6f7a8b9c10',
+        requestMethod: 'GET',
+        requestUri: 'https://graph.microsoft.com/v1.0/users/ceo@contoso.example/messages?$top=50',
+        responseStatusCode: 200,
+        appId: '00b41c95-dab0-4487-9791-b9d2c32c80f2',
+        userId: '44444444-aaaa-4bbb-8ccc-000000000001',
+        C_Idtyp: 'user',
+        ipAddress: ATTACKER_IP,
+        userAgent: 'Client=REST;Client=RESTSystem;;',
+        signInActivityId: 'ForgedDemoUtiNeverIssued',
+        tokenIssuedAt: `${DAY}T08:45:00.0000000Z`,
+        tenantId: TENANT,
+      },
+    },
     {
       time: `${DAY}T09:02:44.0000000Z`,
       category: 'AuditLogs',
@@ -133,6 +156,31 @@ const entraMessage = {
       },
     },
     { time: `${DAY}T09:05:00.0000000Z`, category: 'UserRiskEvents', tenantId: TENANT, properties: { id: 'risk-demo-1', riskEventType: 'unfamiliarFeatures' } },
+    // The sign-in streams flow on past the forged token's grace period, so it can be judged.
+    signIn('5e0b6a1c-0011-4c3e-9d2a-1f0e8b7c6d11', `${DAY}T10:50:00.0000000Z`, {
+      userPrincipalName: 'alice@contoso.example',
+      userId: '11111111-2222-4333-8444-555555555555',
+      appId: '00000002-0000-0ff1-ce00-000000000000',
+      ipAddress: '192.0.2.10',
+      status: { errorCode: 0 },
+      uniqueTokenIdentifier: 'aDemoUti00000000000011',
+    }),
+    signIn('5e0b6a1c-0012-4c3e-9d2a-1f0e8b7c6d12', `${DAY}T10:51:00.0000000Z`, {
+      userPrincipalName: 'alice@contoso.example',
+      userId: '11111111-2222-4333-8444-555555555555',
+      appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+      ipAddress: '192.0.2.10',
+      status: { errorCode: 0 },
+      uniqueTokenIdentifier: 'aDemoUti00000000000012',
+    }, 'NonInteractiveUserSignInLogs'),
+    signIn('5e0b6a1c-0013-4c3e-9d2a-1f0e8b7c6d13', `${DAY}T10:52:00.0000000Z`, {
+      appId: 'f0f0f0f0-1111-4222-8333-444444444444',
+      servicePrincipalId: 'e0e0e0e0-1111-4222-8333-444444444444',
+      servicePrincipalName: 'Payroll Export',
+      ipAddress: '20.190.1.7',
+      status: { errorCode: 0 },
+      uniqueTokenIdentifier: 'aDemoUti00000000000013',
+    }, 'ServicePrincipalSignInLogs'),
   ],
 };
 

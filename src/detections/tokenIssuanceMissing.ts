@@ -25,11 +25,11 @@ export const tokenIssuanceMissing: DetectionMetadata = {
 /** The finding for a use whose token no sign-in issued. Critical when it read mail or touched a decoy. */
 export function missingIssuanceFinding(use: TokenUse): Finding {
   const critical = use.readsMail || use.touchesDecoy;
-  const reason = use.touchesDecoy ? ', on a decoy' : use.readsMail ? ', reading mail' : '';
+  const purpose = use.touchesDecoy ? ' on a decoy' : use.readsMail ? ' to read mail' : '';
   return {
     detection: TOKEN_ISSUANCE_MISSING,
     severity: critical ? 'critical' : 'high',
-    title: `Token ${use.uti} used in ${SOURCE_NAMES[use.source]}${reason} was never issued by a sign-in`,
+    title: `Token ${use.uti}, never issued by any sign-in, used in ${SOURCE_NAMES[use.source]}${purpose}`,
     summary:
       `${use.resource ?? 'A request'} by ${describeActor(use.actor)} with token ${use.uti}` +
       `${use.issuedAt === undefined ? '' : ` (issued at ${use.issuedAt}, it says)`}: no sign-in log of any category issued it.`,

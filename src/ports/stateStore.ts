@@ -91,6 +91,8 @@ export interface StateStore extends TokenIndexStore {
   /** Idempotent: a letter with an id already stored replaces it. Written in batches. */
   upsertDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
   listDeadLetters(): AsyncIterable<DeadLetter>;
+  /** Deletes letters received on a day wholly before `before`. Returns how many. */
+  deleteDeadLettersBefore(before: string): Promise<number>;
 }
 
 /** The hour partition an issuance time falls in (`yyyyMMddHH`, UTC). */

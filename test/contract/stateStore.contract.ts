@@ -200,6 +200,13 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
       ]);
     });
 
+    it('deletes dead letters of days before a boundary', async () => {
+      const store = await createStore();
+      await store.upsertDeadLetters([deadLetter('old', '2026-10-01T23:59:59.000Z'), deadLetter('boundary', '2026-10-02T00:00:00.000Z'), deadLetter('new', '2026-11-28T12:00:00.000Z')]);
+      assert.equal(await store.deleteDeadLettersBefore('2026-10-02T12:00:00.000Z'), 1);
+      assert.deepEqual((await all(store.listDeadLetters())).map((letter) => letter.id).sort(), ['boundary', 'new']);
+    });
+
     it('writes more than one transaction of dead letters (over 100 in a partition)', async () => {
       const store = await createStore();
       const letters = Array.from({ length: 250 }, (_, index) => deadLetter(`bulk-${index}`));

@@ -196,7 +196,7 @@ describe('token.issuance.missing', () => {
     await alerting.resolveTokenChecks();
     const alerts = await missingAlerts(alerting);
     assert.deepEqual(alerts.map((alert) => [alert.token?.uniqueTokenId, alert.severity]), [['exchangeForged00000001', 'critical']]);
-    assert.match(alerts[0]!.title, /Exchange Online, reading mail/);
+    assert.match(alerts[0]!.title, /never issued by any sign-in, used in Exchange Online to read mail/);
   });
 
   it('is critical when the unissued token touched a decoy', async () => {
@@ -221,7 +221,7 @@ describe('token.issuance.missing', () => {
     await services.resolveTokenChecks();
     const [alert] = await missingAlerts(services);
     assert.equal(alert?.severity, 'critical');
-    assert.match(alert?.title ?? '', /on a decoy/);
+    assert.match(alert?.title ?? '', /used in Microsoft Graph on a decoy$/);
   });
 
   it('raises one alert however often the use is redelivered or the resolver runs', async () => {

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       dedupeBucketInMinutes: 60,
       decoyCacheRefreshInSeconds: 30,
       selfPrincipalIds: [],
+      deadLetterRetentionInDays: 30,
       issuance: {
         graceInMinutes: 120,
         maxTokenLifetimeInHours: 28,

@@ -1,0 +1,7 @@
+import { app } from '@azure/functions';
+import { timerHandler } from '../src/app/timerTrigger.js';
+
+/** Daily: drop token issuances, unjudgeable checks and dead letters past their retention. */
+export const pruneState = timerHandler('pruneState', (services) => services.prune());
+
+app.timer('pruneState', { schedule: '0 17 3 * * *', handler: pruneState });

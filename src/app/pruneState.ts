@@ -1,0 +1,26 @@
+import type { Config } from '../config/loadConfig.js';
+import type { Clock } from '../ports/clock.js';
+import type { StateStore } from '../ports/stateStore.js';
+
+export interface PruneReport {
+  readonly tokenIssuances: number;
+  /** Pending checks of tenants whose streams never covered them, past any use. */
+  readonly expiredTokenChecks: number;
+  readonly deadLetters: number;
+}
+
+/**
+ * Nothing grows without bound: drops token issuances past the index retention (never shorter than token
+ * lifetime plus grace), pending checks that could not be judged within that time, and old dead letters.
+ * Runs on wall-clock time, like the timer that calls it.
+ */
+export async function pruneState(store: StateStore, config: Config, clock: Clock): Promise<PruneReport> {
+  const nowMs = clock.now().getTime();
+  const retentionBoundary = new Date(nowMs - config.issuance.indexRetentionInHours * 3_600_000).toISOString();
+  const tokenIssuances = await store.deleteTokenIssuancesBefore(retentionBoundary);
+  const expired = [];
+  for await (const check of store.listPendingTokenChecks(retentionBoundary)) if (check.dueAt < retentionBoundary) expired.push(check);
+  if (expired.length > 0) await store.deletePendingTokenChecks(expired);
+  const deadLetters = await store.deleteDeadLettersBefore(new Date(nowMs - config.deadLetterRetentionInDays * 86_400_000).toISOString());
+  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters };
+}
