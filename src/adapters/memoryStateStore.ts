@@ -1,6 +1,7 @@
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
+import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import {
   checkKeyOf,
@@ -34,6 +35,8 @@ export class MemoryStateStore implements StateStore {
   /** due bucket → (token id, evidence) → check JSON */
   private readonly checks = new Map<string, Map<string, string>>();
   private readonly matchCounts = new Map<string, TokenMatchCount>();
+  private readonly signingKeys = new Map<string, string>();
+  private readonly keySetFetches = new Map<string, string>();
   private version = 0;
 
   async listDecoys(): Promise<Decoy[]> {
@@ -169,6 +172,22 @@ export class MemoryStateStore implements StateStore {
 
   async listTokenMatchCounts(): Promise<TokenMatchCount[]> {
     return sumMatchCounts(this.matchCounts.values());
+  }
+
+  async listSigningKeys(): Promise<SigningKey[]> {
+    return [...this.signingKeys.values()].map((json) => JSON.parse(json) as SigningKey);
+  }
+
+  async upsertSigningKeys(keys: readonly SigningKey[]): Promise<void> {
+    for (const key of keys) this.signingKeys.set(key.kid, JSON.stringify(key));
+  }
+
+  async listKeySetFetches(): Promise<KeySetFetch[]> {
+    return [...this.keySetFetches.values()].map((json) => JSON.parse(json) as KeySetFetch);
+  }
+
+  async upsertKeySetFetches(fetches: readonly KeySetFetch[]): Promise<void> {
+    for (const fetch of fetches) this.keySetFetches.set(fetch.set, JSON.stringify(fetch));
   }
 
   private row(value: unknown): Row {

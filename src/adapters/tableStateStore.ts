@@ -4,6 +4,7 @@ import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { EntraSignInCategory } from '../domain/events.js';
+import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUseSource } from '../domain/tokens.js';
 import {
   checkKeyOf,
@@ -42,6 +43,7 @@ const TABLE_SUFFIXES = {
   tokenChecks: 'TokenChecks',
   signInProgress: 'SignInProgress',
   tokenMatches: 'TokenMatches',
+  signingKeys: 'SigningKeys',
 } as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
 
@@ -51,6 +53,8 @@ const MAX_TRANSACTION_SIZE = 100;
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
 
 const DECOY_PARTITION = 'decoy';
+const KEY_PARTITION = 'key';
+const FETCH_PARTITION = 'fetch';
 /** A filter may hold at most 15 comparisons: one for the partition, fourteen token ids. */
 const ROW_KEYS_PER_QUERY = 14;
 /** Attempts at a forward-only progress update racing another writer. */
@@ -295,6 +299,38 @@ export class TableStateStore implements StateStore {
       counts.map((count) => ({ partitionKey: count.source, rowKey: encodeKey(`${count.appId}\u0000${writerId}`), appId: count.appId, matched: count.matched, unmatched: count.unmatched })),
       'upsert',
     );
+  }
+
+  async listSigningKeys(): Promise<SigningKey[]> {
+    return this.listDocuments<SigningKey>(this.tables.signingKeys, KEY_PARTITION);
+  }
+
+  async upsertSigningKeys(keys: readonly SigningKey[]): Promise<void> {
+    await writeInTransactions(
+      this.tables.signingKeys,
+      keys.map((key) => ({ partitionKey: KEY_PARTITION, rowKey: encodeKey(key.kid), ...toChunks('doc', JSON.stringify(key)) })),
+      'upsert',
+    );
+  }
+
+  async listKeySetFetches(): Promise<KeySetFetch[]> {
+    return this.listDocuments<KeySetFetch>(this.tables.signingKeys, FETCH_PARTITION);
+  }
+
+  async upsertKeySetFetches(fetches: readonly KeySetFetch[]): Promise<void> {
+    await writeInTransactions(
+      this.tables.signingKeys,
+      fetches.map((fetch) => ({ partitionKey: FETCH_PARTITION, rowKey: encodeKey(fetch.set), ...toChunks('doc', JSON.stringify(fetch)) })),
+      'upsert',
+    );
+  }
+
+  private async listDocuments<T>(table: TableClient, partitionKey: string): Promise<T[]> {
+    const documents: T[] = [];
+    for await (const entity of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) {
+      documents.push(JSON.parse(fromChunks('doc', entity)) as T);
+    }
+    return documents;
   }
 
   async listTokenMatchCounts(): Promise<TokenMatchCount[]> {

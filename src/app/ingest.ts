@@ -1,6 +1,8 @@
 import type { DetectionContext, Finding } from '../detections/detection.js';
 import { detectionsByKind } from '../detections/index.js';
 import type { NormalizedEvent } from '../domain/events.js';
+import { isCompromisedKeyId } from '../keys/compromisedKeys.js';
+import { SigningKeyIndex } from '../keys/keyHistory.js';
 import { decodeMessage } from '../normalize/decodeMessage.js';
 import { normalizeRecord } from '../normalize/normalizeRecord.js';
 import { isDeadLettered, isSkip, type NormalizeOutcome, type SkipReason } from '../normalize/outcome.js';
@@ -10,6 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { DeadLetter, StateStore } from '../ports/stateStore.js';
 import type { DecoyRegistry } from './decoyRegistry.js';
+import type { KeyRegistry } from './keyRegistry.js';
 import type { TokenTracker } from './tokenTracker.js';
 import { countAccepted, countSkipped, emptyReport, type IngestReport } from './ingestReport.js';
 import { persistAlerts } from './persistAlerts.js';
@@ -18,6 +21,9 @@ export interface IngestDependencies {
   readonly store: StateStore;
   readonly decoys: DecoyRegistry;
   readonly tokens: TokenTracker;
+  readonly signingKeys: KeyRegistry;
+  /** How the cloud's Entra issuers look, and when a retired key is suspicious. */
+  readonly issuers: { readonly authorityHost: string; readonly v1IssuerHost: string; readonly retiredAlertAfterInHours: number };
   readonly clock: Clock;
   readonly logger: Logger;
   readonly dedupeBucketInMinutes: number;
@@ -72,7 +78,19 @@ export async function ingestMessages(deps: IngestDependencies, messages: readonl
     }
   }
 
-  const context: DetectionContext = { decoys: await deps.decoys.current(), selfPrincipalIds: deps.selfPrincipalIds };
+  const decoys = await deps.decoys.current();
+  // A token naming a key nobody knows may name one published since the last refresh: look (rate-limited).
+  // Honeytoken and known-compromised key ids are known for what they are and never trigger a fetch.
+  const keyIds = events.flatMap((event) => {
+    if (event.kind !== 'tokenObservation') return [];
+    const keyId = event.header.kid ?? event.header.x5t;
+    return keyId === undefined || decoys.find('tokenKid', keyId) !== undefined || isCompromisedKeyId(keyId) ? [] : [keyId];
+  });
+  const context: DetectionContext = {
+    decoys,
+    selfPrincipalIds: deps.selfPrincipalIds,
+    signing: { keys: await signingKeysFor(events, keyIds, deps.signingKeys), ...deps.issuers },
+  };
   const findings: Finding[] = [];
   for (const event of events) {
     for (const detection of DETECTIONS_BY_KIND.get(event.kind) ?? []) {
@@ -91,6 +109,14 @@ export async function ingestMessages(deps: IngestDependencies, messages: readonl
   report.touchedAlertIds = persisted.touchedIds;
   report.tokens = await deps.tokens.track(events, findings);
   return report;
+}
+
+const NO_SIGNING_KEYS = new SigningKeyIndex([], [], 0);
+
+/** Only token observations are judged by key: batches without any (most) never read the key history. */
+async function signingKeysFor(events: readonly NormalizedEvent[], unknownCandidates: readonly string[], registry: KeyRegistry): Promise<SigningKeyIndex> {
+  if (!events.some((event) => event.kind === 'tokenObservation')) return NO_SIGNING_KEYS;
+  return unknownCandidates.length === 0 ? registry.current() : registry.currentKnowing(unknownCandidates);
 }
 
 function stableText(value: unknown): string {

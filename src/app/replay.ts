@@ -1,7 +1,8 @@
 import { access, constants } from 'node:fs/promises';
 import type { Alert } from '../domain/alerts.js';
 import { DecoyValidationError, parseDecoyFile } from '../decoys/parseDecoys.js';
-import { parseJwks, type SigningKeySummary } from '../keys/parseJwks.js';
+import { parseJwks } from '../keys/parseJwks.js';
+import type { SigningKey } from '../domain/signingKeys.js';
 import { EventFileError, messageBatchesOf, readEventFile } from './eventFiles.js';
 import { emptyReport, type IngestReport, mergeReports } from './ingestReport.js';
 import type { Services } from './services.js';
@@ -19,7 +20,7 @@ export interface ReplayResult {
   /** Every distinct alert the input raised or matched, in its final state, ordered by event time. */
   readonly alerts: Alert[];
   /** Signing keys loaded from `--jwks` files. */
-  readonly signingKeys: readonly SigningKeySummary[];
+  readonly signingKeys: readonly SigningKey[];
   /** The token checks judged at the end of input. */
   readonly tokenChecks: TokenResolveReport;
   /** Judged token uses per source and app: matched an issuance or not. */
@@ -53,7 +54,7 @@ export async function replay(services: Services, options: ReplayOptions): Promis
       throw error;
     }
   }
-  const signingKeys: SigningKeySummary[] = [];
+  const signingKeys: SigningKey[] = [];
   for (const file of options.jwksFiles ?? []) {
     try {
       signingKeys.push(...parseJwks(await readJson(file)));
@@ -61,6 +62,8 @@ export async function replay(services: Services, options: ReplayOptions): Promis
       throw new ReplayInputError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  // Keys from files are the published sets as far as this replay knows: a kid in none of them is unknown.
+  if (signingKeys.length > 0) await services.signingKeys.load(signingKeys);
 
   const report = emptyReport();
   for (const file of options.files) {

@@ -1,4 +1,5 @@
 import { DefaultAzureCredential } from '@azure/identity';
+import { HttpKeySource } from '../adapters/httpKeySource.js';
 import { consoleLogger } from '../adapters/consoleLogger.js';
 import { MemoryStateStore } from '../adapters/memoryStateStore.js';
 import { TableStateStore } from '../adapters/tableStateStore.js';
@@ -10,6 +11,7 @@ import type { Logger } from '../ports/logger.js';
 import type { StateStore } from '../ports/stateStore.js';
 import { DecoyRegistry } from './decoyRegistry.js';
 import { ingestMessages } from './ingest.js';
+import { type KeyRefreshReport, KeyRegistry } from './keyRegistry.js';
 import type { IngestReport } from './ingestReport.js';
 import { type PruneReport, pruneState } from './pruneState.js';
 import { type TokenResolveReport, TokenTracker } from './tokenTracker.js';
@@ -20,12 +22,15 @@ export interface Services {
   readonly store: StateStore;
   readonly decoys: DecoyRegistry;
   readonly tokens: TokenTracker;
+  readonly signingKeys: KeyRegistry;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Runs messages through the pipeline (see `ingestMessages`). `logger` overrides the services' one for this call. */
   ingest(messages: readonly unknown[], origin: string, logger?: Logger): Promise<IngestReport>;
   /** Judges pending token checks (see `TokenTracker.resolve`). */
   resolveTokenChecks(options?: { readonly force?: boolean }): Promise<TokenResolveReport>;
+  /** Fetches the published signing keys (see `KeyRegistry.refresh`). */
+  refreshSigningKeys(): Promise<KeyRefreshReport>;
   /** Drops what is past its retention (see `pruneState`). */
   prune(): Promise<PruneReport>;
   /** Adds or replaces decoys, refusing any that would share an id or identifier with another. */
@@ -46,19 +51,30 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const decoys = new DecoyRegistry(store, clock, config.decoyCacheRefreshInSeconds * 1000);
   const selfPrincipalIds = new Set(config.selfPrincipalIds);
   const tokens = new TokenTracker(store, config.issuance, clock, config.dedupeBucketInMinutes);
+  const { signing } = config;
+  const keySource =
+    signing.tenantId === undefined ? undefined : new HttpKeySource({ authorityHost: signing.authorityHost, tenantId: signing.tenantId, appIds: signing.appIds, clock });
+  const signingKeys = new KeyRegistry(store, keySource, clock, {
+    retirementGraceInHours: signing.retirementGraceInHours,
+    refreshMinIntervalInMinutes: signing.refreshMinIntervalInMinutes,
+    cacheRefreshInMs: config.decoyCacheRefreshInSeconds * 1000,
+  });
+  const issuers = { authorityHost: signing.authorityHost, v1IssuerHost: signing.v1IssuerHost, retiredAlertAfterInHours: signing.retiredAlertAfterInHours };
   return {
     config,
     store,
     decoys,
     tokens,
+    signingKeys,
     clock,
     logger,
     ingest: (messages, origin, callLogger) =>
       ingestMessages(
-        { store, decoys, tokens, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
+        { store, decoys, tokens, signingKeys, issuers, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
         messages,
         origin,
       ),
+    refreshSigningKeys: () => signingKeys.refresh(),
     resolveTokenChecks: (options) => tokens.resolve({ force: options?.force ?? false }),
     prune: () => pruneState(store, config, clock),
     async importDecoys(incoming) {

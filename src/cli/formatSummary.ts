@@ -56,7 +56,7 @@ export function formatSummary(
     }
     if (byConcern.length > MAX_MATCH_LINES) lines.push(`  … ${byConcern.length - MAX_MATCH_LINES} more apps`);
   }
-  if (extra.signingKeys > 0) lines.push(`signing keys loaded ${extra.signingKeys} (kept for the key checks; none of the detections here reads them)`);
+  if (extra.signingKeys > 0) lines.push(`signing keys loaded ${extra.signingKeys}: token observations naming any other key are anomalous`);
   lines.push(
     accepted + skipped === report.read
       ? `accounted: ${accepted} accepted + ${skipped} skipped = ${report.read} read`

@@ -3,6 +3,7 @@ import { FIRST_PARTY_APPS_WITHOUT_SIGN_INS } from '../correlation/firstPartyApps
 import type { IssuanceMode } from '../correlation/tokenIssuance.js';
 import { type EntraSignInCategory, SIGN_IN_CATEGORIES } from '../domain/events.js';
 import type { TokenUseSource } from '../domain/tokens.js';
+import { type CloudName, CLOUDS } from '../keys/clouds.js';
 
 /** How to reach Table Storage, when it is the store. */
 export type TableSettings =
@@ -35,6 +36,18 @@ export interface Config {
     readonly unjudgedAppIds: readonly string[];
     /** Recently indexed token ids kept in memory, to match uses without a store round trip. */
     readonly cacheSize: number;
+  };
+  readonly signing: {
+    readonly cloud: CloudName;
+    /** Where keys are published and which host v2 tokens' `iss` names (overridable for tests). */
+    readonly authorityHost: string;
+    readonly v1IssuerHost: string;
+    /** The organisation tenant; without it no key set is fetched (keys come only from files). */
+    readonly tenantId?: string;
+    readonly appIds: readonly string[];
+    readonly retirementGraceInHours: number;
+    readonly retiredAlertAfterInHours: number;
+    readonly refreshMinIntervalInMinutes: number;
   };
   readonly local: {
     readonly dataDir: string;
@@ -108,6 +121,13 @@ const environmentSchema = z.object({
   LURE_ISSUANCE_ALLOWLIST_APP_IDS: guidList,
   LURE_ISSUANCE_JUDGE_APP_IDS: guidList,
   LURE_ISSUANCE_CACHE_SIZE: integer(0, 10_000_000, 100_000),
+  LURE_CLOUD: z.enum(['public', 'usgov', 'china'], { message: 'must be public, usgov or china' }).optional().default('public'),
+  LURE_AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  LURE_TENANT_ID: optionalText.pipe(z.string().regex(GUID, 'must be a GUID').optional()),
+  LURE_KEY_APP_IDS: guidList,
+  LURE_KEY_RETIREMENT_GRACE_IN_HOURS: integer(1, 30 * 24, 48),
+  LURE_KEY_RETIRED_ALERT_AFTER_IN_HOURS: integer(0, 365 * 24, 72),
+  LURE_KEY_REFRESH_MIN_INTERVAL_IN_MINUTES: integer(1, 24 * 60, 10),
   LURE_DATA_DIR: optionalText,
   LURE_INBOX_DIR: optionalText,
   LURE_DEMO: flag(true),
@@ -161,6 +181,16 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       modes: { graph: settings.LURE_ISSUANCE_MODE_GRAPH, exchange: settings.LURE_ISSUANCE_MODE_EXCHANGE, token: settings.LURE_ISSUANCE_MODE_TOKEN },
       unjudgedAppIds,
       cacheSize: settings.LURE_ISSUANCE_CACHE_SIZE,
+    },
+    signing: {
+      cloud: settings.LURE_CLOUD,
+      authorityHost: (settings.LURE_AUTHORITY_HOST ?? CLOUDS[settings.LURE_CLOUD].authorityHost).replace(/\/+$/, ''),
+      v1IssuerHost: CLOUDS[settings.LURE_CLOUD].v1IssuerHost,
+      ...(settings.LURE_TENANT_ID === undefined ? {} : { tenantId: settings.LURE_TENANT_ID.toLowerCase() }),
+      appIds: settings.LURE_KEY_APP_IDS,
+      retirementGraceInHours: settings.LURE_KEY_RETIREMENT_GRACE_IN_HOURS,
+      retiredAlertAfterInHours: settings.LURE_KEY_RETIRED_ALERT_AFTER_IN_HOURS,
+      refreshMinIntervalInMinutes: settings.LURE_KEY_REFRESH_MIN_INTERVAL_IN_MINUTES,
     },
     local: {
       dataDir,

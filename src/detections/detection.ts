@@ -1,4 +1,5 @@
 import type { DecoyIndex } from '../decoys/decoyIndex.js';
+import type { SigningKeyIndex } from '../keys/keyHistory.js';
 import type { AlertTarget, Evidence, Severity } from '../domain/alerts.js';
 import type { Actor, EventKind, EventOfKind, TokenContext } from '../domain/events.js';
 
@@ -10,6 +11,18 @@ export interface DetectionContext {
    * its changes to decoys are critical until they match a rotation journal entry.
    */
   readonly selfPrincipalIds: ReadonlySet<string>;
+  /** The signing keys Lure knows, and how to tell the cloud's Entra issuers. */
+  readonly signing: SigningContext;
+}
+
+export interface SigningContext {
+  readonly keys: SigningKeyIndex;
+  /** `https://login.microsoftonline.com` for the public cloud. */
+  readonly authorityHost: string;
+  /** `https://sts.windows.net` for the public cloud (v1 tokens' issuer). */
+  readonly v1IssuerHost: string;
+  /** A token signed by a key retired longer than this before its use is anomalous. */
+  readonly retiredAlertAfterInHours: number;
 }
 
 /** One detection's verdict on one event: the raw material of an alert. */

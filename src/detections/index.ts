@@ -7,6 +7,7 @@ import { decoyTokenUsed } from './decoyTokenUsed.js';
 import { decoyUserSignIn } from './decoyUserSignIn.js';
 import type { Detection, DetectionMetadata } from './detection.js';
 import { tokenIssuanceMissing } from './tokenIssuanceMissing.js';
+import { tokenSigningKeyAnomalous } from './tokenSigningKeyAnomalous.js';
 
 /** Every detection Lure runs, listed by hand: nothing is discovered from the file system. */
 export const DETECTIONS: readonly Detection[] = [
@@ -16,6 +17,7 @@ export const DETECTIONS: readonly Detection[] = [
   decoyObjectModified,
   decoyObjectAccessed,
   decoyTokenUsed,
+  tokenSigningKeyAnomalous,
 ];
 
 /** Detections that judge what accumulated over time (run by timers, and by `lure replay` at end of input). */

@@ -1,5 +1,6 @@
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Decoy } from '../domain/decoys.js';
+import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import type { SkipReason } from '../normalize/outcome.js';
 
@@ -68,13 +69,22 @@ export interface TokenIndexStore {
   listTokenMatchCounts(): Promise<TokenMatchCount[]>;
 }
 
+/** The history of the published signing keys: every key ever listed, and when each set was last fetched. */
+export interface SigningKeyStore {
+  listSigningKeys(): Promise<SigningKey[]>;
+  /** Replaces each key by `kid`. */
+  upsertSigningKeys(keys: readonly SigningKey[]): Promise<void>;
+  listKeySetFetches(): Promise<KeySetFetch[]>;
+  upsertKeySetFetches(fetches: readonly KeySetFetch[]): Promise<void>;
+}
+
 /**
  * Lure's state. Implemented over Azure Table Storage and in memory; both pass the same contract suite
  * (`test/contract/stateStore.contract.ts`). Ids may hold any characters, including `/ \ # ?`, which Table
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore extends TokenIndexStore {
+export interface StateStore extends TokenIndexStore, SigningKeyStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;

@@ -200,6 +200,21 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
       ]);
     });
 
+    it('keeps the signing-key history by kid and the last fetch of each key set', async () => {
+      const store = await createStore();
+      const key = { kid: 'a/b+c', x5t: 'a/b+c', set: 'organization' as const, issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0', firstSeen: '2026-11-01T00:00:00.000Z', lastSeen: '2026-11-02T00:00:00.000Z' };
+      const consumer = { kid: 'msa1', set: 'consumer' as const, certificateNotAfter: '2021-04-04T14:43:35.000Z' };
+      await store.upsertSigningKeys([key, consumer]);
+      await store.upsertSigningKeys([{ ...key, lastSeen: '2026-11-03T00:00:00.000Z' }]);
+      assert.deepEqual((await store.listSigningKeys()).sort((a, b) => a.kid.localeCompare(b.kid)), [{ ...key, lastSeen: '2026-11-03T00:00:00.000Z' }, consumer]);
+      await store.upsertKeySetFetches([{ set: 'organization', fetchedAt: '2026-11-03T00:00:00.000Z' }, { set: 'app:3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c', fetchedAt: '2026-11-03T00:00:00.000Z' }]);
+      await store.upsertKeySetFetches([{ set: 'organization', fetchedAt: '2026-11-03T01:00:00.000Z' }]);
+      assert.deepEqual((await store.listKeySetFetches()).sort((a, b) => a.set.localeCompare(b.set)), [
+        { set: 'app:3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c', fetchedAt: '2026-11-03T00:00:00.000Z' },
+        { set: 'organization', fetchedAt: '2026-11-03T01:00:00.000Z' },
+      ]);
+    });
+
     it('deletes dead letters of days before a boundary', async () => {
       const store = await createStore();
       await store.upsertDeadLetters([deadLetter('old', '2026-10-01T23:59:59.000Z'), deadLetter('boundary', '2026-10-02T00:00:00.000Z'), deadLetter('new', '2026-11-28T12:00:00.000Z')]);

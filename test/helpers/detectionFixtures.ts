@@ -6,7 +6,9 @@ import { DecoyIndex } from '../../src/decoys/decoyIndex.js';
 import { parseDecoyFile } from '../../src/decoys/parseDecoys.js';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../src/domain/alerts.js';
-import type { Detection, Finding } from '../../src/detections/detection.js';
+import type { Detection, Finding, SigningContext } from '../../src/detections/detection.js';
+import type { KeySetFetch, SigningKey } from '../../src/domain/signingKeys.js';
+import { SigningKeyIndex } from '../../src/keys/keyHistory.js';
 import { normalizeRecord } from '../../src/normalize/normalizeRecord.js';
 import { isSkip } from '../../src/normalize/outcome.js';
 import { FIXTURES } from './paths.js';
@@ -54,6 +56,14 @@ export function detectionFixturePath(detectionId: string): string {
 export function camelCaseOf(detectionId: string): string {
   const [first = '', ...rest] = detectionId.split('.');
   return first + rest.map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}
+
+/** The signing keys fixtures are judged against: the corpus snapshot of the organisations key set is not
+ * copied here, so fixtures carry their keys in `test/fixtures/signingKeys.json` (our own). */
+export function fixtureSigningContext(): SigningContext {
+  const document: unknown = JSON.parse(readFileSync(path.join(FIXTURES, 'signingKeys.json'), 'utf8'));
+  const { keys, fetches } = document as { keys: SigningKey[]; fetches: KeySetFetch[] };
+  return { keys: new SigningKeyIndex(keys, fetches, 48), authorityHost: 'https://login.microsoftonline.com', v1IssuerHost: 'https://sts.windows.net', retiredAlertAfterInHours: 72 };
 }
 
 /** The decoys every fixture is written against (`test/fixtures/decoys.json`). */
@@ -111,7 +121,7 @@ export function runDetectionCase(detection: Detection, fixtureCase: DetectionFix
     detection.eventKinds.includes(outcome.kind),
     `the record became a "${outcome.kind}" event, which ${detection.id} does not read (it reads ${detection.eventKinds.join(', ')})`,
   );
-  return detection.detect(outcome, { decoys, selfPrincipalIds: new Set(fixtureCase.selfPrincipalIds ?? []) });
+  return detection.detect(outcome, { decoys, selfPrincipalIds: new Set(fixtureCase.selfPrincipalIds ?? []), signing: fixtureSigningContext() });
 }
 
 /** Asserts the findings against the case's expectations: exact count, then every stated property of every finding. */

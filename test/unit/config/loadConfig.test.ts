@@ -22,8 +22,27 @@ describe('loadConfig', () => {
         unjudgedAppIds: FIRST_PARTY_APPS_WITHOUT_SIGN_INS.map((app) => app.appId),
         cacheSize: 100_000,
       },
+      signing: {
+        cloud: 'public',
+        authorityHost: 'https://login.microsoftonline.com',
+        v1IssuerHost: 'https://sts.windows.net',
+        appIds: [],
+        retirementGraceInHours: 48,
+        retiredAlertAfterInHours: 72,
+        refreshMinIntervalInMinutes: 10,
+      },
       local: { dataDir: '.lure', inboxDir: '.lure/inbox', demo: true, tablePort: 0 },
     });
+  });
+
+  it('reads the signing-key settings, the cloud choosing the hosts unless overridden', () => {
+    const { signing } = loadConfig({ LURE_CLOUD: 'usgov', LURE_TENANT_ID: '0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D', LURE_KEY_APP_IDS: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c' });
+    assert.equal(signing.authorityHost, 'https://login.microsoftonline.us');
+    assert.equal(signing.tenantId, '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+    assert.deepEqual(signing.appIds, ['3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c']);
+    assert.equal(loadConfig({ LURE_AUTHORITY_HOST: 'https://127.0.0.1:8443/' }).signing.authorityHost, 'https://127.0.0.1:8443');
+    assert.throws(() => loadConfig({ LURE_TENANT_ID: 'contoso.onmicrosoft.com' }), /LURE_TENANT_ID: must be a GUID/);
+    assert.throws(() => loadConfig({ LURE_CLOUD: 'germany' }), /LURE_CLOUD: must be public, usgov or china/);
   });
 
   it('reads the token-issuance settings, adjusting the built-in allowlist', () => {

@@ -1,0 +1,7 @@
+import { app } from '@azure/functions';
+import { timerHandler } from '../src/app/timerTrigger.js';
+
+/** Hourly: fetch the tenant's, the consumer and configured apps' published signing keys. */
+export const refreshSigningKeys = timerHandler('refreshSigningKeys', (services) => services.refreshSigningKeys());
+
+app.timer('refreshSigningKeys', { schedule: '0 7 * * * *', handler: refreshSigningKeys });

@@ -1,0 +1,35 @@
+/** The Entra clouds Lure can run in, and where each publishes keys and which issuers it writes. */
+export const CLOUDS = {
+  public: { authorityHost: 'https://login.microsoftonline.com', v1IssuerHost: 'https://sts.windows.net' },
+  usgov: { authorityHost: 'https://login.microsoftonline.us', v1IssuerHost: 'https://sts.windows.net' },
+  china: { authorityHost: 'https://login.chinacloudapi.cn', v1IssuerHost: 'https://sts.chinacloudapi.cn' },
+} as const;
+export type CloudName = keyof typeof CLOUDS;
+
+/** The consumer (Microsoft account) tenant: tokens of personal accounts carry it as `tid`. */
+export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+export type IssuerKind = { readonly kind: 'organization'; readonly tenantId: string } | { readonly kind: 'consumer' } | { readonly kind: 'other' };
+
+/**
+ * Whether a token's `iss` is an Entra issuer of the cloud: an organisation tenant (v2
+ * `https://login…/{tid}/v2.0`, v1 `https://sts…/{tid}/`) or the consumer tenant. Other issuers (B2C, other
+ * identity providers) are not judged.
+ */
+export function issuerKindOf(issuer: string | undefined, authorityHost: string, v1IssuerHost: string): IssuerKind {
+  if (issuer === undefined) return { kind: 'other' };
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const v2 = new RegExp(`^${escape(authorityHost)}/(${GUID})/v2\\.0/?$`).exec(issuer);
+  const v1 = new RegExp(`^${escape(v1IssuerHost)}/(${GUID})/?$`).exec(issuer);
+  const tenantId = (v2 ?? v1)?.[1]?.toLowerCase();
+  if (tenantId === undefined) return { kind: 'other' };
+  return tenantId === CONSUMER_TENANT_ID ? { kind: 'consumer' } : { kind: 'organization', tenantId };
+}
+
+/** Where a cloud publishes a key set: the tenant's own, the consumer one, or an app's. */
+export function keySetUrl(authorityHost: string, set: { readonly tenant: string; readonly appId?: string }): string {
+  const base = `${authorityHost}/${encodeURIComponent(set.tenant)}/discovery/v2.0/keys`;
+  return set.appId === undefined ? base : `${base}?appid=${encodeURIComponent(set.appId)}`;
+}
