@@ -81,6 +81,21 @@ describe('lure replay', () => {
     const ok = await runLure(['replay', '--jwks', jwks, '--jwks', jwks, MIXED_FILE]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /signing keys loaded 2/);
+
+    // With keys loaded, a token naming any other key is anomalous; one naming a loaded key is not.
+    const tenant = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const observation = (kid: string) => ({
+      time: '2026-11-02T13:00:00Z',
+      category: 'TokenObservation',
+      properties: { jwt: `${part({ alg: 'RS256', kid })}.${part({ iss: `https://login.microsoftonline.com/${tenant}/v2.0`, tid: tenant, iat: 1793696400 })}.`, observer: 'apim' },
+    });
+    const tokens = path.join(scratch, 'tokens.ndjson');
+    writeFileSync(tokens, [observation('k1'), observation('unpublishedKid'), observation('1LTMzakihiRla_8z2BEJVXeWMqo')].map((record) => JSON.stringify(record)).join('\n'));
+    const judged = await runLure(['replay', '--jwks', jwks, tokens]);
+    assert.equal(judged.code, 0, judged.stderr);
+    const anomalies = alertsOf(judged.stdout).filter((alert) => alert.detection === 'token.signingKey.anomalous');
+    assert.deepEqual(anomalies.map((alert) => [alert.token?.kid, alert.severity]).sort(), [['1LTMzakihiRla_8z2BEJVXeWMqo', 'critical'], ['unpublishedKid', 'high']]);
     const notJwks = path.join(scratch, 'not-jwks.json');
     writeFileSync(notJwks, JSON.stringify({ metadata: {} }));
     const bad = await runLure(['replay', '--jwks', notJwks, MIXED_FILE]);
