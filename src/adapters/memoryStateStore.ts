@@ -1,4 +1,5 @@
 import type { StoredAlert } from '../correlation/foldAlert.js';
+import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
@@ -37,6 +38,7 @@ export class MemoryStateStore implements StateStore {
   private readonly matchCounts = new Map<string, TokenMatchCount>();
   private readonly signingKeys = new Map<string, string>();
   private readonly keySetFetches = new Map<string, string>();
+  private readonly mailBaselines = new Map<string, Row>();
   private version = 0;
 
   async listDecoys(): Promise<Decoy[]> {
@@ -188,6 +190,26 @@ export class MemoryStateStore implements StateStore {
 
   async upsertKeySetFetches(fetches: readonly KeySetFetch[]): Promise<void> {
     for (const fetch of fetches) this.keySetFetches.set(fetch.set, JSON.stringify(fetch));
+  }
+
+  async getMailBaseline(mailbox: string): Promise<Versioned<MailAppBaseline> | undefined> {
+    const row = this.mailBaselines.get(mailbox);
+    return row && { value: JSON.parse(row.json) as MailAppBaseline, etag: row.etag };
+  }
+
+  async createMailBaseline(baseline: MailAppBaseline): Promise<string> {
+    if (this.mailBaselines.has(baseline.mailbox)) throw new ConcurrencyError(`mailbox ${baseline.mailbox} already has a baseline`);
+    const row = this.row(baseline);
+    this.mailBaselines.set(baseline.mailbox, row);
+    return row.etag;
+  }
+
+  async updateMailBaseline(baseline: MailAppBaseline, etag: string): Promise<string> {
+    const current = this.mailBaselines.get(baseline.mailbox);
+    if (current === undefined || current.etag !== etag) throw new ConcurrencyError(`the baseline of ${baseline.mailbox} changed since it was read`);
+    const row = this.row(baseline);
+    this.mailBaselines.set(baseline.mailbox, row);
+    return row.etag;
   }
 
   private row(value: unknown): Row {

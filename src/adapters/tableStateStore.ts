@@ -1,6 +1,7 @@
 import { odata, type TableEntity, TableClient, type TableServiceClientOptions, type TransactionAction } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { StoredAlert } from '../correlation/foldAlert.js';
+import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { EntraSignInCategory } from '../domain/events.js';
@@ -44,6 +45,7 @@ const TABLE_SUFFIXES = {
   signInProgress: 'SignInProgress',
   tokenMatches: 'TokenMatches',
   signingKeys: 'SigningKeys',
+  mailBaselines: 'MailBaselines',
 } as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
 
@@ -54,6 +56,7 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
 
 const DECOY_PARTITION = 'decoy';
 const KEY_PARTITION = 'key';
+const BASELINE_ROW = 'baseline';
 const FETCH_PARTITION = 'fetch';
 /** A filter may hold at most 15 comparisons: one for the partition, fourteen token ids. */
 const ROW_KEYS_PER_QUERY = 14;
@@ -325,6 +328,30 @@ export class TableStateStore implements StateStore {
     );
   }
 
+  async getMailBaseline(mailbox: string): Promise<Versioned<MailAppBaseline> | undefined> {
+    const entity = await getOrUndefined(this.tables.mailBaselines, encodeKey(mailbox), BASELINE_ROW);
+    return entity && { value: JSON.parse(fromChunks('doc', entity)) as MailAppBaseline, etag: entity.etag };
+  }
+
+  async createMailBaseline(baseline: MailAppBaseline): Promise<string> {
+    try {
+      return etagOf(await this.tables.mailBaselines.createEntity({ partitionKey: encodeKey(baseline.mailbox), rowKey: BASELINE_ROW, ...toChunks('doc', JSON.stringify(baseline)) }));
+    } catch (error) {
+      if (statusCodeOf(error) === 409) throw new ConcurrencyError(`mailbox ${baseline.mailbox} already has a baseline`);
+      throw error;
+    }
+  }
+
+  async updateMailBaseline(baseline: MailAppBaseline, etag: string): Promise<string> {
+    try {
+      return etagOf(await this.tables.mailBaselines.updateEntity({ partitionKey: encodeKey(baseline.mailbox), rowKey: BASELINE_ROW, ...toChunks('doc', JSON.stringify(baseline)) }, 'Replace', { etag }));
+    } catch (error) {
+      const status = statusCodeOf(error);
+      if (status === 412 || status === 404) throw new ConcurrencyError(`the baseline of ${baseline.mailbox} changed since it was read`);
+      throw error;
+    }
+  }
+
   private async listDocuments<T>(table: TableClient, partitionKey: string): Promise<T[]> {
     const documents: T[] = [];
     for await (const entity of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) {
@@ -418,6 +445,11 @@ async function deleteIfPresent(table: TableClient, partitionKey: string, rowKey:
   } catch (error) {
     if (statusCodeOf(error) !== 404) throw error;
   }
+}
+
+function etagOf(response: { readonly etag?: string }): string {
+  if (response.etag === undefined) throw new Error('Table Storage answered a write without an ETag');
+  return response.etag;
 }
 
 /** Azure SDK errors are recognised by status code, not class (`RestError` may come from another copy of core). */

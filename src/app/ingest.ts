@@ -13,6 +13,7 @@ import type { Logger } from '../ports/logger.js';
 import type { DeadLetter, StateStore } from '../ports/stateStore.js';
 import type { DecoyRegistry } from './decoyRegistry.js';
 import type { KeyRegistry } from './keyRegistry.js';
+import type { MailBaselineTracker } from './mailBaselineTracker.js';
 import type { TokenTracker } from './tokenTracker.js';
 import { countAccepted, countSkipped, emptyReport, type IngestReport } from './ingestReport.js';
 import { persistAlerts } from './persistAlerts.js';
@@ -21,6 +22,7 @@ export interface IngestDependencies {
   readonly store: StateStore;
   readonly decoys: DecoyRegistry;
   readonly tokens: TokenTracker;
+  readonly mailBaselines: MailBaselineTracker;
   readonly signingKeys: KeyRegistry;
   /** How the cloud's Entra issuers look, and when a retired key is suspicious. */
   readonly issuers: { readonly authorityHost: string; readonly v1IssuerHost: string; readonly retiredAlertAfterInHours: number };
@@ -104,7 +106,8 @@ export async function ingestMessages(deps: IngestDependencies, messages: readonl
 
   if (deadLetters.size > 0) await deps.store.upsertDeadLetters([...deadLetters.values()]);
   report.deadLettered = deadLetters.size;
-  const persisted = await persistAlerts(deps.store, findings, { dedupeBucketInMinutes: deps.dedupeBucketInMinutes, now });
+  const baselineFindings = await deps.mailBaselines.track(events);
+  const persisted = await persistAlerts(deps.store, [...findings, ...baselineFindings], { dedupeBucketInMinutes: deps.dedupeBucketInMinutes, now });
   report.alerts = persisted.changed;
   report.touchedAlertIds = persisted.touchedIds;
   report.tokens = await deps.tokens.track(events, findings);

@@ -12,6 +12,7 @@ import type { StateStore } from '../ports/stateStore.js';
 import { DecoyRegistry } from './decoyRegistry.js';
 import { ingestMessages } from './ingest.js';
 import { type KeyRefreshReport, KeyRegistry } from './keyRegistry.js';
+import { MailBaselineTracker } from './mailBaselineTracker.js';
 import type { IngestReport } from './ingestReport.js';
 import { type PruneReport, pruneState } from './pruneState.js';
 import { type TokenResolveReport, TokenTracker } from './tokenTracker.js';
@@ -59,6 +60,9 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     refreshMinIntervalInMinutes: signing.refreshMinIntervalInMinutes,
     cacheRefreshInMs: config.decoyCacheRefreshInSeconds * 1000,
   });
+  const mailBaselines = new MailBaselineTracker(store, { ...config.mailBaseline, cachedMailboxes: 50_000 }, (event) =>
+    [event.actor.userId, event.actor.servicePrincipalId, event.actor.appId].some((id) => id !== undefined && selfPrincipalIds.has(id.toLowerCase())),
+  );
   const issuers = { authorityHost: signing.authorityHost, v1IssuerHost: signing.v1IssuerHost, retiredAlertAfterInHours: signing.retiredAlertAfterInHours };
   return {
     config,
@@ -70,7 +74,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     logger,
     ingest: (messages, origin, callLogger) =>
       ingestMessages(
-        { store, decoys, tokens, signingKeys, issuers, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
+        { store, decoys, tokens, mailBaselines, signingKeys, issuers, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
         messages,
         origin,
       ),

@@ -22,6 +22,12 @@ export interface Config {
   readonly selfPrincipalIds: readonly string[];
   /** Dead letters older than this are pruned. */
   readonly deadLetterRetentionInDays: number;
+  readonly mailBaseline: {
+    /** From a mailbox's first MailItemsAccessed record, how long every reading app is learned silently. */
+    readonly learningInDays: number;
+    /** App pairs kept per mailbox; the least recently seen go first. */
+    readonly maxPairs: number;
+  };
   readonly issuance: {
     /** How long after a token's issue time its sign-in record may arrive. */
     readonly graceInMinutes: number;
@@ -111,6 +117,8 @@ const environmentSchema = z.object({
   LURE_DECOY_CACHE_REFRESH_IN_SECONDS: integer(0, 3600, 30),
   LURE_SELF_PRINCIPAL_IDS: guidList,
   LURE_DEAD_LETTER_RETENTION_IN_DAYS: integer(1, 3650, 30),
+  LURE_MAIL_BASELINE_LEARNING_IN_DAYS: integer(0, 365, 14),
+  LURE_MAIL_BASELINE_MAX_PAIRS: integer(1, 1000, 100),
   LURE_ISSUANCE_GRACE_IN_MINUTES: integer(5, 24 * 60, 120),
   LURE_MAX_TOKEN_LIFETIME_IN_HOURS: integer(28, 7 * 24, 28),
   LURE_TOKEN_INDEX_RETENTION_IN_HOURS: integer(1, 90 * 24, 48),
@@ -173,6 +181,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     decoyCacheRefreshInSeconds: settings.LURE_DECOY_CACHE_REFRESH_IN_SECONDS,
     selfPrincipalIds: settings.LURE_SELF_PRINCIPAL_IDS,
     deadLetterRetentionInDays: settings.LURE_DEAD_LETTER_RETENTION_IN_DAYS,
+    mailBaseline: { learningInDays: settings.LURE_MAIL_BASELINE_LEARNING_IN_DAYS, maxPairs: settings.LURE_MAIL_BASELINE_MAX_PAIRS },
     issuance: {
       graceInMinutes: settings.LURE_ISSUANCE_GRACE_IN_MINUTES,
       maxTokenLifetimeInHours: settings.LURE_MAX_TOKEN_LIFETIME_IN_HOURS,

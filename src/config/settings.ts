@@ -21,6 +21,8 @@ export const SETTINGS: readonly SettingDescription[] = [
   { name: 'LURE_DECOY_CACHE_REFRESH_IN_SECONDS', defaultValue: '30', readBy: 'lure', description: 'How long the decoy list is cached between store reads; changes made outside Lure show within this time.' },
   { name: 'LURE_SELF_PRINCIPAL_IDS', defaultValue: '—', readBy: 'lure', description: 'Comma-separated object ids and app id of Lure\'s own identity: its reads of decoys are not hits, its unjournaled changes to decoys are critical.' },
   { name: 'LURE_DEAD_LETTER_RETENTION_IN_DAYS', defaultValue: '30', readBy: 'lure', description: 'Dead-lettered records are kept this long, then pruned by the `pruneState` timer.' },
+  { name: 'LURE_MAIL_BASELINE_LEARNING_IN_DAYS', defaultValue: '14', readBy: 'lure', description: 'From a mailbox\'s first MailItemsAccessed record, every app reading it is learned silently this long; after, an app never seen for it raises `mail.appId.firstSeen`.' },
+  { name: 'LURE_MAIL_BASELINE_MAX_PAIRS', defaultValue: '100', readBy: 'lure', description: 'AppId/ClientAppId pairs kept per mailbox (the least recently seen go first).' },
   { name: 'LURE_ISSUANCE_GRACE_IN_MINUTES', defaultValue: '120', readBy: 'lure', description: 'How long after a token was issued (event time) its sign-in record may still arrive before an unissued use raises `token.issuance.missing`.' },
   { name: 'LURE_MAX_TOKEN_LIFETIME_IN_HOURS', defaultValue: '28', readBy: 'lure', description: 'The longest-lived token (CAE access tokens live up to 28 hours; at least 28): a use with no issue time may carry a token this old.' },
   { name: 'LURE_TOKEN_INDEX_RETENTION_IN_HOURS', defaultValue: '48', readBy: 'lure', description: 'How long token issuances stay in the index; at least lifetime plus grace.' },

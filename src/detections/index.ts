@@ -6,6 +6,7 @@ import { decoyObjectModified } from './decoyObjectModified.js';
 import { decoyTokenUsed } from './decoyTokenUsed.js';
 import { decoyUserSignIn } from './decoyUserSignIn.js';
 import type { Detection, DetectionMetadata } from './detection.js';
+import { mailAppIdFirstSeen } from './mailAppIdFirstSeen.js';
 import { tokenIssuanceMissing } from './tokenIssuanceMissing.js';
 import { tokenSigningKeyAnomalous } from './tokenSigningKeyAnomalous.js';
 
@@ -20,11 +21,14 @@ export const DETECTIONS: readonly Detection[] = [
   tokenSigningKeyAnomalous,
 ];
 
-/** Detections that judge what accumulated over time (run by timers, and by `lure replay` at end of input). */
-export const DEFERRED_DETECTIONS: readonly DetectionMetadata[] = [tokenIssuanceMissing];
+/**
+ * Detections judged against state Lure keeps (the token index, per-mailbox baselines) by the pipeline's
+ * trackers and timers rather than one event at a time. Each has a replay fixture.
+ */
+export const STATEFUL_DETECTIONS: readonly DetectionMetadata[] = [tokenIssuanceMissing, mailAppIdFirstSeen];
 
 /** Every detection id Lure can raise, for the registry checks and the documentation. */
-export const ALL_DETECTIONS: readonly DetectionMetadata[] = [...DETECTIONS, ...DEFERRED_DETECTIONS];
+export const ALL_DETECTIONS: readonly DetectionMetadata[] = [...DETECTIONS, ...STATEFUL_DETECTIONS];
 
 /** Detections by the event kind they read, so each event meets only the detections that care. */
 export function detectionsByKind(detections: readonly Detection[] = DETECTIONS): ReadonlyMap<EventKind, readonly Detection[]> {

@@ -1,5 +1,6 @@
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Decoy } from '../domain/decoys.js';
+import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import type { SkipReason } from '../normalize/outcome.js';
@@ -78,13 +79,22 @@ export interface SigningKeyStore {
   upsertKeySetFetches(fetches: readonly KeySetFetch[]): Promise<void>;
 }
 
+/** Which apps have read each mailbox (`mail.appId.firstSeen`), one document per mailbox, with ETags. */
+export interface MailBaselineStore {
+  getMailBaseline(mailbox: string): Promise<Versioned<MailAppBaseline> | undefined>;
+  /** Returns the new ETag. Throws `ConcurrencyError` if the mailbox already has a baseline. */
+  createMailBaseline(baseline: MailAppBaseline): Promise<string>;
+  /** Returns the new ETag. Throws `ConcurrencyError` if the baseline changed since `etag` was read. */
+  updateMailBaseline(baseline: MailAppBaseline, etag: string): Promise<string>;
+}
+
 /**
  * Lure's state. Implemented over Azure Table Storage and in memory; both pass the same contract suite
  * (`test/contract/stateStore.contract.ts`). Ids may hold any characters, including `/ \ # ?`, which Table
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore extends TokenIndexStore, SigningKeyStore {
+export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;

@@ -143,3 +143,17 @@ describe('lure replay: token.issuance.missing', () => {
     assert.match(result.stderr, /graph app 7f7f7f7f-1111-4222-8333-444444444444: 0\/6 matched an issuance \(0%\)/);
   });
 });
+
+describe('lure replay: mail.appId.firstSeen', () => {
+  it('reports exactly the apps first seen reading a mailbox after its learning period', async () => {
+    const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'replay', 'mail.appId.firstSeen.expected.json'), 'utf8')) as { read: number; firstSeen: { mailbox: string; appId: string }[] };
+    const result = await runLure(['replay', path.join(FIXTURES, 'replay', 'mail.appId.firstSeen.ndjson')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(accountedLine(result.stderr).read, expected.read);
+    const alerts = alertsOf(result.stdout);
+    assert.deepEqual(
+      alerts.map((alert) => ({ detection: alert.detection, mailbox: alert.target.mailbox, appId: alert.actor.appId })),
+      expected.firstSeen.map((entry) => ({ detection: 'mail.appId.firstSeen', ...entry })),
+    );
+  });
+});

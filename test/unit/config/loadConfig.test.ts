@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       decoyCacheRefreshInSeconds: 30,
       selfPrincipalIds: [],
       deadLetterRetentionInDays: 30,
+      mailBaseline: { learningInDays: 14, maxPairs: 100 },
       issuance: {
         graceInMinutes: 120,
         maxTokenLifetimeInHours: 28,

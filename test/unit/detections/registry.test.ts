@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ALL_DETECTIONS, DEFERRED_DETECTIONS, DETECTIONS, detectionsByKind } from '../../../src/detections/index.js';
+import { ALL_DETECTIONS, STATEFUL_DETECTIONS, DETECTIONS, detectionsByKind } from '../../../src/detections/index.js';
 import {
   camelCaseOf,
   detectionFixturePath,
@@ -28,8 +28,8 @@ describe('detection registry', () => {
     assert.deepEqual([...new Set(ids)], ids);
   });
 
-  for (const detection of DEFERRED_DETECTIONS) {
-    it(`${detection.id} (deferred) has metadata, ATT&CK pairs, its module, and a replay fixture with its expectations`, async () => {
+  for (const detection of STATEFUL_DETECTIONS) {
+    it(`${detection.id} (stateful) has metadata, ATT&CK pairs, its module, and a replay fixture with its expectations`, async () => {
       for (const field of [detection.title, detection.description, detection.runbook]) assert.ok(field.trim() !== '');
       for (const entry of detection.attack) assert.match(entry, ATTACK);
       const moduleName = camelCaseOf(detection.id);

@@ -1,0 +1,50 @@
+/**
+ * Which apps have read a mailbox: the CISA AA23-193A signal (Storm-0558 was found by a MailItemsAccessed
+ * AppId that had never read that mailbox). Pure: the baseline in, the new baseline and a verdict out.
+ */
+export interface MailAppBaseline {
+  readonly mailbox: string;
+  /** Event time of the first MailItemsAccessed record of this mailbox Lure saw: learning runs from here. */
+  readonly firstSeen: string;
+  /** `appId|clientAppId` → event time it was last seen. Bounded: the least recently seen pairs go first. */
+  readonly pairs: Readonly<Record<string, string>>;
+}
+
+export type BaselineVerdict = 'learning' | 'known' | 'firstSeen';
+
+/** The pair a MailItemsAccessed record names: the app (AppId) and the client app (ClientAppId). */
+export function appPairOf(appId: string | undefined, clientAppId: string | undefined): string {
+  return `${appId?.toLowerCase() ?? ''}|${clientAppId?.toLowerCase() ?? ''}`;
+}
+
+/** A pair's last sighting is rewritten only when it moved this far, so a busy mailbox costs few writes. */
+const LAST_SEEN_STEP_IN_MS = 24 * 3_600_000;
+
+/**
+ * Adds one access to the baseline. During the learning period (`learningInDays` from the mailbox's first
+ * record) everything is learned silently; after it, a pair never seen for the mailbox is `firstSeen` (and
+ * learned, so it fires once). `changed` says whether the baseline must be written.
+ */
+export function observeMailAccess(
+  baseline: MailAppBaseline | undefined,
+  access: { readonly mailbox: string; readonly pair: string; readonly time: string },
+  settings: { readonly learningInDays: number; readonly maxPairs: number },
+): { readonly baseline: MailAppBaseline; readonly verdict: BaselineVerdict; readonly changed: boolean } {
+  if (baseline === undefined) {
+    return { baseline: { mailbox: access.mailbox, firstSeen: access.time, pairs: { [access.pair]: access.time } }, verdict: 'learning', changed: true };
+  }
+  const firstSeen = access.time < baseline.firstSeen ? access.time : baseline.firstSeen;
+  const learning = Date.parse(access.time) < Date.parse(firstSeen) + settings.learningInDays * 86_400_000;
+  const lastSeen = baseline.pairs[access.pair];
+  const verdict: BaselineVerdict = lastSeen !== undefined ? 'known' : learning ? 'learning' : 'firstSeen';
+  const moved = lastSeen === undefined || Date.parse(access.time) - Date.parse(lastSeen) >= LAST_SEEN_STEP_IN_MS;
+  if (!moved && firstSeen === baseline.firstSeen) return { baseline, verdict, changed: false };
+  const pairs = { ...baseline.pairs, ...(moved ? { [access.pair]: access.time } : {}) };
+  return { baseline: { mailbox: baseline.mailbox, firstSeen, pairs: boundPairs(pairs, settings.maxPairs) }, verdict, changed: true };
+}
+
+function boundPairs(pairs: Record<string, string>, maxPairs: number): Record<string, string> {
+  const entries = Object.entries(pairs);
+  if (entries.length <= maxPairs) return pairs;
+  return Object.fromEntries(entries.sort(([, a], [, b]) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, maxPairs));
+}

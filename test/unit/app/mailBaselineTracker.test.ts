@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
+import type { Services } from '../../../src/app/services.js';
+import type { Alert } from '../../../src/domain/alerts.js';
+import { mailItemsAccessedRecord } from '../../helpers/records.js';
+import { testServices } from '../../helpers/services.js';
+
+const OWA = '00000002-0000-0ff1-ce00-000000000000';
+const STRANGER = '7f7f7f7f-1111-4222-8333-444444444444';
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+
+async function firstSeenAlerts(services: Services): Promise<Alert[]> {
+  return (await all(services.store.listAlerts())).map((stored) => stored.alert).filter((alert) => alert.detection === 'mail.appId.firstSeen');
+}
+
+function read(time: string, appId: string, uti: string, mailbox = 'alice@contoso.example') {
+  return mailItemsAccessedRecord({ time, uti, appId, clientAppId: appId, mailbox });
+}
+
+describe('mail.appId.firstSeen', () => {
+  it('learns for 14 days, then raises medium once for an app never seen reading the mailbox', async () => {
+    const services = await testServices();
+    await services.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1'), read('2026-11-05T08:00:00.000Z', '27922004-5251-4030-b22d-91ecd9a37ea4', 'u2')] }], 'exchange');
+    assert.deepEqual(await firstSeenAlerts(services), [], 'a second app during learning is learned, not reported');
+    const report = await services.ingest([{ records: [read('2026-11-20T08:00:00.000Z', OWA, 'u3'), read('2026-11-20T09:00:00.000Z', STRANGER, 'u4'), read('2026-11-20T09:05:00.000Z', STRANGER, 'u5')] }], 'exchange');
+    const alerts = report.alerts.filter((alert) => alert.detection === 'mail.appId.firstSeen');
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]!.severity, 'medium');
+    assert.equal(alerts[0]!.target.mailbox, 'alice@contoso.example');
+    assert.equal(alerts[0]!.actor.appId, STRANGER);
+    assert.equal(alerts[0]!.count, 1, 'the second read by the same app is no longer a first');
+    assert.match(alerts[0]!.title, /Mailbox alice@contoso\.example read by app 7f7f7f7f-1111-4222-8333-444444444444 for the first time/);
+  });
+
+  it('raises nothing again when the batch is redelivered', async () => {
+    const services = await testServices();
+    await services.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1')] }], 'exchange');
+    const batch = [{ records: [read('2026-11-20T09:00:00.000Z', STRANGER, 'u4')] }];
+    await services.ingest(batch, 'exchange');
+    const again = await services.ingest(batch, 'exchange');
+    assert.deepEqual(again.alerts, []);
+    assert.equal((await firstSeenAlerts(services)).length, 1);
+  });
+
+  it("does not mistake another instance's learning for a new app (cached baselines are checked afresh)", async () => {
+    const store = new MemoryStateStore();
+    const first = await testServices({ store });
+    const second = await testServices({ store });
+    await first.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1')] }], 'exchange partition 0');
+    await second.ingest([{ records: [read('2026-11-02T08:00:00.000Z', STRANGER, 'u2')] }], 'exchange partition 1');
+    // The first instance's cached baseline lacks the app the second one learned during learning.
+    const report = await first.ingest([{ records: [read('2026-11-20T08:00:00.000Z', STRANGER, 'u3')] }], 'exchange partition 0');
+    assert.deepEqual(report.alerts, []);
+  });
+
+  it("ignores Lure's own identity reading mailboxes", async () => {
+    const self = '5a5a5a5a-1111-4222-8333-444444444444';
+    const services = await testServices({ settings: { LURE_SELF_PRINCIPAL_IDS: self } });
+    await services.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1'), read('2026-11-20T08:00:00.000Z', self, 'u2')] }], 'exchange');
+    assert.deepEqual(await firstSeenAlerts(services), []);
+    assert.deepEqual(Object.keys((await services.store.getMailBaseline('alice@contoso.example'))!.value.pairs), [`${OWA}|${OWA}`]);
+  });
+});

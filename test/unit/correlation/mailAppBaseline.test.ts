@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { appPairOf, type MailAppBaseline, observeMailAccess } from '../../../src/correlation/mailAppBaseline.js';
+
+const SETTINGS = { learningInDays: 14, maxPairs: 3 };
+const OUTLOOK = appPairOf('00000002-0000-0FF1-CE00-000000000000', '');
+const STRANGER = appPairOf('7f7f7f7f-1111-4222-8333-444444444444', 'd3590ed6-52b3-4102-aeff-aad2292ab01c');
+
+function baselineAt(firstSeen: string, pairs: Record<string, string>): MailAppBaseline {
+  return { mailbox: 'alice@contoso.example', firstSeen, pairs };
+}
+
+describe('observeMailAccess', () => {
+  it('starts a baseline with the first access, learning', () => {
+    const result = observeMailAccess(undefined, { mailbox: 'alice@contoso.example', pair: OUTLOOK, time: '2026-11-01T08:00:00.000Z' }, SETTINGS);
+    assert.deepEqual(result, { baseline: baselineAt('2026-11-01T08:00:00.000Z', { [OUTLOOK]: '2026-11-01T08:00:00.000Z' }), verdict: 'learning', changed: true });
+  });
+
+  it('learns new apps silently during the learning period, and reports one after it', () => {
+    const baseline = baselineAt('2026-11-01T08:00:00.000Z', { [OUTLOOK]: '2026-11-01T08:00:00.000Z' });
+    assert.equal(observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: STRANGER, time: '2026-11-15T07:59:59.000Z' }, SETTINGS).verdict, 'learning');
+    const after = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: STRANGER, time: '2026-11-15T08:00:00.000Z' }, SETTINGS);
+    assert.equal(after.verdict, 'firstSeen');
+    assert.equal(after.baseline.pairs[STRANGER], '2026-11-15T08:00:00.000Z', 'and learns it, so it fires once');
+    assert.equal(observeMailAccess(after.baseline, { mailbox: baseline.mailbox, pair: STRANGER, time: '2026-11-15T09:00:00.000Z' }, SETTINGS).verdict, 'known');
+  });
+
+  it('matches app ids in any case', () => {
+    assert.equal(appPairOf('ABC', 'Def'), appPairOf('abc', 'dEF'));
+  });
+
+  it('rewrites a known pair only when its last sighting moved a day, so busy mailboxes cost few writes', () => {
+    const baseline = baselineAt('2026-11-01T08:00:00.000Z', { [OUTLOOK]: '2026-11-20T08:00:00.000Z' });
+    const soon = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: OUTLOOK, time: '2026-11-20T20:00:00.000Z' }, SETTINGS);
+    assert.deepEqual([soon.verdict, soon.changed, soon.baseline], ['known', false, baseline]);
+    const later = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: OUTLOOK, time: '2026-11-21T08:00:00.000Z' }, SETTINGS);
+    assert.deepEqual([later.verdict, later.changed, later.baseline.pairs[OUTLOOK]], ['known', true, '2026-11-21T08:00:00.000Z']);
+  });
+
+  it('keeps at most maxPairs, forgetting the least recently seen', () => {
+    const baseline = baselineAt('2026-10-01T00:00:00.000Z', { 'a|': '2026-11-01T00:00:00.000Z', 'b|': '2026-11-03T00:00:00.000Z', 'c|': '2026-11-02T00:00:00.000Z' });
+    const result = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: 'd|', time: '2026-11-04T00:00:00.000Z' }, SETTINGS);
+    assert.deepEqual(Object.keys(result.baseline.pairs).sort(), ['b|', 'c|', 'd|']);
+  });
+
+  it('moves the start of learning back for a late record older than the first one seen', () => {
+    const baseline = baselineAt('2026-11-10T00:00:00.000Z', { [OUTLOOK]: '2026-11-10T00:00:00.000Z' });
+    const result = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: OUTLOOK, time: '2026-11-05T00:00:00.000Z' }, SETTINGS);
+    assert.equal(result.baseline.firstSeen, '2026-11-05T00:00:00.000Z');
+    assert.equal(result.changed, true);
+  });
+});
