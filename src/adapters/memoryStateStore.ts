@@ -1,5 +1,6 @@
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
+import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
@@ -39,6 +40,9 @@ export class MemoryStateStore implements StateStore {
   private readonly signingKeys = new Map<string, string>();
   private readonly keySetFetches = new Map<string, string>();
   private readonly mailBaselines = new Map<string, Row>();
+  private readonly incidents = new Map<string, Row>();
+  /** actor key → incident id → latest alert time */
+  private readonly incidentKeys = new Map<string, Map<string, string>>();
   private version = 0;
 
   async listDecoys(): Promise<Decoy[]> {
@@ -210,6 +214,42 @@ export class MemoryStateStore implements StateStore {
     const row = this.row(baseline);
     this.mailBaselines.set(baseline.mailbox, row);
     return row.etag;
+  }
+
+  async getIncident(id: string): Promise<Versioned<Incident> | undefined> {
+    const row = this.incidents.get(id);
+    return row && { value: JSON.parse(row.json) as Incident, etag: row.etag };
+  }
+
+  async createIncident(incident: Incident): Promise<void> {
+    if (this.incidents.has(incident.id)) throw new ConcurrencyError(`incident ${incident.id} already exists`);
+    this.incidents.set(incident.id, this.row(incident));
+  }
+
+  async updateIncident(incident: Incident, etag: string): Promise<void> {
+    const current = this.incidents.get(incident.id);
+    if (current === undefined || current.etag !== etag) throw new ConcurrencyError(`incident ${incident.id} changed since it was read`);
+    this.incidents.set(incident.id, this.row(incident));
+  }
+
+  async *listIncidents(): AsyncIterable<Incident> {
+    for (const row of [...this.incidents.values()]) yield JSON.parse(row.json) as Incident;
+  }
+
+  async findIncidentsByActorKeys(actorKeys: readonly string[], since: string): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const key of actorKeys) {
+      for (const [id, lastOccurredAt] of this.incidentKeys.get(key) ?? []) if (lastOccurredAt >= since) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  async upsertIncidentActorKeys(incident: Incident): Promise<void> {
+    for (const key of incident.actorKeys) {
+      const entries = this.incidentKeys.get(key) ?? new Map<string, string>();
+      entries.set(incident.id, incident.lastOccurredAt);
+      this.incidentKeys.set(key, entries);
+    }
   }
 
   private row(value: unknown): Row {

@@ -2,6 +2,7 @@ import { odata, type TableEntity, TableClient, type TableServiceClientOptions, t
 import type { TokenCredential } from '@azure/identity';
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
+import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { EntraSignInCategory } from '../domain/events.js';
@@ -46,6 +47,8 @@ const TABLE_SUFFIXES = {
   tokenMatches: 'TokenMatches',
   signingKeys: 'SigningKeys',
   mailBaselines: 'MailBaselines',
+  incidents: 'Incidents',
+  incidentKeys: 'IncidentKeys',
 } as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
 
@@ -352,6 +355,54 @@ export class TableStateStore implements StateStore {
     }
   }
 
+  async getIncident(id: string): Promise<Versioned<Incident> | undefined> {
+    const entity = await getOrUndefined(this.tables.incidents, incidentPartitionOf(id), encodeKey(id));
+    return entity && { value: JSON.parse(fromChunks('doc', entity)) as Incident, etag: entity.etag };
+  }
+
+  async createIncident(incident: Incident): Promise<void> {
+    try {
+      await this.tables.incidents.createEntity(incidentEntityOf(incident));
+    } catch (error) {
+      if (statusCodeOf(error) === 409) throw new ConcurrencyError(`incident ${incident.id} already exists`);
+      throw error;
+    }
+  }
+
+  async updateIncident(incident: Incident, etag: string): Promise<void> {
+    try {
+      await this.tables.incidents.updateEntity(incidentEntityOf(incident), 'Replace', { etag });
+    } catch (error) {
+      const status = statusCodeOf(error);
+      if (status === 412 || status === 404) throw new ConcurrencyError(`incident ${incident.id} changed since it was read`);
+      throw error;
+    }
+  }
+
+  async *listIncidents(): AsyncIterable<Incident> {
+    for await (const entity of this.tables.incidents.listEntities<Record<string, unknown>>()) yield JSON.parse(fromChunks('doc', entity)) as Incident;
+  }
+
+  async findIncidentsByActorKeys(actorKeys: readonly string[], since: string): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const key of new Set(actorKeys)) {
+      const filter = `${odata`PartitionKey eq ${encodeKey(key)}`} and ${odata`lastOccurredAt ge ${since}`}`;
+      for await (const entity of this.tables.incidentKeys.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+        if (typeof entity['incidentId'] === 'string') ids.add(entity['incidentId']);
+      }
+    }
+    return [...ids];
+  }
+
+  async upsertIncidentActorKeys(incident: Incident): Promise<void> {
+    for (const key of incident.actorKeys) {
+      await this.tables.incidentKeys.upsertEntity(
+        { partitionKey: encodeKey(key), rowKey: encodeKey(incident.id), incidentId: incident.id, lastOccurredAt: incident.lastOccurredAt },
+        'Replace',
+      );
+    }
+  }
+
   private async listDocuments<T>(table: TableClient, partitionKey: string): Promise<T[]> {
     const documents: T[] = [];
     for await (const entity of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) {
@@ -421,6 +472,22 @@ function alertEntityOf(stored: StoredAlert): TableEntity {
     occurredAt: alert.occurredAt,
     ...toChunks('doc', JSON.stringify({ alert, lead: stored.lead })),
     ...toChunks('evidenceKeys', stored.evidenceKeys.join(',')),
+  };
+}
+
+/** Incident ids are `inc-` and a hash: spread like alerts by the hash's first digits. */
+function incidentPartitionOf(id: string): string {
+  return alertPartitionOf(id.replace(/^inc-/, ''));
+}
+
+function incidentEntityOf(incident: Incident): TableEntity {
+  return {
+    partitionKey: incidentPartitionOf(incident.id),
+    rowKey: encodeKey(incident.id),
+    severity: incident.severity,
+    status: incident.status,
+    lastOccurredAt: incident.lastOccurredAt,
+    ...toChunks('doc', JSON.stringify(incident)),
   };
 }
 

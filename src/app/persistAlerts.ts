@@ -3,6 +3,7 @@ import { foldAlert } from '../correlation/foldAlert.js';
 import type { Alert } from '../domain/alerts.js';
 import type { Finding } from '../detections/detection.js';
 import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
+import { assignIncident } from './assignIncident.js';
 
 /** Attempts at one alert before giving up on a write race (another instance folding the same alert). */
 const MAX_FOLD_ATTEMPTS = 8;
@@ -10,7 +11,7 @@ const MAX_FOLD_ATTEMPTS = 8;
 const PARALLEL_ALERT_WRITES = 4;
 
 /**
- * Folds findings into their alerts and persists them. Idempotent: a redelivered batch folds evidence the
+ * Folds findings into their alerts, puts each changed alert into its incident, and persists them. Idempotent: a redelivered batch folds evidence the
  * alert already counts, changes nothing and writes nothing. Returns the alerts that changed, and the ids
  * of every alert the findings belong to.
  */
@@ -45,8 +46,9 @@ export async function persistAlerts(
 async function persistOne(store: StateStore, id: string, dedupeKey: string, findings: Finding[], now: string): Promise<Alert | undefined> {
   for (let attempt = 1; ; attempt += 1) {
     const existing = await store.getAlert(id);
-    const { stored, changed } = foldAlert(existing?.value, dedupeKey, findings, now);
-    if (!changed) return undefined;
+    const folded = foldAlert(existing?.value, dedupeKey, findings, now);
+    if (!folded.changed) return undefined;
+    const stored = { ...folded.stored, alert: await assignIncident(store, folded.stored.alert, now) };
     try {
       if (existing === undefined) await store.createAlert(stored);
       else await store.updateAlert(stored, existing.etag);

@@ -1,5 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import type { Alert } from '../domain/alerts.js';
+import type { Alert, Incident } from '../domain/alerts.js';
 import { DecoyValidationError, parseDecoyFile } from '../decoys/parseDecoys.js';
 import { parseJwks } from '../keys/parseJwks.js';
 import type { SigningKey } from '../domain/signingKeys.js';
@@ -25,6 +25,8 @@ export interface ReplayResult {
   readonly tokenChecks: TokenResolveReport;
   /** Judged token uses per source and app: matched an issuance or not. */
   readonly tokenMatches: readonly TokenMatchCount[];
+  /** The incidents the alerts belong to. */
+  readonly incidents: readonly Incident[];
 }
 
 /** A decoy or JWKS file that is not what it should be. The CLI exits 2 on it, as on a missing file. */
@@ -78,7 +80,12 @@ export async function replay(services: Services, options: ReplayOptions): Promis
     if (stored !== undefined) alerts.push(stored.value.alert);
   }
   alerts.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.id < b.id ? -1 : 1));
-  return { report, alerts, signingKeys, tokenChecks, tokenMatches: await services.store.listTokenMatchCounts() };
+  const incidents: Incident[] = [];
+  for (const id of new Set(alerts.flatMap((alert) => alert.incidentId ?? []))) {
+    const incident = await services.store.getIncident(id);
+    if (incident !== undefined) incidents.push(incident.value);
+  }
+  return { report, alerts, signingKeys, tokenChecks, tokenMatches: await services.store.listTokenMatchCounts(), incidents };
 }
 
 async function readJson(file: string): Promise<unknown> {

@@ -1,7 +1,7 @@
 import type { IngestReport } from '../app/ingestReport.js';
 import { totalAccepted, totalSkipped } from '../app/ingestReport.js';
 import type { TokenResolveReport } from '../app/tokenTracker.js';
-import type { Alert } from '../domain/alerts.js';
+import type { Alert, Incident } from '../domain/alerts.js';
 import type { TokenMatchCount } from '../domain/tokens.js';
 import { isDeadLettered, SKIP_REASONS, type SkipReason } from '../normalize/outcome.js';
 
@@ -16,7 +16,7 @@ const MAX_MATCH_LINES = 8;
 export function formatSummary(
   report: IngestReport,
   alerts: readonly Alert[],
-  extra: { files: number; signingKeys: number; tokenChecks: TokenResolveReport; tokenMatches: readonly TokenMatchCount[] },
+  extra: { files: number; signingKeys: number; tokenChecks: TokenResolveReport; tokenMatches: readonly TokenMatchCount[]; incidents: readonly Incident[] },
 ): string {
   const lines: string[] = [];
   const accepted = totalAccepted(report);
@@ -37,6 +37,12 @@ export function formatSummary(
   const byDetection = new Map<string, number>();
   for (const alert of alerts) byDetection.set(alert.detection, (byDetection.get(alert.detection) ?? 0) + 1);
   lines.push(`alerts ${alerts.length}${alerts.length > 0 ? `: ${[...byDetection].sort().map(([detection, count]) => `${detection} ${count}`).join(', ')}` : ''}`);
+  if (extra.incidents.length > 0) {
+    lines.push(`incidents ${extra.incidents.length}`);
+    for (const incident of [...extra.incidents].sort((a, b) => (a.firstOccurredAt < b.firstOccurredAt ? -1 : 1)).slice(0, 10)) {
+      lines.push(`  ${incident.id} ${incident.severity}: ${incident.alertIds.length} alert${incident.alertIds.length === 1 ? '' : 's'} (${incident.detections.join(', ')}) from ${incident.firstOccurredAt}`);
+    }
+  }
   const tokens = report.tokens;
   if (tokens.issuancesIndexed + tokens.usesSeen > 0) {
     const checks = extra.tokenChecks;

@@ -49,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const result = await replay(services, { files, ...(options.decoys === undefined ? {} : { decoyFile: options.decoys }), jwksFiles: options.jwks });
       for (const alert of result.alerts) process.stdout.write(`${JSON.stringify(alert)}\n`);
       process.stderr.write(
-        `${formatSummary(result.report, result.alerts, { files: files.length, signingKeys: result.signingKeys.length, tokenChecks: result.tokenChecks, tokenMatches: result.tokenMatches })}\n`,
+        `${formatSummary(result.report, result.alerts, { files: files.length, signingKeys: result.signingKeys.length, tokenChecks: result.tokenChecks, tokenMatches: result.tokenMatches, incidents: result.incidents })}\n`,
       );
     });
 

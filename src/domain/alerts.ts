@@ -56,3 +56,26 @@ export interface Alert {
   readonly incidentId?: string;
   readonly status: AlertStatus;
 }
+
+/**
+ * Alerts that share an actor (IP address, user, app, session or token) within a day: one attack seen by
+ * several detections. Its severity is the highest of its alerts, one step higher when two different
+ * detections agree.
+ */
+export interface Incident {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly title: string;
+  /** Earliest and latest event time of its alerts. */
+  readonly firstOccurredAt: string;
+  readonly lastOccurredAt: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly alertIds: readonly string[];
+  readonly detections: readonly string[];
+  /** The actor keys (`ip:…`, `user:…`, `app:…`, `session:…`, `token:…`) its alerts share. */
+  readonly actorKeys: readonly string[];
+  /** Highest severity of its alerts, before escalation. */
+  readonly highestAlertSeverity: Severity;
+  readonly status: 'open' | 'resolved';
+}

@@ -1,4 +1,5 @@
 import type { StoredAlert } from '../correlation/foldAlert.js';
+import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
@@ -88,13 +89,27 @@ export interface MailBaselineStore {
   updateMailBaseline(baseline: MailAppBaseline, etag: string): Promise<string>;
 }
 
+/** Incidents, and the actor keys by which later alerts find them. */
+export interface IncidentStore {
+  getIncident(id: string): Promise<Versioned<Incident> | undefined>;
+  /** Throws `ConcurrencyError` if an incident with this id already exists. */
+  createIncident(incident: Incident): Promise<void>;
+  /** Throws `ConcurrencyError` if the incident changed since `etag` was read. */
+  updateIncident(incident: Incident, etag: string): Promise<void>;
+  listIncidents(): AsyncIterable<Incident>;
+  /** Ids of incidents recorded under any of `actorKeys` whose latest alert is at or after `since`. */
+  findIncidentsByActorKeys(actorKeys: readonly string[], since: string): Promise<string[]>;
+  /** Records the incident under each of its actor keys with its latest alert time (idempotent). */
+  upsertIncidentActorKeys(incident: Incident): Promise<void>;
+}
+
 /**
  * Lure's state. Implemented over Azure Table Storage and in memory; both pass the same contract suite
  * (`test/contract/stateStore.contract.ts`). Ids may hold any characters, including `/ \ # ?`, which Table
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore {
+export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;

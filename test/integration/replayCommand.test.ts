@@ -44,8 +44,14 @@ describe('lure replay', () => {
     assert.deepEqual(accountedLine(result.stderr), { accepted: MIXED_EXPECTED.accepted, skipped: MIXED_EXPECTED.read - MIXED_EXPECTED.accepted, read: MIXED_EXPECTED.read });
     assert.match(result.stderr, /^alerts 8: decoy\.application\.signIn 1, decoy\.mailItem\.accessed 2/m);
     assert.match(result.stderr, /malformed-json 1 \[dead-lettered\]/);
-    const [first] = alerts;
-    assert.ok(first !== undefined && !('incidentId' in first), 'fields that do not apply are omitted');
+    // The attacker's address links the decoy-user sign-ins, the decoy message read and the honeytoken.
+    assert.match(result.stderr, /^incidents 5$/m);
+    assert.match(result.stderr, /^ {2}inc-[0-9a-f]{24} critical: 3 alerts \(decoy\.mailItem\.accessed, decoy\.token\.used, decoy\.user\.signIn\)/m);
+    for (const alert of alerts) {
+      for (const [field, value] of Object.entries(alert)) assert.ok(value !== null && value !== '', `${field} of ${alert.id} is omitted, not empty, when it does not apply`);
+      assert.equal('decoyId' in alert, alert.detection.startsWith('decoy.'), 'decoyId only on decoy alerts');
+      assert.equal('incidentId' in alert, alert.status !== 'suppressed', 'every notified alert belongs to an incident');
+    }
   });
 
   it('detects the framing of each file: Event Hub message, JSON array, NDJSON', async () => {
