@@ -1,4 +1,4 @@
-import { actorKeysOf, INCIDENT_WINDOW_IN_HOURS, incidentChanged, incidentToJoin, withAlert } from '../correlation/incidents.js';
+import { actorKeysOf, foundingIncidentIdOf, INCIDENT_WINDOW_IN_HOURS, incidentChanged, incidentToJoin, withAlert } from '../correlation/incidents.js';
 import type { Alert, Incident } from '../domain/alerts.js';
 import { ConcurrencyError, type StateStore, type Versioned } from '../ports/stateStore.js';
 
@@ -19,8 +19,9 @@ export async function assignIncident(store: StateStore, alert: Alert, now: strin
       if (incidentChanged(current?.value, updated)) {
         if (current === undefined) await store.createIncident(updated);
         else await store.updateIncident(updated, current.etag);
-        await store.upsertIncidentActorKeys(updated);
       }
+      // Always (re)index: an earlier attempt may have written the incident but not its keys.
+      await store.upsertIncidentActorKeys(updated);
       return { ...alert, incidentId: updated.id };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
@@ -34,5 +35,7 @@ async function incidentFor(store: StateStore, alert: Alert): Promise<Versioned<I
   const ids = await store.findIncidentsByActorKeys(actorKeysOf(alert), since);
   const candidates = (await Promise.all(ids.map((id) => store.getIncident(id)))).filter((found): found is Versioned<Incident> => found !== undefined);
   const chosen = incidentToJoin(alert, candidates.map((candidate) => candidate.value));
-  return chosen === undefined ? undefined : candidates.find((candidate) => candidate.value.id === chosen.id);
+  if (chosen !== undefined) return candidates.find((candidate) => candidate.value.id === chosen.id);
+  // An earlier attempt may have founded the alert's incident and failed before indexing it or writing the alert.
+  return store.getIncident(foundingIncidentIdOf(alert));
 }

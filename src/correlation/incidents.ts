@@ -37,6 +37,11 @@ export function incidentToJoin(alert: Alert, candidates: readonly Incident[]): I
     .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1))[0];
 }
 
+/** The id of the incident an alert founds when it joins none: derived from the alert, so a retry finds it. */
+export function foundingIncidentIdOf(alert: Alert): string {
+  return `inc-${alert.id.slice(0, 24)}`;
+}
+
 /** An incident with this alert in it (a new one when `incident` is undefined). */
 export function withAlert(incident: Incident | undefined, alert: Alert, now: string): Incident {
   const detections = [...new Set([...(incident?.detections ?? []), alert.detection])].sort();
@@ -44,7 +49,7 @@ export function withAlert(incident: Incident | undefined, alert: Alert, now: str
   const alertIds = incident?.alertIds.includes(alert.id) ? incident.alertIds : [...(incident?.alertIds ?? []), alert.id].slice(0, MAX_INCIDENT_ALERTS);
   const firstOccurredAt = incident === undefined || alert.occurredAt < incident.firstOccurredAt ? alert.occurredAt : incident.firstOccurredAt;
   return {
-    id: incident?.id ?? `inc-${alert.id.slice(0, 24)}`,
+    id: incident?.id ?? foundingIncidentIdOf(alert),
     severity: escalated(highest, detections.length),
     title: incident?.title ?? alert.title,
     firstOccurredAt,

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
+import { assignIncident } from '../../../src/app/assignIncident.js';
+import type { Alert, Incident } from '../../../src/domain/alerts.js';
+
+const NOW = '2026-11-28T12:00:00.000Z';
+
+function alert(id: string, overrides: Partial<Alert> = {}): Alert {
+  return {
+    id,
+    detection: 'decoy.user.signIn',
+    severity: 'high',
+    title: `alert ${id}`,
+    summary: 's',
+    occurredAt: '2026-11-02T08:00:00.000Z',
+    detectedAt: NOW,
+    actor: { ipAddress: '203.0.113.45' },
+    target: {},
+    evidence: [],
+    count: 1,
+    dedupeKey: id,
+    status: 'open',
+    ...overrides,
+  };
+}
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+
+describe('assignIncident', () => {
+  it('puts alerts of one actor into one incident, found again by its actor keys', async () => {
+    const store = new MemoryStateStore();
+    const first = await assignIncident(store, alert('aaaa'), NOW);
+    const second = await assignIncident(store, alert('bbbb', { detection: 'token.issuance.missing', occurredAt: '2026-11-02T09:00:00.000Z' }), NOW);
+    assert.equal(first.incidentId, second.incidentId);
+    const incidents: Incident[] = await all(store.listIncidents());
+    assert.equal(incidents.length, 1);
+    assert.deepEqual([incidents[0]!.alertIds, incidents[0]!.severity], [['aaaa', 'bbbb'], 'critical']);
+  });
+
+  it('leaves suppressed alerts out of incidents', async () => {
+    const store = new MemoryStateStore();
+    assert.equal((await assignIncident(store, alert('cccc', { status: 'suppressed' }), NOW)).incidentId, undefined);
+    assert.deepEqual(await all(store.listIncidents()), []);
+  });
+
+  it('recovers when a crash left the incident written but not indexed: the retry joins it, no second incident', async () => {
+    const store = new MemoryStateStore();
+    const indexKeys = store.upsertIncidentActorKeys.bind(store);
+    store.upsertIncidentActorKeys = async () => {
+      throw new Error('store unavailable');
+    };
+    await assert.rejects(assignIncident(store, alert('dddd'), NOW), /store unavailable/);
+    store.upsertIncidentActorKeys = indexKeys;
+    const retried = await assignIncident(store, alert('dddd'), NOW);
+    const incidents = await all(store.listIncidents());
+    assert.deepEqual(incidents.map((incident) => incident.id), [retried.incidentId]);
+    assert.equal((await assignIncident(store, alert('eeee'), NOW)).incidentId, retried.incidentId, 'and it is indexed now');
+  });
+});
