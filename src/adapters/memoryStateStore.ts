@@ -4,6 +4,7 @@ import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
+import type { StreamState } from '../domain/streams.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import {
   checkKeyOf,
@@ -41,6 +42,7 @@ export class MemoryStateStore implements StateStore {
   private readonly keySetFetches = new Map<string, string>();
   private readonly mailBaselines = new Map<string, Row>();
   private readonly incidents = new Map<string, Row>();
+  private readonly streams = new Map<string, StreamState>();
   /** actor key → incident id → latest alert time */
   private readonly incidentKeys = new Map<string, Map<string, string>>();
   private version = 0;
@@ -250,6 +252,21 @@ export class MemoryStateStore implements StateStore {
       entries.set(incident.id, incident.lastOccurredAt);
       this.incidentKeys.set(key, entries);
     }
+  }
+
+  async listStreams(): Promise<StreamState[]> {
+    return [...this.streams.values()].map((stream) => ({ ...stream }));
+  }
+
+  async recordStreamArrivals(arrivals: readonly Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt'>[]): Promise<void> {
+    for (const arrival of arrivals) this.streams.set(arrival.stream, { ...this.streams.get(arrival.stream), ...arrival });
+  }
+
+  async setStreamSilence(stream: string, silentAlertId: string | undefined): Promise<void> {
+    const current = this.streams.get(stream);
+    if (current === undefined) return;
+    const { silentAlertId: _previous, ...rest } = current;
+    this.streams.set(stream, silentAlertId === undefined ? rest : { ...rest, silentAlertId });
   }
 
   private row(value: unknown): Row {

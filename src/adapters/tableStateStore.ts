@@ -7,6 +7,8 @@ import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { EntraSignInCategory } from '../domain/events.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
+import type { StreamState } from '../domain/streams.js';
+import type { EventSource } from '../domain/events.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUseSource } from '../domain/tokens.js';
 import {
   checkKeyOf,
@@ -49,6 +51,7 @@ const TABLE_SUFFIXES = {
   mailBaselines: 'MailBaselines',
   incidents: 'Incidents',
   incidentKeys: 'IncidentKeys',
+  streams: 'Streams',
 } as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
 
@@ -60,6 +63,7 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
 const DECOY_PARTITION = 'decoy';
 const KEY_PARTITION = 'key';
 const BASELINE_ROW = 'baseline';
+const STREAM_PARTITION = 'stream';
 const FETCH_PARTITION = 'fetch';
 /** A filter may hold at most 15 comparisons: one for the partition, fourteen token ids. */
 const ROW_KEYS_PER_QUERY = 14;
@@ -401,6 +405,27 @@ export class TableStateStore implements StateStore {
         'Replace',
       );
     }
+  }
+
+  async listStreams(): Promise<StreamState[]> {
+    const streams: StreamState[] = [];
+    for await (const entity of this.tables.streams.listEntities<Record<string, unknown>>()) {
+      const { stream, source, lastArrivalAt, silentAlertId } = entity;
+      if (typeof stream !== 'string' || typeof source !== 'string' || typeof lastArrivalAt !== 'string') continue;
+      streams.push({ stream, source: source as EventSource, lastArrivalAt, ...(typeof silentAlertId === 'string' && silentAlertId !== '' ? { silentAlertId } : {}) });
+    }
+    return streams;
+  }
+
+  async recordStreamArrivals(arrivals: readonly Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt'>[]): Promise<void> {
+    // One transaction; Merge leaves the silence alert, which the timer sets, alone.
+    const unique = new Map(arrivals.map((arrival) => [arrival.stream, arrival]));
+    if (unique.size === 0) return;
+    await this.tables.streams.submitTransaction([...unique.values()].map((arrival) => ['upsert', { partitionKey: STREAM_PARTITION, rowKey: encodeKey(arrival.stream), ...arrival }, 'Merge']));
+  }
+
+  async setStreamSilence(stream: string, silentAlertId: string | undefined): Promise<void> {
+    await this.tables.streams.upsertEntity({ partitionKey: STREAM_PARTITION, rowKey: encodeKey(stream), stream, silentAlertId: silentAlertId ?? '' }, 'Merge');
   }
 
   private async listDocuments<T>(table: TableClient, partitionKey: string): Promise<T[]> {

@@ -14,6 +14,7 @@ import type { DeadLetter, StateStore } from '../ports/stateStore.js';
 import type { DecoyRegistry } from './decoyRegistry.js';
 import type { KeyRegistry } from './keyRegistry.js';
 import type { MailBaselineTracker } from './mailBaselineTracker.js';
+import type { StreamTracker } from './streamTracker.js';
 import type { TokenTracker } from './tokenTracker.js';
 import { countAccepted, countSkipped, emptyReport, type IngestReport } from './ingestReport.js';
 import { persistAlerts } from './persistAlerts.js';
@@ -23,6 +24,7 @@ export interface IngestDependencies {
   readonly decoys: DecoyRegistry;
   readonly tokens: TokenTracker;
   readonly mailBaselines: MailBaselineTracker;
+  readonly streams: StreamTracker;
   readonly signingKeys: KeyRegistry;
   /** How the cloud's Entra issuers look, and when a retired key is suspicious. */
   readonly issuers: { readonly authorityHost: string; readonly v1IssuerHost: string; readonly retiredAlertAfterInHours: number };
@@ -111,6 +113,7 @@ export async function ingestMessages(deps: IngestDependencies, messages: readonl
   report.alerts = persisted.changed;
   report.touchedAlertIds = persisted.touchedIds;
   report.tokens = await deps.tokens.track(events, findings);
+  await deps.streams.recordArrivals(events);
   return report;
 }
 

@@ -13,6 +13,7 @@ import { DecoyRegistry } from './decoyRegistry.js';
 import { ingestMessages } from './ingest.js';
 import { type KeyRefreshReport, KeyRegistry } from './keyRegistry.js';
 import { MailBaselineTracker } from './mailBaselineTracker.js';
+import { type SourceCheckReport, StreamTracker } from './streamTracker.js';
 import type { IngestReport } from './ingestReport.js';
 import { type PruneReport, pruneState } from './pruneState.js';
 import { type TokenResolveReport, TokenTracker } from './tokenTracker.js';
@@ -32,6 +33,8 @@ export interface Services {
   resolveTokenChecks(options?: { readonly force?: boolean }): Promise<TokenResolveReport>;
   /** Fetches the published signing keys (see `KeyRegistry.refresh`). */
   refreshSigningKeys(): Promise<KeyRefreshReport>;
+  /** Raises or clears `source.silent` (see `StreamTracker.check`). */
+  checkSources(): Promise<SourceCheckReport>;
   /** Drops what is past its retention (see `pruneState`). */
   prune(): Promise<PruneReport>;
   /** Adds or replaces decoys, refusing any that would share an id or identifier with another. */
@@ -63,6 +66,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const mailBaselines = new MailBaselineTracker(store, { ...config.mailBaseline, cachedMailboxes: 50_000 }, (event) =>
     [event.actor.userId, event.actor.servicePrincipalId, event.actor.appId].some((id) => id !== undefined && selfPrincipalIds.has(id.toLowerCase())),
   );
+  const streams = new StreamTracker(store, config.silence, clock, config.dedupeBucketInMinutes);
   const issuers = { authorityHost: signing.authorityHost, v1IssuerHost: signing.v1IssuerHost, retiredAlertAfterInHours: signing.retiredAlertAfterInHours };
   return {
     config,
@@ -74,11 +78,12 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     logger,
     ingest: (messages, origin, callLogger) =>
       ingestMessages(
-        { store, decoys, tokens, mailBaselines, signingKeys, issuers, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
+        { store, decoys, tokens, mailBaselines, streams, signingKeys, issuers, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
         messages,
         origin,
       ),
     refreshSigningKeys: () => signingKeys.refresh(),
+    checkSources: () => streams.check(),
     resolveTokenChecks: (options) => tokens.resolve({ force: options?.force ?? false }),
     prune: () => pruneState(store, config, clock),
     async importDecoys(incoming) {

@@ -22,6 +22,11 @@ export interface Config {
   readonly selfPrincipalIds: readonly string[];
   /** Dead letters older than this are pruned. */
   readonly deadLetterRetentionInDays: number;
+  readonly silence: {
+    readonly defaultThresholdInMinutes: number;
+    /** Thresholds by stream (`SignInLogs`) or source (`exchange`), in minutes. */
+    readonly thresholds: ReadonlyMap<string, number>;
+  };
   readonly mailBaseline: {
     /** From a mailbox's first MailItemsAccessed record, how long every reading app is learned silently. */
     readonly learningInDays: number;
@@ -62,6 +67,19 @@ export interface Config {
     readonly tablePort: number;
   };
 }
+
+/**
+ * Streams that are quiet by nature get longer before they count as silent: the Management Activity API
+ * delivers Exchange audit an hour or more late, a gateway may see no tokens at night, and managed
+ * identities and ADFS may sign in a few times a day.
+ */
+const DEFAULT_SILENCE_THRESHOLDS: readonly (readonly [string, number])[] = [
+  ['exchange', 360],
+  ['token', 1440],
+  ['ManagedIdentitySignInLogs', 1440],
+  ['MicrosoftServicePrincipalSignInLogs', 720],
+  ['ADFSSignInLogs', 1440],
+];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -117,6 +135,19 @@ const environmentSchema = z.object({
   LURE_DECOY_CACHE_REFRESH_IN_SECONDS: integer(0, 3600, 30),
   LURE_SELF_PRINCIPAL_IDS: guidList,
   LURE_DEAD_LETTER_RETENTION_IN_DAYS: integer(1, 3650, 30),
+  LURE_SILENCE_THRESHOLD_IN_MINUTES: integer(5, 7 * 24 * 60, 120),
+  LURE_SILENCE_THRESHOLDS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '')
+        .map((entry) => entry.split('=').map((part) => part.trim())),
+    )
+    .refine((entries) => entries.every((entry) => entry.length === 2 && /^[A-Za-z]+$/.test(entry[0]!) && /^\d+$/.test(entry[1]!)), 'must be name=minutes pairs, comma-separated')
+    .transform((entries) => entries.map(([name, minutes]) => [name!, Number(minutes)] as const)),
   LURE_MAIL_BASELINE_LEARNING_IN_DAYS: integer(0, 365, 14),
   LURE_MAIL_BASELINE_MAX_PAIRS: integer(1, 1000, 100),
   LURE_ISSUANCE_GRACE_IN_MINUTES: integer(5, 24 * 60, 120),
@@ -181,6 +212,10 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     decoyCacheRefreshInSeconds: settings.LURE_DECOY_CACHE_REFRESH_IN_SECONDS,
     selfPrincipalIds: settings.LURE_SELF_PRINCIPAL_IDS,
     deadLetterRetentionInDays: settings.LURE_DEAD_LETTER_RETENTION_IN_DAYS,
+    silence: {
+      defaultThresholdInMinutes: settings.LURE_SILENCE_THRESHOLD_IN_MINUTES,
+      thresholds: new Map([...DEFAULT_SILENCE_THRESHOLDS, ...settings.LURE_SILENCE_THRESHOLDS]),
+    },
     mailBaseline: { learningInDays: settings.LURE_MAIL_BASELINE_LEARNING_IN_DAYS, maxPairs: settings.LURE_MAIL_BASELINE_MAX_PAIRS },
     issuance: {
       graceInMinutes: settings.LURE_ISSUANCE_GRACE_IN_MINUTES,

@@ -7,6 +7,7 @@ import { decoyTokenUsed } from './decoyTokenUsed.js';
 import { decoyUserSignIn } from './decoyUserSignIn.js';
 import type { Detection, DetectionMetadata } from './detection.js';
 import { mailAppIdFirstSeen } from './mailAppIdFirstSeen.js';
+import { sourceSilent } from './sourceSilent.js';
 import { tokenIssuanceMissing } from './tokenIssuanceMissing.js';
 import { tokenSigningKeyAnomalous } from './tokenSigningKeyAnomalous.js';
 
@@ -27,8 +28,11 @@ export const DETECTIONS: readonly Detection[] = [
  */
 export const STATEFUL_DETECTIONS: readonly DetectionMetadata[] = [tokenIssuanceMissing, mailAppIdFirstSeen];
 
+/** Detections a timer judges on wall-clock time, which replays therefore never raise. */
+export const TIMER_DETECTIONS: readonly DetectionMetadata[] = [sourceSilent];
+
 /** Every detection id Lure can raise, for the registry checks and the documentation. */
-export const ALL_DETECTIONS: readonly DetectionMetadata[] = [...DETECTIONS, ...STATEFUL_DETECTIONS];
+export const ALL_DETECTIONS: readonly DetectionMetadata[] = [...DETECTIONS, ...STATEFUL_DETECTIONS, ...TIMER_DETECTIONS];
 
 /** Detections by the event kind they read, so each event meets only the detections that care. */
 export function detectionsByKind(detections: readonly Detection[] = DETECTIONS): ReadonlyMap<EventKind, readonly Detection[]> {

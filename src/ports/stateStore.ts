@@ -3,6 +3,7 @@ import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
+import type { StreamState } from '../domain/streams.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import type { SkipReason } from '../normalize/outcome.js';
 
@@ -103,13 +104,22 @@ export interface IncidentStore {
   upsertIncidentActorKeys(incident: Incident): Promise<void>;
 }
 
+/** When each stream last delivered, and its open silence alert. Fields are merged, never clobbered. */
+export interface StreamStore {
+  listStreams(): Promise<StreamState[]>;
+  /** Sets each stream's last arrival (creating it), leaving its silence alert as it is. */
+  recordStreamArrivals(arrivals: readonly Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt'>[]): Promise<void>;
+  /** Sets or clears (`undefined`) a stream's open silence alert, leaving its last arrival as it is. */
+  setStreamSilence(stream: string, silentAlertId: string | undefined): Promise<void>;
+}
+
 /**
  * Lure's state. Implemented over Azure Table Storage and in memory; both pass the same contract suite
  * (`test/contract/stateStore.contract.ts`). Ids may hold any characters, including `/ \ # ?`, which Table
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore {
+export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;

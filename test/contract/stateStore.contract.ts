@@ -231,6 +231,21 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
       assert.equal(await store.getMailBaseline('nobody@contoso.example'), undefined);
     });
 
+    it('merges stream arrivals and silence marks without clobbering either', async () => {
+      const store = await createStore();
+      await store.recordStreamArrivals([
+        { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T10:00:00.000Z' },
+        { stream: 'category:SignInLogs', source: 'entra', lastArrivalAt: '2026-11-28T10:00:00.000Z' },
+      ]);
+      await store.setStreamSilence('source:entra', 'alert-1');
+      await store.recordStreamArrivals([{ stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T11:00:00.000Z' }]);
+      const byName = new Map((await store.listStreams()).map((stream) => [stream.stream, stream]));
+      assert.deepEqual(byName.get('source:entra'), { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T11:00:00.000Z', silentAlertId: 'alert-1' });
+      await store.setStreamSilence('source:entra', undefined);
+      assert.deepEqual((await store.listStreams()).find((stream) => stream.stream === 'source:entra'), { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T11:00:00.000Z' });
+      assert.equal((await store.listStreams()).length, 2);
+    });
+
     it('deletes dead letters of days before a boundary', async () => {
       const store = await createStore();
       await store.upsertDeadLetters([deadLetter('old', '2026-10-01T23:59:59.000Z'), deadLetter('boundary', '2026-10-02T00:00:00.000Z'), deadLetter('new', '2026-11-28T12:00:00.000Z')]);

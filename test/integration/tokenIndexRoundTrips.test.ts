@@ -37,8 +37,9 @@ describe('token index write path (Azurite, counted HTTP requests)', () => {
       assert.equal(report.tokens.issuancesIndexed, 100);
       perBatch.push(requests - before);
     }
-    // First batch: the decoy list, one index transaction, one read and one write of the tenant's progress.
-    assert.ok(perBatch.every((count) => count <= 4), `requests per batch of 100: ${perBatch.join(', ')}`);
+    // First batch: the decoy list, one index transaction, one read and one write of the tenant's progress,
+    // and the streams' first arrival. Then: the index transaction and the progress, which moves every batch.
+    assert.ok(perBatch[0]! <= 5 && perBatch.slice(1).every((count) => count <= 3), `requests per batch of 100: ${perBatch.join(', ')}`);
     assert.ok(perBatch.reduce((a, b) => a + b, 0) <= 35, `requests for 1,000 sign-ins: ${perBatch.join(' + ')}`);
 
     // The index holds them all, across the hour boundary the last batches cross.
@@ -55,7 +56,7 @@ describe('token index write path (Azurite, counted HTTP requests)', () => {
     const before = requests;
     const report = await services.ingest([{ records: uses }], 'entra partition 0');
     assert.equal(report.tokens.usesPending, 100);
-    // One pending-check transaction and one write of the match counts.
-    assert.ok(requests - before <= 2, `requests for 100 pending uses: ${requests - before}`);
+    // One pending-check transaction, one write of the match counts, and the Graph stream's first arrival.
+    assert.ok(requests - before <= 3, `requests for 100 pending uses: ${requests - before}`);
   });
 });

@@ -13,6 +13,10 @@ describe('loadConfig', () => {
       decoyCacheRefreshInSeconds: 30,
       selfPrincipalIds: [],
       deadLetterRetentionInDays: 30,
+      silence: {
+        defaultThresholdInMinutes: 120,
+        thresholds: new Map([['exchange', 360], ['token', 1440], ['ManagedIdentitySignInLogs', 1440], ['MicrosoftServicePrincipalSignInLogs', 720], ['ADFSSignInLogs', 1440]]),
+      },
       mailBaseline: { learningInDays: 14, maxPairs: 100 },
       issuance: {
         graceInMinutes: 120,
@@ -67,6 +71,15 @@ describe('loadConfig', () => {
     assert.ok(issuance.unjudgedAppIds.includes(extra));
     assert.ok(!issuance.unjudgedAppIds.includes(exchange));
     assert.equal(issuance.cacheSize, 0);
+  });
+
+  it('reads silence thresholds over the built-in ones', () => {
+    const { silence } = loadConfig({ LURE_SILENCE_THRESHOLD_IN_MINUTES: '30', LURE_SILENCE_THRESHOLDS: 'exchange=90, AuditLogs=600' });
+    assert.equal(silence.defaultThresholdInMinutes, 30);
+    assert.equal(silence.thresholds.get('exchange'), 90);
+    assert.equal(silence.thresholds.get('AuditLogs'), 600);
+    assert.equal(silence.thresholds.get('token'), 1440);
+    assert.throws(() => loadConfig({ LURE_SILENCE_THRESHOLDS: 'exchange:90' }), /LURE_SILENCE_THRESHOLDS: must be name=minutes pairs/);
   });
 
   it('refuses an index retention shorter than token lifetime plus grace', () => {

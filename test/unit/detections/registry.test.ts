@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ALL_DETECTIONS, STATEFUL_DETECTIONS, DETECTIONS, detectionsByKind } from '../../../src/detections/index.js';
+import { ALL_DETECTIONS, DETECTIONS, detectionsByKind, STATEFUL_DETECTIONS, TIMER_DETECTIONS } from '../../../src/detections/index.js';
 import {
   camelCaseOf,
   detectionFixturePath,
@@ -38,6 +38,16 @@ describe('detection registry', () => {
       for (const suffix of ['.ndjson', '.expected.json']) {
         assert.ok(existsSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay', `${detection.id}${suffix}`)), `test/fixtures/replay/${detection.id}${suffix}`);
       }
+    });
+  }
+
+  for (const detection of TIMER_DETECTIONS) {
+    it(`${detection.id} (timer) has metadata, ATT&CK pairs and its module`, async () => {
+      for (const field of [detection.title, detection.description, detection.runbook]) assert.ok(field.trim() !== '');
+      for (const entry of detection.attack) assert.match(entry, ATTACK);
+      const moduleName = camelCaseOf(detection.id);
+      const module: unknown = await import(pathToFileURL(path.join(DETECTIONS_SOURCE, `${moduleName}.ts`)).href);
+      assert.equal((module as Record<string, unknown>)[moduleName], detection);
     });
   }
 
