@@ -8,7 +8,7 @@ export interface HttpKeySourceOptions {
   readonly authorityHost: string;
   /** The organisation tenant whose keys to fetch; without it only the consumer set is fetched. */
   readonly tenantId?: string;
-  /** Apps with signing keys of their own (`…/discovery/v2.0/keys?appid=`). */
+  /** Apps with signing keys of their own (`…/discovery/keys?appid=`). */
   readonly appIds: readonly string[];
   readonly clock: Clock;
   readonly timeoutInMs?: number;

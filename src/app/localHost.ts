@@ -25,9 +25,10 @@ export interface LocalHost {
 }
 
 const DEMO_FILE = 'demo-scenario.ndjson';
-/** How often the local host judges pending token checks and prunes, as the timer functions do in Azure. */
+/** How often the local host runs the timers' work (checks, key refresh, pruning), as the timer functions do in Azure. */
 const RESOLVE_INTERVAL_IN_MS = 60_000;
 const PRUNE_INTERVAL_IN_MS = 3_600_000;
+const KEY_REFRESH_INTERVAL_IN_MS = 3_600_000;
 
 /**
  * `npm start`: Lure on one machine. With no Table settings it embeds Azurite (data under the data folder),
@@ -94,6 +95,12 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
     arm();
   };
   every(RESOLVE_INTERVAL_IN_MS, () => resolveChecks(services, output));
+  if (config.signing.tenantId !== undefined) {
+    every(KEY_REFRESH_INTERVAL_IN_MS, async () => {
+      const refreshed = await services.refreshSigningKeys();
+      if (refreshed.failures.length > 0) output.note(`signing keys: ${refreshed.failures.join('; ')}`);
+    });
+  }
   every(PRUNE_INTERVAL_IN_MS, async () => {
     const pruned = await services.prune();
     if (pruned.tokenIssuances + pruned.expiredTokenChecks + pruned.deadLetters > 0) output.note(`pruned ${JSON.stringify(pruned)}`);

@@ -38,7 +38,7 @@ export const SETTINGS: readonly SettingDescription[] = [
   { name: 'LURE_TENANT_ID', defaultValue: '—', readBy: 'lure', description: 'The organisation tenant Lure protects. With it, the `refreshSigningKeys` timer fetches the tenant\'s, the consumer and configured apps\' signing keys; without it, keys come only from `lure replay --jwks` files.' },
   { name: 'LURE_CLOUD', defaultValue: 'public', readBy: 'lure', description: '`public`, `usgov` or `china`: where keys are published and which token issuers are Entra\'s.' },
   { name: 'LURE_AUTHORITY_HOST', defaultValue: '—', readBy: 'lure', description: 'Overrides the cloud\'s login host for key sets and v2 issuers (testing, private clouds).' },
-  { name: 'LURE_KEY_APP_IDS', defaultValue: '—', readBy: 'lure', description: 'App ids (comma-separated) whose own signing keys (`…/discovery/v2.0/keys?appid=`) are fetched too.' },
+  { name: 'LURE_KEY_APP_IDS', defaultValue: '—', readBy: 'lure', description: 'App ids (comma-separated) whose own signing keys (`…/discovery/keys?appid=`) are fetched too.' },
   { name: 'LURE_KEY_RETIREMENT_GRACE_IN_HOURS', defaultValue: '48', readBy: 'lure', description: 'A key missing from its set\'s fetches for longer than this is retired (the published sets flap between fetches).' },
   { name: 'LURE_KEY_RETIRED_ALERT_AFTER_IN_HOURS', defaultValue: '72', readBy: 'lure', description: 'A token signed by a key retired longer than this before the token was seen raises `token.signingKey.anomalous`.' },
   { name: 'LURE_KEY_REFRESH_MIN_INTERVAL_IN_MINUTES', defaultValue: '10', readBy: 'lure', description: 'A token naming an unknown key triggers a refresh of the key sets at most this often.' },

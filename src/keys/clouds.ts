@@ -28,8 +28,11 @@ export function issuerKindOf(issuer: string | undefined, authorityHost: string, 
   return tenantId === CONSUMER_TENANT_ID ? { kind: 'consumer' } : { kind: 'organization', tenantId };
 }
 
-/** Where a cloud publishes a key set: the tenant's own, the consumer one, or an app's. */
+/**
+ * Where a cloud publishes a key set: the tenant's own or the consumer one (`…/discovery/v2.0/keys`), or an
+ * app's own signing keys (`…/discovery/keys?appid=`, as its `openid-configuration?appid=` names it).
+ */
 export function keySetUrl(authorityHost: string, set: { readonly tenant: string; readonly appId?: string }): string {
-  const base = `${authorityHost}/${encodeURIComponent(set.tenant)}/discovery/v2.0/keys`;
-  return set.appId === undefined ? base : `${base}?appid=${encodeURIComponent(set.appId)}`;
+  const tenant = encodeURIComponent(set.tenant);
+  return set.appId === undefined ? `${authorityHost}/${tenant}/discovery/v2.0/keys` : `${authorityHost}/${tenant}/discovery/keys?appid=${encodeURIComponent(set.appId)}`;
 }

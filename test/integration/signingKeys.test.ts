@@ -11,7 +11,7 @@ import { testServices } from '../helpers/services.js';
 const ORG_KEYS = `/${TENANT}/discovery/v2.0/keys`;
 const CONSUMER_KEYS = `/${CONSUMER_TENANT_ID}/discovery/v2.0/keys`;
 const APP = '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c';
-const APP_KEYS = `${ORG_KEYS}?appid=${APP}`;
+const APP_KEYS = `/${TENANT}/discovery/keys?appid=${APP}`;
 const noWait = async () => {};
 
 let login: FakeLogin;

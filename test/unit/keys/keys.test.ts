@@ -36,7 +36,7 @@ describe('issuerKindOf', () => {
 
   it('builds key-set addresses, with an app id when asked', () => {
     assert.equal(keySetUrl('https://login.microsoftonline.com', { tenant: TENANT }), `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`);
-    assert.equal(keySetUrl('https://login.microsoftonline.us', { tenant: TENANT, appId: 'abc' }), `https://login.microsoftonline.us/${TENANT}/discovery/v2.0/keys?appid=abc`);
+    assert.equal(keySetUrl('https://login.microsoftonline.us', { tenant: TENANT, appId: 'abc' }), `https://login.microsoftonline.us/${TENANT}/discovery/keys?appid=abc`);
   });
 });
 
