@@ -233,8 +233,24 @@ const exchangeRecords = [
   },
 ];
 
+// A token forged with the Storm-0558 key, as a gateway in front of the payroll API logged it.
+const STORM_TOKEN = `${base64url({ typ: 'JWT', alg: 'RS256', kid: '1LTMzakihiRla_8z2BEJVXeWMqo', x5t: '1LTMzakihiRla_8z2BEJVXeWMqo' })}.${base64url({
+  iss: `https://sts.windows.net/${TENANT}/`,
+  tid: TENANT,
+  aud: 'https://outlook.office365.com',
+  iat: 1793611200,
+  appid: '00000002-0000-0ff1-ce00-000000000000',
+  oid: '44444444-aaaa-4bbb-8ccc-000000000001',
+  ver: '1.0',
+})}.`;
+
 const tokenMessage = {
   records: [
+    {
+      time: `${DAY}T09:20:44.0000000Z`,
+      category: 'TokenObservation',
+      properties: { jwt: STORM_TOKEN, observer: 'apim-prod', ipAddress: ATTACKER_IP, requestUri: 'https://api.contoso.example/payroll/v2/exports' },
+    },
     {
       time: `${DAY}T10:12:09.0000000Z`,
       category: 'TokenObservation',

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { cleanEnvironment, spawnLure, waitFor } from '../helpers/cli.js';
 import { MIXED_FILE } from '../helpers/mixedFixture.js';
 
-const DEMO_DETECTIONS = ['decoy.user.signIn', 'decoy.application.signIn', 'decoy.object.accessed', 'decoy.object.modified', 'decoy.mailItem.accessed', 'decoy.token.used', 'token.issuance.missing'];
+const DEMO_DETECTIONS = ['decoy.user.signIn', 'decoy.application.signIn', 'decoy.object.accessed', 'decoy.object.modified', 'decoy.mailItem.accessed', 'decoy.token.used', 'token.issuance.missing', 'token.signingKey.anomalous'];
 
 async function stop(child: ReturnType<typeof spawnLure>): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
@@ -29,7 +29,7 @@ describe('lure start (npm start)', () => {
       await waitFor(() => first.output.stderr.includes('suppressed hit on disabled decoy d-user-2'), () => first.output.stderr);
       assert.doesNotMatch(first.output.stdout, /svc-scanner/, 'a hit on a disabled decoy is never notified');
       assert.match(first.output.stdout, /\[CRITICAL\] decoy\.user\.signIn {2}Successful sign-in as decoy user svc-backup@contoso\.example/);
-      await waitFor(() => first.output.stderr.includes('demo-scenario.ndjson: 16 records'), () => first.output.stderr);
+      await waitFor(() => first.output.stderr.includes('demo-scenario.ndjson: 17 records'), () => first.output.stderr);
 
       // A file dropped while running. Its decoy-user sign-ins come from the demo attacker's address in the same
       // hour, so they fold into the demo alert, which is printed again with four records.
