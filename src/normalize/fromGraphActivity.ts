@@ -2,6 +2,7 @@ import type { GraphActivityEvent } from '../domain/events.js';
 import { compact, compactOrAbsent, epochSecondsOf, ipAddressOf, type JsonObject, numberOf, objectOf, textOf, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
+import { redactedUri } from './redactedUri.js';
 
 /**
  * A `MicrosoftGraphActivityLogs` record: one Graph API request. Wire keys are camelCase except the token
@@ -33,7 +34,7 @@ export function fromGraphActivity(record: JsonObject): NormalizeOutcome {
     time,
     tenantId: textOf(properties, 'tenantId') ?? textOf(record, 'tenantId'),
     method,
-    requestUri,
+    requestUri: redactedUri(requestUri),
     responseStatusCode: numberOf(properties['responseStatusCode']) ?? numberOf(record['resultSignature']),
     identityType,
     actor: compact({

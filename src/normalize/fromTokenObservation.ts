@@ -3,6 +3,7 @@ import type { TokenObservationEvent } from '../domain/events.js';
 import { compact, compactOrAbsent, epochSecondsOf, ipAddressOf, type JsonObject, numberOf, objectOf, text, textOf, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
+import { redactedUri } from './redactedUri.js';
 
 /**
  * A `TokenObservation` record from the customer's API gateway. The JWT usually arrives without its
@@ -31,6 +32,7 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
     return skip('invalid-record', 'TokenObservation: jwt header or payload is not base64url JSON');
   }
 
+  const requestUri = textOf(properties, 'requestUri');
   const audience = Array.isArray(claims.aud) ? claims.aud.join(' ') : text(claims.aud);
   const observer = textOf(properties, 'observer');
   const event: TokenObservationEvent = {
@@ -55,7 +57,8 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
     }),
     signaturePresent: segments.length === 3 && segments[2] !== '',
     observer,
-    requestUri: textOf(properties, 'requestUri'),
+    // Gateways log full URLs, and some clients put the bearer token in the query string.
+    requestUri: requestUri === undefined ? undefined : redactedUri(requestUri),
     actor: compact({
       userId: text(claims['oid']),
       appId: text(claims['appid']) ?? text(claims['azp']),

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { normalizeRecord } from '../../../src/normalize/normalizeRecord.js';
+import { redactedUri } from '../../../src/normalize/redactedUri.js';
+import { expectEvent } from '../../helpers/outcomes.js';
+
+const JWT = `${Buffer.from('{"alg":"RS256","kid":"k"}').toString('base64url')}.${Buffer.from('{"uti":"u","oid":"o"}').toString('base64url')}.c2ln`;
+
+describe('redactedUri', () => {
+  it('replaces the values of credential-bearing query parameters, keeping the rest', () => {
+    assert.equal(
+      redactedUri(`https://api.contoso.example/hub/negotiate?access_token=${JWT}&id=7&Code=abc&sig=xyz&$select=displayName`),
+      'https://api.contoso.example/hub/negotiate?access_token=[redacted]&id=7&Code=[redacted]&sig=[redacted]&$select=displayName',
+    );
+  });
+
+  it('replaces a token wherever it stands, and leaves plain URIs alone', () => {
+    assert.equal(redactedUri(`https://api.contoso.example/x/${JWT}/y`), 'https://api.contoso.example/x/[redacted-token]/y');
+    assert.equal(redactedUri('https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,%27a%27)'), 'https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,%27a%27)');
+  });
+
+  it('keeps tokens in gateway URLs out of token observations and Graph events', () => {
+    const observation = expectEvent(
+      normalizeRecord({ time: '2026-11-02T10:00:00Z', category: 'TokenObservation', properties: { jwt: JWT, requestUri: `https://api.contoso.example/hub?access_token=${JWT}` } }),
+      'tokenObservation',
+    );
+    assert.equal(observation.requestUri, 'https://api.contoso.example/hub?access_token=[redacted]');
+    assert.ok(!JSON.stringify(observation).includes(JWT.split('.')[1]!));
+    const graph = expectEvent(
+      normalizeRecord({ time: '2026-11-02T10:00:00Z', category: 'MicrosoftGraphActivityLogs', properties: { requestId: 'r', requestMethod: 'GET', requestUri: `https://graph.microsoft.com/v1.0/me?token=${JWT}` } }),
+      'graphActivity',
+    );
+    assert.equal(graph.requestUri, 'https://graph.microsoft.com/v1.0/me?token=[redacted]');
+  });
+});
