@@ -108,8 +108,10 @@ export async function ingestMessages(deps: IngestDependencies, messages: readonl
 
   if (deadLetters.size > 0) await deps.store.upsertDeadLetters([...deadLetters.values()]);
   report.deadLettered = deadLetters.size;
-  const baselineFindings = await deps.mailBaselines.track(events);
-  const persisted = await persistAlerts(deps.store, [...findings, ...baselineFindings], { dedupeBucketInMinutes: deps.dedupeBucketInMinutes, now });
+  const mailReads = await deps.mailBaselines.judge(events);
+  const persisted = await persistAlerts(deps.store, [...findings, ...mailReads.findings], { dedupeBucketInMinutes: deps.dedupeBucketInMinutes, now });
+  // Baselines learn only once the alerts they caused are stored: a failure in between repeats, never loses, them.
+  await mailReads.commit();
   report.alerts = persisted.changed;
   report.touchedAlertIds = persisted.touchedIds;
   report.tokens = await deps.tokens.track(events, findings);

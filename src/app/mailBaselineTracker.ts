@@ -21,7 +21,12 @@ export class MailBaselineTracker {
     private readonly isSelf: (event: NormalizedEvent) => boolean,
   ) {}
 
-  async track(events: readonly NormalizedEvent[]): Promise<Finding[]> {
+  /**
+   * Judges the batch's mail reads against each mailbox's baseline, without writing anything yet: the
+   * caller persists the findings first and then calls `commit`, so a failure between the two only repeats
+   * a first sighting (whose alert folds idempotently), never loses it.
+   */
+  async judge(events: readonly NormalizedEvent[]): Promise<{ readonly findings: Finding[]; commit(): Promise<void> }> {
     const byMailbox = new Map<string, MailItemsAccessedEvent[]>();
     for (const event of events) {
       if (event.kind !== 'mailItemsAccessed' || this.isSelf(event)) continue;
@@ -30,42 +35,55 @@ export class MailBaselineTracker {
       byMailbox.set(mailbox, [...(byMailbox.get(mailbox) ?? []), event]);
     }
     const findings: Finding[] = [];
+    const pending: { mailbox: string; accesses: MailItemsAccessedEvent[] }[] = [];
     for (const [mailbox, accesses] of byMailbox) {
       // In event-time order, so the earliest access of a new app is the one reported.
       accesses.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.recordId < b.recordId ? -1 : 1));
-      findings.push(...(await this.trackMailbox(mailbox, accesses)));
+      const cached = this.cache.get(mailbox);
+      let judged = this.observeAll(mailbox, (cached ?? (await this.load(mailbox)))?.value, accesses);
+      // A first sighting judged on a cached baseline may only be another instance's learning: look again.
+      if (judged.findings.length > 0 && cached !== undefined) judged = this.observeAll(mailbox, (await this.load(mailbox))?.value, accesses);
+      findings.push(...judged.findings);
+      if (judged.changed) pending.push({ mailbox, accesses });
     }
-    return findings;
+    return { findings, commit: () => this.commit(pending) };
   }
 
-  private async trackMailbox(mailbox: string, accesses: readonly MailItemsAccessedEvent[]): Promise<Finding[]> {
-    let fresh = false;
-    for (let attempt = 1; ; attempt += 1) {
-      const current = (fresh ? undefined : this.cache.get(mailbox)) ?? (await this.store.getMailBaseline(mailbox));
-      let baseline = current?.value;
-      let changed = false;
-      const findings: Finding[] = [];
-      for (const access of accesses) {
-        const result = observeMailAccess(baseline, { mailbox, pair: appPairOf(access.actor.appId, access.clientAppId), time: access.time }, this.settings);
-        baseline = result.baseline;
-        changed ||= result.changed;
-        if (result.verdict === 'firstSeen') findings.push(firstSeenAppFinding(access, mailbox));
-      }
-      if (findings.length > 0 && !fresh) {
-        // A first sighting judged on a cached baseline may only be another instance's learning: look again.
-        fresh = true;
-        continue;
-      }
-      if (!changed || baseline === undefined) return findings;
-      try {
-        const etag = current === undefined ? await this.store.createMailBaseline(baseline) : await this.store.updateMailBaseline(baseline, current.etag);
-        this.remember(mailbox, { value: baseline, etag });
-        return findings;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-        fresh = true;
+  /** Writes the baselines the judged reads changed. Learning is a union, so a lost race just merges again. */
+  private async commit(pending: readonly { mailbox: string; accesses: readonly MailItemsAccessedEvent[] }[]): Promise<void> {
+    for (const { mailbox, accesses } of pending) {
+      for (let attempt = 1; ; attempt += 1) {
+        const current = attempt === 1 ? (this.cache.get(mailbox) ?? (await this.load(mailbox))) : await this.load(mailbox);
+        const { baseline, changed } = this.observeAll(mailbox, current?.value, accesses);
+        if (!changed || baseline === undefined) break;
+        try {
+          const etag = current === undefined ? await this.store.createMailBaseline(baseline) : await this.store.updateMailBaseline(baseline, current.etag);
+          this.remember(mailbox, { value: baseline, etag });
+          break;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+        }
       }
     }
+  }
+
+  private observeAll(mailbox: string, start: MailAppBaseline | undefined, accesses: readonly MailItemsAccessedEvent[]) {
+    let baseline = start;
+    let changed = false;
+    const findings: Finding[] = [];
+    for (const access of accesses) {
+      const result = observeMailAccess(baseline, { mailbox, pair: appPairOf(access.actor.appId, access.clientAppId), time: access.time }, this.settings);
+      baseline = result.baseline;
+      changed ||= result.changed;
+      if (result.verdict === 'firstSeen') findings.push(firstSeenAppFinding(access, mailbox));
+    }
+    return { baseline, changed, findings };
+  }
+
+  private async load(mailbox: string): Promise<Versioned<MailAppBaseline> | undefined> {
+    const loaded = await this.store.getMailBaseline(mailbox);
+    if (loaded !== undefined) this.remember(mailbox, loaded);
+    return loaded;
   }
 
   private remember(mailbox: string, baseline: Versioned<MailAppBaseline>): void {

@@ -7,8 +7,6 @@ import { assignIncident } from './assignIncident.js';
 
 /** Attempts at one alert before giving up on a write race (another instance folding the same alert). */
 const MAX_FOLD_ATTEMPTS = 8;
-/** Alerts written at once; each is a read and a write. */
-const PARALLEL_ALERT_WRITES = 4;
 
 /**
  * Folds findings into their alerts, puts each changed alert into its incident, and persists them. Idempotent: a redelivered batch folds evidence the
@@ -29,16 +27,12 @@ export async function persistAlerts(
     else group.findings.push(finding);
   }
 
+  // One alert at a time: alerts of one actor must find the incident the previous one founded.
   const changed: Alert[] = [];
-  const pending = [...groups.entries()];
-  const worker = async (): Promise<void> => {
-    for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
-      const [id, group] = next;
-      const alert = await persistOne(store, id, group.dedupeKey, group.findings, options.now);
-      if (alert !== undefined) changed.push(alert);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_ALERT_WRITES, pending.length) }, worker));
+  for (const [id, group] of groups) {
+    const alert = await persistOne(store, id, group.dedupeKey, group.findings, options.now);
+    if (alert !== undefined) changed.push(alert);
+  }
   changed.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.id < b.id ? -1 : 1));
   return { changed, touchedIds: [...groups.keys()] };
 }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { assignIncident } from '../../../src/app/assignIncident.js';
+import { persistAlerts } from '../../../src/app/persistAlerts.js';
+import { missingIssuanceFinding } from '../../../src/detections/tokenIssuanceMissing.js';
 import type { Alert, Incident } from '../../../src/domain/alerts.js';
 
 const NOW = '2026-11-28T12:00:00.000Z';
@@ -40,6 +42,26 @@ describe('assignIncident', () => {
     const incidents: Incident[] = await all(store.listIncidents());
     assert.equal(incidents.length, 1);
     assert.deepEqual([incidents[0]!.alertIds, incidents[0]!.severity], [['aaaa', 'bbbb'], 'critical']);
+  });
+
+  it('puts alerts of one actor raised in one batch into one incident, escalated when detections agree', async () => {
+    const store = new MemoryStateStore();
+    const findings = ['t1', 't2', 't3', 't4'].map((uti) =>
+      missingIssuanceFinding({
+        uti,
+        source: 'graph',
+        usedAt: '2026-11-02T09:00:00.000Z',
+        readsMail: false,
+        touchesDecoy: false,
+        actor: { ipAddress: '203.0.113.45', userId: 'u-victim' },
+        token: { uniqueTokenId: uti },
+        evidence: { source: 'entra', type: 'MicrosoftGraphActivityLogs', id: `r-${uti}`, time: '2026-11-02T09:00:00.000Z' },
+      }),
+    );
+    const { changed } = await persistAlerts(store, findings, { dedupeBucketInMinutes: 60, now: NOW });
+    assert.equal(changed.length, 4);
+    assert.equal(new Set(changed.map((alert) => alert.incidentId)).size, 1);
+    assert.equal((await all(store.listIncidents())).length, 1);
   });
 
   it('leaves suppressed alerts out of incidents', async () => {

@@ -106,7 +106,11 @@ describe('ingestMessages', () => {
     const signature = Buffer.from('s'.repeat(64)).toString('base64url');
     const token = `${header}.${payload}.${signature}`;
     const garbled = `${header}.%%%not-base64%%%`;
-    const observation = (jwt: string) => ({ time: '2026-11-02T10:12:09Z', category: 'TokenObservation', properties: { jwt, observer: 'apim', ipAddress: '203.0.113.45' } });
+    const observation = (jwt: string) => ({
+      time: '2026-11-02T10:12:09Z',
+      category: 'TokenObservation',
+      properties: { jwt, observer: 'apim', ipAddress: '203.0.113.45', requestUri: `https://api.contoso.example/hub?access_token=${token}` },
+    });
     await services.ingest(
       [
         { records: [observation(token), observation(garbled), observation(`${token}.extra`)] },

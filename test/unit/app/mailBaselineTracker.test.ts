@@ -48,6 +48,21 @@ describe('mail.appId.firstSeen', () => {
     assert.equal((await firstSeenAlerts(services)).length, 1);
   });
 
+  it('still raises the first sighting when the batch failed before its alert was stored (the host retries it)', async () => {
+    const store = new MemoryStateStore();
+    const services = await testServices({ store });
+    await services.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1')] }], 'exchange');
+    const createAlert = store.createAlert.bind(store);
+    store.createAlert = async () => {
+      throw new Error('store unavailable');
+    };
+    const batch = [{ records: [read('2026-11-20T09:00:00.000Z', STRANGER, 'u4')] }];
+    await assert.rejects(services.ingest(batch, 'exchange'), /store unavailable/);
+    store.createAlert = createAlert;
+    const retried = await services.ingest(batch, 'exchange');
+    assert.deepEqual(retried.alerts.map((alert) => alert.detection), ['mail.appId.firstSeen']);
+  });
+
   it("does not mistake another instance's learning for a new app (cached baselines are checked afresh)", async () => {
     const store = new MemoryStateStore();
     const first = await testServices({ store });
