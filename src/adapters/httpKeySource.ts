@@ -6,7 +6,7 @@ import type { FetchedKeySet, KeySetFetchResult, KeySource } from '../ports/keySo
 
 export interface HttpKeySourceOptions {
   readonly authorityHost: string;
-  /** The organisation tenant whose keys to fetch; without it only the consumer set is fetched. */
+  /** The organisation tenant whose keys (and whose apps' keys) to fetch, besides the consumer set. */
   readonly tenantId?: string;
   /** Apps with signing keys of their own (`…/discovery/keys?appid=`). */
   readonly appIds: readonly string[];

@@ -40,7 +40,15 @@ export function alertIdOf(dedupeKey: string): string {
   return createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32);
 }
 
+/**
+ * Where a record comes from, for telling records apart: Defender streams the very Management Activity API
+ * record (same `Id`) the Exchange poller delivers, so the two count as one.
+ */
+export function recordOriginOf(source: Evidence['source']): Evidence['source'] {
+  return source === 'defender' ? 'exchange' : source;
+}
+
 /** A short, stable fingerprint of one evidence record (72 bits), for counting distinct records. */
 export function evidenceKeyOf(evidence: Evidence): string {
-  return createHash('sha256').update(`${evidence.source}\u0000${evidence.type}\u0000${evidence.id}`).digest('base64url').slice(0, 12);
+  return createHash('sha256').update(`${recordOriginOf(evidence.source)}\u0000${evidence.type}\u0000${evidence.id}`).digest('base64url').slice(0, 12);
 }

@@ -9,9 +9,20 @@ export function recordFetch(history: readonly SigningKey[], fetched: readonly Si
   const byKid = new Map(history.map((key) => [key.kid, key]));
   for (const key of fetched) {
     const known = byKid.get(key.kid);
-    byKid.set(key.kid, { ...known, ...key, firstSeen: known?.firstSeen ?? fetchedAt, lastSeen: fetchedAt });
+    const set = known === undefined ? key.set : strongerSet(known.set, key.set);
+    byKid.set(key.kid, { ...known, ...key, set, firstSeen: known?.firstSeen ?? fetchedAt, lastSeen: fetchedAt });
   }
   return [...byKid.values()];
+}
+
+/**
+ * A key listed by several sets keeps the label that matters most: consumer over organisation over an
+ * app's own set. An app's key document carries no issuer, and a consumer key it happened to list must stay
+ * a consumer key, or the consumer-key-on-an-organisation-token check would go quiet.
+ */
+function strongerSet(a: KeySetName, b: KeySetName): KeySetName {
+  const rank = (set: KeySetName) => (set === 'consumer' ? 2 : set === 'organization' ? 1 : 0);
+  return rank(b) > rank(a) ? b : a;
 }
 
 /**

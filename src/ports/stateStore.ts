@@ -1,3 +1,4 @@
+import { recordOriginOf } from '../correlation/dedupeKey.js';
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
@@ -160,7 +161,7 @@ export function dueBucketOf(time: string): string {
 
 /** One pending check per token id and evidence record. */
 export function checkKeyOf(check: PendingTokenCheck): string {
-  return `${check.uti}\u0000${check.evidence.source}:${check.evidence.type}:${check.evidence.id}`;
+  return `${check.uti}\u0000${recordOriginOf(check.evidence.source)}:${check.evidence.type}:${check.evidence.id}`;
 }
 
 /** Sums per-writer rows into one count per source and app. */

@@ -39,5 +39,8 @@ describe('dedupe keys', () => {
     const evidence = { source: 'entra' as const, type: 'SignInLogs', id: 'e1', time: '2026-11-02T08:01:00.000Z' };
     assert.match(evidenceKeyOf(evidence), /^[A-Za-z0-9_-]{12}$/);
     assert.notEqual(evidenceKeyOf(evidence), evidenceKeyOf({ ...evidence, type: 'NonInteractiveUserSignInLogs' }));
+    // The poller and Defender streaming deliver the same Exchange record: one piece of evidence.
+    const exchange = { source: 'exchange' as const, type: 'MailItemsAccessed', id: 'a1', time: '2026-11-02T09:40:12.000Z' };
+    assert.equal(evidenceKeyOf(exchange), evidenceKeyOf({ ...exchange, source: 'defender' }));
   });
 });

@@ -40,6 +40,22 @@ describe('issuerKindOf', () => {
   });
 });
 
+describe('recordFetch', () => {
+  it('keeps a key listed by several sets under the label that matters most: consumer, organisation, app', () => {
+    let history = recordFetch([], [{ kid: 'k', set: 'consumer' }, { kid: 'o', set: 'organization' }], '2026-11-01T00:00:00.000Z');
+    history = recordFetch(history, [{ kid: 'k', set: 'app:abc' }, { kid: 'o', set: 'app:abc' }, { kid: 'a', set: 'app:abc' }], '2026-11-02T00:00:00.000Z');
+    assert.deepEqual(
+      history.map((key) => [key.kid, key.set, key.firstSeen, key.lastSeen]),
+      [
+        ['k', 'consumer', '2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z'],
+        ['o', 'organization', '2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z'],
+        ['a', 'app:abc', '2026-11-02T00:00:00.000Z', '2026-11-02T00:00:00.000Z'],
+      ],
+    );
+    assert.equal(recordFetch(history, [{ kid: 'o', set: 'consumer' }], '2026-11-03T00:00:00.000Z').find((key) => key.kid === 'o')?.set, 'consumer');
+  });
+});
+
 describe('parseJwks on the published common and organizations key sets (corpus snapshots)', () => {
   const common = (JSON.parse(readFileSync(path.join(CORPUS, 'panva_wellknown_entra_common_openid_config_and_jwks.json'), 'utf8')) as { jwks: unknown }).jwks;
   const organizations = (JSON.parse(readFileSync(path.join(CORPUS, 'panva_wellknown_entra_organizations_openid_config_and_jwks.json'), 'utf8')) as { jwks: unknown }).jwks;
