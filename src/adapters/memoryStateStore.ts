@@ -13,7 +13,7 @@ import {
   dueBucketOf,
   type IssuanceLookup,
   issuanceHourOf,
-  issuanceHoursAround,
+  issuanceHoursBetween,
   type StateStore,
   sumMatchCounts,
   type Versioned,
@@ -115,8 +115,8 @@ export class MemoryStateStore implements StateStore {
 
   async findTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (const { uti, around } of lookups) {
-      if (issuanceHoursAround(around).some((hour) => this.issuances.get(hour)?.has(uti))) found.add(uti);
+    for (const { uti, from, to } of lookups) {
+      if (issuanceHoursBetween(from, to).some((hour) => this.issuances.get(hour)?.has(uti))) found.add(uti);
     }
     return found;
   }

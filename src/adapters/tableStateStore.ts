@@ -17,7 +17,7 @@ import {
   dueBucketOf,
   type IssuanceLookup,
   issuanceHourOf,
-  issuanceHoursAround,
+  issuanceHoursBetween,
   type StateStore,
   sumMatchCounts,
   type Versioned,
@@ -204,8 +204,8 @@ export class TableStateStore implements StateStore {
 
   async findTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<Set<string>> {
     const byHour = new Map<string, Map<string, string>>();
-    for (const { uti, around } of lookups) {
-      for (const hour of issuanceHoursAround(around)) {
+    for (const { uti, from, to } of lookups) {
+      for (const hour of issuanceHoursBetween(from, to)) {
         const keys = byHour.get(hour) ?? new Map<string, string>();
         keys.set(encodeKey(uti), uti);
         byHour.set(hour, keys);

@@ -7,7 +7,7 @@ import type { Alert } from '../domain/alerts.js';
 import type { NormalizedEvent } from '../domain/events.js';
 import type { PendingTokenCheck, SignInProgress, TokenMatchCount, TokenUse, TokenUseSource } from '../domain/tokens.js';
 import type { Clock } from '../ports/clock.js';
-import type { StateStore } from '../ports/stateStore.js';
+import { issuanceLookupOf, type StateStore } from '../ports/stateStore.js';
 import { persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
 
@@ -147,7 +147,7 @@ export class TokenTracker {
     }
 
     const unknown = toJudge.filter((check) => !this.recent.has(check.uti));
-    const issued = unknown.length === 0 ? new Set<string>() : await this.store.findTokenIssuances(unknown.map((check) => ({ uti: check.uti, around: check.issuedAt ?? check.usedAt })));
+    const issued = unknown.length === 0 ? new Set<string>() : await this.store.findTokenIssuances(unknown.map((check) => issuanceLookupOf(check, this.settings.maxTokenLifetimeInHours)));
     const findings: Finding[] = [];
     for (const check of toJudge) {
       if (this.recent.has(check.uti) || issued.has(check.uti)) {

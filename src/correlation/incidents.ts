@@ -6,6 +6,17 @@ export const INCIDENT_WINDOW_IN_HOURS = 24;
 export const MAX_INCIDENT_ALERTS = 500;
 
 /**
+ * Microsoft services that stand in front of other apps: Exchange audit names Microsoft Graph as the AppId of
+ * every app reading mail through Graph, and Exchange Online as Outlook on the web's. They say nothing about
+ * who the actor is, so they link no alerts.
+ */
+const FRONT_DOOR_APP_IDS: ReadonlySet<string> = new Set([
+  '00000003-0000-0000-c000-000000000000', // Microsoft Graph
+  '00000002-0000-0ff1-ce00-000000000000', // Office 365 Exchange Online
+  '00000003-0000-0ff1-ce00-000000000000', // Office 365 SharePoint Online
+]);
+
+/**
  * The keys by which an alert's actor can be recognised in another alert: address, user, app, session and
  * token. Lower-cased, prefixed by kind, so an IP never matches a user id.
  */
@@ -16,7 +27,8 @@ export function actorKeysOf(alert: Alert): string[] {
   };
   add('ip', alert.actor.ipAddress);
   add('user', alert.actor.userId ?? alert.actor.userPrincipalName);
-  add('app', alert.actor.servicePrincipalId ?? alert.actor.appId);
+  const app = alert.actor.servicePrincipalId ?? alert.actor.appId;
+  if (app === undefined || !FRONT_DOOR_APP_IDS.has(app.toLowerCase())) add('app', app);
   add('session', alert.token?.sessionId);
   add('token', alert.token?.uniqueTokenId);
   return [...keys];

@@ -39,18 +39,18 @@ export class ConcurrencyError extends Error {
   }
 }
 
-/** A token id to look for, and around when it should have been issued. */
+/** A token id to look for, and between when it may have been issued. */
 export interface IssuanceLookup {
   readonly uti: string;
-  /** The token's `iat` if known, else its use time: issuances are looked for in the hour before it. */
-  readonly around: string;
+  readonly from: string;
+  readonly to: string;
 }
 
 /** The token-issuance index, the pending checks against it, and the progress of the sign-in streams. */
 export interface TokenIndexStore {
   /** Written in batches (entity group transactions of up to 100, one partition per hour of issue). */
   upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void>;
-  /** The token ids among `lookups` that were issued within an hour before `around` (or ten minutes after). */
+  /** The token ids among `lookups` indexed in an hour partition overlapping their `from`–`to` span. */
   findTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<Set<string>>;
   /** Deletes issuances indexed for an hour wholly before `before`. Returns how many. */
   deleteTokenIssuancesBefore(before: string): Promise<number>;
@@ -146,12 +146,23 @@ export function issuanceHourOf(time: string): string {
   return time.slice(0, 13).replace(/[-T:]/g, '');
 }
 
-/** The hours in which the issuance of a token used around `around` may be indexed. */
-export function issuanceHoursAround(around: string): string[] {
-  const aroundMs = Date.parse(around);
-  const hours = new Set<string>();
-  for (const offsetInMinutes of [-60, 0, 10]) hours.add(issuanceHourOf(new Date(aroundMs + offsetInMinutes * 60_000).toISOString()));
-  return [...hours];
+/** The hour partitions an issuance between `from` and `to` may be indexed in. */
+export function issuanceHoursBetween(from: string, to: string): string[] {
+  const hours: string[] = [];
+  const end = Date.parse(to);
+  for (let time = Math.floor(Date.parse(from) / 3_600_000) * 3_600_000; time <= end; time += 3_600_000) hours.push(issuanceHourOf(new Date(time).toISOString()));
+  return hours;
+}
+
+/**
+ * Where to look for the issuance of a token: around its `iat` when the use carries it (a sign-in's
+ * createdDateTime may precede the token's iat: aggregated non-interactive rows start earlier), else over
+ * the longest token lifetime before the use.
+ */
+export function issuanceLookupOf(use: { readonly uti: string; readonly issuedAt?: string; readonly usedAt: string }, maxTokenLifetimeInHours: number): IssuanceLookup {
+  const anchor = Date.parse(use.issuedAt ?? use.usedAt);
+  const back = use.issuedAt === undefined ? maxTokenLifetimeInHours * 60 : 60;
+  return { uti: use.uti, from: new Date(anchor - back * 60_000).toISOString(), to: new Date(anchor + 10 * 60_000).toISOString() };
 }
 
 /** The ten-minute bucket a check's due time falls in (`yyyyMMddHHmm`, minutes floored to tens). */

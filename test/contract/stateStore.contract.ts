@@ -4,7 +4,7 @@ import type { StoredAlert } from '../../src/correlation/foldAlert.js';
 import type { Alert } from '../../src/domain/alerts.js';
 import type { Decoy } from '../../src/domain/decoys.js';
 import type { PendingTokenCheck, TokenIssuance } from '../../src/domain/tokens.js';
-import { ConcurrencyError, type DeadLetter, type StateStore } from '../../src/ports/stateStore.js';
+import { ConcurrencyError, type DeadLetter, issuanceLookupOf, type StateStore } from '../../src/ports/stateStore.js';
 
 /** Ids holding every character Table keys forbid, plus the ones message and item ids really carry. */
 export const AWKWARD_IDS = ['a/b', 'back\\slash', 'hash#tag', 'what?', 'LgAAAA+/x/y==', '<msg@contoso.example>', 'ctl\u0001\u007f', 'é-ü-日本', 'x'.repeat(900)];
@@ -140,18 +140,24 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
       const store = await createStore();
       const inOneHour = Array.from({ length: 150 }, (_, index) => issuance(`uti${index}AAAAAAAAAAAAAAAA`, `2026-11-02T08:${String(index % 60).padStart(2, '0')}:00.000Z`));
       await store.upsertTokenIssuances([...inOneHour, issuance('a/b+c==', '2026-11-02T09:05:00.000Z'), issuance('CaseToken', '2026-11-02T10:00:00.000Z')]);
+      const around = (uti: string, iat: string) => issuanceLookupOf({ uti, issuedAt: iat, usedAt: iat }, 28);
       const found = await store.findTokenIssuances([
-        { uti: 'uti7AAAAAAAAAAAAAAAA', around: '2026-11-02T08:07:00.000Z' },
-        { uti: 'uti149AAAAAAAAAAAAAAAA', around: '2026-11-02T08:55:00.000Z' },
-        { uti: 'a/b+c==', around: '2026-11-02T09:50:00.000Z' },
-        { uti: 'a/b+c==', around: '2026-11-02T08:58:00.000Z' },
-        { uti: 'casetoken', around: '2026-11-02T10:00:00.000Z' },
-        { uti: 'uti3AAAAAAAAAAAAAAAA', around: '2026-11-03T08:03:00.000Z' },
-        { uti: 'never-issued', around: '2026-11-02T08:30:00.000Z' },
+        around('uti7AAAAAAAAAAAAAAAA', '2026-11-02T08:07:00.000Z'),
+        around('uti149AAAAAAAAAAAAAAAA', '2026-11-02T08:55:00.000Z'),
+        around('a/b+c==', '2026-11-02T09:50:00.000Z'),
+        around('a/b+c==', '2026-11-02T08:58:00.000Z'),
+        around('casetoken', '2026-11-02T10:00:00.000Z'),
+        around('uti3AAAAAAAAAAAAAAAA', '2026-11-03T08:03:00.000Z'),
+        around('never-issued', '2026-11-02T08:30:00.000Z'),
+        // No issue time: looked for over the longest token lifetime before the use.
+        issuanceLookupOf({ uti: 'CaseToken', usedAt: '2026-11-03T12:00:00.000Z' }, 28),
       ]);
-      assert.deepEqual([...found].sort(), ['a/b+c==', 'uti149AAAAAAAAAAAAAAAA', 'uti7AAAAAAAAAAAAAAAA']);
+      assert.deepEqual([...found].sort(), ['CaseToken', 'a/b+c==', 'uti149AAAAAAAAAAAAAAAA', 'uti7AAAAAAAAAAAAAAAA']);
       assert.equal(await store.deleteTokenIssuancesBefore('2026-11-02T09:30:00.000Z'), 150);
-      assert.deepEqual([...(await store.findTokenIssuances([{ uti: 'uti7AAAAAAAAAAAAAAAA', around: '2026-11-02T08:07:00.000Z' }, { uti: 'a/b+c==', around: '2026-11-02T09:05:00.000Z' }]))], ['a/b+c==']);
+      assert.deepEqual(
+        [...(await store.findTokenIssuances([around('uti7AAAAAAAAAAAAAAAA', '2026-11-02T08:07:00.000Z'), around('a/b+c==', '2026-11-02T09:05:00.000Z')]))],
+        ['a/b+c=='],
+      );
     });
 
     it('moves sign-in progress forward only, keeping the first event time', async () => {

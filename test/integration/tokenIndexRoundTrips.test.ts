@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TableStateStore } from '../../src/adapters/tableStateStore.js';
+import { issuanceLookupOf } from '../../src/ports/stateStore.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { graphRecord, signInRecord } from '../helpers/records.js';
 import { testServices } from '../helpers/services.js';
@@ -43,7 +44,9 @@ describe('token index write path (Azurite, counted HTTP requests)', () => {
     assert.ok(perBatch.reduce((a, b) => a + b, 0) <= 35, `requests for 1,000 sign-ins: ${perBatch.join(' + ')}`);
 
     // The index holds them all, across the hour boundary the last batches cross.
-    const lookups = [0, 5, 9].map((batch) => ({ uti: `rt${String(batch).padStart(3, '0')}050AAAAAAAAAAAAAAA`, around: new Date(start + (batch * 100 + 50) * 3_000).toISOString() }));
+    const lookups = [0, 5, 9].map((batch) =>
+      issuanceLookupOf({ uti: `rt${String(batch).padStart(3, '0')}050AAAAAAAAAAAAAAA`, issuedAt: new Date(start + (batch * 100 + 50) * 3_000).toISOString(), usedAt: new Date(start + 3_600_000).toISOString() }, 28),
+    );
     assert.equal((await store.findTokenIssuances(lookups)).size, 3);
   });
 

@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       issuance: {
         graceInMinutes: 120,
         maxTokenLifetimeInHours: 28,
-        indexRetentionInHours: 48,
+        indexRetentionInHours: 72,
         gatingCategories: ['SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs'],
         modes: { graph: 'alert', exchange: 'shadow', token: 'off' },
         unjudgedAppIds: FIRST_PARTY_APPS_WITHOUT_SIGN_INS.map((app) => app.appId),

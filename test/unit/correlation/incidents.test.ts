@@ -40,6 +40,8 @@ describe('incidents', () => {
     const keys = actorKeysOf(alert('a', { actor: { ipAddress: '203.0.113.45', userId: 'U1', appId: 'A1', userPrincipalName: 'x@y' }, token: { sessionId: 'S1', uniqueTokenId: 'T1' } }));
     assert.deepEqual(keys.sort(), ['app:a1', 'ip:203.0.113.45', 'session:s1', 'token:t1', 'user:u1']);
     assert.deepEqual(actorKeysOf(alert('b', { actor: { servicePrincipalId: 'SP', appId: 'A' } })), ['app:sp']);
+    // Microsoft Graph as the AppId of a mail read says nothing about who read it.
+    assert.deepEqual(actorKeysOf(alert('c', { actor: { appId: '00000003-0000-0000-C000-000000000000', ipAddress: '192.0.2.1' } })), ['ip:192.0.2.1']);
   });
 
   it('join alerts sharing any actor key within 24 hours, and start a new incident past it', () => {
