@@ -5,7 +5,6 @@ import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
-import type { EntraSignInCategory } from '../domain/events.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { StreamState } from '../domain/streams.js';
 import type { EventSource } from '../domain/events.js';
@@ -247,14 +246,15 @@ export class TableStateStore implements StateStore {
       for (let attempt = 1; ; attempt += 1) {
         const current = new Map<string, Record<string, unknown> & { etag: string }>();
         for await (const entity of this.tables.signInProgress.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) {
-          if (entity.rowKey !== undefined) current.set(entity.rowKey, entity as Record<string, unknown> & { etag: string });
+          if (typeof entity['category'] === 'string') current.set(entity['category'], entity as Record<string, unknown> & { etag: string });
         }
         const actions: TransactionAction[] = [];
         for (const entry of entries) {
           const existing = current.get(entry.category);
-          if (existing === undefined) actions.push(['create', { partitionKey, rowKey: entry.category, ...entry }]);
+          // Partition progress rows are named after partitions, which may hold any characters: keys are encoded.
+          if (existing === undefined) actions.push(['create', { partitionKey, rowKey: encodeKey(entry.category), ...entry }]);
           else if (typeof existing['watermark'] !== 'string' || entry.watermark > existing['watermark']) {
-            actions.push(['update', { partitionKey, rowKey: entry.category, watermark: entry.watermark }, 'Merge', { etag: existing.etag }]);
+            actions.push(['update', { partitionKey, rowKey: encodeKey(entry.category), watermark: entry.watermark }, 'Merge', { etag: existing.etag }]);
           }
         }
         if (actions.length === 0) break;
@@ -272,9 +272,9 @@ export class TableStateStore implements StateStore {
   async listSignInProgress(): Promise<SignInProgress[]> {
     const progress: SignInProgress[] = [];
     for await (const entity of this.tables.signInProgress.listEntities<Record<string, unknown>>()) {
-      const { tenantId, firstEventTime, watermark } = entity;
-      if (typeof tenantId === 'string' && typeof firstEventTime === 'string' && typeof watermark === 'string') {
-        progress.push({ tenantId, category: entity.rowKey as EntraSignInCategory, firstEventTime, watermark });
+      const { tenantId, category, firstEventTime, watermark } = entity;
+      if (typeof tenantId === 'string' && typeof category === 'string' && typeof firstEventTime === 'string' && typeof watermark === 'string') {
+        progress.push({ tenantId, category: category as SignInProgress['category'], firstEventTime, watermark });
       }
     }
     return progress;

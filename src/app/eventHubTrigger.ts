@@ -29,10 +29,12 @@ export function eventHubHandler(hub: HubName) {
   return async (messages: unknown, context: InvocationContext): Promise<void> => {
     const services = await getServices();
     const batch = Array.isArray(messages) ? messages : [messages];
-    const origin = `${hub}${partitionOf(context)}`;
+    const partitionId = partitionIdOf(context);
+    const origin = partitionId === undefined ? hub : `${hub} partition ${partitionId}`;
     const logger = invocationLogger(context);
     try {
-      const report = await services.ingest(batch, origin, logger);
+      // Only the Entra hub's partitions carry sign-ins, so only they show how far the sign-in streams have come.
+      const report = await services.ingest(batch, origin, logger, hub === 'entra' && partitionId !== undefined ? { partitionId } : {});
       logger.info('batch ingested', {
         origin,
         messages: batch.length,
@@ -66,13 +68,13 @@ export function eventHubOptions(hub: HubName, handler: ReturnType<typeof eventHu
   };
 }
 
-function partitionOf(context: InvocationContext): string {
+function partitionIdOf(context: InvocationContext): string | undefined {
   const partitionContext = context.triggerMetadata?.['partitionContext'];
   if (typeof partitionContext === 'object' && partitionContext !== null && 'partitionId' in partitionContext) {
     const partitionId = (partitionContext as { partitionId: unknown }).partitionId;
-    if (typeof partitionId === 'string' || typeof partitionId === 'number') return ` partition ${partitionId}`;
+    if (typeof partitionId === 'string' || typeof partitionId === 'number') return String(partitionId);
   }
-  return '';
+  return undefined;
 }
 
 /** One line per raised or changed alert: its identifiers only. A suppressed one is kept, never notified. */

@@ -46,7 +46,12 @@ const DETECTIONS_BY_KIND = detectionsByKind();
  * it (the promise rejects), so the Functions host retries the whole batch; folding is idempotent, so the
  * retry adds no duplicate alert and no second count of the same evidence.
  */
-export async function ingestMessages(deps: IngestDependencies, messages: readonly unknown[], origin: string): Promise<IngestReport> {
+export async function ingestMessages(
+  deps: IngestDependencies,
+  messages: readonly unknown[],
+  origin: string,
+  options: { readonly partitionId?: string } = {},
+): Promise<IngestReport> {
   const report = emptyReport();
   const now = deps.clock.now().toISOString();
   const deadLetters = new Map<string, DeadLetter>();
@@ -114,7 +119,7 @@ export async function ingestMessages(deps: IngestDependencies, messages: readonl
   await mailReads.commit();
   report.alerts = persisted.changed;
   report.touchedAlertIds = persisted.touchedIds;
-  report.tokens = await deps.tokens.track(events, findings);
+  report.tokens = await deps.tokens.track(events, findings, options.partitionId);
   await deps.streams.recordArrivals(events);
   return report;
 }

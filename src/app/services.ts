@@ -27,8 +27,11 @@ export interface Services {
   readonly signingKeys: KeyRegistry;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Runs messages through the pipeline (see `ingestMessages`). `logger` overrides the services' one for this call. */
-  ingest(messages: readonly unknown[], origin: string, logger?: Logger): Promise<IngestReport>;
+  /**
+   * Runs messages through the pipeline (see `ingestMessages`). `logger` overrides the services' one for this
+   * call; `partitionId` names the Entra hub partition the batch came from.
+   */
+  ingest(messages: readonly unknown[], origin: string, logger?: Logger, options?: { readonly partitionId?: string }): Promise<IngestReport>;
   /** Judges pending token checks (see `TokenTracker.resolve`). */
   resolveTokenChecks(options?: { readonly force?: boolean }): Promise<TokenResolveReport>;
   /** Fetches the published signing keys (see `KeyRegistry.refresh`). */
@@ -76,11 +79,12 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     signingKeys,
     clock,
     logger,
-    ingest: (messages, origin, callLogger) =>
+    ingest: (messages, origin, callLogger, options) =>
       ingestMessages(
         { store, decoys, tokens, mailBaselines, streams, signingKeys, issuers, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
         messages,
         origin,
+        options,
       ),
     refreshSigningKeys: () => signingKeys.refresh(),
     checkSources: () => streams.check(),

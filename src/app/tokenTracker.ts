@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/loadConfig.js';
-import { coverageOf, dueTimeOf, type IssuanceCoverage, tokenIssuanceOf, tokenUseOf, verdictOf } from '../correlation/tokenIssuance.js';
+import { coverageOf, dueTimeOf, ISSUING_CATEGORIES, type IssuanceCoverage, tokenIssuanceOf, tokenUseOf, verdictOf } from '../correlation/tokenIssuance.js';
 import type { Finding } from '../detections/detection.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
-import type { NormalizedEvent } from '../domain/events.js';
+import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
 import type { PendingTokenCheck, SignInProgress, TokenMatchCount, TokenUse, TokenUseSource } from '../domain/tokens.js';
 import type { Clock } from '../ports/clock.js';
 import { issuanceLookupOf, type StateStore } from '../ports/stateStore.js';
@@ -46,6 +46,8 @@ export function emptyTrackReport(): TokenTrackReport {
 const PROGRESS_WRITE_STEP_IN_MS = 60_000;
 /** Match counts are flushed at most this often from ingest; the resolver always flushes. */
 const COUNT_FLUSH_INTERVAL_IN_MS = 30_000;
+/** Pending checks judged, persisted and deleted at a time. */
+const RESOLVE_PAGE_SIZE = 500;
 /** The due-by bound when forcing: every pending check. */
 const FAR_FUTURE = '9999-12-31T23:59:59.999Z';
 
@@ -64,7 +66,7 @@ export class TokenTracker {
   private countsFlushedAtMs = 0;
   private readonly writerId = randomUUID();
   private readonly unjudgedAppIds: ReadonlySet<string>;
-  private readonly gatingCategories: ReadonlySet<SignInProgress['category']>;
+  private readonly gatingCategories: ReadonlySet<EntraSignInCategory>;
 
   constructor(
     private readonly store: StateStore,
@@ -77,8 +79,11 @@ export class TokenTracker {
     this.gatingCategories = new Set(settings.gatingCategories);
   }
 
-  /** Indexes the batch's issuances, moves sign-in progress forward, and matches or defers its token uses. */
-  async track(events: readonly NormalizedEvent[], findings: readonly Finding[]): Promise<TokenTrackReport> {
+  /**
+   * Indexes the batch's issuances, moves sign-in progress forward (per category, and per hub partition
+   * when the batch came from one), and matches or defers its token uses.
+   */
+  async track(events: readonly NormalizedEvent[], findings: readonly Finding[], partitionId?: string): Promise<TokenTrackReport> {
     const report = emptyTrackReport();
     const issuances = events.flatMap((event) => tokenIssuanceOf(event) ?? []);
     if (issuances.length > 0) {
@@ -86,7 +91,7 @@ export class TokenTracker {
       report.issuancesIndexed = issuances.length;
     }
     // Progress goes after the index, so a watermark never vouches for issuances not yet stored.
-    await this.advanceProgress(events);
+    await this.advanceProgress(events, partitionId);
     const batchIssued = new Set(issuances.map((issuance) => issuance.uti));
 
     const decoyRecords = new Set(findings.map((finding) => evidenceKey(finding.evidence)));
@@ -123,22 +128,49 @@ export class TokenTracker {
   async resolve(options: { readonly force: boolean }): Promise<TokenResolveReport> {
     const report: TokenResolveReport = { waiting: 0, notCovered: 0, matched: 0, missingAlerted: 0, missingShadow: 0, alerts: [], touchedAlertIds: [] };
     const progress = await this.store.listSignInProgress();
-    const coverageByTenant = new Map<string, IssuanceCoverage>();
-    for (const tenantId of new Set(progress.map((entry) => entry.tenantId))) {
-      const coverage = coverageOf(progress.filter((entry) => entry.tenantId === tenantId), this.gatingCategories);
-      if (coverage !== undefined) coverageByTenant.set(tenantId, coverage);
-    }
-    const latestWatermark = [...coverageByTenant.values()].map((coverage) => coverage.watermark).sort().at(-1);
-    const dueBy = options.force ? FAR_FUTURE : latestWatermark;
+    const progressByTenant = new Map<string, SignInProgress[]>();
+    for (const entry of progress) progressByTenant.set(entry.tenantId, [...(progressByTenant.get(entry.tenantId) ?? []), entry]);
+    const coverage = new Map<string, IssuanceCoverage | 'uncoverable' | undefined>();
+    const coverageFor = (check: PendingTokenCheck): IssuanceCoverage | 'uncoverable' | undefined => {
+      const key = `${check.tenantId ?? ''}\u0000${check.principalType ?? 'unknown'}`;
+      if (!coverage.has(key)) {
+        coverage.set(key, coverageOf(progressByTenant.get(check.tenantId ?? '') ?? [], this.gatingCategories, ISSUING_CATEGORIES[check.principalType ?? 'unknown']));
+      }
+      return coverage.get(key);
+    };
+    // No check due after the furthest any tenant's streams have come can be judged (unless forced).
+    const furthest = [...progressByTenant.values()]
+      .map((entries) => coverageOf(entries, this.gatingCategories))
+      .flatMap((tenant) => (tenant === undefined || tenant === 'uncoverable' ? [] : [tenant.watermark]))
+      .sort()
+      .at(-1);
+    const dueBy = options.force ? FAR_FUTURE : furthest;
     if (dueBy === undefined) return report;
 
+    // Page by page: a run that outlives its timer still keeps what it judged, and memory stays bounded.
+    let page: PendingTokenCheck[] = [];
+    for await (const check of this.store.listPendingTokenChecks(dueBy)) {
+      page.push(check);
+      if (page.length >= RESOLVE_PAGE_SIZE) {
+        await this.resolvePage(page, coverageFor, options.force, report);
+        page = [];
+      }
+    }
+    if (page.length > 0) await this.resolvePage(page, coverageFor, options.force, report);
+    await this.flushCounts(true);
+    return report;
+  }
+
+  private async resolvePage(
+    page: readonly PendingTokenCheck[],
+    coverageFor: (check: PendingTokenCheck) => IssuanceCoverage | 'uncoverable' | undefined,
+    force: boolean,
+    report: TokenResolveReport,
+  ): Promise<void> {
     const toJudge: PendingTokenCheck[] = [];
     const done: PendingTokenCheck[] = [];
-    for await (const check of this.store.listPendingTokenChecks(dueBy)) {
-      const verdict = verdictOf(check, coverageByTenant.get(check.tenantId ?? ''), {
-        force: options.force,
-        maxTokenLifetimeInHours: this.settings.maxTokenLifetimeInHours,
-      });
+    for (const check of page) {
+      const verdict = verdictOf(check, coverageFor(check), { force, maxTokenLifetimeInHours: this.settings.maxTokenLifetimeInHours });
       if (verdict === 'wait') report.waiting += 1;
       else if (verdict === 'notCovered') {
         report.notCovered += 1;
@@ -164,27 +196,30 @@ export class TokenTracker {
     }
     if (findings.length > 0) {
       const persisted = await persistAlerts(this.store, findings, { dedupeBucketInMinutes: this.dedupeBucketInMinutes, now: this.clock.now().toISOString() });
-      report.alerts = persisted.changed;
-      report.touchedAlertIds = persisted.touchedIds;
+      report.alerts.push(...persisted.changed);
+      report.touchedAlertIds.push(...persisted.touchedIds);
     }
+    // Alerts first: a crash before this delete only repeats an idempotent fold.
     if (done.length > 0) await this.store.deletePendingTokenChecks(done);
-    await this.flushCounts(true);
-    return report;
   }
 
-  private async advanceProgress(events: readonly NormalizedEvent[]): Promise<void> {
+  private async advanceProgress(events: readonly NormalizedEvent[], partitionId: string | undefined): Promise<void> {
     const batch = new Map<string, SignInProgress>();
-    for (const event of events) {
-      if (event.kind !== 'signIn' || event.source !== 'entra' || event.category === 'AzureActiveDirectoryStsLogon') continue;
-      const tenantId = event.tenantId ?? '';
-      const key = `${tenantId}\u0000${event.category}`;
+    const advance = (tenantId: string, category: SignInProgress['category'], time: string) => {
+      const key = `${tenantId}\u0000${category}`;
       const seen = batch.get(key);
       batch.set(key, {
         tenantId,
-        category: event.category,
-        firstEventTime: seen === undefined || event.time < seen.firstEventTime ? event.time : seen.firstEventTime,
-        watermark: seen === undefined || event.time > seen.watermark ? event.time : seen.watermark,
+        category,
+        firstEventTime: seen === undefined || time < seen.firstEventTime ? time : seen.firstEventTime,
+        watermark: seen === undefined || time > seen.watermark ? time : seen.watermark,
       });
+    };
+    for (const event of events) {
+      if (event.source !== 'entra') continue;
+      // Any Entra record shows how far its partition has come; sign-ins show their category's progress too.
+      if (partitionId !== undefined) advance(event.tenantId ?? '', `partition:${partitionId}`, event.time);
+      if (event.kind === 'signIn' && event.category !== 'AzureActiveDirectoryStsLogon') advance(event.tenantId ?? '', event.category, event.time);
     }
     const updates = [...batch].flatMap(([key, entry]) => {
       const written = this.writtenProgress.get(key);

@@ -1,4 +1,4 @@
-import type { NormalizedEvent, SignInCategory } from '../domain/events.js';
+import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
 import type { SignInProgress, TokenIssuance, TokenUse, TokenUseSource } from '../domain/tokens.js';
 
 /** The issuance a sign-in record reports, when it names its token (every sign-in category does). */
@@ -27,7 +27,16 @@ export function tokenUseOf(event: NormalizedEvent, options: { readonly includeOb
   const uti = event.token?.uniqueTokenId;
   if (uti === undefined || event.token === undefined) return undefined;
   const evidence = { source: event.source, type: event.recordType, id: event.recordId, time: event.time };
+  const principalType =
+    event.kind === 'graphActivity' && event.identityType !== undefined
+      ? event.identityType
+      : event.actor.servicePrincipalId !== undefined
+        ? 'app'
+        : event.actor.userId !== undefined || event.actor.userPrincipalName !== undefined
+          ? 'user'
+          : undefined;
   const common = {
+    ...(principalType === undefined || event.kind === 'tokenObservation' ? {} : { principalType }),
     uti,
     usedAt: event.time,
     ...(event.tenantId === undefined ? {} : { tenantId: event.tenantId }),
@@ -63,22 +72,43 @@ export function tokenUseOf(event: NormalizedEvent, options: { readonly includeOb
 export interface IssuanceCoverage {
   /** Tokens issued before this were never indexed: their uses are not judged. */
   readonly coverageStart: string;
-  /** Every gating category has delivered up to here (event time): a check due before it can be judged. */
+  /** Every gating category and every hub partition has delivered up to here (event time). */
   readonly watermark: string;
 }
 
 /**
- * The coverage of one tenant from its per-category progress. Only the gating categories that have
- * delivered count ("enabled"): coverage starts when the last of them started, and the watermark is the
- * least advanced of them, because non-interactive sign-ins lag interactive ones and a stalled stream
- * must hold every judgement back.
+ * The sign-in categories that issue a token of each principal type. A use is judged only when all of them
+ * deliver: a tenant that exports no service-principal sign-ins has no way to tell an app's forged token
+ * from a real one, and must not be told every app token is forged.
  */
-export function coverageOf(progress: readonly SignInProgress[], gatingCategories: ReadonlySet<SignInCategory>): IssuanceCoverage | undefined {
-  const gating = progress.filter((entry) => gatingCategories.has(entry.category));
+export const ISSUING_CATEGORIES: Readonly<Record<'user' | 'app' | 'unknown', readonly EntraSignInCategory[]>> = {
+  user: ['SignInLogs', 'NonInteractiveUserSignInLogs'],
+  app: ['ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs'],
+  unknown: ['SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs'],
+};
+
+/**
+ * The coverage of one tenant for tokens of one principal type, from its per-stream progress: `uncoverable`
+ * when a category that issues such tokens has never delivered (the index can never hold them: a category
+ * enabled later covers only tokens issued later), undefined while no gating category has delivered.
+ * Coverage starts when the last of the gating and issuing categories started. The watermark is the least
+ * advanced of the gating categories (non-interactive sign-ins lag interactive ones) and of the hub
+ * partitions (one may still hold a backlog another has passed): a stalled stream holds every judgement back.
+ */
+export function coverageOf(
+  progress: readonly SignInProgress[],
+  gatingCategories: ReadonlySet<EntraSignInCategory>,
+  issuingCategories: readonly EntraSignInCategory[] = [],
+): IssuanceCoverage | 'uncoverable' | undefined {
+  const delivered = new Map(progress.map((entry) => [entry.category, entry]));
+  if (issuingCategories.some((category) => !delivered.has(category))) return 'uncoverable';
+  const gating = progress.filter((entry) => gatingCategories.has(entry.category as EntraSignInCategory));
   if (gating.length === 0) return undefined;
+  const starting = [...gating, ...issuingCategories.map((category) => delivered.get(category)!)];
+  const holding = [...gating, ...progress.filter((entry) => entry.category.startsWith('partition:'))];
   return {
-    coverageStart: gating.map((entry) => entry.firstEventTime).reduce((a, b) => (a > b ? a : b)),
-    watermark: gating.map((entry) => entry.watermark).reduce((a, b) => (a < b ? a : b)),
+    coverageStart: starting.map((entry) => entry.firstEventTime).reduce((a, b) => (a > b ? a : b)),
+    watermark: holding.map((entry) => entry.watermark).reduce((a, b) => (a < b ? a : b)),
   };
 }
 
@@ -101,9 +131,10 @@ export type CheckVerdict =
  */
 export function verdictOf(
   check: Pick<TokenUse, 'issuedAt' | 'usedAt'> & { readonly dueAt: string },
-  coverage: IssuanceCoverage | undefined,
+  coverage: IssuanceCoverage | 'uncoverable' | undefined,
   options: { readonly force: boolean; readonly maxTokenLifetimeInHours: number },
 ): CheckVerdict {
+  if (coverage === 'uncoverable') return 'notCovered';
   if (coverage === undefined) return options.force ? 'notCovered' : 'wait';
   // Without its issue time, a token may be as old as the longest-lived token.
   const earliestIssue = check.issuedAt ?? new Date(Date.parse(check.usedAt) - options.maxTokenLifetimeInHours * 3_600_000).toISOString();

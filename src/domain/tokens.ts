@@ -31,6 +31,8 @@ export interface TokenUse {
   readonly resource?: string;
   /** The use read mail (a Graph mail read, MailItemsAccessed): a forged token reading mail is critical. */
   readonly readsMail: boolean;
+  /** Whether the token was a user's or an app's, when the record says: it tells which sign-in logs issue it. */
+  readonly principalType?: 'user' | 'app';
   /** A decoy detection also fired on the same record. */
   readonly touchesDecoy: boolean;
   readonly actor: Actor;
@@ -44,10 +46,13 @@ export interface PendingTokenCheck extends TokenUse {
   readonly dueAt: string;
 }
 
-/** How far the sign-in stream of one tenant and category has come, in event time. */
+/**
+ * How far one stream of a tenant has come, in event time: a sign-in category, or an Event Hub partition of
+ * the Entra hub (`partition:<id>`), since one partition may lag behind the others after an outage.
+ */
 export interface SignInProgress {
   readonly tenantId: string;
-  readonly category: SignInCategory;
+  readonly category: SignInCategory | `partition:${string}`;
   /** Event time of the first sign-in record of this category Lure indexed: the index covers nothing before. */
   readonly firstEventTime: string;
   /** The latest event time seen: only moves forward. */

@@ -115,9 +115,10 @@ export function mailItemsAccessedRecord(options: { time: string; uti: string; is
   };
 }
 
-/** A sign-in of each gating category at `time`, so every stream has come that far. */
+/** A sign-in of each gating and issuing category at `time`, so every stream has come that far. */
 export function everyStreamAt(time: string): Record<string, unknown>[] {
   return [
+    signInRecord({ category: 'ManagedIdentitySignInLogs', time, appId: 'c0c0c0c0-1111-4222-8333-444444444444', servicePrincipalId: 'd0d0d0d0-1111-4222-8333-444444444444' }),
     signInRecord({ category: 'SignInLogs', time, userPrincipalName: 'bob@contoso.example', userId: '22222222-3333-4444-8555-666666666666' }),
     signInRecord({ category: 'NonInteractiveUserSignInLogs', time, userPrincipalName: 'bob@contoso.example', userId: '22222222-3333-4444-8555-666666666666' }),
     signInRecord({ category: 'ServicePrincipalSignInLogs', time, appId: 'f0f0f0f0-1111-4222-8333-444444444444', servicePrincipalId: 'e0e0e0e0-1111-4222-8333-444444444444' }),

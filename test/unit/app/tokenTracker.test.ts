@@ -157,6 +157,41 @@ describe('token.issuance.missing', () => {
     assert.equal((await services.resolveTokenChecks()).missingAlerted, 1);
   });
 
+  it('does not judge app tokens when the tenant exports no service-principal or managed-identity sign-ins', async () => {
+    const services = await testServices();
+    const userStreams = (time: string) => everyStreamAt(time).filter((record) => ['SignInLogs', 'NonInteractiveUserSignInLogs'].includes(String(record['category'])));
+    await services.ingest([{ records: userStreams('2026-11-02T08:00:00.000Z') }], 'entra');
+    await services.ingest(
+      [
+        {
+          records: [
+            graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'daemonAppUti0000000001', servicePrincipalId: 'a1a1a1a1-1111-4222-8333-444444444444' }),
+            graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'forgedUserUti000000001' }),
+            ...userStreams('2026-11-02T12:00:00.000Z'),
+          ],
+        },
+      ],
+      'entra',
+    );
+    const report = await services.resolveTokenChecks();
+    assert.equal(report.notCovered, 1, 'the app token: no log that issues it is exported');
+    assert.deepEqual((await missingAlerts(services)).map((alert) => alert.token?.uniqueTokenId), ['forgedUserUti000000001']);
+  });
+
+  it('holds judgements while one Entra hub partition lags behind the others', async () => {
+    const services = await testServices();
+    await services.ingest([{ records: STREAMS_START }], 'entra partition 0', undefined, { partitionId: '0' });
+    await services.ingest([{ records: STREAMS_START }], 'entra partition 1', undefined, { partitionId: '1' });
+    await services.ingest([{ records: [graphRecord({ time: '2026-11-02T10:05:00.000Z', issuedAt: '2026-11-02T10:00:00.000Z', uti: 'backlogUti000000000001' })] }], 'entra partition 1', undefined, { partitionId: '1' });
+    // Partition 1 has caught up to 13:00; partition 0 still holds the 10:00 sign-in that issued the token.
+    await services.ingest([{ records: everyStreamAt('2026-11-02T13:00:00.000Z') }], 'entra partition 1', undefined, { partitionId: '1' });
+    assert.equal((await services.resolveTokenChecks()).missingAlerted, 0, 'partition 0 has not passed the due time');
+    await services.ingest([{ records: [signInRecord({ time: '2026-11-02T10:00:00.000Z', uti: 'backlogUti000000000001', userPrincipalName: 'alice@contoso.example' }), ...everyStreamAt('2026-11-02T12:30:00.000Z')] }], 'entra partition 0', undefined, { partitionId: '0' });
+    const report = await services.resolveTokenChecks();
+    assert.deepEqual([report.matched, report.missingAlerted], [1, 0]);
+    assert.deepEqual(await missingAlerts(services), []);
+  });
+
   it('never judges uses by the first-party apps known to call without sign-ins, nor those allowlisted by setting', async () => {
     const extra = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
     const services = await testServices({ settings: { LURE_ISSUANCE_ALLOWLIST_APP_IDS: extra } });

@@ -28,6 +28,19 @@ describe('coverageOf', () => {
     );
   });
 
+  it('is uncoverable for tokens whose issuing category never delivered, and starts with the issuing categories', () => {
+    const userOnly = [progress('SignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T12:00:00.000Z'), progress('NonInteractiveUserSignInLogs', '2026-11-02T08:30:00.000Z', '2026-11-02T11:00:00.000Z')];
+    assert.equal(coverageOf(userOnly, GATING, ['ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs']), 'uncoverable');
+    const withApps = [...userOnly, progress('ServicePrincipalSignInLogs', '2026-11-02T08:10:00.000Z', '2026-11-02T12:00:00.000Z'), progress('ManagedIdentitySignInLogs', '2026-11-02T09:00:00.000Z', '2026-11-02T09:05:00.000Z')];
+    assert.deepEqual(coverageOf(withApps, GATING, ['ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs']), { coverageStart: '2026-11-02T09:00:00.000Z', watermark: '2026-11-02T11:00:00.000Z' });
+    assert.equal(verdictOf({ issuedAt: '2026-11-02T10:00:00.000Z', usedAt: '2026-11-02T10:00:00.000Z', dueAt: '2026-11-02T12:00:00.000Z' }, 'uncoverable', { force: false, maxTokenLifetimeInHours: 28 }), 'notCovered');
+  });
+
+  it('holds at the least advanced hub partition', () => {
+    const entries = [progress('SignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T12:00:00.000Z'), { ...progress('SignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T09:30:00.000Z'), category: 'partition:0' as const }];
+    assert.equal((coverageOf(entries, GATING) as { watermark: string }).watermark, '2026-11-02T09:30:00.000Z');
+  });
+
   it('is undefined until a gating stream has delivered', () => {
     assert.equal(coverageOf([progress('ManagedIdentitySignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T09:00:00.000Z')], GATING), undefined);
   });
