@@ -37,7 +37,7 @@ export class MemoryStateStore implements StateStore {
   private readonly progress = new Map<string, SignInProgress>();
   /** due bucket → (token id, evidence) → check JSON */
   private readonly checks = new Map<string, Map<string, string>>();
-  private readonly matchCounts = new Map<string, TokenMatchCount>();
+  private readonly matchCounts = new Map<string, TokenMatchCount & { readonly updatedAt: string }>();
   private readonly signingKeys = new Map<string, string>();
   private readonly keySetFetches = new Map<string, string>();
   private readonly mailBaselines = new Map<string, Row>();
@@ -174,12 +174,23 @@ export class MemoryStateStore implements StateStore {
     }
   }
 
-  async upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[]): Promise<void> {
-    for (const count of counts) this.matchCounts.set(`${count.source}\u0000${count.appId}\u0000${writerId}`, { ...count });
+  async upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[], updatedAt: string): Promise<void> {
+    for (const count of counts) this.matchCounts.set(`${count.source}\u0000${count.appId}\u0000${writerId}`, { ...count, updatedAt });
+  }
+
+  async deleteTokenMatchCountsBefore(before: string): Promise<number> {
+    let deleted = 0;
+    for (const [key, row] of [...this.matchCounts]) {
+      if (row.updatedAt < before) {
+        this.matchCounts.delete(key);
+        deleted += 1;
+      }
+    }
+    return deleted;
   }
 
   async listTokenMatchCounts(): Promise<TokenMatchCount[]> {
-    return sumMatchCounts(this.matchCounts.values());
+    return sumMatchCounts([...this.matchCounts.values()].map(({ updatedAt: _updatedAt, ...count }) => count));
   }
 
   async listSigningKeys(): Promise<SigningKey[]> {

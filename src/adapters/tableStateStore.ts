@@ -303,12 +303,29 @@ export class TableStateStore implements StateStore {
     );
   }
 
-  async upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[]): Promise<void> {
+  async upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[], updatedAt: string): Promise<void> {
     await writeInTransactions(
       this.tables.tokenMatches,
-      counts.map((count) => ({ partitionKey: count.source, rowKey: encodeKey(`${count.appId}\u0000${writerId}`), appId: count.appId, matched: count.matched, unmatched: count.unmatched })),
+      counts.map((count) => ({
+        partitionKey: count.source,
+        rowKey: encodeKey(`${count.appId}\u0000${writerId}`),
+        appId: count.appId,
+        matched: count.matched,
+        unmatched: count.unmatched,
+        updatedAt,
+      })),
       'upsert',
     );
+  }
+
+  async deleteTokenMatchCountsBefore(before: string): Promise<number> {
+    const stale: TableEntity[] = [];
+    const filter = odata`updatedAt lt ${before}`;
+    for await (const entity of this.tables.tokenMatches.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+      if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
+    }
+    await writeInTransactions(this.tables.tokenMatches, stale, 'delete');
+    return stale.length;
   }
 
   async listSigningKeys(): Promise<SigningKey[]> {

@@ -7,11 +7,17 @@ export interface PruneReport {
   /** Pending checks of tenants whose streams never covered them, past any use. */
   readonly expiredTokenChecks: number;
   readonly deadLetters: number;
+  /** Match-count rows of processes that stopped writing long ago. */
+  readonly tokenMatchRows: number;
 }
+
+/** Match counts of a process that has not written for this long are dropped (it has long stopped). */
+const MATCH_COUNT_RETENTION_IN_DAYS = 30;
 
 /**
  * Nothing grows without bound: drops token issuances past the index retention (never shorter than token
- * lifetime plus grace), pending checks that could not be judged within that time, and old dead letters.
+ * lifetime plus grace), pending checks that could not be judged within that time, old dead letters, and the
+ * match counts of processes long gone.
  * Runs on wall-clock time, like the timer that calls it.
  */
 export async function pruneState(store: StateStore, config: Config, clock: Clock): Promise<PruneReport> {
@@ -22,5 +28,6 @@ export async function pruneState(store: StateStore, config: Config, clock: Clock
   for await (const check of store.listPendingTokenChecks(retentionBoundary)) if (check.dueAt < retentionBoundary) expired.push(check);
   if (expired.length > 0) await store.deletePendingTokenChecks(expired);
   const deadLetters = await store.deleteDeadLettersBefore(new Date(nowMs - config.deadLetterRetentionInDays * 86_400_000).toISOString());
-  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters };
+  const tokenMatchRows = await store.deleteTokenMatchCountsBefore(new Date(nowMs - MATCH_COUNT_RETENTION_IN_DAYS * 86_400_000).toISOString());
+  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows };
 }

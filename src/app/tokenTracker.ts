@@ -245,7 +245,7 @@ export class TokenTracker {
     const nowMs = this.clock.now().getTime();
     if (!this.countsDirty || (!force && nowMs - this.countsFlushedAtMs < COUNT_FLUSH_INTERVAL_IN_MS)) return;
     const counts: TokenMatchCount[] = [...this.counts.values()].map((entry) => ({ ...entry }));
-    await this.store.upsertTokenMatchCounts(this.writerId, counts);
+    await this.store.upsertTokenMatchCounts(this.writerId, counts, new Date(nowMs).toISOString());
     this.countsDirty = false;
     this.countsFlushedAtMs = nowMs;
   }

@@ -66,11 +66,14 @@ export interface TokenIndexStore {
   deletePendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void>;
 
   /**
-   * Records this writer's running totals of judged uses per source and app. Each writer (process) owns its
-   * rows, so totals are written without a read; `listTokenMatchCounts` sums every writer's.
+   * Records this writer's running totals of judged uses per source and app, as of `updatedAt`. Each writer
+   * (process) owns its rows, so totals are written without a read; `listTokenMatchCounts` sums every
+   * writer's. Approximate: a redelivered batch counts its at-once matches again.
    */
-  upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[]): Promise<void>;
+  upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[], updatedAt: string): Promise<void>;
   listTokenMatchCounts(): Promise<TokenMatchCount[]>;
+  /** Deletes writers' rows last updated before `before` (processes long gone). Returns how many. */
+  deleteTokenMatchCountsBefore(before: string): Promise<number>;
 }
 
 /** The history of the published signing keys: every key ever listed, and when each set was last fetched. */

@@ -194,16 +194,22 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
     it('sums every writer\'s match counts per source and app, each writer replacing its own', async () => {
       const store = await createStore();
       const app = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
-      await store.upsertTokenMatchCounts('writer-1', [{ source: 'exchange', appId: app, matched: 5, unmatched: 1 }]);
-      await store.upsertTokenMatchCounts('writer-1', [{ source: 'exchange', appId: app, matched: 8, unmatched: 2 }]);
-      await store.upsertTokenMatchCounts('writer-2', [
-        { source: 'exchange', appId: app, matched: 1, unmatched: 0 },
-        { source: 'graph', appId: app, matched: 3, unmatched: 0 },
-      ]);
+      await store.upsertTokenMatchCounts('writer-1', [{ source: 'exchange', appId: app, matched: 5, unmatched: 1 }], '2026-11-01T00:00:00.000Z');
+      await store.upsertTokenMatchCounts('writer-1', [{ source: 'exchange', appId: app, matched: 8, unmatched: 2 }], '2026-11-20T00:00:00.000Z');
+      await store.upsertTokenMatchCounts(
+        'writer-2',
+        [
+          { source: 'exchange', appId: app, matched: 1, unmatched: 0 },
+          { source: 'graph', appId: app, matched: 3, unmatched: 0 },
+        ],
+        '2026-10-01T00:00:00.000Z',
+      );
       assert.deepEqual(await store.listTokenMatchCounts(), [
         { source: 'exchange', appId: app, matched: 9, unmatched: 2 },
         { source: 'graph', appId: app, matched: 3, unmatched: 0 },
       ]);
+      assert.equal(await store.deleteTokenMatchCountsBefore('2026-11-01T00:00:00.000Z'), 2, "writer-2's rows are stale");
+      assert.deepEqual(await store.listTokenMatchCounts(), [{ source: 'exchange', appId: app, matched: 8, unmatched: 2 }]);
     });
 
     it('keeps the signing-key history by kid and the last fetch of each key set', async () => {
