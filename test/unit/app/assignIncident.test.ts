@@ -4,28 +4,11 @@ import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { assignIncident } from '../../../src/app/assignIncident.js';
 import { persistAlerts } from '../../../src/app/persistAlerts.js';
 import { missingIssuanceFinding } from '../../../src/detections/tokenIssuanceMissing.js';
-import type { Alert, Incident } from '../../../src/domain/alerts.js';
+import type { Incident } from '../../../src/domain/alerts.js';
+import { ALERT_DETECTED_AT, alertFixture } from '../../helpers/alerts.js';
 
-const NOW = '2026-11-28T12:00:00.000Z';
-
-function alert(id: string, overrides: Partial<Alert> = {}): Alert {
-  return {
-    id,
-    detection: 'decoy.user.signIn',
-    severity: 'high',
-    title: `alert ${id}`,
-    summary: 's',
-    occurredAt: '2026-11-02T08:00:00.000Z',
-    detectedAt: NOW,
-    actor: { ipAddress: '203.0.113.45' },
-    target: {},
-    evidence: [],
-    count: 1,
-    dedupeKey: id,
-    status: 'open',
-    ...overrides,
-  };
-}
+const NOW = ALERT_DETECTED_AT;
+const alert = alertFixture;
 
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];

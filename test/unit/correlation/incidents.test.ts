@@ -2,27 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { actorKeysOf, escalated, incidentChanged, incidentToJoin, withAlert } from '../../../src/correlation/incidents.js';
 import type { Alert, Incident } from '../../../src/domain/alerts.js';
+import { ALERT_DETECTED_AT, alertFixture } from '../../helpers/alerts.js';
 
-const NOW = '2026-11-28T12:00:00.000Z';
-
-function alert(id: string, overrides: Partial<Alert> = {}): Alert {
-  return {
-    id,
-    detection: 'decoy.user.signIn',
-    severity: 'high',
-    title: `alert ${id}`,
-    summary: 's',
-    occurredAt: '2026-11-02T08:00:00.000Z',
-    detectedAt: NOW,
-    actor: { ipAddress: '203.0.113.45' },
-    target: {},
-    evidence: [],
-    count: 1,
-    dedupeKey: id,
-    status: 'open',
-    ...overrides,
-  };
-}
+const NOW = ALERT_DETECTED_AT;
+const alert = alertFixture;
 
 function grouped(alerts: readonly Alert[]): Incident[] {
   const incidents: Incident[] = [];
