@@ -1,0 +1,128 @@
+/**
+ * The few Microsoft Graph calls decoy lifecycles need, in the customer's tenant. Implemented over Graph
+ * (`GraphDirectory`) and in memory (tests). Every method retries throttling and transient failures inside the
+ * adapter; an error that escapes names the call (`DirectoryError`).
+ *
+ * Markers: Lure's creations carry a marker naming the journal entry that made them (a user's UPN chosen in
+ * advance, an application's `uniqueName`, a credential's `displayName`, a message's extended property), so a
+ * crashed rotation can find what it left behind.
+ */
+export interface Directory {
+  /** `POST /users`: an enabled member user with the given password, no licence, roles or groups. */
+  createUser(user: NewDirectoryUser): Promise<DirectoryUser>;
+  /** `GET /users/{id or UPN}`; `undefined` when there is none. */
+  getUser(idOrUserPrincipalName: string): Promise<DirectoryUser | undefined>;
+  /** `PATCH /users/{id}` `passwordProfile`: needs the User Administrator role over the user. */
+  resetUserPassword(userId: string, password: string): Promise<void>;
+  /** `DELETE /users/{id}`; succeeds when the user is already gone. */
+  deleteUser(userId: string): Promise<void>;
+
+  /** `PATCH /applications(uniqueName=…)` with `Prefer: create-if-missing`: creating twice is harmless. */
+  upsertApplication(uniqueName: string, displayName: string): Promise<DirectoryApplication>;
+  /** `GET /applications(uniqueName=…)`; `undefined` when there is none. */
+  getApplicationByUniqueName(uniqueName: string): Promise<DirectoryApplication | undefined>;
+  /** `GET /applications/{object id}`; `undefined` when there is none. */
+  getApplication(objectId: string): Promise<DirectoryApplication | undefined>;
+  /** `PATCH /servicePrincipals(appId=…)` with `Prefer: create-if-missing`. Returns the service principal's id. */
+  upsertServicePrincipal(appId: string): Promise<string>;
+  /** `POST /applications/{id}/addPassword`. The secret is in the result only, once. */
+  addApplicationPassword(objectId: string, credential: { readonly displayName: string; readonly endDateTime: string }): Promise<NewPasswordCredential>;
+  /** `POST /applications/{id}/removePassword`; succeeds when the credential is already gone. */
+  removeApplicationPassword(objectId: string, keyId: string): Promise<void>;
+  /** `DELETE /applications/{id}` (its service principal goes with it); succeeds when it is already gone. */
+  deleteApplication(objectId: string): Promise<void>;
+
+  /** The folder directly under the mailbox's root with this display name, created if missing. */
+  ensureMailFolder(mailbox: string, displayName: string): Promise<string>;
+  /** `POST /users/{mailbox}/mailFolders/{folder}/messages`: a sent-looking (not draft) message with the marker. */
+  createMessage(mailbox: string, folderId: string, message: NewMessage): Promise<DirectoryMessage>;
+  /** Messages of a folder that carry a Lure marker, with it. */
+  listMarkedMessages(mailbox: string, folderId: string): Promise<DirectoryMessage[]>;
+  /** `DELETE /users/{mailbox}/messages/{id}`; succeeds when it is already gone. */
+  deleteMessage(mailbox: string, messageId: string): Promise<void>;
+  /** `POST /users/{mailbox}/translateExchangeIds`: a message's REST id in the forms the audit log may carry. */
+  translateMessageId(mailbox: string, restId: string): Promise<MessageIdForms>;
+  /** `POST /users/{sender}/sendMail`. */
+  sendMail(sender: string, mail: OutgoingMail): Promise<void>;
+}
+
+export interface NewDirectoryUser {
+  readonly userPrincipalName: string;
+  readonly displayName: string;
+  readonly mailNickname: string;
+  readonly givenName?: string;
+  readonly surname?: string;
+  readonly jobTitle?: string;
+  readonly department?: string;
+  readonly password: string;
+}
+
+export interface DirectoryUser {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly accountEnabled?: boolean;
+}
+
+export interface DirectoryApplication {
+  /** The application object's id (`/applications/{id}`). */
+  readonly id: string;
+  readonly appId: string;
+  readonly uniqueName?: string;
+  readonly passwordCredentials: readonly PasswordCredentialInfo[];
+}
+
+/** A client secret as Graph lists it: never with its text. */
+export interface PasswordCredentialInfo {
+  readonly keyId: string;
+  readonly displayName?: string;
+  readonly hint?: string;
+  readonly endDateTime?: string;
+}
+
+export interface NewPasswordCredential extends PasswordCredentialInfo {
+  /** The secret: returned once by Graph, to be planted and forgotten. */
+  readonly secretText: string;
+}
+
+export interface NewMessage {
+  readonly subject: string;
+  readonly body: string;
+  readonly from: { readonly name: string; readonly address: string };
+  /** Lure's marker (the journal entry id), kept in an extended property readers do not see. */
+  readonly marker: string;
+}
+
+export interface DirectoryMessage {
+  /** The REST id Graph returned. */
+  readonly id: string;
+  readonly internetMessageId?: string;
+  readonly marker?: string;
+}
+
+/** One message's id in each form the audit log or an API may write it. */
+export interface MessageIdForms {
+  readonly restId: string;
+  readonly restImmutableEntryId?: string;
+  readonly ewsId?: string;
+  readonly entryId?: string;
+  readonly immutableEntryId?: string;
+}
+
+export interface OutgoingMail {
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly html: string;
+}
+
+/** A directory call failed after its retries, or was refused. `status` is the last HTTP status, if any. */
+export class DirectoryError extends Error {
+  constructor(
+    /** The call, e.g. `POST /applications/{id}/addPassword`. */
+    readonly call: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(`${call}: ${message}`);
+    this.name = 'DirectoryError';
+  }
+}
