@@ -2,6 +2,7 @@ import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
+import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { StreamState } from '../domain/streams.js';
@@ -43,6 +44,8 @@ export class MemoryStateStore implements StateStore {
   private readonly mailBaselines = new Map<string, Row>();
   private readonly incidents = new Map<string, Row>();
   private readonly streams = new Map<string, StreamState>();
+  private readonly lifecycles = new Map<string, string>();
+  private readonly journal = new Map<string, string>();
   /** actor key → incident id → latest alert time */
   private readonly incidentKeys = new Map<string, Map<string, string>>();
   private version = 0;
@@ -191,6 +194,48 @@ export class MemoryStateStore implements StateStore {
 
   async listTokenMatchCounts(): Promise<TokenMatchCount[]> {
     return sumMatchCounts([...this.matchCounts.values()].map(({ updatedAt: _updatedAt, ...count }) => count));
+  }
+
+  async getDecoyLifecycle(decoyId: string): Promise<DecoyLifecycle | undefined> {
+    const json = this.lifecycles.get(decoyId);
+    return json === undefined ? undefined : (JSON.parse(json) as DecoyLifecycle);
+  }
+
+  async listDecoyLifecycles(): Promise<DecoyLifecycle[]> {
+    return [...this.lifecycles.values()].map((json) => JSON.parse(json) as DecoyLifecycle);
+  }
+
+  async upsertDecoyLifecycle(lifecycle: DecoyLifecycle): Promise<void> {
+    this.lifecycles.set(lifecycle.decoyId, JSON.stringify(lifecycle));
+  }
+
+  async deleteDecoyLifecycle(decoyId: string): Promise<void> {
+    this.lifecycles.delete(decoyId);
+  }
+
+  async upsertJournalEntry(entry: JournalEntry): Promise<void> {
+    this.journal.set(entry.id, JSON.stringify(entry));
+  }
+
+  async getJournalEntry(id: string): Promise<JournalEntry | undefined> {
+    const json = this.journal.get(id);
+    return json === undefined ? undefined : (JSON.parse(json) as JournalEntry);
+  }
+
+  async listJournalEntries(since: string): Promise<JournalEntry[]> {
+    return [...this.journal.values()].map((json) => JSON.parse(json) as JournalEntry).filter((entry) => entry.step !== 'finished' || entry.updatedAt >= since);
+  }
+
+  async deleteJournalEntriesBefore(before: string): Promise<number> {
+    let deleted = 0;
+    for (const [id, json] of [...this.journal]) {
+      const entry = JSON.parse(json) as JournalEntry;
+      if (entry.step === 'finished' && entry.updatedAt < before) {
+        this.journal.delete(id);
+        deleted += 1;
+      }
+    }
+    return deleted;
   }
 
   async listSigningKeys(): Promise<SigningKey[]> {

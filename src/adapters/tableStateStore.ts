@@ -4,6 +4,7 @@ import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
+import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { StreamState } from '../domain/streams.js';
@@ -51,6 +52,7 @@ const TABLE_SUFFIXES = {
   incidents: 'Incidents',
   incidentKeys: 'IncidentKeys',
   streams: 'Streams',
+  lifecycles: 'Lifecycles',
 } as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
 
@@ -64,6 +66,8 @@ const KEY_PARTITION = 'key';
 const BASELINE_ROW = 'baseline';
 const STREAM_PARTITION = 'stream';
 const FETCH_PARTITION = 'fetch';
+const LIFECYCLE_PARTITION = 'lifecycle';
+const JOURNAL_PARTITION = 'journal';
 /** A filter may hold at most 15 comparisons: one for the partition, fourteen token ids. */
 const ROW_KEYS_PER_QUERY = 14;
 /** Attempts at a forward-only progress update racing another writer. */
@@ -325,6 +329,54 @@ export class TableStateStore implements StateStore {
       if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
     }
     await writeInTransactions(this.tables.tokenMatches, stale, 'delete');
+    return stale.length;
+  }
+
+  async getDecoyLifecycle(decoyId: string): Promise<DecoyLifecycle | undefined> {
+    const entity = await getOrUndefined(this.tables.lifecycles, LIFECYCLE_PARTITION, encodeKey(decoyId));
+    return entity && (JSON.parse(fromChunks('doc', entity)) as DecoyLifecycle);
+  }
+
+  async listDecoyLifecycles(): Promise<DecoyLifecycle[]> {
+    return this.listDocuments<DecoyLifecycle>(this.tables.lifecycles, LIFECYCLE_PARTITION);
+  }
+
+  async upsertDecoyLifecycle(lifecycle: DecoyLifecycle): Promise<void> {
+    await this.tables.lifecycles.upsertEntity({ partitionKey: LIFECYCLE_PARTITION, rowKey: encodeKey(lifecycle.decoyId), ...toChunks('doc', JSON.stringify(lifecycle)) }, 'Replace');
+  }
+
+  async deleteDecoyLifecycle(decoyId: string): Promise<void> {
+    await deleteIfPresent(this.tables.lifecycles, LIFECYCLE_PARTITION, encodeKey(decoyId));
+  }
+
+  async upsertJournalEntry(entry: JournalEntry): Promise<void> {
+    await this.tables.lifecycles.upsertEntity(
+      { partitionKey: JOURNAL_PARTITION, rowKey: encodeKey(entry.id), step: entry.step, updatedAt: entry.updatedAt, ...toChunks('doc', JSON.stringify(entry)) },
+      'Replace',
+    );
+  }
+
+  async getJournalEntry(id: string): Promise<JournalEntry | undefined> {
+    const entity = await getOrUndefined(this.tables.lifecycles, JOURNAL_PARTITION, encodeKey(id));
+    return entity && (JSON.parse(fromChunks('doc', entity)) as JournalEntry);
+  }
+
+  async listJournalEntries(since: string): Promise<JournalEntry[]> {
+    const entries: JournalEntry[] = [];
+    const filter = odata`PartitionKey eq ${JOURNAL_PARTITION} and (step ne ${'finished'} or updatedAt ge ${since})`;
+    for await (const entity of this.tables.lifecycles.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      entries.push(JSON.parse(fromChunks('doc', entity)) as JournalEntry);
+    }
+    return entries;
+  }
+
+  async deleteJournalEntriesBefore(before: string): Promise<number> {
+    const stale: TableEntity[] = [];
+    const filter = odata`PartitionKey eq ${JOURNAL_PARTITION} and step eq ${'finished'} and updatedAt lt ${before}`;
+    for await (const entity of this.tables.lifecycles.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+      if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
+    }
+    await writeInTransactions(this.tables.lifecycles, stale, 'delete');
     return stale.length;
   }
 

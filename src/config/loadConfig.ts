@@ -60,6 +60,27 @@ export interface Config {
     readonly retiredAlertAfterInHours: number;
     readonly refreshMinIntervalInMinutes: number;
   };
+  /** Decoy lifecycles through Microsoft Graph. */
+  readonly lifecycle: {
+    /** Graph of the configured cloud (or a test host). */
+    readonly graphBaseUrl: string;
+    readonly graphTimeoutInSeconds: number;
+    /** Domain of the decoy users Lure creates, when a request names none. */
+    readonly userDomain?: string;
+    /** Job titles and departments decoy users are given, picked at random. */
+    readonly jobTitles: readonly { readonly jobTitle: string; readonly department: string }[];
+    /** Client-secret generations kept on a decoy app, the current included (2: a lure planted last week still works). */
+    readonly keptSecrets: number;
+    /** Decoy messages kept per mail decoy, the current included. */
+    readonly keptMessages: number;
+    readonly secretLifetimeInDays: number;
+    /** Rotation waits its interval plus up to this share of it, at random, so rotations do not line up. */
+    readonly rotationJitterPercent: number;
+    /** Folder (directly under the mailbox root) for decoy messages when a request names none. */
+    readonly mailFolderName: string;
+    /** Finished journal entries are kept this long: late audit records of Lure's own changes still find them. */
+    readonly journalRetentionInDays: number;
+  };
   readonly local: {
     readonly dataDir: string;
     readonly inboxDir: string;
@@ -160,7 +181,27 @@ const environmentSchema = z.object({
   LURE_ISSUANCE_ALLOWLIST_APP_IDS: guidList,
   LURE_ISSUANCE_JUDGE_APP_IDS: guidList,
   LURE_ISSUANCE_CACHE_SIZE: integer(0, 10_000_000, 100_000),
-  LURE_CLOUD: z.enum(['public', 'usgov', 'china'], { message: 'must be public, usgov or china' }).optional().default('public'),
+  LURE_CLOUD: z.enum(['public', 'usgov', 'usgovdod', 'china'], { message: 'must be public, usgov, usgovdod or china' }).optional().default('public'),
+  LURE_GRAPH_HOST: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional()),
+  LURE_GRAPH_TIMEOUT_IN_SECONDS: integer(1, 300, 30),
+  LURE_DECOY_USER_DOMAIN: optionalText.pipe(z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a domain name').optional()),
+  LURE_DECOY_JOB_TITLES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? 'Backup Operator/IT Operations,Payroll Specialist/Finance,Service Desk Lead/IT Operations,Treasury Analyst/Finance,Systems Engineer/Infrastructure')
+        .split(',')
+        .map((entry) => entry.split('/').map((part) => part.trim()))
+        .filter((parts) => parts.some((part) => part !== '')),
+    )
+    .refine((entries) => entries.length > 0 && entries.every((parts) => parts.length === 2 && parts.every((part) => part !== '' && part.length <= 64)), 'must be comma-separated title/department pairs')
+    .transform((entries) => entries.map(([jobTitle, department]) => ({ jobTitle: jobTitle!, department: department! }))),
+  LURE_DECOY_KEPT_SECRETS: integer(1, 10, 2),
+  LURE_DECOY_KEPT_MESSAGES: integer(1, 3, 1),
+  LURE_DECOY_SECRET_LIFETIME_IN_DAYS: integer(1, 730, 365),
+  LURE_DECOY_ROTATION_JITTER_PERCENT: integer(0, 50, 10),
+  LURE_DECOY_MAIL_FOLDER: optionalText.pipe(z.string().max(255).optional()),
+  LURE_JOURNAL_RETENTION_IN_DAYS: integer(7, 3650, 30),
   LURE_AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   LURE_TENANT_ID: optionalText.pipe(z.string().regex(GUID, 'must be a GUID').optional()),
   LURE_KEY_APP_IDS: guidList,
@@ -235,6 +276,18 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       retirementGraceInHours: settings.LURE_KEY_RETIREMENT_GRACE_IN_HOURS,
       retiredAlertAfterInHours: settings.LURE_KEY_RETIRED_ALERT_AFTER_IN_HOURS,
       refreshMinIntervalInMinutes: settings.LURE_KEY_REFRESH_MIN_INTERVAL_IN_MINUTES,
+    },
+    lifecycle: {
+      graphBaseUrl: (settings.LURE_GRAPH_HOST ?? CLOUDS[settings.LURE_CLOUD].graphHost).replace(/\/+$/, ''),
+      graphTimeoutInSeconds: settings.LURE_GRAPH_TIMEOUT_IN_SECONDS,
+      ...(settings.LURE_DECOY_USER_DOMAIN === undefined ? {} : { userDomain: settings.LURE_DECOY_USER_DOMAIN.toLowerCase() }),
+      jobTitles: settings.LURE_DECOY_JOB_TITLES,
+      keptSecrets: settings.LURE_DECOY_KEPT_SECRETS,
+      keptMessages: settings.LURE_DECOY_KEPT_MESSAGES,
+      secretLifetimeInDays: settings.LURE_DECOY_SECRET_LIFETIME_IN_DAYS,
+      rotationJitterPercent: settings.LURE_DECOY_ROTATION_JITTER_PERCENT,
+      mailFolderName: settings.LURE_DECOY_MAIL_FOLDER ?? 'IT Archive',
+      journalRetentionInDays: settings.LURE_JOURNAL_RETENTION_IN_DAYS,
     },
     local: {
       dataDir,

@@ -1,8 +1,12 @@
-/** The Entra clouds Lure can run in, and where each publishes keys and which issuers it writes. */
+/**
+ * The Entra clouds Lure can run in: where each publishes keys, which issuers it writes, and where its Graph
+ * is. US Government L4 (GCC High) and L5 (DoD) share a login host and differ in Graph.
+ */
 export const CLOUDS = {
-  public: { authorityHost: 'https://login.microsoftonline.com', v1IssuerHost: 'https://sts.windows.net' },
-  usgov: { authorityHost: 'https://login.microsoftonline.us', v1IssuerHost: 'https://sts.windows.net' },
-  china: { authorityHost: 'https://login.chinacloudapi.cn', v1IssuerHost: 'https://sts.chinacloudapi.cn' },
+  public: { authorityHost: 'https://login.microsoftonline.com', v1IssuerHost: 'https://sts.windows.net', graphHost: 'https://graph.microsoft.com' },
+  usgov: { authorityHost: 'https://login.microsoftonline.us', v1IssuerHost: 'https://sts.windows.net', graphHost: 'https://graph.microsoft.us' },
+  usgovdod: { authorityHost: 'https://login.microsoftonline.us', v1IssuerHost: 'https://sts.windows.net', graphHost: 'https://dod-graph.microsoft.us' },
+  china: { authorityHost: 'https://login.chinacloudapi.cn', v1IssuerHost: 'https://sts.chinacloudapi.cn', graphHost: 'https://microsoftgraph.chinacloudapi.cn' },
 } as const;
 export type CloudName = keyof typeof CLOUDS;
 

@@ -2,6 +2,7 @@ import { recordOriginOf } from '../correlation/dedupeKey.js';
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
+import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { StreamState } from '../domain/streams.js';
@@ -117,13 +118,30 @@ export interface StreamStore {
   setStreamSilence(stream: string, silentAlertId: string | undefined): Promise<void>;
 }
 
+/** The lifecycles of the decoys Lure manages, and the journal of its operations on them. */
+export interface LifecycleStore {
+  getDecoyLifecycle(decoyId: string): Promise<DecoyLifecycle | undefined>;
+  listDecoyLifecycles(): Promise<DecoyLifecycle[]>;
+  /** Replaces the decoy's lifecycle. */
+  upsertDecoyLifecycle(lifecycle: DecoyLifecycle): Promise<void>;
+  /** Succeeds whether or not it existed. */
+  deleteDecoyLifecycle(decoyId: string): Promise<void>;
+  /** Replaces the entry with this id: one write per step. */
+  upsertJournalEntry(entry: JournalEntry): Promise<void>;
+  getJournalEntry(id: string): Promise<JournalEntry | undefined>;
+  /** Every unfinished entry, and the finished ones updated at or after `since`. */
+  listJournalEntries(since: string): Promise<JournalEntry[]>;
+  /** Deletes finished entries last updated before `before`. Returns how many. */
+  deleteJournalEntriesBefore(before: string): Promise<number>;
+}
+
 /**
  * Lure's state. Implemented over Azure Table Storage and in memory; both pass the same contract suite
  * (`test/contract/stateStore.contract.ts`). Ids may hold any characters, including `/ \ # ?`, which Table
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore {
+export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore, LifecycleStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;
