@@ -7,7 +7,7 @@ import {
   type DirectoryApplication,
   type DirectoryMessage,
   type DirectoryUser,
-  type MessageIdForms,
+  type ExchangeIdForms,
   type NewDirectoryUser,
   type NewMessage,
   type NewPasswordCredential,
@@ -210,8 +210,8 @@ export class GraphDirectory implements Directory {
     );
   }
 
-  async translateMessageId(mailbox: string, restId: string): Promise<MessageIdForms> {
-    const forms: { -readonly [K in keyof MessageIdForms]: MessageIdForms[K] } = { restId };
+  async translateExchangeId(mailbox: string, restId: string): Promise<ExchangeIdForms> {
+    const forms: { -readonly [K in keyof ExchangeIdForms]: ExchangeIdForms[K] } = { restId };
     for (const target of ['restImmutableEntryId', 'ewsId', 'entryId', 'immutableEntryId'] as const) {
       const translated = await this.call<{ value?: { sourceId?: unknown; targetId?: unknown }[] }>('POST /users/{id}/translateExchangeIds', (client) =>
         client.api(`/users/${encodeURIComponent(mailbox)}/translateExchangeIds`).post({ inputIds: [restId], sourceIdType: 'restId', targetIdType: target }),

@@ -1,10 +1,15 @@
 import { DecoyIndex } from '../decoys/decoyIndex.js';
+import { selfChangeWindowsOf } from '../decoys/rotationPolicy.js';
 import type { Clock } from '../ports/clock.js';
 import type { StateStore } from '../ports/stateStore.js';
 
+/** Audit records of Lure's own changes may arrive this late (Exchange audit can lag a day) and still be recognised. */
+const SELF_CHANGE_LOOKBACK_IN_DAYS = 7;
+
 /**
  * The decoys in force, read from the store and cached for a short while: every batch needs them, and
- * reading the table per batch would double the store round trips of the benign path. A change made
+ * reading the table per batch would double the store round trips of the benign path. With them come the
+ * windows of Lure's own recent changes, from its journal. A change made
  * through Lure calls `invalidate()`; a change made elsewhere shows within `refreshInMs`.
  */
 export class DecoyRegistry {
@@ -21,10 +26,10 @@ export class DecoyRegistry {
     const nowMs = this.clock.now().getTime();
     if (this.cached !== undefined && nowMs - this.cached.loadedAtMs < this.refreshInMs) return this.cached.index;
     // Concurrent batches share one load.
-    this.loading ??= this.store
-      .listDecoys()
-      .then((decoys) => {
-        const index = new DecoyIndex(decoys);
+    const since = new Date(nowMs - SELF_CHANGE_LOOKBACK_IN_DAYS * 86_400_000).toISOString();
+    this.loading ??= Promise.all([this.store.listDecoys(), this.store.listJournalEntries(since)])
+      .then(([decoys, journal]) => {
+        const index = new DecoyIndex(decoys, selfChangeWindowsOf(journal));
         this.cached = { index, loadedAtMs: nowMs };
         return index;
       })

@@ -29,6 +29,7 @@ const DEMO_FILE = 'demo-scenario.ndjson';
 const RESOLVE_INTERVAL_IN_MS = 60_000;
 const PRUNE_INTERVAL_IN_MS = 3_600_000;
 const KEY_REFRESH_INTERVAL_IN_MS = 3_600_000;
+const ROTATE_INTERVAL_IN_MS = 3_600_000;
 
 /**
  * `npm start`: Lure on one machine. With no Table settings it embeds Azurite (data under the data folder),
@@ -101,6 +102,17 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
       if (refreshed.failures.length > 0) output.note(`signing keys: ${refreshed.failures.join('; ')}`);
     });
   }
+  every(ROTATE_INTERVAL_IN_MS, async () => {
+    try {
+      const rotated = await services.rotateDecoys();
+      rotated.alerts.forEach((alert) => show(alert, output));
+      if (rotated.rotated + rotated.finished + rotated.rolledBack + rotated.swept > 0 || rotated.failures.length > 0) {
+        output.note(`decoys: ${rotated.rotated} rotated, ${rotated.finished} interrupted operations finished, ${rotated.rolledBack} undone, ${rotated.swept} leftovers removed${rotated.failures.length > 0 ? `; failures: ${rotated.failures.join('; ')}` : ''}`);
+      }
+    } catch (error) {
+      output.note(`decoy rotation failed (${error instanceof Error ? error.message : String(error)}); the next run tries again`);
+    }
+  });
   every(PRUNE_INTERVAL_IN_MS, async () => {
     const pruned = await services.prune();
     if (pruned.tokenIssuances + pruned.expiredTokenChecks + pruned.deadLetters > 0) output.note(`pruned ${JSON.stringify(pruned)}`);

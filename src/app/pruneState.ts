@@ -9,6 +9,8 @@ export interface PruneReport {
   readonly deadLetters: number;
   /** Match-count rows of processes that stopped writing long ago. */
   readonly tokenMatchRows: number;
+  /** Finished rotation-journal entries past their retention. */
+  readonly journalEntries: number;
 }
 
 /** Match counts of a process that has not written for this long are dropped (it has long stopped). */
@@ -17,7 +19,7 @@ const MATCH_COUNT_RETENTION_IN_DAYS = 30;
 /**
  * Nothing grows without bound: drops token issuances past the index retention (never shorter than token
  * lifetime plus grace), pending checks that could not be judged within that time, old dead letters, and the
- * match counts of processes long gone.
+ * match counts of processes long gone, and finished journal entries past their retention.
  * Runs on wall-clock time, like the timer that calls it.
  */
 export async function pruneState(store: StateStore, config: Config, clock: Clock): Promise<PruneReport> {
@@ -29,5 +31,6 @@ export async function pruneState(store: StateStore, config: Config, clock: Clock
   if (expired.length > 0) await store.deletePendingTokenChecks(expired);
   const deadLetters = await store.deleteDeadLettersBefore(new Date(nowMs - config.deadLetterRetentionInDays * 86_400_000).toISOString());
   const tokenMatchRows = await store.deleteTokenMatchCountsBefore(new Date(nowMs - MATCH_COUNT_RETENTION_IN_DAYS * 86_400_000).toISOString());
-  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows };
+  const journalEntries = await store.deleteJournalEntriesBefore(new Date(nowMs - config.lifecycle.journalRetentionInDays * 86_400_000).toISOString());
+  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries };
 }

@@ -1,4 +1,5 @@
-import { DefaultAzureCredential } from '@azure/identity';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { GraphDirectory } from '../adapters/graphDirectory.js';
 import { HttpKeySource } from '../adapters/httpKeySource.js';
 import { consoleLogger } from '../adapters/consoleLogger.js';
 import { MemoryStateStore } from '../adapters/memoryStateStore.js';
@@ -9,6 +10,11 @@ import { assertDistinct } from '../decoys/parseDecoys.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { StateStore } from '../ports/stateStore.js';
+import type { Directory } from '../ports/directory.js';
+import type { Alert } from '../domain/alerts.js';
+import { rotationDueFinding } from '../detections/decoyRotationDue.js';
+import { DecoyLifecycles, type RotationReport } from './decoyLifecycles.js';
+import { persistAlerts } from './persistAlerts.js';
 import { DecoyRegistry } from './decoyRegistry.js';
 import { ingestMessages } from './ingest.js';
 import { type KeyRefreshReport, KeyRegistry } from './keyRegistry.js';
@@ -25,6 +31,8 @@ export interface Services {
   readonly decoys: DecoyRegistry;
   readonly tokens: TokenTracker;
   readonly signingKeys: KeyRegistry;
+  /** Creates, rotates and retires decoys in the tenant. */
+  readonly lifecycles: DecoyLifecycles;
   readonly clock: Clock;
   readonly logger: Logger;
   /**
@@ -38,6 +46,8 @@ export interface Services {
   refreshSigningKeys(): Promise<KeyRefreshReport>;
   /** Raises or clears `source.silent` (see `StreamTracker.check`). */
   checkSources(): Promise<SourceCheckReport>;
+  /** The rotation timer's run (see `DecoyLifecycles.rotateDue`); hand-planted decoys that fall due raise `decoy.rotation.due`. */
+  rotateDecoys(): Promise<Omit<RotationReport, 'markedDue'> & { readonly markedDue: number; readonly alerts: readonly Alert[] }>;
   /** Drops what is past its retention (see `pruneState`). */
   prune(): Promise<PruneReport>;
   /** Adds or replaces decoys, refusing any that would share an id or identifier with another. */
@@ -46,6 +56,8 @@ export interface Services {
 
 export interface ServiceOverrides {
   readonly store?: StateStore;
+  /** The tenant's directory (tests: a Graph adapter pointed at a fake); by default Graph with the managed identity, when LURE_TENANT_ID is set. */
+  readonly directory?: Directory;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -70,6 +82,15 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     [event.actor.userId, event.actor.servicePrincipalId, event.actor.appId].some((id) => id !== undefined && selfPrincipalIds.has(id.toLowerCase())),
   );
   const streams = new StreamTracker(store, config.silence, clock, config.dedupeBucketInMinutes);
+  const lifecycles = new DecoyLifecycles({
+    store,
+    directory: overrides.directory ?? (signing.tenantId === undefined ? undefined : graphDirectoryOf(config)),
+    clock,
+    settings: config.lifecycle,
+    ...(signing.tenantId === undefined ? {} : { tenantId: signing.tenantId }),
+    logger,
+    decoysChanged: () => decoys.invalidate(),
+  });
   const issuers = { authorityHost: signing.authorityHost, v1IssuerHost: signing.v1IssuerHost, retiredAlertAfterInHours: signing.retiredAlertAfterInHours };
   return {
     config,
@@ -77,6 +98,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     decoys,
     tokens,
     signingKeys,
+    lifecycles,
     clock,
     logger,
     ingest: (messages, origin, callLogger, options) =>
@@ -90,6 +112,15 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     checkSources: () => streams.check(),
     resolveTokenChecks: (options) => tokens.resolve({ force: options?.force ?? false }),
     prune: () => pruneState(store, config, clock),
+    async rotateDecoys() {
+      const alerts: Alert[] = [];
+      const report = await lifecycles.rotateDue(async (decoy, lifecycle) => {
+        const persisted = await persistAlerts(store, [rotationDueFinding(decoy, lifecycle)], { dedupeBucketInMinutes: config.dedupeBucketInMinutes, now: clock.now().toISOString() });
+        alerts.push(...persisted.changed);
+      });
+      for (const failure of report.failures) logger.error('decoy lifecycle failure', { failure });
+      return { ...report, markedDue: report.markedDue.length, alerts };
+    },
     async importDecoys(incoming) {
       const byId = new Map((await store.listDecoys()).map((decoy) => [decoy.id, decoy]));
       for (const decoy of incoming) byId.set(decoy.id, decoy);
@@ -98,6 +129,17 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
       decoys.invalidate();
     },
   };
+}
+
+/** Graph of the configured cloud, with the managed identity in Azure (any `DefaultAzureCredential` source locally). */
+function graphDirectoryOf(config: Config): Directory {
+  const credential: TokenCredential = new DefaultAzureCredential({
+    authorityHost: config.signing.authorityHost,
+    ...(config.table !== undefined && 'managedIdentityClientId' in config.table && config.table.managedIdentityClientId !== undefined
+      ? { managedIdentityClientId: config.table.managedIdentityClientId }
+      : {}),
+  });
+  return new GraphDirectory({ baseUrl: config.lifecycle.graphBaseUrl, credential, timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000 });
 }
 
 async function createStore(config: Config): Promise<StateStore> {

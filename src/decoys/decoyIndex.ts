@@ -1,6 +1,7 @@
 import type { Decoy, DecoyKind, DecoyOfKind } from '../domain/decoys.js';
 import { identifiersOf, mailboxOf } from './decoyKinds.js';
 import { canonicalIdentifier, canonicalMailbox, type IdentifierSpace } from './identifierSpaces.js';
+import type { SelfChangeWindow } from './rotationPolicy.js';
 
 /** Which kind of decoy each identifier space belongs to. */
 type SpaceKind = {
@@ -25,7 +26,14 @@ export class DecoyIndex {
   private readonly byMailbox = new Map<string, Decoy[]>();
   readonly size: number;
 
-  constructor(readonly decoys: readonly Decoy[]) {
+  /**
+   * `selfChanges`: when Lure itself changed each decoy (from its rotation journal), so its own changes are
+   * told from a change by its identity that it never journaled.
+   */
+  constructor(
+    readonly decoys: readonly Decoy[],
+    private readonly selfChanges: ReadonlyMap<string, readonly SelfChangeWindow[]> = new Map(),
+  ) {
     this.size = decoys.length;
     for (const decoy of decoys) {
       for (const { space, value } of identifiersOf(decoy)) {
@@ -39,6 +47,12 @@ export class DecoyIndex {
         this.byMailbox.set(key, [...(this.byMailbox.get(key) ?? []), decoy]);
       }
     }
+  }
+
+  /** Whether Lure's journal says it was changing this decoy at `time` (an event time, ISO). */
+  changedByLureAt(decoyId: string, time: string): boolean {
+    const at = Date.parse(time);
+    return (this.selfChanges.get(decoyId) ?? []).some((window) => Date.parse(window.from) <= at && at <= Date.parse(window.to));
   }
 
   /** The decoy owning `value` in `space`, if any. */

@@ -25,3 +25,15 @@ export const commonDecoyFields = {
   memo: z.string().max(1024).optional(),
   rotationIntervalInHours: z.number().int().min(1).max(24 * 365).optional(),
 };
+
+/** Where a decoy's lure material is planted: in a managed decoy message, or by hand (described). */
+export const placementSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('mailItem'), decoyId: decoyIdSchema }),
+  z.strictObject({ kind: z.literal('manual'), description: z.string().trim().min(1).max(512) }),
+]);
+
+/** Fields every create request accepts: the decoy's own, and where its lure goes. */
+export const commonCreateFields = {
+  ...commonDecoyFields,
+  placements: z.array(placementSchema).max(8).default([]),
+};

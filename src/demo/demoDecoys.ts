@@ -36,6 +36,7 @@ export const DEMO_DECOYS: readonly Decoy[] = [
     internetMessageId: '<lure-7f3a91c2@contoso.example>',
     itemId: 'LgAAAAC7lureDemoItem0001AAAAAAEMAAAB',
     alternateItemIds: [],
+    alternateFolderIds: [],
     folderId: 'LgAAAAC7lureDemoFolder01AAAAAAEMAAAA',
     dedicatedFolder: true,
     memo: '"VPN break-glass credentials" in the IT Archive folder',

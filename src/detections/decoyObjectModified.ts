@@ -18,9 +18,9 @@ const AUDIT_BYPASS_OPERATION = 'set-mailboxauditbypassassociation';
 
 /**
  * Someone changed or deleted a decoy: its password, credentials, roles, consent, mailbox rules, or the
- * auditing of a mailbox that holds decoy messages. Lure's own rotations will be recognised by their
- * journal entries; until a change matches one, it is an alert, and critical when Lure's own identity made
- * it (that identity may be compromised).
+ * auditing of a mailbox that holds decoy messages. A change by Lure's own identity while its journal says it
+ * was changing that decoy is a rotation and raises nothing; the same change with no journal entry is
+ * critical (Lure's identity may be compromised). Anyone else's change is an alert, rotation or not.
  */
 export const decoyObjectModified = defineDetection({
   id: DECOY_OBJECT_MODIFIED,
@@ -40,17 +40,17 @@ export const decoyObjectModified = defineDetection({
           const decoy = directoryDecoyOfTarget(target, context.decoys);
           if (decoy !== undefined) touched.set(decoy.id, decoy);
         }
-        return [...touched.values()].map((decoy) =>
+        return [...touched.values()].flatMap((decoy) =>
           finding(decoy, event, context, `${event.activity}${event.result && !SUCCESS_RESULTS.has(event.result.toLowerCase()) ? ` (${event.result})` : ''}`),
         );
       }
       case 'mailboxChange':
-        return mailboxDecoysChanged(event, context.decoys).map((decoy) =>
+        return mailboxDecoysChanged(event, context.decoys).flatMap((decoy) =>
           finding(decoy, event, context, `${event.operation} on mailbox ${event.targetIdentity ?? event.mailbox.ownerUpn ?? ''}`.trim()),
         );
       case 'mailItemOperation':
         if (!ITEM_CHANGE_OPERATIONS.has(event.operation.toLowerCase())) return [];
-        return mailItemDecoysIn(event.items, context.decoys).map((decoy) => finding(decoy, event, context, `${event.operation} of the message`));
+        return mailItemDecoysIn(event.items, context.decoys).flatMap((decoy) => finding(decoy, event, context, `${event.operation} of the message`));
       case 'graphActivity': {
         if (!isWriteMethod(event.method)) return [];
         const path = graphRequestOf(event);
@@ -63,7 +63,7 @@ export const decoyObjectModified = defineDetection({
             : (event.method === 'PATCH' || event.method === 'DELETE') && mailReference.action === undefined
               ? mailItemDecoyOf(mailReference, context.decoys)
               : undefined;
-        return decoy === undefined ? [] : [finding(decoy, event, context, `${event.method} ${event.requestUri} (HTTP ${event.responseStatusCode ?? '?'})`)];
+        return decoy === undefined ? [] : finding(decoy, event, context, `${event.method} ${event.requestUri} (HTTP ${event.responseStatusCode ?? '?'})`);
       }
       default:
         return [];
@@ -71,9 +71,11 @@ export const decoyObjectModified = defineDetection({
   },
 });
 
-function finding(decoy: Decoy, event: NormalizedEvent, context: DetectionContext, change: string): Finding {
+/** The finding a change raises: none when it is one of Lure's own journaled rotations. */
+function finding(decoy: Decoy, event: NormalizedEvent, context: DetectionContext, change: string): Finding[] {
   const bySelf = isSelf(event.actor, context);
-  return decoyFinding({
+  if (bySelf && context.decoys.changedByLureAt(decoy.id, event.time)) return [];
+  return [decoyFinding({
     detection: DECOY_OBJECT_MODIFIED,
     decoy,
     event,
@@ -81,7 +83,7 @@ function finding(decoy: Decoy, event: NormalizedEvent, context: DetectionContext
     title: `${bySelf ? "Lure's own identity changed" : 'Change to'} ${describeDecoy(decoy)}: ${change}`.slice(0, 200),
     summary: `${change} by ${describeActor(event.actor)}${bySelf ? ", Lure's own identity, with no rotation journal entry for it" : ''}.`,
     target: targetOf(decoy, change),
-  });
+  })];
 }
 
 function targetOf(decoy: Decoy, change: string) {

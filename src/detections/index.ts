@@ -3,6 +3,7 @@ import { decoyApplicationSignIn } from './decoyApplicationSignIn.js';
 import { decoyMailItemAccessed } from './decoyMailItemAccessed.js';
 import { decoyObjectAccessed } from './decoyObjectAccessed.js';
 import { decoyObjectModified } from './decoyObjectModified.js';
+import { decoyRotationDue } from './decoyRotationDue.js';
 import { decoyTokenUsed } from './decoyTokenUsed.js';
 import { decoyUserSignIn } from './decoyUserSignIn.js';
 import type { Detection, DetectionMetadata } from './detection.js';
@@ -29,7 +30,7 @@ export const DETECTIONS: readonly Detection[] = [
 export const STATEFUL_DETECTIONS: readonly DetectionMetadata[] = [tokenIssuanceMissing, mailAppIdFirstSeen];
 
 /** Detections a timer judges on wall-clock time, which replays therefore never raise. */
-export const TIMER_DETECTIONS: readonly DetectionMetadata[] = [sourceSilent];
+export const TIMER_DETECTIONS: readonly DetectionMetadata[] = [sourceSilent, decoyRotationDue];
 
 /** Every detection id Lure can raise, for the registry checks and the documentation. */
 export const ALL_DETECTIONS: readonly DetectionMetadata[] = [...DETECTIONS, ...STATEFUL_DETECTIONS, ...TIMER_DETECTIONS];

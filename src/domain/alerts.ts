@@ -13,7 +13,8 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** One record that supports an alert. */
 export interface Evidence {
-  readonly source: EventSource;
+  /** Where the record came from; `lure` for Lure's own state (a rotation falling due). */
+  readonly source: EventSource | 'lure';
   /** Log category or audit operation: `SignInLogs`, `MailItemsAccessed`, … */
   readonly type: string;
   readonly id: string;

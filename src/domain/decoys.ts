@@ -45,6 +45,8 @@ export interface MailItemDecoy extends DecoyBase {
   /** Other forms of the item id (Graph REST id, EWS id) so Graph reads of the item match too. */
   readonly alternateItemIds: readonly string[];
   readonly folderId?: string;
+  /** Other forms of the folder id (Graph REST id, EWS id, entry id), as audit records may write any. */
+  readonly alternateFolderIds: readonly string[];
   /** True when the folder holds nothing but decoys, so a Sync of it is a hit. */
   readonly dedicatedFolder: boolean;
 }

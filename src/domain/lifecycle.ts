@@ -23,6 +23,18 @@ export interface DecoyLifecycle {
   readonly lastFailure?: { readonly at: string; readonly message: string };
   /** Token decoys: the honeytoken of the current generation. */
   readonly honeytoken?: string;
+  /** Token decoys: what each new honeytoken is minted for, and how long it claims to live. */
+  readonly honeytokenAudience?: string;
+  readonly honeytokenLifetimeInDays?: number;
+  /** Mail decoys: what each new message looks like (its body is replaced by a carried decoy's lure material). */
+  readonly messageTemplate?: MessageTemplate;
+}
+
+export interface MessageTemplate {
+  readonly subject: string;
+  readonly body: string;
+  readonly fromName: string;
+  readonly fromAddress: string;
 }
 
 export type DecoyGeneration = PasswordGeneration | ClientSecretGeneration | MessageGeneration | HoneytokenGeneration;
@@ -93,6 +105,8 @@ export interface JournalEntry {
    * the change is undone) or `placements` (only managed placements, already written when the cloud step is done).
    */
   readonly secretTo: 'caller' | 'placements';
+  /** Mail decoys this operation rewrites as managed placements (their messages carry its marker too). */
+  readonly placementDecoyIds: readonly string[];
   /** What a create makes, named before it is made so an undo can find it. */
   readonly target?: CreateTarget;
   /** What the cloud step made: filled when it is done. */
@@ -113,6 +127,8 @@ export interface MadeChange {
   readonly lifecycle: DecoyLifecycle;
   /** Managed placements rewritten in the same step (each a decoy message). */
   readonly placements: readonly { readonly decoy: Decoy; readonly lifecycle: DecoyLifecycle }[];
+  /** Generations that fell out of the kept ones (this decoy's and its placements'), to remove from the tenant. */
+  readonly dropped: readonly { readonly decoyId: string; readonly generation: DecoyGeneration }[];
 }
 
 /** What a create or rotate gives back to its caller: the one time the secret leaves Lure. */

@@ -40,8 +40,8 @@ export interface Directory {
   listMarkedMessages(mailbox: string, folderId: string): Promise<DirectoryMessage[]>;
   /** `DELETE /users/{mailbox}/messages/{id}`; succeeds when it is already gone. */
   deleteMessage(mailbox: string, messageId: string): Promise<void>;
-  /** `POST /users/{mailbox}/translateExchangeIds`: a message's REST id in the forms the audit log may carry. */
-  translateMessageId(mailbox: string, restId: string): Promise<MessageIdForms>;
+  /** `POST /users/{mailbox}/translateExchangeIds`: a message's or folder's REST id in the forms the audit log may carry. */
+  translateExchangeId(mailbox: string, restId: string): Promise<ExchangeIdForms>;
   /** `POST /users/{sender}/sendMail`. */
   sendMail(sender: string, mail: OutgoingMail): Promise<void>;
 }
@@ -99,8 +99,8 @@ export interface DirectoryMessage {
   readonly marker?: string;
 }
 
-/** One message's id in each form the audit log or an API may write it. */
-export interface MessageIdForms {
+/** One message's or folder's id in each form the audit log or an API may write it. */
+export interface ExchangeIdForms {
   readonly restId: string;
   readonly restImmutableEntryId?: string;
   readonly ewsId?: string;

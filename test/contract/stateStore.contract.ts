@@ -304,6 +304,7 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
         startedAt: '2026-10-01T00:00:00.000Z',
         updatedAt,
         secretTo: 'placements',
+        placementDecoyIds: [],
       });
       await store.upsertJournalEntry(entry('stuck00001', 'intent', '2026-10-01T00:00:00.000Z'));
       await store.upsertJournalEntry(entry('old0000001', 'finished', '2026-10-01T00:00:00.000Z'));

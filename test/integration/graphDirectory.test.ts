@@ -95,7 +95,7 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
     const listed = await client.listMarkedMessages('archive@contoso.example', folderId);
     assert.equal(listed.length, 103);
     assert.deepEqual(listed.map((message) => message.marker).sort(), planted.map((message) => message.marker).sort());
-    const forms = await client.translateMessageId('archive@contoso.example', planted[0]!.id);
+    const forms = await client.translateExchangeId('archive@contoso.example', planted[0]!.id);
     assert.equal(forms.restId, planted[0]!.id);
     assert.equal(forms.restImmutableEntryId, `restImmutableEntryId:${planted[0]!.id}`);
     assert.equal(forms.entryId, `entryId:${planted[0]!.id}`);

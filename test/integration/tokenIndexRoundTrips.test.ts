@@ -38,10 +38,11 @@ describe('token index write path (Azurite, counted HTTP requests)', () => {
       assert.equal(report.tokens.issuancesIndexed, 100);
       perBatch.push(requests - before);
     }
-    // First batch: the decoy list, one index transaction, one read and one write of the tenant's progress,
-    // and the streams' first arrival. Then: the index transaction and the progress, which moves every batch.
-    assert.ok(perBatch[0]! <= 5 && perBatch.slice(1).every((count) => count <= 3), `requests per batch of 100: ${perBatch.join(', ')}`);
-    assert.ok(perBatch.reduce((a, b) => a + b, 0) <= 35, `requests for 1,000 sign-ins: ${perBatch.join(' + ')}`);
+    // First batch: the decoy list and recent journal (the registry's cache, refreshed every few minutes
+    // whatever the traffic), one index transaction, one read and one write of the tenant's progress, and the
+    // streams' first arrival. Then: the index transaction and the progress, which moves every batch.
+    assert.ok(perBatch[0]! <= 6 && perBatch.slice(1).every((count) => count <= 3), `requests per batch of 100: ${perBatch.join(', ')}`);
+    assert.ok(perBatch.reduce((a, b) => a + b, 0) <= 36, `requests for 1,000 sign-ins: ${perBatch.join(' + ')}`);
 
     // The index holds them all, across the hour boundary the last batches cross.
     const lookups = [0, 5, 9].map((batch) =>

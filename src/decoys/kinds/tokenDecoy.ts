@@ -1,10 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { generateKeyPair, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { TokenDecoy } from '../../domain/decoys.js';
-import type { DecoyIdentifier, DecoyKindModule } from '../decoyKind.js';
-import { commonDecoyFields, opaqueIdSchema } from '../decoySchemaParts.js';
+import type { HoneytokenGeneration } from '../../domain/lifecycle.js';
+import type { CreateRequestBase, DecoyIdentifier, DecoyKindModule, LifecycleContext } from '../decoyKind.js';
+import { commonCreateFields, commonDecoyFields, opaqueIdSchema } from '../decoySchemaParts.js';
+import { newOpaqueId } from '../secrets.js';
 
-/** A honeytoken JWT: it grants nothing, so any API that sees it presented has found a planted lure. */
-export const tokenDecoy: DecoyKindModule<'token'> = {
+export interface CreateTokenDecoyRequest extends CreateRequestBase {
+  readonly kind: 'token';
+  /** The API the honeytoken pretends to be for (`aud`). */
+  readonly audience: string;
+  readonly lifetimeInDays: number;
+}
+
+/**
+ * A honeytoken JWT: it grants nothing, so any API that sees it presented has found a planted lure. Lure
+ * mints it with a decoy `kid` and a fresh `jti`, signed by a throwaway key discarded right after, and looking
+ * like an Entra v1 access token of the tenant. Rotation mints a new one under the same `kid`, so tokens
+ * planted earlier still fire.
+ */
+export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
   kind: 'token',
   schema: z
     .strictObject({
@@ -21,4 +37,92 @@ export const tokenDecoy: DecoyKindModule<'token'> = {
     return identifiers;
   },
   mailboxOf: () => undefined,
+  lifecycle: {
+    createSchema: z.strictObject({
+      ...commonCreateFields,
+      kind: z.literal('token'),
+      audience: z.string().trim().min(1).max(256).default('https://graph.microsoft.com'),
+      lifetimeInDays: z.number().int().min(1).max(3650).default(365),
+    }),
+    // The honeytoken is returned like a secret, but it grants nothing, and Lure keeps it.
+    makesSecret: false,
+    keptGenerations: () => 1,
+    targetOf: async () => ({ kind: 'token' }),
+
+    async create(request, _target, entry, context) {
+      // Shaped like an Entra signing key id (a base64url SHA-1 thumbprint), so it does not stand out.
+      const kid = newOpaqueId(20);
+      const minted = await mint(kid, request.audience, request.lifetimeInDays, entry.id, context);
+      return {
+        decoy: {
+          kind: 'token',
+          id: request.id,
+          enabled: request.enabled,
+          kid,
+          jti: minted.generation.jti,
+          ...(request.memo === undefined ? {} : { memo: request.memo }),
+          ...(request.rotationIntervalInHours === undefined ? {} : { rotationIntervalInHours: request.rotationIntervalInHours }),
+        },
+        ...minted,
+        lifecycleExtras: { honeytokenAudience: request.audience, honeytokenLifetimeInDays: request.lifetimeInDays },
+      };
+    },
+
+    async rotate(decoy, lifecycle, entry, context) {
+      if (decoy.kid === undefined) throw new RangeError(`decoy ${decoy.id}: a honeytoken registered by jti alone cannot be minted again; create a new one`);
+      return mint(decoy.kid, lifecycle.honeytokenAudience ?? 'https://graph.microsoft.com', lifecycle.honeytokenLifetimeInDays ?? 365, entry.id, context);
+    },
+
+    registered: (decoy, generations) => {
+      const current = generations.filter((generation): generation is HoneytokenGeneration => generation.kind === 'honeytoken').at(-1);
+      return current === undefined ? decoy : { ...decoy, jti: current.jti };
+    },
+    // Nothing lives in the tenant: earlier honeytokens keep firing through the kid.
+    removeGeneration: async () => {},
+    undoCreate: async () => {},
+    sweep: async () => 0,
+    retire: async () => {},
+
+    material(decoy, honeytoken) {
+      if (honeytoken === undefined) return undefined;
+      return {
+        text: [
+          `// appsettings.Production.json (${decoy.memo ?? 'reporting service'})`,
+          `"GraphClient": { "BearerToken": "${honeytoken}" }`,
+          '',
+          `curl -H 'Authorization: Bearer ${honeytoken}' https://graph.microsoft.com/v1.0/users`,
+        ].join('\n'),
+        advice: 'Plant where an intruder collects tokens: a config file or CI log in a repository, a browser-extension export, a script on a jump host. Any API behind a gateway that reports tokens to Lure will catch its use.',
+      };
+    },
+  },
 };
+
+async function mint(kid: string, audience: string, lifetimeInDays: number, journalId: string, context: LifecycleContext): Promise<{ generation: HoneytokenGeneration; honeytoken: string }> {
+  const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
+  const jti = newOpaqueId(16);
+  const issuedAt = Math.floor(context.now.getTime() / 1000);
+  const expiresAt = issuedAt + lifetimeInDays * 86_400;
+  const tenantId = context.tenantId ?? randomUUID();
+  const honeytoken = await new SignJWT({
+    aud: audience,
+    iss: `https://sts.windows.net/${tenantId}/`,
+    tid: tenantId,
+    appid: randomUUID(),
+    oid: randomUUID(),
+    idtyp: 'app',
+    uti: newOpaqueId(16),
+    ver: '1.0',
+    jti,
+  })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid, x5t: kid })
+    .setIssuedAt(issuedAt)
+    .setNotBefore(issuedAt)
+    .setExpirationTime(expiresAt)
+    .sign(privateKey);
+  // The private key goes out of scope here: nobody, Lure included, can sign with it again.
+  return {
+    generation: { kind: 'honeytoken', journalId, createdAt: context.now.toISOString(), jti, expiresAt: new Date(expiresAt * 1000).toISOString() },
+    honeytoken,
+  };
+}

@@ -36,8 +36,40 @@ describe('loadConfig', () => {
         retiredAlertAfterInHours: 72,
         refreshMinIntervalInMinutes: 10,
       },
+      lifecycle: {
+        graphBaseUrl: 'https://graph.microsoft.com',
+        graphTimeoutInSeconds: 30,
+        jobTitles: [
+          { jobTitle: 'Backup Operator', department: 'IT Operations' },
+          { jobTitle: 'Payroll Specialist', department: 'Finance' },
+          { jobTitle: 'Service Desk Lead', department: 'IT Operations' },
+          { jobTitle: 'Treasury Analyst', department: 'Finance' },
+          { jobTitle: 'Systems Engineer', department: 'Infrastructure' },
+        ],
+        keptSecrets: 2,
+        keptMessages: 1,
+        secretLifetimeInDays: 365,
+        rotationJitterPercent: 10,
+        mailFolderName: 'IT Archive',
+        journalRetentionInDays: 30,
+      },
       local: { dataDir: '.lure', inboxDir: '.lure/inbox', demo: true, tablePort: 0 },
     });
+  });
+
+  it('reads the lifecycle settings: Graph of the cloud unless overridden, job titles, generations kept', () => {
+    assert.equal(loadConfig({ LURE_CLOUD: 'usgovdod' }).lifecycle.graphBaseUrl, 'https://dod-graph.microsoft.us');
+    assert.equal(loadConfig({ LURE_CLOUD: 'usgovdod' }).signing.authorityHost, 'https://login.microsoftonline.us');
+    assert.equal(loadConfig({ LURE_CLOUD: 'china' }).lifecycle.graphBaseUrl, 'https://microsoftgraph.chinacloudapi.cn');
+    assert.equal(loadConfig({ LURE_GRAPH_HOST: 'https://127.0.0.1:9443/' }).lifecycle.graphBaseUrl, 'https://127.0.0.1:9443');
+    const { lifecycle } = loadConfig({ LURE_DECOY_JOB_TITLES: 'Auditor / Finance, DBA/IT', LURE_DECOY_USER_DOMAIN: 'Contoso.example', LURE_DECOY_KEPT_SECRETS: '3' });
+    assert.deepEqual(lifecycle.jobTitles, [{ jobTitle: 'Auditor', department: 'Finance' }, { jobTitle: 'DBA', department: 'IT' }]);
+    assert.equal(lifecycle.userDomain, 'contoso.example');
+    assert.equal(lifecycle.keptSecrets, 3);
+    assert.throws(() => loadConfig({ LURE_GRAPH_HOST: 'http://127.0.0.1:9443' }), /LURE_GRAPH_HOST: must be an https URL/);
+    assert.throws(() => loadConfig({ LURE_DECOY_JOB_TITLES: 'Auditor' }), /LURE_DECOY_JOB_TITLES: must be comma-separated title\/department pairs/);
+    assert.throws(() => loadConfig({ LURE_DECOY_KEPT_MESSAGES: '4' }), /LURE_DECOY_KEPT_MESSAGES: must be at most 3/);
+    assert.throws(() => loadConfig({ LURE_DECOY_USER_DOMAIN: 'not a domain' }), /LURE_DECOY_USER_DOMAIN: must be a domain name/);
   });
 
   it('reads the signing-key settings, the cloud choosing the hosts unless overridden', () => {
@@ -47,7 +79,7 @@ describe('loadConfig', () => {
     assert.deepEqual(signing.appIds, ['3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c']);
     assert.equal(loadConfig({ LURE_AUTHORITY_HOST: 'https://127.0.0.1:8443/' }).signing.authorityHost, 'https://127.0.0.1:8443');
     assert.throws(() => loadConfig({ LURE_TENANT_ID: 'contoso.onmicrosoft.com' }), /LURE_TENANT_ID: must be a GUID/);
-    assert.throws(() => loadConfig({ LURE_CLOUD: 'germany' }), /LURE_CLOUD: must be public, usgov or china/);
+    assert.throws(() => loadConfig({ LURE_CLOUD: 'germany' }), /LURE_CLOUD: must be public, usgov, usgovdod or china/);
   });
 
   it('reads the token-issuance settings, adjusting the built-in allowlist', () => {

@@ -23,7 +23,7 @@ describe('parseDecoyFile', () => {
     assert.deepEqual(decoys, [
       { ...USER, enabled: true },
       { ...APP, enabled: true, credentialKeyIds: [] },
-      { ...MAIL, enabled: true, alternateItemIds: [] },
+      { ...MAIL, enabled: true, alternateItemIds: [], alternateFolderIds: [] },
       { ...TOKEN, enabled: true },
     ]);
   });
