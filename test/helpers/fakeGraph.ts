@@ -27,6 +27,11 @@ export interface ScriptedFault {
   readonly body?: unknown;
   /** Hold the answer this long before sending it (past a client timeout, for instance). */
   readonly delayInMs?: number;
+  /**
+   * Carry the request out as usual and only then hold its answer for `delayInMs`: the change is made
+   * but the caller, timing out, never hears of it (status and body are then the fake's own).
+   */
+  readonly passThrough?: boolean;
 }
 
 interface FaultRule {
@@ -63,6 +68,27 @@ function send(response: ServerResponse, status: number, body?: unknown, headers:
   if (response.writableEnded || response.destroyed) return;
   response.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
   response.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+/** A response that records what the fake answers and sends it only after `delayInMs`. */
+function delayedResponse(response: ServerResponse, delayInMs: number): ServerResponse {
+  let status = 200;
+  let headers: Record<string, string> = {};
+  const deferred = {
+    writableEnded: false,
+    destroyed: false,
+    writeHead(code: number, fields: Record<string, string>) {
+      status = code;
+      headers = fields;
+      return deferred;
+    },
+    end(body?: string) {
+      deferred.writableEnded = true;
+      setTimeout(() => send(response, status, body === undefined ? undefined : (JSON.parse(body) as unknown), headers), delayInMs);
+      return deferred;
+    },
+  };
+  return deferred as unknown as ServerResponse;
 }
 
 function graphError(response: ServerResponse, status: number, code: string, message: string): void {
@@ -390,13 +416,17 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     const line = `${method} ${route}`;
     requests.push(line);
     const rule = rules.find((candidate) => candidate.method === method && candidate.pattern.test(route) && candidate.faults.length > 0);
+    let answer = response;
     if (rule !== undefined) {
       const fault = rule.faults.shift()!;
-      setTimeout(() => send(response, fault.status, fault.body ?? { error: { code: 'Scripted', message: `scripted ${fault.status}` } }, fault.headers), fault.delayInMs ?? 0);
-      return;
+      if (!fault.passThrough) {
+        setTimeout(() => send(response, fault.status, fault.body ?? { error: { code: 'Scripted', message: `scripted ${fault.status}` } }, fault.headers), fault.delayInMs ?? 0);
+        return;
+      }
+      answer = delayedResponse(response, fault.delayInMs ?? 0);
     }
     if (request.headers.authorization !== `Bearer ${options.accessToken}`) {
-      graphError(response, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+      graphError(answer, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
       return;
     }
     let body: Record<string, unknown> = {};
@@ -404,11 +434,11 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
       try {
         body = JSON.parse(rawBody) as Record<string, unknown>;
       } catch {
-        graphError(response, 400, 'BadRequest', 'Invalid JSON');
+        graphError(answer, 400, 'BadRequest', 'Invalid JSON');
         return;
       }
     }
-    handle(method, route, url.searchParams, body, request.headers, response);
+    handle(method, route, url.searchParams, body, request.headers, answer);
   });
 
   return {

@@ -5,10 +5,25 @@ import type { Decoy } from '../../src/domain/decoys.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { LogFields, Logger } from '../../src/ports/logger.js';
 import type { StateStore } from '../../src/ports/stateStore.js';
+import type { Directory } from '../../src/ports/directory.js';
 
 /** A clock fixed at a moment, so `detectedAt` is predictable. */
 export function fixedClock(iso = '2026-11-28T12:00:00.000Z'): Clock {
   return { now: () => new Date(iso) };
+}
+
+/** A clock that stands still until a test moves it. */
+export function movableClock(iso = '2026-11-28T12:00:00.000Z'): Clock & { advance(ms: number): void; set(iso: string): void } {
+  let now = Date.parse(iso);
+  return {
+    now: () => new Date(now),
+    advance: (ms) => {
+      now += ms;
+    },
+    set: (at) => {
+      now = Date.parse(at);
+    },
+  };
 }
 
 /** A logger that keeps every line (message and fields as JSON), for assertions on what was logged. */
@@ -25,11 +40,13 @@ export async function testServices(options: {
   settings?: Record<string, string>;
   clock?: Clock;
   logger?: Logger;
+  directory?: Directory;
 } = {}): Promise<Services> {
   const services = await buildServices(loadConfig({ LURE_STORE: 'memory', LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '0', ...options.settings }), {
     store: options.store ?? new MemoryStateStore(),
     clock: options.clock ?? fixedClock(),
     logger: options.logger ?? recordingLogger(),
+    ...(options.directory === undefined ? {} : { directory: options.directory }),
   });
   if (options.decoys !== undefined) await services.importDecoys(options.decoys);
   return services;
