@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ApplicationDecoy, MailItemDecoy, UserDecoy } from '../../src/domain/decoys.js';
+import type { Directory } from '../../src/ports/directory.js';
+import type { StateStore } from '../../src/ports/stateStore.js';
+import { useAzurite } from '../helpers/azurite.js';
+import { type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
+import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, tenantServices } from '../helpers/tenant.js';
+
+const azurite = useAzurite();
+
+/** The process dies: nothing after this point runs, nothing catches it. */
+class Crash extends Error {
+  override name = 'Crash';
+}
+
+/** Counts the points a crash can hit (each journal write, each completed Graph call) and dies at the `at`-th. */
+interface CrashPlan {
+  readonly at: number;
+  count: number;
+  hit?: string;
+}
+
+function dyingAfter<T extends object>(target: T, names: readonly string[] | 'all', plan: CrashPlan, label: string): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver) as unknown;
+      if (typeof value !== 'function' || (names !== 'all' && !names.includes(String(property)))) return value;
+      return async (...args: unknown[]) => {
+        const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(object, args);
+        plan.count += 1;
+        if (plan.count === plan.at) {
+          plan.hit = `${label}.${String(property)}`;
+          throw new Crash(`killed after ${plan.hit}`);
+        }
+        return result;
+      };
+    },
+  });
+}
+
+describe('lifecycle crash injection: killed after every journal step and every Graph call, the next timer run converges', () => {
+  let login: FakeTokenEndpoint;
+  let graph: FakeGraph;
+  before(async () => {
+    login = await startFakeTokenEndpoint();
+    graph = await startFakeGraph({ accessToken: login.accessToken });
+    graph.addMailbox(DECOY_MAILBOX);
+  });
+  after(async () => {
+    await graph.close();
+    await login.close();
+  });
+
+  /** Services whose store and directory die at the planned point (or never, with `at` 0). */
+  const dyingServices = (store: StateStore, plan: CrashPlan) =>
+    tenantServices({
+      store: dyingAfter(store, ['upsertJournalEntry'], plan, 'journal'),
+      directory: dyingAfter<Directory>(fakeTenantDirectory(graph, login), 'all', plan, 'graph'),
+      settings: { LURE_DECOY_KEPT_SECRETS: '2', LURE_DECOY_KEPT_MESSAGES: '1' },
+    });
+
+  /** What the tenant and the registry hold for an app decoy carried by a mail decoy, checked for agreement. */
+  async function assertConverged(store: StateStore, appDecoyId: string, carrierId: string, context: string): Promise<void> {
+    const app = (await store.getDecoy(appDecoyId))!.value as ApplicationDecoy;
+    const carrier = (await store.getDecoy(carrierId))!.value as MailItemDecoy;
+    const credentials = graph.applications.get(app.objectId!)!.passwordCredentials;
+    assert.equal(credentials.length, 2, `${context}: the kept generations of secrets, no more`);
+    assert.deepEqual(app.credentialKeyIds, credentials.map((credential) => credential.keyId), `${context}: the registry agrees with the tenant`);
+    const lifecycle = (await store.getDecoyLifecycle(appDecoyId))!;
+    assert.deepEqual(lifecycle.generations.map((generation) => generation.kind === 'clientSecret' && generation.keyId), app.credentialKeyIds, `${context}: lifecycle agrees`);
+    const messages = [...graph.mailboxes.get(DECOY_MAILBOX)!.get(carrier.folderId!)!.messages.values()];
+    assert.equal(messages.length, 1, `${context}: one carrier message`);
+    assert.equal(carrier.itemId, messages[0]!.id, `${context}: the registry names the message that is there`);
+    const planted = graph.secrets.find((secret) => messages[0]!.body.includes(secret));
+    assert.ok(planted !== undefined && credentials.some((credential) => credential.hint === planted.slice(0, 3)), `${context}: the carrier holds a secret that still works`);
+    const unfinished = (await store.listJournalEntries('1970-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished');
+    assert.deepEqual(unfinished, [], `${context}: nothing unfinished`);
+  }
+
+  it('rotation of an app whose secret a decoy message carries', async () => {
+    const outcomes = new Set<string>();
+    let points = 0;
+    for (let at = 1; ; at += 1) {
+      const store = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
+      const setup = await dyingServices(store, { at: 0, count: 0 });
+      await setup.lifecycles.create({ kind: 'mailItem', id: 'carrier', mailbox: DECOY_MAILBOX, folderName: `Crash ${at}` });
+      await setup.lifecycles.create({ kind: 'application', id: 'app', placements: [{ kind: 'mailItem', decoyId: 'carrier' }] });
+      await setup.lifecycles.rotate('app');
+      await assertConverged(store, 'app', 'carrier', `before crash ${at}`);
+
+      const plan: CrashPlan = { at, count: 0 };
+      const doomed = await dyingServices(store, plan);
+      try {
+        await doomed.lifecycles.rotate('app', 'placements');
+      } catch (error) {
+        if (!(error instanceof Crash)) throw error;
+      }
+      const recovery = await dyingServices(store, { at: 0, count: 0 });
+      const report = await recovery.rotateDecoys();
+      assert.deepEqual(report.failures, [], `after ${plan.hit ?? 'no crash'}`);
+      await assertConverged(store, 'app', 'carrier', `after ${plan.hit ?? 'no crash'}`);
+      // An undone rotation leaves the decoy due, so the same run rotates it afresh.
+      for (const entry of await store.listJournalEntries('1970-01-01T00:00:00.000Z')) outcomes.add(entry.outcome!);
+      if (plan.hit === undefined) {
+        points = at - 1;
+        break;
+      }
+    }
+    // Four journal steps; addPassword, createMessage, translateExchangeIds, removePassword, deleteMessage.
+    assert.ok(points >= 9, `crash points exercised: ${points}`);
+    assert.deepEqual([...outcomes].sort(), ['completed', 'rolledBack'], 'some crashes are finished, some undone');
+  });
+
+  it('creation of an app carried by a decoy message (the secret was the caller\'s: undone unless registered)', async () => {
+    let points = 0;
+    for (let at = 1; ; at += 1) {
+      const store = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
+      const setup = await dyingServices(store, { at: 0, count: 0 });
+      const carrier = (await setup.lifecycles.create({ kind: 'mailItem', id: 'carrier', mailbox: DECOY_MAILBOX, folderName: `Create crash ${at}` })).decoy as MailItemDecoy;
+      const appsBefore = graph.applications.size;
+
+      const plan: CrashPlan = { at, count: 0 };
+      const doomed = await dyingServices(store, plan);
+      try {
+        await doomed.lifecycles.create({ kind: 'application', id: 'app', placements: [{ kind: 'mailItem', decoyId: 'carrier' }] });
+      } catch (error) {
+        if (!(error instanceof Crash)) throw error;
+      }
+      const recovery = await dyingServices(store, { at: 0, count: 0 });
+      assert.deepEqual((await recovery.rotateDecoys()).failures, []);
+
+      const context = `after ${plan.hit ?? 'no crash'}`;
+      const registered = (await store.getDecoy('app'))?.value as ApplicationDecoy | undefined;
+      const messages = [...graph.mailboxes.get(DECOY_MAILBOX)!.get(carrier.folderId!)!.messages.values()];
+      assert.equal(messages.length, 1, `${context}: one carrier message`);
+      assert.equal(((await store.getDecoy('carrier'))!.value as MailItemDecoy).itemId, messages[0]!.id, `${context}: carrier registry agrees`);
+      if (registered === undefined) {
+        assert.equal(graph.applications.size, appsBefore, `${context}: the half-made app was deleted`);
+      } else {
+        assert.equal(graph.applications.size, appsBefore + 1, context);
+        assert.deepEqual(graph.applications.get(registered.objectId!)!.passwordCredentials.map((credential) => credential.keyId), registered.credentialKeyIds, context);
+        assert.ok(messages[0]!.body.includes('AZURE_CLIENT_SECRET='), `${context}: the carrier holds the app's secret`);
+      }
+      assert.deepEqual((await store.listJournalEntries('1970-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'), [], context);
+      if (plan.hit === undefined) {
+        points = at - 1;
+        break;
+      }
+    }
+    assert.ok(points >= 10, `crash points exercised: ${points}`);
+  });
+
+  it('creation and rotation of a user leave no orphaned user behind', async () => {
+    for (let at = 1; ; at += 1) {
+      const store = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
+      const usersBefore = graph.users.size;
+      const plan: CrashPlan = { at, count: 0 };
+      const doomed = await dyingServices(store, plan);
+      try {
+        await doomed.lifecycles.create({ kind: 'user', id: 'user', rotationIntervalInHours: 24 });
+      } catch (error) {
+        if (!(error instanceof Crash)) throw error;
+      }
+      const recovery = await dyingServices(store, { at: 0, count: 0 });
+      assert.deepEqual((await recovery.rotateDecoys()).failures, []);
+      const registered = (await store.getDecoy('user'))?.value as UserDecoy | undefined;
+      assert.equal(graph.users.size, usersBefore + (registered === undefined ? 0 : 1), `after ${plan.hit ?? 'no crash'}`);
+      if (registered !== undefined) assert.equal([...graph.users.values()].find((user) => user.id === registered.objectId)?.userPrincipalName, registered.userPrincipalName);
+      if (plan.hit === undefined) break;
+    }
+  });
+});
