@@ -409,12 +409,17 @@ export class DecoyLifecycles {
   }
 
   private async assertPlacementsUsable(placements: readonly Placement[], decoyId: string): Promise<void> {
-    for (const placement of placements) {
-      if (placement.kind !== 'mailItem') continue;
-      const lifecycle = await this.deps.store.getDecoyLifecycle(placement.decoyId);
-      if (placement.decoyId === decoyId || lifecycle?.kind !== 'mailItem' || lifecycle.messageTemplate === undefined) {
-        throw new RangeError(`placements: ${placement.decoyId} must be a mail decoy Lure created`);
+    const carriers = placementDecoyIdsOf(placements);
+    if (carriers.length === 0) return;
+    const lifecycles = await this.deps.store.listDecoyLifecycles();
+    for (const carrierId of carriers) {
+      const lifecycle = lifecycles.find((candidate) => candidate.decoyId === carrierId);
+      if (carrierId === decoyId || lifecycle?.kind !== 'mailItem' || lifecycle.messageTemplate === undefined) {
+        throw new RangeError(`placements: ${carrierId} must be a mail decoy Lure created`);
       }
+      // A carrier keeps one lure: a second decoy's rotation would replace the first one's message.
+      const taken = lifecycles.find((other) => other.decoyId !== decoyId && placementDecoyIdsOf(other.placements).includes(carrierId));
+      if (taken !== undefined) throw new RangeError(`placements: ${carrierId} already carries the lure of ${taken.decoyId}`);
     }
   }
 
