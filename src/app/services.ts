@@ -5,6 +5,7 @@ import { consoleLogger } from '../adapters/consoleLogger.js';
 import { MemoryStateStore } from '../adapters/memoryStateStore.js';
 import { TableStateStore } from '../adapters/tableStateStore.js';
 import { type Config, loadConfig } from '../config/loadConfig.js';
+import { CLOUDS } from '../keys/clouds.js';
 import type { Decoy } from '../domain/decoys.js';
 import { assertDistinct } from '../decoys/parseDecoys.js';
 import { type Clock, systemClock } from '../ports/clock.js';
@@ -135,6 +136,8 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
 function graphDirectoryOf(config: Config): Directory {
   const credential: TokenCredential = new DefaultAzureCredential({
     authorityHost: config.signing.authorityHost,
+    // A login host other than the cloud's own (a test double) cannot be validated against Microsoft's list.
+    disableInstanceDiscovery: config.signing.authorityHost !== CLOUDS[config.signing.cloud].authorityHost,
     ...(config.table !== undefined && 'managedIdentityClientId' in config.table && config.table.managedIdentityClientId !== undefined
       ? { managedIdentityClientId: config.table.managedIdentityClientId }
       : {}),

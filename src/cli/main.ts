@@ -81,11 +81,46 @@ async function main(argv: readonly string[]): Promise<number> {
       });
     });
 
+  const decoys = program.command('decoys').description("Manage decoys in the tenant through Graph (LURE_TENANT_ID; Lure's table store)");
+  const lifecycles = async () => (await buildServices(configFrom(process.env), { logger: consoleLogger({ minimumLevel: 'warn' }) })).lifecycles;
+  const printMaterial = (material: { text: string; advice: string } | undefined) => {
+    if (material === undefined) return;
+    process.stderr.write(`lure: plant this material now; Lure keeps no copy of its secret.\nlure: ${material.advice}\n`);
+  };
+  decoys
+    .command('create')
+    .description('Create a decoy from a JSON request (file, or - for stdin); prints {decoy, material} as JSON')
+    .argument('<request>', 'e.g. {"kind":"user","id":"d-user-2","rotationIntervalInHours":720}')
+    .action(async (file: string) => {
+      const request = await readJsonInput(file);
+      const result = await (await lifecycles()).create(request);
+      process.stdout.write(`${JSON.stringify({ decoy: result.decoy, ...(result.material === undefined ? {} : { material: result.material.text }) }, null, 2)}\n`);
+      printMaterial(result.material);
+    });
+  decoys
+    .command('rotate')
+    .description('Rotate a decoy now; prints {decoy, material} as JSON (managed placements are rewritten too)')
+    .argument('<id>')
+    .action(async (id: string) => {
+      const result = await (await lifecycles()).rotate(id, 'caller');
+      process.stdout.write(`${JSON.stringify({ decoy: result.decoy, ...(result.material === undefined ? {} : { material: result.material.text }) }, null, 2)}\n`);
+      printMaterial(result.material);
+    });
+  decoys
+    .command('retire')
+    .description('Remove a decoy from the tenant (what Lure created is deleted) and from Lure')
+    .argument('<id>')
+    .action(async (id: string) => {
+      await (await lifecycles()).retire(id);
+      process.stderr.write(`lure: decoy ${id} retired\n`);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'node' });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (error instanceof EventFileError || error instanceof ReplayInputError || error instanceof UsageError) {
+    // A RangeError names what was wrong with the request or a setting; a DirectoryError the Graph call that failed.
+    if (error instanceof EventFileError || error instanceof ReplayInputError || error instanceof UsageError || error instanceof RangeError) {
       process.stderr.write(`lure: ${error.message}\n`);
       return EXIT_USAGE;
     }
@@ -93,6 +128,26 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_FAILED;
   }
   return exitCode;
+}
+
+async function readJsonInput(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`${file}: not readable`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`${file}: not valid JSON`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function collect(value: string, previous: string[]): string[] {
