@@ -1,7 +1,7 @@
 /**
  * The few Microsoft Graph calls decoy lifecycles need, in the customer's tenant. Implemented over Graph
- * (`GraphDirectory`) and in memory (tests). Every method retries throttling and transient failures inside the
- * adapter; an error that escapes names the call (`DirectoryError`).
+ * (`GraphDirectory`), which the tests run against a loopback fake of Graph. Every method retries throttling
+ * and transient failures inside the adapter; an error that escapes names the call (`DirectoryError`).
  *
  * Markers: Lure's creations carry a marker naming the journal entry that made them (a user's UPN chosen in
  * advance, an application's `uniqueName`, a credential's `displayName`, a message's extended property), so a
