@@ -129,6 +129,10 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     const rotated = (await lure.store.getDecoy('d-token-new'))!.value as TokenDecoy;
     assert.equal(rotated.kid, decoy.kid);
     assert.notEqual(rotated.jti, decoy.jti);
+    const requests = graph.requests.length;
+    await lure.lifecycles.retire('d-token-new');
+    assert.equal(await lure.store.getDecoy('d-token-new'), undefined);
+    assert.equal(graph.requests.length, requests, 'a honeytoken lives nowhere in the tenant');
   });
 
   it('a managed placement is rewritten in the same rotation, and the timer rotates such decoys itself', async () => {
