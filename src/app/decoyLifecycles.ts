@@ -108,7 +108,8 @@ export class DecoyLifecycles {
     const made = await module.lifecycle.rotate(decoy as never, lifecycle, entry, context);
     const { kept, dropped } = keepNewest(lifecycle.generations, made.generation, module.lifecycle.keptGenerations(this.deps.settings));
     const rotated = module.lifecycle.registered(decoy as never, kept) as Decoy;
-    const { rotationDueSince: _due, lastFailure: _failure, ...rest } = lifecycle;
+    // A new schedule from now (none without an interval), no notice pending, no failure standing.
+    const { rotationDueSince: _due, lastFailure: _failure, nextRotationAt: _next, ...rest } = lifecycle;
     const nextLifecycle: DecoyLifecycle = {
       ...rest,
       generations: kept,

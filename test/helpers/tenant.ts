@@ -5,7 +5,8 @@ import type { Clock } from '../../src/ports/clock.js';
 import type { Directory } from '../../src/ports/directory.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { StateStore } from '../../src/ports/stateStore.js';
-import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint } from './fakeGraph.js';
+import { after, before } from 'node:test';
+import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from './fakeGraph.js';
 import { testServices } from './services.js';
 
 /** Lure's own managed identity in the fake tenant: its service principal id and app id. */
@@ -68,4 +69,23 @@ export function secretChangeAuditRecord(options: { time: string; applicationObje
       additionalDetails: [],
     },
   };
+}
+
+/**
+ * Starts the loopback fakes of the token endpoint and of Graph (with the decoy mailbox) for the test file
+ * and stops them after. The fake tenant keeps its objects for the whole file, as a real one would.
+ */
+export function useFakeTenant(): { readonly login: () => FakeTokenEndpoint; readonly graph: () => FakeGraph } {
+  let login: FakeTokenEndpoint | undefined;
+  let graph: FakeGraph | undefined;
+  before(async () => {
+    login = await startFakeTokenEndpoint();
+    graph = await startFakeGraph({ accessToken: login.accessToken });
+    graph.addMailbox(DECOY_MAILBOX);
+  });
+  after(async () => {
+    await graph?.close();
+    await login?.close();
+  });
+  return { login: () => login!, graph: () => graph! };
 }

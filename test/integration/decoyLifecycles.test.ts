@@ -1,27 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { fingerprintOf } from '../../src/decoys/secrets.js';
 import type { ApplicationDecoy, MailItemDecoy, TokenDecoy, UserDecoy } from '../../src/domain/decoys.js';
 import { useAzurite } from '../helpers/azurite.js';
-import { type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
+import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock } from '../helpers/services.js';
-import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, secretChangeAuditRecord, tenantServices } from '../helpers/tenant.js';
+import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, secretChangeAuditRecord, tenantServices, useFakeTenant } from '../helpers/tenant.js';
 
 const azurite = useAzurite();
 
 describe('decoy lifecycles in a loopback tenant (real Graph client and credential, Azurite store)', () => {
+  const tenant = useFakeTenant();
   let login: FakeTokenEndpoint;
   let graph: FakeGraph;
-
-  before(async () => {
-    login = await startFakeTokenEndpoint();
-    graph = await startFakeGraph({ accessToken: login.accessToken });
-    graph.addMailbox(DECOY_MAILBOX);
-  });
-  after(async () => {
-    await graph.close();
-    await login.close();
+  before(() => {
+    login = tenant.login();
+    graph = tenant.graph();
   });
 
   const services = async (options: { clock?: ReturnType<typeof movableClock>; settings?: Record<string, string> } = {}) =>

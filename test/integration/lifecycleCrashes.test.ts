@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { ApplicationDecoy, MailItemDecoy, UserDecoy } from '../../src/domain/decoys.js';
 import type { Directory } from '../../src/ports/directory.js';
 import type { StateStore } from '../../src/ports/stateStore.js';
 import { useAzurite } from '../helpers/azurite.js';
-import { type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
-import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, tenantServices } from '../helpers/tenant.js';
+import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
+import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, tenantServices, useFakeTenant } from '../helpers/tenant.js';
 
 const azurite = useAzurite();
 
@@ -40,16 +40,12 @@ function dyingAfter<T extends object>(target: T, names: readonly string[] | 'all
 }
 
 describe('lifecycle crash injection: killed after every journal step and every Graph call, the next timer run converges', () => {
+  const tenant = useFakeTenant();
   let login: FakeTokenEndpoint;
   let graph: FakeGraph;
-  before(async () => {
-    login = await startFakeTokenEndpoint();
-    graph = await startFakeGraph({ accessToken: login.accessToken });
-    graph.addMailbox(DECOY_MAILBOX);
-  });
-  after(async () => {
-    await graph.close();
-    await login.close();
+  before(() => {
+    login = tenant.login();
+    graph = tenant.graph();
   });
 
   /** Services whose store and directory die at the planned point (or never, with `at` 0). */
@@ -69,6 +65,7 @@ describe('lifecycle crash injection: killed after every journal step and every G
     assert.deepEqual(app.credentialKeyIds, credentials.map((credential) => credential.keyId), `${context}: the registry agrees with the tenant`);
     const lifecycle = (await store.getDecoyLifecycle(appDecoyId))!;
     assert.deepEqual(lifecycle.generations.map((generation) => generation.kind === 'clientSecret' && generation.keyId), app.credentialKeyIds, `${context}: lifecycle agrees`);
+    assert.equal(lifecycle.nextRotationAt, undefined, `${context}: a decoy without an interval is not left due`);
     const messages = [...graph.mailboxes.get(DECOY_MAILBOX)!.get(carrier.folderId!)!.messages.values()];
     assert.equal(messages.length, 1, `${context}: one carrier message`);
     assert.equal(carrier.itemId, messages[0]!.id, `${context}: the registry names the message that is there`);

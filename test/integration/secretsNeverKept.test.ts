@@ -7,9 +7,9 @@ import { useServices } from '../../src/app/services.js';
 import type { ApplicationDecoy } from '../../src/domain/decoys.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { InvocationContext } from '../helpers/azf.js';
-import { type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
+import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock, recordingLogger } from '../helpers/services.js';
-import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, secretChangeAuditRecord, tenantServices } from '../helpers/tenant.js';
+import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, secretChangeAuditRecord, tenantServices, useFakeTenant } from '../helpers/tenant.js';
 
 const azurite = useAzurite();
 const TIMER: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
@@ -39,18 +39,14 @@ async function everythingStored(connectionString: string, prefix: string): Promi
 }
 
 describe('secrets never reach logs, tables or alerts', () => {
+  const tenant = useFakeTenant();
   let login: FakeTokenEndpoint;
   let graph: FakeGraph;
-  before(async () => {
-    login = await startFakeTokenEndpoint();
-    graph = await startFakeGraph({ accessToken: login.accessToken });
-    graph.addMailbox(DECOY_MAILBOX);
+  before(() => {
+    login = tenant.login();
+    graph = tenant.graph();
   });
-  after(async () => {
-    useServices(undefined);
-    await graph.close();
-    await login.close();
-  });
+  after(() => useServices(undefined));
 
   it('through creation, rotation by hand and by the timer, a stray secret swept, audit records, failures and retirement', async () => {
     const prefix = azurite.uniquePrefix();
