@@ -68,6 +68,7 @@ export class GraphDirectory implements Directory {
         ...(user.department === undefined ? {} : { department: user.department }),
         passwordProfile: { password: user.password, forceChangePasswordNextSignIn: false },
       }),
+      { sensitive: true },
     );
     return userOf(created);
   }
@@ -82,6 +83,7 @@ export class GraphDirectory implements Directory {
   async resetUserPassword(userId: string, password: string): Promise<void> {
     await this.call('PATCH /users/{id} passwordProfile', (client) =>
       client.api(`/users/${encodeURIComponent(userId)}`).patch({ passwordProfile: { password, forceChangePasswordNextSignIn: false } }),
+      { sensitive: true, justCreated: true },
     );
   }
 
@@ -96,9 +98,7 @@ export class GraphDirectory implements Directory {
       client.api(path).header('Prefer', 'create-if-missing').patch({ displayName, signInAudience: 'AzureADMyOrg' }),
     );
     if (created !== undefined && typeof created === 'object' && 'appId' in created) return applicationOf(created);
-    const existing = await this.getApplicationByUniqueName(uniqueName);
-    if (existing === undefined) throw new DirectoryError('PATCH /applications(uniqueName)', 'the application is missing right after its upsert');
-    return existing;
+    return applicationOf(await this.call<RawApplication>('GET /applications(uniqueName)', (client) => client.api(path).select(APPLICATION_FIELDS).get(), { justCreated: true }));
   }
 
   async getApplicationByUniqueName(uniqueName: string): Promise<DirectoryApplication | undefined> {
@@ -119,9 +119,10 @@ export class GraphDirectory implements Directory {
     const path = `/servicePrincipals(appId='${odataString(appId)}')`;
     const created = await this.call<{ id?: unknown } | undefined>('PATCH /servicePrincipals(appId)', (client) =>
       client.api(path).header('Prefer', 'create-if-missing').patch({}),
+      { justCreated: true },
     );
     if (typeof created?.id === 'string') return created.id;
-    const existing = await this.call<{ id?: unknown }>('GET /servicePrincipals(appId)', (client) => client.api(path).select(['id']).get());
+    const existing = await this.call<{ id?: unknown }>('GET /servicePrincipals(appId)', (client) => client.api(path).select(['id']).get(), { justCreated: true });
     if (typeof existing.id !== 'string') throw new DirectoryError('GET /servicePrincipals(appId)', 'the response has no id');
     return existing.id;
   }
@@ -130,6 +131,7 @@ export class GraphDirectory implements Directory {
     const call = 'POST /applications/{id}/addPassword';
     const added = await this.call<RawPasswordCredential>(call, (client) =>
       client.api(`/applications/${encodeURIComponent(objectId)}/addPassword`).post({ passwordCredential: credential }),
+      { justCreated: true },
     );
     if (typeof added.secretText !== 'string' || typeof added.keyId !== 'string') throw new DirectoryError(call, 'the response lacks keyId or secretText');
     return { ...passwordCredentialOf(added), secretText: added.secretText };
@@ -151,16 +153,29 @@ export class GraphDirectory implements Directory {
     await this.callOrMissing('DELETE /applications/{id}', (client) => client.api(`/applications/${encodeURIComponent(objectId)}`).delete());
   }
 
-  async ensureMailFolder(mailbox: string, displayName: string): Promise<string> {
-    const folders = `/users/${encodeURIComponent(mailbox)}/mailFolders`;
+  async findMailFolder(mailbox: string, displayName: string): Promise<string | undefined> {
     const found = await this.call<{ value?: { id?: unknown }[] }>('GET /users/{id}/mailFolders', (client) =>
-      client.api(folders).filter(`displayName eq '${odataString(displayName)}'`).select(['id', 'displayName']).get(),
+      client.api(`/users/${encodeURIComponent(mailbox)}/mailFolders`).filter(`displayName eq '${odataString(displayName)}'`).select(['id', 'displayName']).get(),
     );
-    const existing = found.value?.[0]?.id;
-    if (typeof existing === 'string') return existing;
-    const created = await this.call<{ id?: unknown }>('POST /users/{id}/mailFolders', (client) => client.api(folders).post({ displayName, isHidden: false }));
-    if (typeof created.id !== 'string') throw new DirectoryError('POST /users/{id}/mailFolders', 'the response has no id');
-    return created.id;
+    const id = found.value?.[0]?.id;
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  async ensureMailFolder(mailbox: string, displayName: string): Promise<string> {
+    const existing = await this.findMailFolder(mailbox, displayName);
+    if (existing !== undefined) return existing;
+    const call = 'POST /users/{id}/mailFolders';
+    try {
+      const created = await this.call<{ id?: unknown }>(call, (client) => client.api(`/users/${encodeURIComponent(mailbox)}/mailFolders`).post({ displayName, isHidden: false }));
+      if (typeof created.id !== 'string') throw new DirectoryError(call, 'the response has no id');
+      return created.id;
+    } catch (error) {
+      // A retried POST whose first attempt went through is refused (409 ErrorFolderExists): the folder is there.
+      if (!(error instanceof DirectoryError) || error.status !== 409) throw error;
+      const made = await this.findMailFolder(mailbox, displayName);
+      if (made === undefined) throw error;
+      return made;
+    }
   }
 
   async createMessage(mailbox: string, folderId: string, message: NewMessage): Promise<DirectoryMessage> {
@@ -171,18 +186,18 @@ export class GraphDirectory implements Directory {
         body: { contentType: 'text', content: message.body },
         from: { emailAddress: { name: message.from.name, address: message.from.address } },
         toRecipients: [{ emailAddress: { address: mailbox } }],
-        isRead: false,
         singleValueExtendedProperties: [
           { id: MESSAGE_FLAGS_PROPERTY_ID, value: '1' },
           { id: MARKER_PROPERTY_ID, value: message.marker },
         ],
       }),
+      { sensitive: true },
     );
     if (typeof created.id !== 'string') throw new DirectoryError(call, 'the response has no id');
     return messageOf(created, message.marker);
   }
 
-  async listMarkedMessages(mailbox: string, folderId: string): Promise<DirectoryMessage[]> {
+  async listMessages(mailbox: string, folderId: string): Promise<DirectoryMessage[]> {
     const call = 'GET /users/{id}/mailFolders/{id}/messages';
     const messages: DirectoryMessage[] = [];
     let page = await this.call<RawPage<RawMessage>>(call, (client) =>
@@ -196,7 +211,7 @@ export class GraphDirectory implements Directory {
     for (;;) {
       for (const raw of page.value ?? []) {
         const marker = raw.singleValueExtendedProperties?.find((property) => property.id?.toLowerCase() === MARKER_PROPERTY_ID.toLowerCase())?.value;
-        if (typeof raw.id === 'string' && typeof marker === 'string') messages.push(messageOf(raw, marker));
+        if (typeof raw.id === 'string') messages.push(messageOf(raw, typeof marker === 'string' ? marker : undefined));
       }
       const next = page['@odata.nextLink'];
       if (typeof next !== 'string') return messages;
@@ -235,12 +250,18 @@ export class GraphDirectory implements Directory {
     );
   }
 
-  /** One Graph call with retries; a failure becomes a `DirectoryError` naming the call and its last status. */
-  private async call<T>(name: string, request: (client: Client) => Promise<unknown>): Promise<T> {
+  /**
+   * One Graph call with retries; a failure becomes a `DirectoryError` naming the call and its last status.
+   * `sensitive`: the request carries a secret or lure text, so the error keeps Graph's code and drops its
+   * message, which might quote the request. `justCreated`: the object was made moments ago and the
+   * directory may not have replicated it yet, so a 404 is worth another try.
+   */
+  private async call<T>(name: string, request: (client: Client) => Promise<unknown>, options: { readonly sensitive?: boolean; readonly justCreated?: boolean } = {}): Promise<T> {
+    const judge = options.justCreated === true ? (error: unknown) => (error instanceof GraphError && error.statusCode === 404 ? { retryable: true } : judgeGraphFailure(error)) : judgeGraphFailure;
     try {
-      return (await withRetries(() => request(this.client), judgeGraphFailure, this.options)) as T;
+      return (await withRetries(() => request(this.client), judge, this.options)) as T;
     } catch (error) {
-      throw directoryErrorOf(name, error);
+      throw directoryErrorOf(name, error, options.sensitive === true);
     }
   }
 
@@ -279,11 +300,12 @@ function judgeGraphFailure(error: unknown): { retryable: boolean; retryAfterInMs
   return { retryable: isRetryableStatus(error.statusCode), retryAfterInMs: retryAfterOf(error.headers?.get('retry-after')) };
 }
 
-function directoryErrorOf(call: string, error: unknown): DirectoryError {
+function directoryErrorOf(call: string, error: unknown, sensitive: boolean): DirectoryError {
   if (error instanceof DirectoryError) return error;
   if (error instanceof GraphError) {
     const status = error.statusCode > 0 ? error.statusCode : undefined;
-    const what = status === undefined ? `no response (${error.message || 'network error or timeout'})` : `HTTP ${status}${error.code ? ` ${error.code}` : ''}: ${error.message}`;
+    const detail = sensitive ? '' : `: ${error.message}`;
+    const what = status === undefined ? 'no response (network error or timeout)' : `HTTP ${status}${error.code ? ` ${error.code}` : ''}${detail}`;
     return new DirectoryError(call, what.slice(0, 500), status);
   }
   // Credential failures: the token could not be had.
@@ -353,6 +375,6 @@ function passwordCredentialOf(raw: RawPasswordCredential): PasswordCredentialInf
   };
 }
 
-function messageOf(raw: RawMessage, marker: string): DirectoryMessage {
-  return { id: String(raw.id), ...(typeof raw.internetMessageId === 'string' ? { internetMessageId: raw.internetMessageId } : {}), marker };
+function messageOf(raw: RawMessage, marker: string | undefined): DirectoryMessage {
+  return { id: String(raw.id), ...(typeof raw.internetMessageId === 'string' ? { internetMessageId: raw.internetMessageId } : {}), ...(marker === undefined ? {} : { marker }) };
 }

@@ -45,7 +45,7 @@ export class MemoryStateStore implements StateStore {
   private readonly incidents = new Map<string, Row>();
   private readonly streams = new Map<string, StreamState>();
   private readonly lifecycles = new Map<string, string>();
-  private readonly journal = new Map<string, string>();
+  private readonly journal = new Map<string, Row>();
   /** actor key → incident id → latest alert time */
   private readonly incidentKeys = new Map<string, Map<string, string>>();
   private version = 0;
@@ -213,23 +213,33 @@ export class MemoryStateStore implements StateStore {
     this.lifecycles.delete(decoyId);
   }
 
-  async upsertJournalEntry(entry: JournalEntry): Promise<void> {
-    this.journal.set(entry.id, JSON.stringify(entry));
+  async createJournalEntry(entry: JournalEntry): Promise<string> {
+    if (this.journal.has(entry.id)) throw new ConcurrencyError(`journal entry ${entry.id} already exists`);
+    const row = this.row(entry);
+    this.journal.set(entry.id, row);
+    return row.etag;
   }
 
-  async getJournalEntry(id: string): Promise<JournalEntry | undefined> {
-    const json = this.journal.get(id);
-    return json === undefined ? undefined : (JSON.parse(json) as JournalEntry);
+  async updateJournalEntry(entry: JournalEntry, etag: string): Promise<string> {
+    if (this.journal.get(entry.id)?.etag !== etag) throw new ConcurrencyError(`journal entry ${entry.id} changed since it was read`);
+    const row = this.row(entry);
+    this.journal.set(entry.id, row);
+    return row.etag;
+  }
+
+  async getJournalEntry(id: string): Promise<Versioned<JournalEntry> | undefined> {
+    const row = this.journal.get(id);
+    return row && { value: JSON.parse(row.json) as JournalEntry, etag: row.etag };
   }
 
   async listJournalEntries(since: string): Promise<JournalEntry[]> {
-    return [...this.journal.values()].map((json) => JSON.parse(json) as JournalEntry).filter((entry) => entry.step !== 'finished' || entry.updatedAt >= since);
+    return [...this.journal.values()].map((row) => JSON.parse(row.json) as JournalEntry).filter((entry) => entry.step !== 'finished' || entry.updatedAt >= since);
   }
 
   async deleteJournalEntriesBefore(before: string): Promise<number> {
     let deleted = 0;
-    for (const [id, json] of [...this.journal]) {
-      const entry = JSON.parse(json) as JournalEntry;
+    for (const [id, row] of [...this.journal]) {
+      const entry = JSON.parse(row.json) as JournalEntry;
       if (entry.step === 'finished' && entry.updatedAt < before) {
         this.journal.delete(id);
         deleted += 1;

@@ -349,16 +349,28 @@ export class TableStateStore implements StateStore {
     await deleteIfPresent(this.tables.lifecycles, LIFECYCLE_PARTITION, encodeKey(decoyId));
   }
 
-  async upsertJournalEntry(entry: JournalEntry): Promise<void> {
-    await this.tables.lifecycles.upsertEntity(
-      { partitionKey: JOURNAL_PARTITION, rowKey: encodeKey(entry.id), step: entry.step, updatedAt: entry.updatedAt, ...toChunks('doc', JSON.stringify(entry)) },
-      'Replace',
-    );
+  async createJournalEntry(entry: JournalEntry): Promise<string> {
+    try {
+      return (await this.tables.lifecycles.createEntity(journalEntityOf(entry))).etag ?? '';
+    } catch (error) {
+      if (statusCodeOf(error) === 409) throw new ConcurrencyError(`journal entry ${entry.id} already exists`);
+      throw error;
+    }
   }
 
-  async getJournalEntry(id: string): Promise<JournalEntry | undefined> {
+  async updateJournalEntry(entry: JournalEntry, etag: string): Promise<string> {
+    try {
+      return (await this.tables.lifecycles.updateEntity(journalEntityOf(entry), 'Replace', { etag })).etag ?? '';
+    } catch (error) {
+      const status = statusCodeOf(error);
+      if (status === 412 || status === 404) throw new ConcurrencyError(`journal entry ${entry.id} changed since it was read`);
+      throw error;
+    }
+  }
+
+  async getJournalEntry(id: string): Promise<Versioned<JournalEntry> | undefined> {
     const entity = await getOrUndefined(this.tables.lifecycles, JOURNAL_PARTITION, encodeKey(id));
-    return entity && (JSON.parse(fromChunks('doc', entity)) as JournalEntry);
+    return entity && { value: JSON.parse(fromChunks('doc', entity)) as JournalEntry, etag: entity.etag };
   }
 
   async listJournalEntries(since: string): Promise<JournalEntry[]> {
@@ -515,6 +527,10 @@ export class TableStateStore implements StateStore {
     }
     return sumMatchCounts(rows);
   }
+}
+
+function journalEntityOf(entry: JournalEntry): TableEntity {
+  return { partitionKey: JOURNAL_PARTITION, rowKey: encodeKey(entry.id), step: entry.step, updatedAt: entry.updatedAt, ...toChunks('doc', JSON.stringify(entry)) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Config } from '../config/loadConfig.js';
 import type { Decoy, DecoyKind } from '../domain/decoys.js';
-import type { DecoyGeneration, DecoyLifecycle, JournalEntry, JournalStep, LureMaterial, MadeChange, Placement } from '../domain/lifecycle.js';
+import type { DecoyGeneration, DecoyLifecycle, JournalEntry, JournalStep, LureMaterial, MadeChange, Placement, RegisteredDecoy } from '../domain/lifecycle.js';
 import type { CreateRequestBase, DecoyKindModule, KindLifecycle, LifecycleContext } from '../decoys/decoyKind.js';
 import { DECOY_KIND_MODULES } from '../decoys/decoyKinds.js';
 import { keepNewest, nextRotationAt, rotationPlanOf } from '../decoys/rotationPolicy.js';
@@ -32,9 +32,9 @@ export interface LifecycleResult {
 }
 
 export interface ReconcileReport {
-  /** Unfinished operations carried to their end. */
+  /** Interrupted operations carried to their end. */
   readonly finished: number;
-  /** Unfinished operations undone (the decoy keeps its previous generation). */
+  /** Interrupted operations undone (the decoy keeps its previous generation). */
   readonly rolledBack: number;
   /** Leftovers removed from the tenant (credentials or messages no kept generation owns). */
   readonly swept: number;
@@ -44,21 +44,33 @@ export interface ReconcileReport {
 export interface RotationReport extends ReconcileReport {
   readonly rotated: number;
   /** Decoys planted by hand whose rotation is due: the admins must rotate and re-plant them. */
-  readonly markedDue: readonly { readonly decoy: Decoy; readonly lifecycle: DecoyLifecycle }[];
+  readonly markedDue: readonly RegisteredDecoy[];
 }
 
 /** Any create request; each kind validates its own. */
 type AnyCreateRequest = CreateRequestBase & { readonly kind: DecoyKind };
 
+/** A journal entry as this run last wrote it: the ETag proves the operation is still this run's. */
+interface Operation {
+  readonly entry: JournalEntry;
+  readonly etag: string;
+}
+
 /** A failed rotation is tried again by the timer after this long, not at every tick. */
 const RETRY_AFTER_FAILURE_IN_HOURS = 1;
+/**
+ * An unfinished entry not written for this long belongs to a run that died: no step of a live run takes
+ * longer (a Graph call gives up within a few minutes, retries included). Younger ones are left to their run.
+ */
+const ABANDONED_AFTER_IN_MINUTES = 15;
 
 /**
  * Decoy lifecycles in the tenant: create, rotate, retire, and the timer's reconciliation. Every operation
- * writes a journal entry before each step (intent → cloudDone → registryUpdated → finished); whatever a crash
- * interrupts, `reconcile` finishes (when nothing is lost by it) or undoes (when the new secret died with the
- * process), and a sweep removes what carries Lure's marker but belongs to no kept generation. Secrets live
- * only in memory, from Graph's answer to the caller or to the decoy message that carries them.
+ * writes a journal entry before each step (intent → cloudDone → registryUpdated → finished), each write
+ * conditional on the last, so a run that was given up for dead cannot write over its successor. Whatever a
+ * crash interrupts, `reconcile` finishes (when nothing is lost by it) or undoes (when the new secret died
+ * with the process), and a journaled sweep removes what carries Lure's marker but belongs to no kept
+ * generation. Secrets live only in memory, from Graph's answer to the caller or to the message that carries them.
  */
 export class DecoyLifecycles {
   constructor(private readonly deps: DecoyLifecyclesDeps) {}
@@ -67,15 +79,15 @@ export class DecoyLifecycles {
   async create(input: unknown): Promise<LifecycleResult> {
     const request = parseCreateRequest(input);
     if ((await this.deps.store.getDecoy(request.id)) !== undefined) throw new RangeError(`id: a decoy with id ${request.id} already exists`);
-    await this.assertNothingUnfinished(request.id);
-    await this.assertPlacementsUsable(request.placements, request.id);
+    const carriers = await this.carriersOf(request.placements, request.id);
     const module = moduleOf(request.kind);
     const context = this.context(module.kind);
     const id = newJournalId();
     const target = await module.lifecycle.targetOf(request, id, context);
-    let entry = await this.begin({ id, decoyId: request.id, kind: request.kind, operation: 'create', secretTo: 'caller', placementDecoyIds: placementDecoyIdsOf(request.placements), target });
+    await this.assertNothingUnfinished([request.id, ...carriers.map((carrier) => carrier.decoy.id)], target);
+    let operation = await this.begin({ id, decoyId: request.id, kind: request.kind, operation: 'create', secretTo: 'caller', placementDecoyIds: carriers.map((carrier) => carrier.decoy.id), target, before: carriers });
 
-    const created = await module.lifecycle.create(request, target, entry, context);
+    const created = await module.lifecycle.create(request, target, operation.entry, context);
     const lifecycle: DecoyLifecycle = {
       decoyId: request.id,
       kind: request.kind,
@@ -88,9 +100,17 @@ export class DecoyLifecycles {
       ...(created.honeytoken === undefined ? {} : { honeytoken: created.honeytoken }),
     };
     const material = module.lifecycle.material(created.decoy as never, created.secret ?? created.honeytoken, context);
-    const placements = await this.rewritePlacements(request.placements, material, entry);
-    entry = await this.step(entry, 'cloudDone', { decoy: created.decoy, lifecycle, placements: placements.rewritten, dropped: placements.dropped });
-    await this.finish(entry);
+    const placements = await this.rewritePlacements(carriers, material, operation.entry);
+    operation = await this.step(operation, 'cloudDone', {
+      made: {
+        decoy: created.decoy,
+        lifecycle,
+        placements: placements.rewritten,
+        generations: [{ decoyId: request.id, generation: created.generation }, ...placements.generations],
+        dropped: placements.dropped,
+      },
+    });
+    await this.register(operation);
     return { decoy: created.decoy, ...(material === undefined ? {} : { material }), placementsRewritten: placements.rewritten.map((placement) => placement.decoy.id) };
   }
 
@@ -99,13 +119,23 @@ export class DecoyLifecycles {
    * the kept ones removed. `secretTo: 'caller'` returns the lure material (an admin rotating by hand).
    */
   async rotate(decoyId: string, secretTo: JournalEntry['secretTo'] = 'caller'): Promise<LifecycleResult> {
-    const { decoy, lifecycle } = await this.managed(decoyId);
-    await this.assertNothingUnfinished(decoyId);
+    const current = await this.registered(decoyId);
+    const { decoy, lifecycle } = current;
+    const carriers = await this.carriersOf(lifecycle.placements, decoyId);
+    await this.assertNothingUnfinished([decoyId, ...carriers.map((carrier) => carrier.decoy.id)]);
     const module = moduleOf(decoy.kind);
     const context = this.context(decoy.kind);
-    let entry = await this.begin({ id: newJournalId(), decoyId, kind: decoy.kind, operation: 'rotate', secretTo, placementDecoyIds: placementDecoyIdsOf(lifecycle.placements) });
+    let operation = await this.begin({
+      id: newJournalId(),
+      decoyId,
+      kind: decoy.kind,
+      operation: 'rotate',
+      secretTo,
+      placementDecoyIds: carriers.map((carrier) => carrier.decoy.id),
+      before: [current, ...carriers],
+    });
 
-    const made = await module.lifecycle.rotate(decoy as never, lifecycle, entry, context);
+    const made = await module.lifecycle.rotate(decoy as never, lifecycle, operation.entry, context);
     const { kept, dropped } = keepNewest(lifecycle.generations, made.generation, module.lifecycle.keptGenerations(this.deps.settings));
     const rotated = module.lifecycle.registered(decoy as never, kept) as Decoy;
     // A new schedule from now (none without an interval), no notice pending, no failure standing.
@@ -118,14 +148,17 @@ export class DecoyLifecycles {
       ...(made.honeytoken === undefined ? {} : { honeytoken: made.honeytoken }),
     };
     const material = module.lifecycle.material(rotated as never, made.secret ?? made.honeytoken, context);
-    const placements = await this.rewritePlacements(lifecycle.placements, material, entry);
-    entry = await this.step(entry, 'cloudDone', {
-      decoy: rotated,
-      lifecycle: nextLifecycle,
-      placements: placements.rewritten,
-      dropped: [...dropped.map((generation) => ({ decoyId, generation })), ...placements.dropped],
+    const placements = await this.rewritePlacements(carriers, material, operation.entry);
+    operation = await this.step(operation, 'cloudDone', {
+      made: {
+        decoy: rotated,
+        lifecycle: nextLifecycle,
+        placements: placements.rewritten,
+        generations: [{ decoyId, generation: made.generation }, ...placements.generations],
+        dropped: [...dropped.map((generation) => ({ decoyId, generation })), ...placements.dropped],
+      },
     });
-    await this.finish(entry);
+    await this.register(operation);
     return {
       decoy: rotated,
       ...(material === undefined || secretTo !== 'caller' ? {} : { material }),
@@ -137,38 +170,45 @@ export class DecoyLifecycles {
   async retire(decoyId: string): Promise<void> {
     const decoy = (await this.deps.store.getDecoy(decoyId))?.value;
     if (decoy === undefined) throw new RangeError(`decoy ${decoyId} does not exist`);
-    const carriers = (await this.deps.store.listDecoyLifecycles()).filter((lifecycle) => lifecycle.placements.some((placement) => placement.kind === 'mailItem' && placement.decoyId === decoyId));
-    if (carriers.length > 0) throw new RangeError(`decoy ${decoyId} carries the lure of ${carriers.map((carrier) => carrier.decoyId).join(', ')}: retire those first`);
-    await this.assertNothingUnfinished(decoyId);
+    const carried = (await this.deps.store.listDecoyLifecycles()).filter((lifecycle) => placementDecoyIdsOf(lifecycle.placements).includes(decoyId));
+    if (carried.length > 0) throw new RangeError(`decoy ${decoyId} carries the lure of ${carried.map((lifecycle) => lifecycle.decoyId).join(', ')}: retire those first`);
+    await this.assertNothingUnfinished([decoyId]);
     const lifecycle = await this.deps.store.getDecoyLifecycle(decoyId);
-    let entry = await this.begin({ id: newJournalId(), decoyId, kind: decoy.kind, operation: 'retire', secretTo: 'caller', placementDecoyIds: [] });
+    let operation = await this.begin({ id: newJournalId(), decoyId, kind: decoy.kind, operation: 'retire', secretTo: 'caller', placementDecoyIds: [] });
     if (lifecycle !== undefined) await moduleOf(decoy.kind).lifecycle.retire(decoy as never, lifecycle, this.context(decoy.kind));
-    entry = await this.step(entry, 'cloudDone');
-    await this.finish(entry);
+    operation = await this.step(operation, 'cloudDone');
+    await this.register(operation);
   }
 
   /**
-   * Carries every unfinished operation to its end or undoes it, then sweeps the managed decoys for Lure's
-   * leftovers. The rotation timer runs it first; runs never overlap (timers are singletons).
+   * Carries every abandoned operation to its end or undoes it, then sweeps the managed decoys for Lure's
+   * leftovers. Operations written to within the last minutes are left to the run that is doing them.
    */
-  async reconcile(): Promise<ReconcileReport> {
+  async reconcile(): Promise<ReconcileReport & { readonly busy: ReadonlySet<string> }> {
     const failures: string[] = [];
     let finished = 0;
     let rolledBack = 0;
-    const entries = await this.deps.store.listJournalEntries(this.journalHorizon());
-    const unfinished = entries.filter((entry) => entry.step !== 'finished').sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-    const stillUnfinished = new Set<string>();
+    const abandonedBefore = new Date(this.deps.clock.now().getTime() - ABANDONED_AFTER_IN_MINUTES * 60_000).toISOString();
+    const unfinished = (await this.deps.store.listJournalEntries(this.journalHorizon()))
+      .filter((entry) => entry.step !== 'finished')
+      .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    const busy = new Set<string>();
     for (const entry of unfinished) {
+      const decoyIds = [entry.decoyId, ...entry.placementDecoyIds];
+      if (entry.updatedAt >= abandonedBefore) {
+        for (const decoyId of decoyIds) busy.add(decoyId);
+        continue;
+      }
       try {
         if ((await this.recover(entry)) === 'completed') finished += 1;
         else rolledBack += 1;
       } catch (error) {
-        for (const decoyId of [entry.decoyId, ...entry.placementDecoyIds]) stillUnfinished.add(decoyId);
+        for (const decoyId of decoyIds) busy.add(decoyId);
         failures.push(`${entry.operation} ${entry.decoyId} (journal ${entry.id}): ${messageOf(error)}`);
       }
     }
-    const swept = await this.sweep(stillUnfinished, failures);
-    return { finished, rolledBack, swept, failures };
+    const swept = await this.sweep(busy, failures);
+    return { finished, rolledBack, swept, failures, busy };
   }
 
   /**
@@ -176,17 +216,17 @@ export class DecoyLifecycles {
    * by hand is only marked due, after `onDue` (which raises the notice) succeeded, so a crash loses no notice.
    */
   async rotateDue(onDue: (decoy: Decoy, lifecycle: DecoyLifecycle) => Promise<void> = async () => {}): Promise<RotationReport> {
-    const reconciled = await this.reconcile();
+    const { busy, ...reconciled } = await this.reconcile();
     const failures = [...reconciled.failures];
     const now = this.deps.clock.now();
     const decoys = new Map((await this.deps.store.listDecoys()).map((decoy) => [decoy.id, decoy]));
     const lifecycles = await this.adoptRegisteredDecoys(decoys, await this.deps.store.listDecoyLifecycles());
-    const carried = new Set(lifecycles.flatMap((lifecycle) => lifecycle.placements.flatMap((placement) => (placement.kind === 'mailItem' ? [placement.decoyId] : []))));
+    const carried = new Set(lifecycles.flatMap((lifecycle) => placementDecoyIdsOf(lifecycle.placements)));
     let rotated = 0;
-    const markedDue: { decoy: Decoy; lifecycle: DecoyLifecycle }[] = [];
+    const markedDue: RegisteredDecoy[] = [];
     for (const lifecycle of lifecycles) {
       const decoy = decoys.get(lifecycle.decoyId);
-      if (decoy === undefined) continue;
+      if (decoy === undefined || busy.has(decoy.id) || placementDecoyIdsOf(lifecycle.placements).some((id) => busy.has(id))) continue;
       const plan = rotationPlanOf(decoy, lifecycle, moduleOf(decoy.kind).lifecycle.makesSecret, now, carried.has(decoy.id));
       try {
         if (plan === 'markDue') {
@@ -222,112 +262,146 @@ export class DecoyLifecycles {
     return [...lifecycles, ...adopted];
   }
 
-  /** Finishes or undoes one interrupted operation. */
+  /** Finishes or undoes one abandoned operation, first claiming it (and widening its window for the audit log). */
   private async recover(entry: JournalEntry): Promise<'completed' | 'rolledBack'> {
-    if (entry.operation === 'retire') {
-      if (entry.step === 'intent') {
-        const decoy = (await this.deps.store.getDecoy(entry.decoyId))?.value;
-        const lifecycle = await this.deps.store.getDecoyLifecycle(entry.decoyId);
-        if (decoy !== undefined && lifecycle !== undefined) await moduleOf(decoy.kind).lifecycle.retire(decoy as never, lifecycle, this.context(decoy.kind));
-        entry = await this.step(entry, 'cloudDone');
+    const stored = await this.deps.store.getJournalEntry(entry.id);
+    if (stored === undefined) return 'completed';
+    let operation = await this.step({ entry: stored.value, etag: stored.etag }, stored.value.step);
+    const { entry: claimed } = operation;
+    if (claimed.operation === 'sweep') {
+      await this.step(operation, 'finished', { outcome: 'completed' });
+      return 'completed';
+    }
+    if (claimed.operation === 'retire') {
+      if (claimed.step === 'intent') {
+        const current = await this.registeredOrUndefined(claimed.decoyId);
+        if (current !== undefined) await moduleOf(current.decoy.kind).lifecycle.retire(current.decoy as never, current.lifecycle, this.context(current.decoy.kind));
+        operation = await this.step(operation, 'cloudDone');
       }
-      await this.finish(entry);
+      await this.register(operation);
       return 'completed';
     }
-    if (entry.step === 'registryUpdated') {
-      await this.finish(entry);
+    if (claimed.step === 'registryUpdated') {
+      await this.removeDropped(operation);
       return 'completed';
     }
-    // Once the cloud step is done its result can be registered, unless the secret had to reach a caller who
-    // never got it: then nobody holds the new secret, and it is undone like an interrupted cloud step.
-    if (entry.step === 'cloudDone' && (entry.secretTo === 'placements' || !moduleOf(entry.kind).lifecycle.makesSecret)) {
-      await this.finish(entry);
+    if (claimed.step === 'cloudDone' && this.finishable(claimed)) {
+      await this.register(operation);
+      if (claimed.kind === 'user' && claimed.secretTo === 'caller' && claimed.made !== undefined) {
+        // The admin never got the new password: the decoy is due again, so the timer asks for a rotation.
+        await this.deps.store.upsertDecoyLifecycle({ ...claimed.made.lifecycle, nextRotationAt: this.deps.clock.now().toISOString() });
+      }
       return 'completed';
     }
-    await this.rollBack(entry);
+    await this.rollBack(operation);
     return 'rolledBack';
   }
 
-  /** Undoes an operation interrupted before its result could be registered. */
-  private async rollBack(entry: JournalEntry): Promise<void> {
-    const module = moduleOf(entry.kind);
-    const context = this.context(entry.kind);
-    const ownMarker = (journalId: string) => journalId === entry.id;
-    if (entry.operation === 'create' && entry.target !== undefined) {
-      await module.lifecycle.undoCreate(entry.target, entry, context);
-    } else {
-      const current = await this.managedOrUndefined(entry.decoyId);
-      if (current !== undefined) {
-        const made = entry.made?.lifecycle.generations.at(-1);
-        if (made !== undefined && !current.lifecycle.generations.some((generation) => sameGeneration(generation, made))) {
-          await module.lifecycle.removeGeneration(current.decoy as never, made, context);
-        }
-        await module.lifecycle.sweep(current.decoy as never, current.lifecycle, ownMarker, context);
-        // The decoy keeps its previous generation and is due again. (A user's reset password cannot be put back:
-        // the planted one no longer works, and sign-in attempts with it still raise decoy.user.signIn.)
-        await this.deps.store.upsertDecoyLifecycle({ ...current.lifecycle, nextRotationAt: context.now.toISOString() });
-      }
-    }
-    for (const placementId of entry.placementDecoyIds) {
-      const placement = await this.managedOrUndefined(placementId);
-      if (placement !== undefined) await moduleOf(placement.decoy.kind).lifecycle.sweep(placement.decoy as never, placement.lifecycle, ownMarker, this.context(placement.decoy.kind));
-    }
-    await this.step(entry, 'finished', undefined, 'rolledBack');
+  /**
+   * Whether an operation whose cloud step is done may still be registered: yes when its secret needed no
+   * caller (it is in the managed placements already, or there is none), and for a user's password, which
+   * cannot be put back: registering the new one at least tells the truth, and the decoy falls due again.
+   */
+  private finishable(entry: JournalEntry): boolean {
+    return entry.secretTo === 'placements' || !moduleOf(entry.kind).lifecycle.makesSecret || (entry.operation === 'rotate' && entry.kind === 'user');
   }
 
-  /** Registers what the cloud step made (or deletes a retired decoy), then removes the dropped generations. */
-  private async finish(entry: JournalEntry): Promise<void> {
-    if (entry.step === 'cloudDone') {
-      const made = entry.made;
-      if (entry.operation === 'retire') {
-        await this.deps.store.deleteDecoyLifecycle(entry.decoyId);
-        await this.deps.store.deleteDecoy(entry.decoyId);
-      } else if (made !== undefined) {
-        for (const { decoy, lifecycle } of [{ decoy: made.decoy, lifecycle: made.lifecycle }, ...made.placements]) {
-          await this.deps.store.upsertDecoy(decoy);
-          await this.deps.store.upsertDecoyLifecycle(lifecycle);
-        }
-      }
-      this.deps.decoysChanged();
-      entry = await this.step(entry, 'registryUpdated');
+  /**
+   * Undoes an operation interrupted before its result could be registered: removes what it made (found by
+   * the journal and by its marker) and puts the registry back as it was.
+   */
+  private async rollBack(operation: Operation): Promise<void> {
+    const { entry } = operation;
+    const ownMarker = (journalId: string) => journalId === entry.id;
+    if (entry.operation === 'create' && entry.target !== undefined) {
+      await moduleOf(entry.kind).lifecycle.undoCreate(entry.target, entry, this.context(entry.kind));
+      await this.deps.store.deleteDecoyLifecycle(entry.decoyId);
+      await this.deps.store.deleteDecoy(entry.decoyId);
     }
-    if (entry.step === 'registryUpdated') {
-      const made = entry.made;
-      for (const { decoyId, generation } of made?.dropped ?? []) {
-        const decoy = decoyId === made!.decoy.id ? made!.decoy : made!.placements.find((placement) => placement.decoy.id === decoyId)?.decoy;
-        if (decoy !== undefined) await moduleOf(decoy.kind).lifecycle.removeGeneration(decoy as never, generation, this.context(decoy.kind));
+    for (const before of entry.before ?? []) {
+      const module = moduleOf(before.decoy.kind);
+      const context = this.context(before.decoy.kind);
+      for (const made of entry.made?.generations ?? []) {
+        if (made.decoyId === before.decoy.id) await module.lifecycle.removeGeneration(before.decoy as never, made.generation, context);
       }
-      await this.step(entry, 'finished', undefined, 'completed');
+      await module.lifecycle.sweep(before.decoy as never, before.lifecycle, ownMarker, context, async () => {});
+      // The decoy itself falls due again (its rotation did not happen); a carrier keeps its schedule.
+      const lifecycle = before.decoy.id === entry.decoyId && entry.operation === 'rotate' ? { ...before.lifecycle, nextRotationAt: context.now.toISOString() } : before.lifecycle;
+      await this.deps.store.upsertDecoy(before.decoy);
+      await this.deps.store.upsertDecoyLifecycle(lifecycle);
     }
+    this.deps.decoysChanged();
+    await this.step(operation, 'finished', { outcome: 'rolledBack' });
+  }
+
+  /**
+   * Registers what the cloud step made (or deletes a retired decoy), then removes the generations that fell
+   * out. Once registered, the operation is done for its caller: a failure to remove an old generation is
+   * logged and left to the timer, which finishes it.
+   */
+  private async register(operation: Operation): Promise<void> {
+    const { entry } = operation;
+    // Still this run's? A run given up for dead must not overwrite what its successor registered.
+    operation = await this.step(operation, entry.step);
+    if (entry.operation === 'retire') {
+      await this.deps.store.deleteDecoyLifecycle(entry.decoyId);
+      await this.deps.store.deleteDecoy(entry.decoyId);
+    } else if (entry.made !== undefined) {
+      for (const { decoy, lifecycle } of [{ decoy: entry.made.decoy, lifecycle: entry.made.lifecycle }, ...entry.made.placements]) {
+        await this.deps.store.upsertDecoy(decoy);
+        await this.deps.store.upsertDecoyLifecycle(lifecycle);
+      }
+    }
+    this.deps.decoysChanged();
+    operation = await this.step(operation, 'registryUpdated');
+    try {
+      await this.removeDropped(operation);
+    } catch (error) {
+      this.deps.logger.warn('old decoy generations not removed yet; the rotateDecoys timer finishes it', { decoyId: entry.decoyId, journalId: entry.id, error: messageOf(error) });
+    }
+  }
+
+  /** Removes the generations that fell out of the kept ones from the tenant, then closes the entry. */
+  private async removeDropped(operation: Operation): Promise<void> {
+    const made = operation.entry.made;
+    for (const { decoyId, generation } of made?.dropped ?? []) {
+      const decoy = [{ decoy: made!.decoy }, ...made!.placements].find((registered) => registered.decoy.id === decoyId)?.decoy;
+      if (decoy !== undefined) await moduleOf(decoy.kind).lifecycle.removeGeneration(decoy as never, generation, this.context(decoy.kind));
+    }
+    await this.step(operation, 'finished', { outcome: 'completed' });
   }
 
   /** Writes a new generation of each managed placement (a decoy message) carrying the new lure material. */
   private async rewritePlacements(
-    placements: readonly Placement[],
+    carriers: readonly RegisteredDecoy[],
     material: LureMaterial | undefined,
     entry: JournalEntry,
-  ): Promise<{ rewritten: MadeChange['placements'][number][]; dropped: MadeChange['dropped'][number][] }> {
-    const rewritten: MadeChange['placements'][number][] = [];
+  ): Promise<Pick<MadeChange, 'generations' | 'dropped'> & { rewritten: RegisteredDecoy[] }> {
+    const rewritten: RegisteredDecoy[] = [];
+    const generations: MadeChange['generations'][number][] = [];
     const dropped: MadeChange['dropped'][number][] = [];
-    if (material === undefined) return { rewritten, dropped };
-    for (const placement of placements) {
-      if (placement.kind !== 'mailItem') continue;
-      const { decoy, lifecycle } = await this.managed(placement.decoyId);
-      if (decoy.kind !== 'mailItem') throw new RangeError(`placement ${placement.decoyId} is not a mail decoy`);
-      const mail = DECOY_KIND_MODULES.mailItem.lifecycle;
+    if (material === undefined) return { rewritten, generations, dropped };
+    const mail = DECOY_KIND_MODULES.mailItem.lifecycle;
+    for (const { decoy, lifecycle } of carriers) {
+      if (decoy.kind !== 'mailItem') throw new RangeError(`placement ${decoy.id} is not a mail decoy`);
       const made = await mail.rotate(decoy, lifecycle, entry, this.context('mailItem'), material.text);
       const { kept, dropped: fell } = keepNewest(lifecycle.generations, made.generation, mail.keptGenerations(this.deps.settings));
       rewritten.push({ decoy: mail.registered(decoy, kept), lifecycle: { ...lifecycle, generations: kept, lastRotatedAt: this.deps.clock.now().toISOString() } });
+      generations.push({ decoyId: decoy.id, generation: made.generation });
       dropped.push(...fell.map((generation) => ({ decoyId: decoy.id, generation })));
     }
-    return { rewritten, dropped };
+    return { rewritten, generations, dropped };
   }
 
-  /** Removes Lure's leftovers from every managed decoy not caught in an unfinished operation. */
-  private async sweep(skip: ReadonlySet<string>, failures: string[]): Promise<number> {
+  /**
+   * Removes Lure's leftovers from every managed decoy no live operation holds. A sweep that removes
+   * something is journaled first, so the audit records of its removals are recognised as Lure's own.
+   */
+  private async sweep(busy: ReadonlySet<string>, failures: string[]): Promise<number> {
     const entries = await this.deps.store.listJournalEntries(this.journalHorizon());
     const ownersByDecoy = new Map<string, Set<string>>();
     for (const entry of entries) {
+      if (entry.operation === 'sweep') continue;
       for (const decoyId of [entry.decoyId, ...entry.placementDecoyIds]) {
         let owned = ownersByDecoy.get(decoyId);
         if (owned === undefined) ownersByDecoy.set(decoyId, (owned = new Set()));
@@ -337,11 +411,15 @@ export class DecoyLifecycles {
     let swept = 0;
     for (const lifecycle of await this.deps.store.listDecoyLifecycles()) {
       const owned = ownersByDecoy.get(lifecycle.decoyId);
-      if (skip.has(lifecycle.decoyId) || owned === undefined) continue;
+      if (busy.has(lifecycle.decoyId) || owned === undefined) continue;
       const decoy = (await this.deps.store.getDecoy(lifecycle.decoyId))?.value;
       if (decoy === undefined || (this.deps.directory === undefined && decoy.kind !== 'token')) continue;
+      let journal: Operation | undefined;
       try {
-        swept += await moduleOf(decoy.kind).lifecycle.sweep(decoy as never, lifecycle, (journalId) => owned.has(journalId), this.context(decoy.kind));
+        swept += await moduleOf(decoy.kind).lifecycle.sweep(decoy as never, lifecycle, (journalId) => owned.has(journalId), this.context(decoy.kind), async () => {
+          journal = await this.begin({ id: newJournalId(), decoyId: decoy.id, kind: decoy.kind, operation: 'sweep', secretTo: 'placements', placementDecoyIds: [] });
+        });
+        if (journal !== undefined) await this.step(journal, 'finished', { outcome: 'completed' });
       } catch (error) {
         failures.push(`sweep ${decoy.id}: ${messageOf(error)}`);
       }
@@ -349,23 +427,16 @@ export class DecoyLifecycles {
     return swept;
   }
 
-  private async begin(fields: Omit<JournalEntry, 'step' | 'startedAt' | 'updatedAt'>): Promise<JournalEntry> {
+  private async begin(fields: Omit<JournalEntry, 'step' | 'startedAt' | 'updatedAt'>): Promise<Operation> {
     const now = this.deps.clock.now().toISOString();
     const entry: JournalEntry = { ...fields, step: 'intent', startedAt: now, updatedAt: now };
-    await this.deps.store.upsertJournalEntry(entry);
-    return entry;
+    return { entry, etag: await this.deps.store.createJournalEntry(entry) };
   }
 
-  private async step(entry: JournalEntry, step: JournalStep, made?: MadeChange, outcome?: JournalEntry['outcome']): Promise<JournalEntry> {
-    const next: JournalEntry = {
-      ...entry,
-      step,
-      updatedAt: this.deps.clock.now().toISOString(),
-      ...(made === undefined ? {} : { made }),
-      ...(outcome === undefined ? {} : { outcome }),
-    };
-    await this.deps.store.upsertJournalEntry(next);
-    return next;
+  /** Writes the operation's next step (or the same one again: a heartbeat). Fails if another run took it over. */
+  private async step(operation: Operation, step: JournalStep, fields: Pick<Partial<JournalEntry>, 'made' | 'outcome'> = {}): Promise<Operation> {
+    const entry: JournalEntry = { ...operation.entry, ...fields, step, updatedAt: this.deps.clock.now().toISOString() };
+    return { entry, etag: await this.deps.store.updateJournalEntry(entry, operation.etag) };
   }
 
   private context(kind: DecoyKind): LifecycleContext {
@@ -388,40 +459,51 @@ export class DecoyLifecycles {
     return new Date(this.deps.clock.now().getTime() - this.deps.settings.journalRetentionInDays * 86_400_000).toISOString();
   }
 
-  private async managed(decoyId: string): Promise<{ decoy: Decoy; lifecycle: DecoyLifecycle }> {
-    const managed = await this.managedOrUndefined(decoyId);
-    if (managed === undefined) throw new RangeError(`decoy ${decoyId} does not exist`);
-    return managed;
+  private async registered(decoyId: string): Promise<RegisteredDecoy> {
+    const registered = await this.registeredOrUndefined(decoyId);
+    if (registered === undefined) throw new RangeError(`decoy ${decoyId} does not exist`);
+    return registered;
   }
 
   /** A decoy and its lifecycle; a registered decoy Lure has not managed yet gets one from what it registered. */
-  private async managedOrUndefined(decoyId: string): Promise<{ decoy: Decoy; lifecycle: DecoyLifecycle } | undefined> {
+  private async registeredOrUndefined(decoyId: string): Promise<RegisteredDecoy | undefined> {
     const decoy = (await this.deps.store.getDecoy(decoyId))?.value;
     if (decoy === undefined) return undefined;
     const lifecycle = (await this.deps.store.getDecoyLifecycle(decoyId)) ?? adoptedLifecycleOf(decoy, this.deps.clock.now());
     return { decoy, lifecycle };
   }
 
-  private async assertNothingUnfinished(decoyId: string): Promise<void> {
-    const open = (await this.deps.store.listJournalEntries(this.deps.clock.now().toISOString())).filter(
-      (entry) => entry.step !== 'finished' && (entry.decoyId === decoyId || entry.placementDecoyIds.includes(decoyId)),
+  /**
+   * Refuses to start while an unfinished operation holds one of these decoys, or (for a create) names the same
+   * target: its undo would remove what this one makes.
+   */
+  private async assertNothingUnfinished(decoyIds: readonly string[], target?: JournalEntry['target']): Promise<void> {
+    const open = (await this.deps.store.listJournalEntries(this.deps.clock.now().toISOString())).find(
+      (entry) =>
+        entry.step !== 'finished' &&
+        ([entry.decoyId, ...entry.placementDecoyIds].some((id) => decoyIds.includes(id)) || (target !== undefined && target.kind !== 'token' && JSON.stringify(entry.target) === JSON.stringify(target))),
     );
-    if (open.length > 0) throw new RangeError(`decoy ${decoyId}: operation ${open[0]!.id} on it is unfinished; the rotateDecoys timer finishes or undoes it first`);
+    if (open !== undefined) throw new RangeError(`decoy ${open.decoyId}: operation ${open.id} on it is unfinished; the rotateDecoys timer finishes or undoes it first`);
   }
 
-  private async assertPlacementsUsable(placements: readonly Placement[], decoyId: string): Promise<void> {
-    const carriers = placementDecoyIdsOf(placements);
-    if (carriers.length === 0) return;
+  /** The mail decoys a decoy's managed placements name, each a mail decoy Lure created that carries no other lure. */
+  private async carriersOf(placements: readonly Placement[], decoyId: string): Promise<RegisteredDecoy[]> {
+    const carrierIds = placementDecoyIdsOf(placements);
+    if (carrierIds.length === 0) return [];
     const lifecycles = await this.deps.store.listDecoyLifecycles();
-    for (const carrierId of carriers) {
+    const carriers: RegisteredDecoy[] = [];
+    for (const carrierId of carrierIds) {
       const lifecycle = lifecycles.find((candidate) => candidate.decoyId === carrierId);
-      if (carrierId === decoyId || lifecycle?.kind !== 'mailItem' || lifecycle.messageTemplate === undefined) {
+      const decoy = (await this.deps.store.getDecoy(carrierId))?.value;
+      if (carrierId === decoyId || decoy === undefined || lifecycle?.kind !== 'mailItem' || lifecycle.messageTemplate === undefined) {
         throw new RangeError(`placements: ${carrierId} must be a mail decoy Lure created`);
       }
       // A carrier keeps one lure: a second decoy's rotation would replace the first one's message.
       const taken = lifecycles.find((other) => other.decoyId !== decoyId && placementDecoyIdsOf(other.placements).includes(carrierId));
       if (taken !== undefined) throw new RangeError(`placements: ${carrierId} already carries the lure of ${taken.decoyId}`);
+      carriers.push({ decoy, lifecycle });
     }
+    return carriers;
   }
 
   private async recordFailure(decoyId: string, error: unknown): Promise<void> {
@@ -457,16 +539,11 @@ function placementDecoyIdsOf(placements: readonly Placement[]): string[] {
   return placements.flatMap((placement) => (placement.kind === 'mailItem' ? [placement.decoyId] : []));
 }
 
-/** A registered decoy's generations, as far as its registration tells (an app's secrets by keyId). */
+/** A registered decoy's generations, as far as its registration tells (an app's secrets by keyId, none Lure's). */
 function adoptedLifecycleOf(decoy: Decoy, now: Date): DecoyLifecycle {
   const createdAt = now.toISOString();
-  const generations: DecoyGeneration[] =
-    decoy.kind === 'application' ? decoy.credentialKeyIds.map((keyId) => ({ kind: 'clientSecret', keyId, createdAt })) : [];
+  const generations: DecoyGeneration[] = decoy.kind === 'application' ? decoy.credentialKeyIds.map((keyId) => ({ kind: 'clientSecret', keyId, createdAt })) : [];
   return { decoyId: decoy.id, kind: decoy.kind, createdByLure: false, generations, placements: [] };
-}
-
-function sameGeneration(a: DecoyGeneration, b: DecoyGeneration): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function messageOf(error: unknown): string {
@@ -481,4 +558,3 @@ const NO_DIRECTORY = new Proxy({} as Directory, {
 function refuseWithoutDirectory(): never {
   throw new RangeError('Lure has no Graph access: set LURE_TENANT_ID (and grant the permissions in the README) to manage decoys in the tenant');
 }
-

@@ -1,11 +1,16 @@
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyGeneration, DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 
-/** The kept generations after adding `added` (the newest `kept`), and those that fell out. */
+/**
+ * The kept generations after adding `added` (the newest `kept` of Lure's own), and those that fell out.
+ * Generations Lure did not make (no journal id: a registered app's own secrets, say) are never counted and
+ * never dropped: they are the customer's, planted who knows where.
+ */
 export function keepNewest(generations: readonly DecoyGeneration[], added: DecoyGeneration, kept: number): { kept: DecoyGeneration[]; dropped: DecoyGeneration[] } {
-  const all = [...generations, added];
-  const cut = Math.max(0, all.length - kept);
-  return { kept: all.slice(cut), dropped: all.slice(0, cut) };
+  const foreign = generations.filter((generation) => generation.journalId === undefined);
+  const own = [...generations.filter((generation) => generation.journalId !== undefined), added];
+  const cut = Math.max(0, own.length - kept);
+  return { kept: [...foreign, ...own.slice(cut)], dropped: own.slice(0, cut) };
 }
 
 /**

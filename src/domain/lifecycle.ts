@@ -96,7 +96,8 @@ export interface JournalEntry {
   readonly id: string;
   readonly decoyId: string;
   readonly kind: DecoyKind;
-  readonly operation: 'create' | 'rotate' | 'retire';
+  /** `sweep`: Lure removing its own leftovers from a decoy, journaled so the audit records of it raise nothing. */
+  readonly operation: 'create' | 'rotate' | 'retire' | 'sweep';
   readonly step: JournalStep;
   readonly startedAt: string;
   readonly updatedAt: string;
@@ -109,6 +110,8 @@ export interface JournalEntry {
   readonly placementDecoyIds: readonly string[];
   /** What a create makes, named before it is made so an undo can find it. */
   readonly target?: CreateTarget;
+  /** The decoy and its carriers as registered before a rotation: what an undo puts back. */
+  readonly before?: readonly RegisteredDecoy[];
   /** What the cloud step made: filled when it is done. */
   readonly made?: MadeChange;
   readonly outcome?: 'completed' | 'rolledBack';
@@ -121,12 +124,20 @@ export type CreateTarget =
   | { readonly kind: 'mailItem'; readonly mailbox: string; readonly folderName: string }
   | { readonly kind: 'token' };
 
+/** A decoy as the registry holds it: its identifiers and its lifecycle. */
+export interface RegisteredDecoy {
+  readonly decoy: Decoy;
+  readonly lifecycle: DecoyLifecycle;
+}
+
 export interface MadeChange {
   /** The decoy as it is to be registered after this change (identifiers of the kept generations). */
   readonly decoy: Decoy;
   readonly lifecycle: DecoyLifecycle;
   /** Managed placements rewritten in the same step (each a decoy message). */
-  readonly placements: readonly { readonly decoy: Decoy; readonly lifecycle: DecoyLifecycle }[];
+  readonly placements: readonly RegisteredDecoy[];
+  /** The new generation of the decoy and of each placement, by decoy id: what an undo removes. */
+  readonly generations: readonly { readonly decoyId: string; readonly generation: DecoyGeneration }[];
   /** Generations that fell out of the kept ones (this decoy's and its placements'), to remove from the tenant. */
   readonly dropped: readonly { readonly decoyId: string; readonly generation: DecoyGeneration }[];
 }

@@ -32,12 +32,14 @@ export interface Directory {
   /** `DELETE /applications/{id}` (its service principal goes with it); succeeds when it is already gone. */
   deleteApplication(objectId: string): Promise<void>;
 
+  /** The id of the folder directly under the mailbox's root with this display name, if there is one. */
+  findMailFolder(mailbox: string, displayName: string): Promise<string | undefined>;
   /** The folder directly under the mailbox's root with this display name, created if missing. */
   ensureMailFolder(mailbox: string, displayName: string): Promise<string>;
   /** `POST /users/{mailbox}/mailFolders/{folder}/messages`: a sent-looking (not draft) message with the marker. */
   createMessage(mailbox: string, folderId: string, message: NewMessage): Promise<DirectoryMessage>;
-  /** Messages of a folder that carry a Lure marker, with it. */
-  listMarkedMessages(mailbox: string, folderId: string): Promise<DirectoryMessage[]>;
+  /** Every message of a folder, with Lure's marker where it carries one. */
+  listMessages(mailbox: string, folderId: string): Promise<DirectoryMessage[]>;
   /** `DELETE /users/{mailbox}/messages/{id}`; succeeds when it is already gone. */
   deleteMessage(mailbox: string, messageId: string): Promise<void>;
   /** `POST /users/{mailbox}/translateExchangeIds`: a message's or folder's REST id in the forms the audit log may carry. */

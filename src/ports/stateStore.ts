@@ -126,9 +126,14 @@ export interface LifecycleStore {
   upsertDecoyLifecycle(lifecycle: DecoyLifecycle): Promise<void>;
   /** Succeeds whether or not it existed. */
   deleteDecoyLifecycle(decoyId: string): Promise<void>;
-  /** Replaces the entry with this id: one write per step. */
-  upsertJournalEntry(entry: JournalEntry): Promise<void>;
-  getJournalEntry(id: string): Promise<JournalEntry | undefined>;
+  /** Writes a new entry; returns its ETag. Throws `ConcurrencyError` if one with this id exists. */
+  createJournalEntry(entry: JournalEntry): Promise<string>;
+  /**
+   * Writes the entry's next step; returns the new ETag. Throws `ConcurrencyError` if it changed since `etag`:
+   * another run took the operation over, and this one must stop.
+   */
+  updateJournalEntry(entry: JournalEntry, etag: string): Promise<string>;
+  getJournalEntry(id: string): Promise<Versioned<JournalEntry> | undefined>;
   /** Every unfinished entry, and the finished ones updated at or after `since`. */
   listJournalEntries(since: string): Promise<JournalEntry[]>;
   /** Deletes finished entries last updated before `before`. Returns how many. */

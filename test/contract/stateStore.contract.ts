@@ -306,15 +306,18 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
         secretTo: 'placements',
         placementDecoyIds: [],
       });
-      await store.upsertJournalEntry(entry('stuck00001', 'intent', '2026-10-01T00:00:00.000Z'));
-      await store.upsertJournalEntry(entry('old0000001', 'finished', '2026-10-01T00:00:00.000Z'));
-      await store.upsertJournalEntry(entry('recent0001', 'cloudDone', '2026-11-28T11:00:00.000Z'));
-      await store.upsertJournalEntry(entry('recent0001', 'finished', '2026-11-28T11:30:00.000Z'));
+      await store.createJournalEntry(entry('stuck00001', 'intent', '2026-10-01T00:00:00.000Z'));
+      await store.createJournalEntry(entry('old0000001', 'finished', '2026-10-01T00:00:00.000Z'));
+      const etag = await store.createJournalEntry(entry('recent0001', 'cloudDone', '2026-11-28T11:00:00.000Z'));
+      await assert.rejects(store.createJournalEntry(entry('recent0001', 'intent', '2026-11-28T11:00:00.000Z')), ConcurrencyError);
+      const next = await store.updateJournalEntry(entry('recent0001', 'finished', '2026-11-28T11:30:00.000Z'), etag);
+      await assert.rejects(store.updateJournalEntry(entry('recent0001', 'intent', '2026-11-28T11:40:00.000Z'), etag), ConcurrencyError, 'a run that was taken over cannot write');
+      assert.equal((await store.getJournalEntry('recent0001'))?.etag, next);
       assert.deepEqual((await store.listJournalEntries('2026-11-28T00:00:00.000Z')).map((listed) => listed.id).sort(), ['recent0001', 'stuck00001']);
-      assert.equal((await store.getJournalEntry('recent0001'))?.step, 'finished');
+      assert.equal((await store.getJournalEntry('recent0001'))?.value.step, 'finished');
       assert.equal(await store.deleteJournalEntriesBefore('2026-11-01T00:00:00.000Z'), 1, 'only the old finished entry');
       assert.equal(await store.getJournalEntry('old0000001'), undefined);
-      assert.equal((await store.getJournalEntry('stuck00001'))?.step, 'intent', 'an unfinished entry is never pruned');
+      assert.equal((await store.getJournalEntry('stuck00001'))?.value.step, 'intent', 'an unfinished entry is never pruned');
     });
   });
 }

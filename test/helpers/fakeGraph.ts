@@ -366,6 +366,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
           return send(response, 200, { value: [...folders.values()].filter((folder) => wanted === undefined || folder.displayName === wanted).map(({ id, displayName }) => ({ id, displayName })) });
         }
         if (method === 'POST') {
+          if ([...folders.values()].some((folder) => folder.displayName === body.displayName)) return graphError(response, 409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
           const folder: FakeFolder = { id: `AQMk${randomBytes(12).toString('base64url')}`, displayName: String(body.displayName ?? ''), messages: new Map() };
           folders.set(folder.id, folder);
           return send(response, 201, { id: folder.id, displayName: folder.displayName });

@@ -75,14 +75,17 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     assert.equal(graph.applications.has(decoy.objectId!), false);
   });
 
-  it('application: a registered app keeps its own secrets on retirement; only Lure\'s go', async () => {
-    const lure = await services({ settings: { LURE_DECOY_KEPT_SECRETS: '3' } });
+  it("application: a registered app keeps its own secrets through rotations and retirement; only Lure's go", async () => {
+    const lure = await services({ settings: { LURE_DECOY_KEPT_SECRETS: '2' } });
     const directory = fakeTenantDirectory(graph, login);
     const application = await directory.upsertApplication('customer-owned', 'Customer app');
     const own = await directory.addApplicationPassword(application.id, { displayName: 'planted by hand', endDateTime: '2027-06-01T00:00:00.000Z' });
     await lure.importDecoys([{ kind: 'application', id: 'd-app-registered', enabled: true, appId: application.appId, objectId: application.id, credentialKeyIds: [own.keyId] }]);
-    await lure.lifecycles.rotate('d-app-registered');
-    assert.equal(graph.applications.get(application.id)!.passwordCredentials.length, 2);
+    for (let rotation = 0; rotation < 3; rotation += 1) await lure.lifecycles.rotate('d-app-registered');
+    const keyIds = graph.applications.get(application.id)!.passwordCredentials.map((credential) => credential.keyId);
+    assert.equal(keyIds.length, 3, "the customer's own secret and Lure's two kept generations");
+    assert.ok(keyIds.includes(own.keyId));
+    assert.deepEqual(((await lure.store.getDecoy('d-app-registered'))!.value as ApplicationDecoy).credentialKeyIds, keyIds);
     await lure.lifecycles.retire('d-app-registered');
     assert.deepEqual(graph.applications.get(application.id)!.passwordCredentials.map((credential) => credential.keyId), [own.keyId]);
   });
@@ -177,18 +180,65 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     assert.equal((await lure.store.getDecoyLifecycle('d-app-manual'))!.rotationDueSince, undefined, 'an admin rotation clears it');
   });
 
-  it('rides out 429 with Retry-After, 5xx and a timed-out call that went through, leaving no stray secret', async () => {
-    const lure = await services({ settings: { LURE_DECOY_KEPT_SECRETS: '2' } });
+  it('rides out 429 with Retry-After, 5xx and a timed-out call that went through, leaving no stray secret, and its sweep raises nothing', async () => {
+    const clock = movableClock('2026-11-28T12:00:00.000Z');
+    const lure = await services({ clock, settings: { LURE_DECOY_KEPT_SECRETS: '2' } });
     const created = await lure.lifecycles.create({ kind: 'application', id: 'd-app-flaky' });
     const objectId = (created.decoy as ApplicationDecoy).objectId!;
     graph.fail('POST', /addPassword$/, { status: 429, headers: { 'retry-after': '1' } }, { status: 503 }, { status: 200, passThrough: true, delayInMs: 3_000 });
     await lure.lifecycles.rotate('d-app-flaky');
     const application = graph.applications.get(objectId)!;
     assert.equal(application.passwordCredentials.length, 3, 'the timed-out attempt added a secret nobody holds');
+    clock.set('2026-11-28T12:50:00.000Z');
     const report = await lure.rotateDecoys();
     assert.equal(report.swept, 1);
     const registered = (await lure.store.getDecoy('d-app-flaky'))!.value as ApplicationDecoy;
     assert.deepEqual(application.passwordCredentials.map((credential) => credential.keyId), registered.credentialKeyIds);
+    const audit = await lure.ingest([{ records: [secretChangeAuditRecord({ time: '2026-11-28T12:50:02.000Z', applicationObjectId: objectId, actor: 'lure' })] }], 'entra');
+    assert.deepEqual(audit.alerts, [], "the sweep is journaled: its removal is Lure's own change");
+  });
+
+  it('hands the material over once the new generation is registered, even if removing an old one fails; the timer finishes that', async () => {
+    const clock = movableClock('2026-11-28T12:00:00.000Z');
+    const lure = await services({ clock, settings: { LURE_DECOY_KEPT_SECRETS: '1' } });
+    const created = await lure.lifecycles.create({ kind: 'application', id: 'd-app-cleanup' });
+    const application = graph.applications.get((created.decoy as ApplicationDecoy).objectId!)!;
+    graph.fail('POST', /removePassword$/, { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } } });
+    const rotated = await lure.lifecycles.rotate('d-app-cleanup');
+    assert.ok(graph.secrets.some((secret) => rotated.material?.text.includes(secret)));
+    assert.equal(application.passwordCredentials.length, 2, 'the old secret is still there for now');
+    clock.advance(20 * 60_000);
+    const report = await lure.rotateDecoys();
+    assert.equal(report.finished, 1);
+    assert.deepEqual(application.passwordCredentials.map((credential) => credential.keyId), ((await lure.store.getDecoy('d-app-cleanup'))!.value as ApplicationDecoy).credentialKeyIds);
+    assert.equal(application.passwordCredentials.length, 1);
+  });
+
+  it('leaves an operation in progress to its run; a run given up for dead cannot write over the one that took over', async () => {
+    const clock = movableClock('2026-11-28T12:00:00.000Z');
+    const lure = await services({ clock, settings: { LURE_DECOY_KEPT_SECRETS: '2' } });
+    const created = await lure.lifecycles.create({ kind: 'application', id: 'd-app-slow' });
+    const application = graph.applications.get((created.decoy as ApplicationDecoy).objectId!)!;
+    const before = application.passwordCredentials.map((credential) => credential.keyId);
+
+    graph.fail('POST', /addPassword$/, { status: 200, passThrough: true, delayInMs: 800 });
+    const inFlight = lure.lifecycles.rotate('d-app-slow');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const meanwhile = await lure.rotateDecoys();
+    assert.equal(meanwhile.rolledBack + meanwhile.finished + meanwhile.swept, 0, 'a fresh operation is left alone');
+    await inFlight;
+    assert.equal(application.passwordCredentials.length, 2);
+
+    graph.fail('POST', /addPassword$/, { status: 200, passThrough: true, delayInMs: 800 });
+    const stalled = lure.lifecycles.rotate('d-app-slow');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    clock.advance(20 * 60_000);
+    const takeover = await lure.rotateDecoys();
+    assert.equal(takeover.rolledBack, 1, 'the stalled operation counts as abandoned and is undone');
+    await assert.rejects(stalled, /changed since it was read/);
+    const registered = ((await lure.store.getDecoy('d-app-slow'))!.value as ApplicationDecoy).credentialKeyIds;
+    assert.deepEqual(application.passwordCredentials.map((credential) => credential.keyId), registered, 'the tenant and the registry agree');
+    assert.notDeepEqual(registered, before);
   });
 
   it("stays silent on Lure's own journaled change; the same change outside the journal is critical, anyone else's is high", async () => {
@@ -218,6 +268,15 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
         ['high', '2026-11-28T14:03:00.000Z'],
       ],
     );
+  });
+
+  it('mailItem: refuses a folder that holds real mail (a Sync of it would alert on its owner)', async () => {
+    const lure = await services();
+    const directory = fakeTenantDirectory(graph, login);
+    const folderId = await directory.ensureMailFolder(DECOY_MAILBOX, 'Projects');
+    graph.mailboxes.get(DECOY_MAILBOX)!.get(folderId)!.messages.set('AAMkreal1', { id: 'AAMkreal1', internetMessageId: '<real1@x>', subject: 'budget', body: 'numbers', properties: new Map() });
+    await assert.rejects(lure.lifecycles.create({ kind: 'mailItem', id: 'd-mail-real', mailbox: DECOY_MAILBOX, folderName: 'Projects' }), /folderName: Projects in finance-archive@contoso\.example holds 1 messages that are not decoys/);
+    assert.equal(graph.mailboxes.get(DECOY_MAILBOX)!.get(folderId)!.messages.size, 1);
   });
 
   it('refuses bad create requests with the field named, before touching the tenant', async () => {

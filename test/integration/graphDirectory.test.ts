@@ -92,7 +92,7 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
     }
     const stored = graph.mailboxes.get('archive@contoso.example')!.get(folderId)!.messages.get(planted[0]!.id)!;
     assert.equal(stored.properties.get('Integer 0x0E07'), '1', 'message flags make it a sent-looking message, not a draft');
-    const listed = await client.listMarkedMessages('archive@contoso.example', folderId);
+    const listed = await client.listMessages('archive@contoso.example', folderId);
     assert.equal(listed.length, 103);
     assert.deepEqual(listed.map((message) => message.marker).sort(), planted.map((message) => message.marker).sort());
     const forms = await client.translateExchangeId('archive@contoso.example', planted[0]!.id);
@@ -101,7 +101,34 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
     assert.equal(forms.entryId, `entryId:${planted[0]!.id}`);
     await client.deleteMessage('archive@contoso.example', planted[0]!.id);
     await client.deleteMessage('archive@contoso.example', planted[0]!.id);
-    assert.equal((await client.listMarkedMessages('archive@contoso.example', folderId)).length, 102);
+    assert.equal((await client.listMessages('archive@contoso.example', folderId)).length, 102);
+  });
+
+  it('takes a folder a retried create already made (409 ErrorFolderExists), and lists unmarked messages without a marker', async () => {
+    const client = directory();
+    const folderId = await client.ensureMailFolder('archive@contoso.example', 'Raced');
+    graph.fail('GET', /mailFolders$/, { status: 200, body: { value: [] } });
+    assert.equal(await client.ensureMailFolder('archive@contoso.example', 'Raced'), folderId);
+    assert.equal(await client.findMailFolder('archive@contoso.example', 'Nowhere'), undefined);
+    graph.mailboxes.get('archive@contoso.example')!.get(folderId)!.messages.set('AAMkreal', { id: 'AAMkreal', internetMessageId: '<real@x>', subject: 'lunch', body: 'hi', properties: new Map() });
+    assert.deepEqual(await client.listMessages('archive@contoso.example', folderId), [{ id: 'AAMkreal', internetMessageId: '<real@x>' }]);
+  });
+
+  it('tries again when an object made a moment ago is not replicated yet (404 right after a create)', async () => {
+    const client = directory();
+    const application = await client.upsertApplication('app-fresh', 'Fresh');
+    graph.fail('POST', /addPassword$/, { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: 'does not exist' } } });
+    graph.fail('PATCH', /^\/servicePrincipals/, { status: 404 });
+    assert.match((await client.addApplicationPassword(application.id, { displayName: 'd', endDateTime: '2027-01-01T00:00:00Z' })).keyId, /^[0-9a-f-]{36}$/);
+    assert.match(await client.upsertServicePrincipal(application.appId), /^[0-9a-f-]{36}$/);
+  });
+
+  it('keeps a refused request that carried a secret out of the error message', async () => {
+    graph.fail('POST', /^\/users$/, { status: 400, body: { error: { code: 'Request_BadRequest', message: 'The password hunter2hunter2 does not comply with policy' } } });
+    await assert.rejects(
+      directory().createUser({ userPrincipalName: 'y@contoso.example', displayName: 'y', mailNickname: 'y', password: 'hunter2hunter2' }),
+      (error: unknown) => error instanceof DirectoryError && error.message === 'POST /users: HTTP 400 Request_BadRequest',
+    );
   });
 
   it('sends mail', async () => {

@@ -93,20 +93,19 @@ export const applicationDecoy: DecoyKindModule<'application', CreateApplicationD
       if (application !== undefined) await context.directory.deleteApplication(application.id);
     },
 
-    async sweep(decoy, lifecycle, ownMarker, context) {
+    async sweep(decoy, lifecycle, ownMarker, context, beforeRemoving) {
       const objectId = objectIdOf(decoy);
       const application = await context.directory.getApplication(objectId);
       if (application === undefined) return 0;
       const kept = new Set(lifecycle.generations.flatMap((generation) => (generation.kind === 'clientSecret' ? [generation.keyId] : [])));
-      let removed = 0;
-      for (const credential of application.passwordCredentials) {
+      // Only Lure's own leftovers: a credential someone else added is evidence, and raises its own alert.
+      const leftovers = application.passwordCredentials.filter((credential) => {
         const journalId = journalIdIn(credential.displayName);
-        // Only Lure's own leftovers: a credential someone else added is evidence, and raises its own alert.
-        if (journalId === undefined || !ownMarker(journalId) || kept.has(credential.keyId)) continue;
-        await context.directory.removeApplicationPassword(objectId, credential.keyId);
-        removed += 1;
-      }
-      return removed;
+        return journalId !== undefined && ownMarker(journalId) && !kept.has(credential.keyId);
+      });
+      if (leftovers.length > 0) await beforeRemoving();
+      for (const credential of leftovers) await context.directory.removeApplicationPassword(objectId, credential.keyId);
+      return leftovers.length;
     },
 
     async retire(decoy, lifecycle, context) {

@@ -74,7 +74,14 @@ export const mailItemDecoy: DecoyKindModule<'mailItem', CreateMailItemDecoyReque
     makesSecret: false,
     keptGenerations: (settings) => settings.keptMessages,
 
-    targetOf: async (request, _journalId, context) => ({ kind: 'mailItem', mailbox: request.mailbox, folderName: request.folderName ?? context.settings.mailFolderName }),
+    async targetOf(request, _journalId, context) {
+      const folderName = request.folderName ?? context.settings.mailFolderName;
+      // A Sync of the folder will be a hit: it must hold nothing but Lure's decoys, or its owner's every sync alerts.
+      const folderId = await context.directory.findMailFolder(request.mailbox, folderName);
+      const foreign = folderId === undefined ? 0 : (await context.directory.listMessages(request.mailbox, folderId)).filter((message) => message.marker === undefined).length;
+      if (foreign > 0) throw new RangeError(`folderName: ${folderName} in ${request.mailbox} holds ${foreign} messages that are not decoys; name a new or empty folder`);
+      return { kind: 'mailItem', mailbox: request.mailbox, folderName };
+    },
 
     async create(request, target, entry, context) {
       if (target.kind !== 'mailItem') throw new TypeError('a mail decoy needs a mailItem target');
@@ -133,23 +140,23 @@ export const mailItemDecoy: DecoyKindModule<'mailItem', CreateMailItemDecoyReque
 
     async undoCreate(target, entry, context) {
       if (target.kind !== 'mailItem') return;
-      const folderId = await context.directory.ensureMailFolder(target.mailbox, target.folderName);
-      for (const message of await context.directory.listMarkedMessages(target.mailbox, folderId)) {
+      const folderId = await context.directory.findMailFolder(target.mailbox, target.folderName);
+      if (folderId === undefined) return;
+      for (const message of await context.directory.listMessages(target.mailbox, folderId)) {
         if (message.marker === entry.id) await context.directory.deleteMessage(target.mailbox, message.id);
       }
     },
 
-    async sweep(decoy, lifecycle, ownMarker, context) {
+    async sweep(decoy, lifecycle, ownMarker, context, beforeRemoving) {
       if (decoy.folderId === undefined) return 0;
       const kept = new Set(lifecycle.generations.flatMap((generation) => (generation.kind === 'message' ? [generation.messageId] : [])));
-      let removed = 0;
-      for (const message of await context.directory.listMarkedMessages(decoy.mailbox, decoy.folderId)) {
-        // Other decoys may share the folder: only messages of this decoy's own journal entries are judged.
-        if (message.marker === undefined || !ownMarker(message.marker) || kept.has(message.id)) continue;
-        await context.directory.deleteMessage(decoy.mailbox, message.id);
-        removed += 1;
-      }
-      return removed;
+      // Other decoys may share the folder: only messages of this decoy's own journal entries are judged.
+      const leftovers = (await context.directory.listMessages(decoy.mailbox, decoy.folderId)).filter(
+        (message) => message.marker !== undefined && ownMarker(message.marker) && !kept.has(message.id),
+      );
+      if (leftovers.length > 0) await beforeRemoving();
+      for (const message of leftovers) await context.directory.deleteMessage(decoy.mailbox, message.id);
+      return leftovers.length;
     },
 
     async retire(decoy, lifecycle, context) {

@@ -5,7 +5,8 @@ import type { DecoyGeneration, DecoyLifecycle, JournalEntry } from '../../../src
 import { keepNewest, nextRotationAt, rotationPlanOf, selfChangeWindowsOf } from '../../../src/decoys/rotationPolicy.js';
 import { DecoyIndex } from '../../../src/decoys/decoyIndex.js';
 
-const secret = (keyId: string): DecoyGeneration => ({ kind: 'clientSecret', keyId, createdAt: '2026-11-28T12:00:00.000Z' });
+const secret = (keyId: string): DecoyGeneration => ({ kind: 'clientSecret', keyId, journalId: `j${keyId.padEnd(9, '0')}`, createdAt: '2026-11-28T12:00:00.000Z' });
+const customers = (keyId: string): DecoyGeneration => ({ kind: 'clientSecret', keyId, createdAt: '2026-11-01T12:00:00.000Z' });
 const APP: Decoy = { kind: 'application', id: 'app', enabled: true, appId: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c', credentialKeyIds: [], rotationIntervalInHours: 24 };
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 
@@ -18,6 +19,11 @@ describe('rotation policy', () => {
     assert.deepEqual(keepNewest([secret('a'), secret('b')], secret('c'), 2), { kept: [secret('b'), secret('c')], dropped: [secret('a')] });
     assert.deepEqual(keepNewest([], secret('a'), 2), { kept: [secret('a')], dropped: [] });
     assert.deepEqual(keepNewest([secret('a'), secret('b'), secret('c')], secret('d'), 1), { kept: [secret('d')], dropped: [secret('a'), secret('b'), secret('c')] });
+  });
+
+  it("never counts or drops generations Lure did not make (a registered app's own secrets)", () => {
+    assert.deepEqual(keepNewest([customers('own1'), customers('own2')], secret('a'), 2), { kept: [customers('own1'), customers('own2'), secret('a')], dropped: [] });
+    assert.deepEqual(keepNewest([customers('own1'), secret('a'), secret('b')], secret('c'), 2), { kept: [customers('own1'), secret('b'), secret('c')], dropped: [secret('a')] });
   });
 
   it('schedules the next rotation after the interval plus at most the jitter share of it', () => {
