@@ -59,10 +59,11 @@ interface Operation {
 /** A failed rotation is tried again by the timer after this long, not at every tick. */
 const RETRY_AFTER_FAILURE_IN_HOURS = 1;
 /**
- * An unfinished entry not written for this long belongs to a run that died: no step of a live run takes
- * longer (a Graph call gives up within a few minutes, retries included). Younger ones are left to their run.
+ * An unfinished entry not written for this long belongs to a run that died. A Graph call gives up within
+ * about five minutes (four attempts, waits included) and a step makes at most seven, so no live run is this
+ * slow; the Functions host ends a timer run well before. Younger entries are left to their run.
  */
-const ABANDONED_AFTER_IN_MINUTES = 15;
+export const ABANDONED_AFTER_IN_MINUTES = 60;
 
 /**
  * Decoy lifecycles in the tenant: create, rotate, retire, and the timer's reconciliation. Every operation

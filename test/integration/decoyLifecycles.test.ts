@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { fingerprintOf } from '../../src/decoys/secrets.js';
 import type { ApplicationDecoy, MailItemDecoy, TokenDecoy, UserDecoy } from '../../src/domain/decoys.js';
+import { ABANDONED_AFTER_IN_MINUTES } from '../../src/app/decoyLifecycles.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock } from '../helpers/services.js';
@@ -207,7 +208,7 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     const rotated = await lure.lifecycles.rotate('d-app-cleanup');
     assert.ok(graph.secrets.some((secret) => rotated.material?.text.includes(secret)));
     assert.equal(application.passwordCredentials.length, 2, 'the old secret is still there for now');
-    clock.advance(20 * 60_000);
+    clock.advance((ABANDONED_AFTER_IN_MINUTES + 1) * 60_000);
     const report = await lure.rotateDecoys();
     assert.equal(report.finished, 1);
     assert.deepEqual(application.passwordCredentials.map((credential) => credential.keyId), ((await lure.store.getDecoy('d-app-cleanup'))!.value as ApplicationDecoy).credentialKeyIds);
@@ -232,7 +233,7 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     graph.fail('POST', /addPassword$/, { status: 200, passThrough: true, delayInMs: 800 });
     const stalled = lure.lifecycles.rotate('d-app-slow');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    clock.advance(20 * 60_000);
+    clock.advance((ABANDONED_AFTER_IN_MINUTES + 1) * 60_000);
     const takeover = await lure.rotateDecoys();
     assert.equal(takeover.rolledBack, 1, 'the stalled operation counts as abandoned and is undone');
     await assert.rejects(stalled, /changed since it was read/);

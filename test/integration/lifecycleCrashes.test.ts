@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import type { ApplicationDecoy, MailItemDecoy, UserDecoy } from '../../src/domain/decoys.js';
 import type { Directory } from '../../src/ports/directory.js';
 import type { StateStore } from '../../src/ports/stateStore.js';
+import { ABANDONED_AFTER_IN_MINUTES } from '../../src/app/decoyLifecycles.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock } from '../helpers/services.js';
@@ -60,7 +61,7 @@ describe('lifecycle crash injection: killed after every journal step and every G
     });
   /** The next timer run, once the dead run's operation counts as abandoned. */
   const nextTimerRun = async (store: StateStore) => {
-    clock.advance(20 * 60_000);
+    clock.advance((ABANDONED_AFTER_IN_MINUTES + 1) * 60_000);
     return (await dyingServices(store, { at: 0, count: 0 })).rotateDecoys();
   };
 
