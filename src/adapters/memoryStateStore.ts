@@ -3,6 +3,7 @@ import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
+import type { OutboxEntry } from '../domain/delivery.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { StreamState } from '../domain/streams.js';
@@ -46,6 +47,7 @@ export class MemoryStateStore implements StateStore {
   private readonly streams = new Map<string, StreamState>();
   private readonly lifecycles = new Map<string, string>();
   private readonly journal = new Map<string, Row>();
+  private readonly outbox = new Map<string, Row>();
   /** actor key → incident id → latest alert time */
   private readonly incidentKeys = new Map<string, Map<string, string>>();
   private version = 0;
@@ -242,6 +244,46 @@ export class MemoryStateStore implements StateStore {
       const entry = JSON.parse(row.json) as JournalEntry;
       if (entry.step === 'finished' && entry.updatedAt < before) {
         this.journal.delete(id);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  async createOutboxEntry(entry: OutboxEntry): Promise<boolean> {
+    if (this.outbox.has(entry.id)) return false;
+    this.outbox.set(entry.id, this.row(entry));
+    return true;
+  }
+
+  async getOutboxEntry(id: string): Promise<Versioned<OutboxEntry> | undefined> {
+    const row = this.outbox.get(id);
+    return row && { value: JSON.parse(row.json) as OutboxEntry, etag: row.etag };
+  }
+
+  async updateOutboxEntry(entry: OutboxEntry, etag: string): Promise<string> {
+    if (this.outbox.get(entry.id)?.etag !== etag) throw new ConcurrencyError(`outbox entry ${entry.id} changed since it was read`);
+    const row = this.row(entry);
+    this.outbox.set(entry.id, row);
+    return row.etag;
+  }
+
+  async listDueOutboxEntries(dueBy: string): Promise<Versioned<OutboxEntry>[]> {
+    return [...this.outbox.values()]
+      .map((row) => ({ value: JSON.parse(row.json) as OutboxEntry, etag: row.etag }))
+      .filter(({ value }) => value.status === 'pending' && value.nextAttemptAt <= dueBy);
+  }
+
+  async *listOutboxEntries(): AsyncIterable<OutboxEntry> {
+    for (const row of [...this.outbox.values()]) yield JSON.parse(row.json) as OutboxEntry;
+  }
+
+  async deleteOutboxEntriesBefore(before: string): Promise<number> {
+    let deleted = 0;
+    for (const [id, row] of [...this.outbox]) {
+      const entry = JSON.parse(row.json) as OutboxEntry;
+      if (entry.status !== 'pending' && entry.completedAt !== undefined && entry.completedAt < before) {
+        this.outbox.delete(id);
         deleted += 1;
       }
     }

@@ -5,6 +5,7 @@ import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
+import type { OutboxEntry } from '../domain/delivery.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { StreamState } from '../domain/streams.js';
@@ -53,6 +54,7 @@ const TABLE_SUFFIXES = {
   incidentKeys: 'IncidentKeys',
   streams: 'Streams',
   lifecycles: 'Lifecycles',
+  outbox: 'Outbox',
 } as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
 
@@ -392,6 +394,54 @@ export class TableStateStore implements StateStore {
     return stale.length;
   }
 
+  async createOutboxEntry(entry: OutboxEntry): Promise<boolean> {
+    try {
+      await this.tables.outbox.createEntity(outboxEntityOf(entry));
+      return true;
+    } catch (error) {
+      if (statusCodeOf(error) === 409) return false;
+      throw error;
+    }
+  }
+
+  async getOutboxEntry(id: string): Promise<Versioned<OutboxEntry> | undefined> {
+    const entity = await getOrUndefined(this.tables.outbox, outboxPartitionOf(id), encodeKey(id));
+    return entity && { value: JSON.parse(fromChunks('doc', entity)) as OutboxEntry, etag: entity.etag };
+  }
+
+  async updateOutboxEntry(entry: OutboxEntry, etag: string): Promise<string> {
+    try {
+      return (await this.tables.outbox.updateEntity(outboxEntityOf(entry), 'Replace', { etag })).etag ?? '';
+    } catch (error) {
+      const status = statusCodeOf(error);
+      if (status === 412 || status === 404) throw new ConcurrencyError(`outbox entry ${entry.id} changed since it was read`);
+      throw error;
+    }
+  }
+
+  async listDueOutboxEntries(dueBy: string): Promise<Versioned<OutboxEntry>[]> {
+    const due: Versioned<OutboxEntry>[] = [];
+    const filter = odata`status eq ${'pending'} and nextAttemptAt le ${dueBy}`;
+    for await (const entity of this.tables.outbox.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      due.push({ value: JSON.parse(fromChunks('doc', entity)) as OutboxEntry, etag: entity.etag });
+    }
+    return due;
+  }
+
+  async *listOutboxEntries(): AsyncIterable<OutboxEntry> {
+    for await (const entity of this.tables.outbox.listEntities<Record<string, unknown>>()) yield JSON.parse(fromChunks('doc', entity)) as OutboxEntry;
+  }
+
+  async deleteOutboxEntriesBefore(before: string): Promise<number> {
+    const stale: TableEntity[] = [];
+    const filter = odata`status ne ${'pending'} and completedAt lt ${before}`;
+    for await (const entity of this.tables.outbox.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+      if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
+    }
+    await writeInTransactions(this.tables.outbox, stale, 'delete');
+    return stale.length;
+  }
+
   async listSigningKeys(): Promise<SigningKey[]> {
     return this.listDocuments<SigningKey>(this.tables.signingKeys, KEY_PARTITION);
   }
@@ -527,6 +577,22 @@ export class TableStateStore implements StateStore {
     }
     return sumMatchCounts(rows);
   }
+}
+
+/** Outbox entries are partitioned by channel (the id starts with it). */
+function outboxPartitionOf(id: string): string {
+  return id.split('|', 1)[0]!;
+}
+
+function outboxEntityOf(entry: OutboxEntry): TableEntity {
+  return {
+    partitionKey: outboxPartitionOf(entry.id),
+    rowKey: encodeKey(entry.id),
+    status: entry.status,
+    nextAttemptAt: entry.nextAttemptAt,
+    ...(entry.completedAt === undefined ? {} : { completedAt: entry.completedAt }),
+    ...toChunks('doc', JSON.stringify(entry)),
+  };
 }
 
 function journalEntityOf(entry: JournalEntry): TableEntity {

@@ -3,6 +3,7 @@ import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { Incident } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
+import type { OutboxEntry } from '../domain/delivery.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { StreamState } from '../domain/streams.js';
@@ -140,13 +141,27 @@ export interface LifecycleStore {
   deleteJournalEntriesBefore(before: string): Promise<number>;
 }
 
+/** The delivery outbox: one entry per notification and channel, with its attempts. */
+export interface OutboxStore {
+  /** Creates the entry unless one with its id exists. Returns whether it did. */
+  createOutboxEntry(entry: OutboxEntry): Promise<boolean>;
+  getOutboxEntry(id: string): Promise<Versioned<OutboxEntry> | undefined>;
+  /** Returns the new ETag. Throws `ConcurrencyError` if the entry changed since `etag` was read. */
+  updateOutboxEntry(entry: OutboxEntry, etag: string): Promise<string>;
+  /** Pending entries whose next attempt is due at or before `dueBy`, with their ETags. */
+  listDueOutboxEntries(dueBy: string): Promise<Versioned<OutboxEntry>[]>;
+  listOutboxEntries(): AsyncIterable<OutboxEntry>;
+  /** Deletes entries no longer pending (delivered, accepted, dead, digested) completed before `before`. Returns how many. */
+  deleteOutboxEntriesBefore(before: string): Promise<number>;
+}
+
 /**
  * Lure's state. Implemented over Azure Table Storage and in memory; both pass the same contract suite
  * (`test/contract/stateStore.contract.ts`). Ids may hold any characters, including `/ \ # ?`, which Table
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore, LifecycleStore {
+export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore, LifecycleStore, OutboxStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;

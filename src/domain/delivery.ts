@@ -1,0 +1,63 @@
+import type { Severity } from './alerts.js';
+
+export const CHANNELS = ['teams', 'email', 'webhook'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/**
+ * What one outbox entry tells a channel. Teams and e-mail hear of incidents (a new one, then at most one
+ * follow-up per window) or of a digest when alerts flood; the webhook hears of every alert.
+ */
+export type Notification =
+  | { readonly kind: 'alert'; readonly alertId: string }
+  | { readonly kind: 'incident'; readonly incidentId: string }
+  | { readonly kind: 'incidentUpdate'; readonly incidentId: string; readonly window: string }
+  | { readonly kind: 'digest'; readonly minute: string; readonly folded: readonly DigestLine[]; readonly total: number }
+  | { readonly kind: 'test'; readonly requestedAt: string };
+
+/** One notification a digest stands for, in a line. */
+export interface DigestLine {
+  readonly severity: Severity;
+  readonly title: string;
+  readonly incidentId?: string;
+}
+
+/**
+ * `pending`: waiting for its next attempt. `delivered`: the receiver took it (HTTP 2xx). `accepted`: a
+ * Workflows URL answered 202: the flow was triggered, the card not necessarily posted. `dead`: given up after
+ * the last attempt. `digested`: folded into a digest entry instead of being sent on its own.
+ */
+export const OUTBOX_STATUSES = ['pending', 'delivered', 'accepted', 'dead', 'digested'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+export interface OutboxEntry {
+  /** `<channel>|<notification key>`: derived, so enqueuing the same notification twice is one entry. */
+  readonly id: string;
+  readonly channel: ChannelName;
+  readonly notification: Notification;
+  readonly severity: Severity;
+  readonly status: OutboxStatus;
+  readonly createdAt: string;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  /** While a run is sending it, no other run may (the run's claim expires at this time). */
+  readonly claimedUntil?: string;
+  readonly lastAttemptAt?: string;
+  /** Status and reason of the last failure, never a URL or a secret. */
+  readonly lastError?: string;
+  readonly completedAt?: string;
+  /** The digest entry it was folded into. */
+  readonly digestId?: string;
+}
+
+/** What a channel reports of its outbox. */
+export interface ChannelStatus {
+  readonly channel: ChannelName;
+  readonly configured: boolean;
+  readonly delivered: number;
+  readonly accepted: number;
+  readonly pending: number;
+  readonly dead: number;
+  readonly digested: number;
+  readonly lastCompletedAt?: string;
+  readonly lastError?: string;
+}
