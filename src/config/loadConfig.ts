@@ -3,6 +3,9 @@ import { FIRST_PARTY_APPS_WITHOUT_SIGN_INS } from '../correlation/firstPartyApps
 import type { IssuanceMode } from '../correlation/tokenIssuance.js';
 import { type EntraSignInCategory, SIGN_IN_CATEGORIES } from '../domain/events.js';
 import type { TokenUseSource } from '../domain/tokens.js';
+import { CHANNELS, type ChannelName } from '../domain/delivery.js';
+import { SEVERITIES, type Severity } from '../domain/alerts.js';
+import { isIP } from 'node:net';
 import { type CloudName, CLOUDS } from '../keys/clouds.js';
 
 /** How to reach Table Storage, when it is the store. */
@@ -81,6 +84,28 @@ export interface Config {
     /** Finished journal entries are kept this long: late audit records of Lure's own changes still find them. */
     readonly journalRetentionInDays: number;
   };
+  /** Where alerts go, and how much of them. */
+  readonly delivery: {
+    /** A Power Automate Workflows "when a Teams webhook request is received" URL (a secret: it carries `sig=`). */
+    readonly teams?: { readonly url: string };
+    /** Sent through Graph `sendMail` from this mailbox. */
+    readonly email?: { readonly sender: string; readonly recipients: readonly string[] };
+    /** Every alert, signed with HMAC-SHA256 under `secret`. */
+    readonly webhook?: { readonly url: string; readonly secret: string };
+    readonly minSeverity: Readonly<Record<ChannelName, Severity>>;
+    /** After an incident is posted, later alerts in it post one follow-up per window at most. */
+    readonly updateWindowInMinutes: number;
+    /** More notifications than this for a channel in one minute are sent as one digest. */
+    readonly digestThresholdPerMinute: number;
+    readonly maxAttempts: number;
+    readonly timeoutInSeconds: number;
+    readonly ratesPerSecond: Readonly<Record<ChannelName, number>>;
+    /** Alerts whose actor matches are recorded but never notified. */
+    readonly ignore: { readonly ips: readonly string[]; readonly userAgents: readonly string[]; readonly appIds: readonly string[] };
+    /** Running in Azure Functions: destinations must be https, and the webhook may not point at a private address. */
+    readonly inAzure: boolean;
+    readonly retentionInDays: number;
+  };
   readonly local: {
     readonly dataDir: string;
     readonly inboxDir: string;
@@ -135,6 +160,9 @@ const signInCategories = z
   .transform((value) => (value ?? 'SignInLogs,NonInteractiveUserSignInLogs,ServicePrincipalSignInLogs').split(',').map((name) => name.trim()).filter((name) => name !== ''))
   .refine((names) => names.length > 0 && names.every((name) => (SIGN_IN_CATEGORIES as readonly string[]).includes(name)), `must be a comma-separated list of ${SIGN_IN_CATEGORIES.join(', ')}`)
   .transform((names) => names as EntraSignInCategory[]);
+
+const severity = (fallback: Severity) =>
+  z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` }).optional().transform((value) => value ?? fallback);
 
 const optionalText = z
   .string()
@@ -202,6 +230,40 @@ const environmentSchema = z.object({
   LURE_DECOY_ROTATION_JITTER_PERCENT: integer(0, 50, 10),
   LURE_DECOY_MAIL_FOLDER: optionalText.pipe(z.string().max(255).optional()),
   LURE_JOURNAL_RETENTION_IN_DAYS: integer(7, 3650, 30),
+  WEBSITE_SITE_NAME: optionalText,
+  LURE_TEAMS_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  LURE_EMAIL_SENDER: optionalText.pipe(z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be a mailbox address').optional()),
+  LURE_EMAIL_RECIPIENTS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((address) => address.trim()).filter((address) => address !== ''))
+    .refine((addresses) => addresses.every((address) => /^[^\s@]+@[^\s@]+$/.test(address)), 'must be comma-separated mail addresses'),
+  LURE_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  LURE_WEBHOOK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  LURE_TEAMS_MIN_SEVERITY: severity('medium'),
+  LURE_EMAIL_MIN_SEVERITY: severity('high'),
+  LURE_WEBHOOK_MIN_SEVERITY: severity('low'),
+  LURE_NOTIFY_UPDATE_WINDOW_IN_MINUTES: integer(1, 24 * 60, 30),
+  LURE_DIGEST_THRESHOLD_PER_MINUTE: integer(1, 10_000, 10),
+  LURE_DELIVERY_MAX_ATTEMPTS: integer(1, 100, 12),
+  LURE_DELIVERY_TIMEOUT_IN_SECONDS: integer(1, 120, 10),
+  LURE_DELIVERY_RATES: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').map((entry) => entry.split('=').map((part) => part.trim())))
+    .refine((entries) => entries.every((entry) => entry.length === 2 && (CHANNELS as readonly string[]).includes(entry[0]!) && /^\d+$/.test(entry[1]!) && Number(entry[1]) > 0), `must be channel=requests-per-second pairs (${CHANNELS.join(', ')})`)
+    .transform((entries) => Object.fromEntries(entries.map(([name, rate]) => [name!, Number(rate)])) as Partial<Record<ChannelName, number>>),
+  LURE_IGNORE_IPS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .refine((entries) => entries.every((entry) => isIP(entry.split('/')[0]!) !== 0 && (!entry.includes('/') || /^\d{1,3}$/.test(entry.split('/')[1]!))), 'must be comma-separated IP addresses or CIDR ranges'),
+  LURE_IGNORE_USER_AGENTS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')),
+  LURE_IGNORE_APP_IDS: guidList,
+  LURE_OUTBOX_RETENTION_IN_DAYS: integer(1, 3650, 30),
   LURE_AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   LURE_TENANT_ID: optionalText.pipe(z.string().regex(GUID, 'must be a GUID').optional()),
   LURE_KEY_APP_IDS: guidList,
@@ -245,6 +307,16 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     ...new Set([...FIRST_PARTY_APPS_WITHOUT_SIGN_INS.map((app) => app.appId).filter((appId) => !judged.has(appId)), ...settings.LURE_ISSUANCE_ALLOWLIST_APP_IDS]),
   ];
   const dataDir = settings.LURE_DATA_DIR ?? '.lure';
+  const inAzure = settings.WEBSITE_SITE_NAME !== undefined;
+  for (const name of ['LURE_TEAMS_WEBHOOK_URL', 'LURE_WEBHOOK_URL'] as const) {
+    if (inAzure && settings[name]?.startsWith('http:')) throw new RangeError(`setting ${name}: must be an https URL (plain http is for local development only)`);
+  }
+  if ((settings.LURE_WEBHOOK_URL === undefined) !== (settings.LURE_WEBHOOK_SECRET === undefined)) {
+    throw new RangeError('setting LURE_WEBHOOK_SECRET: the webhook needs both LURE_WEBHOOK_URL and LURE_WEBHOOK_SECRET');
+  }
+  if ((settings.LURE_EMAIL_SENDER === undefined) !== (settings.LURE_EMAIL_RECIPIENTS.length === 0)) {
+    throw new RangeError('setting LURE_EMAIL_RECIPIENTS: e-mail needs both LURE_EMAIL_SENDER and LURE_EMAIL_RECIPIENTS');
+  }
   return deepFreeze({
     store: settings.LURE_STORE,
     ...(table === undefined ? {} : { table }),
@@ -288,6 +360,20 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       rotationJitterPercent: settings.LURE_DECOY_ROTATION_JITTER_PERCENT,
       mailFolderName: settings.LURE_DECOY_MAIL_FOLDER ?? 'IT Archive',
       journalRetentionInDays: settings.LURE_JOURNAL_RETENTION_IN_DAYS,
+    },
+    delivery: {
+      ...(settings.LURE_TEAMS_WEBHOOK_URL === undefined ? {} : { teams: { url: settings.LURE_TEAMS_WEBHOOK_URL } }),
+      ...(settings.LURE_EMAIL_SENDER === undefined ? {} : { email: { sender: settings.LURE_EMAIL_SENDER, recipients: settings.LURE_EMAIL_RECIPIENTS } }),
+      ...(settings.LURE_WEBHOOK_URL === undefined || settings.LURE_WEBHOOK_SECRET === undefined ? {} : { webhook: { url: settings.LURE_WEBHOOK_URL, secret: settings.LURE_WEBHOOK_SECRET } }),
+      minSeverity: { teams: settings.LURE_TEAMS_MIN_SEVERITY, email: settings.LURE_EMAIL_MIN_SEVERITY, webhook: settings.LURE_WEBHOOK_MIN_SEVERITY },
+      updateWindowInMinutes: settings.LURE_NOTIFY_UPDATE_WINDOW_IN_MINUTES,
+      digestThresholdPerMinute: settings.LURE_DIGEST_THRESHOLD_PER_MINUTE,
+      maxAttempts: settings.LURE_DELIVERY_MAX_ATTEMPTS,
+      timeoutInSeconds: settings.LURE_DELIVERY_TIMEOUT_IN_SECONDS,
+      ratesPerSecond: { teams: 2, email: 2, webhook: 10, ...settings.LURE_DELIVERY_RATES },
+      ignore: { ips: settings.LURE_IGNORE_IPS, userAgents: settings.LURE_IGNORE_USER_AGENTS, appIds: settings.LURE_IGNORE_APP_IDS },
+      inAzure,
+      retentionInDays: settings.LURE_OUTBOX_RETENTION_IN_DAYS,
     },
     local: {
       dataDir,

@@ -53,8 +53,47 @@ describe('loadConfig', () => {
         mailFolderName: 'IT Archive',
         journalRetentionInDays: 30,
       },
+      delivery: {
+        minSeverity: { teams: 'medium', email: 'high', webhook: 'low' },
+        updateWindowInMinutes: 30,
+        digestThresholdPerMinute: 10,
+        maxAttempts: 12,
+        timeoutInSeconds: 10,
+        ratesPerSecond: { teams: 2, email: 2, webhook: 10 },
+        ignore: { ips: [], userAgents: [], appIds: [] },
+        inAzure: false,
+        retentionInDays: 30,
+      },
       local: { dataDir: '.lure', inboxDir: '.lure/inbox', demo: true, tablePort: 0 },
     });
+  });
+
+  it('reads the delivery settings: channels, thresholds, rates, the ignore list, https in Azure', () => {
+    const secret = 's'.repeat(32);
+    const { delivery } = loadConfig({
+      LURE_TEAMS_WEBHOOK_URL: 'https://prod-01.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke?sig=abc',
+      LURE_EMAIL_SENDER: 'lure-alerts@contoso.example',
+      LURE_EMAIL_RECIPIENTS: 'soc@contoso.example, ciso@contoso.example',
+      LURE_WEBHOOK_URL: 'https://siem.contoso.example/lure',
+      LURE_WEBHOOK_SECRET: secret,
+      LURE_EMAIL_MIN_SEVERITY: 'critical',
+      LURE_DELIVERY_RATES: 'teams=1',
+      LURE_IGNORE_IPS: '203.0.113.7, 198.51.100.0/24, 2001:db8::/32',
+      LURE_IGNORE_USER_AGENTS: 'Qualys, Nessus',
+    });
+    assert.deepEqual(delivery.email, { sender: 'lure-alerts@contoso.example', recipients: ['soc@contoso.example', 'ciso@contoso.example'] });
+    assert.deepEqual(delivery.webhook, { url: 'https://siem.contoso.example/lure', secret });
+    assert.equal(delivery.minSeverity.email, 'critical');
+    assert.deepEqual(delivery.ratesPerSecond, { teams: 1, email: 2, webhook: 10 });
+    assert.deepEqual(delivery.ignore.ips, ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32']);
+    assert.throws(() => loadConfig({ LURE_WEBHOOK_URL: 'https://siem.contoso.example/lure' }), /LURE_WEBHOOK_SECRET: the webhook needs both/);
+    assert.throws(() => loadConfig({ LURE_WEBHOOK_URL: 'https://x.example', LURE_WEBHOOK_SECRET: 'short' }), /LURE_WEBHOOK_SECRET: must be at least 32 characters/);
+    assert.throws(() => loadConfig({ LURE_EMAIL_SENDER: 'lure@contoso.example' }), /LURE_EMAIL_RECIPIENTS: e-mail needs both/);
+    assert.throws(() => loadConfig({ LURE_IGNORE_IPS: 'not-an-ip' }), /LURE_IGNORE_IPS: must be comma-separated IP addresses or CIDR ranges/);
+    assert.throws(() => loadConfig({ LURE_DELIVERY_RATES: 'slack=3' }), /LURE_DELIVERY_RATES: must be channel=requests-per-second pairs/);
+    assert.equal(loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:7071/flow' }).delivery.teams?.url, 'http://127.0.0.1:7071/flow', 'plain http for local development');
+    assert.throws(() => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_TEAMS_WEBHOOK_URL: 'http://flow.example/x' }), /LURE_TEAMS_WEBHOOK_URL: must be an https URL/);
+    assert.equal(loadConfig({ WEBSITE_SITE_NAME: 'lure-prod' }).delivery.inAzure, true);
   });
 
   it('reads the lifecycle settings: Graph of the cloud unless overridden, job titles, generations kept', () => {

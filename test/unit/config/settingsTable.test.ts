@@ -22,7 +22,7 @@ describe('README settings table', () => {
 
   it('matches the names loadConfig reads', () => {
     const source = readFileSync(path.join(PROJECT_ROOT, 'src', 'config', 'loadConfig.ts'), 'utf8');
-    const read = new Set([...source.matchAll(/\b((?:LURE|AZURE)_[A-Z_]+)\b/g)].map((match) => match[1]!));
+    const read = new Set([...source.matchAll(/\b((?:LURE|AZURE|WEBSITE)_[A-Z_]+)\b/g)].map((match) => match[1]!));
     const documented = new Set(SETTINGS.filter((setting) => setting.readBy === 'lure').map((setting) => setting.name));
     assert.deepEqual([...read].sort(), [...documented].sort());
   });
