@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { AuthenticationHandler, Client, type Context, GraphError, HTTPMessageHandler, type Middleware } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import {
   type Directory,
   DirectoryError,
@@ -238,15 +239,12 @@ export class GraphDirectory implements Directory {
   }
 
   async sendMail(sender: string, mail: OutgoingMail): Promise<void> {
-    await this.call('POST /users/{id}/sendMail', (client) =>
-      client.api(`/users/${encodeURIComponent(sender)}/sendMail`).post({
-        message: {
-          subject: mail.subject,
-          body: { contentType: 'html', content: mail.html },
-          toRecipients: mail.to.map((address) => ({ emailAddress: { address } })),
-        },
-        saveToSentItems: false,
-      }),
+    // Graph's JSON message has one body; a MIME message (base64, as text/plain) carries HTML and text alike.
+    const mime = await new MailComposer({ from: sender, to: [...mail.to], subject: mail.subject, html: mail.html, text: mail.text }).compile().build();
+    await this.call(
+      'POST /users/{id}/sendMail',
+      (client) => client.api(`/users/${encodeURIComponent(sender)}/sendMail`).header('Content-Type', 'text/plain').post(mime.toString('base64')),
+      { sensitive: true },
     );
   }
 

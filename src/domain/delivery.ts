@@ -11,7 +11,7 @@ export type Notification =
   | { readonly kind: 'alert'; readonly alertId: string }
   | { readonly kind: 'incident'; readonly incidentId: string }
   | { readonly kind: 'incidentUpdate'; readonly incidentId: string; readonly window: string }
-  | { readonly kind: 'digest'; readonly minute: string; readonly folded: readonly DigestLine[]; readonly total: number }
+  | { readonly kind: 'digest'; readonly minute: string; readonly lines: readonly DigestLine[]; readonly foldedIds: readonly string[] }
   | { readonly kind: 'test'; readonly requestedAt: string };
 
 /** One notification a digest stands for, in a line. */
@@ -35,6 +35,8 @@ export interface OutboxEntry {
   readonly channel: ChannelName;
   readonly notification: Notification;
   readonly severity: Severity;
+  /** The alert's or incident's title, so a digest can list what it folds without reading them. */
+  readonly title: string;
   readonly status: OutboxStatus;
   readonly createdAt: string;
   readonly attempts: number;

@@ -44,7 +44,7 @@ export interface Directory {
   deleteMessage(mailbox: string, messageId: string): Promise<void>;
   /** `POST /users/{mailbox}/translateExchangeIds`: a message's or folder's REST id in the forms the audit log may carry. */
   translateExchangeId(mailbox: string, restId: string): Promise<ExchangeIdForms>;
-  /** `POST /users/{sender}/sendMail`. */
+  /** `POST /users/{sender}/sendMail` with a MIME message (HTML and plain-text parts). */
   sendMail(sender: string, mail: OutgoingMail): Promise<void>;
 }
 
@@ -113,7 +113,9 @@ export interface ExchangeIdForms {
 export interface OutgoingMail {
   readonly to: readonly string[];
   readonly subject: string;
+  /** The same content twice: a multipart/alternative message carries both. */
   readonly html: string;
+  readonly text: string;
 }
 
 /** A directory call failed after its retries, or was refused. `status` is the last HTTP status, if any. */

@@ -328,6 +328,7 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
         channel: 'teams',
         notification: { kind: 'incident', incidentId: id.split('|')[2] ?? 'x' },
         severity: 'high',
+        title: 'Sign-in as decoy user',
         status: 'pending',
         createdAt: '2026-11-28T12:00:00.000Z',
         attempts: 0,

@@ -200,7 +200,8 @@ export interface FakeGraph {
   readonly servicePrincipals: Map<string, string>;
   /** Folders by mailbox (lower-cased UPN); a mailbox must be added before it can be used. */
   readonly mailboxes: Map<string, Map<string, FakeFolder>>;
-  readonly sentMail: { sender: string; message: unknown }[];
+  /** Messages sent, as the MIME text Graph received (base64-decoded). */
+  readonly sentMail: { sender: string; mime: string }[];
   /** Every request, as `METHOD /path` (no query), in order. */
   readonly requests: string[];
   /** Every secret or password the fake ever handed out or was given. */
@@ -218,7 +219,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
   const applications = new Map<string, FakeApplication>();
   const servicePrincipals = new Map<string, string>();
   const mailboxes = new Map<string, Map<string, FakeFolder>>();
-  const sentMail: { sender: string; message: unknown }[] = [];
+  const sentMail: { sender: string; mime: string }[] = [];
   const requests: string[] = [];
   const secrets: string[] = [];
   const rules: FaultRule[] = [];
@@ -353,7 +354,8 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
       if (folders === undefined) return graphError(response, 404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
       const [, , collection, itemId, sub] = match;
       if (collection === 'sendMail' && method === 'POST') {
-        sentMail.push({ sender: mailbox, message: body.message });
+        if (typeof body.mime !== 'string') return graphError(response, 400, 'ErrorMimeContentInvalid', 'expected a base64 MIME message');
+        sentMail.push({ sender: mailbox, mime: Buffer.from(body.mime, 'base64').toString('utf8') });
         return send(response, 202);
       }
       if (collection === 'translateExchangeIds' && method === 'POST') {
@@ -431,7 +433,9 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
       return;
     }
     let body: Record<string, unknown> = {};
-    if (rawBody !== '') {
+    if (request.headers['content-type']?.startsWith('text/plain')) {
+      body = { mime: rawBody };
+    } else if (rawBody !== '') {
       try {
         body = JSON.parse(rawBody) as Record<string, unknown>;
       } catch {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GraphDirectory } from '../../src/adapters/graphDirectory.js';
+import { simpleParser } from 'mailparser';
 import { DirectoryError } from '../../src/ports/directory.js';
 import { type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
 
@@ -131,9 +132,14 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
     );
   });
 
-  it('sends mail', async () => {
-    await directory().sendMail('archive@contoso.example', { to: ['soc@contoso.example'], subject: 'Lure alert', html: '<p>hi</p>' });
+  it('sends mail as a MIME message with HTML and plain-text parts', async () => {
+    await directory().sendMail('archive@contoso.example', { to: ['soc@contoso.example'], subject: 'Lure alert ü', html: '<p>hi there</p>', text: 'hi there' });
     assert.equal(graph.sentMail.length, 1);
+    const parsed = await simpleParser(graph.sentMail[0]!.mime);
+    assert.equal(parsed.subject, 'Lure alert ü');
+    assert.equal(parsed.text?.trim(), 'hi there');
+    assert.match(String(parsed.html), /<p>hi there<\/p>/);
+    assert.equal((parsed.to as { text: string }).text, 'soc@contoso.example');
   });
 
   it('waits as long as a 429 Retry-After asks, then succeeds', async () => {
@@ -147,7 +153,7 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
   it('retries 503 and 500 with backoff, then succeeds', async () => {
     waits.length = 0;
     graph.fail('POST', /^\/users\/archive%40contoso\.example\/sendMail$|^\/users\/archive@contoso\.example\/sendMail$/, { status: 503, headers: { 'retry-after': '2' } }, { status: 500 });
-    await directory().sendMail('archive@contoso.example', { to: ['soc@contoso.example'], subject: 's', html: 'h' });
+    await directory().sendMail('archive@contoso.example', { to: ['soc@contoso.example'], subject: 's', html: 'h', text: 'h' });
     assert.equal(waits.length, 2);
     assert.equal(waits[0], 2_000);
     assert.ok(waits[1]! > 0 && waits[1]! <= 1_000, `backoff ${waits[1]}`);

@@ -1,0 +1,51 @@
+import { type Alert, type Incident, type Severity, severityRank } from '../domain/alerts.js';
+import type { ChannelName, Notification, OutboxEntry } from '../domain/delivery.js';
+
+export interface PlanSettings {
+  /** The channels that are configured. */
+  readonly channels: readonly ChannelName[];
+  readonly minSeverity: Readonly<Record<ChannelName, Severity>>;
+  readonly updateWindowInMinutes: number;
+}
+
+/** An entry to enqueue, or, when the first already exists, the one after it (an incident's follow-up). */
+export interface PlannedEntry {
+  readonly entry: OutboxEntry;
+  readonly otherwise?: OutboxEntry;
+}
+
+/**
+ * What a stored alert asks of each channel. The webhook hears of every alert (again when its severity
+ * rises); Teams and e-mail hear of its incident: the first time the incident reaches the channel's
+ * threshold it is posted, and later alerts post one follow-up per window. Entry ids are derived, so planning
+ * the same alert twice (a redelivered batch) enqueues nothing new. Suppressed and ignored alerts notify nobody.
+ */
+export function plannedEntries(alert: Alert, incident: Incident | undefined, settings: PlanSettings, now: string): PlannedEntry[] {
+  if (alert.status === 'suppressed') return [];
+  const planned: PlannedEntry[] = [];
+  for (const channel of settings.channels) {
+    const threshold = settings.minSeverity[channel];
+    if (channel === 'webhook') {
+      if (severityRank(alert.severity) < severityRank(threshold)) continue;
+      planned.push({ entry: pending(channel, `alert|${alert.id}|${alert.severity}`, { kind: 'alert', alertId: alert.id }, alert.severity, alert.title, now) });
+      continue;
+    }
+    if (incident === undefined || severityRank(incident.severity) < severityRank(threshold)) continue;
+    const window = windowOf(now, settings.updateWindowInMinutes);
+    planned.push({
+      entry: pending(channel, `incident|${incident.id}`, { kind: 'incident', incidentId: incident.id }, incident.severity, incident.title, now),
+      otherwise: pending(channel, `update|${incident.id}|${window}`, { kind: 'incidentUpdate', incidentId: incident.id, window }, incident.severity, incident.title, now),
+    });
+  }
+  return planned;
+}
+
+export function pending(channel: ChannelName, key: string, notification: Notification, severity: Severity, title: string, now: string): OutboxEntry {
+  return { id: `${channel}|${key}`, channel, notification, severity, title: title.slice(0, 200), status: 'pending', createdAt: now, attempts: 0, nextAttemptAt: now };
+}
+
+/** The start of the fixed window `now` falls in (ISO), so every instance names a window alike. */
+export function windowOf(now: string, widthInMinutes: number): string {
+  const widthInMs = widthInMinutes * 60_000;
+  return new Date(Math.floor(Date.parse(now) / widthInMs) * widthInMs).toISOString();
+}
