@@ -17,7 +17,7 @@ import type { MailBaselineTracker } from './mailBaselineTracker.js';
 import type { StreamTracker } from './streamTracker.js';
 import type { TokenTracker } from './tokenTracker.js';
 import { countAccepted, countSkipped, emptyReport, type IngestReport } from './ingestReport.js';
-import { persistAlerts } from './persistAlerts.js';
+import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 
 export interface IngestDependencies {
   readonly store: StateStore;
@@ -30,7 +30,8 @@ export interface IngestDependencies {
   readonly issuers: { readonly authorityHost: string; readonly v1IssuerHost: string; readonly retiredAlertAfterInHours: number };
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly dedupeBucketInMinutes: number;
+  /** How alerts are folded and who hears of them. */
+  readonly recording: AlertRecording;
   /** Lure's own object and app ids, lower-cased. */
   readonly selfPrincipalIds: ReadonlySet<string>;
 }
@@ -114,7 +115,7 @@ export async function ingestMessages(
   if (deadLetters.size > 0) await deps.store.upsertDeadLetters([...deadLetters.values()]);
   report.deadLettered = deadLetters.size;
   const mailReads = await deps.mailBaselines.judge(events);
-  const persisted = await persistAlerts(deps.store, [...findings, ...mailReads.findings], { dedupeBucketInMinutes: deps.dedupeBucketInMinutes, now });
+  const persisted = await persistAlerts(deps.store, [...findings, ...mailReads.findings], { ...deps.recording, now });
   // Baselines learn only once the alerts they caused are stored: a failure in between repeats, never loses, them.
   await mailReads.commit();
   report.alerts = persisted.changed;

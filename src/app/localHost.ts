@@ -30,6 +30,7 @@ const RESOLVE_INTERVAL_IN_MS = 60_000;
 const PRUNE_INTERVAL_IN_MS = 3_600_000;
 const KEY_REFRESH_INTERVAL_IN_MS = 3_600_000;
 const ROTATE_INTERVAL_IN_MS = 3_600_000;
+const DELIVER_INTERVAL_IN_MS = 60_000;
 
 /**
  * `npm start`: Lure on one machine. With no Table settings it embeds Azurite (data under the data folder),
@@ -102,6 +103,14 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
       if (refreshed.failures.length > 0) output.note(`signing keys: ${refreshed.failures.join('; ')}`);
     });
   }
+  every(DELIVER_INTERVAL_IN_MS, async () => {
+    try {
+      const delivered = await services.deliverAlerts();
+      if (delivered.dead > 0) output.note(`deliveries: ${delivered.dead} notifications dead (see the outbox status)`);
+    } catch (error) {
+      output.note(`deliveries not attempted (${error instanceof Error ? error.message : String(error)}); the next run tries again`);
+    }
+  });
   every(ROTATE_INTERVAL_IN_MS, async () => {
     try {
       const rotated = await services.rotateDecoys();

@@ -5,6 +5,16 @@ import type { Finding } from '../detections/detection.js';
 import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
 import { assignIncident } from './assignIncident.js';
 
+/** How alerts are folded and who hears of them. */
+export interface AlertRecording {
+  readonly dedupeBucketInMinutes: number;
+  /**
+   * Told of every alert the findings belong to, changed or not, once all are stored: a batch redelivered
+   * after a crash between storing and notifying notifies then (the outbox enqueues nothing twice).
+   */
+  readonly notify?: (alerts: readonly Alert[]) => Promise<unknown>;
+}
+
 /** Attempts at one alert before giving up on a write race (another instance folding the same alert). */
 const MAX_FOLD_ATTEMPTS = 8;
 
@@ -16,7 +26,7 @@ const MAX_FOLD_ATTEMPTS = 8;
 export async function persistAlerts(
   store: StateStore,
   findings: readonly Finding[],
-  options: { readonly dedupeBucketInMinutes: number; readonly now: string },
+  options: AlertRecording & { readonly now: string },
 ): Promise<{ readonly changed: Alert[]; readonly touchedIds: string[] }> {
   const groups = new Map<string, { dedupeKey: string; findings: Finding[] }>();
   for (const finding of findings) {
@@ -29,24 +39,28 @@ export async function persistAlerts(
 
   // One alert at a time: alerts of one actor must find the incident the previous one founded.
   const changed: Alert[] = [];
+  const touched: Alert[] = [];
   for (const [id, group] of groups) {
-    const alert = await persistOne(store, id, group.dedupeKey, group.findings, options.now);
-    if (alert !== undefined) changed.push(alert);
+    const persisted = await persistOne(store, id, group.dedupeKey, group.findings, options.now);
+    touched.push(persisted.alert);
+    if (persisted.changed) changed.push(persisted.alert);
   }
-  changed.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.id < b.id ? -1 : 1));
+  const byTime = (a: Alert, b: Alert) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.id < b.id ? -1 : 1);
+  changed.sort(byTime);
+  await options.notify?.(touched.sort(byTime));
   return { changed, touchedIds: [...groups.keys()] };
 }
 
-async function persistOne(store: StateStore, id: string, dedupeKey: string, findings: Finding[], now: string): Promise<Alert | undefined> {
+async function persistOne(store: StateStore, id: string, dedupeKey: string, findings: Finding[], now: string): Promise<{ alert: Alert; changed: boolean }> {
   for (let attempt = 1; ; attempt += 1) {
     const existing = await store.getAlert(id);
     const folded = foldAlert(existing?.value, dedupeKey, findings, now);
-    if (!folded.changed) return undefined;
+    if (!folded.changed && existing !== undefined) return { alert: existing.value.alert, changed: false };
     const stored = { ...folded.stored, alert: await assignIncident(store, folded.stored.alert, now) };
     try {
       if (existing === undefined) await store.createAlert(stored);
       else await store.updateAlert(stored, existing.etag);
-      return stored.alert;
+      return { alert: stored.alert, changed: true };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_FOLD_ATTEMPTS) throw error;
     }

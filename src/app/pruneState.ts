@@ -11,6 +11,8 @@ export interface PruneReport {
   readonly tokenMatchRows: number;
   /** Finished rotation-journal entries past their retention. */
   readonly journalEntries: number;
+  /** Completed outbox entries past their retention. */
+  readonly outboxEntries: number;
 }
 
 /** Match counts of a process that has not written for this long are dropped (it has long stopped). */
@@ -19,7 +21,7 @@ const MATCH_COUNT_RETENTION_IN_DAYS = 30;
 /**
  * Nothing grows without bound: drops token issuances past the index retention (never shorter than token
  * lifetime plus grace), pending checks that could not be judged within that time, old dead letters, and the
- * match counts of processes long gone, and finished journal entries past their retention.
+ * match counts of processes long gone, finished journal entries and completed outbox entries past their retention.
  * Runs on wall-clock time, like the timer that calls it.
  */
 export async function pruneState(store: StateStore, config: Config, clock: Clock): Promise<PruneReport> {
@@ -32,5 +34,6 @@ export async function pruneState(store: StateStore, config: Config, clock: Clock
   const deadLetters = await store.deleteDeadLettersBefore(new Date(nowMs - config.deadLetterRetentionInDays * 86_400_000).toISOString());
   const tokenMatchRows = await store.deleteTokenMatchCountsBefore(new Date(nowMs - MATCH_COUNT_RETENTION_IN_DAYS * 86_400_000).toISOString());
   const journalEntries = await store.deleteJournalEntriesBefore(new Date(nowMs - config.lifecycle.journalRetentionInDays * 86_400_000).toISOString());
-  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries };
+  const outboxEntries = await store.deleteOutboxEntriesBefore(new Date(nowMs - config.delivery.retentionInDays * 86_400_000).toISOString());
+  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries, outboxEntries };
 }

@@ -15,7 +15,11 @@ import type { Directory } from '../ports/directory.js';
 import type { Alert } from '../domain/alerts.js';
 import { rotationDueFinding } from '../detections/decoyRotationDue.js';
 import { DecoyLifecycles, type RotationReport } from './decoyLifecycles.js';
-import { persistAlerts } from './persistAlerts.js';
+import { type AlertRecording, persistAlerts } from './persistAlerts.js';
+import { AlertDelivery, type DeliveryReport } from './alertDelivery.js';
+import { EmailChannel, TeamsChannel, WebhookChannel } from '../adapters/httpChannels.js';
+import type { AlertChannel } from '../ports/alertChannel.js';
+import type { ChannelName } from '../domain/delivery.js';
 import { DecoyRegistry } from './decoyRegistry.js';
 import { ingestMessages } from './ingest.js';
 import { type KeyRefreshReport, KeyRegistry } from './keyRegistry.js';
@@ -34,6 +38,8 @@ export interface Services {
   readonly signingKeys: KeyRegistry;
   /** Creates, rotates and retires decoys in the tenant. */
   readonly lifecycles: DecoyLifecycles;
+  /** Sends alerts to Teams, e-mail and the webhook through the outbox. */
+  readonly delivery: AlertDelivery;
   readonly clock: Clock;
   readonly logger: Logger;
   /**
@@ -47,6 +53,8 @@ export interface Services {
   refreshSigningKeys(): Promise<KeyRefreshReport>;
   /** Raises or clears `source.silent` (see `StreamTracker.check`). */
   checkSources(): Promise<SourceCheckReport>;
+  /** The delivery timer's run: every outbox entry whose next attempt is due (see `AlertDelivery.deliverDue`). */
+  deliverAlerts(): Promise<DeliveryReport>;
   /** The rotation timer's run (see `DecoyLifecycles.rotateDue`); hand-planted decoys that fall due raise `decoy.rotation.due`. */
   rotateDecoys(): Promise<Omit<RotationReport, 'markedDue'> & { readonly markedDue: number; readonly alerts: readonly Alert[] }>;
   /** Drops what is past its retention (see `pruneState`). */
@@ -61,6 +69,8 @@ export interface ServiceOverrides {
   readonly directory?: Directory;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** How delivery waits to keep a channel under its rate (tests need not wait). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** The composition root: the one place adapters are chosen and wired. */
@@ -70,8 +80,19 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const store = overrides.store ?? (await createStore(config));
   const decoys = new DecoyRegistry(store, clock, config.decoyCacheRefreshInSeconds * 1000);
   const selfPrincipalIds = new Set(config.selfPrincipalIds);
-  const tokens = new TokenTracker(store, config.issuance, clock, config.dedupeBucketInMinutes);
   const { signing } = config;
+  const directory = overrides.directory ?? (signing.tenantId === undefined ? undefined : graphDirectoryOf(config));
+  const delivery = new AlertDelivery({
+    store,
+    channels: channelsOf(config, directory, clock),
+    clock,
+    settings: config.delivery,
+    cloud: signing.cloud,
+    logger,
+    ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
+  });
+  const recording: AlertRecording = { dedupeBucketInMinutes: config.dedupeBucketInMinutes, notify: (alerts) => delivery.notify(alerts) };
+  const tokens = new TokenTracker(store, config.issuance, clock, recording);
   const keySource =
     signing.tenantId === undefined ? undefined : new HttpKeySource({ authorityHost: signing.authorityHost, tenantId: signing.tenantId, appIds: signing.appIds, clock });
   const signingKeys = new KeyRegistry(store, keySource, clock, {
@@ -82,10 +103,10 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const mailBaselines = new MailBaselineTracker(store, { ...config.mailBaseline, cachedMailboxes: 50_000 }, (event) =>
     [event.actor.userId, event.actor.servicePrincipalId, event.actor.appId].some((id) => id !== undefined && selfPrincipalIds.has(id.toLowerCase())),
   );
-  const streams = new StreamTracker(store, config.silence, clock, config.dedupeBucketInMinutes);
+  const streams = new StreamTracker(store, config.silence, clock, recording);
   const lifecycles = new DecoyLifecycles({
     store,
-    directory: overrides.directory ?? (signing.tenantId === undefined ? undefined : graphDirectoryOf(config)),
+    directory,
     clock,
     settings: config.lifecycle,
     ...(signing.tenantId === undefined ? {} : { tenantId: signing.tenantId }),
@@ -100,11 +121,12 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     tokens,
     signingKeys,
     lifecycles,
+    delivery,
     clock,
     logger,
     ingest: (messages, origin, callLogger, options) =>
       ingestMessages(
-        { store, decoys, tokens, mailBaselines, streams, signingKeys, issuers, clock, logger: callLogger ?? logger, dedupeBucketInMinutes: config.dedupeBucketInMinutes, selfPrincipalIds },
+        { store, decoys, tokens, mailBaselines, streams, signingKeys, issuers, clock, logger: callLogger ?? logger, recording, selfPrincipalIds },
         messages,
         origin,
         options,
@@ -113,10 +135,11 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     checkSources: () => streams.check(),
     resolveTokenChecks: (options) => tokens.resolve({ force: options?.force ?? false }),
     prune: () => pruneState(store, config, clock),
+    deliverAlerts: () => delivery.deliverDue(),
     async rotateDecoys() {
       const alerts: Alert[] = [];
       const report = await lifecycles.rotateDue(async (decoy, lifecycle) => {
-        const persisted = await persistAlerts(store, [rotationDueFinding(decoy, lifecycle)], { dedupeBucketInMinutes: config.dedupeBucketInMinutes, now: clock.now().toISOString() });
+        const persisted = await persistAlerts(store, [rotationDueFinding(decoy, lifecycle)], { ...recording, now: clock.now().toISOString() });
         alerts.push(...persisted.changed);
       });
       for (const failure of report.failures) logger.error('decoy lifecycle failure', { failure });
@@ -129,6 +152,20 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
       for (const decoy of incoming) await store.upsertDecoy(decoy);
       decoys.invalidate();
     },
+  };
+}
+
+/** The channels the settings configure. E-mail goes through Graph, so it needs the tenant's directory. */
+function channelsOf(config: Config, directory: Directory | undefined, clock: Clock): Partial<Record<ChannelName, AlertChannel>> {
+  const { delivery } = config;
+  const timeoutInMs = delivery.timeoutInSeconds * 1000;
+  if (delivery.email !== undefined && directory === undefined) throw new RangeError('setting LURE_EMAIL_SENDER: e-mail is sent through Graph, which needs LURE_TENANT_ID');
+  return {
+    ...(delivery.teams === undefined ? {} : { teams: new TeamsChannel({ url: delivery.teams.url, timeoutInMs }) }),
+    ...(delivery.email === undefined || directory === undefined ? {} : { email: new EmailChannel({ directory, sender: delivery.email.sender, recipients: delivery.email.recipients }) }),
+    ...(delivery.webhook === undefined
+      ? {}
+      : { webhook: new WebhookChannel({ url: delivery.webhook.url, secret: delivery.webhook.secret, timeoutInMs, refusePrivateAddresses: delivery.inAzure, clock }) }),
   };
 }
 

@@ -6,7 +6,7 @@ import type { NormalizedEvent } from '../domain/events.js';
 import type { StreamState } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
 import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
-import { persistAlerts } from './persistAlerts.js';
+import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 
 /** A stream's arrival is written at most this often per process: silence is measured in tens of minutes. */
 const ARRIVAL_WRITE_INTERVAL_IN_MS = 60_000;
@@ -29,7 +29,7 @@ export class StreamTracker {
     private readonly store: StateStore,
     private readonly settings: Config['silence'],
     private readonly clock: Clock,
-    private readonly dedupeBucketInMinutes: number,
+    private readonly recording: AlertRecording,
   ) {}
 
   /** Notes that the batch's streams delivered (wall-clock arrival). */
@@ -58,7 +58,7 @@ export class StreamTracker {
     const alerts: Alert[] = [];
     for (const verdict of raised) {
       const { changed, touchedIds } = await persistAlerts(this.store, [silentStreamFinding(verdict.stream, verdict.silentForInMinutes)], {
-        dedupeBucketInMinutes: this.dedupeBucketInMinutes,
+        ...this.recording,
         now,
       });
       alerts.push(...changed);

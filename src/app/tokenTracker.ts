@@ -8,7 +8,7 @@ import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
 import type { PendingTokenCheck, SignInProgress, TokenMatchCount, TokenUse, TokenUseSource } from '../domain/tokens.js';
 import type { Clock } from '../ports/clock.js';
 import { issuanceLookupOf, type StateStore } from '../ports/stateStore.js';
-import { persistAlerts } from './persistAlerts.js';
+import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
 
 /** What tracking one batch did to the token index. */
@@ -72,7 +72,7 @@ export class TokenTracker {
     private readonly store: StateStore,
     private readonly settings: Config['issuance'],
     private readonly clock: Clock,
-    private readonly dedupeBucketInMinutes: number,
+    private readonly recording: AlertRecording,
   ) {
     this.recent = new RecentTokens(settings.cacheSize);
     this.unjudgedAppIds = new Set(settings.unjudgedAppIds);
@@ -195,7 +195,7 @@ export class TokenTracker {
       done.push(check);
     }
     if (findings.length > 0) {
-      const persisted = await persistAlerts(this.store, findings, { dedupeBucketInMinutes: this.dedupeBucketInMinutes, now: this.clock.now().toISOString() });
+      const persisted = await persistAlerts(this.store, findings, { ...this.recording, now: this.clock.now().toISOString() });
       report.alerts.push(...persisted.changed);
       report.touchedAlertIds.push(...persisted.touchedIds);
     }

@@ -41,12 +41,14 @@ export async function testServices(options: {
   clock?: Clock;
   logger?: Logger;
   directory?: Directory;
+  sleep?: (ms: number) => Promise<void>;
 } = {}): Promise<Services> {
   const services = await buildServices(loadConfig({ LURE_STORE: 'memory', LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '0', ...options.settings }), {
     store: options.store ?? new MemoryStateStore(),
     clock: options.clock ?? fixedClock(),
     logger: options.logger ?? recordingLogger(),
     ...(options.directory === undefined ? {} : { directory: options.directory }),
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
   });
   if (options.decoys !== undefined) await services.importDecoys(options.decoys);
   return services;

@@ -39,7 +39,7 @@ describe('timer functions', () => {
     await store.upsertDeadLetters([{ id: 'old', receivedAt: '2026-10-01T00:00:00.000Z', origin: 'o', reason: 'malformed-json', detail: 'd', excerpt: 'e' }]);
     const logs: string[] = [];
     await pruneState(TIMER, timerContext('pruneState', logs));
-    assert.ok(logs.includes('pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"journalEntries":0}'), logs.join('\n'));
+    assert.ok(logs.includes('pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"journalEntries":0,"outboxEntries":0}'), logs.join('\n'));
   });
 
   it('fails the invocation visibly when the store fails', async () => {
