@@ -41,6 +41,8 @@ const DIGEST_IDS = 5_000;
 /** A run's claim on an entry it is sending; past it, another run may try (the send probably died with its run). */
 const CLAIM_SLACK_IN_MS = 60_000;
 const FIRST_RETRY_IN_MS = 30_000;
+/** How long the batch that raised alerts spends sending them; what is left waits for the timer (a minute at most). */
+const INLINE_BUDGET_IN_MS = 5_000;
 const LONGEST_RETRY_IN_MS = 3_600_000;
 
 /**
@@ -85,7 +87,8 @@ export class AlertDelivery {
         if (id !== undefined) created.push(id);
       }
     }
-    await this.deliver(created);
+    // Sent at once, within a budget: a flood must not hold up the batch that raised it; the timer sends the rest.
+    await this.deliver(created, Date.now() + INLINE_BUDGET_IN_MS);
     return created;
   }
 
@@ -175,9 +178,16 @@ export class AlertDelivery {
     }
   }
 
-  private async deliver(ids: readonly string[]): Promise<DeliveryReport> {
-    const entries = (await Promise.all(ids.map((id) => this.deps.store.getOutboxEntry(id)))).filter((entry): entry is Versioned<OutboxEntry> => entry?.value.status === 'pending');
-    return this.deliverEntries(entries);
+  private async deliver(ids: readonly string[], deadline = Number.POSITIVE_INFINITY): Promise<DeliveryReport> {
+    const report = { delivered: 0, accepted: 0, retrying: 0, dead: 0, superseded: 0 };
+    for (const id of ids) {
+      if (Date.now() >= deadline) break;
+      const versioned = await this.deps.store.getOutboxEntry(id);
+      if (versioned?.value.status !== 'pending') continue;
+      const claimed = await this.claim(versioned);
+      if (claimed !== undefined) report[await this.attempt(claimed)] += 1;
+    }
+    return report;
   }
 
   private async deliverEntries(entries: readonly Versioned<OutboxEntry>[]): Promise<DeliveryReport> {

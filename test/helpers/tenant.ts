@@ -30,8 +30,10 @@ export function tenantServices(options: {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly settings?: Record<string, string>;
+  readonly sleep?: (ms: number) => Promise<void>;
 }): Promise<Services> {
   return testServices({
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     store: options.store,
     directory: options.directory,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
