@@ -115,6 +115,26 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`lure: decoy ${id} retired\n`);
     });
 
+  program
+    .command('test-alert')
+    .description('Send a clearly marked test notification through one channel\'s real path, and say how it went')
+    .addOption(new Option('--channel <channel>', 'the channel to test').choices(['teams', 'email', 'webhook']).makeOptionMandatory())
+    .action(async (options: { channel: 'teams' | 'email' | 'webhook' }) => {
+      const services = await buildServices(configFrom(process.env), { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      const entry = await services.delivery.sendTest(options.channel);
+      const outcome = entry.status === 'accepted' ? 'accepted (the flow was triggered; check the channel for the card)' : entry.status;
+      process.stderr.write(`lure: test notification to ${options.channel}: ${outcome}${entry.lastError === undefined ? '' : ` (${entry.lastError})`}\n`);
+      if (entry.status !== 'delivered' && entry.status !== 'accepted') exitCode = EXIT_FAILED;
+    });
+
+  program
+    .command('status')
+    .description('Print the delivery status per channel (delivered, accepted, pending, dead, last error) as JSON')
+    .action(async () => {
+      const services = await buildServices(configFrom(process.env), { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      process.stdout.write(`${JSON.stringify({ channels: await services.delivery.status() }, null, 2)}\n`);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'node' });
   } catch (error) {
