@@ -27,6 +27,24 @@ function verifiedBody(request: { headers: Record<string, string | string[] | und
   return JSON.parse(request.body);
 }
 
+/** The store of a process that dies the first time it calls `method` (the call does not happen). */
+function killedAtFirst(store: StateStore, method: keyof StateStore): StateStore {
+  let alive = false;
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (property !== method || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        if (!alive) {
+          alive = true;
+          throw new Error('process killed');
+        }
+        return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      };
+    },
+  });
+}
+
 describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail, signed webhook)', () => {
   const tenant = useFakeTenant();
   let login: FakeTokenEndpoint;
@@ -160,17 +178,7 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
 
   it('delivers on the next timer run what a crash between persisting and delivering left, once', async () => {
     const store = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
-    let crashes = 1;
-    const dying = new Proxy(store, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        if (property !== 'updateOutboxEntry' || typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          if (crashes-- > 0) throw new Error('process killed');
-          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        };
-      },
-    });
+    const dying = killedAtFirst(store, 'updateOutboxEntry');
     const doomed = await services({ store: dying });
     await assert.rejects(doomed.ingest([decoySignIn('203.0.113.45')], 'entra'), /process killed/);
     assert.equal(teams.received.length + webhook.received.length, 0);
@@ -183,17 +191,7 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
 
   it('notifies on the redelivered batch when the crash came before anything was enqueued', async () => {
     const store = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
-    let crashes = 1;
-    const dying = new Proxy(store, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        if (property !== 'createOutboxEntry' || typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          if (crashes-- > 0) throw new Error('process killed');
-          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        };
-      },
-    });
+    const dying = killedAtFirst(store, 'createOutboxEntry');
     const lure = await services({ store: dying });
     const batch = decoySignIn('203.0.113.45');
     await assert.rejects(lure.ingest([batch], 'entra'), /process killed/);
