@@ -244,7 +244,8 @@ export class GraphDirectory implements Directory {
     await this.call(
       'POST /users/{id}/sendMail',
       (client) => client.api(`/users/${encodeURIComponent(sender)}/sendMail`).header('Content-Type', 'text/plain').post(mime.toString('base64')),
-      { sensitive: true },
+      // One attempt: the alert outbox retries, and a send must end within its claim.
+      { sensitive: true, attempts: 1 },
     );
   }
 
@@ -254,10 +255,14 @@ export class GraphDirectory implements Directory {
    * message, which might quote the request. `justCreated`: the object was made moments ago and the
    * directory may not have replicated it yet, so a 404 is worth another try.
    */
-  private async call<T>(name: string, request: (client: Client) => Promise<unknown>, options: { readonly sensitive?: boolean; readonly justCreated?: boolean } = {}): Promise<T> {
+  private async call<T>(
+    name: string,
+    request: (client: Client) => Promise<unknown>,
+    options: { readonly sensitive?: boolean; readonly justCreated?: boolean; readonly attempts?: number } = {},
+  ): Promise<T> {
     const judge = options.justCreated === true ? (error: unknown) => (error instanceof GraphError && error.statusCode === 404 ? { retryable: true } : judgeGraphFailure(error)) : judgeGraphFailure;
     try {
-      return (await withRetries(() => request(this.client), judge, this.options)) as T;
+      return (await withRetries(() => request(this.client), judge, { ...this.options, ...(options.attempts === undefined ? {} : { maxAttempts: options.attempts }) })) as T;
     } catch (error) {
       throw directoryErrorOf(name, error, options.sensitive === true);
     }

@@ -16,9 +16,10 @@ import { isRetryableStatus, retryAfterOf } from './retries.js';
 export class TeamsChannel implements AlertChannel {
   readonly name = 'teams' as const;
 
-  constructor(private readonly options: { readonly url: string; readonly timeoutInMs: number }) {}
+  constructor(private readonly options: { readonly url: string; readonly timeoutInMs: number; readonly refusePrivateAddresses: boolean }) {}
 
   async send(delivery: Delivery): Promise<'delivered' | 'accepted'> {
+    if (this.options.refusePrivateAddresses) await assertPublic(new URL(this.options.url).hostname, 'the Teams');
     const response = await post(this.options.url, JSON.stringify(formatTeamsMessage(delivery.content)), { 'content-type': 'application/json' }, this.options.timeoutInMs);
     const body = await response.text().catch(() => '');
     if (response.ok && /HTTP error 429/.test(body)) throw new DeliveryError('Teams throttled (HTTP 200 with a 429 error text)', true);
@@ -55,7 +56,7 @@ export class WebhookChannel implements AlertChannel {
   constructor(private readonly options: { readonly url: string; readonly secret: string; readonly timeoutInMs: number; readonly refusePrivateAddresses: boolean; readonly clock: Clock }) {}
 
   async send(delivery: Delivery): Promise<'delivered' | 'accepted'> {
-    if (this.options.refusePrivateAddresses) await assertPublic(new URL(this.options.url).hostname);
+    if (this.options.refusePrivateAddresses) await assertPublic(new URL(this.options.url).hostname, 'the webhook');
     const body = JSON.stringify(delivery.alert ?? { test: true, title: delivery.content.heading, detail: delivery.content.subheading });
     const signature = webhookSignature(body, this.options.secret, Math.floor(this.options.clock.now().getTime() / 1000));
     const response = await post(
@@ -85,22 +86,29 @@ function outcomeOf(response: Response): 'delivered' | 'accepted' {
   throw new DeliveryError(`HTTP ${response.status}`, isRetryableStatus(response.status), retryAfterOf(response.headers.get('retry-after')));
 }
 
-/** Loopback, private, link-local, carrier-grade NAT and unique-local ranges: none is a SIEM on the internet. */
+/**
+ * Addresses no SIEM or flow on the internet has: loopback, private, link-local (the instance metadata
+ * service), carrier-grade NAT, benchmarking, multicast, reserved, Azure's platform address, and the IPv6
+ * forms that carry or translate IPv4. (IPv4-mapped IPv6 addresses are matched against the IPv4 rules.)
+ */
 const PRIVATE_RANGES = (() => {
   const ranges = new BlockList();
-  for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
-    ranges.addSubnet(network, prefix, 'ipv4');
-  }
-  for (const [network, prefix] of [['::1', 128], ['::', 128], ['fc00::', 7], ['fe80::', 10], ['::ffff:0:0', 96]] as const) ranges.addSubnet(network, prefix, 'ipv6');
+  const v4: readonly (readonly [string, number])[] = [
+    ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
+    ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4], ['168.63.129.16', 32],
+  ];
+  for (const [network, prefix] of v4) ranges.addSubnet(network, prefix, 'ipv4');
+  const v6: readonly (readonly [string, number])[] = [['::', 96], ['::1', 128], ['64:ff9b::', 96], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8]];
+  for (const [network, prefix] of v6) ranges.addSubnet(network, prefix, 'ipv6');
   return ranges;
 })();
 
 /** Refuses a host that is, or resolves to, a private address. (A DNS answer could change before the connection: noted.) */
-export async function assertPublic(hostname: string): Promise<void> {
+export async function assertPublic(hostname: string, what = 'the destination'): Promise<void> {
   const host = hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) !== 0 ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true }).catch(() => []);
-  if (addresses.length === 0) throw new DeliveryError('the webhook host does not resolve', true);
+  if (addresses.length === 0) throw new DeliveryError(`${what} host does not resolve`, true);
   for (const { address, family } of addresses) {
-    if (PRIVATE_RANGES.check(address, family === 6 ? 'ipv6' : 'ipv4')) throw new DeliveryError('refused: the webhook URL leads to a private or loopback address', false);
+    if (PRIVATE_RANGES.check(address, family === 6 ? 'ipv6' : 'ipv4')) throw new DeliveryError(`refused: ${what} URL leads to a private or loopback address`, false);
   }
 }

@@ -9,7 +9,8 @@ export interface IgnoreSettings {
 
 /**
  * Actors whose alerts are recorded but never notified: a vulnerability scanner you run, a red team's
- * address, a monitoring app. An alert is ignored when its actor's address, user agent or app matches.
+ * address, a monitoring app. An alert is ignored when its actor's address (or range), whole user agent
+ * (case aside) or app matches.
  */
 export class IgnoreList {
   private readonly addresses = new BlockList();
@@ -31,7 +32,8 @@ export class IgnoreList {
     const { ipAddress, userAgent, appId, servicePrincipalId } = alert.actor;
     const family = ipAddress === undefined ? 0 : isIP(ipAddress);
     if (family !== 0 && this.addresses.check(ipAddress!, family === 6 ? 'ipv6' : 'ipv4')) return true;
-    if (userAgent !== undefined && this.userAgents.some((agent) => userAgent.toLowerCase().includes(agent))) return true;
+    // Whole user agents only: a substring would let an attacker opt out by naming the scanner in theirs.
+    if (userAgent !== undefined && this.userAgents.includes(userAgent.trim().toLowerCase())) return true;
     return [appId, servicePrincipalId].some((id) => id !== undefined && this.appIds.has(id.toLowerCase()));
   }
 }

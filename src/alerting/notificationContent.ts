@@ -43,8 +43,7 @@ export function incidentContent(kind: 'incident' | 'incidentUpdate', incident: I
 }
 
 /** Many notifications in one minute, folded into one message. */
-export function digestContent(minute: string, lines: readonly DigestLine[], total: number): NotificationContent {
-  const severity = lines.reduce<Severity>((highest, line) => (severityRank(line.severity) > severityRank(highest) ? line.severity : highest), 'low');
+export function digestContent(minute: string, lines: readonly DigestLine[], total: number, severity: Severity): NotificationContent {
   return {
     kind: 'digest',
     severity,

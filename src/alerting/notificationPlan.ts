@@ -17,10 +17,10 @@ export interface PlannedEntry {
 /**
  * What a stored alert asks of each channel. The webhook hears of every alert (again when its severity
  * rises); Teams and e-mail hear of its incident: the first time the incident reaches the channel's
- * threshold it is posted, and later alerts post one follow-up per window. Entry ids are derived, so planning
+ * threshold it is posted, and later changed alerts post one follow-up per window. Entry ids are derived, so planning
  * the same alert twice (a redelivered batch) enqueues nothing new. Suppressed and ignored alerts notify nobody.
  */
-export function plannedEntries(alert: Alert, incident: Incident | undefined, settings: PlanSettings, now: string): PlannedEntry[] {
+export function plannedEntries(alert: Alert, incident: Incident | undefined, settings: PlanSettings, now: string, changed = true): PlannedEntry[] {
   if (alert.status === 'suppressed') return [];
   const planned: PlannedEntry[] = [];
   for (const channel of settings.channels) {
@@ -32,10 +32,13 @@ export function plannedEntries(alert: Alert, incident: Incident | undefined, set
     }
     if (incident === undefined || severityRank(incident.severity) < severityRank(threshold)) continue;
     const window = windowOf(now, settings.updateWindowInMinutes);
-    planned.push({
-      entry: pending(channel, `incident|${incident.id}`, { kind: 'incident', incidentId: incident.id }, incident.severity, incident.title, now),
-      otherwise: pending(channel, `update|${incident.id}|${window}`, { kind: 'incidentUpdate', incidentId: incident.id, window }, incident.severity, incident.title, now),
-    });
+    const post = pending(channel, `incident|${incident.id}`, { kind: 'incident', incidentId: incident.id }, incident.severity, incident.title, now);
+    // Only news makes a follow-up: an alert that did not change (a redelivered batch) adds nothing to say.
+    planned.push(
+      changed
+        ? { entry: post, otherwise: pending(channel, `update|${incident.id}|${window}`, { kind: 'incidentUpdate', incidentId: incident.id, window }, incident.severity, incident.title, now) }
+        : { entry: post },
+    );
   }
   return planned;
 }

@@ -89,10 +89,12 @@ function messageOf(content: NotificationContent, limits: Limits): Record<string,
 }
 
 /**
- * Text as Teams should show it: bounded, and unable to form a markdown link or autolink (an attacker
- * controls user agents and request URIs, and could otherwise plant a phishing link in the SOC's channel).
+ * Text as Teams should show it: one line, bounded, and unable to form a markdown link or autolink (an
+ * attacker controls user agents and request URIs, and could otherwise plant a phishing link, or a fake list
+ * or heading, in the SOC's channel).
  */
 function plain(value: string, maxLength: number): string {
-  const bounded = value.length > maxLength ? `${value.slice(0, maxLength - 1)}…` : value;
+  const oneLine = value.replace(/\s*[\r\n]+\s*/g, ' ');
+  const bounded = oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 1)}…` : oneLine;
   return bounded.replace(/\]\(/g, ']\u200B(').replace(/</g, '‹').replace(/>/g, '›');
 }

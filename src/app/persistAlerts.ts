@@ -9,10 +9,11 @@ import { assignIncident } from './assignIncident.js';
 export interface AlertRecording {
   readonly dedupeBucketInMinutes: number;
   /**
-   * Told of every alert the findings belong to, changed or not, once all are stored: a batch redelivered
-   * after a crash between storing and notifying notifies then (the outbox enqueues nothing twice).
+   * Told of every alert the findings belong to, changed or not (`changed` holds the ids of those that
+   * changed), once all are stored: a batch redelivered after a crash between storing and notifying notifies
+   * then (the outbox enqueues nothing twice).
    */
-  readonly notify?: (alerts: readonly Alert[]) => Promise<unknown>;
+  readonly notify?: (alerts: readonly Alert[], changed: ReadonlySet<string>) => Promise<unknown>;
 }
 
 /** Attempts at one alert before giving up on a write race (another instance folding the same alert). */
@@ -47,7 +48,7 @@ export async function persistAlerts(
   }
   const byTime = (a: Alert, b: Alert) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.id < b.id ? -1 : 1);
   changed.sort(byTime);
-  await options.notify?.(touched.sort(byTime));
+  await options.notify?.(touched.sort(byTime), new Set(changed.map((alert) => alert.id)));
   return { changed, touchedIds: [...groups.keys()] };
 }
 

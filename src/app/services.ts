@@ -91,7 +91,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     logger,
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
   });
-  const recording: AlertRecording = { dedupeBucketInMinutes: config.dedupeBucketInMinutes, notify: (alerts) => delivery.notify(alerts) };
+  const recording: AlertRecording = { dedupeBucketInMinutes: config.dedupeBucketInMinutes, notify: (alerts, changed) => delivery.notify(alerts, changed) };
   const tokens = new TokenTracker(store, config.issuance, clock, recording);
   const keySource =
     signing.tenantId === undefined ? undefined : new HttpKeySource({ authorityHost: signing.authorityHost, tenantId: signing.tenantId, appIds: signing.appIds, clock });
@@ -161,7 +161,7 @@ function channelsOf(config: Config, directory: Directory | undefined, clock: Clo
   const timeoutInMs = delivery.timeoutInSeconds * 1000;
   if (delivery.email !== undefined && directory === undefined) throw new RangeError('setting LURE_EMAIL_SENDER: e-mail is sent through Graph, which needs LURE_TENANT_ID');
   return {
-    ...(delivery.teams === undefined ? {} : { teams: new TeamsChannel({ url: delivery.teams.url, timeoutInMs }) }),
+    ...(delivery.teams === undefined ? {} : { teams: new TeamsChannel({ url: delivery.teams.url, timeoutInMs, refusePrivateAddresses: delivery.inAzure }) }),
     ...(delivery.email === undefined || directory === undefined ? {} : { email: new EmailChannel({ directory, sender: delivery.email.sender, recipients: delivery.email.recipients }) }),
     ...(delivery.webhook === undefined
       ? {}

@@ -257,7 +257,15 @@ const environmentSchema = z.object({
     .string()
     .optional()
     .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
-    .refine((entries) => entries.every((entry) => isIP(entry.split('/')[0]!) !== 0 && (!entry.includes('/') || /^\d{1,3}$/.test(entry.split('/')[1]!))), 'must be comma-separated IP addresses or CIDR ranges'),
+    .refine(
+      (entries) =>
+        entries.every((entry) => {
+          const [address, prefix] = entry.split('/');
+          const family = isIP(address!);
+          return family !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32)));
+        }),
+      'must be comma-separated IP addresses or CIDR ranges',
+    ),
   LURE_IGNORE_USER_AGENTS: z
     .string()
     .optional()
@@ -309,7 +317,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   const dataDir = settings.LURE_DATA_DIR ?? '.lure';
   const inAzure = settings.WEBSITE_SITE_NAME !== undefined;
   for (const name of ['LURE_TEAMS_WEBHOOK_URL', 'LURE_WEBHOOK_URL'] as const) {
-    if (inAzure && settings[name]?.startsWith('http:')) throw new RangeError(`setting ${name}: must be an https URL (plain http is for local development only)`);
+    const url = settings[name];
+    if (inAzure && url !== undefined && new URL(url).protocol !== 'https:') throw new RangeError(`setting ${name}: must be an https URL (plain http is for local development only)`);
   }
   if ((settings.LURE_WEBHOOK_URL === undefined) !== (settings.LURE_WEBHOOK_SECRET === undefined)) {
     throw new RangeError('setting LURE_WEBHOOK_SECRET: the webhook needs both LURE_WEBHOOK_URL and LURE_WEBHOOK_SECRET');

@@ -66,7 +66,7 @@ export const SETTINGS: readonly SettingDescription[] = [
   { name: 'LURE_DELIVERY_TIMEOUT_IN_SECONDS', defaultValue: '10', readBy: 'lure', description: 'Each delivery attempt is abandoned after this long.' },
   { name: 'LURE_DELIVERY_RATES', defaultValue: 'teams=2,email=2,webhook=10', readBy: 'lure', description: 'Requests per second per channel (`channel=rate`, comma-separated); Teams throttles above about 4.' },
   { name: 'LURE_IGNORE_IPS', defaultValue: '—', readBy: 'lure', description: 'IP addresses or CIDR ranges (comma-separated) whose alerts are recorded but never notified (a scanner you run, say).' },
-  { name: 'LURE_IGNORE_USER_AGENTS', defaultValue: '—', readBy: 'lure', description: 'User-agent substrings (comma-separated, case-insensitive) whose alerts are recorded but never notified.' },
+  { name: 'LURE_IGNORE_USER_AGENTS', defaultValue: '—', readBy: 'lure', description: 'Whole user agents (comma-separated, case-insensitive) whose alerts are recorded but never notified. Not substrings: an attacker could put one in theirs.' },
   { name: 'LURE_IGNORE_APP_IDS', defaultValue: '—', readBy: 'lure', description: 'App ids (comma-separated) whose alerts are recorded but never notified.' },
   { name: 'LURE_OUTBOX_RETENTION_IN_DAYS', defaultValue: '30', readBy: 'lure', description: 'Completed outbox entries (delivered, accepted, dead, digested) are kept this long for the status report.' },
   { name: 'WEBSITE_SITE_NAME', defaultValue: '—', readBy: 'lure', description: 'Set by Azure Functions. When present Lure knows it runs in Azure: destinations must be https and the webhook may not point at a private address.' },

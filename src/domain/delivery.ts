@@ -11,7 +11,8 @@ export type Notification =
   | { readonly kind: 'alert'; readonly alertId: string }
   | { readonly kind: 'incident'; readonly incidentId: string }
   | { readonly kind: 'incidentUpdate'; readonly incidentId: string; readonly window: string }
-  | { readonly kind: 'digest'; readonly minute: string; readonly lines: readonly DigestLine[]; readonly foldedIds: readonly string[] }
+  /** `lines`: the most severe of the folded notifications; `total`: how many were folded. */
+  | { readonly kind: 'digest'; readonly minute: string; readonly lines: readonly DigestLine[]; readonly total: number }
   | { readonly kind: 'test'; readonly requestedAt: string };
 
 /** One notification a digest stands for, in a line. */

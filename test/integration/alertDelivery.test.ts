@@ -113,8 +113,10 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
     assert.match(String(mail.text), /203\.0\.113\.45/);
     assert.match(String(mail.html), /203\.0\.113\.45/);
 
+    clock.advance(5 * 60_000);
     await lure.ingest([batch], 'entra');
-    assert.deepEqual([teams.attempts, webhook.attempts, graph.sentMail.length], [1, 1, 1], 'at-least-once ingest, once-only notification');
+    await lure.deliverAlerts();
+    assert.deepEqual([teams.attempts, webhook.attempts, graph.sentMail.length], [1, 1, 1], 'at-least-once ingest, once-only notification, no empty follow-up');
     const status = new Map((await lure.delivery.status()).map((channel) => [channel.channel, channel]));
     assert.equal(status.get('teams')?.accepted, 1, 'a Workflows 202 is reported as accepted');
     assert.equal(status.get('webhook')?.delivered, 1);
@@ -204,7 +206,7 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
     const lure = await services({ store, settings: { LURE_DIGEST_THRESHOLD_PER_MINUTE: '10' } });
     paced.length = 0;
     const findings = Array.from({ length: 1_000 }, (_, index) => ({
-      ...finding({ id: `flood-${index}`, time: '2026-11-28T11:59:00.000Z', ip: `10.${Math.floor(index / 250)}.${index % 250}.1` }),
+      ...finding({ id: `flood-${index}`, time: '2026-11-28T11:59:00.000Z', ip: `10.${Math.floor(index / 250)}.${index % 250}.1`, severity: index === 999 ? 'critical' : 'medium' }),
       actor: { userPrincipalName: `victim${index}@contoso.example`, ipAddress: `10.${Math.floor(index / 250)}.${index % 250}.1` },
     }));
     await persistAlerts(store, findings, { dedupeBucketInMinutes: 60, now: clock.now().toISOString(), notify: (alerts) => lure.delivery.notify(alerts) });
@@ -212,9 +214,42 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
     clock.advance(61_000);
     await lure.deliverAlerts();
     assert.equal(teams.received.length, 11, 'then one digest for the rest of the minute');
-    assert.match(teams.received[10]!.body, /1000 notifications|990 notifications/);
+    assert.match(teams.received[10]!.body, /990 notifications in the minute/);
+    assert.match(teams.received[10]!.body, /CRITICAL · 990 notifications/, 'the digest carries the most severe it folded, however many');
+    assert.match(teams.received[10]!.body, /CRITICAL · hit flood-999/);
     assert.equal(webhook.received.length, 1_000);
     assert.ok(Math.max(...paced) >= 90_000, `1,000 webhook posts at 10 a second are paced over about 100 s (longest wait ${Math.max(...paced)} ms)`);
+  });
+
+  it('keeps to one digest a minute when a flood runs past the minute its digest went out in', async () => {
+    const store = new MemoryStateStore();
+    const lure = await services({ store, settings: { LURE_DIGEST_THRESHOLD_PER_MINUTE: '10' } });
+    const flood = (from: number) =>
+      Array.from({ length: 150 }, (_, index) => ({
+        ...finding({ id: `wave-${from + index}`, time: '2026-11-28T11:59:00.000Z' }),
+        actor: { userPrincipalName: `victim${from + index}@contoso.example`, ipAddress: `10.9.${Math.floor((from + index) / 250)}.${(from + index) % 250}` },
+      }));
+    const record = (findings: ReturnType<typeof flood>) => persistAlerts(store, findings, { dedupeBucketInMinutes: 60, now: clock.now().toISOString(), notify: (alerts, changed) => lure.delivery.notify(alerts, changed) });
+    clock.set('2026-11-28T12:00:59.000Z');
+    await record(flood(0));
+    clock.set('2026-11-28T12:01:00.000Z');
+    await lure.deliverAlerts();
+    // Another instance's clock, a moment behind: its minute's digest is already out.
+    clock.set('2026-11-28T12:00:59.900Z');
+    await record(flood(150));
+    clock.set('2026-11-28T12:02:01.000Z');
+    await lure.deliverAlerts();
+    assert.equal(teams.received.length, 12, 'ten posts, the digest of 12:00 and the digest of 12:01');
+    assert.match(teams.received[11]!.body, /150 notifications in the minute from 12:01/);
+  });
+
+  it('waits at most an hour whatever Retry-After asks', async () => {
+    const lure = await services();
+    webhook.script({ status: 429, headers: { 'retry-after': '31536000' } });
+    await lure.ingest([decoySignIn('203.0.113.45')], 'entra');
+    clock.advance(3_600_000);
+    await lure.deliverAlerts();
+    assert.equal(webhook.received.length, 1);
   });
 
   it('records but does not notify an ignored actor, and e-mails only what meets its threshold', async () => {

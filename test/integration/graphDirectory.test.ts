@@ -152,11 +152,17 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
 
   it('retries 503 and 500 with backoff, then succeeds', async () => {
     waits.length = 0;
-    graph.fail('POST', /^\/users\/archive%40contoso\.example\/sendMail$|^\/users\/archive@contoso\.example\/sendMail$/, { status: 503, headers: { 'retry-after': '2' } }, { status: 500 });
-    await directory().sendMail('archive@contoso.example', { to: ['soc@contoso.example'], subject: 's', html: 'h', text: 'h' });
+    graph.fail('GET', /^\/users\/flaky/, { status: 503, headers: { 'retry-after': '2' } }, { status: 500 });
+    assert.equal(await directory().getUser('flaky@contoso.example'), undefined);
     assert.equal(waits.length, 2);
     assert.equal(waits[0], 2_000);
     assert.ok(waits[1]! > 0 && waits[1]! <= 1_000, `backoff ${waits[1]}`);
+  });
+
+  it('sends mail in one attempt: the alert outbox does the retrying', async () => {
+    graph.fail('POST', /sendMail$/, { status: 503 });
+    await assert.rejects(directory().sendMail('archive@contoso.example', { to: ['soc@contoso.example'], subject: 's', html: 'h', text: 'h' }), (error: unknown) => error instanceof DirectoryError && error.status === 503);
+    assert.equal(graph.count('POST', /sendMail$/), 2, 'the earlier test sent one; this one tried once');
   });
 
   it('abandons an attempt that outlives the timeout and tries again', async () => {

@@ -8,6 +8,7 @@ import { digestContent, incidentContent, testContent } from '../../../src/alerti
 import { plannedEntries } from '../../../src/alerting/notificationPlan.js';
 import { ADAPTIVE_CARD_VERSION, formatTeamsMessage, TEAMS_MAX_BYTES } from '../../../src/alerting/teamsMessage.js';
 import { webhookSignature } from '../../../src/alerting/webhookSignature.js';
+import { assertPublic } from '../../../src/adapters/httpChannels.js';
 import type { Alert, Incident } from '../../../src/domain/alerts.js';
 import { alertFixture } from '../../helpers/alerts.js';
 
@@ -78,7 +79,7 @@ describe('Teams card', () => {
     const others = Array.from({ length: 500 }, (_, index) => alertFixture(`a-${index}`, { title: huge, severity: 'high' }));
     for (const content of [
       incidentContent('incident', { ...INCIDENT, title: huge, alertIds: others.map((alert) => alert.id) }, [lead, ...others], 'public'),
-      digestContent('2026-11-28T12:00', Array.from({ length: 20 }, () => ({ severity: 'high' as const, title: huge })), 1_000),
+      digestContent('2026-11-28T12:00', Array.from({ length: 20 }, () => ({ severity: 'high' as const, title: huge })), 1_000, 'critical'),
     ]) {
       const message = formatTeamsMessage(content);
       assert.ok(Buffer.byteLength(JSON.stringify(message)) <= TEAMS_MAX_BYTES, `${Buffer.byteLength(JSON.stringify(message))} bytes`);
@@ -111,6 +112,15 @@ describe('e-mail', () => {
     for (const part of ['203.0.113.45', 'x & y', 'What to do now']) assert.ok(mail.text.includes(part), part);
     assert.match(mail.html, /x &amp; y/);
     assert.equal(formatEmail(incidentContent('incident', { ...INCIDENT, title: 'a\r\nBcc: evil@example.com' }, [], 'public')).subject.includes('\n'), false);
+  });
+});
+
+describe('destinations in Azure', () => {
+  it('lets public addresses through and refuses private, loopback, metadata and translated ones', async () => {
+    for (const host of ['8.8.8.8', '20.50.2.1', '[2606:4700:4700::1111]']) await assertPublic(host);
+    for (const host of ['127.0.0.1', '10.1.2.3', '172.20.0.5', '192.168.1.1', '169.254.169.254', '168.63.129.16', '100.64.0.1', '198.18.0.1', '224.0.0.1', '[::1]', '[::ffff:7f00:1]', '[::7f00:1]', '[64:ff9b::a00:1]', '[fd00::1]', '[fe80::1]']) {
+      await assert.rejects(assertPublic(host, 'the webhook'), /refused: the webhook URL leads to a private or loopback address/, host);
+    }
   });
 });
 
@@ -156,14 +166,15 @@ describe('notification plan', () => {
 });
 
 describe('ignore list', () => {
-  it('matches addresses and ranges of both families, user-agent substrings and app ids', () => {
-    const ignore = new IgnoreList({ ips: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'], userAgents: ['Qualys'], appIds: ['DE8BC8B5-D9F9-48B1-A8AD-B748DA725064'] });
+  it('matches addresses and ranges of both families, whole user agents and app ids', () => {
+    const ignore = new IgnoreList({ ips: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'], userAgents: ['Qualys Scanner/1.0'], appIds: ['DE8BC8B5-D9F9-48B1-A8AD-B748DA725064'] });
     const hit = (actor: Alert['actor']) => ignore.matches(alertFixture('x', { actor }));
     assert.equal(hit({ ipAddress: '203.0.113.7' }), true);
     assert.equal(hit({ ipAddress: '198.51.100.200' }), true);
     assert.equal(hit({ ipAddress: '2001:db8:1::5' }), true);
     assert.equal(hit({ ipAddress: '203.0.113.8' }), false);
-    assert.equal(hit({ userAgent: 'Mozilla/5.0 (compatible; qualys scanner)' }), true);
+    assert.equal(hit({ userAgent: 'qualys scanner/1.0' }), true, 'the whole user agent, case aside');
+    assert.equal(hit({ userAgent: 'python-requests/2.31 Qualys Scanner/1.0' }), false, 'an attacker cannot opt out by naming the scanner in theirs');
     assert.equal(hit({ appId: 'de8bc8b5-d9f9-48b1-a8ad-b748da725064' }), true);
     assert.equal(hit({ ipAddress: 'not an ip', userAgent: 'curl' }), false);
   });

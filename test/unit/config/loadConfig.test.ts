@@ -90,6 +90,8 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ LURE_WEBHOOK_URL: 'https://x.example', LURE_WEBHOOK_SECRET: 'short' }), /LURE_WEBHOOK_SECRET: must be at least 32 characters/);
     assert.throws(() => loadConfig({ LURE_EMAIL_SENDER: 'lure@contoso.example' }), /LURE_EMAIL_RECIPIENTS: e-mail needs both/);
     assert.throws(() => loadConfig({ LURE_IGNORE_IPS: 'not-an-ip' }), /LURE_IGNORE_IPS: must be comma-separated IP addresses or CIDR ranges/);
+    assert.throws(() => loadConfig({ LURE_IGNORE_IPS: '10.0.0.0/40' }), /LURE_IGNORE_IPS: must be comma-separated IP addresses or CIDR ranges/);
+    assert.throws(() => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_WEBHOOK_URL: 'HTTP://siem.example/x', LURE_WEBHOOK_SECRET: secret }), /LURE_WEBHOOK_URL: must be an https URL/, 'the scheme in any case');
     assert.throws(() => loadConfig({ LURE_DELIVERY_RATES: 'slack=3' }), /LURE_DELIVERY_RATES: must be channel=requests-per-second pairs/);
     assert.equal(loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:7071/flow' }).delivery.teams?.url, 'http://127.0.0.1:7071/flow', 'plain http for local development');
     assert.throws(() => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_TEAMS_WEBHOOK_URL: 'http://flow.example/x' }), /LURE_TEAMS_WEBHOOK_URL: must be an https URL/);

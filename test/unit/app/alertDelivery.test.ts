@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
+import { AlertDelivery } from '../../../src/app/alertDelivery.js';
+import { persistAlerts } from '../../../src/app/persistAlerts.js';
+import { loadConfig } from '../../../src/config/loadConfig.js';
+import { type AlertChannel, type Delivery, DeliveryError } from '../../../src/ports/alertChannel.js';
+import { finding } from '../../helpers/findings.js';
+import { movableClock, recordingLogger } from '../../helpers/services.js';
+
+/** A Teams stand-in whose sends wait until the test lets them through. */
+function gatedChannel(): AlertChannel & { readonly sent: Delivery[]; open(): void } {
+  const sent: Delivery[] = [];
+  let release: () => void = () => {};
+  let gate = new Promise<void>((resolve) => (release = resolve));
+  return {
+    name: 'teams',
+    sent,
+    open: () => release(),
+    async send(delivery) {
+      await gate;
+      sent.push(delivery);
+      return 'delivered';
+    },
+  };
+}
+
+function setup() {
+  const store = new MemoryStateStore();
+  const clock = movableClock('2026-11-28T12:00:00.000Z');
+  const channel = gatedChannel();
+  const delivery = new AlertDelivery({
+    store,
+    channels: { teams: channel },
+    clock,
+    settings: loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:1/flow' }).delivery,
+    cloud: 'public',
+    logger: recordingLogger(),
+    sleep: async () => {},
+  });
+  const record = (id: string, time: string) => persistAlerts(store, [finding({ id, time, severity: 'critical' })], { dedupeBucketInMinutes: 60, now: clock.now().toISOString(), notify: (alerts, changed) => delivery.notify(alerts, changed) });
+  return { store, clock, channel, delivery, record };
+}
+
+describe('alert delivery claims and follow-ups', () => {
+  it('never lets two runs send one entry, however they interleave', async () => {
+    const { clock, channel, delivery, record } = setup();
+    const first = record('e1', '2026-11-28T11:00:00.000Z');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.advance(2 * 60_000);
+    const timers = [delivery.deliverDue(), delivery.deliverDue()];
+    channel.open();
+    await Promise.all([first, ...timers]);
+    assert.equal(channel.sent.length, 1);
+  });
+
+  it('holds a follow-up while its incident post is on its way, and sends it after: the post was built before it', async () => {
+    const { clock, channel, delivery, record, store } = setup();
+    const posting = record('e1', '2026-11-28T10:00:00.000Z');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.advance(1_000);
+    await record('e2', '2026-11-28T11:30:00.000Z');
+    const follow = (await store.listDueOutboxEntries('2026-12-01T00:00:00.000Z')).find((entry) => entry.value.notification.kind === 'incidentUpdate');
+    assert.ok(follow !== undefined, 'the second alert raised a follow-up');
+    clock.advance(2 * 60_000);
+    channel.open();
+    await posting;
+    const report = await delivery.deliverDue();
+    assert.equal(report.superseded, 0, 'the post was built before the follow-up was raised: it must still go');
+    assert.equal(channel.sent.length, 2);
+    assert.match(channel.sent[1]!.content.heading, /^Update: /);
+  });
+
+  it('drops a follow-up the incident post, built after it, already told', async () => {
+    const store = new MemoryStateStore();
+    const clock = movableClock('2026-11-28T12:00:00.000Z');
+    const sent: Delivery[] = [];
+    let failures = 1;
+    const flaky: AlertChannel = {
+      name: 'teams',
+      async send(delivery) {
+        if (failures-- > 0) throw new DeliveryError('HTTP 503', true);
+        sent.push(delivery);
+        return 'delivered';
+      },
+    };
+    const delivery = new AlertDelivery({ store, channels: { teams: flaky }, clock, settings: loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:1/flow' }).delivery, cloud: 'public', logger: recordingLogger(), sleep: async () => {} });
+    const record = (id: string, time: string) => persistAlerts(store, [finding({ id, time, severity: 'critical' })], { dedupeBucketInMinutes: 60, now: clock.now().toISOString(), notify: (alerts, changed) => delivery.notify(alerts, changed) });
+    await record('e1', '2026-11-28T10:00:00.000Z');
+    clock.advance(1_000);
+    await record('e2', '2026-11-28T11:30:00.000Z');
+    assert.equal(sent.length, 0, 'the post failed once; the follow-up waited for it');
+    clock.advance(2 * 3_600_000);
+    const report = await delivery.deliverDue();
+    assert.equal(sent.length, 1, 'one post, showing both alerts');
+    assert.equal(report.superseded, 1);
+    assert.equal(sent[0]!.content.others.length, 1);
+  });
+});
