@@ -42,7 +42,7 @@ export function spawnLure(args: readonly string[], environment: NodeJS.ProcessEn
 }
 
 /** Waits until `condition` holds, checking every 50 ms; fails after `deadlineInMs` with what was seen. */
-export async function waitFor(condition: () => boolean, describe: () => string, deadlineInMs = 60_000): Promise<void> {
+export async function waitFor(condition: () => boolean, describe: () => string, deadlineInMs = 180_000): Promise<void> {
   const giveUpAt = Date.now() + deadlineInMs;
   while (!condition()) {
     if (Date.now() > giveUpAt) throw new Error(`timed out waiting: ${describe()}`);
