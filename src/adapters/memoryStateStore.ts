@@ -6,9 +6,11 @@ import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import type { OutboxEntry } from '../domain/delivery.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
-import type { StreamState } from '../domain/streams.js';
+import type { AuditEntry } from '../domain/audit.js';
+import type { StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import {
+  type AlertFilter,
   checkKeyOf,
   ConcurrencyError,
   type DeadLetter,
@@ -16,6 +18,7 @@ import {
   type IssuanceLookup,
   issuanceHourOf,
   issuanceHoursBetween,
+  matchesAlertFilter,
   type StateStore,
   sumMatchCounts,
   type Versioned,
@@ -48,6 +51,9 @@ export class MemoryStateStore implements StateStore {
   private readonly lifecycles = new Map<string, string>();
   private readonly journal = new Map<string, Row>();
   private readonly outbox = new Map<string, Row>();
+  private readonly audit = new Map<string, string>();
+  /** writer, origin and bucket → counts */
+  private readonly streamCounts = new Map<string, StreamCount>();
   /** actor key → incident id → latest alert time */
   private readonly incidentKeys = new Map<string, Map<string, string>>();
   private version = 0;
@@ -63,6 +69,13 @@ export class MemoryStateStore implements StateStore {
 
   async upsertDecoy(decoy: Decoy): Promise<void> {
     this.decoys.set(decoy.id, this.row(decoy));
+  }
+
+  async updateDecoy(decoy: Decoy, etag: string): Promise<string> {
+    if (this.decoys.get(decoy.id)?.etag !== etag) throw new ConcurrencyError(`decoy ${decoy.id} changed since it was read`);
+    const row = this.row(decoy);
+    this.decoys.set(decoy.id, row);
+    return row.etag;
   }
 
   async deleteDecoy(id: string): Promise<void> {
@@ -85,8 +98,34 @@ export class MemoryStateStore implements StateStore {
     this.alerts.set(alert.alert.id, this.row(alert));
   }
 
-  async *listAlerts(): AsyncIterable<StoredAlert> {
-    for (const row of [...this.alerts.values()]) yield JSON.parse(row.json) as StoredAlert;
+  async *listAlerts(filter: AlertFilter = {}): AsyncIterable<StoredAlert> {
+    for (const row of [...this.alerts.values()]) {
+      const stored = JSON.parse(row.json) as StoredAlert;
+      if (matchesAlertFilter(stored.alert, filter)) yield stored;
+    }
+  }
+
+  async createAuditEntry(entry: AuditEntry): Promise<void> {
+    this.audit.set(entry.id, JSON.stringify(entry));
+  }
+
+  async *listAuditEntries(range: { readonly from?: string; readonly to?: string } = {}): AsyncIterable<AuditEntry> {
+    for (const json of [...this.audit.values()]) {
+      const entry = JSON.parse(json) as AuditEntry;
+      if ((range.from === undefined || entry.at >= range.from) && (range.to === undefined || entry.at < range.to)) yield entry;
+    }
+  }
+
+  async deleteAuditEntriesBefore(before: string): Promise<number> {
+    const boundary = before.slice(0, 10);
+    let deleted = 0;
+    for (const [id, json] of [...this.audit]) {
+      if ((JSON.parse(json) as AuditEntry).at.slice(0, 10) < boundary) {
+        this.audit.delete(id);
+        deleted += 1;
+      }
+    }
+    return deleted;
   }
 
   async upsertDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
@@ -366,7 +405,26 @@ export class MemoryStateStore implements StateStore {
     return [...this.streams.values()].map((stream) => ({ ...stream }));
   }
 
-  async recordStreamArrivals(arrivals: readonly Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt'>[]): Promise<void> {
+  async upsertStreamCounts(writerId: string, counts: readonly StreamCount[]): Promise<void> {
+    for (const count of counts) this.streamCounts.set(`${writerId}\u0000${count.origin}\u0000${count.bucket}`, { ...count });
+  }
+
+  async listStreamCounts(since: string): Promise<StreamCount[]> {
+    return [...this.streamCounts.values()].filter((count) => count.bucket >= since).map((count) => ({ ...count }));
+  }
+
+  async deleteStreamCountsBefore(before: string): Promise<number> {
+    let deleted = 0;
+    for (const [key, count] of [...this.streamCounts]) {
+      if (count.bucket < before) {
+        this.streamCounts.delete(key);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  async recordStreamArrivals(arrivals: readonly StreamArrival[]): Promise<void> {
     for (const arrival of arrivals) this.streams.set(arrival.stream, { ...this.streams.get(arrival.stream), ...arrival });
   }
 

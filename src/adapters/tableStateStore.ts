@@ -8,10 +8,12 @@ import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import type { OutboxEntry } from '../domain/delivery.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
-import type { StreamState } from '../domain/streams.js';
+import type { AuditEntry } from '../domain/audit.js';
+import type { StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { EventSource } from '../domain/events.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUseSource } from '../domain/tokens.js';
 import {
+  type AlertFilter,
   checkKeyOf,
   ConcurrencyError,
   type DeadLetter,
@@ -55,6 +57,8 @@ const TABLE_SUFFIXES = {
   streams: 'Streams',
   lifecycles: 'Lifecycles',
   outbox: 'Outbox',
+  audit: 'Audit',
+  streamCounts: 'StreamCounts',
 } as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
 
@@ -132,6 +136,21 @@ export class TableStateStore implements StateStore {
     );
   }
 
+  async updateDecoy(decoy: Decoy, etag: string): Promise<string> {
+    try {
+      const response = await this.tables.decoys.updateEntity(
+        { partitionKey: DECOY_PARTITION, rowKey: encodeKey(decoy.id), kind: decoy.kind, enabled: decoy.enabled, ...toChunks('doc', JSON.stringify(decoy)) },
+        'Replace',
+        { etag },
+      );
+      return etagOf(response);
+    } catch (error) {
+      const status = statusCodeOf(error);
+      if (status === 412 || status === 404) throw new ConcurrencyError(`decoy ${decoy.id} changed since it was read`);
+      throw error;
+    }
+  }
+
   async deleteDecoy(id: string): Promise<void> {
     await deleteIfPresent(this.tables.decoys, DECOY_PARTITION, encodeKey(id));
   }
@@ -160,8 +179,34 @@ export class TableStateStore implements StateStore {
     }
   }
 
-  async *listAlerts(): AsyncIterable<StoredAlert> {
-    for await (const entity of this.tables.alerts.listEntities<Record<string, unknown>>()) yield storedAlertOf(entity);
+  async *listAlerts(filter: AlertFilter = {}): AsyncIterable<StoredAlert> {
+    // The queryable copies on each entity let the service filter; the document is the truth.
+    const conditions = [
+      filter.status === undefined ? undefined : odata`status eq ${filter.status}`,
+      filter.severity === undefined ? undefined : odata`severity eq ${filter.severity}`,
+      filter.detection === undefined ? undefined : odata`detection eq ${filter.detection}`,
+      filter.occurredFrom === undefined ? undefined : odata`occurredAt ge ${filter.occurredFrom}`,
+      filter.occurredTo === undefined ? undefined : odata`occurredAt lt ${filter.occurredTo}`,
+    ].filter((condition): condition is string => condition !== undefined);
+    const queryOptions = conditions.length === 0 ? {} : { queryOptions: { filter: conditions.join(' and ') } };
+    for await (const entity of this.tables.alerts.listEntities<Record<string, unknown>>(queryOptions)) yield storedAlertOf(entity);
+  }
+
+  async createAuditEntry(entry: AuditEntry): Promise<void> {
+    await this.tables.audit.upsertEntity({ partitionKey: deadLetterDayOf(entry.at), rowKey: encodeKey(`${entry.at}|${entry.id}`), at: entry.at, ...toChunks('doc', JSON.stringify(entry)) }, 'Replace');
+  }
+
+  async *listAuditEntries(range: { readonly from?: string; readonly to?: string } = {}): AsyncIterable<AuditEntry> {
+    const conditions = [
+      range.from === undefined ? undefined : odata`PartitionKey ge ${deadLetterDayOf(range.from)} and at ge ${range.from}`,
+      range.to === undefined ? undefined : odata`PartitionKey le ${deadLetterDayOf(range.to)} and at lt ${range.to}`,
+    ].filter((condition): condition is string => condition !== undefined);
+    const queryOptions = conditions.length === 0 ? {} : { queryOptions: { filter: conditions.join(' and ') } };
+    for await (const entity of this.tables.audit.listEntities<Record<string, unknown>>(queryOptions)) yield JSON.parse(fromChunks('doc', entity)) as AuditEntry;
+  }
+
+  async deleteAuditEntriesBefore(before: string): Promise<number> {
+    return deletePartitionsBefore(this.tables.audit, deadLetterDayOf(before));
   }
 
   async upsertDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
@@ -184,13 +229,7 @@ export class TableStateStore implements StateStore {
   }
 
   async deleteDeadLettersBefore(before: string): Promise<number> {
-    const stale: TableEntity[] = [];
-    const filter = odata`PartitionKey lt ${deadLetterDayOf(before)}`;
-    for await (const entity of this.tables.deadLetters.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
-      if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
-    }
-    await writeInTransactions(this.tables.deadLetters, stale, 'delete');
-    return stale.length;
+    return deletePartitionsBefore(this.tables.deadLetters, deadLetterDayOf(before));
   }
 
   async upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void> {
@@ -541,14 +580,43 @@ export class TableStateStore implements StateStore {
   async listStreams(): Promise<StreamState[]> {
     const streams: StreamState[] = [];
     for await (const entity of this.tables.streams.listEntities<Record<string, unknown>>()) {
-      const { stream, source, lastArrivalAt, silentAlertId } = entity;
+      const { stream, source, lastArrivalAt, lastEventAt, silentAlertId } = entity;
       if (typeof stream !== 'string' || typeof source !== 'string' || typeof lastArrivalAt !== 'string') continue;
-      streams.push({ stream, source: source as EventSource, lastArrivalAt, ...(typeof silentAlertId === 'string' && silentAlertId !== '' ? { silentAlertId } : {}) });
+      streams.push({
+        stream,
+        source: source as EventSource,
+        lastArrivalAt,
+        ...(typeof lastEventAt === 'string' ? { lastEventAt } : {}),
+        ...(typeof silentAlertId === 'string' && silentAlertId !== '' ? { silentAlertId } : {}),
+      });
     }
     return streams;
   }
 
-  async recordStreamArrivals(arrivals: readonly Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt'>[]): Promise<void> {
+  async upsertStreamCounts(writerId: string, counts: readonly StreamCount[]): Promise<void> {
+    await writeInTransactions(
+      this.tables.streamCounts,
+      counts.map((count) => ({ partitionKey: count.bucket.replace(/[-:.]/g, ''), rowKey: encodeKey(`${count.origin}\u0000${writerId}`), ...count })),
+      'upsert',
+    );
+  }
+
+  async listStreamCounts(since: string): Promise<StreamCount[]> {
+    const counts: StreamCount[] = [];
+    const filter = odata`PartitionKey ge ${since.replace(/[-:.]/g, '')}`;
+    for await (const entity of this.tables.streamCounts.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const { origin, bucket, records, deadLettered, lastEventAt } = entity;
+      if (typeof origin !== 'string' || typeof bucket !== 'string' || typeof records !== 'number' || typeof deadLettered !== 'number') continue;
+      counts.push({ origin, bucket, records, deadLettered, ...(typeof lastEventAt === 'string' ? { lastEventAt } : {}) });
+    }
+    return counts;
+  }
+
+  async deleteStreamCountsBefore(before: string): Promise<number> {
+    return deletePartitionsBefore(this.tables.streamCounts, before.replace(/[-:.]/g, ''));
+  }
+
+  async recordStreamArrivals(arrivals: readonly StreamArrival[]): Promise<void> {
     // One transaction; Merge leaves the silence alert, which the timer sets, alone.
     const unique = new Map(arrivals.map((arrival) => [arrival.stream, arrival]));
     if (unique.size === 0) return;
@@ -624,6 +692,17 @@ async function writeInTransactions(table: TableClient, entities: readonly TableE
       }
     }
   }
+}
+
+/** Deletes every entity of the partitions before `partition` (partition keys that sort by time). Returns how many. */
+async function deletePartitionsBefore(table: TableClient, partition: string): Promise<number> {
+  const stale: TableEntity[] = [];
+  const filter = odata`PartitionKey lt ${partition}`;
+  for await (const entity of table.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+    if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
+  }
+  await writeInTransactions(table, stale, 'delete');
+  return stale.length;
 }
 
 /** Dead letters are partitioned by the day they were received (`yyyyMMdd`), so old days go in one query. */

@@ -4,6 +4,7 @@ import type { Decoy, DecoyKind } from '../domain/decoys.js';
 import type { DecoyGeneration, DecoyLifecycle, JournalEntry, JournalStep, LureMaterial, MadeChange, Placement, RegisteredDecoy } from '../domain/lifecycle.js';
 import type { CreateRequestBase, DecoyKindModule, KindLifecycle, LifecycleContext } from '../decoys/decoyKind.js';
 import { DECOY_KIND_MODULES } from '../decoys/decoyKinds.js';
+import { DecoyValidationError } from '../decoys/parseDecoys.js';
 import { keepNewest, nextRotationAt, rotationPlanOf } from '../decoys/rotationPolicy.js';
 import { newJournalId } from '../decoys/secrets.js';
 import type { Clock } from '../ports/clock.js';
@@ -56,6 +57,31 @@ interface Operation {
   readonly etag: string;
 }
 
+/** The decoy named does not exist. */
+export class DecoyNotFoundError extends RangeError {
+  override name = 'DecoyNotFoundError';
+  constructor(readonly decoyId: string) {
+    super(`decoy ${decoyId} does not exist`);
+  }
+}
+
+/** The operation conflicts with the decoys' state: an id taken, an operation unfinished, a lure carried. */
+export class LifecycleConflictError extends RangeError {
+  override name = 'LifecycleConflictError';
+}
+
+/** Lure lacks what the operation needs (Graph access for any kind but honeytokens). */
+export class NotConfiguredError extends RangeError {
+  override name = 'NotConfiguredError';
+}
+
+/** What an admin may change on a registered decoy. `null` clears a field. */
+export interface DecoyChanges {
+  readonly enabled?: boolean;
+  readonly memo?: string | null;
+  readonly rotationIntervalInHours?: number | null;
+}
+
 /** A failed rotation is tried again by the timer after this long, not at every tick. */
 const RETRY_AFTER_FAILURE_IN_HOURS = 1;
 /**
@@ -79,7 +105,7 @@ export class DecoyLifecycles {
   /** Creates a decoy in the tenant and registers it. The secret comes back once, in the lure material. */
   async create(input: unknown): Promise<LifecycleResult> {
     const request = parseCreateRequest(input);
-    if ((await this.deps.store.getDecoy(request.id)) !== undefined) throw new RangeError(`id: a decoy with id ${request.id} already exists`);
+    if ((await this.deps.store.getDecoy(request.id)) !== undefined) throw new LifecycleConflictError(`id: a decoy with id ${request.id} already exists`);
     const carriers = await this.carriersOf(request.placements, request.id);
     const module = moduleOf(request.kind);
     const context = this.context(module.kind);
@@ -167,12 +193,55 @@ export class DecoyLifecycles {
     };
   }
 
+  /**
+   * Changes what admins control on a decoy (enabled, memo, rotation interval) at the ETag it was read at;
+   * returns the decoy and its new ETag. A new interval reschedules the next rotation from the last one.
+   * Throws `ConcurrencyError` when the decoy changed since `etag`.
+   */
+  async configure(decoyId: string, changes: DecoyChanges, etag: string): Promise<{ readonly decoy: Decoy; readonly etag: string }> {
+    const current = await this.deps.store.getDecoy(decoyId);
+    if (current === undefined) throw new DecoyNotFoundError(decoyId);
+    const { memo: _memo, rotationIntervalInHours: _interval, ...rest } = current.value;
+    const memo = changes.memo === undefined ? current.value.memo : (changes.memo ?? undefined);
+    const interval = changes.rotationIntervalInHours === undefined ? current.value.rotationIntervalInHours : (changes.rotationIntervalInHours ?? undefined);
+    const decoy = {
+      ...rest,
+      enabled: changes.enabled ?? current.value.enabled,
+      ...(memo === undefined ? {} : { memo }),
+      ...(interval === undefined ? {} : { rotationIntervalInHours: interval }),
+    } as Decoy;
+    const rescheduled = changes.rotationIntervalInHours !== undefined && interval !== current.value.rotationIntervalInHours;
+    // A new schedule must not land under a rotation in flight, which writes the schedule it computed.
+    if (rescheduled) await this.assertNothingUnfinished([decoyId]);
+    const nextEtag = await this.deps.store.updateDecoy(decoy, etag);
+    if (rescheduled) {
+      const lifecycle = await this.deps.store.getDecoyLifecycle(decoyId);
+      if (lifecycle !== undefined) {
+        const { nextRotationAt: _next, ...unscheduled } = lifecycle;
+        const from = lifecycle.lastRotatedAt === undefined ? this.deps.clock.now() : new Date(lifecycle.lastRotatedAt);
+        await this.deps.store.upsertDecoyLifecycle({ ...unscheduled, ...this.nextRotationOf(decoy, from) });
+      }
+    }
+    this.deps.decoysChanged();
+    return { decoy, etag: nextEtag };
+  }
+
+  /**
+   * The lure material a decoy has now, without any secret: only a honeytoken (which grants nothing) is kept
+   * and can be shown again; a password or client secret went to whoever created or rotated it.
+   */
+  async currentMaterial(decoyId: string): Promise<{ readonly decoy: Decoy; readonly material?: LureMaterial }> {
+    const { decoy, lifecycle } = await this.registered(decoyId);
+    const material = decoy.kind === 'token' && lifecycle.honeytoken !== undefined ? moduleOf('token').lifecycle.material(decoy as never, lifecycle.honeytoken, this.context('token')) : undefined;
+    return { decoy, ...(material === undefined ? {} : { material }) };
+  }
+
   /** Removes a decoy from the tenant (what Lure created is deleted; a registered object keeps all but Lure's secrets) and from the registry. */
   async retire(decoyId: string): Promise<void> {
     const decoy = (await this.deps.store.getDecoy(decoyId))?.value;
-    if (decoy === undefined) throw new RangeError(`decoy ${decoyId} does not exist`);
+    if (decoy === undefined) throw new DecoyNotFoundError(decoyId);
     const carried = (await this.deps.store.listDecoyLifecycles()).filter((lifecycle) => placementDecoyIdsOf(lifecycle.placements).includes(decoyId));
-    if (carried.length > 0) throw new RangeError(`decoy ${decoyId} carries the lure of ${carried.map((lifecycle) => lifecycle.decoyId).join(', ')}: retire those first`);
+    if (carried.length > 0) throw new LifecycleConflictError(`decoy ${decoyId} carries the lure of ${carried.map((lifecycle) => lifecycle.decoyId).join(', ')}: retire those first`);
     await this.assertNothingUnfinished([decoyId]);
     const lifecycle = await this.deps.store.getDecoyLifecycle(decoyId);
     let operation = await this.begin({ id: newJournalId(), decoyId, kind: decoy.kind, operation: 'retire', secretTo: 'caller', placementDecoyIds: [] });
@@ -349,7 +418,9 @@ export class DecoyLifecycles {
       await this.deps.store.deleteDecoy(entry.decoyId);
     } else if (entry.made !== undefined) {
       for (const { decoy, lifecycle } of [{ decoy: entry.made.decoy, lifecycle: entry.made.lifecycle }, ...entry.made.placements]) {
-        await this.deps.store.upsertDecoy(decoy);
+        // An admin may have switched the decoy off (or changed its memo) while the operation ran: that stands.
+        const meanwhile = (await this.deps.store.getDecoy(decoy.id))?.value;
+        await this.deps.store.upsertDecoy(meanwhile === undefined ? decoy : withAdminFields(decoy, meanwhile));
         await this.deps.store.upsertDecoyLifecycle(lifecycle);
       }
     }
@@ -462,7 +533,7 @@ export class DecoyLifecycles {
 
   private async registered(decoyId: string): Promise<RegisteredDecoy> {
     const registered = await this.registeredOrUndefined(decoyId);
-    if (registered === undefined) throw new RangeError(`decoy ${decoyId} does not exist`);
+    if (registered === undefined) throw new DecoyNotFoundError(decoyId);
     return registered;
   }
 
@@ -484,7 +555,7 @@ export class DecoyLifecycles {
         entry.step !== 'finished' &&
         ([entry.decoyId, ...entry.placementDecoyIds].some((id) => decoyIds.includes(id)) || (target !== undefined && target.kind !== 'token' && JSON.stringify(entry.target) === JSON.stringify(target))),
     );
-    if (open !== undefined) throw new RangeError(`decoy ${open.decoyId}: operation ${open.id} on it is unfinished; the rotateDecoys timer finishes or undoes it first`);
+    if (open !== undefined) throw new LifecycleConflictError(`decoy ${open.decoyId}: operation ${open.id} on it is unfinished; the rotateDecoys timer finishes or undoes it first`);
   }
 
   /** The mail decoys a decoy's managed placements name, each a mail decoy Lure created that carries no other lure. */
@@ -501,7 +572,7 @@ export class DecoyLifecycles {
       }
       // A carrier keeps one lure: a second decoy's rotation would replace the first one's message.
       const taken = lifecycles.find((other) => other.decoyId !== decoyId && placementDecoyIdsOf(other.placements).includes(carrierId));
-      if (taken !== undefined) throw new RangeError(`placements: ${carrierId} already carries the lure of ${taken.decoyId}`);
+      if (taken !== undefined) throw new LifecycleConflictError(`placements: ${carrierId} already carries the lure of ${taken.decoyId}`);
       carriers.push({ decoy, lifecycle });
     }
     return carriers;
@@ -520,14 +591,15 @@ export class DecoyLifecycles {
   }
 }
 
-/** Validates a create request against its kind's schema; a `RangeError` names the field. */
+/** Validates a create request against its kind's schema; a `DecoyValidationError` names the field. */
 export function parseCreateRequest(input: unknown): AnyCreateRequest {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
-  if (typeof kind !== 'string' || !(kind in DECOY_KIND_MODULES)) throw new RangeError(`kind: must be one of ${Object.keys(DECOY_KIND_MODULES).join(', ')}`);
+  if (typeof kind !== 'string' || !(kind in DECOY_KIND_MODULES)) throw new DecoyValidationError(`must be one of ${Object.keys(DECOY_KIND_MODULES).join(', ')}`, 'kind');
   const parsed = moduleOf(kind as DecoyKind).lifecycle.createSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new RangeError(`${issue.path.join('.') || 'request'}: ${issue.message}`);
+    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+    throw new DecoyValidationError(message, issue.path.join('.') || 'request');
   }
   return parsed.data as AnyCreateRequest;
 }
@@ -551,11 +623,17 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** `decoy` with the enabled flag and memo of `admin`'s version. */
+function withAdminFields(decoy: Decoy, admin: Decoy): Decoy {
+  const { memo: _memo, ...rest } = decoy;
+  return { ...rest, enabled: admin.enabled, ...(admin.memo === undefined ? {} : { memo: admin.memo }) } as Decoy;
+}
+
 /** Honeytokens never call Graph. */
 const NO_DIRECTORY = new Proxy({} as Directory, {
   get: () => () => Promise.reject(new Error('honeytoken decoys do not use the directory')),
 });
 
 function refuseWithoutDirectory(): never {
-  throw new RangeError('Lure has no Graph access: set LURE_TENANT_ID (and grant the permissions in the README) to manage decoys in the tenant');
+  throw new NotConfiguredError('Lure has no Graph access: set LURE_TENANT_ID (and grant the permissions in the README) to manage decoys in the tenant');
 }

@@ -121,7 +121,7 @@ export async function ingestMessages(
   report.alerts = persisted.changed;
   report.touchedAlertIds = persisted.touchedIds;
   report.tokens = await deps.tokens.track(events, findings, options.partitionId);
-  await deps.streams.recordArrivals(events);
+  await deps.streams.recordArrivals(events, { origin, records: report.read, deadLettered: report.deadLettered });
   return report;
 }
 

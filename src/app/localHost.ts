@@ -7,7 +7,10 @@ import type { Alert } from '../domain/alerts.js';
 import { DEMO_DECOYS } from '../demo/demoDecoys.js';
 import { demoScenarioNdjson } from '../demo/demoScenario.js';
 import type { Logger } from '../ports/logger.js';
+import { loadDevSigningKey } from '../adapters/devTokens.js';
+import { adminApiFor } from './admin/adminHosting.js';
 import { messageBatchesOf, readEventFile } from './eventFiles.js';
+import { type LocalApiServer, startLocalApiServer } from './localApiServer.js';
 import { buildServices, type Services, useServices } from './services.js';
 
 export interface LocalHostOutput {
@@ -20,6 +23,8 @@ export interface LocalHostOutput {
 export interface LocalHost {
   readonly services: Services;
   readonly inboxDir: string;
+  /** The admin API: `http://127.0.0.1:<port>/api`. */
+  readonly apiUrl: string;
   /** Stops watching, finishes the file in hand, stops the embedded Azurite (flushing its data). */
   stop(): Promise<void>;
 }
@@ -57,6 +62,18 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
     throw error;
   }
   useServices(services);
+
+  let apiServer: LocalApiServer;
+  try {
+    const api = adminApiFor(services, { devKeys: (await loadDevSigningKey(config.local.dataDir)).publicKeys });
+    apiServer = await startLocalApiServer(api, config.local.apiPort);
+  } catch (error) {
+    useServices(undefined);
+    await azurite?.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new RangeError(`setting LURE_API_PORT: port ${config.local.apiPort} is in use (set another, or 0 for any free port)`);
+    throw error;
+  }
+  output.note(`Admin API: ${apiServer.url} (a token for it: npx lure dev-token --role Lure.Admin)`);
 
   const inboxDir = config.local.inboxDir;
   const processedDir = path.join(inboxDir, 'processed');
@@ -144,9 +161,11 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
   return {
     services,
     inboxDir,
+    apiUrl: apiServer.url,
     async stop() {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
+      await apiServer.close();
       await watcher.close();
       await queue;
       useServices(undefined);

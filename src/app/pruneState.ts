@@ -13,6 +13,10 @@ export interface PruneReport {
   readonly journalEntries: number;
   /** Completed outbox entries past their retention. */
   readonly outboxEntries: number;
+  /** Admin audit-trail entries past their retention. */
+  readonly auditEntries: number;
+  /** Per-instance record counts older than a day (the status report shows the last hour). */
+  readonly streamCounts: number;
 }
 
 /** Match counts of a process that has not written for this long are dropped (it has long stopped). */
@@ -21,7 +25,8 @@ const MATCH_COUNT_RETENTION_IN_DAYS = 30;
 /**
  * Nothing grows without bound: drops token issuances past the index retention (never shorter than token
  * lifetime plus grace), pending checks that could not be judged within that time, old dead letters, and the
- * match counts of processes long gone, finished journal entries and completed outbox entries past their retention.
+ * match counts of processes long gone, finished journal entries, completed outbox entries and audit entries past
+ * their retention, and the status report's counts after a day.
  * Runs on wall-clock time, like the timer that calls it.
  */
 export async function pruneState(store: StateStore, config: Config, clock: Clock): Promise<PruneReport> {
@@ -35,5 +40,7 @@ export async function pruneState(store: StateStore, config: Config, clock: Clock
   const tokenMatchRows = await store.deleteTokenMatchCountsBefore(new Date(nowMs - MATCH_COUNT_RETENTION_IN_DAYS * 86_400_000).toISOString());
   const journalEntries = await store.deleteJournalEntriesBefore(new Date(nowMs - config.lifecycle.journalRetentionInDays * 86_400_000).toISOString());
   const outboxEntries = await store.deleteOutboxEntriesBefore(new Date(nowMs - config.delivery.retentionInDays * 86_400_000).toISOString());
-  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries, outboxEntries };
+  const auditEntries = await store.deleteAuditEntriesBefore(new Date(nowMs - config.api.auditRetentionInDays * 86_400_000).toISOString());
+  const streamCounts = await store.deleteStreamCountsBefore(new Date(nowMs - 86_400_000).toISOString());
+  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries, outboxEntries, auditEntries, streamCounts };
 }

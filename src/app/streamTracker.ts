@@ -3,13 +3,22 @@ import { silenceVerdicts } from '../correlation/silence.js';
 import { silentStreamFinding } from '../detections/sourceSilent.js';
 import type { Alert } from '../domain/alerts.js';
 import type { NormalizedEvent } from '../domain/events.js';
-import type { StreamState } from '../domain/streams.js';
+import { randomUUID } from 'node:crypto';
+import type { StreamArrival, StreamCount } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
-import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
+import { ConcurrencyError, countBucketOf, type StateStore } from '../ports/stateStore.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 
 /** A stream's arrival is written at most this often per process: silence is measured in tens of minutes. */
 const ARRIVAL_WRITE_INTERVAL_IN_MS = 60_000;
+
+/** What one batch read, for the counts the status report shows. */
+export interface BatchTally {
+  /** The Event Hub (`entra`, `exchange`, `token`, with or without its partition) or a file name. */
+  readonly origin: string;
+  readonly records: number;
+  readonly deadLettered: number;
+}
 
 export interface SourceCheckReport {
   readonly streams: number;
@@ -24,6 +33,11 @@ export interface SourceCheckReport {
  */
 export class StreamTracker {
   private readonly written = new Map<string, number>();
+  /** This process's running totals per origin and ten-minute bucket; each process owns its rows. */
+  private readonly counts = new Map<string, StreamCount>();
+  private readonly writerId = randomUUID();
+  private countsWrittenAt = 0;
+  private countsChanged = false;
 
   constructor(
     private readonly store: StateStore,
@@ -32,18 +46,47 @@ export class StreamTracker {
     private readonly recording: AlertRecording,
   ) {}
 
-  /** Notes that the batch's streams delivered (wall-clock arrival). */
-  async recordArrivals(events: readonly NormalizedEvent[]): Promise<void> {
+  /** Notes that the batch's streams delivered (wall-clock arrival, latest event time) and counts what it read. */
+  async recordArrivals(events: readonly NormalizedEvent[], tally?: BatchTally): Promise<void> {
     const now = this.clock.now();
-    const arrivals = new Map<string, Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt'>>();
+    const arrivals = new Map<string, StreamArrival>();
+    const arrive = (stream: string, source: StreamArrival['source'], time: string): void => {
+      const latest = arrivals.get(stream)?.lastEventAt;
+      arrivals.set(stream, { stream, source, lastArrivalAt: now.toISOString(), lastEventAt: latest !== undefined && latest > time ? latest : time });
+    };
     for (const event of events) {
-      arrivals.set(`source:${event.source}`, { stream: `source:${event.source}`, source: event.source, lastArrivalAt: now.toISOString() });
-      if (event.source === 'entra') arrivals.set(`category:${event.recordType}`, { stream: `category:${event.recordType}`, source: 'entra', lastArrivalAt: now.toISOString() });
+      arrive(`source:${event.source}`, event.source, event.time);
+      if (event.source === 'entra') arrive(`category:${event.recordType}`, 'entra', event.time);
     }
+    if (tally !== undefined) this.count(tally, events, now);
     const due = [...arrivals.values()].filter((arrival) => now.getTime() - (this.written.get(arrival.stream) ?? 0) >= ARRIVAL_WRITE_INTERVAL_IN_MS);
-    if (due.length === 0) return;
-    await this.store.recordStreamArrivals(due);
-    for (const arrival of due) this.written.set(arrival.stream, now.getTime());
+    if (due.length > 0) {
+      await this.store.recordStreamArrivals(due);
+      for (const arrival of due) this.written.set(arrival.stream, now.getTime());
+    }
+    if (this.countsChanged && now.getTime() - this.countsWrittenAt >= ARRIVAL_WRITE_INTERVAL_IN_MS) await this.writeCounts(now);
+  }
+
+  /** Writes this process's counts now (the status report reads them; a stopping host flushes them). */
+  async writeCounts(now = this.clock.now()): Promise<void> {
+    if (!this.countsChanged) return;
+    // Only the last hour's buckets matter; older ones were written when they were current.
+    const horizon = countBucketOf(new Date(now.getTime() - 3_600_000).toISOString());
+    for (const [key, count] of this.counts) if (count.bucket < horizon) this.counts.delete(key);
+    await this.store.upsertStreamCounts(this.writerId, [...this.counts.values()]);
+    this.countsWrittenAt = now.getTime();
+    this.countsChanged = false;
+  }
+
+  private count(tally: BatchTally, events: readonly NormalizedEvent[], now: Date): void {
+    // Partitions of one hub are one origin to the admins.
+    const origin = /^(entra|exchange|token)( partition .*)?$/.exec(tally.origin)?.[1] ?? 'files';
+    const bucket = countBucketOf(now.toISOString());
+    const key = `${origin}\u0000${bucket}`;
+    const current = this.counts.get(key) ?? { origin, bucket, records: 0, deadLettered: 0 };
+    const latest = events.reduce<string | undefined>((max, event) => (max === undefined || event.time > max ? event.time : max), current.lastEventAt);
+    this.counts.set(key, { ...current, records: current.records + tally.records, deadLettered: current.deadLettered + tally.deadLettered, ...(latest === undefined ? {} : { lastEventAt: latest }) });
+    this.countsChanged = true;
   }
 
   /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EventFileError } from '../app/eventFiles.js';
 import { startLocalHost } from '../app/localHost.js';
 import { replay, ReplayInputError } from '../app/replay.js';
@@ -9,6 +9,9 @@ import { consoleLogger } from '../adapters/consoleLogger.js';
 import { formatAlertLine } from '../alerting/formatAlertLine.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { formatSummary } from './formatSummary.js';
+import { loadDevSigningKey, mintDevToken } from '../adapters/devTokens.js';
+import { devTokenIdentity } from '../app/admin/adminHosting.js';
+import { ADMIN_ROLE, READER_ROLE } from '../app/admin/callerAuthenticator.js';
 
 /** Exit codes: 0 done, 1 failed (store unavailable, a bug), 2 bad invocation or input file. */
 const EXIT_FAILED = 1;
@@ -128,6 +131,28 @@ async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('dev-token')
+    .description('Print an admin API token the local host (npm start) accepts, signed by the key in the local data folder; never accepted in Azure')
+    .addOption(new Option('--role <role>', 'the app role the token carries').choices([ADMIN_ROLE, READER_ROLE]).makeOptionMandatory())
+    .addOption(new Option('--expires-in-minutes <minutes>', 'how long the token lives').argParser(positiveInteger).default(60))
+    .option('--upn <name>', 'who the token says the caller is (the audit trail records it)')
+    .action(async (options: { role: string; expiresInMinutes: number; upn?: string }) => {
+      const config = configFrom(process.env);
+      if (config.delivery.inAzure) throw new UsageError('dev tokens are for the local host only (WEBSITE_SITE_NAME is set)');
+      const identity = devTokenIdentity(config);
+      const token = await mintDevToken(await loadDevSigningKey(config.local.dataDir), {
+        tenantId: identity.tenantId,
+        authorityHost: config.signing.authorityHost,
+        audience: identity.audience,
+        roles: [options.role],
+        ...(options.upn === undefined ? {} : { userPrincipalName: options.upn }),
+        lifetimeInMinutes: options.expiresInMinutes,
+        now: new Date(),
+      });
+      process.stdout.write(`${token}\n`);
+    });
+
+  program
     .command('status')
     .description('Print the delivery status per channel (delivered, accepted, pending, dead, last error) as JSON')
     .action(async () => {
@@ -168,6 +193,11 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function positiveInteger(value: string): number {
+  if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`not a positive whole number: ${value}`);
+  return Number(value);
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -106,7 +106,18 @@ export interface Config {
     readonly inAzure: boolean;
     readonly retentionInDays: number;
   };
+  /** The admin API: who may call it. */
+  readonly api: {
+    /** The API app registration's client id; without it (and LURE_TENANT_ID) the API refuses every call in Azure. */
+    readonly clientId?: string;
+    /** Accepted token audiences: the client id and the app id URI. */
+    readonly audiences: readonly string[];
+    /** Audit-trail entries are kept this long. */
+    readonly auditRetentionInDays: number;
+  };
   readonly local: {
+    /** The local host serves the admin API on 127.0.0.1 at this port (0: any free port). */
+    readonly apiPort: number;
     readonly dataDir: string;
     readonly inboxDir: string;
     readonly demo: boolean;
@@ -278,6 +289,10 @@ const environmentSchema = z.object({
   LURE_KEY_RETIREMENT_GRACE_IN_HOURS: integer(1, 30 * 24, 48),
   LURE_KEY_RETIRED_ALERT_AFTER_IN_HOURS: integer(0, 365 * 24, 72),
   LURE_KEY_REFRESH_MIN_INTERVAL_IN_MINUTES: integer(1, 24 * 60, 10),
+  LURE_API_CLIENT_ID: optionalText.pipe(z.string().regex(GUID, 'must be a GUID').optional()),
+  LURE_API_APP_ID_URI: optionalText.pipe(z.string().regex(/^(api:\/\/|https:\/\/)\S+$/, 'must be an app id URI (api://… or https://…)').optional()),
+  LURE_AUDIT_RETENTION_IN_DAYS: integer(1, 3650, 365),
+  LURE_API_PORT: integer(0, 65535, 7071),
   LURE_DATA_DIR: optionalText,
   LURE_INBOX_DIR: optionalText,
   LURE_DEMO: flag(true),
@@ -384,7 +399,16 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       inAzure,
       retentionInDays: settings.LURE_OUTBOX_RETENTION_IN_DAYS,
     },
+    api: {
+      ...(settings.LURE_API_CLIENT_ID === undefined ? {} : { clientId: settings.LURE_API_CLIENT_ID.toLowerCase() }),
+      audiences:
+        settings.LURE_API_CLIENT_ID === undefined
+          ? []
+          : [settings.LURE_API_CLIENT_ID.toLowerCase(), settings.LURE_API_APP_ID_URI ?? `api://${settings.LURE_API_CLIENT_ID.toLowerCase()}`],
+      auditRetentionInDays: settings.LURE_AUDIT_RETENTION_IN_DAYS,
+    },
     local: {
+      apiPort: settings.LURE_API_PORT,
       dataDir,
       inboxDir: settings.LURE_INBOX_DIR ?? `${dataDir}/inbox`,
       demo: settings.LURE_DEMO,

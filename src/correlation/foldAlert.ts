@@ -92,6 +92,7 @@ function fromLead(finding: Finding, existing: StoredAlert | undefined, dedupeKey
     ...(existing?.alert.incidentId === undefined ? {} : { incidentId: existing.alert.incidentId }),
     // Triage decisions (acknowledged, resolved) outlive new evidence.
     status: existing?.alert.status ?? (finding.suppressed ? 'suppressed' : 'open'),
+    ...(existing?.alert.triage === undefined ? {} : { triage: existing.alert.triage }),
   };
 }
 

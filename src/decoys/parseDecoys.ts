@@ -4,7 +4,7 @@ import { DECOY_KIND_MODULES, identifiersOf } from './decoyKinds.js';
 import { canonicalIdentifier } from './identifierSpaces.js';
 
 /** A decoy file or body that fails validation. `field` names the offending field (`decoys[2].appId`). */
-export class DecoyValidationError extends Error {
+export class DecoyValidationError extends RangeError {
   constructor(
     message: string,
     readonly field: string,

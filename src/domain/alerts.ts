@@ -56,6 +56,15 @@ export interface Alert {
   readonly dedupeKey: string;
   readonly incidentId?: string;
   readonly status: AlertStatus;
+  /** The last triage decision made through the admin API (acknowledged or resolved), and by whom. */
+  readonly triage?: AlertTriage;
+}
+
+export interface AlertTriage {
+  readonly status: AlertStatus;
+  readonly at: string;
+  readonly by: { readonly objectId: string; readonly userPrincipalName?: string };
+  readonly note?: string;
 }
 
 /**

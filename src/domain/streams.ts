@@ -10,6 +10,24 @@ export interface StreamState {
   readonly source: EventSource;
   /** Wall-clock time records last arrived (not their event time: a stalled stream has no new event time). */
   readonly lastArrivalAt: string;
+  /** The latest event time the stream's last written arrival carried (records may arrive out of order). */
+  readonly lastEventAt?: string;
   /** The open `source.silent` alert, while the stream is silent. */
   readonly silentAlertId?: string;
 }
+
+/** One writer's running totals for an origin (an Event Hub, or a file) over a ten-minute bucket. */
+export interface StreamCount {
+  /** Where records came from: `entra`, `exchange`, `token`, or a file name. */
+  readonly origin: string;
+  /** The ISO time the ten-minute bucket starts at. */
+  readonly bucket: string;
+  /** Records read. */
+  readonly records: number;
+  readonly deadLettered: number;
+  /** The latest event time among them. */
+  readonly lastEventAt?: string;
+}
+
+/** What a batch tells of a stream: it delivered, now, with events up to `lastEventAt`. */
+export type StreamArrival = Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt' | 'lastEventAt'>;

@@ -1,12 +1,13 @@
 import { recordOriginOf } from '../correlation/dedupeKey.js';
 import type { StoredAlert } from '../correlation/foldAlert.js';
-import type { Incident } from '../domain/alerts.js';
+import type { AlertStatus, Incident, Severity } from '../domain/alerts.js';
+import type { AuditEntry } from '../domain/audit.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import type { OutboxEntry } from '../domain/delivery.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
-import type { StreamState } from '../domain/streams.js';
+import type { StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import type { SkipReason } from '../normalize/outcome.js';
 
@@ -114,9 +115,39 @@ export interface IncidentStore {
 export interface StreamStore {
   listStreams(): Promise<StreamState[]>;
   /** Sets each stream's last arrival (creating it), leaving its silence alert as it is. */
-  recordStreamArrivals(arrivals: readonly Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt'>[]): Promise<void>;
+  recordStreamArrivals(arrivals: readonly StreamArrival[]): Promise<void>;
   /** Sets or clears (`undefined`) a stream's open silence alert, leaving its last arrival as it is. */
   setStreamSilence(stream: string, silentAlertId: string | undefined): Promise<void>;
+  /**
+   * Records this writer's running totals per origin for ten-minute buckets. Each writer (process) owns its
+   * rows, so totals are written without a read; `listStreamCounts` returns every writer's rows.
+   */
+  upsertStreamCounts(writerId: string, counts: readonly StreamCount[]): Promise<void>;
+  /** Every writer's rows of buckets starting at or after `since`. */
+  listStreamCounts(since: string): Promise<StreamCount[]>;
+  /** Deletes rows of buckets starting before `before`. Returns how many. */
+  deleteStreamCountsBefore(before: string): Promise<number>;
+}
+
+/** What `listAlerts` may be narrowed to; every part optional, all parts must hold. */
+export interface AlertFilter {
+  readonly status?: AlertStatus;
+  readonly severity?: Severity;
+  readonly detection?: string;
+  /** Event time (`occurredAt`) at or after. */
+  readonly occurredFrom?: string;
+  /** Event time (`occurredAt`) before. */
+  readonly occurredTo?: string;
+}
+
+/** The admin audit trail: every change made through the admin API. */
+export interface AuditStore {
+  /** Idempotent: an entry with an id already stored replaces it. */
+  createAuditEntry(entry: AuditEntry): Promise<void>;
+  /** Entries whose time is at or after `from` and before `to` (each optional), in no particular order. */
+  listAuditEntries(range?: { readonly from?: string; readonly to?: string }): AsyncIterable<AuditEntry>;
+  /** Deletes entries of days wholly before `before`. Returns how many. */
+  deleteAuditEntriesBefore(before: string): Promise<number>;
 }
 
 /** The lifecycles of the decoys Lure manages, and the journal of its operations on them. */
@@ -161,10 +192,12 @@ export interface OutboxStore {
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore, LifecycleStore, OutboxStore {
+export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore, LifecycleStore, OutboxStore, AuditStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;
+  /** Returns the new ETag. Throws `ConcurrencyError` if the decoy changed (or was deleted) since `etag` was read. */
+  updateDecoy(decoy: Decoy, etag: string): Promise<string>;
   /** Succeeds whether or not the decoy existed. */
   deleteDecoy(id: string): Promise<void>;
 
@@ -173,13 +206,30 @@ export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaseli
   createAlert(alert: StoredAlert): Promise<void>;
   /** Throws `ConcurrencyError` if the alert changed since `etag` was read. */
   updateAlert(alert: StoredAlert, etag: string): Promise<void>;
-  listAlerts(): AsyncIterable<StoredAlert>;
+  /** Every alert, or those `filter` narrows to (filtered by the store where it can), in no particular order. */
+  listAlerts(filter?: AlertFilter): AsyncIterable<StoredAlert>;
 
   /** Idempotent: a letter with an id already stored replaces it. Written in batches. */
   upsertDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
   listDeadLetters(): AsyncIterable<DeadLetter>;
   /** Deletes letters received on a day wholly before `before`. Returns how many. */
   deleteDeadLettersBefore(before: string): Promise<number>;
+}
+
+/** Whether an alert passes a filter (adapters that cannot filter in the store use this). */
+export function matchesAlertFilter(alert: StoredAlert['alert'], filter: AlertFilter): boolean {
+  return (
+    (filter.status === undefined || alert.status === filter.status) &&
+    (filter.severity === undefined || alert.severity === filter.severity) &&
+    (filter.detection === undefined || alert.detection === filter.detection) &&
+    (filter.occurredFrom === undefined || alert.occurredAt >= filter.occurredFrom) &&
+    (filter.occurredTo === undefined || alert.occurredAt < filter.occurredTo)
+  );
+}
+
+/** The ten-minute bucket a time falls in, as the ISO time it starts at. */
+export function countBucketOf(time: string): string {
+  return `${time.slice(0, 15)}0:00.000Z`;
 }
 
 /** The hour partition an issuance time falls in (`yyyyMMddHH`, UTC). */

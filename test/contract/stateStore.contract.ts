@@ -88,6 +88,77 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
       assert.deepEqual(await store.listDecoys(), [token]);
     });
 
+    it('updates a decoy only at the ETag it was read at', async () => {
+      const store = await createStore();
+      const decoy: Decoy = { id: 'd-token-2', kind: 'token', enabled: true, kid: 'k/2#?' };
+      await store.upsertDecoy(decoy);
+      const first = await store.getDecoy(decoy.id);
+      const second = await store.getDecoy(decoy.id);
+      assert.ok(first !== undefined && second !== undefined);
+      const etag = await store.updateDecoy({ ...decoy, enabled: false }, first.etag);
+      await assert.rejects(store.updateDecoy({ ...decoy, memo: 'lost' }, second.etag), ConcurrencyError);
+      const latest = await store.getDecoy(decoy.id);
+      assert.deepEqual(latest?.value, { ...decoy, enabled: false });
+      assert.equal(latest?.etag, etag);
+      await store.deleteDecoy(decoy.id);
+      await assert.rejects(store.updateDecoy(decoy, etag), ConcurrencyError);
+      assert.equal(await store.getDecoy(decoy.id), undefined);
+    });
+
+    it('lists alerts narrowed by status, severity, detection and event-time range', async () => {
+      const store = await createStore();
+      await store.createAlert(storedAlert('a1', { status: 'open', severity: 'critical', occurredAt: '2026-11-01T00:00:00.000Z' }));
+      await store.createAlert(storedAlert('a2', { status: 'acknowledged', severity: 'critical', occurredAt: '2026-11-02T00:00:00.000Z' }));
+      await store.createAlert(storedAlert('a3', { status: 'open', severity: 'high', detection: 'token.issuance.missing', occurredAt: '2026-11-03T00:00:00.000Z' }));
+      await store.createAlert(storedAlert("a4'quote", { status: 'open', severity: 'high', detection: "it's", occurredAt: '2026-11-04T00:00:00.000Z' }));
+      const ids = async (filter: Parameters<StateStore['listAlerts']>[0]) => (await all(store.listAlerts(filter))).map((stored) => stored.alert.id).sort();
+      assert.deepEqual(await ids(undefined), ['a1', 'a2', 'a3', "a4'quote"]);
+      assert.deepEqual(await ids({ status: 'open' }), ['a1', 'a3', "a4'quote"]);
+      assert.deepEqual(await ids({ status: 'open', severity: 'critical' }), ['a1']);
+      assert.deepEqual(await ids({ detection: 'token.issuance.missing' }), ['a3']);
+      assert.deepEqual(await ids({ detection: "it's" }), ["a4'quote"]);
+      assert.deepEqual(await ids({ occurredFrom: '2026-11-02T00:00:00.000Z', occurredTo: '2026-11-04T00:00:00.000Z' }), ['a2', 'a3']);
+      assert.deepEqual(await ids({ status: 'resolved' }), []);
+    });
+
+    it('keeps the audit trail, lists it by time range and prunes whole days', async () => {
+      const store = await createStore();
+      const entry = (id: string, at: string) => ({ id, at, caller: { objectId: 'o1', userPrincipalName: 'admin@contoso.example' }, action: 'decoy.update', target: `decoy:${id}`, outcome: 'succeeded' as const, status: 200, detail: 'enabled: true → false' });
+      await store.createAuditEntry(entry('e1', '2026-11-01T23:59:59.000Z'));
+      await store.createAuditEntry(entry('e2', '2026-11-02T00:00:00.000Z'));
+      await store.createAuditEntry(entry('e3', '2026-11-03T12:00:00.000Z'));
+      await store.createAuditEntry(entry('e3', '2026-11-03T12:00:00.000Z'));
+      const ids = async (range?: { from?: string; to?: string }) => (await all(store.listAuditEntries(range))).map((item) => item.id).sort();
+      assert.deepEqual(await ids(), ['e1', 'e2', 'e3']);
+      assert.deepEqual(await ids({ from: '2026-11-02T00:00:00.000Z' }), ['e2', 'e3']);
+      assert.deepEqual(await ids({ from: '2026-11-01T12:00:00.000Z', to: '2026-11-03T12:00:00.000Z' }), ['e1', 'e2']);
+      assert.deepEqual((await all(store.listAuditEntries()))[0]?.caller, { objectId: 'o1', userPrincipalName: 'admin@contoso.example' });
+      assert.equal(await store.deleteAuditEntriesBefore('2026-11-02T06:00:00.000Z'), 1);
+      assert.deepEqual(await ids(), ['e2', 'e3']);
+    });
+
+    it('keeps each writer\'s stream counts per origin and bucket, listed since a bucket and pruned before one', async () => {
+      const store = await createStore();
+      await store.upsertStreamCounts('w1', [
+        { origin: 'entra', bucket: '2026-11-28T10:00:00.000Z', records: 5, deadLettered: 1, lastEventAt: '2026-11-28T09:58:00.000Z' },
+        { origin: 'exchange', bucket: '2026-11-28T10:10:00.000Z', records: 2, deadLettered: 0 },
+      ]);
+      await store.upsertStreamCounts('w1', [{ origin: 'entra', bucket: '2026-11-28T10:00:00.000Z', records: 7, deadLettered: 1, lastEventAt: '2026-11-28T09:59:00.000Z' }]);
+      await store.upsertStreamCounts('w2', [{ origin: 'entra', bucket: '2026-11-28T10:00:00.000Z', records: 3, deadLettered: 0 }]);
+      const sorted = (counts: readonly { origin: string; records: number }[]) => counts.map((count) => `${count.origin}:${count.records}`).sort();
+      assert.deepEqual(sorted(await store.listStreamCounts('2026-11-28T10:00:00.000Z')), ['entra:3', 'entra:7', 'exchange:2']);
+      assert.deepEqual(sorted(await store.listStreamCounts('2026-11-28T10:10:00.000Z')), ['exchange:2']);
+      assert.deepEqual((await store.listStreamCounts('2026-11-28T10:00:00.000Z')).find((count) => count.records === 7), {
+        origin: 'entra',
+        bucket: '2026-11-28T10:00:00.000Z',
+        records: 7,
+        deadLettered: 1,
+        lastEventAt: '2026-11-28T09:59:00.000Z',
+      });
+      assert.equal(await store.deleteStreamCountsBefore('2026-11-28T10:10:00.000Z'), 2);
+      assert.deepEqual(sorted(await store.listStreamCounts('2026-11-28T00:00:00.000Z')), ['exchange:2']);
+    });
+
     it('stores and finds alerts whose ids hold characters Table keys forbid', async () => {
       const store = await createStore();
       for (const id of AWKWARD_IDS) await store.createAlert(storedAlert(id));
@@ -252,11 +323,16 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
         { stream: 'category:SignInLogs', source: 'entra', lastArrivalAt: '2026-11-28T10:00:00.000Z' },
       ]);
       await store.setStreamSilence('source:entra', 'alert-1');
-      await store.recordStreamArrivals([{ stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T11:00:00.000Z' }]);
+      await store.recordStreamArrivals([{ stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T11:00:00.000Z', lastEventAt: '2026-11-28T10:58:00.000Z' }]);
       const byName = new Map((await store.listStreams()).map((stream) => [stream.stream, stream]));
-      assert.deepEqual(byName.get('source:entra'), { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T11:00:00.000Z', silentAlertId: 'alert-1' });
+      assert.deepEqual(byName.get('source:entra'), { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T11:00:00.000Z', lastEventAt: '2026-11-28T10:58:00.000Z', silentAlertId: 'alert-1' });
       await store.setStreamSilence('source:entra', undefined);
-      assert.deepEqual((await store.listStreams()).find((stream) => stream.stream === 'source:entra'), { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T11:00:00.000Z' });
+      assert.deepEqual((await store.listStreams()).find((stream) => stream.stream === 'source:entra'), {
+        stream: 'source:entra',
+        source: 'entra',
+        lastArrivalAt: '2026-11-28T11:00:00.000Z',
+        lastEventAt: '2026-11-28T10:58:00.000Z',
+      });
       assert.equal((await store.listStreams()).length, 2);
     });
 

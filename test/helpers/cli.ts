@@ -10,7 +10,8 @@ export function cleanEnvironment(extra: Record<string, string> = {}): NodeJS.Pro
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('LURE_') && !name.startsWith('AZURE_')) environment[name] = value;
   }
-  return { ...environment, ...extra };
+  // Tests run side by side: each local host's admin API takes a free port, never the fixed default.
+  return { ...environment, LURE_API_PORT: '0', ...extra };
 }
 
 export interface CliResult {

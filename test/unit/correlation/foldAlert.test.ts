@@ -64,8 +64,10 @@ describe('foldAlert', () => {
     const failure = finding({ id: 'a', time: '2026-11-02T08:10:00.000Z', severity: 'high', title: 'attempt' });
     const success = finding({ id: 'b', time: '2026-11-02T08:12:00.000Z', severity: 'critical', title: 'success' });
     const first = foldInBatches([[failure]]);
-    const acknowledged: StoredAlert = { ...first, alert: { ...first.alert, status: 'acknowledged' } };
+    const triage = { status: 'acknowledged' as const, at: LATER, by: { objectId: 'o1', userPrincipalName: 'soc@contoso.example' }, note: 'looking' };
+    const acknowledged: StoredAlert = { ...first, alert: { ...first.alert, status: 'acknowledged', triage } };
     const { stored } = foldAlert(acknowledged, first.alert.dedupeKey, [success], LATER);
+    assert.deepEqual(stored.alert.triage, triage);
     assert.equal(stored.alert.severity, 'critical');
     assert.equal(stored.alert.title, 'success');
     assert.equal(stored.alert.occurredAt, '2026-11-02T08:10:00.000Z');

@@ -1,0 +1,30 @@
+import type { JSONWebKeySet } from 'jose';
+import { DEV_API_CLIENT_ID, DEV_TENANT_ID } from '../../adapters/devTokens.js';
+import type { Config } from '../../config/loadConfig.js';
+import type { Services } from '../services.js';
+import { AdminApi } from './adminApi.js';
+import { CallerAuthenticator } from './callerAuthenticator.js';
+
+/** Whom a local host's dev tokens are for: the configured tenant and API, or stand-ins that are never real. */
+export function devTokenIdentity(config: Config): { readonly tenantId: string; readonly audience: string } {
+  return { tenantId: config.signing.tenantId ?? DEV_TENANT_ID, audience: config.api.clientId ?? DEV_API_CLIENT_ID };
+}
+
+/**
+ * The admin API of a host. In Azure: tokens of the tenant for the configured API, verified against the
+ * tenant's published keys; without a tenant and client id, an API that refuses everything (503). Locally
+ * (`devKeys`): the dev key besides, never in Azure.
+ */
+export function adminApiFor(services: Services, options: { readonly devKeys?: JSONWebKeySet } = {}): AdminApi {
+  const { config, clock, logger } = services;
+  const tenantId = config.signing.tenantId;
+  const configured = tenantId !== undefined && config.api.audiences.length > 0;
+  if (options.devKeys !== undefined) {
+    if (config.delivery.inAzure) throw new RangeError('dev tokens are for the local host only and cannot be accepted in Azure (WEBSITE_SITE_NAME is set)');
+    const identity = devTokenIdentity(config);
+    const audiences = configured ? config.api.audiences : [identity.audience, `api://${identity.audience}`];
+    return new AdminApi(services, new CallerAuthenticator({ tenantId: identity.tenantId, authorityHost: config.signing.authorityHost, audiences, tenantKeys: configured, devKeys: options.devKeys, clock, logger }));
+  }
+  if (!configured) return new AdminApi(services, undefined);
+  return new AdminApi(services, new CallerAuthenticator({ tenantId, authorityHost: config.signing.authorityHost, audiences: config.api.audiences, tenantKeys: true, clock, logger }));
+}

@@ -1,0 +1,401 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { StoredAlert } from '../../correlation/foldAlert.js';
+import type { Alert, AlertStatus } from '../../domain/alerts.js';
+import type { Caller } from '../../domain/audit.js';
+import type { Decoy } from '../../domain/decoys.js';
+import type { DecoyLifecycle } from '../../domain/lifecycle.js';
+import { parseDecoy } from '../../decoys/parseDecoys.js';
+import { ConcurrencyError } from '../../ports/stateStore.js';
+import type { Services } from '../services.js';
+import { type DecoyChanges, LifecycleConflictError } from '../decoyLifecycles.js';
+import { ApiError } from './apiError.js';
+import type { AccessLevel } from './callerAuthenticator.js';
+import * as schemas from './adminSchemas.js';
+import { pageOf } from './paging.js';
+import { lastHourSince, statusReportOf } from './statusReport.js';
+
+/** What a route handler gets: validated parameters, query and body, and who is calling. */
+export interface RouteInput {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Record<string, unknown>;
+  readonly body: unknown;
+  readonly caller: Caller;
+  /** The store ETag an `If-Match` header named (decoded), if any. */
+  readonly ifMatch?: string;
+}
+
+export interface RouteResult {
+  readonly status: number;
+  readonly body?: unknown;
+  /** The store ETag of the resource returned (sent as the `ETag` header). */
+  readonly etag?: string;
+  readonly location?: string;
+  /** What the change was, for the audit trail (changing routes only). */
+  readonly auditDetail?: string;
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Under `/api`, with `{name}` parameters. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  /** `public` needs no token; `read` needs Lure.Reader or Lure.Admin; `write` needs Lure.Admin. */
+  readonly access: AccessLevel | 'public';
+  readonly params?: Readonly<Record<string, z.ZodType<string>>>;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  /** Whether the body may be left out (then it is `{}`). */
+  readonly bodyOptional?: boolean;
+  readonly requiresIfMatch?: boolean;
+  readonly response: { readonly status: number; readonly schema?: z.ZodType; readonly description: string };
+  /** Changing routes: the audit action, and the object it names. */
+  readonly audit?: { readonly action: string; readonly target: (params: Readonly<Record<string, string>>, body: unknown) => string };
+  readonly handle: (services: Services, input: RouteInput) => Promise<RouteResult>;
+}
+
+const decoyParams = { id: schemas.decoyIdSchema };
+const alertParams = { id: schemas.alertIdSchema };
+
+/** Every route of the admin API. The OpenAPI document and both hosts (Functions, local) serve exactly these. */
+export const ADMIN_ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    path: '/decoys',
+    operationId: 'listDecoys',
+    summary: 'List decoys, optionally by kind and enabled state',
+    access: 'read',
+    query: schemas.decoyListQuery,
+    response: { status: 200, schema: schemas.decoyList, description: 'The decoys, by id' },
+    async handle(services, { query }) {
+      const { kind, enabled } = query as z.infer<typeof schemas.decoyListQuery>;
+      const lifecycles = new Map((await services.store.listDecoyLifecycles()).map((lifecycle) => [lifecycle.decoyId, lifecycle]));
+      const decoys = (await services.store.listDecoys())
+        .filter((decoy) => (kind === undefined || decoy.kind === kind) && (enabled === undefined || decoy.enabled === enabled))
+        .sort((a, b) => a.id.localeCompare(b.id));
+      return { status: 200, body: { items: decoys.map((decoy) => decoyResource(decoy, lifecycles.get(decoy.id))) } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/decoys',
+    operationId: 'addDecoy',
+    summary: 'Register a decoy that exists ({"register": decoy}) or create one in the tenant ({"create": request}); a created secret is in this answer only',
+    access: 'write',
+    body: schemas.decoyPostBody,
+    response: { status: 201, schema: schemas.decoyChange, description: 'The decoy as registered, and any lure material to plant now' },
+    audit: {
+      action: 'decoy.add',
+      target: (_params, body) => {
+        const request = body as { register?: { id?: unknown }; create?: { id?: unknown } };
+        return `decoy:${String(request.register?.id ?? request.create?.id ?? '(no id)')}`;
+      },
+    },
+    async handle(services, { body }) {
+      const request = body as z.infer<typeof schemas.decoyPostBody>;
+      if ('register' in request) {
+        const decoy = parseDecoy(request.register, 'register');
+        if ((await services.store.getDecoy(decoy.id)) !== undefined) throw new ApiError(409, 'conflict', `a decoy with id ${decoy.id} already exists`, 'register.id');
+        await services.importDecoys([decoy]);
+        return { status: 201, body: { decoy }, location: `/api/decoys/${decoy.id}`, auditDetail: `registered ${decoy.kind} decoy ${decoy.id}` };
+      }
+      const created = await services.lifecycles.create(request.create);
+      return {
+        status: 201,
+        body: changeBody(created),
+        location: `/api/decoys/${created.decoy.id}`,
+        auditDetail: `created ${created.decoy.kind} decoy ${created.decoy.id} in the tenant`,
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/decoys/{id}',
+    operationId: 'getDecoy',
+    summary: 'One decoy and its lifecycle; the ETag is what PATCH needs in If-Match',
+    access: 'read',
+    params: decoyParams,
+    response: { status: 200, schema: schemas.decoyResource, description: 'The decoy' },
+    async handle(services, { params }) {
+      const current = await services.store.getDecoy(params['id']!);
+      if (current === undefined) throw notFound('decoy', params['id']!);
+      return { status: 200, body: decoyResource(current.value, await services.store.getDecoyLifecycle(current.value.id)), etag: current.etag };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/decoys/{id}',
+    operationId: 'updateDecoy',
+    summary: 'Switch a decoy on or off, change its memo or rotation interval (If-Match: the ETag of a GET)',
+    access: 'write',
+    params: decoyParams,
+    body: schemas.decoyPatchBody,
+    requiresIfMatch: true,
+    response: { status: 200, schema: schemas.decoyResource, description: 'The decoy as changed, with its new ETag' },
+    audit: { action: 'decoy.update', target: (params) => `decoy:${params['id']}` },
+    async handle(services, { params, body, ifMatch }) {
+      const changes = body as DecoyChanges;
+      const before = await services.store.getDecoy(params['id']!);
+      if (before === undefined) throw notFound('decoy', params['id']!);
+      try {
+        const { decoy, etag } = await services.lifecycles.configure(params['id']!, changes, ifMatch!);
+        return { status: 200, body: decoyResource(decoy, await services.store.getDecoyLifecycle(decoy.id)), etag, auditDetail: changesInWords(before.value, decoy) };
+      } catch (error) {
+        if (error instanceof ConcurrencyError) throw new ApiError(412, 'preconditionFailed', 'the decoy changed since that ETag was read: GET it again and retry', 'If-Match');
+        throw error;
+      }
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/decoys/{id}',
+    operationId: 'retireDecoy',
+    summary: 'Retire a decoy: what Lure created is deleted from the tenant; the decoy leaves Lure',
+    access: 'write',
+    params: decoyParams,
+    response: { status: 204, description: 'Retired' },
+    audit: { action: 'decoy.retire', target: (params) => `decoy:${params['id']}` },
+    async handle(services, { params }) {
+      await services.lifecycles.retire(params['id']!);
+      return { status: 204, auditDetail: `retired decoy ${params['id']}` };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/decoys/{id}/rotate',
+    operationId: 'rotateDecoy',
+    summary: 'Rotate a decoy now; the new secret is in this answer only',
+    access: 'write',
+    params: decoyParams,
+    body: schemas.emptyQuery,
+    bodyOptional: true,
+    response: { status: 200, schema: schemas.decoyChange, description: 'The decoy as rotated, and the lure material to plant now' },
+    audit: { action: 'decoy.rotate', target: (params) => `decoy:${params['id']}` },
+    async handle(services, { params }) {
+      const rotated = await services.lifecycles.rotate(params['id']!, 'caller');
+      return { status: 200, body: changeBody(rotated), auditDetail: `rotated; placements rewritten: ${rotated.placementsRewritten.length}` };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/decoys/{id}/lure',
+    operationId: 'getLure',
+    summary: 'The lure material of a decoy, without secrets (a honeytoken, which grants nothing, is shown again)',
+    access: 'read',
+    params: decoyParams,
+    response: { status: 200, schema: schemas.lureMaterial, description: 'What to plant, as far as Lure keeps it' },
+    async handle(services, { params }) {
+      const { decoy, material } = await services.lifecycles.currentMaterial(params['id']!);
+      return {
+        status: 200,
+        body: {
+          decoyId: decoy.id,
+          kind: decoy.kind,
+          ...(material === undefined ? {} : { material: material.text, advice: material.advice }),
+          note:
+            material !== undefined
+              ? 'A honeytoken grants nothing: Lure keeps it so it can be planted again.'
+              : 'Lure keeps no copy of passwords or client secrets: rotate the decoy (POST …/rotate) to get new material.',
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/alerts',
+    operationId: 'listAlerts',
+    summary: 'Alerts, newest event first, by status, severity, detection and event-time range; paged',
+    access: 'read',
+    query: schemas.alertListQuery,
+    response: { status: 200, schema: schemas.alertPage, description: 'A page of alerts and the token for the next' },
+    async handle(services, { query }) {
+      const { status, severity, detection, from, to, top, continuation } = query as z.infer<typeof schemas.alertListQuery>;
+      const alerts: Alert[] = [];
+      for await (const stored of services.store.listAlerts({
+        ...(status === undefined ? {} : { status }),
+        ...(severity === undefined ? {} : { severity }),
+        ...(detection === undefined ? {} : { detection }),
+        ...(from === undefined ? {} : { occurredFrom: new Date(from).toISOString() }),
+        ...(to === undefined ? {} : { occurredTo: new Date(to).toISOString() }),
+      })) {
+        alerts.push(stored.alert);
+      }
+      return { status: 200, body: pageOf(alerts, (alert) => ({ time: alert.occurredAt, id: alert.id }), top, continuation) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/alerts/{id}',
+    operationId: 'getAlert',
+    summary: 'One alert (DESIGN "Alert")',
+    access: 'read',
+    params: alertParams,
+    response: { status: 200, schema: schemas.alertResource, description: 'The alert' },
+    async handle(services, { params }) {
+      const stored = await services.store.getAlert(params['id']!);
+      if (stored === undefined) throw notFound('alert', params['id']!);
+      return { status: 200, body: stored.value.alert };
+    },
+  },
+  triageRoute('ack', 'acknowledged', 'acknowledgeAlert', 'Acknowledge an alert (someone is on it), with an optional note'),
+  triageRoute('resolve', 'resolved', 'resolveAlert', 'Resolve an alert, with an optional note; later evidence still counts but notifies no one'),
+  {
+    method: 'GET',
+    path: '/incidents',
+    operationId: 'listIncidents',
+    summary: 'Incidents (alerts sharing an actor), latest activity first; paged',
+    access: 'read',
+    query: schemas.incidentListQuery,
+    response: { status: 200, schema: schemas.incidentPage, description: 'A page of incidents' },
+    async handle(services, { query }) {
+      const { status, top, continuation } = query as z.infer<typeof schemas.incidentListQuery>;
+      const incidents = [];
+      for await (const incident of services.store.listIncidents()) if (status === undefined || incident.status === status) incidents.push(incident);
+      return { status: 200, body: pageOf(incidents, (incident) => ({ time: incident.lastOccurredAt, id: incident.id }), top, continuation) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/incidents/{id}',
+    operationId: 'getIncident',
+    summary: 'One incident',
+    access: 'read',
+    params: { id: schemas.incidentIdSchema },
+    response: { status: 200, schema: schemas.incidentResource, description: 'The incident' },
+    async handle(services, { params }) {
+      const incident = await services.store.getIncident(params['id']!);
+      if (incident === undefined) throw notFound('incident', params['id']!);
+      return { status: 200, body: incident.value };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/status',
+    operationId: 'getStatus',
+    summary: 'Health: per source last event, lag, records and dead letters in the last hour; per channel delivery; key-set freshness',
+    access: 'read',
+    query: schemas.emptyQuery,
+    response: { status: 200, schema: schemas.statusResource, description: 'The status report' },
+    async handle(services) {
+      const now = services.clock.now();
+      const [streams, counts, channels, keySetFetches] = await Promise.all([
+        services.store.listStreams(),
+        services.store.listStreamCounts(lastHourSince(now)),
+        services.delivery.status(),
+        services.store.listKeySetFetches(),
+      ]);
+      return { status: 200, body: statusReportOf({ now, streams, counts, channels, keySetFetches }) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/audit',
+    operationId: 'listAudit',
+    summary: 'The audit trail: who changed what through this API, newest first; paged',
+    access: 'read',
+    query: schemas.auditListQuery,
+    response: { status: 200, schema: schemas.auditPage, description: 'A page of audit entries' },
+    async handle(services, { query }) {
+      const { from, to, top, continuation } = query as z.infer<typeof schemas.auditListQuery>;
+      const entries = [];
+      for await (const entry of services.store.listAuditEntries({
+        ...(from === undefined ? {} : { from: new Date(from).toISOString() }),
+        ...(to === undefined ? {} : { to: new Date(to).toISOString() }),
+      })) {
+        entries.push(entry);
+      }
+      return { status: 200, body: pageOf(entries, (entry) => ({ time: entry.at, id: entry.id }), top, continuation) };
+    },
+  },
+];
+
+/** `POST /alerts/{id}/ack` and `/resolve`: read, decide, write at the ETag, again if an ingest raced it. */
+function triageRoute(verb: 'ack' | 'resolve', status: Extract<AlertStatus, 'acknowledged' | 'resolved'>, operationId: string, summary: string): Route {
+  return {
+    method: 'POST',
+    path: `/alerts/{id}/${verb}`,
+    operationId,
+    summary,
+    access: 'write',
+    params: alertParams,
+    body: schemas.triageBody,
+    bodyOptional: true,
+    response: { status: 200, schema: schemas.alertResource, description: 'The alert as triaged' },
+    audit: { action: verb === 'ack' ? 'alert.acknowledge' : 'alert.resolve', target: (params) => `alert:${params['id']}` },
+    async handle(services, { params, body, caller }) {
+      const { note } = body as z.infer<typeof schemas.triageBody>;
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const current = await services.store.getAlert(params['id']!);
+        if (current === undefined) throw notFound('alert', params['id']!);
+        const alert = current.value.alert;
+        if (alert.status === status) return { status: 200, body: alert, auditDetail: `already ${status}${note === undefined ? '' : `; note: ${note}`}` };
+        if (alert.status === 'resolved') throw new ApiError(409, 'conflict', 'the alert is resolved already');
+        const triaged: StoredAlert = {
+          ...current.value,
+          alert: {
+            ...alert,
+            status,
+            triage: {
+              status,
+              at: services.clock.now().toISOString(),
+              by: { objectId: caller.objectId, ...(caller.userPrincipalName === undefined ? {} : { userPrincipalName: caller.userPrincipalName }) },
+              ...(note === undefined ? {} : { note }),
+            },
+          },
+        };
+        try {
+          await services.store.updateAlert(triaged, current.etag);
+          return { status: 200, body: triaged.alert, auditDetail: `${alert.status} → ${status}${note === undefined ? '' : `; note: ${note}`}` };
+        } catch (error) {
+          // New evidence folded in meanwhile: decide again on the fresh alert.
+          if (!(error instanceof ConcurrencyError)) throw error;
+        }
+      }
+      throw new LifecycleConflictError('the alert kept changing while being triaged; try again');
+    },
+  };
+}
+
+function notFound(kind: string, id: string): ApiError {
+  return new ApiError(404, 'notFound', `${kind} ${id} does not exist`);
+}
+
+/** A decoy as the API shows it: the decoy-file shape, and what Lure knows of its lifecycle (never a secret or honeytoken). */
+function decoyResource(decoy: Decoy, lifecycle: DecoyLifecycle | undefined): z.infer<typeof schemas.decoyResource> {
+  if (lifecycle === undefined) return { decoy };
+  return {
+    decoy,
+    lifecycle: {
+      createdByLure: lifecycle.createdByLure,
+      generations: lifecycle.generations.map((generation) => ({ kind: generation.kind, createdAt: generation.createdAt })),
+      placements: lifecycle.placements.map((placement) => ({ ...placement })),
+      ...(lifecycle.lastRotatedAt === undefined ? {} : { lastRotatedAt: lifecycle.lastRotatedAt }),
+      ...(lifecycle.nextRotationAt === undefined ? {} : { nextRotationAt: lifecycle.nextRotationAt }),
+      ...(lifecycle.rotationDueSince === undefined ? {} : { rotationDueSince: lifecycle.rotationDueSince }),
+      ...(lifecycle.lastFailure === undefined ? {} : { lastFailure: lifecycle.lastFailure }),
+    },
+  };
+}
+
+function changeBody(result: { readonly decoy: Decoy; readonly material?: { readonly text: string; readonly advice: string }; readonly placementsRewritten: readonly string[] }) {
+  return {
+    decoy: result.decoy,
+    ...(result.material === undefined ? {} : { material: result.material.text, advice: result.material.advice }),
+    placementsRewritten: [...result.placementsRewritten],
+  };
+}
+
+/** What a PATCH changed, in words for the audit trail. */
+function changesInWords(before: Decoy, after: Decoy): string {
+  const changes: string[] = [];
+  if (before.enabled !== after.enabled) changes.push(`enabled: ${before.enabled} → ${after.enabled}`);
+  if (before.memo !== after.memo) changes.push('memo changed');
+  if (before.rotationIntervalInHours !== after.rotationIntervalInHours) changes.push(`rotationIntervalInHours: ${before.rotationIntervalInHours ?? 'none'} → ${after.rotationIntervalInHours ?? 'none'}`);
+  return changes.length === 0 ? 'no change' : changes.join('; ');
+}
+
+/** A fresh audit entry id. */
+export function newAuditId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { ALERT_STATUSES, SEVERITIES } from '../../domain/alerts.js';
+import { DECOY_KINDS } from '../../domain/decoys.js';
+import { DECOY_KIND_MODULES } from '../../decoys/decoyKinds.js';
+import { decoyIdSchema } from '../../decoys/decoySchemaParts.js';
+
+/**
+ * The admin API's request and response shapes. Requests are validated with these (unknown fields refused);
+ * the OpenAPI document is generated from the same schemas, so the two cannot drift.
+ */
+
+export const alertIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be an alert id (32 lower-case hex digits)');
+export const incidentIdSchema = z.string().regex(/^inc-[0-9a-f]{24}$/, 'must be an incident id (inc- and 24 lower-case hex digits)');
+export { decoyIdSchema };
+
+const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date and time' });
+const pageSize = z
+  .string()
+  .regex(/^\d{1,4}$/, 'must be a whole number')
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500'));
+const booleanText = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true');
+
+export const decoyListQuery = z.strictObject({
+  kind: z.enum(DECOY_KINDS, { message: `must be one of ${DECOY_KINDS.join(', ')}` }).optional(),
+  enabled: booleanText.optional(),
+});
+
+export const alertListQuery = z.strictObject({
+  status: z.enum(ALERT_STATUSES, { message: `must be one of ${ALERT_STATUSES.join(', ')}` }).optional(),
+  severity: z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
+  detection: z.string().regex(/^[a-z][A-Za-z.]{1,80}$/, 'must be a detection id').optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  top: pageSize.optional(),
+  continuation: z.string().max(512).optional(),
+});
+
+export const incidentListQuery = z.strictObject({
+  status: z.enum(['open', 'resolved'], { message: 'must be open or resolved' }).optional(),
+  top: pageSize.optional(),
+  continuation: z.string().max(512).optional(),
+});
+
+export const auditListQuery = z.strictObject({
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  top: pageSize.optional(),
+  continuation: z.string().max(512).optional(),
+});
+
+export const emptyQuery = z.strictObject({});
+
+/** `POST /api/decoys`: register a decoy that exists (the decoy file's shape), or have Lure create one. */
+export const decoyPostBody = z.union([
+  z.strictObject({ register: z.object({ kind: z.enum(DECOY_KINDS) }).loose().describe('A decoy in the decoy file\'s shape (DESIGN "Decoy file").') }),
+  z.strictObject({ create: z.object({ kind: z.enum(DECOY_KINDS) }).loose().describe('A create request: `kind`, `id` and the kind\'s options (README "Decoys in your tenant").') }),
+]);
+
+/** `PATCH /api/decoys/{id}`: what admins control. `null` clears the memo or the rotation interval. */
+export const decoyPatchBody = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    memo: z.string().max(1024).nullable().optional(),
+    rotationIntervalInHours: z.number().int().min(1).max(24 * 365).nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one of enabled, memo, rotationIntervalInHours' });
+
+/** `POST /api/alerts/{id}/ack` and `/resolve`. */
+export const triageBody = z.strictObject({ note: z.string().max(2000).optional() });
+
+// Responses: documented (and checked by the tests against real answers), not parsed.
+
+const decoySchema = z.union(Object.values(DECOY_KIND_MODULES).map((module) => module.schema as z.ZodType) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+
+const lifecycleSummary = z.object({
+  createdByLure: z.boolean(),
+  generations: z.array(z.object({ kind: z.string(), createdAt: z.string() })),
+  placements: z.array(z.object({ kind: z.string() }).loose()),
+  lastRotatedAt: z.string().optional(),
+  nextRotationAt: z.string().optional(),
+  rotationDueSince: z.string().optional(),
+  lastFailure: z.object({ at: z.string(), message: z.string() }).optional(),
+});
+
+export const decoyResource = z.object({ decoy: decoySchema, lifecycle: lifecycleSummary.optional() });
+export const decoyList = z.object({ items: z.array(decoyResource) });
+export const lureMaterial = z.object({
+  decoyId: z.string(),
+  kind: z.enum(DECOY_KINDS),
+  /** Present only in the answer that created or rotated the decoy, and for honeytokens (they grant nothing). */
+  material: z.string().optional(),
+  advice: z.string().optional(),
+  note: z.string(),
+});
+export const decoyChange = z.object({
+  decoy: decoySchema,
+  material: z.string().optional(),
+  advice: z.string().optional(),
+  placementsRewritten: z.array(z.string()).optional(),
+});
+
+const actorSchema = z.object({ userPrincipalName: z.string(), userId: z.string(), appId: z.string(), servicePrincipalId: z.string(), ipAddress: z.string(), userAgent: z.string() }).partial().loose();
+export const alertResource = z
+  .object({
+    id: z.string(),
+    detection: z.string(),
+    severity: z.enum(SEVERITIES),
+    title: z.string(),
+    summary: z.string(),
+    occurredAt: z.string(),
+    detectedAt: z.string(),
+    decoyId: z.string().optional(),
+    actor: actorSchema,
+    target: z.object({ mailbox: z.string(), objectId: z.string(), resource: z.string() }).partial().loose(),
+    token: z.object({}).loose().optional(),
+    evidence: z.array(z.object({ source: z.string(), type: z.string(), id: z.string(), time: z.string() })),
+    count: z.number().int(),
+    dedupeKey: z.string(),
+    incidentId: z.string().optional(),
+    status: z.enum(ALERT_STATUSES),
+    triage: z.object({ status: z.enum(ALERT_STATUSES), at: z.string(), by: z.object({ objectId: z.string(), userPrincipalName: z.string().optional() }), note: z.string().optional() }).optional(),
+  })
+  .describe('DESIGN "Alert"');
+export const alertPage = z.object({ items: z.array(alertResource), continuation: z.string().optional() });
+
+export const incidentResource = z
+  .object({
+    id: z.string(),
+    severity: z.enum(SEVERITIES),
+    title: z.string(),
+    firstOccurredAt: z.string(),
+    lastOccurredAt: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    alertIds: z.array(z.string()),
+    detections: z.array(z.string()),
+    actorKeys: z.array(z.string()),
+    highestAlertSeverity: z.enum(SEVERITIES),
+    status: z.enum(['open', 'resolved']),
+  })
+  .loose();
+export const incidentPage = z.object({ items: z.array(incidentResource), continuation: z.string().optional() });
+
+export const auditEntryResource = z.object({
+  id: z.string(),
+  at: z.string(),
+  caller: z.object({ objectId: z.string(), userPrincipalName: z.string().optional(), appId: z.string().optional() }),
+  action: z.string(),
+  target: z.string(),
+  outcome: z.enum(['succeeded', 'failed']),
+  status: z.number().int(),
+  detail: z.string().optional(),
+});
+export const auditPage = z.object({ items: z.array(auditEntryResource), continuation: z.string().optional() });
+
+export const statusResource = z.object({
+  generatedAt: z.string(),
+  sources: z.array(
+    z.object({
+      stream: z.string(),
+      lastArrivalAt: z.string(),
+      lastEventAt: z.string().optional(),
+      lagInSeconds: z.number().optional(),
+      silent: z.boolean(),
+    }),
+  ),
+  lastHour: z.array(z.object({ origin: z.string(), records: z.number().int(), deadLettered: z.number().int(), lastEventAt: z.string().optional() })),
+  channels: z.array(z.object({ channel: z.string() }).loose()),
+  keySets: z.array(z.object({ set: z.string(), fetchedAt: z.string(), ageInMinutes: z.number(), stale: z.boolean() })),
+});
+
+export const errorResource = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });

@@ -1,0 +1,139 @@
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { Caller } from '../../domain/audit.js';
+import { isCompromisedKeyId } from '../../keys/compromisedKeys.js';
+import { keySetUrl } from '../../keys/clouds.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Logger } from '../../ports/logger.js';
+import { ApiError } from './apiError.js';
+
+/** App roles of the Lure API app registration. */
+export const ADMIN_ROLE = 'Lure.Admin';
+export const READER_ROLE = 'Lure.Reader';
+
+/** What a route needs: any verified caller with a role (`read`: Reader or Admin), or an Admin (`write`). */
+export type AccessLevel = 'read' | 'write';
+
+export interface CallerAuthenticatorOptions {
+  /** The tenant whose users and apps may call (`tid`, and the v2 issuer). */
+  readonly tenantId: string;
+  /** The cloud's login host: issuer `{authorityHost}/{tenantId}/v2.0`, keys under it. */
+  readonly authorityHost: string;
+  /** The API's client id and its app id URI: a token's `aud` must be one of them. */
+  readonly audiences: readonly string[];
+  /** Whether to trust the tenant's published keys (fetched, cached and refreshed on an unknown `kid`). */
+  readonly tenantKeys: boolean;
+  /** Local development only: public keys of the tokens `lure dev-token` mints. */
+  readonly devKeys?: JSONWebKeySet;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Entra signs with RS256; a token claiming anything else (`none`, HS256 with a public key as secret) is refused first. */
+const ALGORITHMS = ['RS256'];
+/** Clock skew tolerated between Entra and this host. */
+const CLOCK_TOLERANCE_IN_SECONDS = 120;
+
+/**
+ * Verifies the bearer token of an admin API request with `jose`: a v2 access token of the tenant
+ * (`iss` `{authority}/{tid}/v2.0`, `tid`), for this API (`aud`), current, RS256, signed by a key the tenant
+ * publishes, and carrying an app role that allows the route. Nothing else is trusted: not an
+ * `x-ms-client-principal` header, which nothing guarantees the platform set.
+ */
+export class CallerAuthenticator {
+  private readonly issuer: string;
+  private readonly keys: JWTVerifyGetKey;
+
+  constructor(private readonly options: CallerAuthenticatorOptions) {
+    this.issuer = `${options.authorityHost}/${options.tenantId}/v2.0`;
+    const tenant = options.tenantKeys
+      ? createRemoteJWKSet(new URL(keySetUrl(options.authorityHost, { tenant: options.tenantId })), {
+          timeoutDuration: 5_000,
+          // An unknown kid refetches at most this often, so a stream of forged tokens cannot hammer the key endpoint.
+          cooldownDuration: 60_000,
+          cacheMaxAge: 3_600_000,
+        })
+      : undefined;
+    const dev = options.devKeys === undefined ? undefined : createLocalJWKSet(options.devKeys);
+    const devKeyIds = new Set((options.devKeys?.keys ?? []).map((key) => key.kid));
+    this.keys = async (header, token) => {
+      if (dev !== undefined && devKeyIds.has(header.kid)) return dev(header, token);
+      if (tenant !== undefined) return tenant(header, token);
+      throw new errors.JWKSNoMatchingKey();
+    };
+  }
+
+  /** The caller of a request with this `Authorization` header, allowed `access`; else an `ApiError` (401, 403, 503). */
+  async authenticate(authorization: string | null, access: AccessLevel, origin: { readonly ipAddress?: string } = {}): Promise<Caller> {
+    const token = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i.exec(authorization?.trim() ?? '')?.[1];
+    if (token === undefined) throw unauthenticated('a bearer token is required (Authorization: Bearer <token>)', false);
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw this.refuse('malformed token', 'not a JWT', origin);
+    }
+    if (header.alg !== 'RS256') throw this.refuse('token must be signed with RS256', `alg ${String(header.alg)}`, origin);
+    if (isCompromisedKeyId(header.kid) || isCompromisedKeyId(header.x5t)) {
+      // A forged token presented to Lure itself: worth more than a routine refusal in the logs.
+      this.options.logger.error('admin API: token signed by a known-compromised key refused', { kid: header.kid ?? header.x5t, ...origin });
+      throw unauthenticated('token signed by a known-compromised key', true);
+    }
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer: this.issuer,
+        audience: [...this.options.audiences],
+        algorithms: ALGORITHMS,
+        clockTolerance: CLOCK_TOLERANCE_IN_SECONDS,
+        requiredClaims: ['exp', 'iat', 'tid', 'oid'],
+        currentDate: this.options.clock.now(),
+      }));
+    } catch (error) {
+      throw this.verificationFailure(error, header.kid, origin);
+    }
+    if (typeof payload['tid'] !== 'string' || payload['tid'].toLowerCase() !== this.options.tenantId.toLowerCase()) {
+      throw this.refuse('token of another tenant', 'tid', origin);
+    }
+    if (typeof payload['oid'] !== 'string' || payload['oid'] === '') throw this.refuse('token names no caller (oid)', 'oid', origin);
+    const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
+    const allowed = access === 'write' ? roles.includes(ADMIN_ROLE) : roles.includes(ADMIN_ROLE) || roles.includes(READER_ROLE);
+    const caller = callerOf(payload, roles);
+    if (!allowed) {
+      this.options.logger.warn('admin API: caller lacks the role', { objectId: caller.objectId, needed: access === 'write' ? ADMIN_ROLE : READER_ROLE, ...origin });
+      throw new ApiError(403, 'forbidden', `this route needs the ${access === 'write' ? ADMIN_ROLE : `${READER_ROLE} or ${ADMIN_ROLE}`} app role`, undefined, {
+        'WWW-Authenticate': 'Bearer realm="lure", error="insufficient_scope"',
+      });
+    }
+    return caller;
+  }
+
+  private verificationFailure(error: unknown, kid: string | undefined, origin: { readonly ipAddress?: string }): ApiError {
+    if (error instanceof errors.JWTExpired) return this.refuse('token expired', 'exp', origin);
+    if (error instanceof errors.JWTClaimValidationFailed) return this.refuse(`token claim ${error.claim} is not accepted`, error.claim, origin);
+    if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return this.refuse('token signed by a key the tenant does not publish', `kid ${kid ?? '(none)'}`, origin);
+    if (error instanceof errors.JWSSignatureVerificationFailed) return this.refuse('token signature is invalid', 'signature', origin);
+    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)) {
+      this.options.logger.error('admin API: the tenant\'s signing keys could not be fetched', { error: error instanceof Error ? error.message : String(error) });
+      return new ApiError(503, 'keysUnavailable', 'the tenant\'s signing keys could not be fetched; try again shortly', undefined, { 'Retry-After': '30' });
+    }
+    return this.refuse('token is not valid', error.code, origin);
+  }
+
+  private refuse(message: string, reason: string, origin: { readonly ipAddress?: string }): ApiError {
+    this.options.logger.warn('admin API: token refused', { reason, ...origin });
+    return unauthenticated(message, true);
+  }
+}
+
+function unauthenticated(message: string, tokenPresented: boolean): ApiError {
+  // RFC 6750: a request without a token gets the bare challenge; a bad token, `invalid_token`.
+  const challenge = tokenPresented ? 'Bearer realm="lure", error="invalid_token"' : 'Bearer realm="lure"';
+  return new ApiError(401, 'unauthenticated', message, undefined, { 'WWW-Authenticate': challenge });
+}
+
+function callerOf(payload: Record<string, unknown>, roles: readonly string[]): Caller {
+  const text = (name: string): string | undefined => (typeof payload[name] === 'string' && payload[name] !== '' ? (payload[name] as string) : undefined);
+  const userPrincipalName = text('preferred_username') ?? text('upn');
+  const appId = text('azp') ?? text('appid');
+  return { objectId: text('oid')!, ...(userPrincipalName === undefined ? {} : { userPrincipalName }), ...(appId === undefined ? {} : { appId }), roles };
+}

@@ -1,0 +1,40 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { AdminApi } from './admin/adminApi.js';
+import { ApiError } from './admin/apiError.js';
+import { tooLarge } from './admin/adminApi.js';
+import { adminApiFor } from './admin/adminHosting.js';
+import { getServices, type Services } from './services.js';
+
+const apis = new WeakMap<Services, AdminApi>();
+
+/** The handler of the admin API's HTTP function: adapts the host's request to the API and back. */
+export async function adminHttpHandler(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
+  const services = await getServices();
+  let api = apis.get(services);
+  if (api === undefined) {
+    api = adminApiFor(services);
+    apis.set(services, api);
+  }
+  const forwardedFor = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  const response = await api.handle({
+    method: request.method,
+    url: new URL(request.url),
+    headers: request.headers,
+    readBody: async (limitInBytes) => {
+      const bytes = await request.arrayBuffer();
+      if (bytes.byteLength > limitInBytes) throw tooLarge();
+      return utf8Of(bytes);
+    },
+    ...(forwardedFor === undefined || forwardedFor === '' ? {} : { ipAddress: forwardedFor }),
+  });
+  return { status: response.status, headers: response.headers, ...(response.body === undefined ? {} : { body: response.body }) };
+}
+
+/** Decodes a body as UTF-8, refusing bytes that are not (a clear 400, not a garbled string). */
+export function utf8Of(bytes: ArrayBuffer | Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError(400, 'malformedJson', 'the body is not UTF-8 text');
+  }
+}

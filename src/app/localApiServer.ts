@@ -1,0 +1,83 @@
+import http from 'node:http';
+import type { AdminApi } from './admin/adminApi.js';
+import { tooLarge } from './admin/adminApi.js';
+import { utf8Of } from './httpTrigger.js';
+
+export interface LocalApiServer {
+  /** `http://127.0.0.1:<port>/api` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Serves the admin API on loopback for the local host (`npm start`), the same routes as the Functions host. */
+export async function startLocalApiServer(api: AdminApi, port: number): Promise<LocalApiServer> {
+  const server = http.createServer((request, response) => {
+    void (async () => {
+      const answer = await api.handle({
+        method: request.method ?? 'GET',
+        url: new URL(request.url ?? '/', 'http://127.0.0.1'),
+        headers: { get: (name) => headerOf(request, name) },
+        readBody: (limitInBytes) => readLimited(request, limitInBytes),
+        ...(request.socket.remoteAddress === undefined ? {} : { ipAddress: request.socket.remoteAddress }),
+      });
+      // A request whose body was left unread cannot share its connection with the next one.
+      response.writeHead(answer.status, request.complete ? answer.headers : { ...answer.headers, Connection: 'close' });
+      response.end(answer.body);
+    })().catch(() => {
+      // AdminApi answers every failure itself; this is a broken connection.
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the admin API server has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/api`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function headerOf(request: http.IncomingMessage, name: string): string | null {
+  const value = request.headers[name.toLowerCase()];
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * Reads at most `limitInBytes`. A longer body is refused without reading the rest: the request is paused
+ * (not destroyed, so the 413 can still be written) and the connection closes after the answer.
+ */
+function readLimited(request: http.IncomingMessage, limitInBytes: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const onData = (chunk: Buffer): void => {
+      length += chunk.length;
+      if (length > limitInBytes) {
+        request.off('data', onData);
+        request.off('end', onEnd);
+        request.pause();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      try {
+        resolve(utf8Of(Buffer.concat(chunks)));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    request.on('data', onData);
+    request.once('end', onEnd);
+    request.once('error', reject);
+  });
+}
