@@ -3,7 +3,7 @@ import type { InvocationContext as InvocationContextType } from '@azure/function
 
 // The package is a CommonJS bundle whose classes Node's ESM loader cannot see as named exports
 // (Azure/azure-functions-nodejs-library#287): take them off the default export.
-export const { InvocationContext } = azf;
+export const { InvocationContext, HttpRequest } = azf;
 
 /** A context like the host's for an Event Hub batch, collecting what the function logs. */
 export function eventHubContext(options: { functionName: string; partitionId?: string; logs?: string[] }): InvocationContextType {

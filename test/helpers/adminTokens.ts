@@ -1,0 +1,83 @@
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { type FakeLogin, startFakeLogin } from './fakeLogin.js';
+
+/** The tenant and API app registration the admin API tests run as. */
+export const API_TENANT_ID = '3c6d1f0a-2b4e-4c8d-9e7f-5a1b2c3d4e5f';
+export const API_CLIENT_ID = '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b';
+export const TENANT_KEY_ID = 'tenant-signing-key-1';
+/** The Storm-0558 key id (the stolen consumer signing key). */
+export const STORM_0558_KID = '1LTMzakihiRla_8z2BEJVXeWMqo';
+export const ADMIN_CALLER = { oid: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21', upn: 'secops-admin@contoso.example' };
+
+export interface TenantKeys {
+  readonly login: FakeLogin;
+  /** Settings for services that accept this tenant's tokens for the API. */
+  readonly settings: Record<string, string>;
+  /** A token as Entra would issue it, with any claim or header overridden. */
+  mint(options?: MintOptions): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface MintOptions {
+  readonly roles?: readonly string[];
+  readonly audience?: string;
+  readonly issuer?: string;
+  readonly tenantId?: string;
+  /** Seconds since the epoch. */
+  readonly issuedAt?: number;
+  readonly expiresAt?: number;
+  /** Sign with a key the tenant does not publish (under `kid`, default a fresh one). */
+  readonly foreignKey?: boolean;
+  readonly kid?: string;
+  readonly objectId?: string;
+}
+
+/**
+ * A loopback login host publishing one real RSA signing key for the tenant, and a minter of tokens signed
+ * by it (or by a key it does not publish). The tokens are v2 access tokens in Entra's shape.
+ */
+export async function startTenantKeys(now: Date): Promise<TenantKeys> {
+  const tenantKey = await generateKeyPair('RS256', { extractable: true });
+  const foreignKey = await generateKeyPair('RS256', { extractable: true });
+  const publicJwk: JWK = { ...(await exportJWK(tenantKey.publicKey)), kid: TENANT_KEY_ID, use: 'sig', x5t: TENANT_KEY_ID };
+  const login = await startFakeLogin();
+  login.script(`/${API_TENANT_ID}/discovery/v2.0/keys`, { status: 200, body: { keys: [publicJwk] } });
+  const seconds = Math.floor(now.getTime() / 1000);
+  return {
+    login,
+    settings: { LURE_TENANT_ID: API_TENANT_ID, LURE_API_CLIENT_ID: API_CLIENT_ID, LURE_AUTHORITY_HOST: login.url },
+    mint(options = {}) {
+      const tenantId = options.tenantId ?? API_TENANT_ID;
+      return new SignJWT({
+        tid: tenantId,
+        oid: options.objectId ?? ADMIN_CALLER.oid,
+        preferred_username: ADMIN_CALLER.upn,
+        azp: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+        roles: [...(options.roles ?? ['Lure.Admin'])],
+        ver: '2.0',
+      })
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: options.kid ?? (options.foreignKey ? 'unpublished-key' : TENANT_KEY_ID) })
+        .setIssuer(options.issuer ?? `${login.url}/${API_TENANT_ID}/v2.0`)
+        .setAudience(options.audience ?? API_CLIENT_ID)
+        .setIssuedAt(options.issuedAt ?? seconds - 60)
+        .setNotBefore(options.issuedAt ?? seconds - 60)
+        .setExpirationTime(options.expiresAt ?? seconds + 3600)
+        .sign(options.foreignKey ? foreignKey.privateKey : tenantKey.privateKey);
+    },
+    close: () => login.close(),
+  };
+}
+
+/** An unsecured JWT (`alg: none`) claiming everything a valid token would. */
+export function unsecuredToken(now: Date, issuer: string): string {
+  const seconds = Math.floor(now.getTime() / 1000);
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: issuer, aud: API_CLIENT_ID, tid: tenantId, oid: ADMIN_CALLER.oid, roles: ['Lure.Admin'], iat: seconds - 60, exp: seconds + 3600 })}.`;
+}
+
+/** What Easy Auth would put in `x-ms-client-principal` for an admin: a header anyone can forge when Easy Auth is off. */
+export function forgedClientPrincipal(): string {
+  return Buffer.from(
+    JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims: [{ typ: 'roles', val: 'Lure.Admin' }, { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: ADMIN_CALLER.oid }] }),
+  ).toString('base64');
+}
