@@ -10,7 +10,7 @@ import { newJournalId } from '../decoys/secrets.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { Logger } from '../ports/logger.js';
-import type { StateStore } from '../ports/stateStore.js';
+import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
 
 export interface DecoyLifecyclesDeps {
   readonly store: StateStore;
@@ -201,6 +201,8 @@ export class DecoyLifecycles {
   async configure(decoyId: string, changes: DecoyChanges, etag: string): Promise<{ readonly decoy: Decoy; readonly etag: string }> {
     const current = await this.deps.store.getDecoy(decoyId);
     if (current === undefined) throw new DecoyNotFoundError(decoyId);
+    // Checked here too, not only by the store's conditional write: an ETag of another form must fail the same way.
+    if (current.etag !== etag) throw new ConcurrencyError(`decoy ${decoyId} changed since it was read`);
     const { memo: _memo, rotationIntervalInHours: _interval, ...rest } = current.value;
     const memo = changes.memo === undefined ? current.value.memo : (changes.memo ?? undefined);
     const interval = changes.rotationIntervalInHours === undefined ? current.value.rotationIntervalInHours : (changes.rotationIntervalInHours ?? undefined);

@@ -72,7 +72,7 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
 export function unsecuredToken(now: Date, issuer: string): string {
   const seconds = Math.floor(now.getTime() / 1000);
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: issuer, aud: API_CLIENT_ID, tid: tenantId, oid: ADMIN_CALLER.oid, roles: ['Lure.Admin'], iat: seconds - 60, exp: seconds + 3600 })}.`;
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: issuer, aud: API_CLIENT_ID, tid: API_TENANT_ID, oid: ADMIN_CALLER.oid, roles: ['Lure.Admin'], iat: seconds - 60, exp: seconds + 3600 })}.`;
 }
 
 /** What Easy Auth would put in `x-ms-client-principal` for an admin: a header anyone can forge when Easy Auth is off. */

@@ -67,8 +67,9 @@ export class AdminApi {
       });
       const validParams = parseParams(route, params);
       const query = parseQuery(route, request.url.searchParams);
-      const ifMatch = route.requiresIfMatch ? parseIfMatch(request.headers.get('if-match')) : undefined;
       body = await parseBody(route, request);
+      // A bad body is reported before a missing precondition: the caller fixes one thing at a time, in order.
+      const ifMatch = route.requiresIfMatch ? parseIfMatch(request.headers.get('if-match')) : undefined;
       const result = await route.handle(this.services, { params: validParams, query, body, caller, ...(ifMatch === undefined ? {} : { ifMatch }) });
       if (route.audit !== undefined) await this.audit(route, caller, params, body, 'succeeded', result.status, result.auditDetail);
       return respondWith(result);
@@ -114,7 +115,7 @@ export class AdminApi {
     if (error instanceof DecoyValidationError) {
       // Identifiers another decoy owns are a conflict with the registry, not a malformed field.
       const conflict = /duplicate|also owned|already/.test(error.message);
-      return new ApiError(conflict ? 409 : 400, conflict ? 'conflict' : 'invalidField', error.message, route?.operationId === 'addDecoy' && !error.field.includes('.') ? `create.${error.field}` : error.field);
+      return new ApiError(conflict ? 409 : 400, conflict ? 'conflict' : 'invalidField', error.message, error.field);
     }
     if (error instanceof ConcurrencyError) return new ApiError(409, 'conflict', 'the object changed meanwhile; try again');
     if (error instanceof DirectoryError) return new ApiError(502, 'directoryFailed', `Microsoft Graph: ${error.message}`);
@@ -220,7 +221,6 @@ function validated(schema: z.ZodType, input: unknown, prefix: string): unknown {
   if (issue.code === 'unrecognized_keys') {
     return fail(`unknown field(s) ${issue.keys.join(', ')}`, [path, issue.keys[0]].filter((part) => part !== '' && part !== undefined).join('.'));
   }
-  if (issue.code === 'invalid_union') return fail('must be {"register": decoy} or {"create": request}', path || '(body)');
   return fail(issue.message, path || '(body)');
 }
 

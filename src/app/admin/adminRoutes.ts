@@ -5,7 +5,7 @@ import type { Alert, AlertStatus } from '../../domain/alerts.js';
 import type { Caller } from '../../domain/audit.js';
 import type { Decoy } from '../../domain/decoys.js';
 import type { DecoyLifecycle } from '../../domain/lifecycle.js';
-import { parseDecoy } from '../../decoys/parseDecoys.js';
+import { DecoyValidationError, parseDecoy } from '../../decoys/parseDecoys.js';
 import { ConcurrencyError } from '../../ports/stateStore.js';
 import type { Services } from '../services.js';
 import { type DecoyChanges, LifecycleConflictError } from '../decoyLifecycles.js';
@@ -94,13 +94,17 @@ export const ADMIN_ROUTES: readonly Route[] = [
     },
     async handle(services, { body }) {
       const request = body as z.infer<typeof schemas.decoyPostBody>;
-      if ('register' in request) {
+      if (request.register !== undefined) {
         const decoy = parseDecoy(request.register, 'register');
         if ((await services.store.getDecoy(decoy.id)) !== undefined) throw new ApiError(409, 'conflict', `a decoy with id ${decoy.id} already exists`, 'register.id');
         await services.importDecoys([decoy]);
         return { status: 201, body: { decoy }, location: `/api/decoys/${decoy.id}`, auditDetail: `registered ${decoy.kind} decoy ${decoy.id}` };
       }
-      const created = await services.lifecycles.create(request.create);
+      const created = await services.lifecycles.create(request.create).catch((error: unknown) => {
+        // The create request's fields are named as the caller wrote them: inside `create`.
+        if (error instanceof DecoyValidationError) throw new DecoyValidationError(error.message.slice(error.field.length + 2), `create.${error.field}`);
+        throw error;
+      });
       return {
         status: 201,
         body: changeBody(created),

@@ -51,11 +51,16 @@ export const auditListQuery = z.strictObject({
 
 export const emptyQuery = z.strictObject({});
 
-/** `POST /api/decoys`: register a decoy that exists (the decoy file's shape), or have Lure create one. */
-export const decoyPostBody = z.union([
-  z.strictObject({ register: z.object({ kind: z.enum(DECOY_KINDS) }).loose().describe('A decoy in the decoy file\'s shape (DESIGN "Decoy file").') }),
-  z.strictObject({ create: z.object({ kind: z.enum(DECOY_KINDS) }).loose().describe('A create request: `kind`, `id` and the kind\'s options (README "Decoys in your tenant").') }),
-]);
+/**
+ * `POST /api/decoys`: register a decoy that exists (the decoy file's shape), or have Lure create one. The
+ * inner object is validated by its kind's own schema, so errors name its fields (`register.kid`, `create.kind`).
+ */
+export const decoyPostBody = z
+  .strictObject({
+    register: z.record(z.string(), z.unknown()).optional().describe('A decoy in the decoy file\'s shape (DESIGN "Decoy file").'),
+    create: z.record(z.string(), z.unknown()).optional().describe('A create request: `kind`, `id` and the kind\'s options (README "Decoys in your tenant").'),
+  })
+  .refine((body) => (body.register === undefined) !== (body.create === undefined), { message: 'must hold exactly one of register and create' });
 
 /** `PATCH /api/decoys/{id}`: what admins control. `null` clears the memo or the rotation interval. */
 export const decoyPatchBody = z
