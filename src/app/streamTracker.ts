@@ -36,7 +36,8 @@ export class StreamTracker {
   /** This process's running totals per origin and ten-minute bucket; each process owns its rows. */
   private readonly counts = new Map<string, StreamCount>();
   private readonly writerId = randomUUID();
-  private countsWrittenAt = 0;
+  /** Counts are first written a minute after start, with the arrivals' once-a-minute rhythm: a batch costs no extra round trip. */
+  private countsWrittenAt: number;
   private countsChanged = false;
 
   constructor(
@@ -44,7 +45,9 @@ export class StreamTracker {
     private readonly settings: Config['silence'],
     private readonly clock: Clock,
     private readonly recording: AlertRecording,
-  ) {}
+  ) {
+    this.countsWrittenAt = clock.now().getTime();
+  }
 
   /** Notes that the batch's streams delivered (wall-clock arrival, latest event time) and counts what it read. */
   async recordArrivals(events: readonly NormalizedEvent[], tally?: BatchTally): Promise<void> {

@@ -64,7 +64,8 @@ describe('loadConfig', () => {
         inAzure: false,
         retentionInDays: 30,
       },
-      local: { dataDir: '.lure', inboxDir: '.lure/inbox', demo: true, tablePort: 0 },
+      api: { audiences: [], auditRetentionInDays: 365 },
+      local: { apiPort: 7071, dataDir: '.lure', inboxDir: '.lure/inbox', demo: true, tablePort: 0 },
     });
   });
 
@@ -172,13 +173,27 @@ describe('loadConfig', () => {
       LURE_INBOX_DIR: '/var/inbox',
       LURE_DEMO: 'off',
       LURE_LOCAL_TABLE_PORT: '10002',
+      LURE_API_PORT: '0',
+      LURE_API_CLIENT_ID: '8F2E6C4A-1B3D-4E5F-8A9B-0C1D2E3F4A5B',
+      LURE_AUDIT_RETENTION_IN_DAYS: '730',
     });
     assert.deepEqual(config.table, { serviceUri: 'https://lurestore.table.core.windows.net', managedIdentityClientId: '11111111-2222-4333-8444-555555555555' });
     assert.equal(config.tablePrefix, 'lureProd');
     assert.equal(config.dedupeBucketInMinutes, 15);
     assert.equal(config.decoyCacheRefreshInSeconds, 5);
     assert.deepEqual(config.selfPrincipalIds, ['aaaaaaaa-1111-4222-8333-444444444444', 'bbbbbbbb-1111-4222-8333-444444444444']);
-    assert.deepEqual(config.local, { dataDir: '/var/lure', inboxDir: '/var/inbox', demo: false, tablePort: 10002 });
+    assert.deepEqual(config.local, { apiPort: 0, dataDir: '/var/lure', inboxDir: '/var/inbox', demo: false, tablePort: 10002 });
+    assert.deepEqual(config.api, {
+      clientId: '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b',
+      audiences: ['8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b', 'api://8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b'],
+      auditRetentionInDays: 730,
+    });
+    assert.deepEqual(loadConfig({ LURE_API_CLIENT_ID: '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b', LURE_API_APP_ID_URI: 'https://contoso.example/lure' }).api.audiences, [
+      '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b',
+      'https://contoso.example/lure',
+    ]);
+    assert.throws(() => loadConfig({ LURE_API_CLIENT_ID: 'lure-api' }), /LURE_API_CLIENT_ID: must be a GUID/);
+    assert.throws(() => loadConfig({ LURE_API_APP_ID_URI: 'lure' }), /LURE_API_APP_ID_URI/);
   });
 
   it('is frozen, so nothing can change it after start', () => {

@@ -37,9 +37,19 @@ describe('timer functions', () => {
     useServices(services);
     await store.upsertTokenIssuances([{ uti: 'old', issuedAt: '2026-11-20T08:00:00.000Z', category: 'SignInLogs' }, { uti: 'fresh', issuedAt: '2026-11-28T08:00:00.000Z', category: 'SignInLogs' }]);
     await store.upsertDeadLetters([{ id: 'old', receivedAt: '2026-10-01T00:00:00.000Z', origin: 'o', reason: 'malformed-json', detail: 'd', excerpt: 'e' }]);
+    const audit = (id: string, at: string) => ({ id, at, caller: { objectId: 'o' }, action: 'decoy.update', target: 'decoy:d', outcome: 'succeeded' as const, status: 200 });
+    await store.createAuditEntry(audit('old', '2025-11-01T00:00:00.000Z'));
+    await store.createAuditEntry(audit('kept', '2026-01-01T00:00:00.000Z'));
+    await store.upsertStreamCounts('w', [
+      { origin: 'entra', bucket: '2026-11-27T10:00:00.000Z', records: 1, deadLettered: 0 },
+      { origin: 'entra', bucket: '2026-11-28T11:50:00.000Z', records: 1, deadLettered: 0 },
+    ]);
     const logs: string[] = [];
     await pruneState(TIMER, timerContext('pruneState', logs));
-    assert.ok(logs.includes('pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"journalEntries":0,"outboxEntries":0}'), logs.join('\n'));
+    assert.ok(
+      logs.includes('pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"journalEntries":0,"outboxEntries":0,"auditEntries":1,"streamCounts":1}'),
+      logs.join('\n'),
+    );
   });
 
   it('fails the invocation visibly when the store fails', async () => {

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lastHourSince, statusReportOf } from '../../../../src/app/admin/statusReport.js';
+
+describe('statusReportOf', () => {
+  const now = new Date('2026-11-28T12:35:00.000Z');
+
+  it('sums every instance\'s counts of the last hour per origin, and nothing older', () => {
+    assert.equal(lastHourSince(now), '2026-11-28T11:40:00.000Z');
+    const report = statusReportOf({
+      now,
+      streams: [],
+      channels: [],
+      keySetFetches: [],
+      counts: [
+        { origin: 'entra', bucket: '2026-11-28T11:30:00.000Z', records: 1000, deadLettered: 9 },
+        { origin: 'entra', bucket: '2026-11-28T11:40:00.000Z', records: 5, deadLettered: 1, lastEventAt: '2026-11-28T11:41:00.000Z' },
+        { origin: 'entra', bucket: '2026-11-28T12:30:00.000Z', records: 7, deadLettered: 0, lastEventAt: '2026-11-28T12:31:00.000Z' },
+        { origin: 'exchange', bucket: '2026-11-28T12:00:00.000Z', records: 3, deadLettered: 2 },
+      ],
+    });
+    assert.deepEqual(report.lastHour, [
+      { origin: 'entra', records: 12, deadLettered: 1, lastEventAt: '2026-11-28T12:31:00.000Z' },
+      { origin: 'exchange', records: 3, deadLettered: 2 },
+    ]);
+  });
+
+  it('gives each stream its lag and silence, and each key set its age', () => {
+    const report = statusReportOf({
+      now,
+      streams: [
+        { stream: 'source:exchange', source: 'exchange', lastArrivalAt: '2026-11-28T12:30:00.000Z', lastEventAt: '2026-11-28T11:00:00.000Z', silentAlertId: 'a1' },
+        { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T12:34:00.000Z' },
+      ],
+      counts: [],
+      channels: [],
+      keySetFetches: [
+        { set: 'organization', fetchedAt: '2026-11-28T12:00:00.000Z' },
+        { set: 'consumer', fetchedAt: '2026-11-28T09:00:00.000Z' },
+      ],
+    });
+    assert.deepEqual(report.sources, [
+      { stream: 'source:entra', lastArrivalAt: '2026-11-28T12:34:00.000Z', silent: false },
+      { stream: 'source:exchange', lastArrivalAt: '2026-11-28T12:30:00.000Z', lastEventAt: '2026-11-28T11:00:00.000Z', lagInSeconds: 5400, silent: true },
+    ]);
+    assert.deepEqual(report.keySets, [
+      { set: 'consumer', fetchedAt: '2026-11-28T09:00:00.000Z', ageInMinutes: 215, stale: true },
+      { set: 'organization', fetchedAt: '2026-11-28T12:00:00.000Z', ageInMinutes: 35, stale: false },
+    ]);
+  });
+});
