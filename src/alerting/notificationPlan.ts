@@ -18,10 +18,11 @@ export interface PlannedEntry {
  * What a stored alert asks of each channel. The webhook hears of every alert (again when its severity
  * rises); Teams and e-mail hear of its incident: the first time the incident reaches the channel's
  * threshold it is posted, and later changed alerts post one follow-up per window. Entry ids are derived, so planning
- * the same alert twice (a redelivered batch) enqueues nothing new. Suppressed and ignored alerts notify nobody.
+ * the same alert twice (a redelivered batch) enqueues nothing new. Suppressed and ignored alerts notify nobody,
+ * nor do resolved ones: an admin closed them, and later evidence only counts.
  */
 export function plannedEntries(alert: Alert, incident: Incident | undefined, settings: PlanSettings, now: string, changed = true): PlannedEntry[] {
-  if (alert.status === 'suppressed') return [];
+  if (alert.status === 'suppressed' || alert.status === 'resolved') return [];
   const planned: PlannedEntry[] = [];
   for (const channel of settings.channels) {
     const threshold = settings.minSeverity[channel];

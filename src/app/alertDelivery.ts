@@ -89,7 +89,7 @@ export class AlertDelivery {
     if (this.plan.channels.length === 0) return [];
     const created: string[] = [];
     for (const alert of alerts) {
-      if (alert.status === 'suppressed' || this.ignore.matches(alert)) continue;
+      if (alert.status === 'suppressed' || alert.status === 'resolved' || this.ignore.matches(alert)) continue;
       const incident = alert.incidentId === undefined ? undefined : (await this.deps.store.getIncident(alert.incidentId))?.value;
       for (const planned of plannedEntries(alert, incident, this.plan, this.now(), changed.has(alert.id))) {
         const id = await this.enqueue(planned);

@@ -82,6 +82,14 @@ export interface DecoyChanges {
   readonly rotationIntervalInHours?: number | null;
 }
 
+export interface SettleOptions {
+  /**
+   * Finish or undo the operation at once if it fails (default). Off, a failure leaves it to the timer, as a
+   * crash would (the crash tests use this: a dying process runs no catch block).
+   */
+  readonly settleOnFailure?: boolean;
+}
+
 /** A failed rotation is tried again by the timer after this long, not at every tick. */
 const RETRY_AFTER_FAILURE_IN_HOURS = 1;
 /**
@@ -103,7 +111,7 @@ export class DecoyLifecycles {
   constructor(private readonly deps: DecoyLifecyclesDeps) {}
 
   /** Creates a decoy in the tenant and registers it. The secret comes back once, in the lure material. */
-  async create(input: unknown): Promise<LifecycleResult> {
+  async create(input: unknown, options: SettleOptions = {}): Promise<LifecycleResult> {
     const request = parseCreateRequest(input);
     if ((await this.deps.store.getDecoy(request.id)) !== undefined) throw new LifecycleConflictError(`id: a decoy with id ${request.id} already exists`);
     const carriers = await this.carriersOf(request.placements, request.id);
@@ -113,39 +121,41 @@ export class DecoyLifecycles {
     const target = await module.lifecycle.targetOf(request, id, context);
     await this.assertNothingUnfinished([request.id, ...carriers.map((carrier) => carrier.decoy.id)], target);
     let operation = await this.begin({ id, decoyId: request.id, kind: request.kind, operation: 'create', secretTo: 'caller', placementDecoyIds: carriers.map((carrier) => carrier.decoy.id), target, before: carriers });
+    return this.settled(operation.entry.id, options, async () => {
 
-    const created = await module.lifecycle.create(request, target, operation.entry, context);
-    const lifecycle: DecoyLifecycle = {
-      decoyId: request.id,
-      kind: request.kind,
-      createdByLure: true,
-      generations: [created.generation],
-      placements: request.placements,
-      lastRotatedAt: context.now.toISOString(),
-      ...this.nextRotationOf(created.decoy, context.now),
-      ...created.lifecycleExtras,
-      ...(created.honeytoken === undefined ? {} : { honeytoken: created.honeytoken }),
-    };
-    const material = module.lifecycle.material(created.decoy as never, created.secret ?? created.honeytoken, context);
-    const placements = await this.rewritePlacements(carriers, material, operation.entry);
-    operation = await this.step(operation, 'cloudDone', {
-      made: {
-        decoy: created.decoy,
-        lifecycle,
-        placements: placements.rewritten,
-        generations: [{ decoyId: request.id, generation: created.generation }, ...placements.generations],
-        dropped: placements.dropped,
-      },
+      const created = await module.lifecycle.create(request, target, operation.entry, context);
+      const lifecycle: DecoyLifecycle = {
+        decoyId: request.id,
+        kind: request.kind,
+        createdByLure: true,
+        generations: [created.generation],
+        placements: request.placements,
+        lastRotatedAt: context.now.toISOString(),
+        ...this.nextRotationOf(created.decoy, context.now),
+        ...created.lifecycleExtras,
+        ...(created.honeytoken === undefined ? {} : { honeytoken: created.honeytoken }),
+      };
+      const material = module.lifecycle.material(created.decoy as never, created.secret ?? created.honeytoken, context);
+      const placements = await this.rewritePlacements(carriers, material, operation.entry);
+      operation = await this.step(operation, 'cloudDone', {
+        made: {
+          decoy: created.decoy,
+          lifecycle,
+          placements: placements.rewritten,
+          generations: [{ decoyId: request.id, generation: created.generation }, ...placements.generations],
+          dropped: placements.dropped,
+        },
+      });
+      await this.register(operation);
+      return { decoy: created.decoy, ...(material === undefined ? {} : { material }), placementsRewritten: placements.rewritten.map((placement) => placement.decoy.id) };
     });
-    await this.register(operation);
-    return { decoy: created.decoy, ...(material === undefined ? {} : { material }), placementsRewritten: placements.rewritten.map((placement) => placement.decoy.id) };
   }
 
   /**
    * Rotates a decoy now: a new generation in the tenant, its managed placements rewritten, generations beyond
    * the kept ones removed. `secretTo: 'caller'` returns the lure material (an admin rotating by hand).
    */
-  async rotate(decoyId: string, secretTo: JournalEntry['secretTo'] = 'caller'): Promise<LifecycleResult> {
+  async rotate(decoyId: string, secretTo: JournalEntry['secretTo'] = 'caller', options: SettleOptions = {}): Promise<LifecycleResult> {
     const current = await this.registered(decoyId);
     const { decoy, lifecycle } = current;
     const carriers = await this.carriersOf(lifecycle.placements, decoyId);
@@ -161,36 +171,38 @@ export class DecoyLifecycles {
       placementDecoyIds: carriers.map((carrier) => carrier.decoy.id),
       before: [current, ...carriers],
     });
+    return this.settled(operation.entry.id, options, async () => {
 
-    const made = await module.lifecycle.rotate(decoy as never, lifecycle, operation.entry, context);
-    const { kept, dropped } = keepNewest(lifecycle.generations, made.generation, module.lifecycle.keptGenerations(this.deps.settings));
-    const rotated = module.lifecycle.registered(decoy as never, kept) as Decoy;
-    // A new schedule from now (none without an interval), no notice pending, no failure standing.
-    const { rotationDueSince: _due, lastFailure: _failure, nextRotationAt: _next, ...rest } = lifecycle;
-    const nextLifecycle: DecoyLifecycle = {
-      ...rest,
-      generations: kept,
-      lastRotatedAt: context.now.toISOString(),
-      ...this.nextRotationOf(decoy, context.now),
-      ...(made.honeytoken === undefined ? {} : { honeytoken: made.honeytoken }),
-    };
-    const material = module.lifecycle.material(rotated as never, made.secret ?? made.honeytoken, context);
-    const placements = await this.rewritePlacements(carriers, material, operation.entry);
-    operation = await this.step(operation, 'cloudDone', {
-      made: {
+      const made = await module.lifecycle.rotate(decoy as never, lifecycle, operation.entry, context);
+      const { kept, dropped } = keepNewest(lifecycle.generations, made.generation, module.lifecycle.keptGenerations(this.deps.settings));
+      const rotated = module.lifecycle.registered(decoy as never, kept) as Decoy;
+      // A new schedule from now (none without an interval), no notice pending, no failure standing.
+      const { rotationDueSince: _due, lastFailure: _failure, nextRotationAt: _next, ...rest } = lifecycle;
+      const nextLifecycle: DecoyLifecycle = {
+        ...rest,
+        generations: kept,
+        lastRotatedAt: context.now.toISOString(),
+        ...this.nextRotationOf(decoy, context.now),
+        ...(made.honeytoken === undefined ? {} : { honeytoken: made.honeytoken }),
+      };
+      const material = module.lifecycle.material(rotated as never, made.secret ?? made.honeytoken, context);
+      const placements = await this.rewritePlacements(carriers, material, operation.entry);
+      operation = await this.step(operation, 'cloudDone', {
+        made: {
+          decoy: rotated,
+          lifecycle: nextLifecycle,
+          placements: placements.rewritten,
+          generations: [{ decoyId, generation: made.generation }, ...placements.generations],
+          dropped: [...dropped.map((generation) => ({ decoyId, generation })), ...placements.dropped],
+        },
+      });
+      await this.register(operation);
+      return {
         decoy: rotated,
-        lifecycle: nextLifecycle,
-        placements: placements.rewritten,
-        generations: [{ decoyId, generation: made.generation }, ...placements.generations],
-        dropped: [...dropped.map((generation) => ({ decoyId, generation })), ...placements.dropped],
-      },
+        ...(material === undefined || secretTo !== 'caller' ? {} : { material }),
+        placementsRewritten: placements.rewritten.map((placement) => placement.decoy.id),
+      };
     });
-    await this.register(operation);
-    return {
-      decoy: rotated,
-      ...(material === undefined || secretTo !== 'caller' ? {} : { material }),
-      placementsRewritten: placements.rewritten.map((placement) => placement.decoy.id),
-    };
   }
 
   /**
@@ -239,7 +251,7 @@ export class DecoyLifecycles {
   }
 
   /** Removes a decoy from the tenant (what Lure created is deleted; a registered object keeps all but Lure's secrets) and from the registry. */
-  async retire(decoyId: string): Promise<void> {
+  async retire(decoyId: string, options: SettleOptions = {}): Promise<void> {
     const decoy = (await this.deps.store.getDecoy(decoyId))?.value;
     if (decoy === undefined) throw new DecoyNotFoundError(decoyId);
     const carried = (await this.deps.store.listDecoyLifecycles()).filter((lifecycle) => placementDecoyIdsOf(lifecycle.placements).includes(decoyId));
@@ -247,9 +259,11 @@ export class DecoyLifecycles {
     await this.assertNothingUnfinished([decoyId]);
     const lifecycle = await this.deps.store.getDecoyLifecycle(decoyId);
     let operation = await this.begin({ id: newJournalId(), decoyId, kind: decoy.kind, operation: 'retire', secretTo: 'caller', placementDecoyIds: [] });
-    if (lifecycle !== undefined) await moduleOf(decoy.kind).lifecycle.retire(decoy as never, lifecycle, this.context(decoy.kind));
-    operation = await this.step(operation, 'cloudDone');
-    await this.register(operation);
+    return this.settled(operation.entry.id, options, async () => {
+      if (lifecycle !== undefined) await moduleOf(decoy.kind).lifecycle.retire(decoy as never, lifecycle, this.context(decoy.kind));
+      operation = await this.step(operation, 'cloudDone');
+      await this.register(operation);
+    });
   }
 
   /**
@@ -272,7 +286,7 @@ export class DecoyLifecycles {
         continue;
       }
       try {
-        if ((await this.recover(entry)) === 'completed') finished += 1;
+        if ((await this.recover(entry.id)) === 'completed') finished += 1;
         else rolledBack += 1;
       } catch (error) {
         for (const decoyId of decoyIds) busy.add(decoyId);
@@ -334,9 +348,9 @@ export class DecoyLifecycles {
     return [...lifecycles, ...adopted];
   }
 
-  /** Finishes or undoes one abandoned operation, first claiming it (and widening its window for the audit log). */
-  private async recover(entry: JournalEntry): Promise<'completed' | 'rolledBack'> {
-    const stored = await this.deps.store.getJournalEntry(entry.id);
+  /** Finishes or undoes one abandoned (or failed) operation, first claiming it (and widening its window for the audit log). */
+  private async recover(journalId: string): Promise<'completed' | 'rolledBack'> {
+    const stored = await this.deps.store.getJournalEntry(journalId);
     if (stored === undefined) return 'completed';
     let operation = await this.step({ entry: stored.value, etag: stored.etag }, stored.value.step);
     const { entry: claimed } = operation;
@@ -399,7 +413,7 @@ export class DecoyLifecycles {
       await module.lifecycle.sweep(before.decoy as never, before.lifecycle, ownMarker, context, async () => {});
       // The decoy itself falls due again (its rotation did not happen); a carrier keeps its schedule.
       const lifecycle = before.decoy.id === entry.decoyId && entry.operation === 'rotate' ? { ...before.lifecycle, nextRotationAt: context.now.toISOString() } : before.lifecycle;
-      await this.deps.store.upsertDecoy(before.decoy);
+      await this.upsertKeepingAdminFields(before.decoy);
       await this.deps.store.upsertDecoyLifecycle(lifecycle);
     }
     this.deps.decoysChanged();
@@ -420,9 +434,7 @@ export class DecoyLifecycles {
       await this.deps.store.deleteDecoy(entry.decoyId);
     } else if (entry.made !== undefined) {
       for (const { decoy, lifecycle } of [{ decoy: entry.made.decoy, lifecycle: entry.made.lifecycle }, ...entry.made.placements]) {
-        // An admin may have switched the decoy off (or changed its memo) while the operation ran: that stands.
-        const meanwhile = (await this.deps.store.getDecoy(decoy.id))?.value;
-        await this.deps.store.upsertDecoy(meanwhile === undefined ? decoy : withAdminFields(decoy, meanwhile));
+        await this.upsertKeepingAdminFields(decoy);
         await this.deps.store.upsertDecoyLifecycle(lifecycle);
       }
     }
@@ -432,6 +444,34 @@ export class DecoyLifecycles {
       await this.removeDropped(operation);
     } catch (error) {
       this.deps.logger.warn('old decoy generations not removed yet; the rotateDecoys timer finishes it', { decoyId: entry.decoyId, journalId: entry.id, error: messageOf(error) });
+    }
+  }
+
+  /**
+   * Writes a decoy as an operation made or restored it, keeping what an admin set meanwhile (enabled, memo,
+   * rotation interval): a rotation or its undo must never switch back on a decoy an admin switched off.
+   */
+  private async upsertKeepingAdminFields(decoy: Decoy): Promise<void> {
+    const meanwhile = (await this.deps.store.getDecoy(decoy.id))?.value;
+    await this.deps.store.upsertDecoy(meanwhile === undefined ? decoy : withAdminFields(decoy, meanwhile));
+  }
+
+  /**
+   * Runs the rest of a begun operation. When it fails, the operation is finished or undone at once (its
+   * journal entry is still this run's), so the decoy is not held for an hour until the timer sees it
+   * abandoned; if that fails too, the timer does it. A lost claim (`ConcurrencyError`) means another run
+   * took the operation over: it is theirs.
+   */
+  private async settled<T>(journalId: string, options: SettleOptions, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (options.settleOnFailure !== false && !(error instanceof ConcurrencyError)) {
+        await this.recover(journalId).catch((recoveryError: unknown) =>
+          this.deps.logger.warn('a failed decoy operation is left to the rotateDecoys timer', { journalId, error: messageOf(recoveryError) }),
+        );
+      }
+      throw error;
     }
   }
 
@@ -457,7 +497,7 @@ export class DecoyLifecycles {
     if (material === undefined) return { rewritten, generations, dropped };
     const mail = DECOY_KIND_MODULES.mailItem.lifecycle;
     for (const { decoy, lifecycle } of carriers) {
-      if (decoy.kind !== 'mailItem') throw new RangeError(`placement ${decoy.id} is not a mail decoy`);
+      if (decoy.kind !== 'mailItem') throw new DecoyValidationError(`${decoy.id} is not a mail decoy`, 'placements');
       const made = await mail.rotate(decoy, lifecycle, entry, this.context('mailItem'), material.text);
       const { kept, dropped: fell } = keepNewest(lifecycle.generations, made.generation, mail.keptGenerations(this.deps.settings));
       rewritten.push({ decoy: mail.registered(decoy, kept), lifecycle: { ...lifecycle, generations: kept, lastRotatedAt: this.deps.clock.now().toISOString() } });
@@ -501,10 +541,25 @@ export class DecoyLifecycles {
     return swept;
   }
 
+  /**
+   * Writes the operation's intent, then looks for another unfinished operation on the same decoys or target.
+   * Two callers racing (an admin and a retried request) both write before they look, so each sees the
+   * other: the later one (by start, then id) withdraws and the earlier goes on. The check before writing
+   * only spares the common case a journal entry.
+   */
   private async begin(fields: Omit<JournalEntry, 'step' | 'startedAt' | 'updatedAt'>): Promise<Operation> {
     const now = this.deps.clock.now().toISOString();
     const entry: JournalEntry = { ...fields, step: 'intent', startedAt: now, updatedAt: now };
-    return { entry, etag: await this.deps.store.createJournalEntry(entry) };
+    const operation = { entry, etag: await this.deps.store.createJournalEntry(entry) };
+    const earlier = (await this.deps.store.listJournalEntries(now)).filter(
+      (other) => other.step !== 'finished' && other.id !== entry.id && (other.startedAt < entry.startedAt || (other.startedAt === entry.startedAt && other.id < entry.id)),
+    );
+    const rival = conflictingEntry(earlier, [entry.decoyId, ...entry.placementDecoyIds], entry.target);
+    if (rival !== undefined) {
+      await this.step(operation, 'finished', { outcome: 'rolledBack' });
+      throw new LifecycleConflictError(`decoy ${rival.decoyId}: operation ${rival.id} on it started first; try again when it is done`);
+    }
+    return operation;
   }
 
   /** Writes the operation's next step (or the same one again: a heartbeat). Fails if another run took it over. */
@@ -552,11 +607,8 @@ export class DecoyLifecycles {
    * target: its undo would remove what this one makes.
    */
   private async assertNothingUnfinished(decoyIds: readonly string[], target?: JournalEntry['target']): Promise<void> {
-    const open = (await this.deps.store.listJournalEntries(this.deps.clock.now().toISOString())).find(
-      (entry) =>
-        entry.step !== 'finished' &&
-        ([entry.decoyId, ...entry.placementDecoyIds].some((id) => decoyIds.includes(id)) || (target !== undefined && target.kind !== 'token' && JSON.stringify(entry.target) === JSON.stringify(target))),
-    );
+    const unfinished = (await this.deps.store.listJournalEntries(this.deps.clock.now().toISOString())).filter((entry) => entry.step !== 'finished');
+    const open = conflictingEntry(unfinished, decoyIds, target);
     if (open !== undefined) throw new LifecycleConflictError(`decoy ${open.decoyId}: operation ${open.id} on it is unfinished; the rotateDecoys timer finishes or undoes it first`);
   }
 
@@ -570,7 +622,7 @@ export class DecoyLifecycles {
       const lifecycle = lifecycles.find((candidate) => candidate.decoyId === carrierId);
       const decoy = (await this.deps.store.getDecoy(carrierId))?.value;
       if (carrierId === decoyId || decoy === undefined || lifecycle?.kind !== 'mailItem' || lifecycle.messageTemplate === undefined) {
-        throw new RangeError(`placements: ${carrierId} must be a mail decoy Lure created`);
+        throw new DecoyValidationError(`${carrierId} must be a mail decoy Lure created`, 'placements');
       }
       // A carrier keeps one lure: a second decoy's rotation would replace the first one's message.
       const taken = lifecycles.find((other) => other.decoyId !== decoyId && placementDecoyIdsOf(other.placements).includes(carrierId));
@@ -625,10 +677,24 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** `decoy` with the enabled flag and memo of `admin`'s version. */
+/** The first of `entries` holding one of `decoyIds`, or (for a create) naming the same target in the tenant. */
+function conflictingEntry(entries: readonly JournalEntry[], decoyIds: readonly string[], target: JournalEntry['target'] | undefined): JournalEntry | undefined {
+  return entries.find(
+    (entry) =>
+      [entry.decoyId, ...entry.placementDecoyIds].some((id) => decoyIds.includes(id)) ||
+      (target !== undefined && target.kind !== 'token' && JSON.stringify(entry.target) === JSON.stringify(target)),
+  );
+}
+
+/** `decoy` with the fields admins control (enabled, memo, rotation interval) as `admin`'s version has them. */
 function withAdminFields(decoy: Decoy, admin: Decoy): Decoy {
-  const { memo: _memo, ...rest } = decoy;
-  return { ...rest, enabled: admin.enabled, ...(admin.memo === undefined ? {} : { memo: admin.memo }) } as Decoy;
+  const { memo: _memo, rotationIntervalInHours: _interval, ...rest } = decoy;
+  return {
+    ...rest,
+    enabled: admin.enabled,
+    ...(admin.memo === undefined ? {} : { memo: admin.memo }),
+    ...(admin.rotationIntervalInHours === undefined ? {} : { rotationIntervalInHours: admin.rotationIntervalInHours }),
+  } as Decoy;
 }
 
 /** Honeytokens never call Graph. */

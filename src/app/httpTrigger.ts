@@ -15,7 +15,8 @@ export async function adminHttpHandler(request: HttpRequest, _context: Invocatio
     api = adminApiFor(services);
     apis.set(services, api);
   }
-  const forwardedFor = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  // The front end appends the address it saw: earlier entries are whatever the client sent.
+  const forwardedFor = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
   const response = await api.handle({
     method: request.method,
     url: new URL(request.url),

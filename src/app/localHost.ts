@@ -64,8 +64,11 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
   useServices(services);
 
   let apiServer: LocalApiServer;
+  // Dev tokens only over local data (embedded Azurite, memory): on configured Table Storage, which may be a
+  // deployment's, only tokens of the tenant are accepted.
+  const devTokens = azurite !== undefined || config.store === 'memory';
   try {
-    const api = adminApiFor(services, { devKeys: (await loadDevSigningKey(config.local.dataDir)).publicKeys });
+    const api = adminApiFor(services, devTokens ? { devKeys: (await loadDevSigningKey(config.local.dataDir)).publicKeys } : {});
     apiServer = await startLocalApiServer(api, config.local.apiPort);
   } catch (error) {
     useServices(undefined);
@@ -73,7 +76,7 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new RangeError(`setting LURE_API_PORT: port ${config.local.apiPort} is in use (set another, or 0 for any free port)`);
     throw error;
   }
-  output.note(`Admin API: ${apiServer.url} (a token for it: npx lure dev-token --role Lure.Admin)`);
+  output.note(`Admin API: ${apiServer.url} (${devTokens ? 'a token for it: npx lure dev-token --role Lure.Admin' : 'tokens of the tenant only: the store is configured Table Storage'})`);
 
   const inboxDir = config.local.inboxDir;
   const processedDir = path.join(inboxDir, 'processed');

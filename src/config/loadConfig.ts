@@ -331,7 +331,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   ];
   const dataDir = settings.LURE_DATA_DIR ?? '.lure';
   const inAzure = settings.WEBSITE_SITE_NAME !== undefined;
-  for (const name of ['LURE_TEAMS_WEBHOOK_URL', 'LURE_WEBHOOK_URL'] as const) {
+  for (const name of ['LURE_TEAMS_WEBHOOK_URL', 'LURE_WEBHOOK_URL', 'LURE_AUTHORITY_HOST'] as const) {
     const url = settings[name];
     if (inAzure && url !== undefined && new URL(url).protocol !== 'https:') throw new RangeError(`setting ${name}: must be an https URL (plain http is for local development only)`);
   }

@@ -11,6 +11,11 @@ export interface DecoyIdentifier {
   readonly value: string;
 }
 
+/** The decoy's state does not allow the operation (a honeytoken registered by jti alone cannot be minted again). */
+export class DecoyStateError extends RangeError {
+  override name = 'DecoyStateError';
+}
+
 /** What a lifecycle step may use: the tenant's directory, the time, the settings. */
 export interface LifecycleContext {
   readonly directory: Directory;

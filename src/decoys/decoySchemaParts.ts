@@ -1,5 +1,17 @@
 import { z } from 'zod';
 
+/** A decoy file, body or create request that fails validation. `field` names the offending field (`decoys[2].appId`). */
+export class DecoyValidationError extends RangeError {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'DecoyValidationError';
+  }
+}
+
+
 /** Decoy ids appear in URLs and table keys: a conservative alphabet keeps them safe everywhere. */
 export const decoyIdSchema = z
   .string()

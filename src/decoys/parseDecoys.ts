@@ -2,17 +2,9 @@ import type { z } from 'zod';
 import { type Decoy, DECOY_KINDS, type DecoyKind } from '../domain/decoys.js';
 import { DECOY_KIND_MODULES, identifiersOf } from './decoyKinds.js';
 import { canonicalIdentifier } from './identifierSpaces.js';
+import { DecoyValidationError } from './decoySchemaParts.js';
 
-/** A decoy file or body that fails validation. `field` names the offending field (`decoys[2].appId`). */
-export class DecoyValidationError extends RangeError {
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'DecoyValidationError';
-  }
-}
+export { DecoyValidationError };
 
 /** Validates one decoy (an entry of a decoy file, or an admin API body). `field` prefixes error paths. */
 export function parseDecoy(input: unknown, field = 'decoy'): Decoy {

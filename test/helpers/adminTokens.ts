@@ -15,6 +15,8 @@ export interface TenantKeys {
   readonly settings: Record<string, string>;
   /** A token as Entra would issue it, with any claim or header overridden. */
   mint(options?: MintOptions): Promise<string>;
+  /** Publishes the tenant's key again (after a test scripted an outage). */
+  restoreKeys(): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,8 @@ export interface MintOptions {
   readonly foreignKey?: boolean;
   readonly kid?: string;
   readonly objectId?: string;
+  /** Shape it as an ID token of the same app registration: no `azp`, a `nonce`. */
+  readonly idToken?: boolean;
 }
 
 /**
@@ -41,7 +45,8 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
   const foreignKey = await generateKeyPair('RS256', { extractable: true });
   const publicJwk: JWK = { ...(await exportJWK(tenantKey.publicKey)), kid: TENANT_KEY_ID, use: 'sig', x5t: TENANT_KEY_ID };
   const login = await startFakeLogin();
-  login.script(`/${API_TENANT_ID}/discovery/v2.0/keys`, { status: 200, body: { keys: [publicJwk] } });
+  const restoreKeys = () => login.script(`/${API_TENANT_ID}/discovery/v2.0/keys`, { status: 200, body: { keys: [publicJwk] } });
+  restoreKeys();
   const seconds = Math.floor(now.getTime() / 1000);
   return {
     login,
@@ -52,7 +57,7 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
         tid: tenantId,
         oid: options.objectId ?? ADMIN_CALLER.oid,
         preferred_username: ADMIN_CALLER.upn,
-        azp: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+        ...(options.idToken ? { nonce: 'n-0S6_WzA2Mj' } : { azp: '04b07795-8ddb-461a-bbee-02f9e1bf7b46' }),
         roles: [...(options.roles ?? ['Lure.Admin'])],
         ver: '2.0',
       })
@@ -64,6 +69,7 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
         .setExpirationTime(options.expiresAt ?? seconds + 3600)
         .sign(options.foreignKey ? foreignKey.privateKey : tenantKey.privateKey);
     },
+    restoreKeys,
     close: () => login.close(),
   };
 }

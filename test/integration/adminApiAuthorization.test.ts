@@ -93,7 +93,7 @@ describe('admin API authorisation: every route × every kind of caller', () => {
   }
 
   async function freshServices(): Promise<{ services: Services; fixtures: AdminFixtures }> {
-    const services = await testServices({ settings: { ...tenant.settings, WEBSITE_SITE_NAME: 'lure-contoso' }, clock: fixedClock(NOW.toISOString()) });
+    const services = await testServices({ settings: tenant.settings, clock: fixedClock(NOW.toISOString()) });
     const fixtures = await seedAdminFixtures(services);
     useServices(services);
     return { services, fixtures };
@@ -152,7 +152,7 @@ describe('admin API authorisation: every route × every kind of caller', () => {
   });
 
   it('refuses everything but the document when the API is not configured (no client id)', async () => {
-    const services = await testServices({ settings: { LURE_TENANT_ID: API_TENANT_ID, WEBSITE_SITE_NAME: 'lure-contoso' }, clock: fixedClock(NOW.toISOString()) });
+    const services = await testServices({ settings: { LURE_TENANT_ID: API_TENANT_ID }, clock: fixedClock(NOW.toISOString()) });
     useServices(services);
     const response = await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint()}` });
     assert.equal(response.status, 503);
@@ -165,5 +165,19 @@ describe('admin API authorisation: every route × every kind of caller', () => {
     assert.equal((await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ audience: `api://${API_CLIENT_ID}`, roles: ['Lure.Reader'] })}` })).status, 200);
     assert.equal((await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ audience: `api://other-${API_CLIENT_ID}`, roles: ['Lure.Reader'] })}` })).status, 401);
     assert.equal((await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ roles: [] })}` })).status, 403, 'a token without an app role');
+    assert.equal((await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ idToken: true, audience: API_CLIENT_ID })}` })).status, 401, 'an ID token of the API app');
+  });
+
+  it('answers 503, not 401, while the tenant\'s key endpoint fails', async () => {
+    tenant.login.script(`/${API_TENANT_ID}/discovery/v2.0/keys`, { status: 500, body: { error: 'temporarily_unavailable' } });
+    try {
+      await freshServices();
+      const response = await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint()}` });
+      assert.equal(response.status, 503);
+      assert.equal((response.json?.['error'] as { code: string }).code, 'keysUnavailable');
+      assert.equal(response.headers.get('retry-after'), '30');
+    } finally {
+      tenant.restoreKeys();
+    }
   });
 });

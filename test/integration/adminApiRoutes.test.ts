@@ -157,6 +157,9 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     await toggle({ enabled: false, memo: 'pen test until Friday' });
     const during = await sign('2026-11-28T13:10:00.000Z', '198.51.100.20');
     assert.deepEqual(during.alerts.map((alert) => alert.status), ['suppressed']);
+    const quiet = during.alerts[0]!.id;
+    assert.equal((await call('POST', `/alerts/${quiet}/ack`)).status, 409, 'acknowledging a suppressed alert would make it notify');
+    assert.equal((await call('POST', `/alerts/${quiet}/resolve`, { body: { note: 'the pen testers' } })).json.status, 'resolved');
     await toggle({ enabled: true, memo: null });
     const afterwards = await sign('2026-11-28T14:10:00.000Z', '198.51.100.21');
     assert.deepEqual(afterwards.alerts.map((alert) => alert.status), ['open']);

@@ -5,10 +5,13 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadDevSigningKey, mintDevToken } from '../../src/adapters/devTokens.js';
 import { API_CLIENT_ID, API_TENANT_ID, startTenantKeys } from '../helpers/adminTokens.js';
-import { adminApiFor } from '../../src/app/admin/adminHosting.js';
+import { adminApiFor, devTokenIdentity } from '../../src/app/admin/adminHosting.js';
 import { cleanEnvironment, runLure, spawnLure, waitFor } from '../helpers/cli.js';
 import { signInRecord } from '../helpers/records.js';
-import { fixedClock, testServices } from '../helpers/services.js';
+import { fixedClock, recordingLogger, testServices } from '../helpers/services.js';
+import { useAzurite } from '../helpers/azurite.js';
+import { startLocalHost } from '../../src/app/localHost.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
 
 const DECOY_UPN = 'svc-ledger-sync@contoso.example';
 
@@ -106,15 +109,36 @@ describe('the admin API of npm start, end to end', () => {
     const now = new Date('2026-11-28T12:00:00.000Z');
     const tenant = await startTenantKeys(now);
     try {
-      const services = await testServices({ settings: { ...tenant.settings, WEBSITE_SITE_NAME: 'lure-contoso' }, clock: fixedClock(now.toISOString()) });
+      const services = await testServices({ settings: tenant.settings, clock: fixedClock(now.toISOString()) });
       const token = await mintDevToken(key, { tenantId: API_TENANT_ID, audience: API_CLIENT_ID, authorityHost: tenant.login.url, roles: ['Lure.Admin'], lifetimeInMinutes: 60, now });
       const ask = (bearer: string) =>
         adminApiFor(services).handle({ method: 'GET', url: new URL('https://lure-contoso.azurewebsites.net/api/decoys'), headers: new Headers({ authorization: `Bearer ${bearer}` }), readBody: async () => '' });
       assert.equal((await ask(token)).status, 401, 'a dev token is refused in Azure');
       assert.equal((await ask(await tenant.mint())).status, 200, 'while a token of the tenant is accepted');
-      assert.throws(() => adminApiFor(services, { devKeys: key.publicKeys }), /local host only/);
+      const inAzureServices = await testServices({ settings: { LURE_TENANT_ID: API_TENANT_ID, LURE_API_CLIENT_ID: API_CLIENT_ID, WEBSITE_SITE_NAME: 'lure-contoso' } });
+      assert.throws(() => adminApiFor(inAzureServices, { devKeys: key.publicKeys }), /local host only/);
     } finally {
       await tenant.close();
+    }
+  });
+});
+
+describe('the local admin API over configured Table Storage', () => {
+  const azurite = useAzurite();
+
+  it('accepts no dev tokens: the data may be a deployment\'s', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'lure-api-table-'));
+    const config = loadConfig({ LURE_TABLE_CONNECTION_STRING: azurite.connectionString(), LURE_TABLE_PREFIX: azurite.uniquePrefix(), LURE_DATA_DIR: dataDir, LURE_DEMO: 'false', LURE_API_PORT: '0' });
+    const notes: string[] = [];
+    const host = await startLocalHost(config, { alert: () => {}, note: (line) => notes.push(line) }, recordingLogger());
+    try {
+      assert.ok(notes.some((line) => line.includes('tokens of the tenant only')), notes.join('\n'));
+      const identity = devTokenIdentity(config);
+      const token = await mintDevToken(await loadDevSigningKey(dataDir), { ...identity, authorityHost: config.signing.authorityHost, roles: ['Lure.Admin'], lifetimeInMinutes: 5, now: new Date() });
+      const response = await fetch(`${host.apiUrl}/decoys`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(response.status, 503, 'no tenant configured: the API refuses all, dev tokens included');
+    } finally {
+      await host.stop();
     }
   });
 });

@@ -215,6 +215,42 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     assert.equal(application.passwordCredentials.length, 1);
   });
 
+  it('undoes a failed rotation at once, keeping the switch an admin made meanwhile; the decoy is free again straight away', async () => {
+    const lure = await services({ settings: { LURE_DECOY_KEPT_SECRETS: '2' } });
+    const created = await lure.lifecycles.create({ kind: 'application', id: 'd-app-refused' });
+    const application = graph.applications.get((created.decoy as ApplicationDecoy).objectId!)!;
+    const before = application.passwordCredentials.map((credential) => credential.keyId);
+    graph.fail('POST', /addPassword$/, { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } }, delayInMs: 500 });
+    const failing = lure.lifecycles.rotate('d-app-refused');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const read = (await lure.store.getDecoy('d-app-refused'))!;
+    await lure.lifecycles.configure('d-app-refused', { enabled: false, memo: 'pen test' }, read.etag);
+    await assert.rejects(failing, /Insufficient privileges|403/);
+    const after = (await lure.store.getDecoy('d-app-refused'))!.value as ApplicationDecoy;
+    assert.equal(after.enabled, false, 'the undo did not switch the decoy back on');
+    assert.equal(after.memo, 'pen test');
+    assert.deepEqual(after.credentialKeyIds, before);
+    assert.deepEqual(application.passwordCredentials.map((credential) => credential.keyId), before);
+    assert.deepEqual((await lure.store.listJournalEntries('2026-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'), [], 'nothing left for the timer');
+    await lure.lifecycles.rotate('d-app-refused');
+    assert.equal(((await lure.store.getDecoy('d-app-refused'))!.value as ApplicationDecoy).enabled, false, 'nor did the next rotation');
+  });
+
+  it('two operations racing on one decoy: exactly one goes ahead, the other withdraws before touching the tenant', async () => {
+    const lure = await services();
+    const usersBefore = graph.users.size;
+    for (const kind of ['token', 'user'] as const) {
+      const id = `d-${kind}-race`;
+      const results = await Promise.allSettled([lure.lifecycles.create({ kind, id }), lure.lifecycles.create({ kind, id }), lure.lifecycles.create({ kind, id })]);
+      assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1, JSON.stringify(results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'ok'))));
+      for (const result of results) if (result.status === 'rejected') assert.match(String(result.reason), /started first|unfinished|already exists/);
+      assert.deepEqual((await lure.store.listJournalEntries('2026-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'), []);
+    }
+    const created = (await lure.store.getDecoy('d-user-race'))!.value as UserDecoy;
+    assert.equal(graph.users.size, usersBefore + 1, 'one user made in the tenant, not three');
+    assert.ok(graph.users.has(created.objectId!), 'and it is the one registered');
+  });
+
   it('leaves an operation in progress to its run; a run given up for dead cannot write over the one that took over', async () => {
     const clock = movableClock('2026-11-28T12:00:00.000Z');
     const lure = await services({ clock, settings: { LURE_DECOY_KEPT_SECRETS: '2' } });

@@ -16,6 +16,9 @@ class Crash extends Error {
   override name = 'Crash';
 }
 
+/** A process that dies runs no catch block: the operation's own settling on failure must not run either. */
+const NO_CATCH_BLOCKS = { settleOnFailure: false } as const;
+
 /** Counts the points a crash can hit (each journal write, each completed Graph call) and dies at the `at`-th. */
 interface CrashPlan {
   readonly at: number;
@@ -98,7 +101,7 @@ describe('lifecycle crash injection: killed after every journal step and every G
       const plan: CrashPlan = { at, count: 0 };
       const doomed = await dyingServices(store, plan);
       try {
-        await doomed.lifecycles.rotate('app', 'placements');
+        await doomed.lifecycles.rotate('app', 'placements', NO_CATCH_BLOCKS);
       } catch (error) {
         if (!(error instanceof Crash)) throw error;
       }
@@ -129,7 +132,7 @@ describe('lifecycle crash injection: killed after every journal step and every G
       const plan: CrashPlan = { at, count: 0 };
       const doomed = await dyingServices(store, plan);
       try {
-        await doomed.lifecycles.create({ kind: 'application', id: 'app', placements: [{ kind: 'mailItem', decoyId: 'carrier' }] });
+        await doomed.lifecycles.create({ kind: 'application', id: 'app', placements: [{ kind: 'mailItem', decoyId: 'carrier' }] }, NO_CATCH_BLOCKS);
       } catch (error) {
         if (!(error instanceof Crash)) throw error;
       }
@@ -163,7 +166,7 @@ describe('lifecycle crash injection: killed after every journal step and every G
       const plan: CrashPlan = { at, count: 0 };
       const doomed = await dyingServices(store, plan);
       try {
-        await doomed.lifecycles.create({ kind: 'user', id: 'user', rotationIntervalInHours: 24 });
+        await doomed.lifecycles.create({ kind: 'user', id: 'user', rotationIntervalInHours: 24 }, NO_CATCH_BLOCKS);
       } catch (error) {
         if (!(error instanceof Crash)) throw error;
       }

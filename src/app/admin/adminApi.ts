@@ -5,6 +5,7 @@ import { DirectoryError } from '../../ports/directory.js';
 import { ConcurrencyError } from '../../ports/stateStore.js';
 import type { Services } from '../services.js';
 import { DecoyNotFoundError, LifecycleConflictError, NotConfiguredError } from '../decoyLifecycles.js';
+import { DecoyStateError } from '../../decoys/decoyKind.js';
 import { ApiError, errorBody } from './apiError.js';
 import { ADMIN_ROUTES, newAuditId, type Route, type RouteResult } from './adminRoutes.js';
 import type { CallerAuthenticator } from './callerAuthenticator.js';
@@ -59,7 +60,7 @@ export class AdminApi {
     let body: unknown;
     try {
       const matched = this.match(request);
-      if (matched === 'openapi') return respond(200, openApiDocument(ADMIN_ROUTES));
+      if (matched === 'openapi') return respond(200, this.document);
       ({ route, params } = matched);
       if (this.authenticator === undefined) throw new ApiError(503, 'notConfigured', 'the admin API is not configured: set LURE_TENANT_ID and LURE_API_CLIENT_ID');
       caller = await this.authenticator.authenticate(request.headers.get('authorization'), route.access === 'public' ? 'read' : route.access, {
@@ -71,7 +72,12 @@ export class AdminApi {
       // A bad body is reported before a missing precondition: the caller fixes one thing at a time, in order.
       const ifMatch = route.requiresIfMatch ? parseIfMatch(request.headers.get('if-match')) : undefined;
       const result = await route.handle(this.services, { params: validParams, query, body, caller, ...(ifMatch === undefined ? {} : { ifMatch }) });
-      if (route.audit !== undefined) await this.audit(route, caller, params, body, 'succeeded', result.status, result.auditDetail);
+      if (route.audit !== undefined) {
+        // The change is made: an answer carrying a new secret must reach the caller even if the trail cannot be written.
+        await this.audit(route, caller, params, body, 'succeeded', result.status, result.auditDetail).catch((error: unknown) =>
+          this.services.logger.error('admin API: audit entry not written', { action: route!.audit!.action, target: route!.audit!.target(params, body), objectId: caller!.objectId, error: error instanceof Error ? error.message : String(error) }),
+        );
+      }
       return respondWith(result);
     } catch (thrown) {
       const error = this.asApiError(thrown, route);
@@ -82,6 +88,8 @@ export class AdminApi {
       return respond(error.status, errorBody(error), error.headers);
     }
   }
+
+  private readonly document = openApiDocument(ADMIN_ROUTES);
 
   private match(request: AdminRequest): { route: Route; params: Record<string, string> } | 'openapi' {
     const path = request.url.pathname;
@@ -110,7 +118,7 @@ export class AdminApi {
   private asApiError(error: unknown, route: Route | undefined): ApiError {
     if (error instanceof ApiError) return error;
     if (error instanceof DecoyNotFoundError) return new ApiError(404, 'notFound', error.message);
-    if (error instanceof LifecycleConflictError) return new ApiError(409, 'conflict', error.message);
+    if (error instanceof LifecycleConflictError || error instanceof DecoyStateError) return new ApiError(409, 'conflict', error.message);
     if (error instanceof NotConfiguredError) return new ApiError(501, 'notConfigured', error.message);
     if (error instanceof DecoyValidationError) {
       // Identifiers another decoy owns are a conflict with the registry, not a malformed field.
@@ -119,7 +127,6 @@ export class AdminApi {
     }
     if (error instanceof ConcurrencyError) return new ApiError(409, 'conflict', 'the object changed meanwhile; try again');
     if (error instanceof DirectoryError) return new ApiError(502, 'directoryFailed', `Microsoft Graph: ${error.message}`);
-    if (error instanceof RangeError) return new ApiError(400, 'invalidRequest', error.message);
     const reference = newAuditId();
     this.services.logger.error('admin API: request failed', { reference, route: route?.operationId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     return new ApiError(500, 'internal', `the request failed inside Lure (reference ${reference}); nothing secret is in the logs, the reference is`);

@@ -97,7 +97,11 @@ export const ADMIN_ROUTES: readonly Route[] = [
       if (request.register !== undefined) {
         const decoy = parseDecoy(request.register, 'register');
         if ((await services.store.getDecoy(decoy.id)) !== undefined) throw new ApiError(409, 'conflict', `a decoy with id ${decoy.id} already exists`, 'register.id');
-        await services.importDecoys([decoy]);
+        await services.importDecoys([decoy]).catch((error: unknown) => {
+          // An identifier another decoy owns: name the request's field, not the registry's internal index.
+          if (error instanceof DecoyValidationError) throw new ApiError(409, 'conflict', error.message.replace(/^decoys\[\d+\][^:]*: /, ''), 'register');
+          throw error;
+        });
         return { status: 201, body: { decoy }, location: `/api/decoys/${decoy.id}`, auditDetail: `registered ${decoy.kind} decoy ${decoy.id}` };
       }
       const created = await services.lifecycles.create(request.create).catch((error: unknown) => {
@@ -335,6 +339,8 @@ function triageRoute(verb: 'ack' | 'resolve', status: Extract<AlertStatus, 'ackn
         const alert = current.value.alert;
         if (alert.status === status) return { status: 200, body: alert, auditDetail: `already ${status}${note === undefined ? '' : `; note: ${note}`}` };
         if (alert.status === 'resolved') throw new ApiError(409, 'conflict', 'the alert is resolved already');
+        // A hit on a disabled decoy is evidence kept quietly: acknowledging it would make later evidence notify.
+        if (status === 'acknowledged' && alert.status === 'suppressed') throw new ApiError(409, 'conflict', 'a suppressed alert (a hit on a disabled decoy) notifies no one: resolve it instead');
         const triaged: StoredAlert = {
           ...current.value,
           alert: {

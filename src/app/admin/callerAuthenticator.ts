@@ -95,6 +95,9 @@ export class CallerAuthenticator {
       throw this.refuse('token of another tenant', 'tid', origin);
     }
     if (typeof payload['oid'] !== 'string' || payload['oid'] === '') throw this.refuse('token names no caller (oid)', 'oid', origin);
+    // An ID token of the same app registration has the same issuer and audience, and may carry roles: only
+    // v2 access tokens name the client they were issued to (azp), and only ID tokens answer a sign-in (nonce).
+    if (typeof payload['azp'] !== 'string' || payload['nonce'] !== undefined) throw this.refuse('an access token is required, not an ID token', 'azp/nonce', origin);
     const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
     const allowed = access === 'write' ? roles.includes(ADMIN_ROLE) : roles.includes(ADMIN_ROLE) || roles.includes(READER_ROLE);
     const caller = callerOf(payload, roles);
@@ -112,7 +115,8 @@ export class CallerAuthenticator {
     if (error instanceof errors.JWTClaimValidationFailed) return this.refuse(`token claim ${error.claim} is not accepted`, error.claim, origin);
     if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return this.refuse('token signed by a key the tenant does not publish', `kid ${kid ?? '(none)'}`, origin);
     if (error instanceof errors.JWSSignatureVerificationFailed) return this.refuse('token signature is invalid', 'signature', origin);
-    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)) {
+    // A key endpoint that timed out, answered other than 200 (jose's generic error) or served junk is an outage, not a bad token.
+    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {
       this.options.logger.error('admin API: the tenant\'s signing keys could not be fetched', { error: error instanceof Error ? error.message : String(error) });
       return new ApiError(503, 'keysUnavailable', 'the tenant\'s signing keys could not be fetched; try again shortly', undefined, { 'Retry-After': '30' });
     }

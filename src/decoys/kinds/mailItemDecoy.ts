@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { MailItemDecoy } from '../../domain/decoys.js';
 import type { JournalEntry, MessageGeneration, MessageTemplate } from '../../domain/lifecycle.js';
 import type { ExchangeIdForms } from '../../ports/directory.js';
-import type { CreateRequestBase, DecoyIdentifier, DecoyKindModule, LifecycleContext } from '../decoyKind.js';
-import { commonCreateFields, commonDecoyFields, opaqueIdSchema, upnSchema } from '../decoySchemaParts.js';
+import { type CreateRequestBase, type DecoyIdentifier, type DecoyKindModule, DecoyStateError, type LifecycleContext } from '../decoyKind.js';
+import { commonCreateFields, commonDecoyFields, DecoyValidationError, opaqueIdSchema, upnSchema } from '../decoySchemaParts.js';
 import { newPassword } from '../secrets.js';
 
 export interface CreateMailItemDecoyRequest extends CreateRequestBase {
@@ -79,7 +79,7 @@ export const mailItemDecoy: DecoyKindModule<'mailItem', CreateMailItemDecoyReque
       // A Sync of the folder will be a hit: it must hold nothing but Lure's decoys, or its owner's every sync alerts.
       const folderId = await context.directory.findMailFolder(request.mailbox, folderName);
       const foreign = folderId === undefined ? 0 : (await context.directory.listMessages(request.mailbox, folderId)).filter((message) => message.marker === undefined).length;
-      if (foreign > 0) throw new RangeError(`folderName: ${folderName} in ${request.mailbox} holds ${foreign} messages that are not decoys; name a new or empty folder`);
+      if (foreign > 0) throw new DecoyValidationError(`${folderName} in ${request.mailbox} holds ${foreign} messages that are not decoys; name a new or empty folder`, 'folderName');
       return { kind: 'mailItem', mailbox: request.mailbox, folderName };
     },
 
@@ -113,7 +113,7 @@ export const mailItemDecoy: DecoyKindModule<'mailItem', CreateMailItemDecoyReque
     async rotate(decoy, lifecycle, entry, context, content) {
       const template = lifecycle.messageTemplate;
       if (template === undefined || decoy.folderId === undefined) {
-        throw new RangeError(`decoy ${decoy.id}: Lure did not plant this message (no template or folder), so it cannot plant the next one`);
+        throw new DecoyStateError(`decoy ${decoy.id}: Lure did not plant this message (no template or folder), so it cannot plant the next one`);
       }
       return { generation: await plant(decoy.mailbox, decoy.folderId, template, content ?? template.body, entry, context) };
     },

@@ -3,7 +3,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { TokenDecoy } from '../../domain/decoys.js';
 import type { HoneytokenGeneration } from '../../domain/lifecycle.js';
-import type { CreateRequestBase, DecoyIdentifier, DecoyKindModule, LifecycleContext } from '../decoyKind.js';
+import { type CreateRequestBase, type DecoyIdentifier, type DecoyKindModule, DecoyStateError, type LifecycleContext } from '../decoyKind.js';
 import { commonCreateFields, commonDecoyFields, opaqueIdSchema } from '../decoySchemaParts.js';
 import { newOpaqueId } from '../secrets.js';
 
@@ -69,7 +69,7 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
     },
 
     async rotate(decoy, lifecycle, entry, context) {
-      if (decoy.kid === undefined) throw new RangeError(`decoy ${decoy.id}: a honeytoken registered by jti alone cannot be minted again; create a new one`);
+      if (decoy.kid === undefined) throw new DecoyStateError(`decoy ${decoy.id}: a honeytoken registered by jti alone cannot be minted again; create a new one`);
       return mint(decoy.kid, lifecycle.honeytokenAudience ?? 'https://graph.microsoft.com', lifecycle.honeytokenLifetimeInDays ?? 365, entry.id, context);
     },
 

@@ -3,7 +3,7 @@ import type { UserDecoy } from '../../domain/decoys.js';
 import type { PasswordGeneration } from '../../domain/lifecycle.js';
 import { DirectoryError } from '../../ports/directory.js';
 import type { CreateRequestBase, DecoyIdentifier, DecoyKindModule, LifecycleContext } from '../decoyKind.js';
-import { commonCreateFields, commonDecoyFields, guidSchema, upnSchema } from '../decoySchemaParts.js';
+import { commonCreateFields, commonDecoyFields, DecoyValidationError, guidSchema, upnSchema } from '../decoySchemaParts.js';
 import { fingerprintOf, hintOf, newPassword } from '../secrets.js';
 import { mailNicknameOf, nameOfUserPrincipalName, randomName } from '../userNames.js';
 
@@ -52,18 +52,18 @@ export const userDecoy: DecoyKindModule<'user', CreateUserDecoyRequest> = {
     async targetOf(request, _journalId, context) {
       if (request.userPrincipalName !== undefined) {
         if ((await context.directory.getUser(request.userPrincipalName)) !== undefined) {
-          throw new RangeError(`userPrincipalName: ${request.userPrincipalName} already exists in the tenant; register it as a decoy instead of creating it`);
+          throw new DecoyValidationError(`${request.userPrincipalName} already exists in the tenant; register it as a decoy instead of creating it`, 'userPrincipalName');
         }
         return { kind: 'user', userPrincipalName: request.userPrincipalName };
       }
       const domain = context.settings.userDomain;
-      if (domain === undefined) throw new RangeError('userPrincipalName: give one, or set LURE_DECOY_USER_DOMAIN so Lure can make one up');
+      if (domain === undefined) throw new DecoyValidationError('give one, or set LURE_DECOY_USER_DOMAIN so Lure can make one up', 'userPrincipalName');
       const name = randomName();
       for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt += 1) {
         const userPrincipalName = `${mailNicknameOf(name, attempt === 0 ? undefined : attempt + 1)}@${domain}`;
         if ((await context.directory.getUser(userPrincipalName)) === undefined) return { kind: 'user', userPrincipalName };
       }
-      throw new RangeError(`userPrincipalName: every name tried for ${name.givenName} ${name.surname} is taken; give a userPrincipalName`);
+      throw new DecoyValidationError(`every name tried for ${name.givenName} ${name.surname} is taken; give a userPrincipalName`, 'userPrincipalName');
     },
 
     async create(request, target, entry, context) {

@@ -158,10 +158,12 @@ describe('notification plan', () => {
     );
   });
 
-  it('honours each channel threshold, and notifies nobody of a suppressed alert', () => {
+  it('honours each channel threshold, and notifies nobody of a suppressed or resolved alert', () => {
     const planned = plannedEntries({ ...LEAD, severity: 'low' }, { ...INCIDENT, severity: 'high' }, settings, '2026-11-28T12:00:00.000Z');
     assert.deepEqual(planned.map((entry) => entry.entry.channel), ['teams', 'webhook']);
     assert.deepEqual(plannedEntries({ ...LEAD, status: 'suppressed' }, INCIDENT, settings, '2026-11-28T12:00:00.000Z'), []);
+    assert.deepEqual(plannedEntries({ ...LEAD, status: 'resolved' }, INCIDENT, settings, '2026-11-28T12:00:00.000Z'), []);
+    assert.ok(plannedEntries({ ...LEAD, status: 'acknowledged' }, INCIDENT, settings, '2026-11-28T12:00:00.000Z').length > 0, 'someone is on it: news still reaches them');
   });
 });
 

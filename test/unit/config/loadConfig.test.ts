@@ -96,6 +96,8 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ LURE_DELIVERY_RATES: 'slack=3' }), /LURE_DELIVERY_RATES: must be channel=requests-per-second pairs/);
     assert.equal(loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:7071/flow' }).delivery.teams?.url, 'http://127.0.0.1:7071/flow', 'plain http for local development');
     assert.throws(() => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_TEAMS_WEBHOOK_URL: 'http://flow.example/x' }), /LURE_TEAMS_WEBHOOK_URL: must be an https URL/);
+    assert.throws(() => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_AUTHORITY_HOST: 'http://login.example' }), /LURE_AUTHORITY_HOST: must be an https URL/, 'signing keys only over https in Azure');
+    assert.equal(loadConfig({ LURE_AUTHORITY_HOST: 'http://127.0.0.1:8080' }).signing.authorityHost, 'http://127.0.0.1:8080', 'a loopback login host for development');
     assert.equal(loadConfig({ WEBSITE_SITE_NAME: 'lure-prod' }).delivery.inAzure, true);
   });
 
