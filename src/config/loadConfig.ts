@@ -106,6 +106,24 @@ export interface Config {
     readonly inAzure: boolean;
     readonly retentionInDays: number;
   };
+  /** The three Event Hubs: where the audit poller and `lure send` write, and what the triggers read. */
+  readonly eventHubs: {
+    /** `<ns>.servicebus.windows.net`, reached with the managed identity (`AZURE_CLIENT_ID`). */
+    readonly namespace?: string;
+    /** Outside Azure: a connection string instead. */
+    readonly connectionString?: string;
+    readonly hubs: { readonly entra: string; readonly exchange: string; readonly token: string };
+    readonly consumerGroup: string;
+  };
+  /** The Management Activity API poller (Exchange and Entra audit into the Exchange hub). */
+  readonly auditPoller: {
+    /** Empty: the poller is off. */
+    readonly contentTypes: readonly string[];
+    /** Undefined when the cloud has no default (China) and none is set: the poller is off. */
+    readonly host?: string;
+    readonly publisherId?: string;
+    readonly lookbackInHours: number;
+  };
   /** The admin API: who may call it. */
   readonly api: {
     /** The API app registration's client id; without it (and LURE_TENANT_ID) the API refuses every call in Azure. */
@@ -137,6 +155,25 @@ const DEFAULT_SILENCE_THRESHOLDS: readonly (readonly [string, number])[] = [
   ['MicrosoftServicePrincipalSignInLogs', 720],
   ['ADFSSignInLogs', 1440],
 ];
+
+/** Where each cloud serves the Management Activity API (GCC, on the public cloud's login, sets its own host). */
+const MANAGEMENT_API_HOSTS: Readonly<Record<string, string | undefined>> = {
+  public: 'https://manage.office.com',
+  usgov: 'https://manage.office365.us',
+  usgovdod: 'https://manage.protection.apps.mil',
+  china: undefined,
+};
+
+/** Management Activity API content types the poller may copy (DLP.All needs another permission and is not Lure's business). */
+const AUDIT_CONTENT_TYPES = ['Audit.Exchange', 'Audit.AzureActiveDirectory', 'Audit.SharePoint', 'Audit.General'] as const;
+
+const hubName = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/, 'must be an event hub name')
+    .optional()
+    .transform((value) => value ?? fallback);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -289,6 +326,21 @@ const environmentSchema = z.object({
   LURE_KEY_RETIREMENT_GRACE_IN_HOURS: integer(1, 30 * 24, 48),
   LURE_KEY_RETIRED_ALERT_AFTER_IN_HOURS: integer(0, 365 * 24, 72),
   LURE_KEY_REFRESH_MIN_INTERVAL_IN_MINUTES: integer(1, 24 * 60, 10),
+  LURE_EVENTHUB__fullyQualifiedNamespace: optionalText.pipe(z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a namespace host name, e.g. lure-ns.servicebus.windows.net').optional()),
+  LURE_EVENTHUB_CONNECTION_STRING: optionalText.pipe(z.string().regex(/^Endpoint=sb:\/\//i, 'must be an Event Hubs connection string (Endpoint=sb://…)').optional()),
+  LURE_ENTRA_HUB_NAME: hubName('entra'),
+  LURE_EXCHANGE_HUB_NAME: hubName('exchange'),
+  LURE_TOKEN_HUB_NAME: hubName('token'),
+  LURE_CONSUMER_GROUP: optionalText.pipe(z.string().regex(/^[A-Za-z0-9$][A-Za-z0-9._-]{0,49}$/, 'must be a consumer group name').optional()),
+  LURE_AUDIT_CONTENT_TYPES: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? 'Audit.Exchange,Audit.AzureActiveDirectory').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .refine((entries) => (entries.length === 1 && entries[0] === 'none') || entries.every((entry) => (AUDIT_CONTENT_TYPES as readonly string[]).includes(entry)), `must be none or comma-separated content types (${'Audit.Exchange, Audit.AzureActiveDirectory, Audit.SharePoint, Audit.General'})`)
+    .transform((entries) => (entries[0] === 'none' ? [] : entries)),
+  LURE_MANAGEMENT_API_HOST: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  LURE_AUDIT_PUBLISHER_ID: optionalText.pipe(z.string().regex(GUID, 'must be a GUID').optional()),
+  LURE_AUDIT_LOOKBACK_IN_HOURS: integer(1, 7 * 24 - 1, 24),
   LURE_API_CLIENT_ID: optionalText.pipe(z.string().regex(GUID, 'must be a GUID').optional()),
   LURE_API_APP_ID_URI: optionalText.pipe(z.string().regex(/^(api:\/\/|https:\/\/)\S+$/, 'must be an app id URI (api://… or https://…)').optional()),
   LURE_AUDIT_RETENTION_IN_DAYS: integer(1, 3650, 365),
@@ -331,7 +383,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   ];
   const dataDir = settings.LURE_DATA_DIR ?? '.lure';
   const inAzure = settings.WEBSITE_SITE_NAME !== undefined;
-  for (const name of ['LURE_TEAMS_WEBHOOK_URL', 'LURE_WEBHOOK_URL', 'LURE_AUTHORITY_HOST'] as const) {
+  for (const name of ['LURE_TEAMS_WEBHOOK_URL', 'LURE_WEBHOOK_URL', 'LURE_AUTHORITY_HOST', 'LURE_MANAGEMENT_API_HOST'] as const) {
     const url = settings[name];
     if (inAzure && url !== undefined && new URL(url).protocol !== 'https:') throw new RangeError(`setting ${name}: must be an https URL (plain http is for local development only)`);
   }
@@ -398,6 +450,20 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       ignore: { ips: settings.LURE_IGNORE_IPS, userAgents: settings.LURE_IGNORE_USER_AGENTS, appIds: settings.LURE_IGNORE_APP_IDS },
       inAzure,
       retentionInDays: settings.LURE_OUTBOX_RETENTION_IN_DAYS,
+    },
+    eventHubs: {
+      ...(settings.LURE_EVENTHUB__fullyQualifiedNamespace === undefined ? {} : { namespace: settings.LURE_EVENTHUB__fullyQualifiedNamespace.toLowerCase() }),
+      ...(settings.LURE_EVENTHUB_CONNECTION_STRING === undefined ? {} : { connectionString: settings.LURE_EVENTHUB_CONNECTION_STRING }),
+      hubs: { entra: settings.LURE_ENTRA_HUB_NAME, exchange: settings.LURE_EXCHANGE_HUB_NAME, token: settings.LURE_TOKEN_HUB_NAME },
+      consumerGroup: settings.LURE_CONSUMER_GROUP ?? 'lure',
+    },
+    auditPoller: {
+      contentTypes: settings.LURE_AUDIT_CONTENT_TYPES,
+      ...((settings.LURE_MANAGEMENT_API_HOST ?? MANAGEMENT_API_HOSTS[settings.LURE_CLOUD]) === undefined
+        ? {}
+        : { host: (settings.LURE_MANAGEMENT_API_HOST ?? MANAGEMENT_API_HOSTS[settings.LURE_CLOUD])!.replace(/\/+$/, '') }),
+      ...((settings.LURE_AUDIT_PUBLISHER_ID ?? settings.LURE_TENANT_ID) === undefined ? {} : { publisherId: (settings.LURE_AUDIT_PUBLISHER_ID ?? settings.LURE_TENANT_ID)!.toLowerCase() }),
+      lookbackInHours: settings.LURE_AUDIT_LOOKBACK_IN_HOURS,
     },
     api: {
       ...(settings.LURE_API_CLIENT_ID === undefined ? {} : { clientId: settings.LURE_API_CLIENT_ID.toLowerCase() }),

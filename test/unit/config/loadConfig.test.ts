@@ -64,6 +64,8 @@ describe('loadConfig', () => {
         inAzure: false,
         retentionInDays: 30,
       },
+      eventHubs: { hubs: { entra: 'entra', exchange: 'exchange', token: 'token' }, consumerGroup: 'lure' },
+      auditPoller: { contentTypes: ['Audit.Exchange', 'Audit.AzureActiveDirectory'], host: 'https://manage.office.com', lookbackInHours: 24 },
       api: { audiences: [], auditRetentionInDays: 365 },
       local: { apiPort: 7071, dataDir: '.lure', inboxDir: '.lure/inbox', demo: true, tablePort: 0 },
     });
@@ -195,6 +197,21 @@ describe('loadConfig', () => {
       'https://contoso.example/lure',
     ]);
     assert.throws(() => loadConfig({ LURE_API_CLIENT_ID: 'lure-api' }), /LURE_API_CLIENT_ID: must be a GUID/);
+    const hubs = loadConfig({
+      LURE_CLOUD: 'usgov',
+      LURE_TENANT_ID: '0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D',
+      LURE_EVENTHUB__fullyQualifiedNamespace: 'Lure-NS.servicebus.usgovcloudapi.net',
+      LURE_EXCHANGE_HUB_NAME: 'o365-audit',
+      LURE_CONSUMER_GROUP: 'lure-prod',
+      LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange',
+      LURE_AUDIT_LOOKBACK_IN_HOURS: '48',
+    });
+    assert.deepEqual(hubs.eventHubs, { namespace: 'lure-ns.servicebus.usgovcloudapi.net', hubs: { entra: 'entra', exchange: 'o365-audit', token: 'token' }, consumerGroup: 'lure-prod' });
+    assert.deepEqual(hubs.auditPoller, { contentTypes: ['Audit.Exchange'], host: 'https://manage.office365.us', publisherId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', lookbackInHours: 48 });
+    assert.deepEqual(loadConfig({ LURE_AUDIT_CONTENT_TYPES: 'none' }).auditPoller.contentTypes, []);
+    assert.equal(loadConfig({ LURE_CLOUD: 'china' }).auditPoller.host, undefined);
+    assert.throws(() => loadConfig({ LURE_AUDIT_CONTENT_TYPES: 'DLP.All' }), /LURE_AUDIT_CONTENT_TYPES/);
+    assert.throws(() => loadConfig({ LURE_EVENTHUB_CONNECTION_STRING: 'lure' }), /LURE_EVENTHUB_CONNECTION_STRING/);
     assert.throws(() => loadConfig({ LURE_API_APP_ID_URI: 'lure' }), /LURE_API_APP_ID_URI/);
   });
 
