@@ -22,7 +22,7 @@ describe('README settings table', () => {
 
   it('matches the names loadConfig reads', () => {
     const source = readFileSync(path.join(PROJECT_ROOT, 'src', 'config', 'loadConfig.ts'), 'utf8');
-    const read = new Set([...source.matchAll(/\b((?:LURE|AZURE|WEBSITE)_[A-Z_]+)\b/g)].map((match) => match[1]!));
+    const read = new Set([...source.matchAll(/\b((?:LURE|AZURE|WEBSITE)_[A-Za-z_]+)\b/g)].map((match) => match[1]!));
     const documented = new Set(SETTINGS.filter((setting) => setting.readBy === 'lure').map((setting) => setting.name));
     assert.deepEqual([...read].sort(), [...documented].sort());
   });
@@ -30,7 +30,8 @@ describe('README settings table', () => {
   it('matches the app settings the function registrations bind to', () => {
     const source = readFileSync(path.join(PROJECT_ROOT, 'src', 'app', 'eventHubTrigger.ts'), 'utf8');
     const bound = new Set([...source.matchAll(/'(LURE_[A-Z_]+)'|%(LURE_[A-Z_]+)%/g)].map((match) => match[1] ?? match[2]!));
-    const hostSettings = SETTINGS.filter((setting) => setting.readBy === 'host').map((setting) => setting.name.split('__')[0]!);
-    for (const name of bound) assert.ok(hostSettings.includes(name), `${name} is documented`);
+    // Bound by the host; some (the hub names) are read by Lure too.
+    const documented = SETTINGS.map((setting) => setting.name.split('__')[0]!);
+    for (const name of bound) assert.ok(documented.includes(name), `${name} is documented`);
   });
 });
