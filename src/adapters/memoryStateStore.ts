@@ -7,6 +7,7 @@ import type { OutboxEntry } from '../domain/delivery.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { AuditEntry } from '../domain/audit.js';
+import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js';
 import type { StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import {
@@ -52,6 +53,9 @@ export class MemoryStateStore implements StateStore {
   private readonly journal = new Map<string, Row>();
   private readonly outbox = new Map<string, Row>();
   private readonly audit = new Map<string, string>();
+  private readonly auditFeeds = new Map<string, string>();
+  /** content type → content id → copied blob */
+  private readonly copiedContent = new Map<string, Map<string, CopiedAuditContent>>();
   /** writer, origin and bucket → counts */
   private readonly streamCounts = new Map<string, StreamCount>();
   /** actor key → incident id → latest alert time */
@@ -103,6 +107,40 @@ export class MemoryStateStore implements StateStore {
       const stored = JSON.parse(row.json) as StoredAlert;
       if (matchesAlertFilter(stored.alert, filter)) yield stored;
     }
+  }
+
+  async getAuditFeedState(contentType: string): Promise<AuditFeedState | undefined> {
+    const json = this.auditFeeds.get(contentType);
+    return json === undefined ? undefined : (JSON.parse(json) as AuditFeedState);
+  }
+
+  async upsertAuditFeedState(state: AuditFeedState): Promise<void> {
+    this.auditFeeds.set(state.contentType, JSON.stringify(state));
+  }
+
+  async listCopiedAuditContent(contentType: string, since: string): Promise<Set<string>> {
+    return new Set([...(this.copiedContent.get(contentType)?.values() ?? [])].filter((content) => content.contentCreated >= since).map((content) => content.contentId));
+  }
+
+  async upsertCopiedAuditContent(contents: readonly CopiedAuditContent[]): Promise<void> {
+    for (const content of contents) {
+      const byId = this.copiedContent.get(content.contentType) ?? new Map<string, CopiedAuditContent>();
+      byId.set(content.contentId, { contentType: content.contentType, contentId: content.contentId, contentCreated: content.contentCreated });
+      this.copiedContent.set(content.contentType, byId);
+    }
+  }
+
+  async deleteCopiedAuditContentBefore(before: string): Promise<number> {
+    let deleted = 0;
+    for (const byId of this.copiedContent.values()) {
+      for (const [id, content] of [...byId]) {
+        if (content.contentCreated < before) {
+          byId.delete(id);
+          deleted += 1;
+        }
+      }
+    }
+    return deleted;
   }
 
   async createAuditEntry(entry: AuditEntry): Promise<void> {

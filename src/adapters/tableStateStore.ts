@@ -9,6 +9,7 @@ import type { OutboxEntry } from '../domain/delivery.js';
 import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { AuditEntry } from '../domain/audit.js';
+import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js';
 import type { StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { EventSource } from '../domain/events.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUseSource } from '../domain/tokens.js';
@@ -58,6 +59,7 @@ const TABLE_SUFFIXES = {
   lifecycles: 'Lifecycles',
   outbox: 'Outbox',
   audit: 'Audit',
+  auditFeed: 'AuditFeed',
   streamCounts: 'StreamCounts',
 } as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
@@ -74,6 +76,7 @@ const STREAM_PARTITION = 'stream';
 const FETCH_PARTITION = 'fetch';
 const LIFECYCLE_PARTITION = 'lifecycle';
 const JOURNAL_PARTITION = 'journal';
+const FEED_STATE_PARTITION = 'state';
 /** A filter may hold at most 15 comparisons: one for the partition, fourteen token ids. */
 const ROW_KEYS_PER_QUERY = 14;
 /** Attempts at a forward-only progress update racing another writer. */
@@ -190,6 +193,42 @@ export class TableStateStore implements StateStore {
     ].filter((condition): condition is string => condition !== undefined);
     const queryOptions = conditions.length === 0 ? {} : { queryOptions: { filter: conditions.join(' and ') } };
     for await (const entity of this.tables.alerts.listEntities<Record<string, unknown>>(queryOptions)) yield storedAlertOf(entity);
+  }
+
+  async getAuditFeedState(contentType: string): Promise<AuditFeedState | undefined> {
+    const entity = await getOrUndefined(this.tables.auditFeed, FEED_STATE_PARTITION, encodeKey(contentType));
+    return entity && (JSON.parse(fromChunks('doc', entity)) as AuditFeedState);
+  }
+
+  async upsertAuditFeedState(state: AuditFeedState): Promise<void> {
+    await this.tables.auditFeed.upsertEntity({ partitionKey: FEED_STATE_PARTITION, rowKey: encodeKey(state.contentType), ...toChunks('doc', JSON.stringify(state)) }, 'Replace');
+  }
+
+  async listCopiedAuditContent(contentType: string, since: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const filter = odata`PartitionKey eq ${copiedPartitionOf(contentType)} and contentCreated ge ${since}`;
+    for await (const entity of this.tables.auditFeed.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['contentId'] } })) {
+      if (typeof entity['contentId'] === 'string') ids.add(entity['contentId']);
+    }
+    return ids;
+  }
+
+  async upsertCopiedAuditContent(contents: readonly CopiedAuditContent[]): Promise<void> {
+    await writeInTransactions(
+      this.tables.auditFeed,
+      contents.map((content) => ({ partitionKey: copiedPartitionOf(content.contentType), rowKey: encodeKey(content.contentId), contentId: content.contentId, contentCreated: content.contentCreated })),
+      'upsert',
+    );
+  }
+
+  async deleteCopiedAuditContentBefore(before: string): Promise<number> {
+    const stale: TableEntity[] = [];
+    const filter = odata`PartitionKey ne ${FEED_STATE_PARTITION} and contentCreated lt ${before}`;
+    for await (const entity of this.tables.auditFeed.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+      if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
+    }
+    await writeInTransactions(this.tables.auditFeed, stale, 'delete');
+    return stale.length;
   }
 
   async createAuditEntry(entry: AuditEntry): Promise<void> {
@@ -692,6 +731,11 @@ async function writeInTransactions(table: TableClient, entities: readonly TableE
       }
     }
   }
+}
+
+/** Copied blobs are partitioned by content type (a listing checks one type's recent ids in one query). */
+function copiedPartitionOf(contentType: string): string {
+  return `copied-${encodeKey(contentType)}`;
 }
 
 /** Deletes every entity of the partitions before `partition` (partition keys that sort by time). Returns how many. */

@@ -17,6 +17,8 @@ export interface PruneReport {
   readonly auditEntries: number;
   /** Per-instance record counts older than a day (the status report shows the last hour). */
   readonly streamCounts: number;
+  /** Copied-blob rows of the audit poller older than the API keeps content (seven days), plus a day. */
+  readonly copiedAuditContent: number;
 }
 
 /** Match counts of a process that has not written for this long are dropped (it has long stopped). */
@@ -42,5 +44,6 @@ export async function pruneState(store: StateStore, config: Config, clock: Clock
   const outboxEntries = await store.deleteOutboxEntriesBefore(new Date(nowMs - config.delivery.retentionInDays * 86_400_000).toISOString());
   const auditEntries = await store.deleteAuditEntriesBefore(new Date(nowMs - config.api.auditRetentionInDays * 86_400_000).toISOString());
   const streamCounts = await store.deleteStreamCountsBefore(new Date(nowMs - 86_400_000).toISOString());
-  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries, outboxEntries, auditEntries, streamCounts };
+  const copiedAuditContent = await store.deleteCopiedAuditContentBefore(new Date(nowMs - 8 * 86_400_000).toISOString());
+  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries, outboxEntries, auditEntries, streamCounts, copiedAuditContent };
 }

@@ -27,6 +27,11 @@ import { MailBaselineTracker } from './mailBaselineTracker.js';
 import { type SourceCheckReport, StreamTracker } from './streamTracker.js';
 import type { IngestReport } from './ingestReport.js';
 import { type PruneReport, pruneState } from './pruneState.js';
+import { AuditPoller, type AuditPollReport } from './auditPoller.js';
+import { ManagementActivityApi } from '../adapters/managementActivityApi.js';
+import { EventHubPublisher } from '../adapters/eventHubPublisher.js';
+import type { AuditFeed } from '../ports/auditFeed.js';
+import type { EventPublisher } from '../ports/eventPublisher.js';
 import { type TokenResolveReport, TokenTracker } from './tokenTracker.js';
 
 /** Everything a trigger, the local host or the CLI needs, built once from the configuration. */
@@ -59,6 +64,13 @@ export interface Services {
   rotateDecoys(): Promise<Omit<RotationReport, 'markedDue'> & { readonly markedDue: number; readonly alerts: readonly Alert[] }>;
   /** Drops what is past its retention (see `pruneState`). */
   prune(): Promise<PruneReport>;
+  /**
+   * The audit poller's run (see `AuditPoller.poll`): the Management Activity API into the Exchange hub. Off
+   * (`skipped` says why) without a tenant, content types, the API host or an Event Hubs namespace.
+   */
+  pollAuditContent(): Promise<AuditPollReport | { readonly skipped: string }>;
+  /** Where events are published (the audit poller, `lure send`); undefined without Event Hubs settings. */
+  readonly publisher: EventPublisher | undefined;
   /** Adds or replaces decoys, refusing any that would share an id or identifier with another. */
   importDecoys(decoys: readonly Decoy[]): Promise<void>;
 }
@@ -71,6 +83,10 @@ export interface ServiceOverrides {
   readonly logger?: Logger;
   /** How delivery waits to keep a channel under its rate (tests need not wait). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The Management Activity API (tests: a client pointed at a fake). */
+  readonly auditFeed?: AuditFeed;
+  /** Where events go (tests: a fake hub). */
+  readonly publisher?: EventPublisher;
 }
 
 /** The composition root: the one place adapters are chosen and wired. */
@@ -113,6 +129,12 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     logger,
     decoysChanged: () => decoys.invalidate(),
   });
+  const publisher = overrides.publisher ?? publisherOf(config);
+  const auditFeed = overrides.auditFeed ?? auditFeedOf(config);
+  const auditPoller =
+    auditFeed === undefined || publisher === undefined || config.auditPoller.contentTypes.length === 0
+      ? undefined
+      : new AuditPoller({ store, feed: auditFeed, publisher, hub: config.eventHubs.hubs.exchange, clock, settings: config.auditPoller, logger });
   const issuers = { authorityHost: signing.authorityHost, v1IssuerHost: signing.v1IssuerHost, retiredAlertAfterInHours: signing.retiredAlertAfterInHours };
   return {
     config,
@@ -136,6 +158,8 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     resolveTokenChecks: (options) => tokens.resolve({ force: options?.force ?? false }),
     prune: () => pruneState(store, config, clock),
     deliverAlerts: () => delivery.deliverDue(),
+    publisher,
+    pollAuditContent: async () => auditPoller?.poll() ?? { skipped: auditPollerOffBecause(config, auditFeed, publisher) },
     async rotateDecoys() {
       const alerts: Alert[] = [];
       const report = await lifecycles.rotateDue(async (decoy, lifecycle) => {
@@ -167,6 +191,38 @@ function channelsOf(config: Config, directory: Directory | undefined, clock: Clo
       ? {}
       : { webhook: new WebhookChannel({ url: delivery.webhook.url, secret: delivery.webhook.secret, timeoutInMs, refusePrivateAddresses: delivery.inAzure, clock }) }),
   };
+}
+
+/** Event Hubs with the managed identity in Azure, or a connection string elsewhere; none without either. */
+function publisherOf(config: Config): EventPublisher | undefined {
+  const { eventHubs } = config;
+  if (eventHubs.connectionString !== undefined) return new EventHubPublisher({ connectionString: eventHubs.connectionString });
+  if (eventHubs.namespace === undefined) return undefined;
+  return new EventHubPublisher({ namespace: eventHubs.namespace, credential: identityOf(config) });
+}
+
+/** The Management Activity API of the cloud, as Lure's identity; none without a tenant or a host. */
+function auditFeedOf(config: Config): AuditFeed | undefined {
+  const { auditPoller, signing } = config;
+  if (signing.tenantId === undefined || auditPoller.host === undefined || auditPoller.publisherId === undefined) return undefined;
+  return new ManagementActivityApi({ host: auditPoller.host, tenantId: signing.tenantId, publisherId: auditPoller.publisherId, credential: identityOf(config) });
+}
+
+function auditPollerOffBecause(config: Config, feed: AuditFeed | undefined, publisher: EventPublisher | undefined): string {
+  if (config.auditPoller.contentTypes.length === 0) return 'LURE_AUDIT_CONTENT_TYPES is none';
+  if (config.signing.tenantId === undefined) return 'no LURE_TENANT_ID';
+  if (feed === undefined) return 'no Management Activity API host for this cloud (set LURE_MANAGEMENT_API_HOST)';
+  if (publisher === undefined) return 'no Event Hubs namespace (LURE_EVENTHUB__fullyQualifiedNamespace)';
+  return 'off';
+}
+
+/** Lure's own identity: the user-assigned managed identity in Azure, any `DefaultAzureCredential` source locally. */
+function identityOf(config: Config): TokenCredential {
+  return new DefaultAzureCredential({
+    ...(config.table !== undefined && 'managedIdentityClientId' in config.table && config.table.managedIdentityClientId !== undefined
+      ? { managedIdentityClientId: config.table.managedIdentityClientId }
+      : {}),
+  });
 }
 
 /** Graph of the configured cloud, with the managed identity in Azure (any `DefaultAzureCredential` source locally). */

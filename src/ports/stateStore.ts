@@ -2,6 +2,7 @@ import { recordOriginOf } from '../correlation/dedupeKey.js';
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { AlertStatus, Incident, Severity } from '../domain/alerts.js';
 import type { AuditEntry } from '../domain/audit.js';
+import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import type { OutboxEntry } from '../domain/delivery.js';
@@ -140,6 +141,19 @@ export interface AlertFilter {
   readonly occurredTo?: string;
 }
 
+/** The audit poller's progress: subscriptions, how far listing has come, and the blobs already copied. */
+export interface AuditFeedStore {
+  getAuditFeedState(contentType: string): Promise<AuditFeedState | undefined>;
+  /** Replaces the content type's state. */
+  upsertAuditFeedState(state: AuditFeedState): Promise<void>;
+  /** Ids of the content type's copied blobs created at or after `since`. */
+  listCopiedAuditContent(contentType: string, since: string): Promise<Set<string>>;
+  /** Idempotent per content type and id. */
+  upsertCopiedAuditContent(contents: readonly CopiedAuditContent[]): Promise<void>;
+  /** Deletes copied-blob rows created before `before` (the API keeps content seven days). Returns how many. */
+  deleteCopiedAuditContentBefore(before: string): Promise<number>;
+}
+
 /** The admin audit trail: every change made through the admin API. */
 export interface AuditStore {
   /** Idempotent: an entry with an id already stored replaces it. */
@@ -192,7 +206,7 @@ export interface OutboxStore {
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore, LifecycleStore, OutboxStore, AuditStore {
+export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore, LifecycleStore, OutboxStore, AuditStore, AuditFeedStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;

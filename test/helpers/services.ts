@@ -6,6 +6,8 @@ import type { Clock } from '../../src/ports/clock.js';
 import type { LogFields, Logger } from '../../src/ports/logger.js';
 import type { StateStore } from '../../src/ports/stateStore.js';
 import type { Directory } from '../../src/ports/directory.js';
+import type { AuditFeed } from '../../src/ports/auditFeed.js';
+import type { EventPublisher } from '../../src/ports/eventPublisher.js';
 
 /** A clock fixed at a moment, so `detectedAt` is predictable. */
 export function fixedClock(iso = '2026-11-28T12:00:00.000Z'): Clock {
@@ -42,6 +44,8 @@ export async function testServices(options: {
   logger?: Logger;
   directory?: Directory;
   sleep?: (ms: number) => Promise<void>;
+  auditFeed?: AuditFeed;
+  publisher?: EventPublisher;
 } = {}): Promise<Services> {
   const services = await buildServices(loadConfig({ LURE_STORE: 'memory', LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '0', ...options.settings }), {
     store: options.store ?? new MemoryStateStore(),
@@ -49,6 +53,8 @@ export async function testServices(options: {
     logger: options.logger ?? recordingLogger(),
     ...(options.directory === undefined ? {} : { directory: options.directory }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+    ...(options.auditFeed === undefined ? {} : { auditFeed: options.auditFeed }),
+    ...(options.publisher === undefined ? {} : { publisher: options.publisher }),
   });
   if (options.decoys !== undefined) await services.importDecoys(options.decoys);
   return services;

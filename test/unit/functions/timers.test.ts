@@ -47,7 +47,7 @@ describe('timer functions', () => {
     const logs: string[] = [];
     await pruneState(TIMER, timerContext('pruneState', logs));
     assert.ok(
-      logs.includes('pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"journalEntries":0,"outboxEntries":0,"auditEntries":1,"streamCounts":1}'),
+      logs.includes('pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"journalEntries":0,"outboxEntries":0,"auditEntries":1,"streamCounts":1,"copiedAuditContent":0}'),
       logs.join('\n'),
     );
   });

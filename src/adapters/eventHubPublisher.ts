@@ -1,0 +1,58 @@
+import { EventHubProducerClient } from '@azure/event-hubs';
+import type { TokenCredential } from '@azure/identity';
+import type { EventPublisher } from '../ports/eventPublisher.js';
+
+/** What the publisher uses of a producer client (the SDK's, or a test's). */
+export interface ProducerLike {
+  createBatch(): Promise<BatchLike>;
+  sendBatch(batch: BatchLike): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BatchLike {
+  readonly count: number;
+  tryAdd(event: { body: unknown }): boolean;
+}
+
+export type EventHubConnection = { readonly namespace: string; readonly credential: TokenCredential } | { readonly connectionString: string };
+
+/**
+ * Publishes to Event Hubs with `EventHubProducerClient`, one client per hub: events go into batches as large
+ * as the hub takes (`createBatch`/`tryAdd`), each batch sent when full. The SDK retries transient failures.
+ */
+export class EventHubPublisher implements EventPublisher {
+  private readonly producers = new Map<string, ProducerLike>();
+  private readonly create: (hub: string) => ProducerLike;
+
+  constructor(connection: EventHubConnection | { readonly producerOf: (hub: string) => ProducerLike }) {
+    this.create =
+      'producerOf' in connection
+        ? connection.producerOf
+        : (hub) =>
+            ('connectionString' in connection
+              ? new EventHubProducerClient(connection.connectionString, hub)
+              : new EventHubProducerClient(connection.namespace, hub, connection.credential)) as unknown as ProducerLike;
+  }
+
+  async publish(hub: string, events: readonly unknown[]): Promise<void> {
+    let producer = this.producers.get(hub);
+    if (producer === undefined) {
+      producer = this.create(hub);
+      this.producers.set(hub, producer);
+    }
+    let batch = await producer.createBatch();
+    for (const [index, event] of events.entries()) {
+      if (batch.tryAdd({ body: event })) continue;
+      if (batch.count === 0) throw new RangeError(`event ${index} is larger than an Event Hubs batch may be`);
+      await producer.sendBatch(batch);
+      batch = await producer.createBatch();
+      if (!batch.tryAdd({ body: event })) throw new RangeError(`event ${index} is larger than an Event Hubs batch may be`);
+    }
+    if (batch.count > 0) await producer.sendBatch(batch);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.producers.values()].map((producer) => producer.close()));
+    this.producers.clear();
+  }
+}

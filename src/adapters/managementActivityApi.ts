@@ -1,0 +1,163 @@
+import type { TokenCredential } from '@azure/identity';
+import type { AuditContent } from '../domain/auditFeed.js';
+import type { AuditFeed } from '../ports/auditFeed.js';
+import { isRetryableStatus, retryAfterOf, withRetries } from './retries.js';
+
+export interface ManagementActivityApiOptions {
+  /** `https://manage.office.com` (or the cloud's). */
+  readonly host: string;
+  readonly tenantId: string;
+  /** Sent as `PublisherIdentifier`: the API counts its throttling quota per publisher. */
+  readonly publisherId: string;
+  /** Lure's identity, granted `ActivityFeed.Read` on the Office 365 Management APIs. */
+  readonly credential: TokenCredential;
+  readonly timeoutInMs?: number;
+  readonly maxAttempts?: number;
+  /** Waits between attempts; injectable so tests need not sleep. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** A call the Management Activity API refused or failed, with its status and the API's error code. */
+export class AuditFeedError extends Error {
+  override name = 'AuditFeedError';
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+    readonly retryAfterInMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The API's answer to starting a subscription that is already started. */
+const ALREADY_ENABLED = 'AF20024';
+
+/**
+ * The Office 365 Management Activity API over HTTPS with an Entra token for the API's host. Every call has a
+ * timeout and is retried with backoff on network errors, 429 and 5xx, honouring `Retry-After`. Only URLs on
+ * the configured host are followed (`NextPageUri`, `contentUri`): the bearer token never goes elsewhere.
+ */
+export class ManagementActivityApi implements AuditFeed {
+  private readonly base: string;
+  private readonly origin: string;
+
+  constructor(private readonly options: ManagementActivityApiOptions) {
+    this.origin = new URL(options.host).origin;
+    this.base = `${this.origin}/api/v1.0/${encodeURIComponent(options.tenantId)}/activity/feed`;
+  }
+
+  async startSubscription(contentType: string): Promise<void> {
+    try {
+      await this.call('POST', this.url('subscriptions/start', { contentType }));
+    } catch (error) {
+      if (error instanceof AuditFeedError && error.code === ALREADY_ENABLED) return;
+      throw error;
+    }
+  }
+
+  async listContent(contentType: string, startTime: string, endTime: string): Promise<AuditContent[]> {
+    const listed: AuditContent[] = [];
+    let next: string | undefined = this.url('subscriptions/content', { contentType, startTime: apiTimeOf(startTime), endTime: apiTimeOf(endTime) });
+    for (let page = 0; next !== undefined; page += 1) {
+      if (page >= 1000) throw new AuditFeedError(`listing ${contentType} did not end after 1,000 pages`);
+      const { body, nextPageUri } = await this.call('GET', next);
+      if (!Array.isArray(body)) throw new AuditFeedError(`listing ${contentType}: the answer is not a JSON array`);
+      listed.push(...body.map((item, index) => contentOf(item, `listing ${contentType} item ${index}`)));
+      next = nextPageUri === undefined ? undefined : this.onHost(nextPageUri, 'NextPageUri');
+    }
+    return listed;
+  }
+
+  async fetchContent(content: AuditContent): Promise<unknown[]> {
+    const url = new URL(this.onHost(content.contentUri, 'contentUri'));
+    if (!url.searchParams.has('PublisherIdentifier')) url.searchParams.set('PublisherIdentifier', this.options.publisherId);
+    const { body } = await this.call('GET', url.toString());
+    if (!Array.isArray(body)) throw new AuditFeedError(`content ${content.contentId}: the answer is not a JSON array`);
+    return body;
+  }
+
+  private url(operation: string, query: Record<string, string>): string {
+    const url = new URL(`${this.base}/${operation}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    url.searchParams.set('PublisherIdentifier', this.options.publisherId);
+    return url.toString();
+  }
+
+  /** A URL the API handed out, refused unless it is on the API's own host. */
+  private onHost(candidate: string, what: string): string {
+    let url: URL;
+    try {
+      url = new URL(candidate);
+    } catch {
+      throw new AuditFeedError(`${what} is not a URL`);
+    }
+    if (url.origin !== this.origin) throw new AuditFeedError(`${what} points at ${url.origin}, not ${this.origin}: not followed`);
+    return url.toString();
+  }
+
+  private async call(method: 'GET' | 'POST', url: string): Promise<{ body: unknown; nextPageUri?: string }> {
+    const operation = new URL(url).pathname.replace(/^.*\/activity\/feed\//, '');
+    return withRetries(
+      async () => {
+        const token = await this.options.credential.getToken(`${this.origin}/.default`);
+        if (token === null) throw new AuditFeedError('no token for the Management Activity API');
+        let response: Response;
+        try {
+          response = await fetch(url, {
+            method,
+            headers: { authorization: `Bearer ${token.token}`, accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+            ...(method === 'POST' ? { body: '{}' } : {}),
+            signal: AbortSignal.timeout(this.options.timeoutInMs ?? 30_000),
+          });
+        } catch (error) {
+          throw new AuditFeedError(`${method} ${operation}: no response (${error instanceof Error ? error.name : 'network error'})`);
+        }
+        const text = await response.text();
+        if (!response.ok) {
+          const code = errorCodeOf(text);
+          throw new AuditFeedError(`${method} ${operation}: HTTP ${response.status}${code === undefined ? '' : ` ${code}`}`, response.status, code, retryAfterOf(response.headers.get('retry-after')));
+        }
+        let body: unknown;
+        try {
+          body = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          throw new AuditFeedError(`${method} ${operation}: the answer is not JSON`);
+        }
+        const nextPageUri = response.headers.get('NextPageUri') ?? undefined;
+        return { body, ...(nextPageUri === undefined || nextPageUri === '' ? {} : { nextPageUri }) };
+      },
+      (error) =>
+        error instanceof AuditFeedError && error.status !== undefined
+          ? { retryable: isRetryableStatus(error.status), ...(error.retryAfterInMs === undefined ? {} : { retryAfterInMs: error.retryAfterInMs }) }
+          : { retryable: error instanceof AuditFeedError && error.message.includes('no response') },
+      { ...(this.options.maxAttempts === undefined ? {} : { maxAttempts: this.options.maxAttempts }), ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }) },
+    );
+  }
+}
+
+/** The API takes `YYYY-MM-DDTHH:MM:SS` in UTC. */
+function apiTimeOf(iso: string): string {
+  return new Date(iso).toISOString().slice(0, 19);
+}
+
+function errorCodeOf(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: unknown } };
+    return typeof parsed.error?.code === 'string' ? parsed.error.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function contentOf(item: unknown, where: string): AuditContent {
+  const record = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
+  const field = (name: string): string => {
+    const value = record[name];
+    if (typeof value !== 'string' || value === '') throw new AuditFeedError(`${where}: ${name} is missing`);
+    return value;
+  };
+  const created = Date.parse(field('contentCreated'));
+  if (Number.isNaN(created)) throw new AuditFeedError(`${where}: contentCreated is not a time`);
+  return { contentType: field('contentType'), contentId: field('contentId'), contentUri: field('contentUri'), contentCreated: new Date(created).toISOString() };
+}

@@ -1,0 +1,160 @@
+import http from 'node:http';
+
+/** A blob the fake lists: its id, when it was created, and the records it holds. */
+export interface FakeBlob {
+  readonly contentId: string;
+  readonly contentCreated: string;
+  readonly records: readonly Record<string, unknown>[];
+  /** Where the listing says to fetch it (default: the fake's own content URL). */
+  readonly contentUri?: string;
+}
+
+export interface FakeManagementApi {
+  readonly url: string;
+  /** Every request as `METHOD path?query` (the path after the host). */
+  readonly requests: string[];
+  /** Bearer tokens seen. */
+  readonly tokens: string[];
+  /** Blobs per content type. */
+  readonly blobs: Map<string, FakeBlob[]>;
+  readonly subscriptions: Set<string>;
+  /** Listings answer at most this many items per page (then a `NextPageUri`). */
+  pageSize: number;
+  /** The next requests whose path includes `fragment` get this status (with Retry-After when given), once each. */
+  failNext(fragment: string, status: number, retryAfterInSeconds?: number, times?: number): void;
+  /** Content fetches per content id. */
+  fetchesOf(contentId: string): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback fake of the Office 365 Management Activity API: subscriptions/start (AF20024 when started
+ * already), subscriptions/content listing by contentCreated within a window of at most 24 hours and no more
+ * than seven days back (AF20055 otherwise) with `NextPageUri` paging, and content fetches.
+ */
+export async function startFakeManagementApi(tenantId: string, now: () => Date): Promise<FakeManagementApi> {
+  const requests: string[] = [];
+  const tokens: string[] = [];
+  const blobs = new Map<string, FakeBlob[]>();
+  const subscriptions = new Set<string>();
+  const faults: { fragment: string; status: number; retryAfter?: number }[] = [];
+  const fetches = new Map<string, number>();
+  const base = `/api/v1.0/${tenantId}/activity/feed`;
+  let url = '';
+  const api: FakeManagementApi = {
+    get url() {
+      return url;
+    },
+    requests,
+    tokens,
+    blobs,
+    subscriptions,
+    pageSize: 100,
+    failNext(fragment, status, retryAfterInSeconds, times = 1) {
+      for (let index = 0; index < times; index += 1) faults.push({ fragment, status, ...(retryAfterInSeconds === undefined ? {} : { retryAfter: retryAfterInSeconds }) });
+    },
+    fetchesOf: (contentId) => fetches.get(contentId) ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  const send = (response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    response.end(JSON.stringify(body));
+  };
+  const server = http.createServer((request, response) => {
+    const target = new URL(request.url ?? '/', url);
+    requests.push(`${request.method} ${target.pathname}${target.search}`);
+    tokens.push((request.headers.authorization ?? '').replace(/^Bearer /, ''));
+    const fault = faults.findIndex((candidate) => target.pathname.includes(candidate.fragment));
+    if (fault >= 0) {
+      const { status, retryAfter } = faults.splice(fault, 1)[0]!;
+      send(response, status, { error: { code: status === 429 ? 'AF429' : 'AF50000', message: 'scripted fault' } }, retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) });
+      return;
+    }
+    if (request.headers.authorization === undefined || target.searchParams.get('PublisherIdentifier') === null) {
+      send(response, 401, { error: { code: 'AF10001', message: 'no token or publisher' } });
+      return;
+    }
+    const contentType = target.searchParams.get('contentType') ?? '';
+    if (request.method === 'POST' && target.pathname === `${base}/subscriptions/start`) {
+      if (subscriptions.has(contentType)) {
+        send(response, 400, { error: { code: 'AF20024', message: 'The subscription is already enabled. No property change.' } });
+        return;
+      }
+      subscriptions.add(contentType);
+      send(response, 200, { contentType, status: 'enabled', webhook: null });
+      return;
+    }
+    if (request.method === 'GET' && target.pathname === `${base}/subscriptions/content`) {
+      if (!subscriptions.has(contentType)) {
+        send(response, 400, { error: { code: 'AF20022', message: 'No subscription found for the specified content type' } });
+        return;
+      }
+      const start = Date.parse(`${target.searchParams.get('startTime')}Z`);
+      const end = Date.parse(`${target.searchParams.get('endTime')}Z`);
+      if (!(end > start) || end - start > 86_400_000 || start < now().getTime() - 7 * 86_400_000) {
+        send(response, 400, { error: { code: 'AF20055', message: 'Start time and end time must both be specified (or both omitted) and must be less than or equal to 24 hours apart, with the start time no more than 7 days in the past.' } });
+        return;
+      }
+      const offset = Number(target.searchParams.get('nextPage') ?? '0');
+      const inWindow = (blobs.get(contentType) ?? []).filter((blob) => Date.parse(blob.contentCreated) >= start && Date.parse(blob.contentCreated) < end);
+      const page = inWindow.slice(offset, offset + api.pageSize);
+      const headers: Record<string, string> = {};
+      if (offset + api.pageSize < inWindow.length) {
+        const next = new URL(target);
+        next.searchParams.set('nextPage', String(offset + api.pageSize));
+        headers['NextPageUri'] = next.toString();
+      }
+      send(
+        response,
+        200,
+        page.map((blob) => ({ contentType, contentId: blob.contentId, contentUri: blob.contentUri ?? `${url}${base}/audit/${encodeURIComponent(blob.contentId)}`, contentCreated: blob.contentCreated, contentExpiration: new Date(Date.parse(blob.contentCreated) + 7 * 86_400_000).toISOString() })),
+        headers,
+      );
+      return;
+    }
+    if (request.method === 'GET' && target.pathname.startsWith(`${base}/audit/`)) {
+      const contentId = decodeURIComponent(target.pathname.slice(`${base}/audit/`.length));
+      const blob = [...blobs.values()].flat().find((candidate) => candidate.contentId === contentId);
+      if (blob === undefined) {
+        send(response, 404, { error: { code: 'AF20051', message: 'content not found' } });
+        return;
+      }
+      fetches.set(contentId, (fetches.get(contentId) ?? 0) + 1);
+      send(response, 200, blob.records);
+      return;
+    }
+    send(response, 404, { error: { code: 'AF404', message: `no route ${request.method} ${target.pathname}` } });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('fake Management Activity API has no port');
+  url = `http://127.0.0.1:${address.port}`;
+  return api;
+}
+
+/** An Exchange MailItemsAccessed record as the Management Activity API writes it. */
+export function exchangeRecord(id: string, creationTime: string): Record<string, unknown> {
+  return {
+    CreationTime: creationTime.slice(0, 19),
+    Id: id,
+    Operation: 'MailItemsAccessed',
+    OrganizationId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    RecordType: 50,
+    ResultStatus: 'Succeeded',
+    UserKey: '10032001A1B2C3D4',
+    UserType: 0,
+    Version: 1,
+    Workload: 'Exchange',
+    UserId: 'finance-archive@contoso.example',
+    AppId: '00000002-0000-0ff1-ce00-000000000000',
+    ClientAppId: '',
+    ClientIPAddress: '203.0.113.45',
+    MailboxOwnerUPN: 'finance-archive@contoso.example',
+    OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
+    Folders: [{ FolderItems: [{ InternetMessageId: `<${id}@contoso.example>` }], Path: '\\Inbox' }],
+  };
+}

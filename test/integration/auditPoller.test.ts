@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { pollAuditContent } from '../../functions/pollAuditContent.js';
+import { ManagementActivityApi } from '../../src/adapters/managementActivityApi.js';
+import type { Services } from '../../src/app/services.js';
+import type { AuditPollReport } from '../../src/app/auditPoller.js';
+import { useServices } from '../../src/app/services.js';
+import type { EventPublisher } from '../../src/ports/eventPublisher.js';
+import type { StateStore } from '../../src/ports/stateStore.js';
+import { InvocationContext } from '../helpers/azf.js';
+import { useAzurite } from '../helpers/azurite.js';
+import { type FakeTokenEndpoint, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
+import { exchangeRecord, type FakeBlob, type FakeManagementApi, startFakeManagementApi } from '../helpers/fakeManagementApi.js';
+import { movableClock, recordingLogger, testServices } from '../helpers/services.js';
+import { azuriteStore } from '../helpers/tenant.js';
+
+const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const azurite = useAzurite();
+
+/** A hub that keeps what it is sent, and can be told to fail. */
+class RecordingHub implements EventPublisher {
+  readonly events = new Map<string, unknown[]>();
+  failures = 0;
+  async publish(hub: string, events: readonly unknown[]): Promise<void> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('Event Hubs unavailable (scripted)');
+    }
+    this.events.set(hub, [...(this.events.get(hub) ?? []), ...events]);
+  }
+  async close(): Promise<void> {}
+}
+
+/** The report of a run that was not skipped. */
+function polled(result: AuditPollReport | { readonly skipped: string }): AuditPollReport {
+  assert.ok(!('skipped' in result), `the poller ran (${'skipped' in result ? result.skipped : ''})`);
+  return result;
+}
+
+function blob(contentId: string, contentCreated: string, recordIds: readonly string[] = [`${contentId}-r1`, `${contentId}-r2`]): FakeBlob {
+  return { contentId, contentCreated, records: recordIds.map((id) => exchangeRecord(id, contentCreated)) };
+}
+
+describe('the audit poller against a loopback Management Activity API (real HTTP, a real credential, Azurite)', () => {
+  let api: FakeManagementApi;
+  let login: FakeTokenEndpoint;
+  const clock = movableClock('2026-11-28T12:00:00.000Z');
+  before(async () => {
+    login = await startFakeTokenEndpoint();
+    api = await startFakeManagementApi(TENANT, () => clock.now());
+  });
+  after(async () => {
+    useServices(undefined);
+    await api.close();
+    await login.close();
+  });
+
+  const waits: number[] = [];
+  const poller = (store: StateStore, hub: RecordingHub, settings: Record<string, string> = {}): Promise<Services> =>
+    testServices({
+      store,
+      clock,
+      logger: recordingLogger(),
+      publisher: hub,
+      auditFeed: new ManagementActivityApi({
+        host: api.url,
+        tenantId: TENANT,
+        publisherId: TENANT,
+        credential: login.credential(),
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      }),
+      settings: { LURE_TENANT_ID: TENANT, LURE_EXCHANGE_HUB_NAME: 'o365-audit', ...settings },
+    });
+  const fresh = async () => azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
+  const reset = (contentTypes: Record<string, FakeBlob[]>) => {
+    api.blobs.clear();
+    api.subscriptions.clear();
+    api.requests.length = 0;
+    for (const [type, blobs] of Object.entries(contentTypes)) api.blobs.set(type, blobs);
+  };
+
+  it('starts each subscription once, pages through listings, copies every blob once to the Exchange hub, and survives a restart', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    api.pageSize = 2;
+    reset({
+      'Audit.Exchange': [blob('x1', '2026-11-28T09:00:00.000Z'), blob('x2', '2026-11-28T09:05:00.000Z'), blob('x3', '2026-11-28T10:00:00.000Z'), blob('x4', '2026-11-28T11:00:00.000Z'), blob('x5', '2026-11-28T11:30:00.000Z')],
+      'Audit.AzureActiveDirectory': [blob('a1', '2026-11-28T11:45:00.000Z')],
+    });
+    const store = await fresh();
+    const hub = new RecordingHub();
+    const lure = await poller(store, hub);
+    const first = polled(await lure.pollAuditContent());
+    assert.deepEqual(first, { subscriptionsStarted: 2, listed: 6, alreadyCopied: 0, copied: 6, records: 12, duplicateRecords: 0, failures: [] });
+    assert.equal(api.requests.filter((request) => request.includes('nextPage=')).length, 2, 'five Exchange blobs at two a page: two NextPageUri follow-ups');
+    assert.ok(api.requests.filter((request) => request.startsWith('POST')).every((request) => /PublisherIdentifier=0a1b2c3d/.test(request)));
+    assert.ok(api.tokens.every((token) => token === login.accessToken));
+    assert.equal(hub.events.get('o365-audit')?.length, 12);
+    for (const id of ['x1', 'x2', 'x3', 'x4', 'x5', 'a1']) assert.equal(api.fetchesOf(id), 1);
+
+    // Five minutes on: the overlapping window lists them all again; none is fetched again. A late blob is.
+    clock.advance(5 * 60_000);
+    api.blobs.get('Audit.Exchange')!.push(blob('x-late', '2026-11-28T08:30:00.000Z'));
+    const second = await lure.pollAuditContent();
+    assert.equal(polled(second).subscriptionsStarted, 0);
+    assert.equal(polled(second).alreadyCopied, 6);
+    assert.equal(polled(second).copied, 1, 'the blob published late and out of order');
+    assert.equal(api.requests.filter((request) => request.startsWith('POST')).length, 2, 'subscriptions started once');
+
+    // A new process on the same store: nothing read twice.
+    clock.advance(5 * 60_000);
+    const restarted = await poller(store, hub);
+    const third = await restarted.pollAuditContent();
+    assert.equal(polled(third).copied, 0);
+    assert.equal(polled(third).subscriptionsStarted, 0);
+    for (const id of ['x1', 'x2', 'x3', 'x4', 'x5', 'a1', 'x-late']) assert.equal(api.fetchesOf(id), 1, id);
+    assert.equal(hub.events.get('o365-audit')?.length, 14);
+
+    // What reached the hub is what the exchangeEvents function ingests.
+    const ingested = await lure.ingest(hub.events.get('o365-audit')!, 'exchange');
+    assert.equal(ingested.read, 14);
+    assert.equal(ingested.accepted['exchange']?.['mailItemsAccessed'], 14, JSON.stringify(ingested.accepted));
+  });
+
+  it('takes a subscription another tool started (AF20024) as started', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [blob('s1', '2026-11-28T11:00:00.000Z')] });
+    api.subscriptions.add('Audit.Exchange');
+    const report = await (await poller(await fresh(), new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' })).pollAuditContent();
+    assert.deepEqual(polled(report).failures, []);
+    assert.equal(polled(report).copied, 1);
+  });
+
+  it('backs off on 429 as Retry-After asks, and on 5xx, then goes on', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [blob('t1', '2026-11-28T11:00:00.000Z')] });
+    waits.length = 0;
+    api.failNext('subscriptions/content', 429, 7);
+    api.failNext('/audit/', 503);
+    const report = await (await poller(await fresh(), new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' })).pollAuditContent();
+    assert.equal(polled(report).copied, 1);
+    assert.equal(waits[0], 7000, 'waited as long as Retry-After said');
+    assert.equal(waits.length, 2);
+  });
+
+  it('leaves a blob whose records could not be published to the next run; records repeated across blobs go once', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [blob('p1', '2026-11-28T11:00:00.000Z', ['same', 'p1-only']), blob('p2', '2026-11-28T11:10:00.000Z', ['same', 'p2-only'])] });
+    const store = await fresh();
+    const hub = new RecordingHub();
+    hub.failures = 1;
+    const lure = await poller(store, hub, { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' });
+    const failed = await lure.pollAuditContent();
+    assert.equal(polled(failed).failures.length, 1);
+    assert.match(polled(failed).failures[0]!, /Audit\.Exchange: Event Hubs unavailable/);
+    assert.equal(hub.events.size, 0);
+    clock.advance(5 * 60_000);
+    const retried = await lure.pollAuditContent();
+    assert.equal(polled(retried).copied, 2);
+    assert.equal(polled(retried).duplicateRecords, 1);
+    assert.deepEqual(hub.events.get('o365-audit')!.map((record) => (record as { Id: string }).Id), ['same', 'p1-only', 'p2-only']);
+    assert.equal(api.fetchesOf('p1'), 2, 'fetched again after the failed publish: at least once');
+  });
+
+  it('after downtime catches up in windows of at most 24 hours, never further back than the API keeps content', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [blob('d-old', '2026-11-25T00:00:00.000Z'), blob('d-mid', '2026-11-26T18:00:00.000Z'), blob('d-new', '2026-11-28T11:00:00.000Z')] });
+    const store = await fresh();
+    await store.upsertAuditFeedState({ contentType: 'Audit.Exchange', subscribedAt: '2026-11-01T00:00:00.000Z', listedUntil: '2026-11-25T12:00:00.000Z' });
+    api.subscriptions.add('Audit.Exchange');
+    const hub = new RecordingHub();
+    const lure = await poller(store, hub, { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' });
+    const caughtUp = await lure.pollAuditContent();
+    assert.deepEqual(polled(caughtUp).failures, []);
+    assert.equal(polled(caughtUp).copied, 3, 'from a day before where the last run stopped');
+    const listings = api.requests.filter((request) => request.includes('subscriptions/content'));
+    assert.equal(listings.length, 4, 'four days in four windows');
+    assert.equal((await store.getAuditFeedState('Audit.Exchange'))?.listedUntil, '2026-11-28T12:00:00.000Z');
+
+    await store.upsertAuditFeedState({ contentType: 'Audit.Exchange', subscribedAt: '2026-10-01T00:00:00.000Z', listedUntil: '2026-11-10T00:00:00.000Z' });
+    api.requests.length = 0;
+    const longDown = await lure.pollAuditContent();
+    assert.deepEqual(polled(longDown).failures, [], 'no AF20055: the first window starts inside the seven days');
+    assert.equal(api.requests.filter((request) => request.includes('subscriptions/content')).length, 7);
+  });
+
+  it('never follows a content URL or next page to another host, so the token stays with the API', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [{ ...blob('evil', '2026-11-28T11:00:00.000Z'), contentUri: 'https://attacker.example/steal' }] });
+    const report = await (await poller(await fresh(), new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' })).pollAuditContent();
+    assert.match(polled(report).failures[0] ?? '', /contentUri points at https:\/\/attacker\.example/);
+  });
+
+  it('runs as the pollAuditContent timer function, and says why when it is off', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [blob('f1', '2026-11-28T11:00:00.000Z')] });
+    const logs: string[] = [];
+    useServices(await poller(await fresh(), new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' }));
+    await pollAuditContent({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, new InvocationContext({ functionName: 'pollAuditContent', logHandler: (_level, ...args) => logs.push(args.join(' ')) }));
+    assert.ok(logs.some((line) => line.startsWith('pollAuditContent done') && line.includes('"copied":1')), logs.join('\n'));
+
+    const off = await testServices({ settings: { LURE_AUDIT_CONTENT_TYPES: 'none' } });
+    assert.deepEqual(await off.pollAuditContent(), { skipped: 'LURE_AUDIT_CONTENT_TYPES is none' });
+    const noTenant = await testServices({ settings: { LURE_EVENTHUB_CONNECTION_STRING: 'Endpoint=sb://lure-test.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=a2V5' } });
+    assert.deepEqual(await noTenant.pollAuditContent(), { skipped: 'no LURE_TENANT_ID' });
+  });
+});
