@@ -9,6 +9,7 @@ import { consoleLogger } from '../adapters/consoleLogger.js';
 import { formatAlertLine } from '../alerting/formatAlertLine.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { formatSummary } from './formatSummary.js';
+import { sendEventFiles } from '../app/sendEvents.js';
 import { loadDevSigningKey, mintDevToken } from '../adapters/devTokens.js';
 import { devTokenIdentity } from '../app/admin/adminHosting.js';
 import { ADMIN_ROLE, READER_ROLE } from '../app/admin/callerAuthenticator.js';
@@ -128,6 +129,24 @@ async function main(argv: readonly string[]): Promise<number> {
       const outcome = entry.status === 'accepted' ? 'accepted (the flow was triggered; check the channel for the card)' : entry.status;
       process.stderr.write(`lure: test notification to ${options.channel}: ${outcome}${entry.lastError === undefined ? '' : ` (${entry.lastError})`}\n`);
       if (entry.status !== 'delivered' && entry.status !== 'accepted') exitCode = EXIT_FAILED;
+    });
+
+  program
+    .command('send')
+    .description('Push event files (any framing) to one of Lure\'s Event Hubs, as the sources would: a test event after deploying')
+    .addOption(new Option('--hub <hub>', 'which hub').choices(['entra', 'exchange', 'token']).makeOptionMandatory())
+    .argument('<files...>', 'event files: Event Hub messages, JSON arrays or NDJSON')
+    .action(async (files: string[], options: { hub: 'entra' | 'exchange' | 'token' }) => {
+      const config = configFrom(process.env);
+      const services = await buildServices({ ...config, store: 'memory' }, { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      if (services.publisher === undefined) throw new UsageError('setting LURE_EVENTHUB__fullyQualifiedNamespace: set it (with an identity allowed to send) or LURE_EVENTHUB_CONNECTION_STRING');
+      try {
+        const hub = config.eventHubs.hubs[options.hub];
+        const sent = await sendEventFiles(services.publisher, hub, files);
+        process.stderr.write(`lure: sent ${sent.records} records in ${sent.events} events from ${sent.files} files to hub ${hub}\n`);
+      } finally {
+        await services.publisher.close();
+      }
     });
 
   program

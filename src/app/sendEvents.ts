@@ -1,0 +1,45 @@
+import type { EventPublisher } from '../ports/eventPublisher.js';
+import { messageBatchesOf, readEventFile } from './eventFiles.js';
+
+/** Records per event: an Event Hub message of Entra's own size (diagnostic settings send a few hundred KB). */
+const RECORDS_PER_EVENT = 100;
+
+export interface SendReport {
+  readonly files: number;
+  readonly events: number;
+  readonly records: number;
+}
+
+/**
+ * `lure send`: pushes event files (any framing) to a hub as the sources would — records in
+ * `{"records":[…]}` envelopes, NDJSON lines one event each (a line that is not JSON goes as it is, to be
+ * dead-lettered on the other side like any bad record).
+ */
+export async function sendEventFiles(publisher: EventPublisher, hub: string, files: readonly string[]): Promise<SendReport> {
+  let events = 0;
+  let records = 0;
+  for (const file of files) {
+    const content = await readEventFile(file);
+    for (const batch of messageBatchesOf(content, RECORDS_PER_EVENT)) {
+      const bodies = batch.map((message) => {
+        if (Array.isArray(message)) {
+          records += message.length;
+          return { records: message };
+        }
+        records += 1;
+        return typeof message === 'string' ? parsedOrRaw(message) : message;
+      });
+      await publisher.publish(hub, bodies);
+      events += bodies.length;
+    }
+  }
+  return { files: files.length, events, records };
+}
+
+function parsedOrRaw(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return line;
+  }
+}
