@@ -8,7 +8,7 @@ import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js';
-import type { StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
+import type { HubCheckpoint, HubPartitionOwnership, HubScope, StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import {
   type AlertFilter,
@@ -54,6 +54,9 @@ export class MemoryStateStore implements StateStore {
   private readonly outbox = new Map<string, Row>();
   private readonly audit = new Map<string, string>();
   private readonly auditFeeds = new Map<string, string>();
+  /** scope and partition → ownership / checkpoint */
+  private readonly hubOwnerships = new Map<string, Row>();
+  private readonly hubCheckpoints = new Map<string, string>();
   /** content type → content id → copied blob */
   private readonly copiedContent = new Map<string, Map<string, CopiedAuditContent>>();
   /** writer, origin and bucket → counts */
@@ -107,6 +110,29 @@ export class MemoryStateStore implements StateStore {
       const stored = JSON.parse(row.json) as StoredAlert;
       if (matchesAlertFilter(stored.alert, filter)) yield stored;
     }
+  }
+
+  async listHubOwnerships(scope: HubScope): Promise<Versioned<HubPartitionOwnership>[]> {
+    const prefix = hubScopeKey(scope);
+    return [...this.hubOwnerships].filter(([key]) => key.startsWith(prefix)).map(([, row]) => ({ value: JSON.parse(row.json) as HubPartitionOwnership, etag: row.etag }));
+  }
+
+  async claimHubOwnership(ownership: HubPartitionOwnership, etag: string | undefined): Promise<string> {
+    const key = `${hubScopeKey(ownership)}${ownership.partitionId}`;
+    const current = this.hubOwnerships.get(key);
+    if (etag === undefined ? current !== undefined : current?.etag !== etag) throw new ConcurrencyError(`partition ${ownership.partitionId} of ${ownership.hub} was claimed by another consumer`);
+    const row = this.row(ownership);
+    this.hubOwnerships.set(key, row);
+    return row.etag;
+  }
+
+  async listHubCheckpoints(scope: HubScope): Promise<HubCheckpoint[]> {
+    const prefix = hubScopeKey(scope);
+    return [...this.hubCheckpoints].filter(([key]) => key.startsWith(prefix)).map(([, json]) => JSON.parse(json) as HubCheckpoint);
+  }
+
+  async upsertHubCheckpoint(checkpoint: HubCheckpoint): Promise<void> {
+    this.hubCheckpoints.set(`${hubScopeKey(checkpoint)}${checkpoint.partitionId}`, JSON.stringify(checkpoint));
   }
 
   async getAuditFeedState(contentType: string): Promise<AuditFeedState | undefined> {
@@ -479,3 +505,7 @@ export class MemoryStateStore implements StateStore {
   }
 }
 
+
+function hubScopeKey(scope: HubScope): string {
+  return `${scope.namespace.toLowerCase()}\u0000${scope.hub.toLowerCase()}\u0000${scope.consumerGroup.toLowerCase()}\u0000`;
+}

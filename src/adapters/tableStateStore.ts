@@ -10,7 +10,7 @@ import { parseDecoy } from '../decoys/parseDecoys.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js';
-import type { StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
+import type { HubCheckpoint, HubPartitionOwnership, HubScope, StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { EventSource } from '../domain/events.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUseSource } from '../domain/tokens.js';
 import {
@@ -60,6 +60,7 @@ const TABLE_SUFFIXES = {
   outbox: 'Outbox',
   audit: 'Audit',
   auditFeed: 'AuditFeed',
+  hubCheckpoints: 'HubCheckpoints',
   streamCounts: 'StreamCounts',
 } as const;
 type TableName = keyof typeof TABLE_SUFFIXES;
@@ -193,6 +194,40 @@ export class TableStateStore implements StateStore {
     ].filter((condition): condition is string => condition !== undefined);
     const queryOptions = conditions.length === 0 ? {} : { queryOptions: { filter: conditions.join(' and ') } };
     for await (const entity of this.tables.alerts.listEntities<Record<string, unknown>>(queryOptions)) yield storedAlertOf(entity);
+  }
+
+  async listHubOwnerships(scope: HubScope): Promise<Versioned<HubPartitionOwnership>[]> {
+    const owned: Versioned<HubPartitionOwnership>[] = [];
+    const filter = odata`PartitionKey eq ${hubScopePartitionOf(scope)} and kind eq ${'ownership'}`;
+    for await (const entity of this.tables.hubCheckpoints.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      owned.push({ value: JSON.parse(fromChunks('doc', entity)) as HubPartitionOwnership, etag: entity.etag });
+    }
+    return owned;
+  }
+
+  async claimHubOwnership(ownership: HubPartitionOwnership, etag: string | undefined): Promise<string> {
+    const entity = { partitionKey: hubScopePartitionOf(ownership), rowKey: `ownership-${encodeKey(ownership.partitionId)}`, kind: 'ownership', ...toChunks('doc', JSON.stringify(ownership)) };
+    try {
+      return etagOf(etag === undefined ? await this.tables.hubCheckpoints.createEntity(entity) : await this.tables.hubCheckpoints.updateEntity(entity, 'Replace', { etag }));
+    } catch (error) {
+      const status = statusCodeOf(error);
+      if (status === 409 || status === 412 || status === 404) throw new ConcurrencyError(`partition ${ownership.partitionId} of ${ownership.hub} was claimed by another consumer`);
+      throw error;
+    }
+  }
+
+  async listHubCheckpoints(scope: HubScope): Promise<HubCheckpoint[]> {
+    const checkpoints: HubCheckpoint[] = [];
+    const filter = odata`PartitionKey eq ${hubScopePartitionOf(scope)} and kind eq ${'checkpoint'}`;
+    for await (const entity of this.tables.hubCheckpoints.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) checkpoints.push(JSON.parse(fromChunks('doc', entity)) as HubCheckpoint);
+    return checkpoints;
+  }
+
+  async upsertHubCheckpoint(checkpoint: HubCheckpoint): Promise<void> {
+    await this.tables.hubCheckpoints.upsertEntity(
+      { partitionKey: hubScopePartitionOf(checkpoint), rowKey: `checkpoint-${encodeKey(checkpoint.partitionId)}`, kind: 'checkpoint', ...toChunks('doc', JSON.stringify(checkpoint)) },
+      'Replace',
+    );
   }
 
   async getAuditFeedState(contentType: string): Promise<AuditFeedState | undefined> {
@@ -731,6 +766,11 @@ async function writeInTransactions(table: TableClient, entities: readonly TableE
       }
     }
   }
+}
+
+/** One partition per namespace, hub and consumer group: a consumer lists its scope in one query. */
+function hubScopePartitionOf(scope: HubScope): string {
+  return encodeKey(`${scope.namespace.toLowerCase()}|${scope.hub.toLowerCase()}|${scope.consumerGroup.toLowerCase()}`);
 }
 
 /** Copied blobs are partitioned by content type (a listing checks one type's recent ids in one query). */

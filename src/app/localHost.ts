@@ -11,7 +11,9 @@ import { loadDevSigningKey } from '../adapters/devTokens.js';
 import { adminApiFor } from './admin/adminHosting.js';
 import { messageBatchesOf, readEventFile } from './eventFiles.js';
 import { type LocalApiServer, startLocalApiServer } from './localApiServer.js';
-import { buildServices, type Services, useServices } from './services.js';
+import { buildServices, identityOf, type Services, useServices } from './services.js';
+import { type HubConsumers, startHubConsumers } from '../adapters/eventHubConsumers.js';
+import { processHubBatch } from './hubBatches.js';
 
 export interface LocalHostOutput {
   /** An alert was raised or changed. */
@@ -147,6 +149,21 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
     if (pruned.tokenIssuances + pruned.expiredTokenChecks + pruned.deadLetters > 0) output.note(`pruned ${JSON.stringify(pruned)}`);
   });
 
+  // With Event Hubs settings, the local host reads the three hubs too (a laptop checking a deployment).
+  const { eventHubs } = effective;
+  let consumers: HubConsumers | undefined;
+  if (eventHubs.connectionString !== undefined || eventHubs.namespace !== undefined) {
+    consumers = startHubConsumers({
+      connection: eventHubs.connectionString !== undefined ? { connectionString: eventHubs.connectionString } : { namespace: eventHubs.namespace!, credential: identityOf(effective) },
+      hubs: eventHubs.hubs,
+      consumerGroup: eventHubs.consumerGroup,
+      store: services.store,
+      onBatch: (hub, events, context) => run(async () => (await processHubBatch(services, hub, events, context)).forEach((alert) => show(alert, output))),
+      onError: (hub, message) => output.note(`hub ${hub}: ${message}`),
+    });
+    output.note(`Reading hubs ${Object.values(eventHubs.hubs).join(', ')} on consumer group ${eventHubs.consumerGroup} (from the newest event, then from each checkpoint)`);
+  }
+
   const watcher: FSWatcher = watch(inboxDir, {
     depth: 0,
     ignoreInitial: true,
@@ -169,6 +186,7 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
       await apiServer.close();
+      await consumers?.close();
       await watcher.close();
       await queue;
       useServices(undefined);

@@ -217,7 +217,7 @@ function auditPollerOffBecause(config: Config, feed: AuditFeed | undefined, publ
 }
 
 /** Lure's own identity: the user-assigned managed identity in Azure, any `DefaultAzureCredential` source locally. */
-function identityOf(config: Config): TokenCredential {
+export function identityOf(config: Config): TokenCredential {
   return new DefaultAzureCredential({
     ...(config.table !== undefined && 'managedIdentityClientId' in config.table && config.table.managedIdentityClientId !== undefined
       ? { managedIdentityClientId: config.table.managedIdentityClientId }

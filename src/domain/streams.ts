@@ -31,3 +31,24 @@ export interface StreamCount {
 
 /** What a batch tells of a stream: it delivered, now, with events up to `lastEventAt`. */
 export type StreamArrival = Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt' | 'lastEventAt'>;
+
+/** Which Event Hubs consumer group reads a hub: the scope of partition ownership and checkpoints. */
+export interface HubScope {
+  readonly namespace: string;
+  readonly hub: string;
+  readonly consumerGroup: string;
+}
+
+/** Which consumer owns a partition (the local host's consumers, when Lure runs outside Functions). */
+export interface HubPartitionOwnership extends HubScope {
+  readonly partitionId: string;
+  readonly ownerId: string;
+  readonly lastModifiedTimeInMs: number;
+}
+
+/** How far a consumer has read a partition: where a restart resumes, so nothing is ingested twice. */
+export interface HubCheckpoint extends HubScope {
+  readonly partitionId: string;
+  readonly sequenceNumber: number;
+  readonly offset: string;
+}

@@ -8,7 +8,7 @@ import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import type { OutboxEntry } from '../domain/delivery.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
-import type { StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
+import type { HubCheckpoint, HubPartitionOwnership, HubScope, StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import type { SkipReason } from '../normalize/outcome.js';
 
@@ -154,6 +154,18 @@ export interface AuditFeedStore {
   deleteCopiedAuditContentBefore(before: string): Promise<number>;
 }
 
+/** Partition ownership and checkpoints of Event Hubs consumers (the local host reading real hubs). */
+export interface HubCheckpointStore {
+  listHubOwnerships(scope: HubScope): Promise<Versioned<HubPartitionOwnership>[]>;
+  /**
+   * Claims a partition: creates the ownership when `etag` is undefined, else replaces it at that ETag.
+   * Returns the new ETag; throws `ConcurrencyError` when another consumer claimed it first.
+   */
+  claimHubOwnership(ownership: HubPartitionOwnership, etag: string | undefined): Promise<string>;
+  listHubCheckpoints(scope: HubScope): Promise<HubCheckpoint[]>;
+  upsertHubCheckpoint(checkpoint: HubCheckpoint): Promise<void>;
+}
+
 /** The admin audit trail: every change made through the admin API. */
 export interface AuditStore {
   /** Idempotent: an entry with an id already stored replaces it. */
@@ -206,7 +218,7 @@ export interface OutboxStore {
  * keys forbid: adapters encode keys, never store raw input in them.
  * Transient failures are retried inside the adapter; an error that escapes means the store is unavailable.
  */
-export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore, LifecycleStore, OutboxStore, AuditStore, AuditFeedStore {
+export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaselineStore, IncidentStore, StreamStore, LifecycleStore, OutboxStore, AuditStore, AuditFeedStore, HubCheckpointStore {
   listDecoys(): Promise<Decoy[]>;
   getDecoy(id: string): Promise<Versioned<Decoy> | undefined>;
   upsertDecoy(decoy: Decoy): Promise<void>;
