@@ -15,6 +15,7 @@ import {
   type OutgoingMail,
   type PasswordCredentialInfo,
 } from '../ports/directory.js';
+import type { TenantAdministration } from '../ports/tenantAdministration.js';
 import { isRetryableStatus, type RetryOptions, retryAfterOf, withRetries } from './retries.js';
 
 export interface GraphDirectoryOptions extends RetryOptions {
@@ -41,7 +42,7 @@ const KNOWN_GRAPH_HOSTS = new Set(['graph.microsoft.com', 'graph.microsoft.us', 
  * from `@azure/identity`. Retries (network errors, timeouts, 429, 5xx; `Retry-After` honoured) wrap each
  * call here rather than in the client's RetryHandler, which retries neither network errors nor timeouts.
  */
-export class GraphDirectory implements Directory {
+export class GraphDirectory implements Directory, TenantAdministration {
   private readonly client: Client;
 
   constructor(private readonly options: GraphDirectoryOptions) {
@@ -247,6 +248,68 @@ export class GraphDirectory implements Directory {
       // One attempt: the alert outbox retries, and a send must end within its claim.
       { sensitive: true, attempts: 1 },
     );
+  }
+
+  async findAdministrativeUnit(displayName: string): Promise<string | undefined> {
+    const found = await this.call<{ value?: { id: string }[] }>('GET /directory/administrativeUnits', (client) =>
+      client.api('/directory/administrativeUnits').filter(`displayName eq '${odataString(displayName)}'`).select(['id']).get(),
+    );
+    return found.value?.[0]?.id;
+  }
+
+  async createAdministrativeUnit(displayName: string, description: string): Promise<string> {
+    const created = await this.call<{ id: string }>('POST /directory/administrativeUnits', (client) =>
+      client.api('/directory/administrativeUnits').post({ displayName, description, visibility: 'HiddenMembership' }),
+      // Not retried: a create whose answer was lost would make a second unit.
+      { attempts: 1 },
+    );
+    return created.id;
+  }
+
+  async listAdministrativeUnitMembers(unitId: string): Promise<Set<string>> {
+    return this.listIds('GET /directory/administrativeUnits/{id}/members', `/directory/administrativeUnits/${encodeURIComponent(unitId)}/members`);
+  }
+
+  async addAdministrativeUnitMember(unitId: string, objectId: string): Promise<void> {
+    await this.call('POST /directory/administrativeUnits/{id}/members/$ref', (client) =>
+      client.api(`/directory/administrativeUnits/${encodeURIComponent(unitId)}/members/$ref`).post({ '@odata.id': `${new URL(this.options.baseUrl).origin}/v1.0/directoryObjects/${objectId}` }),
+    );
+  }
+
+  async listRoleAssignments(principalId: string): Promise<{ readonly roleDefinitionId: string; readonly directoryScopeId: string }[]> {
+    const found = await this.call<{ value?: { roleDefinitionId: string; directoryScopeId: string }[] }>('GET /roleManagement/directory/roleAssignments', (client) =>
+      client.api('/roleManagement/directory/roleAssignments').filter(`principalId eq '${odataString(principalId)}'`).get(),
+    );
+    return (found.value ?? []).map(({ roleDefinitionId, directoryScopeId }) => ({ roleDefinitionId, directoryScopeId }));
+  }
+
+  async createRoleAssignment(principalId: string, roleDefinitionId: string, directoryScopeId: string): Promise<void> {
+    await this.call('POST /roleManagement/directory/roleAssignments', (client) =>
+      client.api('/roleManagement/directory/roleAssignments').post({ '@odata.type': '#microsoft.graph.unifiedRoleAssignment', principalId, roleDefinitionId, directoryScopeId }),
+      { attempts: 1 },
+    );
+  }
+
+  async listApplicationOwners(applicationObjectId: string): Promise<Set<string>> {
+    return this.listIds('GET /applications/{id}/owners', `/applications/${encodeURIComponent(applicationObjectId)}/owners`);
+  }
+
+  async addApplicationOwner(applicationObjectId: string, principalId: string): Promise<void> {
+    await this.call('POST /applications/{id}/owners/$ref', (client) =>
+      client.api(`/applications/${encodeURIComponent(applicationObjectId)}/owners/$ref`).post({ '@odata.id': `${new URL(this.options.baseUrl).origin}/v1.0/directoryObjects/${principalId}` }),
+    );
+  }
+
+  /** The ids of a directory collection, every page. */
+  private async listIds(name: string, path: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    let page = await this.call<{ value?: { id: string }[]; '@odata.nextLink'?: string }>(name, (client) => client.api(path).select(['id']).top(999).get());
+    for (;;) {
+      for (const item of page.value ?? []) ids.add(item.id);
+      const next = page['@odata.nextLink'];
+      if (next === undefined) return ids;
+      page = await this.call(name, (client) => client.api(next).get());
+    }
   }
 
   /**

@@ -225,6 +225,18 @@ export function identityOf(config: Config): TokenCredential {
   });
 }
 
+/**
+ * Graph as whoever runs `lure setup` (`DefaultAzureCredential`: an administrator's `az login` on a laptop),
+ * for the tenant steps Lure itself must not be able to take.
+ */
+export function tenantAdministrationOf(config: Config): GraphDirectory {
+  const credential = new DefaultAzureCredential({
+    authorityHost: config.signing.authorityHost,
+    disableInstanceDiscovery: config.signing.authorityHost !== CLOUDS[config.signing.cloud].authorityHost,
+  });
+  return new GraphDirectory({ baseUrl: config.lifecycle.graphBaseUrl, credential, timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000 });
+}
+
 /** Graph of the configured cloud, with the managed identity in Azure (any `DefaultAzureCredential` source locally). */
 function graphDirectoryOf(config: Config): Directory {
   const credential: TokenCredential = new DefaultAzureCredential({

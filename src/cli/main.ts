@@ -4,12 +4,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EventFileError } from '../app/eventFiles.js';
 import { startLocalHost } from '../app/localHost.js';
 import { replay, ReplayInputError } from '../app/replay.js';
-import { buildServices } from '../app/services.js';
+import { buildServices, tenantAdministrationOf } from '../app/services.js';
 import { consoleLogger } from '../adapters/consoleLogger.js';
 import { formatAlertLine } from '../alerting/formatAlertLine.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { formatSummary } from './formatSummary.js';
 import { sendEventFiles } from '../app/sendEvents.js';
+import { setUpTenant } from '../app/tenantSetup.js';
 import { loadDevSigningKey, mintDevToken } from '../adapters/devTokens.js';
 import { devTokenIdentity } from '../app/admin/adminHosting.js';
 import { ADMIN_ROLE, READER_ROLE } from '../app/admin/callerAuthenticator.js';
@@ -150,6 +151,28 @@ async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('setup')
+    .description('The tenant steps Bicep cannot take, as the administrator signed in (az login): shows what is missing; --apply makes it')
+    .requiredOption('--principal-id <objectId>', "object id of Lure's managed identity (its service principal)", guid)
+    .requiredOption('--app-id <clientId>', "client id of Lure's managed identity", guid)
+    .option('--apply', 'make what is missing (otherwise only say what would be made)', false)
+    .action(async (options: { principalId: string; appId: string; apply: boolean }) => {
+      const config = configFrom(process.env);
+      const services = await buildServices(config, { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      const steps = await setUpTenant({
+        store: services.store,
+        admin: tenantAdministrationOf(config),
+        lurePrincipalId: options.principalId,
+        lureAppId: options.appId,
+        ...(config.delivery.email === undefined ? {} : { emailSender: config.delivery.email.sender }),
+        selfPrincipalIds: config.selfPrincipalIds,
+        apply: options.apply,
+      });
+      for (const step of steps) process.stdout.write(`[${step.state}] ${step.step}: ${step.detail.replaceAll('\n', '\n    ')}\n`);
+      if (steps.some((step) => step.state === 'pending')) process.stderr.write('lure: run again with --apply to make the pending steps\n');
+    });
+
+  program
     .command('dev-token')
     .description('Print an admin API token the local host (npm start) accepts, signed by the key in the local data folder; never accepted in Azure')
     .addOption(new Option('--role <role>', 'the app role the token carries').choices([ADMIN_ROLE, READER_ROLE]).makeOptionMandatory())
@@ -212,6 +235,11 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function guid(value: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new InvalidArgumentError(`not a GUID: ${value}`);
+  return value.toLowerCase();
 }
 
 function positiveInteger(value: string): number {

@@ -206,6 +206,11 @@ export interface FakeGraph {
   readonly requests: string[];
   /** Every secret or password the fake ever handed out or was given. */
   readonly secrets: string[];
+  /** Administrative units by id, with their member ids. */
+  readonly administrativeUnits: Map<string, { readonly id: string; readonly displayName: string; readonly visibility: string; readonly members: Set<string> }>;
+  readonly roleAssignments: { readonly principalId: string; readonly roleDefinitionId: string; readonly directoryScopeId: string }[];
+  /** Owner ids by application object id. */
+  readonly applicationOwners: Map<string, Set<string>>;
   addMailbox(upn: string): void;
   /** The next requests matching `method` and `pattern` get these answers instead, in order. */
   fail(method: string, pattern: RegExp, ...faults: ScriptedFault[]): void;
@@ -223,6 +228,11 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
   const requests: string[] = [];
   const secrets: string[] = [];
   const rules: FaultRule[] = [];
+  const administrativeUnits: FakeGraph['administrativeUnits'] = new Map();
+  const roleAssignments: { principalId: string; roleDefinitionId: string; directoryScopeId: string }[] = [];
+  const applicationOwners = new Map<string, Set<string>>();
+  /** The object id at the end of an `@odata.id` reference. */
+  const referencedId = (body: Record<string, unknown>) => String(body['@odata.id'] ?? '').split('/').at(-1) ?? '';
 
   const userByKey = (key: string) => users.get(key) ?? [...users.values()].find((user) => user.userPrincipalName.toLowerCase() === key.toLowerCase());
   const applicationByUniqueName = (name: string) => [...applications.values()].find((application) => application.uniqueName === name);
@@ -248,6 +258,52 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
 
   const handle = (method: string, route: string, query: URLSearchParams, body: Record<string, unknown>, headers: IncomingMessage['headers'], response: ServerResponse): void => {
     let match: RegExpExecArray | null;
+    if (route === '/directory/administrativeUnits') {
+      if (method === 'GET') {
+        const wanted = /displayName eq '((?:[^']|'')*)'/.exec(query.get('$filter') ?? '')?.[1]?.replaceAll("''", "'");
+        return send(response, 200, { value: [...administrativeUnits.values()].filter((unit) => wanted === undefined || unit.displayName === wanted).map(({ id, displayName, visibility }) => ({ id, displayName, visibility })) });
+      }
+      if (method === 'POST') {
+        const unit = { id: randomUUID(), displayName: String(body.displayName ?? ''), visibility: String(body.visibility ?? ''), members: new Set<string>() };
+        administrativeUnits.set(unit.id, unit);
+        return send(response, 201, { id: unit.id, displayName: unit.displayName, visibility: unit.visibility });
+      }
+    }
+    if ((match = /^\/directory\/administrativeUnits\/([^/]+)\/members(\/\$ref)?$/.exec(route))) {
+      const unit = administrativeUnits.get(decodeURIComponent(match[1]!));
+      if (unit === undefined) return graphError(response, 404, 'Request_ResourceNotFound', 'no such administrative unit');
+      if (method === 'GET' && match[2] === undefined) return send(response, 200, { value: [...unit.members].map((id) => ({ id })) });
+      if (method === 'POST' && match[2] !== undefined) {
+        const id = referencedId(body);
+        if (unit.members.has(id)) return graphError(response, 400, 'Request_BadRequest', 'One or more added object references already exist for the following modified properties: \'members\'.');
+        unit.members.add(id);
+        return send(response, 204);
+      }
+    }
+    if (route === '/roleManagement/directory/roleAssignments') {
+      if (method === 'GET') {
+        const principal = /principalId eq '([^']*)'/.exec(query.get('$filter') ?? '')?.[1];
+        return send(response, 200, { value: roleAssignments.filter((assignment) => principal === undefined || assignment.principalId === principal).map((assignment, index) => ({ id: `ra-${index}`, ...assignment })) });
+      }
+      if (method === 'POST') {
+        const assignment = { principalId: String(body.principalId ?? ''), roleDefinitionId: String(body.roleDefinitionId ?? ''), directoryScopeId: String(body.directoryScopeId ?? '') };
+        roleAssignments.push(assignment);
+        return send(response, 201, { id: `ra-${roleAssignments.length - 1}`, ...assignment });
+      }
+    }
+    if ((match = /^\/applications\/([^/]+)\/owners(\/\$ref)?$/.exec(route))) {
+      const application = applications.get(decodeURIComponent(match[1]!));
+      if (application === undefined) return graphError(response, 404, 'Request_ResourceNotFound', 'not found');
+      const owners = applicationOwners.get(application.id) ?? new Set<string>();
+      applicationOwners.set(application.id, owners);
+      if (method === 'GET' && match[2] === undefined) return send(response, 200, { value: [...owners].map((id) => ({ id })) });
+      if (method === 'POST' && match[2] !== undefined) {
+        const id = referencedId(body);
+        if (owners.has(id)) return graphError(response, 400, 'Request_BadRequest', 'One or more added object references already exist for the following modified properties: \'owners\'.');
+        owners.add(id);
+        return send(response, 204);
+      }
+    }
     if (method === 'POST' && route === '/users') {
       const upn = String(body.userPrincipalName ?? '');
       const password = (body.passwordProfile as { password?: unknown } | undefined)?.password;
@@ -455,6 +511,9 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     sentMail,
     requests,
     secrets,
+    administrativeUnits,
+    roleAssignments,
+    applicationOwners,
     addMailbox(upn) {
       mailboxes.set(upn.toLowerCase(), new Map());
     },

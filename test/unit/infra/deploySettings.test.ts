@@ -122,9 +122,10 @@ function deployedTemplates(): Map<string, string> {
 
 /**
  * App setting names are the object keys written in upper snake case (LURE_STORE, AZURE_CLIENT_ID) or with a
- * double underscore (AzureWebJobsStorage__clientId); Bicep and ARM property names are camelCase or PascalCase.
+ * double underscore (AzureWebJobsStorage__clientId), at the start of a line or after `{` or `,` (one-line
+ * objects); Bicep and ARM property names are camelCase or PascalCase.
  */
-const SETTING_KEY = /^\s*'?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:__[A-Za-z]+)?|[A-Za-z][A-Za-z0-9]*__[A-Za-z]+)'?\s*:/gm;
+const SETTING_KEY = /(?:^|[{,])\s*'?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:__[A-Za-z]+)?|[A-Za-z][A-Za-z0-9]*__[A-Za-z]+)'?\s*:/gm;
 
 function deployedSettings(): Set<string> {
   const names = new Set<string>();
@@ -135,9 +136,11 @@ function deployedSettings(): Set<string> {
 }
 
 describe('app settings the deployment sets', () => {
-  const deployed = deployedSettings();
+  let found: Set<string> | undefined;
+  const deployedOnce = (): Set<string> => (found ??= deployedSettings());
 
   it('are found in the templates at all (the parser reads what it should)', () => {
+    const deployed = deployedOnce();
     assert.ok(deployed.size >= 20, `found ${deployed.size}: ${[...deployed].join(', ')}`);
     assert.ok(deployed.has('LURE_STORE') && deployed.has('AzureWebJobsStorage__accountName'));
   });
@@ -149,22 +152,26 @@ describe('app settings the deployment sets', () => {
   });
 
   it('are each read by Lure or the Functions host (src/config/settings.ts)', () => {
+    const deployed = deployedOnce();
     const known = new Set(SETTINGS.map((setting) => setting.name));
     const unknown = [...deployed].filter((name) => !known.has(name));
     assert.deepEqual(unknown, [], 'set by infra but read by nobody');
   });
 
   it('cover every setting the Functions host reads', () => {
+    const deployed = deployedOnce();
     const missing = SETTINGS.filter((setting) => setting.readBy === 'host' && !deployed.has(setting.name)).map((setting) => setting.name);
     assert.deepEqual(missing, []);
   });
 
   it('cover every setting Lure reads, except those listed as not deployed with a reason', () => {
+    const deployed = deployedOnce();
     const undecided = SETTINGS.filter((setting) => setting.readBy === 'lure' && !deployed.has(setting.name) && !(setting.name in NOT_DEPLOYED)).map((setting) => setting.name);
     assert.deepEqual(undecided, [], 'deploy these in infra/modules/functionApp.bicep or list them in NOT_DEPLOYED with a reason');
   });
 
   it('and the not-deployed list agree: nothing both set and listed, nothing listed that Lure does not read', () => {
+    const deployed = deployedOnce();
     const both = Object.keys(NOT_DEPLOYED).filter((name) => deployed.has(name));
     assert.deepEqual(both, [], 'set by infra and listed as not deployed');
     const readByLure = new Set(SETTINGS.filter((setting) => setting.readBy === 'lure').map((setting) => setting.name));

@@ -1,0 +1,127 @@
+import type { Directory } from '../ports/directory.js';
+import type { StateStore } from '../ports/stateStore.js';
+import type { TenantAdministration } from '../ports/tenantAdministration.js';
+
+/** The administrative unit that holds the decoy users, and nothing else. */
+export const DECOY_UNIT_NAME = 'Lure decoys';
+/** The User Administrator role (template id), which password resets need in app-only calls. */
+export const USER_ADMINISTRATOR_ROLE_ID = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
+
+export interface SetupStep {
+  readonly step: string;
+  /** `done`: found in place; `applied`: made now; `pending`: would be made with `--apply`; `manual`: Graph cannot, the detail says how. */
+  readonly state: 'done' | 'applied' | 'pending' | 'manual';
+  readonly detail: string;
+}
+
+export interface TenantSetupInput {
+  readonly store: StateStore;
+  /** Graph as the administrator running `lure setup` (a Privileged Role Administrator), never as Lure. */
+  readonly admin: TenantAdministration & Pick<Directory, 'getUser'>;
+  /** Lure's managed identity: its service principal's object id and its client (app) id. */
+  readonly lurePrincipalId: string;
+  readonly lureAppId: string;
+  readonly emailSender?: string;
+  readonly selfPrincipalIds: readonly string[];
+  /** Make what is missing; otherwise only say what would be made. */
+  readonly apply: boolean;
+}
+
+/**
+ * `lure setup`: the steps Bicep cannot take. With Graph, as an administrator: the hidden-membership
+ * administrative unit for decoy users, User Administrator for Lure over that unit only, every registered
+ * decoy user in it, Lure an owner of every decoy app it did not create. Exchange RBAC for Applications and
+ * the Teams flow have no Graph API: their exact commands come out as `manual` steps, filled in with this
+ * tenant's mailboxes. Idempotent: a second run finds everything `done`.
+ */
+export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]> {
+  const { admin, store, apply } = input;
+  const steps: SetupStep[] = [];
+
+  let unitId = await admin.findAdministrativeUnit(DECOY_UNIT_NAME);
+  if (unitId !== undefined) steps.push({ step: 'administrative unit', state: 'done', detail: `${DECOY_UNIT_NAME} (${unitId})` });
+  else if (apply) {
+    unitId = await admin.createAdministrativeUnit(DECOY_UNIT_NAME, 'Decoy users of Lure. Add nothing else: Lure can reset the passwords of its members.');
+    steps.push({ step: 'administrative unit', state: 'applied', detail: `${DECOY_UNIT_NAME} created with hidden membership (${unitId})` });
+  } else steps.push({ step: 'administrative unit', state: 'pending', detail: `create ${DECOY_UNIT_NAME} with hidden membership` });
+
+  const scope = unitId === undefined ? undefined : `/administrativeUnits/${unitId}`;
+  const assignments = await admin.listRoleAssignments(input.lurePrincipalId);
+  if (assignments.some((assignment) => assignment.roleDefinitionId === USER_ADMINISTRATOR_ROLE_ID && assignment.directoryScopeId === '/')) {
+    steps.push({ step: 'password-reset role', state: 'manual', detail: 'Lure holds User Administrator over the whole tenant: remove that assignment; it needs the role over the decoy unit only' });
+  }
+  if (scope !== undefined && assignments.some((assignment) => assignment.roleDefinitionId === USER_ADMINISTRATOR_ROLE_ID && assignment.directoryScopeId === scope)) {
+    steps.push({ step: 'password-reset role', state: 'done', detail: `User Administrator over ${DECOY_UNIT_NAME} only` });
+  } else if (apply && scope !== undefined) {
+    await admin.createRoleAssignment(input.lurePrincipalId, USER_ADMINISTRATOR_ROLE_ID, scope);
+    steps.push({ step: 'password-reset role', state: 'applied', detail: `User Administrator over ${DECOY_UNIT_NAME} only` });
+  } else steps.push({ step: 'password-reset role', state: 'pending', detail: `assign User Administrator to ${input.lurePrincipalId} over ${DECOY_UNIT_NAME} only` });
+
+  const decoys = await store.listDecoys();
+  const members = unitId === undefined ? new Set<string>() : await admin.listAdministrativeUnitMembers(unitId);
+  for (const decoy of decoys) {
+    if (decoy.kind !== 'user') continue;
+    const objectId = decoy.objectId ?? (await admin.getUser(decoy.userPrincipalName))?.id;
+    const step = `decoy user ${decoy.id} in the unit`;
+    if (objectId === undefined) steps.push({ step, state: 'manual', detail: `${decoy.userPrincipalName} does not exist in the tenant` });
+    else if (members.has(objectId)) steps.push({ step, state: 'done', detail: decoy.userPrincipalName });
+    else if (apply && unitId !== undefined) {
+      await admin.addAdministrativeUnitMember(unitId, objectId);
+      steps.push({ step, state: 'applied', detail: decoy.userPrincipalName });
+    } else steps.push({ step, state: 'pending', detail: `add ${decoy.userPrincipalName}` });
+  }
+
+  const lifecycles = new Map((await store.listDecoyLifecycles()).map((lifecycle) => [lifecycle.decoyId, lifecycle]));
+  for (const decoy of decoys) {
+    if (decoy.kind !== 'application' || lifecycles.get(decoy.id)?.createdByLure === true) continue;
+    const step = `Lure owns decoy app ${decoy.id}`;
+    if (decoy.objectId === undefined) {
+      steps.push({ step, state: 'manual', detail: 'register the application object id (objectId) of the decoy so its owner can be checked' });
+      continue;
+    }
+    const owners = await admin.listApplicationOwners(decoy.objectId);
+    if (owners.has(input.lurePrincipalId)) steps.push({ step, state: 'done', detail: decoy.appId });
+    else if (apply) {
+      await admin.addApplicationOwner(decoy.objectId, input.lurePrincipalId);
+      steps.push({ step, state: 'applied', detail: `${decoy.appId}: Application.ReadWrite.OwnedBy now covers it` });
+    } else steps.push({ step, state: 'pending', detail: `make Lure an owner of ${decoy.appId}` });
+  }
+
+  const mailboxes = [...new Set(decoys.flatMap((decoy) => (decoy.kind === 'mailItem' ? [decoy.mailbox.toLowerCase()] : [])))].sort();
+  steps.push({ step: 'Exchange RBAC for Applications', state: 'manual', detail: exchangeCommands(input, mailboxes) });
+  steps.push({
+    step: 'Teams',
+    state: 'manual',
+    detail:
+      'In the channel: Workflows → "Post to a channel when a webhook request is received"; put its URL in Key Vault as the Teams secret (teamsWebhookUrl in the deployment), then run `npx lure test-alert --channel teams`. The flow runs as its creator: use an account that stays.',
+  });
+  const self = new Set(input.selfPrincipalIds.map((id) => id.toLowerCase()));
+  steps.push(
+    self.has(input.lurePrincipalId.toLowerCase()) && self.has(input.lureAppId.toLowerCase())
+      ? { step: 'LURE_SELF_PRINCIPAL_IDS', state: 'done', detail: 'names Lure\'s identity' }
+      : { step: 'LURE_SELF_PRINCIPAL_IDS', state: 'manual', detail: `set LURE_SELF_PRINCIPAL_IDS=${input.lurePrincipalId},${input.lureAppId} (the deployment does)` },
+  );
+  return steps;
+}
+
+/** Exchange Online PowerShell that scopes Lure's mail access to the decoy mailboxes and the alert sender. */
+function exchangeCommands(input: TenantSetupInput, mailboxes: readonly string[]): string {
+  const quote = (text: string) => text.replaceAll("'", "''");
+  const filter = (addresses: readonly string[]) => addresses.map((address) => `PrimarySmtpAddress -eq '${quote(address)}'`).join(' -or ');
+  const lines = ['Connect-ExchangeOnline', `New-ServicePrincipal -AppId ${input.lureAppId} -ObjectId ${input.lurePrincipalId} -DisplayName 'Lure'`];
+  if (mailboxes.length > 0) {
+    lines.push(
+      `New-ManagementScope -Name 'Lure decoy mailboxes' -RecipientRestrictionFilter "${filter(mailboxes)}"`,
+      `New-ManagementRoleAssignment -App ${input.lureAppId} -Role 'Application Mail.ReadWrite' -CustomResourceScope 'Lure decoy mailboxes'`,
+      `Test-ServicePrincipalAuthorization -Identity ${input.lureAppId} -Resource '${quote(mailboxes[0]!)}'`,
+    );
+  }
+  if (input.emailSender !== undefined) {
+    lines.push(
+      `New-ManagementScope -Name 'Lure alert sender' -RecipientRestrictionFilter "${filter([input.emailSender.toLowerCase()])}"`,
+      `New-ManagementRoleAssignment -App ${input.lureAppId} -Role 'Application Mail.Send' -CustomResourceScope 'Lure alert sender'`,
+    );
+  }
+  lines.push('# Never grant Mail.* to Lure in Entra: a tenant-wide grant adds to these scopes.');
+  return lines.join('\n');
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TableStateStore } from '../../src/adapters/tableStateStore.js';
+import { USER_ADMINISTRATOR_ROLE_ID } from '../../src/app/tenantSetup.js';
+import { useAzurite } from '../helpers/azurite.js';
+import { cleanEnvironment, runLure } from '../helpers/cli.js';
+import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
+
+const azurite = useAzurite();
+const LURE_OID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const LURE_APP = '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b';
+
+describe('lure setup (as the administrator signed in, against a loopback Graph)', () => {
+  let login: FakeTokenEndpoint;
+  let graph: FakeGraph;
+  before(async () => {
+    login = await startFakeTokenEndpoint();
+    graph = await startFakeGraph({ accessToken: login.accessToken });
+  });
+  after(async () => {
+    await graph.close();
+    await login.close();
+  });
+
+  it('says what is missing, makes it with --apply, then finds it all done; Exchange and Teams come out as exact commands', async () => {
+    const prefix = azurite.uniquePrefix();
+    const store = await TableStateStore.connect({ connection: { connectionString: azurite.connectionString() }, tablePrefix: prefix });
+    const environment = cleanEnvironment({
+      LURE_TABLE_CONNECTION_STRING: azurite.connectionString(),
+      LURE_TABLE_PREFIX: prefix,
+      LURE_TENANT_ID: FAKE_TENANT_ID,
+      LURE_GRAPH_HOST: graph.url,
+      LURE_AUTHORITY_HOST: login.authorityHost,
+      LURE_EMAIL_SENDER: 'lure-alerts@contoso.example',
+      LURE_EMAIL_RECIPIENTS: 'soc@contoso.example',
+      AZURE_TENANT_ID: FAKE_TENANT_ID,
+      AZURE_CLIENT_ID: '0b6f4f2a-4c1e-4d9b-9a7e-3f2d1c0b9a8e',
+      AZURE_CLIENT_SECRET: 'fake-client-secret',
+    });
+    // A decoy user and app created by hand in the tenant and registered with Lure, and a decoy mailbox.
+    const created = await fetch(`${graph.url}/v1.0/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userPrincipalName: 'svc-payroll@contoso.example', displayName: 'Payroll service', mailNickname: 'svc-payroll', passwordProfile: { password: 'x'.repeat(40) } }),
+    }).then((response) => response.json() as Promise<{ id: string }>);
+    const application = await fetch(`${graph.url}/v1.0/applications(uniqueName='registered-app')`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json', prefer: 'create-if-missing' },
+      body: JSON.stringify({ displayName: 'Backup Sync Connector' }),
+    }).then((response) => response.json() as Promise<{ id: string; appId: string }>);
+    await store.upsertDecoy({ id: 'd-user-1', kind: 'user', enabled: true, userPrincipalName: 'svc-payroll@contoso.example' });
+    await store.upsertDecoy({ id: 'd-app-1', kind: 'application', enabled: true, appId: application.appId, objectId: application.id, credentialKeyIds: [] });
+    await store.upsertDecoy({ id: 'd-mail-1', kind: 'mailItem', enabled: true, mailbox: "o'brien-archive@contoso.example", internetMessageId: 'x@y', alternateItemIds: [], alternateFolderIds: [], dedicatedFolder: false });
+
+    const args = ['setup', '--principal-id', LURE_OID, '--app-id', LURE_APP];
+    const planned = await runLure(args, environment);
+    assert.equal(planned.code, 0, planned.stderr);
+    assert.match(planned.stdout, /\[pending\] administrative unit: create Lure decoys with hidden membership/);
+    assert.match(planned.stdout, /\[pending\] decoy user d-user-1 in the unit/);
+    assert.match(planned.stdout, /\[pending\] Lure owns decoy app d-app-1/);
+    assert.match(planned.stderr, /--apply/);
+    assert.equal(graph.administrativeUnits.size, 0, 'without --apply nothing changes');
+
+    const applied = await runLure([...args, '--apply'], environment);
+    assert.equal(applied.code, 0, applied.stderr);
+    const [unit] = [...graph.administrativeUnits.values()];
+    assert.equal(unit?.visibility, 'HiddenMembership');
+    assert.deepEqual([...unit!.members], [created.id]);
+    assert.deepEqual(graph.roleAssignments, [{ principalId: LURE_OID, roleDefinitionId: USER_ADMINISTRATOR_ROLE_ID, directoryScopeId: `/administrativeUnits/${unit!.id}` }]);
+    assert.deepEqual([...graph.applicationOwners.get(application.id)!], [LURE_OID]);
+    assert.match(applied.stdout, /New-ManagementScope -Name 'Lure decoy mailboxes' -RecipientRestrictionFilter "PrimarySmtpAddress -eq 'o''brien-archive@contoso\.example'"/);
+    assert.match(applied.stdout, /New-ManagementRoleAssignment -App 1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b -Role 'Application Mail\.Send' -CustomResourceScope 'Lure alert sender'/);
+    assert.match(applied.stdout, /\[manual\] LURE_SELF_PRINCIPAL_IDS: set LURE_SELF_PRINCIPAL_IDS=9a8b7c6d/);
+
+    const again = await runLure([...args, '--apply'], cleanEnvironment({ ...environment, LURE_SELF_PRINCIPAL_IDS: `${LURE_OID},${LURE_APP}` } as Record<string, string>));
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stdout, /\[(pending|applied)\]/, 'a second run finds everything in place');
+    assert.equal(graph.roleAssignments.length, 1);
+    assert.equal(graph.administrativeUnits.size, 1);
+  });
+
+  it('refuses a principal id that is not a GUID', async () => {
+    const result = await runLure(['setup', '--principal-id', 'lure', '--app-id', LURE_APP], cleanEnvironment({ LURE_STORE: 'memory' }));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /not a GUID: lure/);
+  });
+});
