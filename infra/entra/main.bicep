@@ -1,0 +1,125 @@
+metadata name = 'Lure in Entra ID'
+metadata description = 'The Lure API app registration and its service principal, and the application permissions Lure\'s managed identity needs: Microsoft Graph (decoy users and apps) and the Office 365 Management APIs (the audit poller).'
+
+// Microsoft Graph Bicep extension (GA July 2025, types v1.0 1.0.0, Bicep >= 0.36.1; bicepconfig.json here
+// names it). Graph Bicep deploys in the public cloud only: in US Government or China clouds, do these
+// steps with Graph PowerShell instead (infra/README.md).
+//
+// Deploy after infra/main.bicep, into any resource group, as a user holding Privileged Role
+// Administrator (to grant application permissions) and Application Administrator or Cloud Application
+// Administrator (to create the app registration):
+//   az deployment group create -g <rg> -f infra/entra/main.bicep -p lureIdentityPrincipalId=<identityPrincipalId>
+//
+// Not here, by design: any Mail.* permission. A Graph application permission is tenant-wide, and Exchange
+// RBAC for Applications cannot narrow it; Lure's mail access is granted in Exchange Online instead, scoped
+// to the decoy mailboxes and the alert sender (infra/README.md). Not here, because Graph Bicep cannot:
+// directory-role assignments (User Administrator over the decoy administrative unit), decoy users
+// (users are read-only in Graph Bicep), and the API's identifier URI (see identifierUris below).
+
+extension microsoftGraphV1
+
+@description('Required. Principal (object) id of Lure\'s managed identity (output identityPrincipalId of infra/main.bicep).')
+param lureIdentityPrincipalId string
+
+@description('Optional. Immutable unique name of the Lure API app registration (its idempotency key in Graph Bicep).')
+param apiAppUniqueName string = 'lure-api'
+
+@description('Optional. Display name of the Lure API app registration.')
+param apiAppDisplayName string = 'Lure API'
+
+@description('Optional. Let Lure create and delete decoy users (Graph User.ReadWrite.All). When false Lure gets User.Read.All, and you create decoy users yourself and register them.')
+param allowDecoyUserCreation bool = true
+
+@description('Optional. Grant ActivityFeed.Read on the Office 365 Management APIs for the pollAuditContent timer. False when Defender XDR streams Exchange audit instead (LURE_AUDIT_CONTENT_TYPES=none).')
+param grantManagementActivityApi bool = true
+
+// Fixed ids: role assignments made to users and apps point at them, so they never change.
+var apiAppRoles = [
+  {
+    id: 'ab73f58b-926a-4286-8884-38c84575fdf0'
+    value: 'Lure.Admin'
+    displayName: 'Lure administrator'
+    description: 'Manage decoys and alerts through the Lure admin API.'
+    allowedMemberTypes: [
+      'User'
+      'Application'
+    ]
+    isEnabled: true
+  }
+  {
+    id: 'edc6c79e-f77a-43db-a1f5-4012580207ed'
+    value: 'Lure.Reader'
+    displayName: 'Lure reader'
+    description: 'Read decoys, alerts and status through the Lure admin API.'
+    allowedMemberTypes: [
+      'User'
+      'Application'
+    ]
+    isEnabled: true
+  }
+]
+
+// Least privilege for what Lure does through Graph (shared/reference/infra.md §4.1; README "What Lure's
+// identity needs"). Password resets also need the User Administrator directory role scoped to the decoy
+// administrative unit, and Application.ReadWrite.OwnedBy reaches only apps Lure's identity owns.
+var userPermission = allowDecoyUserCreation ? 'User.ReadWrite.All' : 'User.Read.All'
+var graphPermissionValues = [
+  userPermission
+  'User-PasswordProfile.ReadWrite.All'
+  'Application.ReadWrite.OwnedBy'
+]
+
+var microsoftGraphAppId = '00000003-0000-0000-c000-000000000000'
+var office365ManagementApisAppId = 'c5393580-f805-4401-95e8-94b7a6ef2fc2'
+
+resource apiApp 'Microsoft.Graph/applications@v1.0' = {
+  uniqueName: apiAppUniqueName
+  displayName: apiAppDisplayName
+  signInAudience: 'AzureADMyOrg'
+  // identifierUris stays empty: api://<appId> cannot name the app's own appId while creating it, and tenant
+  // app-management policies may refuse other forms. Lure accepts the client id as audience (v2 tokens carry
+  // it) and defaults LURE_API_APP_ID_URI to api://<appId>; set that URI afterwards if clients want it
+  // (az ad app update --id <appId> --identifier-uris api://<appId>).
+  api: {
+    requestedAccessTokenVersion: 2
+  }
+  appRoles: apiAppRoles
+}
+
+resource apiServicePrincipal 'Microsoft.Graph/servicePrincipals@v1.0' = {
+  appId: apiApp.appId
+  // Only users and apps given Lure.Admin or Lure.Reader can get a token for the API at all.
+  appRoleAssignmentRequired: true
+}
+
+resource microsoftGraph 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
+  appId: microsoftGraphAppId
+}
+
+resource office365ManagementApis 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
+  appId: office365ManagementApisAppId
+}
+
+var microsoftGraphAppRoles = microsoftGraph.appRoles
+var office365ManagementApisAppRoles = office365ManagementApis.appRoles
+
+resource graphPermissions 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [for permission in graphPermissionValues: {
+  appRoleId: filter(microsoftGraphAppRoles, role => role.value == permission)[0].id
+  principalId: lureIdentityPrincipalId
+  resourceId: microsoftGraph.id
+}]
+
+resource activityFeedRead 'Microsoft.Graph/appRoleAssignedTo@v1.0' = if (grantManagementActivityApi) {
+  appRoleId: filter(office365ManagementApisAppRoles, role => role.value == 'ActivityFeed.Read')[0].id
+  principalId: lureIdentityPrincipalId
+  resourceId: office365ManagementApis.id
+}
+
+@description('Client id of the Lure API app registration: main.bicep parameter apiClientId (LURE_API_CLIENT_ID).')
+output apiClientId string = apiApp.appId
+
+@description('Object id of the Lure API service principal, for assigning Lure.Admin and Lure.Reader.')
+output apiServicePrincipalId string = apiServicePrincipal.id
+
+@description('Microsoft Graph application permissions granted to Lure\'s identity.')
+output grantedGraphPermissions array = graphPermissionValues

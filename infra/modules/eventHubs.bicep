@@ -1,0 +1,98 @@
+metadata name = 'Lure Event Hubs'
+metadata description = 'A Standard namespace with Lure\'s three hubs (entra, exchange, token), Lure\'s consumer group on each, and the SAS rule Entra diagnostic settings stream with.'
+
+@description('Required. Name of the Event Hubs namespace.')
+@minLength(6)
+@maxLength(50)
+param name string
+
+@description('Required. Azure region of the namespace.')
+param location string
+
+@description('Optional. Tags for the namespace.')
+param tags object = {}
+
+@description('Required. Names of the event hubs to create.')
+param hubNames array
+
+@description('Required. Consumer group created on every hub, for Lure\'s triggers alone.')
+param consumerGroupName string
+
+@description('Optional. Partitions per hub (fixed after creation on Standard). Each Event Hubs function scales to at most one instance per partition.')
+@minValue(1)
+@maxValue(32)
+param partitionCount int = 2
+
+@description('Optional. Days each hub keeps events: how long an outage of Lure can last before events are lost.')
+@minValue(1)
+@maxValue(7)
+param messageRetentionInDays int = 7
+
+@description('Optional. Throughput units of the namespace.')
+@minValue(1)
+@maxValue(40)
+param capacity int = 1
+
+@description('Optional. Keep SAS (local) authentication enabled. Lure never uses SAS; Entra diagnostic settings stream with a SAS rule and are reported not to deliver when local authentication is off (see infra/README.md).')
+param localAuthEnabled bool = false
+
+@description('Optional. Name of the namespace authorization rule the Entra diagnostic setting references.')
+param diagnosticsAuthorizationRuleName string = 'entra-diagnostics'
+
+resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
+  name: name
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+    tier: 'Standard'
+    capacity: capacity
+  }
+  properties: {
+    disableLocalAuth: !localAuthEnabled
+    minimumTlsVersion: '1.2'
+    isAutoInflateEnabled: false
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource hubs 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = [for hubName in hubNames: {
+  parent: namespace
+  name: hubName
+  properties: {
+    partitionCount: partitionCount
+    messageRetentionInDays: messageRetentionInDays
+  }
+}]
+
+resource consumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = [for (hubName, i) in hubNames: {
+  parent: hubs[i]
+  name: consumerGroupName
+  properties: {
+    userMetadata: 'Lure: read by the ${hubName} trigger alone.'
+  }
+}]
+
+// microsoft.aadiam/diagnosticSettings takes an authorization rule id, not an identity, and Azure Monitor
+// documents that streaming needs Manage, Send and Listen on it. This rule exists for that alone; it is
+// usable only while local authentication is enabled (parameter localAuthEnabled).
+resource diagnosticsRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
+  parent: namespace
+  name: diagnosticsAuthorizationRuleName
+  properties: {
+    rights: [
+      'Listen'
+      'Send'
+      'Manage'
+    ]
+  }
+}
+
+@description('Name of the namespace.')
+output name string = namespace.name
+
+@description('Host name of the namespace, e.g. evhns-abc.servicebus.windows.net (from serviceBusEndpoint, so right in every cloud).')
+output fullyQualifiedNamespace string = split(split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0], '/')[0]
+
+@description('Resource id of the authorization rule for the Entra diagnostic setting.')
+output diagnosticsAuthorizationRuleId string = diagnosticsRule.id
