@@ -18,6 +18,9 @@ param hubNames array
 @description('Required. Consumer group created on every hub, for Lure\'s triggers alone.')
 param consumerGroupName string
 
+@description('Optional. A second consumer group on every hub for `npm start` on a laptop (LURE_LOCAL_CONSUMER_GROUP), so it never takes partitions from the triggers.')
+param localConsumerGroupName string = 'lure-local'
+
 @description('Optional. Partitions per hub (fixed after creation on Standard). Each Event Hubs function scales to at most one instance per partition.')
 @minValue(1)
 @maxValue(32)
@@ -70,6 +73,14 @@ resource consumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@
   name: consumerGroupName
   properties: {
     userMetadata: 'Lure: read by the ${hubName} trigger alone.'
+  }
+}]
+
+resource localConsumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = [for (hubName, i) in hubNames: {
+  parent: hubs[i]
+  name: localConsumerGroupName
+  properties: {
+    userMetadata: 'Lure: read by a local host (npm start) checking the deployment, never by the triggers.'
   }
 }]
 

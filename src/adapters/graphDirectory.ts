@@ -250,11 +250,11 @@ export class GraphDirectory implements Directory, TenantAdministration {
     );
   }
 
-  async findAdministrativeUnit(displayName: string): Promise<string | undefined> {
-    const found = await this.call<{ value?: { id: string }[] }>('GET /directory/administrativeUnits', (client) =>
-      client.api('/directory/administrativeUnits').filter(`displayName eq '${odataString(displayName)}'`).select(['id']).get(),
+  async findAdministrativeUnits(displayName: string): Promise<{ readonly id: string; readonly visibility?: string }[]> {
+    const found = await this.call<{ value?: { id: string; visibility?: string | null }[] }>('GET /directory/administrativeUnits', (client) =>
+      client.api('/directory/administrativeUnits').filter(`displayName eq '${odataString(displayName)}'`).select(['id', 'visibility']).get(),
     );
-    return found.value?.[0]?.id;
+    return (found.value ?? []).map(({ id, visibility }) => ({ id, ...(typeof visibility === 'string' ? { visibility } : {}) }));
   }
 
   async createAdministrativeUnit(displayName: string, description: string): Promise<string> {
@@ -271,9 +271,7 @@ export class GraphDirectory implements Directory, TenantAdministration {
   }
 
   async addAdministrativeUnitMember(unitId: string, objectId: string): Promise<void> {
-    await this.call('POST /directory/administrativeUnits/{id}/members/$ref', (client) =>
-      client.api(`/directory/administrativeUnits/${encodeURIComponent(unitId)}/members/$ref`).post({ '@odata.id': `${new URL(this.options.baseUrl).origin}/v1.0/directoryObjects/${objectId}` }),
-    );
+    await this.addReference('POST /directory/administrativeUnits/{id}/members/$ref', `/directory/administrativeUnits/${encodeURIComponent(unitId)}/members/$ref`, objectId);
   }
 
   async listRoleAssignments(principalId: string): Promise<{ readonly roleDefinitionId: string; readonly directoryScopeId: string }[]> {
@@ -295,9 +293,20 @@ export class GraphDirectory implements Directory, TenantAdministration {
   }
 
   async addApplicationOwner(applicationObjectId: string, principalId: string): Promise<void> {
-    await this.call('POST /applications/{id}/owners/$ref', (client) =>
-      client.api(`/applications/${encodeURIComponent(applicationObjectId)}/owners/$ref`).post({ '@odata.id': `${new URL(this.options.baseUrl).origin}/v1.0/directoryObjects/${principalId}` }),
-    );
+    await this.addReference('POST /applications/{id}/owners/$ref', `/applications/${encodeURIComponent(applicationObjectId)}/owners/$ref`, principalId);
+  }
+
+  /**
+   * Adds a directory object to a reference collection. Graph answers 400 when it is there already, which is
+   * also what a retry meets after an attempt whose answer was lost: that is success.
+   */
+  private async addReference(name: string, path: string, objectId: string): Promise<void> {
+    try {
+      await this.call(name, (client) => client.api(path).post({ '@odata.id': `${new URL(this.options.baseUrl).origin}/v1.0/directoryObjects/${objectId}` }));
+    } catch (error) {
+      if (error instanceof DirectoryError && error.status === 400 && /already exist/i.test(error.message)) return;
+      throw error;
+    }
   }
 
   /** The ids of a directory collection, every page. */

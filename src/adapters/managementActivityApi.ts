@@ -63,16 +63,15 @@ export class ManagementActivityApi implements AuditFeed {
       if (page >= 1000) throw new AuditFeedError(`listing ${contentType} did not end after 1,000 pages`);
       const { body, nextPageUri } = await this.call('GET', next);
       if (!Array.isArray(body)) throw new AuditFeedError(`listing ${contentType}: the answer is not a JSON array`);
-      listed.push(...body.map((item, index) => contentOf(item, `listing ${contentType} item ${index}`)));
-      next = nextPageUri === undefined ? undefined : this.onHost(nextPageUri, 'NextPageUri');
+      // An item that names no blob cannot be fetched: it is skipped, not allowed to stop the listing.
+      listed.push(...body.flatMap((item) => contentOf(item) ?? []));
+      next = nextPageUri === undefined ? undefined : this.withPublisher(this.onHost(nextPageUri, 'NextPageUri'));
     }
     return listed;
   }
 
   async fetchContent(content: AuditContent): Promise<unknown[]> {
-    const url = new URL(this.onHost(content.contentUri, 'contentUri'));
-    if (!url.searchParams.has('PublisherIdentifier')) url.searchParams.set('PublisherIdentifier', this.options.publisherId);
-    const { body } = await this.call('GET', url.toString());
+    const { body } = await this.call('GET', this.withPublisher(this.onHost(content.contentUri, 'contentUri')));
     if (!Array.isArray(body)) throw new AuditFeedError(`content ${content.contentId}: the answer is not a JSON array`);
     return body;
   }
@@ -82,6 +81,16 @@ export class ManagementActivityApi implements AuditFeed {
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     url.searchParams.set('PublisherIdentifier', this.options.publisherId);
     return url.toString();
+  }
+
+  /**
+   * A URL the API handed out (`NextPageUri`, `contentUri`) carries no `PublisherIdentifier`: without it the
+   * call counts against the tenant's shared throttling quota, so it is added.
+   */
+  private withPublisher(url: string): string {
+    const parsed = new URL(url);
+    if (!parsed.searchParams.has('PublisherIdentifier')) parsed.searchParams.set('PublisherIdentifier', this.options.publisherId);
+    return parsed.toString();
   }
 
   /** A URL the API handed out, refused unless it is on the API's own host. */
@@ -150,14 +159,17 @@ function errorCodeOf(text: string): string | undefined {
   }
 }
 
-function contentOf(item: unknown, where: string): AuditContent {
+/** A listing item, or `undefined` when it lacks what fetching it needs. */
+function contentOf(item: unknown): AuditContent | undefined {
   const record = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
-  const field = (name: string): string => {
-    const value = record[name];
-    if (typeof value !== 'string' || value === '') throw new AuditFeedError(`${where}: ${name} is missing`);
-    return value;
-  };
-  const created = Date.parse(field('contentCreated'));
-  if (Number.isNaN(created)) throw new AuditFeedError(`${where}: contentCreated is not a time`);
-  return { contentType: field('contentType'), contentId: field('contentId'), contentUri: field('contentUri'), contentCreated: new Date(created).toISOString() };
+  const text = (name: string): string | undefined => (typeof record[name] === 'string' && record[name] !== '' ? (record[name] as string) : undefined);
+  const [contentType, contentId, contentUri, created] = [text('contentType'), text('contentId'), text('contentUri'), Date.parse(text('contentCreated') ?? '')];
+  if (contentType === undefined || contentId === undefined || contentUri === undefined || Number.isNaN(created)) return undefined;
+  return { contentType, contentId, contentUri, contentCreated: new Date(created).toISOString() };
+}
+
+/** Whether a failure may pass by itself (network, throttling, a server error) rather than repeat on every try. */
+export function isTransientFeedFailure(error: unknown): boolean {
+  if (!(error instanceof AuditFeedError)) return false;
+  return error.status === undefined ? error.message.includes('no response') : isRetryableStatus(error.status);
 }

@@ -5,6 +5,8 @@ import type { Clock } from '../ports/clock.js';
 import type { EventPublisher } from '../ports/eventPublisher.js';
 import type { Logger } from '../ports/logger.js';
 import type { StateStore } from '../ports/stateStore.js';
+import { AuditFeedError, isTransientFeedFailure } from '../adapters/managementActivityApi.js';
+import { recordFingerprint } from '../normalize/recordFingerprint.js';
 
 export interface AuditPollerDeps {
   readonly store: StateStore;
@@ -15,6 +17,8 @@ export interface AuditPollerDeps {
   readonly clock: Clock;
   readonly settings: Pick<Config['auditPoller'], 'contentTypes' | 'lookbackInHours'>;
   readonly logger: Logger;
+  /** A run stops starting new work after this long (progress is kept), well inside the host's timeout. */
+  readonly budgetInMs?: number;
 }
 
 export interface AuditPollReport {
@@ -28,13 +32,27 @@ export interface AuditPollReport {
   readonly records: number;
   /** Records whose `Id` another blob of this run carried already. */
   readonly duplicateRecords: number;
+  /** Blobs that fail the same way every time (gone, not JSON, too large): dead-lettered and passed over. */
+  readonly deadLettered: number;
+  /** Subscriptions found stopped and started again. */
+  readonly subscriptionsRestarted: number;
+  /** The run ran out of time and left the rest to the next one. */
+  readonly outOfTime: boolean;
   readonly failures: readonly string[];
 }
+
+type MutableReport = Omit<{ -readonly [K in keyof AuditPollReport]: AuditPollReport[K] }, 'failures'> & { failures: string[] };
 
 /** The API lists no content created more than seven days back; a little margin keeps the request valid. */
 const OLDEST_LISTABLE_IN_MS = 7 * 86_400_000 - 10 * 60_000;
 /** One listing request covers at most 24 hours. */
 const MAX_WINDOW_IN_MS = 86_400_000;
+/** Copied-blob rows are kept eight days: every listable blob is among them. */
+const COPIED_HORIZON_IN_MS = 8 * 86_400_000;
+/** The host stops a timer function after ten minutes (host.json); a run leaves itself two. */
+const DEFAULT_BUDGET_IN_MS = 8 * 60_000;
+/** The API's answers when a content type has no started subscription (never started, or stopped since). */
+const NO_SUBSCRIPTION = new Set(['AF20022', 'AF20023']);
 
 /**
  * Copies the Office 365 Management Activity API into the Exchange hub (the `pollAuditContent` timer). Per
@@ -45,14 +63,21 @@ const MAX_WINDOW_IN_MS = 86_400_000;
  * publishes a blob again; the pipeline folds what it sees twice. One content type's failure stops no other.
  */
 export class AuditPoller {
+  /** Runs start with the next content type each time, so a long catch-up of one cannot starve another. */
+  private runs = 0;
+
   constructor(private readonly deps: AuditPollerDeps) {}
 
   async poll(): Promise<AuditPollReport> {
-    const report = { subscriptionsStarted: 0, listed: 0, alreadyCopied: 0, copied: 0, records: 0, duplicateRecords: 0, failures: [] as string[] };
+    const report: MutableReport = { subscriptionsStarted: 0, listed: 0, alreadyCopied: 0, copied: 0, records: 0, duplicateRecords: 0, deadLettered: 0, subscriptionsRestarted: 0, outOfTime: false, failures: [] };
     const recordIds = new Set<string>();
-    for (const contentType of this.deps.settings.contentTypes) {
+    const types = this.deps.settings.contentTypes;
+    const first = this.runs % Math.max(1, types.length);
+    this.runs += 1;
+    const deadline = this.deps.clock.now().getTime() + (this.deps.budgetInMs ?? DEFAULT_BUDGET_IN_MS);
+    for (const contentType of [...types.slice(first), ...types.slice(0, first)]) {
       try {
-        await this.pollContentType(contentType, report, recordIds);
+        await this.pollContentType(contentType, report, recordIds, deadline);
       } catch (error) {
         const message = `${contentType}: ${error instanceof Error ? error.message : String(error)}`;
         report.failures.push(message);
@@ -62,7 +87,7 @@ export class AuditPoller {
     return report;
   }
 
-  private async pollContentType(contentType: string, report: { -readonly [K in keyof AuditPollReport]: AuditPollReport[K] }, recordIds: Set<string>): Promise<void> {
+  private async pollContentType(contentType: string, report: MutableReport, recordIds: Set<string>, deadline: number): Promise<void> {
     const { store, feed, clock } = this.deps;
     const now = clock.now().getTime();
     let state: AuditFeedState = (await store.getAuditFeedState(contentType)) ?? { contentType };
@@ -75,15 +100,20 @@ export class AuditPoller {
     const lookbackInMs = this.deps.settings.lookbackInHours * 3_600_000;
     const resumeFrom = state.listedUntil === undefined ? now - lookbackInMs : Math.min(now - lookbackInMs, Date.parse(state.listedUntil) - lookbackInMs);
     const start = Math.max(now - OLDEST_LISTABLE_IN_MS, resumeFrom);
-    const copied = await store.listCopiedAuditContent(contentType, new Date(start).toISOString());
+    // Every copied row still kept, not only those from `start`: the API rounds a window's start to the second.
+    const copied = await store.listCopiedAuditContent(contentType, new Date(now - COPIED_HORIZON_IN_MS).toISOString());
     for (let windowStart = start; windowStart < now; windowStart += MAX_WINDOW_IN_MS) {
       const windowEnd = Math.min(windowStart + MAX_WINDOW_IN_MS, now);
-      const listed = await feed.listContent(contentType, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString());
+      const listed = await this.list(contentType, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString(), report);
       report.listed += listed.length;
       for (const content of [...listed].sort((a, b) => a.contentCreated.localeCompare(b.contentCreated))) {
         if (copied.has(content.contentId)) {
           report.alreadyCopied += 1;
           continue;
+        }
+        if (clock.now().getTime() > deadline) {
+          report.outOfTime = true;
+          return;
         }
         // Rows are kept under the type Lure asked for, whatever the listing says.
         await this.copy({ ...content, contentType }, report, recordIds);
@@ -97,7 +127,42 @@ export class AuditPoller {
     }
   }
 
-  private async copy(content: AuditContent, report: { records: number; duplicateRecords: number; copied: number }, recordIds: Set<string>): Promise<void> {
+  /** Lists a window; a subscription found stopped is started again and the window listed once more. */
+  private async list(contentType: string, startTime: string, endTime: string, report: MutableReport): Promise<AuditContent[]> {
+    try {
+      return await this.deps.feed.listContent(contentType, startTime, endTime);
+    } catch (error) {
+      if (!(error instanceof AuditFeedError) || error.code === undefined || !NO_SUBSCRIPTION.has(error.code)) throw error;
+      this.deps.logger.warn('audit subscription found stopped; starting it again', { contentType, code: error.code });
+      await this.deps.feed.startSubscription(contentType);
+      report.subscriptionsRestarted += 1;
+      return this.deps.feed.listContent(contentType, startTime, endTime);
+    }
+  }
+
+  /**
+   * Fetches and publishes one blob, then records it copied. A failure that would repeat on every run (the
+   * blob gone, not JSON, a record too large for Event Hubs) dead-letters the blob and passes over it, so it
+   * cannot hold back everything listed after it; a passing failure (network, throttling, Event Hubs down)
+   * stops the run, and the next one tries again.
+   */
+  private async copy(content: AuditContent, report: MutableReport, recordIds: Set<string>): Promise<void> {
+    try {
+      await this.fetchAndPublish(content, report, recordIds);
+    } catch (error) {
+      const permanent = error instanceof RangeError || (error instanceof AuditFeedError && !isTransientFeedFailure(error));
+      if (!permanent) throw error;
+      const detail = `${content.contentType} blob not copied: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
+      await this.deps.store.upsertDeadLetters([
+        { id: recordFingerprint('invalid-record', detail, content.contentId), receivedAt: this.deps.clock.now().toISOString(), origin: 'audit poller', reason: 'invalid-record', detail, excerpt: content.contentId },
+      ]);
+      await this.deps.store.upsertCopiedAuditContent([{ contentType: content.contentType, contentId: content.contentId, contentCreated: content.contentCreated }]);
+      this.deps.logger.error('audit blob dead-lettered', { contentType: content.contentType, contentId: content.contentId, error: detail });
+      report.deadLettered += 1;
+    }
+  }
+
+  private async fetchAndPublish(content: AuditContent, report: MutableReport, recordIds: Set<string>): Promise<void> {
     const records = await this.deps.feed.fetchContent(content);
     const fresh = records.filter((record) => {
       const id = typeof record === 'object' && record !== null ? (record as { Id?: unknown }).Id : undefined;

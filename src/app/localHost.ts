@@ -156,12 +156,12 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
     consumers = startHubConsumers({
       connection: eventHubs.connectionString !== undefined ? { connectionString: eventHubs.connectionString } : { namespace: eventHubs.namespace!, credential: identityOf(effective) },
       hubs: eventHubs.hubs,
-      consumerGroup: eventHubs.consumerGroup,
+      consumerGroup: eventHubs.localConsumerGroup,
       store: services.store,
       onBatch: (hub, events, context) => run(async () => (await processHubBatch(services, hub, events, context)).forEach((alert) => show(alert, output))),
       onError: (hub, message) => output.note(`hub ${hub}: ${message}`),
     });
-    output.note(`Reading hubs ${Object.values(eventHubs.hubs).join(', ')} on consumer group ${eventHubs.consumerGroup} (from the newest event, then from each checkpoint)`);
+    output.note(`Reading hubs ${Object.values(eventHubs.hubs).join(', ')} on consumer group ${eventHubs.localConsumerGroup} (from the newest event, then from each checkpoint)`);
   }
 
   const watcher: FSWatcher = watch(inboxDir, {

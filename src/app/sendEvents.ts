@@ -1,8 +1,9 @@
 import type { EventPublisher } from '../ports/eventPublisher.js';
 import { messageBatchesOf, readEventFile } from './eventFiles.js';
 
-/** Records per event: an Event Hub message of Entra's own size (diagnostic settings send a few hundred KB). */
+/** Records per event, and bytes: an Event Hub message of Entra's own size (diagnostic settings send a few hundred KB), well under the 1 MB a message may be. */
 const RECORDS_PER_EVENT = 100;
+const BYTES_PER_EVENT = 256 * 1024;
 
 export interface SendReport {
   readonly files: number;
@@ -21,19 +22,38 @@ export async function sendEventFiles(publisher: EventPublisher, hub: string, fil
   for (const file of files) {
     const content = await readEventFile(file);
     for (const batch of messageBatchesOf(content, RECORDS_PER_EVENT)) {
-      const bodies = batch.map((message) => {
+      const bodies = batch.flatMap((message) => {
         if (Array.isArray(message)) {
           records += message.length;
-          return { records: message };
+          return envelopesOf(message);
         }
         records += 1;
-        return typeof message === 'string' ? parsedOrRaw(message) : message;
+        return [typeof message === 'string' ? parsedOrRaw(message) : message];
       });
       await publisher.publish(hub, bodies);
       events += bodies.length;
     }
   }
   return { files: files.length, events, records };
+}
+
+/** `{"records":[…]}` envelopes of at most `BYTES_PER_EVENT` each (a record larger than that goes alone). */
+function envelopesOf(records: readonly unknown[]): { records: unknown[] }[] {
+  const envelopes: { records: unknown[] }[] = [];
+  let current: unknown[] = [];
+  let size = 0;
+  for (const record of records) {
+    const bytes = Buffer.byteLength(JSON.stringify(record) ?? '');
+    if (current.length > 0 && size + bytes > BYTES_PER_EVENT) {
+      envelopes.push({ records: current });
+      current = [];
+      size = 0;
+    }
+    current.push(record);
+    size += bytes;
+  }
+  if (current.length > 0) envelopes.push({ records: current });
+  return envelopes;
 }
 
 function parsedOrRaw(line: string): unknown {

@@ -38,7 +38,14 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
   const { admin, store, apply } = input;
   const steps: SetupStep[] = [];
 
-  let unitId = await admin.findAdministrativeUnit(DECOY_UNIT_NAME);
+  const units = await admin.findAdministrativeUnits(DECOY_UNIT_NAME);
+  let unitId = units[0]?.id;
+  if (units.length > 1) {
+    steps.push({ step: 'administrative unit', state: 'manual', detail: `${units.length} units are named ${DECOY_UNIT_NAME} (${units.map((unit) => unit.id).join(', ')}): keep one, so Lure's role covers the one its decoys are in` });
+  }
+  if (units[0] !== undefined && units[0].visibility !== 'HiddenMembership') {
+    steps.push({ step: 'administrative unit', state: 'manual', detail: `${DECOY_UNIT_NAME} does not hide its membership: anyone who can read the directory can list the decoys. Recreate it with hidden membership` });
+  }
   if (unitId !== undefined) steps.push({ step: 'administrative unit', state: 'done', detail: `${DECOY_UNIT_NAME} (${unitId})` });
   else if (apply) {
     unitId = await admin.createAdministrativeUnit(DECOY_UNIT_NAME, 'Decoy users of Lure. Add nothing else: Lure can reset the passwords of its members.');
@@ -59,9 +66,11 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
 
   const decoys = await store.listDecoys();
   const members = unitId === undefined ? new Set<string>() : await admin.listAdministrativeUnitMembers(unitId);
+  const decoyUserIds = new Set<string>();
   for (const decoy of decoys) {
     if (decoy.kind !== 'user') continue;
     const objectId = decoy.objectId ?? (await admin.getUser(decoy.userPrincipalName))?.id;
+    if (objectId !== undefined) decoyUserIds.add(objectId);
     const step = `decoy user ${decoy.id} in the unit`;
     if (objectId === undefined) steps.push({ step, state: 'manual', detail: `${decoy.userPrincipalName} does not exist in the tenant` });
     else if (members.has(objectId)) steps.push({ step, state: 'done', detail: decoy.userPrincipalName });
@@ -69,6 +78,12 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
       await admin.addAdministrativeUnitMember(unitId, objectId);
       steps.push({ step, state: 'applied', detail: decoy.userPrincipalName });
     } else steps.push({ step, state: 'pending', detail: `add ${decoy.userPrincipalName}` });
+  }
+
+  // Lure can reset the password of every member: anything but a registered decoy user must leave the unit.
+  const strangers = [...members].filter((id) => !decoyUserIds.has(id));
+  if (strangers.length > 0) {
+    steps.push({ step: 'administrative unit holds only decoys', state: 'manual', detail: `remove ${strangers.length} member(s) that are not registered decoy users: ${strangers.join(', ')}` });
   }
 
   const lifecycles = new Map((await store.listDecoyLifecycles()).map((lifecycle) => [lifecycle.decoyId, lifecycle]));
@@ -88,7 +103,19 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
   }
 
   const mailboxes = [...new Set(decoys.flatMap((decoy) => (decoy.kind === 'mailItem' ? [decoy.mailbox.toLowerCase()] : [])))].sort();
-  steps.push({ step: 'Exchange RBAC for Applications', state: 'manual', detail: exchangeCommands(input, mailboxes) });
+  // Addresses go into PowerShell and OPATH strings: anything beyond a plain address is left out, not escaped.
+  const unsafe = [...mailboxes, ...(input.emailSender === undefined ? [] : [input.emailSender])].filter((address) => !SAFE_ADDRESS.test(address));
+  if (unsafe.length > 0) {
+    steps.push({ step: 'Exchange RBAC for Applications', state: 'manual', detail: `left out of the commands below, as they hold characters PowerShell would read: ${unsafe.map((address) => JSON.stringify(address)).join(', ')}; add them by hand` });
+  }
+  steps.push({
+    step: 'Exchange RBAC for Applications',
+    state: 'manual',
+    detail: exchangeCommands(
+      { ...input, ...(input.emailSender !== undefined && !SAFE_ADDRESS.test(input.emailSender) ? { emailSender: undefined } : {}) },
+      mailboxes.filter((address) => SAFE_ADDRESS.test(address)),
+    ),
+  });
   steps.push({
     step: 'Teams',
     state: 'manual',
@@ -104,8 +131,11 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
   return steps;
 }
 
+/** A plain mail address: nothing PowerShell or OPATH could read as code (`$`, backticks, double quotes). */
+const SAFE_ADDRESS = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
 /** Exchange Online PowerShell that scopes Lure's mail access to the decoy mailboxes and the alert sender. */
-function exchangeCommands(input: TenantSetupInput, mailboxes: readonly string[]): string {
+function exchangeCommands(input: Omit<TenantSetupInput, 'emailSender'> & { readonly emailSender?: string | undefined }, mailboxes: readonly string[]): string {
   const quote = (text: string) => text.replaceAll("'", "''");
   const filter = (addresses: readonly string[]) => addresses.map((address) => `PrimarySmtpAddress -eq '${quote(address)}'`).join(' -or ');
   const lines = ['Connect-ExchangeOnline', `New-ServicePrincipal -AppId ${input.lureAppId} -ObjectId ${input.lurePrincipalId} -DisplayName 'Lure'`];
@@ -122,6 +152,9 @@ function exchangeCommands(input: TenantSetupInput, mailboxes: readonly string[])
       `New-ManagementRoleAssignment -App ${input.lureAppId} -Role 'Application Mail.Send' -CustomResourceScope 'Lure alert sender'`,
     );
   }
-  lines.push('# Never grant Mail.* to Lure in Entra: a tenant-wide grant adds to these scopes.');
+  lines.push(
+    '# The filters match primary SMTP addresses: where a decoy mailbox\'s differs from the name registered, use it instead.',
+    '# Never grant Mail.* to Lure in Entra: a tenant-wide grant adds to these scopes.',
+  );
   return lines.join('\n');
 }

@@ -114,6 +114,8 @@ export interface Config {
     readonly connectionString?: string;
     readonly hubs: { readonly entra: string; readonly exchange: string; readonly token: string };
     readonly consumerGroup: string;
+    /** What the local host reads with: never the triggers' group. */
+    readonly localConsumerGroup: string;
   };
   /** The Management Activity API poller (Exchange and Entra audit into the Exchange hub). */
   readonly auditPoller: {
@@ -332,6 +334,7 @@ const environmentSchema = z.object({
   LURE_EXCHANGE_HUB_NAME: hubName('exchange'),
   LURE_TOKEN_HUB_NAME: hubName('token'),
   LURE_CONSUMER_GROUP: optionalText.pipe(z.string().regex(/^[A-Za-z0-9$][A-Za-z0-9._-]{0,49}$/, 'must be a consumer group name').optional()),
+  LURE_LOCAL_CONSUMER_GROUP: optionalText.pipe(z.string().regex(/^[A-Za-z0-9$][A-Za-z0-9._-]{0,49}$/, 'must be a consumer group name').optional()),
   LURE_AUDIT_CONTENT_TYPES: z
     .string()
     .optional()
@@ -386,6 +389,9 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   for (const name of ['LURE_TEAMS_WEBHOOK_URL', 'LURE_WEBHOOK_URL', 'LURE_AUTHORITY_HOST', 'LURE_MANAGEMENT_API_HOST'] as const) {
     const url = settings[name];
     if (inAzure && url !== undefined && new URL(url).protocol !== 'https:') throw new RangeError(`setting ${name}: must be an https URL (plain http is for local development only)`);
+  }
+  if ((settings.LURE_LOCAL_CONSUMER_GROUP ?? 'lure-local') === (settings.LURE_CONSUMER_GROUP ?? 'lure')) {
+    throw new RangeError('setting LURE_LOCAL_CONSUMER_GROUP: must differ from LURE_CONSUMER_GROUP, or the local host and the triggers take partitions from each other');
   }
   if ((settings.LURE_WEBHOOK_URL === undefined) !== (settings.LURE_WEBHOOK_SECRET === undefined)) {
     throw new RangeError('setting LURE_WEBHOOK_SECRET: the webhook needs both LURE_WEBHOOK_URL and LURE_WEBHOOK_SECRET');
@@ -456,6 +462,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       ...(settings.LURE_EVENTHUB_CONNECTION_STRING === undefined ? {} : { connectionString: settings.LURE_EVENTHUB_CONNECTION_STRING }),
       hubs: { entra: settings.LURE_ENTRA_HUB_NAME, exchange: settings.LURE_EXCHANGE_HUB_NAME, token: settings.LURE_TOKEN_HUB_NAME },
       consumerGroup: settings.LURE_CONSUMER_GROUP ?? 'lure',
+      localConsumerGroup: settings.LURE_LOCAL_CONSUMER_GROUP ?? 'lure-local',
     },
     auditPoller: {
       contentTypes: settings.LURE_AUDIT_CONTENT_TYPES,

@@ -7,6 +7,8 @@ export interface FakeBlob {
   readonly records: readonly Record<string, unknown>[];
   /** Where the listing says to fetch it (default: the fake's own content URL). */
   readonly contentUri?: string;
+  /** The raw body a fetch answers instead of the records (to serve something that is not a JSON array). */
+  readonly answer?: string;
 }
 
 export interface FakeManagementApi {
@@ -104,7 +106,9 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
       const page = inWindow.slice(offset, offset + api.pageSize);
       const headers: Record<string, string> = {};
       if (offset + api.pageSize < inWindow.length) {
+        // As the API documents it: the next page's URI without the caller's PublisherIdentifier.
         const next = new URL(target);
+        next.searchParams.delete('PublisherIdentifier');
         next.searchParams.set('nextPage', String(offset + api.pageSize));
         headers['NextPageUri'] = next.toString();
       }
@@ -124,6 +128,11 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
         return;
       }
       fetches.set(contentId, (fetches.get(contentId) ?? 0) + 1);
+      if (blob.answer !== undefined) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(blob.answer);
+        return;
+      }
       send(response, 200, blob.records);
       return;
     }

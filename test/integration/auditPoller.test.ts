@@ -92,7 +92,8 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
     const hub = new RecordingHub();
     const lure = await poller(store, hub);
     const first = polled(await lure.pollAuditContent());
-    assert.deepEqual(first, { subscriptionsStarted: 2, listed: 6, alreadyCopied: 0, copied: 6, records: 12, duplicateRecords: 0, failures: [] });
+    assert.deepEqual(first, { subscriptionsStarted: 2, listed: 6, alreadyCopied: 0, copied: 6, records: 12, duplicateRecords: 0, deadLettered: 0, subscriptionsRestarted: 0, outOfTime: false, failures: [] });
+    assert.ok(api.requests.filter((request) => request.includes('subscriptions/content')).every((request) => /PublisherIdentifier=0a1b2c3d/.test(request)), 'every page, the NextPageUri ones too, names the publisher');
     assert.equal(api.requests.filter((request) => request.includes('nextPage=')).length, 2, 'five Exchange blobs at two a page: two NextPageUri follow-ups');
     assert.ok(api.requests.filter((request) => request.startsWith('POST')).every((request) => /PublisherIdentifier=0a1b2c3d/.test(request)));
     assert.ok(api.tokens.every((token) => token === login.accessToken));
@@ -185,11 +186,56 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
     assert.equal(api.requests.filter((request) => request.includes('subscriptions/content')).length, 7);
   });
 
+  it('passes over a blob that fails the same way every time (gone, not JSON), dead-lettering it, and copies what comes after', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({
+      'Audit.Exchange': [
+        { ...blob('gone', '2026-11-28T10:00:00.000Z'), contentUri: `${api.url}/api/v1.0/${TENANT}/activity/feed/audit/expired-blob` },
+        { ...blob('garbled', '2026-11-28T10:30:00.000Z'), answer: '{"not": "an array"}' },
+        blob('fine', '2026-11-28T11:00:00.000Z'),
+      ],
+    });
+    const store = await fresh();
+    const hub = new RecordingHub();
+    const lure = await poller(store, hub, { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' });
+    const report = polled(await lure.pollAuditContent());
+    assert.equal(report.deadLettered, 2);
+    assert.equal(report.copied, 1);
+    assert.deepEqual(report.failures, []);
+    assert.deepEqual(hub.events.get('o365-audit')!.map((record) => (record as { Id: string }).Id), ['fine-r1', 'fine-r2']);
+    const letters = [];
+    for await (const letter of store.listDeadLetters()) letters.push(letter);
+    assert.deepEqual(letters.map((letter) => letter.excerpt).sort(), ['garbled', 'gone']);
+    assert.ok(letters.every((letter) => letter.origin === 'audit poller' && /Audit\.Exchange blob not copied/.test(letter.detail)));
+    clock.advance(5 * 60_000);
+    assert.equal(polled(await lure.pollAuditContent()).copied, 0, 'and does not try them again');
+  });
+
+  it('starts a subscription again when the API says it is gone (stopped since), then lists', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [blob('r1', '2026-11-28T11:00:00.000Z')] });
+    const store = await fresh();
+    const lure = await poller(store, new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' });
+    assert.equal(polled(await lure.pollAuditContent()).copied, 1);
+    api.subscriptions.delete('Audit.Exchange');
+    api.blobs.get('Audit.Exchange')!.push(blob('r2', '2026-11-28T12:01:00.000Z'));
+    clock.advance(5 * 60_000);
+    const report = polled(await lure.pollAuditContent());
+    assert.equal(report.subscriptionsRestarted, 1);
+    assert.equal(report.copied, 1);
+    assert.ok(api.subscriptions.has('Audit.Exchange'));
+  });
+
   it('never follows a content URL or next page to another host, so the token stays with the API', async () => {
     clock.set('2026-11-28T12:00:00.000Z');
     reset({ 'Audit.Exchange': [{ ...blob('evil', '2026-11-28T11:00:00.000Z'), contentUri: 'https://attacker.example/steal' }] });
-    const report = await (await poller(await fresh(), new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' })).pollAuditContent();
-    assert.match(polled(report).failures[0] ?? '', /contentUri points at https:\/\/attacker\.example/);
+    const store = await fresh();
+    const report = polled(await (await poller(store, new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' })).pollAuditContent());
+    assert.equal(report.deadLettered, 1, 'the blob is passed over, never fetched');
+    const letters = [];
+    for await (const letter of store.listDeadLetters()) letters.push(letter);
+    assert.match(letters[0]?.detail ?? '', /contentUri points at https:\/\/attacker\.example/);
+    assert.ok(!api.requests.some((request) => request.includes('steal')));
   });
 
   it('runs as the pollAuditContent timer function, and says why when it is off', async () => {

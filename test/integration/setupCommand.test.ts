@@ -51,6 +51,7 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
     await store.upsertDecoy({ id: 'd-user-1', kind: 'user', enabled: true, userPrincipalName: 'svc-payroll@contoso.example' });
     await store.upsertDecoy({ id: 'd-app-1', kind: 'application', enabled: true, appId: application.appId, objectId: application.id, credentialKeyIds: [] });
     await store.upsertDecoy({ id: 'd-mail-1', kind: 'mailItem', enabled: true, mailbox: "o'brien-archive@contoso.example", internetMessageId: 'x@y', alternateItemIds: [], alternateFolderIds: [], dedicatedFolder: false });
+    await store.upsertDecoy({ id: 'd-mail-2', kind: 'mailItem', enabled: true, mailbox: 'fin$(iex)@contoso.example', internetMessageId: 'x2@y', alternateItemIds: [], alternateFolderIds: [], dedicatedFolder: false });
 
     const args = ['setup', '--principal-id', LURE_OID, '--app-id', LURE_APP];
     const planned = await runLure(args, environment);
@@ -61,22 +62,32 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
     assert.match(planned.stderr, /--apply/);
     assert.equal(graph.administrativeUnits.size, 0, 'without --apply nothing changes');
 
-    const applied = await runLure([...args, '--apply'], environment);
+    // The owner reference goes through but its answer is lost: the retry meets "already exist", which is success.
+    graph.fail('POST', /\/owners\/\$ref$/, { status: 204, passThrough: true, delayInMs: 2_500 });
+    const applied = await runLure([...args, '--apply'], { ...environment, LURE_GRAPH_TIMEOUT_IN_SECONDS: '1' });
     assert.equal(applied.code, 0, applied.stderr);
     const [unit] = [...graph.administrativeUnits.values()];
     assert.equal(unit?.visibility, 'HiddenMembership');
     assert.deepEqual([...unit!.members], [created.id]);
     assert.deepEqual(graph.roleAssignments, [{ principalId: LURE_OID, roleDefinitionId: USER_ADMINISTRATOR_ROLE_ID, directoryScopeId: `/administrativeUnits/${unit!.id}` }]);
     assert.deepEqual([...graph.applicationOwners.get(application.id)!], [LURE_OID]);
+    assert.equal(graph.count('POST', /\/owners\/\$ref$/), 2, 'the timed-out reference was retried, and its "already exist" taken as done');
     assert.match(applied.stdout, /New-ManagementScope -Name 'Lure decoy mailboxes' -RecipientRestrictionFilter "PrimarySmtpAddress -eq 'o''brien-archive@contoso\.example'"/);
     assert.match(applied.stdout, /New-ManagementRoleAssignment -App 1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b -Role 'Application Mail\.Send' -CustomResourceScope 'Lure alert sender'/);
     assert.match(applied.stdout, /\[manual\] LURE_SELF_PRINCIPAL_IDS: set LURE_SELF_PRINCIPAL_IDS=9a8b7c6d/);
+    assert.match(applied.stdout, /left out of the commands below.*"fin\$\(iex\)@contoso\.example"/);
+    assert.doesNotMatch(applied.stdout, /-eq 'fin\$/, 'an address PowerShell would read as code never reaches a command');
 
     const again = await runLure([...args, '--apply'], cleanEnvironment({ ...environment, LURE_SELF_PRINCIPAL_IDS: `${LURE_OID},${LURE_APP}` } as Record<string, string>));
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stdout, /\[(pending|applied)\]/, 'a second run finds everything in place');
     assert.equal(graph.roleAssignments.length, 1);
     assert.equal(graph.administrativeUnits.size, 1);
+
+    // Someone adds a real user to the unit: Lure could reset that user's password. Setup says so.
+    unit!.members.add('5b6c7d8e-0000-4000-8000-000000000001');
+    const watched = await runLure(args, environment);
+    assert.match(watched.stdout, /\[manual\] administrative unit holds only decoys: remove 1 member\(s\) that are not registered decoy users: 5b6c7d8e/);
   });
 
   it('refuses a principal id that is not a GUID', async () => {

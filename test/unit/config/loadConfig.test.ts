@@ -64,7 +64,7 @@ describe('loadConfig', () => {
         inAzure: false,
         retentionInDays: 30,
       },
-      eventHubs: { hubs: { entra: 'entra', exchange: 'exchange', token: 'token' }, consumerGroup: 'lure' },
+      eventHubs: { hubs: { entra: 'entra', exchange: 'exchange', token: 'token' }, consumerGroup: 'lure', localConsumerGroup: 'lure-local' },
       auditPoller: { contentTypes: ['Audit.Exchange', 'Audit.AzureActiveDirectory'], host: 'https://manage.office.com', lookbackInHours: 24 },
       api: { audiences: [], auditRetentionInDays: 365 },
       local: { apiPort: 7071, dataDir: '.lure', inboxDir: '.lure/inbox', demo: true, tablePort: 0 },
@@ -206,7 +206,8 @@ describe('loadConfig', () => {
       LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange',
       LURE_AUDIT_LOOKBACK_IN_HOURS: '48',
     });
-    assert.deepEqual(hubs.eventHubs, { namespace: 'lure-ns.servicebus.usgovcloudapi.net', hubs: { entra: 'entra', exchange: 'o365-audit', token: 'token' }, consumerGroup: 'lure-prod' });
+    assert.deepEqual(hubs.eventHubs, { namespace: 'lure-ns.servicebus.usgovcloudapi.net', hubs: { entra: 'entra', exchange: 'o365-audit', token: 'token' }, consumerGroup: 'lure-prod', localConsumerGroup: 'lure-local' });
+    assert.throws(() => loadConfig({ LURE_LOCAL_CONSUMER_GROUP: 'lure' }), /LURE_LOCAL_CONSUMER_GROUP: must differ from LURE_CONSUMER_GROUP/);
     assert.deepEqual(hubs.auditPoller, { contentTypes: ['Audit.Exchange'], host: 'https://manage.office365.us', publisherId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', lookbackInHours: 48 });
     assert.deepEqual(loadConfig({ LURE_AUDIT_CONTENT_TYPES: 'none' }).auditPoller.contentTypes, []);
     assert.equal(loadConfig({ LURE_CLOUD: 'china' }).auditPoller.host, undefined);

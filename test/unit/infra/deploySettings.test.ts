@@ -64,6 +64,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_INBOX_DIR: 'local host only',
   LURE_DEMO: 'local host only',
   LURE_LOCAL_TABLE_PORT: 'local host only',
+  LURE_LOCAL_CONSUMER_GROUP: 'local host only (the deployment creates the group for it)',
   LURE_EVENTHUB_CONNECTION_STRING: 'outside Azure only; the deployment reaches Event Hubs with the identity',
   LURE_MANAGEMENT_API_HOST: 'the cloud (LURE_CLOUD) picks the host; only GCC tenants override it',
   LURE_AUDIT_PUBLISHER_ID: 'defaults to the tenant id, which the deployment sets',
