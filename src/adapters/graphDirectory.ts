@@ -230,9 +230,18 @@ export class GraphDirectory implements Directory, TenantAdministration {
   async translateExchangeId(mailbox: string, restId: string): Promise<ExchangeIdForms> {
     const forms: { -readonly [K in keyof ExchangeIdForms]: ExchangeIdForms[K] } = { restId };
     for (const target of ['restImmutableEntryId', 'ewsId', 'entryId', 'immutableEntryId'] as const) {
-      const translated = await this.call<{ value?: { sourceId?: unknown; targetId?: unknown }[] }>('POST /users/{id}/translateExchangeIds', (client) =>
-        client.api(`/users/${encodeURIComponent(mailbox)}/translateExchangeIds`).post({ inputIds: [restId], sourceIdType: 'restId', targetIdType: target }),
-      );
+      let translated: { value?: { sourceId?: unknown; targetId?: unknown }[] };
+      try {
+        translated = await this.call('POST /users/{id}/translateExchangeIds', (client) =>
+          client.api(`/users/${encodeURIComponent(mailbox)}/translateExchangeIds`).post({ inputIds: [restId], sourceIdType: 'restId', targetIdType: target }),
+        );
+      } catch (error) {
+        // Graph documents translateExchangeIds for delegated permissions only (and not in US Government
+        // clouds): as Lure's own identity it is refused. The EWS form is the REST id's base64 alphabet
+        // restored; the binary forms cannot be derived here, so matching leans on the message id.
+        if (error instanceof DirectoryError && (error.status === 403 || error.status === 400 || error.status === 401 || error.status === 404)) return { restId, ewsId: ewsIdOf(restId) };
+        throw error;
+      }
       const targetId = translated.value?.[0]?.targetId;
       if (typeof targetId === 'string' && targetId !== '') forms[target] = targetId;
     }
@@ -349,6 +358,11 @@ export class GraphDirectory implements Directory, TenantAdministration {
       throw error;
     }
   }
+}
+
+/** A Graph REST id is its EWS id in the URL-safe base64 alphabet. */
+function ewsIdOf(restId: string): string {
+  return restId.replaceAll('-', '/').replaceAll('_', '+');
 }
 
 /** Sets a fresh timeout on every attempt (a retry must not inherit an expired signal). */

@@ -91,6 +91,20 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     assert.deepEqual(graph.applications.get(application.id)!.passwordCredentials.map((credential) => credential.keyId), [own.keyId]);
   });
 
+  it('mailItem: plants the message even where translateExchangeIds refuses app-only callers (as Graph documents), keeping the id forms it can derive', async () => {
+    const lure = await services();
+    const refused = { status: 403, body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } } };
+    graph.fail('POST', /translateExchangeIds$/, refused, refused);
+    const created = await lure.lifecycles.create({ kind: 'mailItem', id: 'd-mail-apponly', mailbox: DECOY_MAILBOX, folderName: 'Payroll Exports' });
+    const decoy = created.decoy as MailItemDecoy;
+    const [message] = [...graph.mailboxes.get(DECOY_MAILBOX)!.get(decoy.folderId!)!.messages.values()];
+    assert.equal(decoy.itemId, message!.id);
+    assert.equal(decoy.internetMessageId, message!.internetMessageId, 'the id audit records match on first');
+    assert.equal(decoy.immutableId, undefined);
+    assert.deepEqual(decoy.alternateItemIds, [message!.id.replaceAll('-', '/').replaceAll('_', '+')].filter((id) => id !== message!.id));
+    await lure.lifecycles.retire('d-mail-apponly');
+  });
+
   it('mailItem: plants a sent-looking message in a decoy-only folder with every id form, replaces it on rotation', async () => {
     const lure = await services();
     const created = await lure.lifecycles.create({ kind: 'mailItem', id: 'd-mail-new', mailbox: DECOY_MAILBOX, folderName: 'Finance Archive 2019' });
