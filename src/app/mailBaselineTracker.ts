@@ -35,25 +35,28 @@ export class MailBaselineTracker {
       byMailbox.set(mailbox, [...(byMailbox.get(mailbox) ?? []), event]);
     }
     const findings: Finding[] = [];
-    const pending: { mailbox: string; accesses: MailItemsAccessedEvent[] }[] = [];
+    const pending: { mailbox: string; accesses: MailItemsAccessedEvent[]; read: Versioned<MailAppBaseline> | undefined }[] = [];
     for (const [mailbox, accesses] of byMailbox) {
       // In event-time order, so the earliest access of a new app is the one reported.
       accesses.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.recordId < b.recordId ? -1 : 1));
       const cached = this.cache.get(mailbox);
-      let judged = this.observeAll(mailbox, (cached ?? (await this.load(mailbox)))?.value, accesses);
+      let read = cached ?? (await this.load(mailbox));
+      let judged = this.observeAll(mailbox, read?.value, accesses);
       // A first sighting judged on a cached baseline may only be another instance's learning: look again.
-      if (judged.findings.length > 0 && cached !== undefined) judged = this.observeAll(mailbox, (await this.load(mailbox))?.value, accesses);
+      if (judged.findings.length > 0 && cached !== undefined) judged = this.observeAll(mailbox, (read = await this.load(mailbox))?.value, accesses);
       findings.push(...judged.findings);
-      if (judged.changed) pending.push({ mailbox, accesses });
+      // What was read goes along, so committing a mailbox seen for the first time costs no second read.
+      if (judged.changed) pending.push({ mailbox, accesses, read });
     }
     return { findings, commit: () => this.commit(pending) };
   }
 
   /** Writes the baselines the judged reads changed. Learning is a union, so a lost race just merges again. */
-  private async commit(pending: readonly { mailbox: string; accesses: readonly MailItemsAccessedEvent[] }[]): Promise<void> {
-    for (const { mailbox, accesses } of pending) {
+  private async commit(pending: readonly { mailbox: string; accesses: readonly MailItemsAccessedEvent[]; read: Versioned<MailAppBaseline> | undefined }[]): Promise<void> {
+    for (const { mailbox, accesses, read } of pending) {
       for (let attempt = 1; ; attempt += 1) {
-        const current = attempt === 1 ? (this.cache.get(mailbox) ?? (await this.load(mailbox))) : await this.load(mailbox);
+        // A stale read only costs a lost race: the conditional write fails and the next attempt reads again.
+        const current = attempt === 1 ? (this.cache.get(mailbox) ?? read) : await this.load(mailbox);
         const { baseline, changed } = this.observeAll(mailbox, current?.value, accesses);
         if (!changed || baseline === undefined) break;
         try {

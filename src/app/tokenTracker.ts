@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/loadConfig.js';
-import { coverageOf, dueTimeOf, ISSUING_CATEGORIES, type IssuanceCoverage, tokenIssuanceOf, tokenUseOf, verdictOf } from '../correlation/tokenIssuance.js';
+import { coverageOf, dueTimeOf, ISSUING_CATEGORIES, type IssuanceCoverage, tokenIssuanceOf, tokenUseHeadOf, tokenUseOf, verdictOf } from '../correlation/tokenIssuance.js';
 import type { Finding } from '../detections/detection.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
@@ -96,19 +96,21 @@ export class TokenTracker {
 
     const decoyRecords = new Set(findings.map((finding) => evidenceKey(finding.evidence)));
     const pending: PendingTokenCheck[] = [];
+    const includeObservations = this.settings.modes.token !== 'off';
     for (const event of events) {
-      const partial = tokenUseOf(event, { includeObservations: this.settings.modes.token !== 'off' });
-      if (partial === undefined) continue;
+      const head = tokenUseHeadOf(event, { includeObservations });
+      if (head === undefined) continue;
       report.usesSeen += 1;
-      if (this.settings.modes[partial.source] === 'off' || (partial.appId !== undefined && this.unjudgedAppIds.has(partial.appId.toLowerCase()))) {
+      if (this.settings.modes[head.source] === 'off' || (head.appId !== undefined && this.unjudgedAppIds.has(head.appId.toLowerCase()))) {
         report.usesNotJudged += 1;
         continue;
       }
-      if (batchIssued.has(partial.uti) || this.recent.has(partial.uti)) {
+      if (batchIssued.has(head.uti) || this.recent.has(head.uti)) {
         report.usesMatchedAtOnce += 1;
-        this.count(partial, 'matched');
+        this.count(head, 'matched');
         continue;
       }
+      const partial = tokenUseOf(event, { includeObservations })!;
       const use: TokenUse = { ...partial, touchesDecoy: decoyRecords.has(evidenceKey(partial.evidence)) };
       pending.push({ ...use, dueAt: dueTimeOf(use, this.settings.graceInMinutes) });
     }

@@ -19,6 +19,25 @@ export function tokenIssuanceOf(event: NormalizedEvent): TokenIssuance | undefin
 const MAIL_PATH = /\/(messages|mailfolders)(\/|$|\?)/i;
 
 /**
+ * What `tokenUseOf` would say of an event's token, cheaply: its id, source and app. Most uses match a token
+ * indexed moments ago; they need no more than this, so the full use is built only for the rest.
+ */
+export function tokenUseHeadOf(event: NormalizedEvent, options: { readonly includeObservations: boolean }): Pick<TokenUse, 'uti' | 'source' | 'appId'> | undefined {
+  const uti = event.token?.uniqueTokenId;
+  if (uti === undefined) return undefined;
+  const source =
+    event.kind === 'graphActivity'
+      ? 'graph'
+      : event.kind === 'mailItemsAccessed' || event.kind === 'mailItemOperation' || event.kind === 'mailboxChange' || event.kind === 'mailboxSearch' || event.kind === 'mailboxLogin'
+        ? 'exchange'
+        : event.kind === 'tokenObservation' && options.includeObservations
+          ? 'token'
+          : undefined;
+  if (source === undefined) return undefined;
+  return { uti, source, ...(event.actor.appId === undefined ? {} : { appId: event.actor.appId }) };
+}
+
+/**
  * The token use a record reports: a Graph request (`signInActivityId`), an Exchange record
  * (`AppAccessContext.UniqueTokenId`, also inside Defender's `RawEventData`), or, when enabled, a token an
  * API gateway saw (`uti` claim). `touchesDecoy` is decided by the caller, who knows the record's findings.

@@ -24,12 +24,26 @@ export type IssuerKind = { readonly kind: 'organization'; readonly tenantId: str
  */
 export function issuerKindOf(issuer: string | undefined, authorityHost: string, v1IssuerHost: string): IssuerKind {
   if (issuer === undefined) return { kind: 'other' };
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const v2 = new RegExp(`^${escape(authorityHost)}/(${GUID})/v2\\.0/?$`).exec(issuer);
-  const v1 = new RegExp(`^${escape(v1IssuerHost)}/(${GUID})/?$`).exec(issuer);
+  const { v2: v2Pattern, v1: v1Pattern } = issuerPatternsOf(authorityHost, v1IssuerHost);
+  const v2 = v2Pattern.exec(issuer);
+  const v1 = v1Pattern.exec(issuer);
   const tenantId = (v2 ?? v1)?.[1]?.toLowerCase();
   if (tenantId === undefined) return { kind: 'other' };
   return tenantId === CONSUMER_TENANT_ID ? { kind: 'consumer' } : { kind: 'organization', tenantId };
+}
+
+/** Compiled once per pair of hosts: every token observation asks. */
+const ISSUER_PATTERNS = new Map<string, { readonly v2: RegExp; readonly v1: RegExp }>();
+
+function issuerPatternsOf(authorityHost: string, v1IssuerHost: string): { readonly v2: RegExp; readonly v1: RegExp } {
+  const key = `${authorityHost} ${v1IssuerHost}`;
+  let patterns = ISSUER_PATTERNS.get(key);
+  if (patterns === undefined) {
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    patterns = { v2: new RegExp(`^${escape(authorityHost)}/(${GUID})/v2\\.0/?$`), v1: new RegExp(`^${escape(v1IssuerHost)}/(${GUID})/?$`) };
+    ISSUER_PATTERNS.set(key, patterns);
+  }
+  return patterns;
 }
 
 /**

@@ -1,0 +1,198 @@
+/**
+ * `npm run bench`: how fast, and how cheap, the pipeline is on a realistic mixed workload, as ratios that
+ * hold on a noisy machine (see README "Performance"). Not part of `npm test`: nothing there is timed.
+ *
+ *   throughput  pipeline (in-memory store) against `JSON.parse` alone of the same events
+ *   round trips Table Storage requests (Azurite) per 1,000 records, and entities written
+ *   latency     a batch's arrival to its alerts persisted, median and p99, against parsing that batch
+ *   heap        100,000 decoys' identifier index; the token cache of a 100k-user tenant's day
+ */
+import { performance } from 'node:perf_hooks';
+import { startEmbeddedAzurite } from '../../src/adapters/embeddedAzurite.js';
+import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
+import { TableStateStore } from '../../src/adapters/tableStateStore.js';
+import { buildServices, type Services } from '../../src/app/services.js';
+import { RecentTokens } from '../../src/app/recentTokens.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { DecoyIndex } from '../../src/decoys/decoyIndex.js';
+import type { Decoy } from '../../src/domain/decoys.js';
+import type { Logger } from '../../src/ports/logger.js';
+import type { StateStore } from '../../src/ports/stateStore.js';
+import { type Batch, generateWorkload, TENANT, type Workload, workloadBatches, workloadDecoys } from './workload.js';
+
+const SEED = 20261128;
+const QUIET: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const TARGETS = { throughputRatio: 0.5, roundTripsPer1k: 20, latencyP99Ratio: 2 };
+
+async function servicesOver(store: StateStore): Promise<Services> {
+  const services = await buildServices(loadConfig({ LURE_STORE: 'memory', LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '300' }), { store, logger: QUIET });
+  await services.importDecoys(workloadDecoys());
+  // The tenant's published keys, as the refreshSigningKeys timer would have stored them.
+  await store.upsertSigningKeys(['kid-0', 'kid-1', 'kid-2'].map((kid) => ({ kid, x5t: kid, set: 'organization' as const, issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`, firstSeen: '2026-10-01T00:00:00.000Z', lastSeen: '2026-11-02T00:00:00.000Z' })));
+  await store.upsertKeySetFetches([{ set: 'organization', fetchedAt: '2026-11-02T07:00:00.000Z' }]);
+  return services;
+}
+
+async function ingestBatch(services: Services, batch: Batch, alerts: Map<string, string>): Promise<number> {
+  const started = performance.now();
+  const report = await services.ingest(batch.events, `${batch.hub} partition 0`, QUIET, batch.hub === 'entra' ? { partitionId: '0' } : {});
+  const elapsed = performance.now() - started;
+  for (const alert of report.alerts) alerts.set(alert.id, alert.detection);
+  return elapsed;
+}
+
+async function ingestAll(services: Services, workload: Workload): Promise<void> {
+  const alerts = new Map<string, string>();
+  for (const batch of workload.batches) await ingestBatch(services, batch, alerts);
+}
+
+/**
+ * What reading a batch costs before any of Lure's work: parsing its events. A token observation carries a
+ * second JSON document, the token's header and payload (base64url): reading them is parsing too.
+ */
+function parseOnly(event: string, hub: 'entra' | 'exchange' | 'token'): void {
+  const envelope = JSON.parse(event) as { records: { properties?: { jwt?: string } }[] };
+  if (hub !== 'token') return;
+  for (const record of envelope.records) {
+    const [header, payload] = (record.properties?.jwt ?? '').split('.');
+    JSON.parse(Buffer.from(header ?? '', 'base64url').toString('utf8'));
+    JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
+  }
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Heap held by what `build` returns, after a full collection on both sides. */
+function heapOf(build: () => unknown): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = build();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (kept === undefined) throw new Error('nothing built');
+  return (after - before) / 1024 / 1024;
+}
+
+async function main(): Promise<void> {
+  const lines: [string, string, string][] = [];
+  const row = (name: string, value: string, target = '') => lines.push([name, value, target]);
+
+  // Throughput and latency: the in-memory store, after a warm-up run on other data. Each batch is parsed
+  // alone and run through the pipeline, in alternating order, while only it is in memory.
+  await ingestAll(await servicesOver(new MemoryStateStore()), generateWorkload({ seed: SEED + 1, batches: 20, users: 100_000 }));
+  const services = await servicesOver(new MemoryStateStore());
+  const alerts = new Map<string, string>();
+  const parseTimes: number[] = [];
+  const latencies: number[] = [];
+  const hubs: Batch['hub'][] = [];
+  const stream = workloadBatches({ seed: SEED, batches: 100, users: 100_000 });
+  let next = stream.next();
+  for (let index = 0; next.done !== true; index += 1, next = stream.next()) {
+    const batch = next.value;
+    const parse = () => {
+      const started = performance.now();
+      for (const event of batch.events) parseOnly(event, batch.hub);
+      return performance.now() - started;
+    };
+    if (index % 2 === 0) parseTimes.push(parse());
+    latencies.push(await ingestBatch(services, batch, alerts));
+    if (index % 2 === 1) parseTimes.push(parse());
+    hubs.push(batch.hub);
+  }
+  const workload = next.value;
+  const parseTotal = parseTimes.reduce((a, b) => a + b, 0);
+  const pipelineTotal = latencies.reduce((a, b) => a + b, 0);
+  const throughputRatio = parseTotal / pipelineTotal;
+  const latencyRatios = latencies.map((ms, index) => ms / parseTimes[index]!);
+  row('records', `${workload.records} in ${latencies.length} batches of 100 events`);
+  row('parse-only throughput', `${Math.round(workload.records / (parseTotal / 1000))} records/s`);
+  row('pipeline throughput (memory store)', `${Math.round(workload.records / (pipelineTotal / 1000))} records/s`);
+  row('throughput ratio', throughputRatio.toFixed(2), `≥ ${TARGETS.throughputRatio}`);
+  row('batch latency median / p99', `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} ms`);
+  row('batch latency ÷ its parse time, median / p99', `${percentile(latencyRatios, 50).toFixed(2)} / ${percentile(latencyRatios, 99).toFixed(2)}`, `p99 ≤ ${TARGETS.latencyP99Ratio}`);
+  for (const hub of ['entra', 'exchange', 'token'] as const) {
+    const ratios = latencyRatios.filter((_ratio, index) => hubs[index] === hub);
+    row(`  ${hub} batches (${ratios.length}), median / p99`, `${percentile(ratios, 50).toFixed(2)} / ${percentile(ratios, 99).toFixed(2)}`);
+  }
+  const detections = [...alerts.values()].reduce<Record<string, number>>((counts, detection) => ({ ...counts, [detection]: (counts[detection] ?? 0) + 1 }), {});
+  row('alerts raised', JSON.stringify(detections), `planted: ${workload.planted.decoySignIns} decoy sign-ins, ${workload.planted.forgedKeyTokens} forged-key tokens`);
+
+  // Round trips: the Table adapter against Azurite, one instance on one partition.
+  const azurite = await startEmbeddedAzurite();
+  let requests = 0;
+  let entities = 0;
+  try {
+    const table = await TableStateStore.connect({ connection: { connectionString: azurite.connectionString }, tablePrefix: 'bench', onRequest: () => (requests += 1) });
+    const counted = countingWrites(table, (count) => (entities += count));
+    // First: every busy mailbox is seen for the first time (one read and one write each, once in its life).
+    const firstDay = generateWorkload({ seed: SEED, batches: 30, users: 100_000 });
+    const tableServices = await servicesOver(counted);
+    requests = 0;
+    await ingestAll(tableServices, firstDay);
+    row('  with 500 mailboxes seen for the first time: round trips per 1,000 records', ((requests / firstDay.records) * 1000).toFixed(1));
+    // The steady state: later the same day, the same tenant, its baselines learned.
+    const small = generateWorkload({ seed: SEED + 2, batches: 30, users: 100_000, start: '2026-11-02T12:00:00.000Z' });
+    requests = 0;
+    entities = 0;
+    await ingestAll(tableServices, small);
+    const roundTripsPer1k = (requests / small.records) * 1000;
+    row('store round trips per 1,000 records (Azurite, steady state)', roundTripsPer1k.toFixed(1), `≤ ${TARGETS.roundTripsPer1k}`);
+    row('entities written per 1,000 records', ((entities / small.records) * 1000).toFixed(1));
+    lines.push(['', '', '']);
+
+    const heapDecoys = heapOf(() => new DecoyIndex(manyDecoys(100_000)));
+    const recent = heapOf(() => {
+      const cache = new RecentTokens(100_000);
+      for (let index = 0; index < 1_000_000; index += 1) cache.add(`${String(index).padStart(8, '0')}AAAAAAAAAAAAAA`);
+      return cache;
+    });
+    row('heap: identifier index of 100,000 decoys', `${heapDecoys.toFixed(1)} MB`);
+    row('heap: token cache after a 100k-user day (1M tokens, 100k kept)', `${recent.toFixed(1)} MB`);
+
+    const width = Math.max(...lines.map(([name]) => name.length));
+    for (const [name, value, target] of lines) process.stdout.write(name === '' ? '\n' : `${name.padEnd(width)}  ${value}${target === '' ? '' : `   (target ${target})`}\n`);
+    process.stdout.write(
+      `throughput_ratio=${throughputRatio.toFixed(2)} store_roundtrips_per_1k=${roundTripsPer1k.toFixed(1)} entities_written_per_1k=${((entities / small.records) * 1000).toFixed(1)} latency_p50_ms=${percentile(latencies, 50).toFixed(1)} latency_p99_ms=${percentile(latencies, 99).toFixed(1)} latency_p99_ratio=${percentile(latencyRatios, 99).toFixed(2)} peak_heap_mb_100k_decoys=${heapDecoys.toFixed(1)} heap_mb_token_cache_100k=${recent.toFixed(1)}\n`,
+    );
+  } finally {
+    await azurite.close();
+  }
+}
+
+/** 100,000 decoys of every kind, each with its identifiers. */
+function manyDecoys(count: number): Decoy[] {
+  return Array.from({ length: count }, (_, index): Decoy => {
+    const id = `d-${index}`;
+    switch (index % 4) {
+      case 0:
+        return { id, kind: 'user', enabled: true, userPrincipalName: `svc-${index}@contoso.example`, objectId: `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000` };
+      case 1:
+        return { id, kind: 'application', enabled: true, appId: `${String(index).padStart(8, '0')}-1111-4000-8000-000000000000`, credentialKeyIds: [`${String(index).padStart(8, '0')}-2222-4000-8000-000000000000`] };
+      case 2:
+        return { id, kind: 'mailItem', enabled: true, mailbox: `box-${index % 500}@contoso.example`, internetMessageId: `<m-${index}@contoso.example>`, itemId: `AAMkAD${index}`, alternateItemIds: [], alternateFolderIds: [], dedicatedFolder: true, folderId: `AQMkAD${index}` };
+      default:
+        return { id, kind: 'token', enabled: true, kid: `honey-kid-${index}`, jti: `honey-jti-${index}` };
+    }
+  });
+}
+
+/** The store, counting the entities each write method writes. */
+function countingWrites(store: StateStore, count: (entities: number) => void): StateStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || !/^(upsert|create|update|record|advance|delete(?!.*Before))/.test(String(property))) return value;
+      return (...args: unknown[]) => {
+        count(Array.isArray(args[0]) ? args[0].length : property === 'upsertTokenMatchCounts' || property === 'upsertStreamCounts' ? (args[1] as unknown[]).length : 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+await main();
