@@ -105,6 +105,11 @@ const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+
 export function timestampOf(value: unknown): string | undefined {
   const raw = text(value);
   if (raw === undefined) return undefined;
+  // Most records already write the canonical form: one parse proves it (a rolled-over date would print differently).
+  if (raw.length === 24 && raw.charCodeAt(23) === 90 /* Z */) {
+    const epochMs = Date.parse(raw);
+    if (!Number.isNaN(epochMs) && new Date(epochMs).toISOString() === raw) return raw;
+  }
   const match = ISO_DATE_TIME.exec(raw);
   if (match === null) return undefined;
   const [, date, clock, fraction, zone] = match;
