@@ -187,7 +187,8 @@ async function plant(mailbox: string, folderId: string, template: MessageTemplat
     messageId: message.id,
     ...(message.internetMessageId === undefined ? {} : { internetMessageId: message.internetMessageId }),
     ...(forms.restImmutableEntryId === undefined ? {} : { restImmutableEntryId: forms.restImmutableEntryId }),
-    otherItemIds: [forms.ewsId, forms.entryId, forms.immutableEntryId].filter((id): id is string => id !== undefined),
+    // A form the same as the REST id adds nothing (the EWS id of an id without `-` or `_`).
+    otherItemIds: [...new Set([forms.ewsId, forms.entryId, forms.immutableEntryId])].filter((id): id is string => id !== undefined && id !== message.id),
   };
 }
 
