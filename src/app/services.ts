@@ -218,10 +218,16 @@ function auditPollerOffBecause(config: Config, feed: AuditFeed | undefined, publ
 
 /** Lure's own identity: the user-assigned managed identity in Azure, any `DefaultAzureCredential` source locally. */
 export function identityOf(config: Config): TokenCredential {
+  return credentialOf(config, config.table !== undefined && 'managedIdentityClientId' in config.table ? config.table.managedIdentityClientId : undefined);
+}
+
+/** `DefaultAzureCredential` on the cloud's login host, as a given user-assigned identity when there is one. */
+function credentialOf(config: Config, managedIdentityClientId: string | undefined): TokenCredential {
   return new DefaultAzureCredential({
-    ...(config.table !== undefined && 'managedIdentityClientId' in config.table && config.table.managedIdentityClientId !== undefined
-      ? { managedIdentityClientId: config.table.managedIdentityClientId }
-      : {}),
+    authorityHost: config.signing.authorityHost,
+    // A login host other than the cloud's own (a test double) cannot be validated against Microsoft's list.
+    disableInstanceDiscovery: config.signing.authorityHost !== CLOUDS[config.signing.cloud].authorityHost,
+    ...(managedIdentityClientId === undefined ? {} : { managedIdentityClientId }),
   });
 }
 
@@ -230,24 +236,12 @@ export function identityOf(config: Config): TokenCredential {
  * for the tenant steps Lure itself must not be able to take.
  */
 export function tenantAdministrationOf(config: Config): GraphDirectory {
-  const credential = new DefaultAzureCredential({
-    authorityHost: config.signing.authorityHost,
-    disableInstanceDiscovery: config.signing.authorityHost !== CLOUDS[config.signing.cloud].authorityHost,
-  });
-  return new GraphDirectory({ baseUrl: config.lifecycle.graphBaseUrl, credential, timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000 });
+  return new GraphDirectory({ baseUrl: config.lifecycle.graphBaseUrl, credential: credentialOf(config, undefined), timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000 });
 }
 
 /** Graph of the configured cloud, with the managed identity in Azure (any `DefaultAzureCredential` source locally). */
 function graphDirectoryOf(config: Config): Directory {
-  const credential: TokenCredential = new DefaultAzureCredential({
-    authorityHost: config.signing.authorityHost,
-    // A login host other than the cloud's own (a test double) cannot be validated against Microsoft's list.
-    disableInstanceDiscovery: config.signing.authorityHost !== CLOUDS[config.signing.cloud].authorityHost,
-    ...(config.table !== undefined && 'managedIdentityClientId' in config.table && config.table.managedIdentityClientId !== undefined
-      ? { managedIdentityClientId: config.table.managedIdentityClientId }
-      : {}),
-  });
-  return new GraphDirectory({ baseUrl: config.lifecycle.graphBaseUrl, credential, timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000 });
+  return new GraphDirectory({ baseUrl: config.lifecycle.graphBaseUrl, credential: identityOf(config), timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000 });
 }
 
 async function createStore(config: Config): Promise<StateStore> {

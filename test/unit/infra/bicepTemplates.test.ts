@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../helpers/paths.js';
+import { withoutComments } from '../../helpers/bicep.js';
 
 const INFRA = path.join(PROJECT_ROOT, 'infra');
 const ROLE_DEFINITIONS_FILE = path.join(INFRA, 'modules', 'roleDefinitions.bicep');
@@ -78,36 +79,6 @@ interface Param {
   readonly type: string;
   readonly defaultValue: string | undefined;
   readonly decorators: readonly string[];
-}
-
-/** Bicep source without comments; strings (single-quoted, or ''' multi-line) are kept as they are. */
-function withoutComments(source: string): string {
-  let out = '';
-  let i = 0;
-  while (i < source.length) {
-    if (source.startsWith("'''", i)) {
-      const end = source.indexOf("'''", i + 3);
-      const stop = end === -1 ? source.length : end + 3;
-      out += source.slice(i, stop);
-      i = stop;
-    } else if (source[i] === "'") {
-      let j = i + 1;
-      while (j < source.length && source[j] !== "'") j += source[j] === '\\' ? 2 : 1;
-      out += source.slice(i, j + 1);
-      i = j + 1;
-    } else if (source.startsWith('//', i)) {
-      while (i < source.length && source[i] !== '\n') i += 1;
-    } else if (source.startsWith('/*', i)) {
-      const end = source.indexOf('*/', i + 2);
-      const stop = end === -1 ? source.length : end + 2;
-      out += source.slice(i, stop).replace(/[^\n]/g, '');
-      i = stop;
-    } else {
-      out += source[i];
-      i += 1;
-    }
-  }
-  return out;
 }
 
 /** Net change of bracket depth over a line, ignoring brackets inside strings. */

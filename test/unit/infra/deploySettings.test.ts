@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SETTINGS } from '../../../src/config/settings.js';
 import { PROJECT_ROOT } from '../../helpers/paths.js';
+import { withoutComments } from '../../helpers/bicep.js';
 
 /**
  * The deployment sets exactly the app settings Lure and its host read, and nothing else. Settings Lure reads
@@ -73,35 +74,6 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
 
 const INFRA = path.join(PROJECT_ROOT, 'infra');
 
-/** Bicep source without comments; strings (single-quoted, or ''' multi-line) are kept as they are. */
-function withoutComments(source: string): string {
-  let out = '';
-  let i = 0;
-  while (i < source.length) {
-    if (source.startsWith("'''", i)) {
-      const end = source.indexOf("'''", i + 3);
-      const stop = end === -1 ? source.length : end + 3;
-      out += source.slice(i, stop);
-      i = stop;
-    } else if (source[i] === "'") {
-      let j = i + 1;
-      while (j < source.length && source[j] !== "'") j += source[j] === '\\' ? 2 : 1;
-      out += source.slice(i, j + 1);
-      i = j + 1;
-    } else if (source.startsWith('//', i)) {
-      while (i < source.length && source[i] !== '\n') i += 1;
-    } else if (source.startsWith('/*', i)) {
-      const end = source.indexOf('*/', i + 2);
-      const stop = end === -1 ? source.length : end + 2;
-      out += source.slice(i, stop).replace(/[^\n]/g, '');
-      i = stop;
-    } else {
-      out += source[i];
-      i += 1;
-    }
-  }
-  return out;
-}
 
 /** main.bicep and every local module it deploys, transitively: absolute path → source without comments. */
 function deployedTemplates(): Map<string, string> {
