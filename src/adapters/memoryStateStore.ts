@@ -169,6 +169,29 @@ export class MemoryStateStore implements StateStore {
     return deleted;
   }
 
+  async deleteAlertsBefore(before: string): Promise<number> {
+    let deleted = 0;
+    for (const [id, row] of [...this.alerts]) {
+      if ((JSON.parse(row.json) as StoredAlert).alert.occurredAt < before) {
+        this.alerts.delete(id);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  async deleteIncidentsBefore(before: string): Promise<number> {
+    let deleted = 0;
+    for (const [id, row] of [...this.incidents]) {
+      if ((JSON.parse(row.json) as Incident).lastOccurredAt < before) {
+        this.incidents.delete(id);
+        deleted += 1;
+      }
+    }
+    for (const entries of this.incidentKeys.values()) for (const [id, lastOccurredAt] of [...entries]) if (lastOccurredAt < before) entries.delete(id);
+    return deleted;
+  }
+
   async createAuditEntry(entry: AuditEntry): Promise<void> {
     this.audit.set(entry.id, JSON.stringify(entry));
   }

@@ -266,6 +266,15 @@ export class TableStateStore implements StateStore {
     return stale.length;
   }
 
+  async deleteAlertsBefore(before: string): Promise<number> {
+    return deleteMatching(this.tables.alerts, odata`occurredAt lt ${before}`);
+  }
+
+  async deleteIncidentsBefore(before: string): Promise<number> {
+    await deleteMatching(this.tables.incidentKeys, odata`lastOccurredAt lt ${before}`);
+    return deleteMatching(this.tables.incidents, odata`lastOccurredAt lt ${before}`);
+  }
+
   async createAuditEntry(entry: AuditEntry): Promise<void> {
     await this.tables.audit.upsertEntity({ partitionKey: deadLetterDayOf(entry.at), rowKey: encodeKey(`${entry.at}|${entry.id}`), at: entry.at, ...toChunks('doc', JSON.stringify(entry)) }, 'Replace');
   }
@@ -778,15 +787,19 @@ function copiedPartitionOf(contentType: string): string {
   return `copied-${encodeKey(contentType)}`;
 }
 
-/** Deletes every entity of the partitions before `partition` (partition keys that sort by time). Returns how many. */
-async function deletePartitionsBefore(table: TableClient, partition: string): Promise<number> {
+/** Deletes every entity a filter matches (a scan of the table: for the daily pruning). Returns how many. */
+async function deleteMatching(table: TableClient, filter: string): Promise<number> {
   const stale: TableEntity[] = [];
-  const filter = odata`PartitionKey lt ${partition}`;
   for await (const entity of table.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
     if (entity.partitionKey !== undefined && entity.rowKey !== undefined) stale.push({ partitionKey: entity.partitionKey, rowKey: entity.rowKey });
   }
   await writeInTransactions(table, stale, 'delete');
   return stale.length;
+}
+
+/** Deletes every entity of the partitions before `partition` (partition keys that sort by time). Returns how many. */
+async function deletePartitionsBefore(table: TableClient, partition: string): Promise<number> {
+  return deleteMatching(table, odata`PartitionKey lt ${partition}`);
 }
 
 /** Dead letters are partitioned by the day they were received (`yyyyMMdd`), so old days go in one query. */

@@ -19,6 +19,9 @@ export interface PruneReport {
   readonly streamCounts: number;
   /** Copied-blob rows of the audit poller older than the API keeps content (seven days), plus a day. */
   readonly copiedAuditContent: number;
+  /** Alerts and incidents past their retention. */
+  readonly oldAlerts: number;
+  readonly oldIncidents: number;
 }
 
 /** Match counts of a process that has not written for this long are dropped (it has long stopped). */
@@ -28,7 +31,7 @@ const MATCH_COUNT_RETENTION_IN_DAYS = 30;
  * Nothing grows without bound: drops token issuances past the index retention (never shorter than token
  * lifetime plus grace), pending checks that could not be judged within that time, old dead letters, and the
  * match counts of processes long gone, finished journal entries, completed outbox entries and audit entries past
- * their retention, and the status report's counts after a day.
+ * their retention, the status report's counts after a day, and alerts and incidents after LURE_ALERT_RETENTION_IN_DAYS.
  * Runs on wall-clock time, like the timer that calls it.
  */
 export async function pruneState(store: StateStore, config: Config, clock: Clock): Promise<PruneReport> {
@@ -45,5 +48,8 @@ export async function pruneState(store: StateStore, config: Config, clock: Clock
   const auditEntries = await store.deleteAuditEntriesBefore(new Date(nowMs - config.api.auditRetentionInDays * 86_400_000).toISOString());
   const streamCounts = await store.deleteStreamCountsBefore(new Date(nowMs - 86_400_000).toISOString());
   const copiedAuditContent = await store.deleteCopiedAuditContentBefore(new Date(nowMs - 8 * 86_400_000).toISOString());
-  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries, outboxEntries, auditEntries, streamCounts, copiedAuditContent };
+  const alertBoundary = new Date(nowMs - config.alertRetentionInDays * 86_400_000).toISOString();
+  const oldAlerts = await store.deleteAlertsBefore(alertBoundary);
+  const oldIncidents = await store.deleteIncidentsBefore(alertBoundary);
+  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries, outboxEntries, auditEntries, streamCounts, copiedAuditContent, oldAlerts, oldIncidents };
 }

@@ -25,6 +25,8 @@ export interface Config {
   readonly selfPrincipalIds: readonly string[];
   /** Dead letters older than this are pruned. */
   readonly deadLetterRetentionInDays: number;
+  /** Alerts and incidents are kept this long after their evidence. */
+  readonly alertRetentionInDays: number;
   readonly silence: {
     readonly defaultThresholdInMinutes: number;
     /** Thresholds by stream (`SignInLogs`) or source (`exchange`), in minutes. */
@@ -347,6 +349,7 @@ const environmentSchema = z.object({
   LURE_API_CLIENT_ID: optionalText.pipe(z.string().regex(GUID, 'must be a GUID').optional()),
   LURE_API_APP_ID_URI: optionalText.pipe(z.string().regex(/^(api:\/\/|https:\/\/)\S+$/, 'must be an app id URI (api://… or https://…)').optional()),
   LURE_AUDIT_RETENTION_IN_DAYS: integer(1, 3650, 365),
+  LURE_ALERT_RETENTION_IN_DAYS: integer(7, 3650, 400),
   LURE_API_PORT: integer(0, 65535, 7071),
   LURE_DATA_DIR: optionalText,
   LURE_INBOX_DIR: optionalText,
@@ -407,6 +410,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     decoyCacheRefreshInSeconds: settings.LURE_DECOY_CACHE_REFRESH_IN_SECONDS,
     selfPrincipalIds: settings.LURE_SELF_PRINCIPAL_IDS,
     deadLetterRetentionInDays: settings.LURE_DEAD_LETTER_RETENTION_IN_DAYS,
+    alertRetentionInDays: settings.LURE_ALERT_RETENTION_IN_DAYS,
     silence: {
       defaultThresholdInMinutes: settings.LURE_SILENCE_THRESHOLD_IN_MINUTES,
       thresholds: new Map([...DEFAULT_SILENCE_THRESHOLDS, ...settings.LURE_SILENCE_THRESHOLDS]),

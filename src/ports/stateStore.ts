@@ -110,6 +110,8 @@ export interface IncidentStore {
   findIncidentsByActorKeys(actorKeys: readonly string[], since: string): Promise<string[]>;
   /** Records the incident under each of its actor keys with its latest alert time (idempotent). */
   upsertIncidentActorKeys(incident: Incident): Promise<void>;
+  /** Deletes incidents, and their actor keys, whose latest alert is before `before`. Returns how many incidents. */
+  deleteIncidentsBefore(before: string): Promise<number>;
 }
 
 /** When each stream last delivered, and its open silence alert. Fields are merged, never clobbered. */
@@ -234,6 +236,8 @@ export interface StateStore extends TokenIndexStore, SigningKeyStore, MailBaseli
   updateAlert(alert: StoredAlert, etag: string): Promise<void>;
   /** Every alert, or those `filter` narrows to (filtered by the store where it can), in no particular order. */
   listAlerts(filter?: AlertFilter): AsyncIterable<StoredAlert>;
+  /** Deletes alerts whose evidence began (`occurredAt`) before `before`. Returns how many. */
+  deleteAlertsBefore(before: string): Promise<number>;
 
   /** Idempotent: a letter with an id already stored replaces it. Written in batches. */
   upsertDeadLetters(letters: readonly DeadLetter[]): Promise<void>;

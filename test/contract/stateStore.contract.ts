@@ -206,6 +206,35 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
       assert.deepEqual(await store.listHubCheckpoints(other), []);
     });
 
+    it('prunes alerts by when their evidence began, and incidents (with their actor keys) by their latest alert', async () => {
+      const store = await createStore();
+      await store.createAlert(storedAlert('old', { occurredAt: '2025-01-01T00:00:00.000Z' }));
+      await store.createAlert(storedAlert('new', { occurredAt: '2026-11-01T00:00:00.000Z' }));
+      const incident = (id: string, lastOccurredAt: string) => ({
+        id,
+        severity: 'high' as const,
+        title: 't',
+        firstOccurredAt: lastOccurredAt,
+        lastOccurredAt,
+        createdAt: lastOccurredAt,
+        updatedAt: lastOccurredAt,
+        alertIds: ['a'],
+        detections: ['decoy.user.signIn'],
+        actorKeys: [`ip:${id}`],
+        highestAlertSeverity: 'high' as const,
+        status: 'open' as const,
+      });
+      for (const item of [incident('inc-old', '2025-01-01T00:00:00.000Z'), incident('inc-new', '2026-11-01T00:00:00.000Z')]) {
+        await store.createIncident(item);
+        await store.upsertIncidentActorKeys(item);
+      }
+      assert.equal(await store.deleteAlertsBefore('2026-01-01T00:00:00.000Z'), 1);
+      assert.deepEqual((await all(store.listAlerts())).map((stored) => stored.alert.id), ['new']);
+      assert.equal(await store.deleteIncidentsBefore('2026-01-01T00:00:00.000Z'), 1);
+      assert.deepEqual((await all(store.listIncidents())).map((item) => item.id), ['inc-new']);
+      assert.deepEqual(await store.findIncidentsByActorKeys(['ip:inc-old', 'ip:inc-new'], '2000-01-01T00:00:00.000Z'), ['inc-new']);
+    });
+
     it('stores and finds alerts whose ids hold characters Table keys forbid', async () => {
       const store = await createStore();
       for (const id of AWKWARD_IDS) await store.createAlert(storedAlert(id));

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       decoyCacheRefreshInSeconds: 30,
       selfPrincipalIds: [],
       deadLetterRetentionInDays: 30,
+      alertRetentionInDays: 400,
       silence: {
         defaultThresholdInMinutes: 120,
         thresholds: new Map([['exchange', 360], ['token', 1440], ['ManagedIdentitySignInLogs', 1440], ['MicrosoftServicePrincipalSignInLogs', 720], ['ADFSSignInLogs', 1440]]),

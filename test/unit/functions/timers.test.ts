@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { InvocationContext as InvocationContextType, Timer } from '@azure/functions';
 import { pruneState } from '../../../functions/pruneState.js';
 import { resolveTokenChecks } from '../../../functions/resolveTokenChecks.js';
+import { alertFixture } from '../../helpers/alerts.js';
 import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { useServices } from '../../../src/app/services.js';
 import { InvocationContext } from '../../helpers/azf.js';
@@ -44,10 +45,12 @@ describe('timer functions', () => {
       { origin: 'entra', bucket: '2026-11-27T10:00:00.000Z', records: 1, deadLettered: 0 },
       { origin: 'entra', bucket: '2026-11-28T11:50:00.000Z', records: 1, deadLettered: 0 },
     ]);
+    const old = alertFixture('0ld0ld0ld0ld0ld0ld0ld0ld0ld0ld00', { occurredAt: '2025-06-01T00:00:00.000Z' });
+    await store.createAlert({ alert: old, evidenceKeys: ['k'], lead: { severity: old.severity, time: old.occurredAt, evidenceKey: 'k' } });
     const logs: string[] = [];
     await pruneState(TIMER, timerContext('pruneState', logs));
     assert.ok(
-      logs.includes('pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"journalEntries":0,"outboxEntries":0,"auditEntries":1,"streamCounts":1,"copiedAuditContent":0}'),
+      logs.includes('pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"journalEntries":0,"outboxEntries":0,"auditEntries":1,"streamCounts":1,"copiedAuditContent":0,"oldAlerts":1,"oldIncidents":0}'),
       logs.join('\n'),
     );
   });

@@ -70,6 +70,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_MANAGEMENT_API_HOST: 'the cloud (LURE_CLOUD) picks the host; only GCC tenants override it',
   LURE_AUDIT_PUBLISHER_ID: 'defaults to the tenant id, which the deployment sets',
   LURE_AUDIT_LOOKBACK_IN_HOURS: 'tunable; the default fits Azure',
+  LURE_ALERT_RETENTION_IN_DAYS: 'tunable; the default (400 days) fits Azure',
 };
 
 const INFRA = path.join(PROJECT_ROOT, 'infra');
