@@ -17,7 +17,10 @@ const TOTAL_RECORDS = Number(process.env['SOAK_RECORDS'] ?? 200_000);
 const RECORDS_PER_MESSAGE = 10;
 const MESSAGES_PER_BATCH = 100;
 const SEED = 20261128;
-const HEAP_EVERY_BATCHES = 20;
+/** Heap samples over the run: enough after warm-up to fit a slope. */
+const HEAP_SAMPLES = 12;
+/** Growth per record past this is a leak (one small object kept per record is ~40 bytes). */
+const MAX_GROWTH_BYTES_PER_RECORD = 10;
 
 let escaped = 0;
 process.on('uncaughtException', () => (escaped += 1));
@@ -40,7 +43,14 @@ const record = fc.tuple(fc.constantFrom(...seeds), fc.infiniteStream(fc.nat()), 
   const text = JSON.stringify(value) ?? 'null';
   return text.slice(0, choices.next().value % (text.length + 1));
 });
-const message = fc.array(record, { minLength: RECORDS_PER_MESSAGE, maxLength: RECORDS_PER_MESSAGE }).map((records) => ({ records }));
+const envelope = fc.array(record, { minLength: RECORDS_PER_MESSAGE, maxLength: RECORDS_PER_MESSAGE }).map((records) => ({ records }));
+/** As the host hands messages over: parsed, as text, as bytes, or as text cut short. */
+const message = fc.oneof(
+  { weight: 5, arbitrary: envelope },
+  { weight: 2, arbitrary: envelope.map((value) => JSON.stringify(value)) },
+  { weight: 2, arbitrary: envelope.map((value) => Buffer.from(JSON.stringify(value))) },
+  { weight: 1, arbitrary: fc.tuple(envelope, fc.nat()).map(([value, cut]) => JSON.stringify(value).slice(0, cut % 4000)) },
+);
 
 async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -49,41 +59,51 @@ async function main(): Promise<void> {
   const services = await buildServices(loadConfig({ LURE_STORE: 'memory' }), { store, logger });
   await services.importDecoys(fixtureDecoys());
   const batches = Math.ceil(TOTAL_RECORDS / (RECORDS_PER_MESSAGE * MESSAGES_PER_BATCH));
-  const heap: number[] = [];
+  const heap: { records: number; mb: number }[] = [];
+  const sampleEvery = Math.max(1, Math.floor(batches / HEAP_SAMPLES));
   let read = 0;
   let accounted = 0;
   let deadLettered = 0;
   const alerts = new Set<string>();
   const started = Date.now();
-  for (let batch = 0; batch < batches; batch += 1) {
+  let batch = 0;
+  // Until the records read reach the total: a message cut short is one (malformed) record, not ten.
+  for (; read < TOTAL_RECORDS; batch += 1) {
     const messages = fc.sample(message, { seed: SEED + batch, numRuns: MESSAGES_PER_BATCH });
     const report = await services.ingest(messages, `soak ${batch}`);
     read += report.read;
     accounted += totalAccepted(report) + totalSkipped(report);
     deadLettered += report.deadLettered;
     for (const alert of report.alerts) alerts.add(alert.id);
-    if ((batch + 1) % HEAP_EVERY_BATCHES === 0) {
+    if ((batch + 1) % sampleEvery === 0) {
       // What the pruneState timer drops in Azure, so the heap shows the pipeline, not the retained state.
       await store.deleteDeadLettersBefore('9999-12-31T00:00:00.000Z');
       await store.deleteTokenIssuancesBefore('9999-12-31T00:00:00.000Z');
       gc();
-      heap.push(process.memoryUsage().heapUsed / 1024 / 1024);
+      heap.push({ records: read, mb: process.memoryUsage().heapUsed / 1024 / 1024 });
     }
   }
-  const afterWarmUp = heap.slice(Math.min(2, heap.length - 1));
-  const growth = afterWarmUp.length < 2 ? 0 : afterWarmUp.at(-1)! - afterWarmUp[0]!;
-  const flat = growth < Math.max(8, afterWarmUp[0]! * 0.1);
+  // A least-squares slope over the samples after warm-up: bytes of heap kept per record read.
+  const afterWarmUp = heap.slice(2);
+  const judged = afterWarmUp.length >= 5;
+  const meanX = afterWarmUp.reduce((sum, point) => sum + point.records, 0) / Math.max(1, afterWarmUp.length);
+  const meanY = afterWarmUp.reduce((sum, point) => sum + point.mb, 0) / Math.max(1, afterWarmUp.length);
+  const covariance = afterWarmUp.reduce((sum, point) => sum + (point.records - meanX) * (point.mb - meanY), 0);
+  const variance = afterWarmUp.reduce((sum, point) => sum + (point.records - meanX) ** 2, 0);
+  const bytesPerRecord = variance === 0 ? 0 : (covariance / variance) * 1024 * 1024;
+  const growth = afterWarmUp.length < 2 ? 0 : afterWarmUp.at(-1)!.mb - afterWarmUp[0]!.mb;
+  const flat = !judged || bytesPerRecord <= MAX_GROWTH_BYTES_PER_RECORD;
   process.stdout.write(
     [
-      `records read          ${read} in ${batches} batches (${Math.round(read / ((Date.now() - started) / 1000))} records/s)`,
+      `records read          ${read} in ${batch} batches (${Math.round(read / ((Date.now() - started) / 1000))} records/s)`,
       `accounted for         ${accounted} (accepted + skipped)`,
       `dead-lettered         ${deadLettered}`,
       `alerts                ${alerts.size}`,
       `errors logged         ${errors.length}${errors.length === 0 ? '' : `: ${errors.slice(0, 3).join(' | ')}`}`,
       `exceptions escaped    ${escaped}`,
-      `heap after gc (MB)    ${heap.map((value) => value.toFixed(1)).join(' ')}`,
-      `growth after warm-up  ${growth.toFixed(1)} MB (${flat ? 'flat' : 'GROWING'})`,
-      `soak_records=${read} soak_escaped=${escaped} soak_errors=${errors.length} soak_unaccounted=${read - accounted} soak_heap_growth_mb=${growth.toFixed(1)}`,
+      `heap after gc (MB)    ${heap.map((point) => point.mb.toFixed(1)).join(' ')}`,
+      `growth after warm-up  ${growth.toFixed(1)} MB, slope ${bytesPerRecord.toFixed(1)} bytes/record (${!judged ? 'too few samples to judge: run more records' : flat ? `flat: ≤ ${MAX_GROWTH_BYTES_PER_RECORD}` : 'GROWING'})`,
+      `soak_records=${read} soak_escaped=${escaped} soak_errors=${errors.length} soak_unaccounted=${read - accounted} soak_heap_growth_mb=${growth.toFixed(1)} soak_heap_bytes_per_record=${bytesPerRecord.toFixed(1)}`,
     ].join('\n') + '\n',
   );
   if (escaped > 0 || errors.length > 0 || read !== accounted || !flat) process.exitCode = 1;
