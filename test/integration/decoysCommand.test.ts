@@ -2,23 +2,21 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { useAzurite } from '../helpers/azurite.js';
 import { cleanEnvironment, runLure } from '../helpers/cli.js';
-import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
+import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint } from '../helpers/fakeGraph.js';
+import { useFakeTenant } from '../helpers/tenant.js';
 
 const azurite = useAzurite();
 
 describe('lure decoys (the composition root: DefaultAzureCredential from the environment, Graph of the settings)', () => {
+  const tenant = useFakeTenant();
   let login: FakeTokenEndpoint;
   let graph: FakeGraph;
-  before(async () => {
-    login = await startFakeTokenEndpoint();
-    graph = await startFakeGraph({ accessToken: login.accessToken });
-  });
-  after(async () => {
-    await graph.close();
-    await login.close();
+  before(() => {
+    login = tenant.login();
+    graph = tenant.graph();
   });
 
   const environment = (prefix: string) =>

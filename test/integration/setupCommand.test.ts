@@ -1,25 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { USER_ADMINISTRATOR_ROLE_ID } from '../../src/app/tenantSetup.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { cleanEnvironment, runLure } from '../helpers/cli.js';
-import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
+import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint } from '../helpers/fakeGraph.js';
+import { useFakeTenant } from '../helpers/tenant.js';
 
 const azurite = useAzurite();
 const LURE_OID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const LURE_APP = '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b';
 
 describe('lure setup (as the administrator signed in, against a loopback Graph)', () => {
+  const tenant = useFakeTenant();
   let login: FakeTokenEndpoint;
   let graph: FakeGraph;
-  before(async () => {
-    login = await startFakeTokenEndpoint();
-    graph = await startFakeGraph({ accessToken: login.accessToken });
-  });
-  after(async () => {
-    await graph.close();
-    await login.close();
+  before(() => {
+    login = tenant.login();
+    graph = tenant.graph();
   });
 
   it('says what is missing, makes it with --apply, then finds it all done; Exchange and Teams come out as exact commands', async () => {
