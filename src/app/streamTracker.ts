@@ -70,8 +70,8 @@ export class StreamTracker {
     if (this.countsChanged && now.getTime() - this.countsWrittenAt >= ARRIVAL_WRITE_INTERVAL_IN_MS) await this.writeCounts(now);
   }
 
-  /** Writes this process's counts now (the status report reads them; a stopping host flushes them). */
-  async writeCounts(now = this.clock.now()): Promise<void> {
+  /** Writes this process's counts (the status report reads every process's). */
+  private async writeCounts(now: Date): Promise<void> {
     if (!this.countsChanged) return;
     // Only the last hour's buckets matter; older ones were written when they were current.
     const horizon = countBucketOf(new Date(now.getTime() - 3_600_000).toISOString());
