@@ -52,17 +52,23 @@ export class StreamTracker {
   /** Notes that the batch's streams delivered (wall-clock arrival, latest event time) and counts what it read. */
   async recordArrivals(events: readonly NormalizedEvent[], tally?: BatchTally): Promise<void> {
     const now = this.clock.now();
-    const arrivals = new Map<string, StreamArrival>();
-    const arrive = (stream: string, source: StreamArrival['source'], time: string): void => {
-      const latest = arrivals.get(stream)?.lastEventAt;
-      arrivals.set(stream, { stream, source, lastArrivalAt: now.toISOString(), lastEventAt: latest !== undefined && latest > time ? latest : time });
-    };
+    // The latest event time per source, and per Entra category; one pass, no allocation per event.
+    const latestBySource = new Map<StreamArrival['source'], string>();
+    const latestByCategory = new Map<string, string>();
     for (const event of events) {
-      arrive(`source:${event.source}`, event.source, event.time);
-      if (event.source === 'entra') arrive(`category:${event.recordType}`, 'entra', event.time);
+      const bySource = latestBySource.get(event.source);
+      if (bySource === undefined || event.time > bySource) latestBySource.set(event.source, event.time);
+      if (event.source !== 'entra') continue;
+      const byCategory = latestByCategory.get(event.recordType);
+      if (byCategory === undefined || event.time > byCategory) latestByCategory.set(event.recordType, event.time);
     }
+    const lastArrivalAt = now.toISOString();
+    const arrivals: StreamArrival[] = [
+      ...[...latestBySource].map(([source, lastEventAt]) => ({ stream: `source:${source}`, source, lastArrivalAt, lastEventAt })),
+      ...[...latestByCategory].map(([category, lastEventAt]) => ({ stream: `category:${category}`, source: 'entra' as const, lastArrivalAt, lastEventAt })),
+    ];
     if (tally !== undefined) this.count(tally, events, now);
-    const due = [...arrivals.values()].filter((arrival) => now.getTime() - (this.written.get(arrival.stream) ?? 0) >= ARRIVAL_WRITE_INTERVAL_IN_MS);
+    const due = arrivals.filter((arrival) => now.getTime() - (this.written.get(arrival.stream) ?? 0) >= ARRIVAL_WRITE_INTERVAL_IN_MS);
     if (due.length > 0) {
       await this.store.recordStreamArrivals(due);
       for (const arrival of due) this.written.set(arrival.stream, now.getTime());

@@ -97,6 +97,8 @@ export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exc
   });
   const mailbox: MailboxRef = compact({ ownerUpn: textOf(record, 'MailboxOwnerUPN'), guid: textOf(record, 'MailboxGuid') });
 
+  // Each kind's fields are assigned onto this one object: spreading it into each kind's literal cost
+  // microseconds a record (V8 copies a spread with extra keys the slow way).
   const common = {
     source,
     recordType: operation,
@@ -115,25 +117,21 @@ export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exc
     case 'mailItemsAccessed': {
       const properties = nameValuePairs(record['OperationProperties']);
       const accessType = properties.get('mailaccesstype')?.toLowerCase();
-      return compact({
-        ...common,
-        kind,
-        accessType: accessType === 'bind' ? 'Bind' : accessType === 'sync' ? 'Sync' : undefined,
-        folders: objectsOf(record['Folders']).map(toFolder),
-        throttled: booleanOf(properties.get('isthrottled')),
-        operationCount: numberOf(record['OperationCount']),
-      });
+      return compact(
+        Object.assign(common, {
+          kind,
+          accessType: accessType === 'bind' ? ('Bind' as const) : accessType === 'sync' ? ('Sync' as const) : undefined,
+          folders: objectsOf(record['Folders']).map(toFolder),
+          throttled: booleanOf(properties.get('isthrottled')),
+          operationCount: numberOf(record['OperationCount']),
+        }),
+      );
     }
     case 'mailItemOperation': {
       const items = [objectOf(record['Item']), ...objectsOf(record['AffectedItems'])]
         .filter((item): item is JsonObject => item !== undefined)
         .map((item) => toItem(item, textOf(objectOf(record['Folder']) ?? {}, 'Id')));
-      return compact({
-        ...common,
-        kind,
-        items,
-        destinationFolderId: textOf(objectOf(record['DestFolder']) ?? {}, 'Id'),
-      });
+      return compact(Object.assign(common, { kind, items, destinationFolderId: textOf(objectOf(record['DestFolder']) ?? {}, 'Id') }));
     }
     case 'mailboxChange': {
       const parameterList = [...objectsOf(record['Parameters']), ...objectsOf(record['OperationProperties'])];
@@ -143,17 +141,12 @@ export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exc
         return [compact({ name, value: text(entry['Value'])?.slice(0, MAX_PARAMETER_VALUE_LENGTH) })];
       });
       const named = nameValuePairs(parameterList);
-      return compact({
-        ...common,
-        kind,
-        targetIdentity: named.get('identity') ?? named.get('mailbox') ?? textOf(record, 'ObjectId'),
-        parameters,
-      });
+      return compact(Object.assign(common, { kind, targetIdentity: named.get('identity') ?? named.get('mailbox') ?? textOf(record, 'ObjectId'), parameters }));
     }
     case 'mailboxSearch':
-      return compact({ ...common, kind });
+      return compact(Object.assign(common, { kind }));
     case 'mailboxLogin':
-      return compact({ ...common, kind, logonType: numberOf(record['LogonType']) });
+      return compact(Object.assign(common, { kind, logonType: numberOf(record['LogonType']) }));
   }
 }
 

@@ -264,7 +264,8 @@ export function countBucketOf(time: string): string {
 
 /** The hour partition an issuance time falls in (`yyyyMMddHH`, UTC). */
 export function issuanceHourOf(time: string): string {
-  return time.slice(0, 13).replace(/[-T:]/g, '');
+  // `YYYY-MM-DDTHH…` → `YYYYMMDDHH`, once per sign-in: slices rather than a pattern.
+  return time.slice(0, 4) + time.slice(5, 7) + time.slice(8, 10) + time.slice(11, 13);
 }
 
 /** The hour partitions an issuance between `from` and `to` may be indexed in. */

@@ -44,3 +44,40 @@ describe('parseGraphRequest', () => {
     assert.deepEqual(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD'].map(isWriteMethod), [false, true, true, true, true, false]);
   });
 });
+
+describe('parseGraphRequest reads paths as the URL parser does', () => {
+  it('agrees with new URL(…).pathname on plain, encoded, dotted and odd paths', () => {
+    const throughUrlParser = (uri: string) => {
+      const segments = new URL(uri, 'https://graph.microsoft.com').pathname.split('/').filter((segment) => segment !== '');
+      return segments.map((segment) => {
+        try {
+          return decodeURIComponent(segment);
+        } catch {
+          return segment;
+        }
+      });
+    };
+    const uris = [
+      'https://graph.microsoft.com/v1.0/users/a@contoso.example/messages/AAMk=?$top=1#x',
+      '/v1.0/users/decoy@contoso.example/./messages/AAMk',
+      '/v1.0/users/other@contoso.example/../decoy@contoso.example/messages/AAMk',
+      '/v1.0/users/other@contoso.example/%2e%2E/decoy@contoso.example/messages/AAMk',
+      '/v1.0/users/other@contoso.example/.%2e/decoy@contoso.example/messages/AAMk',
+      'https://graph.microsoft.com/v1.0/users\\decoy@contoso.example\\messages\\AAMk',
+      '/v1.0/users/a b/messages/{id}',
+      '/v1.0/users/\u00e9l\u00e8ve@contoso.example/messages',
+      '/v1.0/users/x%zz{/messages',
+      '/v1.0/users/x\t/messages',
+      'https://graph.microsoft.com/beta/users/a%2Fb/messages/c',
+      '/v1.0/users/.hidden/messages',
+    ];
+    for (const uri of uris) {
+      const parsed = parseGraphRequest(uri);
+      const segments = throughUrlParser(uri);
+      if (/^(v1\.0|beta)$/i.test(segments[0] ?? '')) segments.shift();
+      const [collection, ...keyAndRest] = segments;
+      assert.equal(parsed?.collection, collection?.toLowerCase(), uri);
+      assert.deepEqual([...(parsed?.key === undefined ? [] : [parsed.key]), ...(parsed?.restAsWritten ?? [])], keyAndRest, uri);
+    }
+  });
+});

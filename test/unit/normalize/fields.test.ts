@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   arrayOf,
   booleanOf,
@@ -293,5 +294,49 @@ describe('timestampOf on impossible dates', () => {
     assert.equal(timestampOf('2026-11-02T24:00:00Z'), undefined);
     assert.equal(timestampOf('2026-11-02T08:61:00Z'), undefined);
     assert.equal(timestampOf('2024-02-29T23:59:59.9999999+00:00'), '2024-02-29T23:59:59.999Z');
+  });
+});
+
+describe('timestampOf against an independent reading', () => {
+  const pad = (value: number, width: number) => String(value).padStart(width, '0');
+
+  it('agrees with Date.UTC on every shape of date, clock, fraction and zone, real or not', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          year: fc.integer({ min: 1970, max: 2400 }),
+          month: fc.integer({ min: 0, max: 13 }),
+          day: fc.integer({ min: 0, max: 32 }),
+          hour: fc.integer({ min: 0, max: 25 }),
+          minute: fc.integer({ min: 0, max: 61 }),
+          second: fc.option(fc.integer({ min: 0, max: 61 })),
+          fraction: fc.option(fc.stringMatching(/^[0-9]{1,9}$/)),
+          separator: fc.constantFrom('T', 't', ' '),
+          zone: fc.constantFrom('', 'Z', 'z', '+00:00', '-00:00', '+0000'),
+        }),
+        ({ year, month, day, hour, minute, second, fraction, separator, zone }) => {
+          if (fraction !== null && second === null) return;
+          const written = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}${separator}${pad(hour, 2)}:${pad(minute, 2)}${second === null ? '' : `:${pad(second, 2)}`}${fraction === null ? '' : `.${fraction}`}${zone}`;
+          const millis = Number((fraction ?? '').padEnd(3, '0').slice(0, 3));
+          const epochMs = Date.UTC(year, month - 1, day, hour, minute, second ?? 0, millis);
+          const rolledOver = new Date(epochMs).getUTCDate() !== day || new Date(epochMs).getUTCMonth() !== month - 1;
+          const real = month >= 1 && month <= 12 && day >= 1 && !rolledOver && hour <= 23 && minute <= 59 && (second ?? 0) <= 59;
+          assert.equal(timestampOf(written), real ? new Date(epochMs).toISOString() : undefined, written);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('gives back a canonical timestamp as the same string, and refuses what trails or lacks a field', () => {
+    // Century years are leap years only every 400 years.
+    assert.equal(timestampOf('2000-02-29T00:00:00Z'), '2000-02-29T00:00:00.000Z');
+    assert.equal(timestampOf('2100-02-29T00:00:00Z'), undefined);
+    assert.equal(timestampOf('2200-02-29T00:00:00'), undefined);
+    const canonical = '2026-11-02T08:15:30.123Z';
+    assert.equal(timestampOf(canonical), canonical);
+    for (const broken of ['2026-11-02T08:15:30.Z', '2026-11-02T08:15:30.123ZZ', '2026-11-02T08:15:3', '2026-11-02T08', '2026-1-02T08:15:30Z', '2026-11-02T08:15:30.123Z trailing', '2026-11-02X08:15:30Z', '२०२६-11-02T08:15:30Z']) {
+      assert.equal(timestampOf(broken), undefined, broken);
+    }
   });
 });
