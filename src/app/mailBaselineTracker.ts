@@ -32,7 +32,9 @@ export class MailBaselineTracker {
       if (event.kind !== 'mailItemsAccessed' || this.isSelf(event)) continue;
       const mailbox = (event.mailbox.ownerUpn ?? event.mailbox.guid)?.toLowerCase();
       if (mailbox === undefined) continue;
-      byMailbox.set(mailbox, [...(byMailbox.get(mailbox) ?? []), event]);
+      const accesses = byMailbox.get(mailbox);
+      if (accesses === undefined) byMailbox.set(mailbox, [event]);
+      else accesses.push(event);
     }
     const findings: Finding[] = [];
     const pending: { mailbox: string; accesses: MailItemsAccessedEvent[]; read: Versioned<MailAppBaseline> | undefined }[] = [];

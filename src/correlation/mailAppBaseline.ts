@@ -34,10 +34,12 @@ export function observeMailAccess(
     return { baseline: { mailbox: access.mailbox, firstSeen: access.time, pairs: { [access.pair]: access.time } }, verdict: 'learning', changed: true };
   }
   const firstSeen = access.time < baseline.firstSeen ? access.time : baseline.firstSeen;
-  const learning = Date.parse(access.time) < Date.parse(firstSeen) + settings.learningInDays * 86_400_000;
   const lastSeen = baseline.pairs[access.pair];
-  const verdict: BaselineVerdict = lastSeen !== undefined ? 'known' : learning ? 'learning' : 'firstSeen';
-  const moved = lastSeen === undefined || Date.parse(access.time) - Date.parse(lastSeen) >= LAST_SEEN_STEP_IN_MS;
+  const accessMs = Date.parse(access.time);
+  // Every MailItemsAccessed record comes through here: a known pair (nearly all) parses two times, not four.
+  const verdict: BaselineVerdict =
+    lastSeen !== undefined ? 'known' : accessMs < Date.parse(firstSeen) + settings.learningInDays * 86_400_000 ? 'learning' : 'firstSeen';
+  const moved = lastSeen === undefined || accessMs - Date.parse(lastSeen) >= LAST_SEEN_STEP_IN_MS;
   if (!moved && firstSeen === baseline.firstSeen) return { baseline, verdict, changed: false };
   const pairs = { ...baseline.pairs, ...(moved ? { [access.pair]: access.time } : {}) };
   return { baseline: { mailbox: baseline.mailbox, firstSeen, pairs: boundPairs(pairs, settings.maxPairs) }, verdict, changed: true };

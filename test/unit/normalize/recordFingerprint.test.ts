@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { recordFingerprint } from '../../../src/normalize/recordFingerprint.js';
 
 describe('recordFingerprint', () => {
@@ -17,5 +18,10 @@ describe('recordFingerprint', () => {
   it('treats an absent part as empty, but still as a part', () => {
     assert.equal(recordFingerprint('token', undefined, 'x'), recordFingerprint('token', '', 'x'));
     assert.notEqual(recordFingerprint('token', 'x'), recordFingerprint('token', undefined, 'x'));
+  });
+
+  it('is the SHA-256 of the parts, each followed by a NUL: ids stored by earlier versions stay the same', () => {
+    const reference = createHash('sha256').update('token').update('\u0000').update('2026-11-02T08:00:00.000Z').update('\u0000').update('\u0000').update('eyJ.é').update('\u0000').digest('hex');
+    assert.equal(recordFingerprint('token', '2026-11-02T08:00:00.000Z', undefined, 'eyJ.é'), `sha256:${reference.slice(0, 32)}`);
   });
 });
