@@ -206,28 +206,31 @@ export class TokenTracker {
   }
 
   private async advanceProgress(events: readonly NormalizedEvent[], partitionId: string | undefined): Promise<void> {
-    const batch = new Map<string, SignInProgress>();
+    // Progress per category, then per tenant (nearly always one): a mutable entry each, as every Entra
+    // record of the batch passes through here.
+    const batch = new Map<SignInProgress['category'], Map<string, { firstEventTime: string; watermark: string }>>();
     const advance = (tenantId: string, category: SignInProgress['category'], time: string) => {
-      const key = `${tenantId}\u0000${category}`;
-      const seen = batch.get(key);
-      batch.set(key, {
-        tenantId,
-        category,
-        firstEventTime: seen === undefined || time < seen.firstEventTime ? time : seen.firstEventTime,
-        watermark: seen === undefined || time > seen.watermark ? time : seen.watermark,
-      });
+      let byTenant = batch.get(category);
+      if (byTenant === undefined) batch.set(category, (byTenant = new Map()));
+      const seen = byTenant.get(tenantId);
+      if (seen === undefined) byTenant.set(tenantId, { firstEventTime: time, watermark: time });
+      else if (time < seen.firstEventTime) seen.firstEventTime = time;
+      else if (time > seen.watermark) seen.watermark = time;
     };
+    const partition: SignInProgress['category'] | undefined = partitionId === undefined ? undefined : `partition:${partitionId}`;
     for (const event of events) {
       if (event.source !== 'entra') continue;
       // Any Entra record shows how far its partition has come; sign-ins show their category's progress too.
-      if (partitionId !== undefined) advance(event.tenantId ?? '', `partition:${partitionId}`, event.time);
+      if (partition !== undefined) advance(event.tenantId ?? '', partition, event.time);
       if (event.kind === 'signIn' && event.category !== 'AzureActiveDirectoryStsLogon') advance(event.tenantId ?? '', event.category, event.time);
     }
-    const updates = [...batch].flatMap(([key, entry]) => {
-      const written = this.writtenProgress.get(key);
-      if (written !== undefined && Date.parse(entry.watermark) - Date.parse(written.watermark) < PROGRESS_WRITE_STEP_IN_MS) return [];
-      return [written === undefined ? entry : { ...entry, firstEventTime: written.firstEventTime }];
-    });
+    const updates = [...batch].flatMap(([category, byTenant]) =>
+      [...byTenant].flatMap(([tenantId, { firstEventTime, watermark }]) => {
+        const written = this.writtenProgress.get(`${tenantId}\u0000${category}`);
+        if (written !== undefined && Date.parse(watermark) - Date.parse(written.watermark) < PROGRESS_WRITE_STEP_IN_MS) return [];
+        return [{ tenantId, category, firstEventTime: written?.firstEventTime ?? firstEventTime, watermark }];
+      }),
+    );
     if (updates.length === 0) return;
     await this.store.advanceSignInProgress(updates);
     for (const update of updates) this.writtenProgress.set(`${update.tenantId}\u0000${update.category}`, update);

@@ -71,15 +71,14 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
   return compact(event);
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
 /**
- * A JWT segment's JSON object, or undefined when the segment is not base64url or not a JSON object.
- * Decoded with Buffer rather than jose's decoders: they decode through atob and each re-split the token,
- * and this runs for every observation (nothing is verified here, so nothing of jose's is lost).
+ * A JWT segment's JSON object, or undefined when it does not decode to one. Decoded with Buffer rather than
+ * jose's decoders (they go through atob and each re-split the token; nothing is verified here, so nothing
+ * of jose's is lost). Buffer passes over characters outside the alphabet rather than refusing them: a
+ * segment with stray characters still has to decode to a JSON object to be read.
  */
 function jsonObjectOf(segment: string): JsonObject | undefined {
-  if (!BASE64URL.test(segment)) return undefined;
+  if (segment === '') return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
     return isObject(parsed) ? parsed : undefined;

@@ -81,10 +81,17 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+type Collector = (options?: { readonly type: 'minor' | 'major' }) => void;
+
+function collector(): Collector {
+  const gc = (globalThis as { gc?: Collector }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
+  return gc;
+}
+
 /** Heap held by what `build` returns, after a full collection on both sides. */
 function heapOf(build: () => unknown): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
+  const gc = collector();
   gc();
   const before = process.memoryUsage().heapUsed;
   const kept = build();
@@ -98,11 +105,13 @@ async function main(): Promise<void> {
   const lines: [string, string, string][] = [];
   const row = (name: string, value: string, target = '') => lines.push([name, value, target]);
 
-  // Throughput and latency: the in-memory store, after a warm-up run on other data. Each batch arrives as
-  // the host delivers it: the worker parses its events (timed: the reference), then Lure's handler runs
-  // (timed: the added latency, to the batch's alerts persisted).
-  await ingestAll(await servicesOver(new MemoryStateStore()), generateWorkload({ seed: SEED + 1, batches: 20, users: 100_000 }));
+  // Throughput and latency: the in-memory store. Each batch arrives as the host delivers it: the worker
+  // parses its events (timed: the reference), then Lure's handler runs (timed: the added latency, until the
+  // batch's alerts, token index entries and stream progress are stored). The instance first works through
+  // an earlier stretch of the same tenant, untimed: its code is compiled and its mailboxes' baselines exist,
+  // as on any day but a tenant's first (what first sight costs is in the round-trip rows below).
   const services = await servicesOver(new MemoryStateStore());
+  await ingestAll(services, generateWorkload({ seed: SEED + 1, batches: 20, users: 100_000, start: '2026-11-02T06:00:00.000Z' }));
   const alerts = new Map<string, string>();
   const hostParseTimes: number[] = [];
   const parseTimes: number[] = [];
@@ -113,6 +122,9 @@ async function main(): Promise<void> {
   let next = stream.next();
   for (; next.done !== true; next = stream.next()) {
     const batch = next.value;
+    // A scavenge first, untimed: generating the batch left garbage in the young generation, and collecting
+    // it is the benchmark's cost, not the batch's. Parse and handler then start from the same clean state.
+    collector()({ type: 'minor' });
     const { parsed, ms } = hostParse(batch);
     const reference = ms + (batch.hub === 'token' ? tokenDocumentsParse(parsed) : 0);
     latencies.push(await ingestBatch(services, batch.hub, parsed, alerts));

@@ -5,11 +5,13 @@ import { describe, it } from 'node:test';
 import { SETTINGS } from '../../../src/config/settings.js';
 import { PROJECT_ROOT } from '../../helpers/paths.js';
 
-/** The settings named in the README's settings table (first column, in backticks). */
+/** The settings named in the README's settings table (first column, in backticks), in its "Settings" section only. */
 function readmeSettings(): Map<string, string> {
   const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = /^## Settings\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1];
+  assert.ok(section !== undefined, 'README has a "## Settings" section');
   const rows = new Map<string, string>();
-  for (const match of readme.matchAll(/^\| `([A-Za-z_]+)` \| ([^|]+) \|/gm)) rows.set(match[1]!, match[2]!.trim());
+  for (const match of section.matchAll(/^\| `([A-Za-z_]+)` \| ([^|]+) \|/gm)) rows.set(match[1]!, match[2]!.trim());
   return rows;
 }
 
