@@ -14,6 +14,7 @@ import type { StateStore } from '../ports/stateStore.js';
 import type { Directory } from '../ports/directory.js';
 import type { Alert } from '../domain/alerts.js';
 import { rotationDueFinding } from '../detections/decoyRotationDue.js';
+import { isSelfActor } from '../detections/decoyFinding.js';
 import { DecoyLifecycles, type RotationReport } from './decoyLifecycles.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 import { AlertDelivery, type DeliveryReport } from './alertDelivery.js';
@@ -116,9 +117,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     refreshMinIntervalInMinutes: signing.refreshMinIntervalInMinutes,
     cacheRefreshInMs: config.decoyCacheRefreshInSeconds * 1000,
   });
-  const mailBaselines = new MailBaselineTracker(store, { ...config.mailBaseline, cachedMailboxes: 50_000 }, (event) =>
-    [event.actor.userId, event.actor.servicePrincipalId, event.actor.appId].some((id) => id !== undefined && selfPrincipalIds.has(id.toLowerCase())),
-  );
+  const mailBaselines = new MailBaselineTracker(store, { ...config.mailBaseline, cachedMailboxes: 50_000 }, (event) => isSelfActor(event.actor, selfPrincipalIds));
   const streams = new StreamTracker(store, config.silence, clock, recording);
   const lifecycles = new DecoyLifecycles({
     store,

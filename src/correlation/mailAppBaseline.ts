@@ -14,8 +14,23 @@ export type BaselineVerdict = 'learning' | 'known' | 'firstSeen';
 
 /** The pair a MailItemsAccessed record names: the app (AppId) and the client app (ClientAppId). */
 export function appPairOf(appId: string | undefined, clientAppId: string | undefined): string {
-  return `${appId?.toLowerCase() ?? ''}|${clientAppId?.toLowerCase() ?? ''}`;
+  const key = `${appId ?? ''}|${clientAppId ?? ''}`;
+  let pair = PAIRS.get(key);
+  if (pair === undefined) {
+    pair = key.toLowerCase();
+    // A tenant's mail is read by a handful of apps: the same few pairs come back (bounded all the same).
+    if (PAIRS.size >= MAX_REMEMBERED_PAIRS) PAIRS.clear();
+    PAIRS.set(key, pair);
+  }
+  return pair;
 }
+
+/**
+ * Pairs as written → their canonical form. Every MailItemsAccessed record names one; handing back the same
+ * string each time spares the lower-casing and lets the baseline's lookup reuse the string's hash.
+ */
+const PAIRS = new Map<string, string>();
+const MAX_REMEMBERED_PAIRS = 4_096;
 
 /** A pair's last sighting is rewritten only when it moved this far, so a busy mailbox costs few writes. */
 const LAST_SEEN_STEP_IN_MS = 24 * 3_600_000;
@@ -35,14 +50,20 @@ export function observeMailAccess(
   }
   const firstSeen = access.time < baseline.firstSeen ? access.time : baseline.firstSeen;
   const lastSeen = baseline.pairs[access.pair];
-  const accessMs = Date.parse(access.time);
-  // Every MailItemsAccessed record comes through here: a known pair (nearly all) parses two times, not four.
+  // Every MailItemsAccessed record comes through here. A known pair (nearly all) seen again the same UTC day
+  // has not moved a day on: no timestamp needs parsing.
   const verdict: BaselineVerdict =
-    lastSeen !== undefined ? 'known' : accessMs < Date.parse(firstSeen) + settings.learningInDays * 86_400_000 ? 'learning' : 'firstSeen';
-  const moved = lastSeen === undefined || accessMs - Date.parse(lastSeen) >= LAST_SEEN_STEP_IN_MS;
+    lastSeen !== undefined ? 'known' : Date.parse(access.time) < Date.parse(firstSeen) + settings.learningInDays * 86_400_000 ? 'learning' : 'firstSeen';
+  const moved = lastSeen === undefined || (!sameUtcDay(access.time, lastSeen) && Date.parse(access.time) - Date.parse(lastSeen) >= LAST_SEEN_STEP_IN_MS);
   if (!moved && firstSeen === baseline.firstSeen) return { baseline, verdict, changed: false };
   const pairs = { ...baseline.pairs, ...(moved ? { [access.pair]: access.time } : {}) };
   return { baseline: { mailbox: baseline.mailbox, firstSeen, pairs: boundPairs(pairs, settings.maxPairs) }, verdict, changed: true };
+}
+
+/** Whether two canonical timestamps (`YYYY-MM-DDT…`) fall on the same UTC day: then they are under a day apart. */
+function sameUtcDay(a: string, b: string): boolean {
+  for (let index = 0; index < 10; index += 1) if (a.charCodeAt(index) !== b.charCodeAt(index)) return false;
+  return a.length >= 10 && b.length >= 10;
 }
 
 function boundPairs(pairs: Record<string, string>, maxPairs: number): Record<string, string> {

@@ -53,7 +53,14 @@ export function describeActor(actor: Actor): string {
 
 /** Whether the actor is Lure's own identity. */
 export function isSelf(actor: Actor, context: DetectionContext): boolean {
-  return [actor.userId, actor.servicePrincipalId, actor.appId].some(
-    (id) => id !== undefined && context.selfPrincipalIds.has(id.toLowerCase()),
-  );
+  return isSelfActor(actor, context.selfPrincipalIds);
+}
+
+/** Whether any of the actor's ids is one of Lure's own (lower-cased). Asked of nearly every event, so no array. */
+export function isSelfActor(actor: Actor, selfPrincipalIds: ReadonlySet<string>): boolean {
+  return isSelfId(actor.userId, selfPrincipalIds) || isSelfId(actor.servicePrincipalId, selfPrincipalIds) || isSelfId(actor.appId, selfPrincipalIds);
+}
+
+function isSelfId(id: string | undefined, selfPrincipalIds: ReadonlySet<string>): boolean {
+  return id !== undefined && selfPrincipalIds.has(id.toLowerCase());
 }

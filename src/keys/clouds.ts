@@ -24,23 +24,37 @@ export type IssuerKind = { readonly kind: 'organization'; readonly tenantId: str
  */
 export function issuerKindOf(issuer: string | undefined, authorityHost: string, v1IssuerHost: string): IssuerKind {
   if (issuer === undefined) return { kind: 'other' };
-  const { v2: v2Pattern, v1: v1Pattern } = issuerPatternsOf(authorityHost, v1IssuerHost);
-  const v2 = v2Pattern.exec(issuer);
-  const v1 = v1Pattern.exec(issuer);
-  const tenantId = (v2 ?? v1)?.[1]?.toLowerCase();
-  if (tenantId === undefined) return { kind: 'other' };
-  return tenantId === CONSUMER_TENANT_ID ? { kind: 'consumer' } : { kind: 'organization', tenantId };
+  const patterns = issuerPatternsOf(authorityHost, v1IssuerHost);
+  // Every token observation asks, and a tenant's tokens carry one or two issuers: remember the answers.
+  let kind = patterns.kinds.get(issuer);
+  if (kind === undefined) {
+    const tenantId = (patterns.v2.exec(issuer) ?? patterns.v1.exec(issuer))?.[1]?.toLowerCase();
+    kind = tenantId === undefined ? { kind: 'other' } : tenantId === CONSUMER_TENANT_ID ? { kind: 'consumer' } : { kind: 'organization', tenantId };
+    // Bounded: issuers are attacker-chosen text.
+    if (patterns.kinds.size >= MAX_REMEMBERED_ISSUERS) patterns.kinds.clear();
+    patterns.kinds.set(issuer, kind);
+  }
+  return kind;
 }
 
-/** Compiled once per pair of hosts: every token observation asks. */
-const ISSUER_PATTERNS = new Map<string, { readonly v2: RegExp; readonly v1: RegExp }>();
+const MAX_REMEMBERED_ISSUERS = 1_024;
 
-function issuerPatternsOf(authorityHost: string, v1IssuerHost: string): { readonly v2: RegExp; readonly v1: RegExp } {
+/** Compiled once per pair of hosts: every token observation asks. */
+const ISSUER_PATTERNS = new Map<string, IssuerPatterns>();
+
+interface IssuerPatterns {
+  readonly v2: RegExp;
+  readonly v1: RegExp;
+  /** Issuers already judged, and their kind. */
+  readonly kinds: Map<string, IssuerKind>;
+}
+
+function issuerPatternsOf(authorityHost: string, v1IssuerHost: string): IssuerPatterns {
   const key = `${authorityHost} ${v1IssuerHost}`;
   let patterns = ISSUER_PATTERNS.get(key);
   if (patterns === undefined) {
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    patterns = { v2: new RegExp(`^${escape(authorityHost)}/(${GUID})/v2\\.0/?$`), v1: new RegExp(`^${escape(v1IssuerHost)}/(${GUID})/?$`) };
+    patterns = { v2: new RegExp(`^${escape(authorityHost)}/(${GUID})/v2\\.0/?$`), v1: new RegExp(`^${escape(v1IssuerHost)}/(${GUID})/?$`), kinds: new Map() };
     ISSUER_PATTERNS.set(key, patterns);
   }
   return patterns;

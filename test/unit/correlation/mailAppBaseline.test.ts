@@ -37,6 +37,24 @@ describe('observeMailAccess', () => {
     assert.deepEqual([later.verdict, later.changed, later.baseline.pairs[OUTLOOK]], ['known', true, '2026-11-21T08:00:00.000Z']);
   });
 
+  it('counts a day in time, not in calendar dates: the next day but under 24 hours later is no move', () => {
+    const baseline = baselineAt('2026-11-01T08:00:00.000Z', { [OUTLOOK]: '2026-11-20T08:00:00.000Z' });
+    const nextMorning = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: OUTLOOK, time: '2026-11-21T07:59:59.999Z' }, SETTINGS);
+    assert.equal(nextMorning.changed, false);
+    const aDayOn = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: OUTLOOK, time: '2026-11-21T08:00:00.000Z' }, SETTINGS);
+    assert.equal(aDayOn.changed, true);
+    const monthsOn = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: OUTLOOK, time: '2027-02-20T08:00:00.000Z' }, SETTINGS);
+    assert.equal(monthsOn.baseline.pairs[OUTLOOK], '2027-02-20T08:00:00.000Z');
+  });
+
+  it('gives the same pair for the same apps however many other pairs came between', () => {
+    const before = appPairOf('00000002-0000-0FF1-CE00-000000000000', 'Client');
+    for (let index = 0; index < 10_000; index += 1) appPairOf(`app-${index}`, 'CLIENT');
+    assert.equal(appPairOf('00000002-0000-0FF1-CE00-000000000000', 'Client'), before);
+    assert.equal(before, '00000002-0000-0ff1-ce00-000000000000|client');
+    assert.equal(appPairOf(undefined, undefined), '|');
+  });
+
   it('keeps at most maxPairs, forgetting the least recently seen', () => {
     const baseline = baselineAt('2026-10-01T00:00:00.000Z', { 'a|': '2026-11-01T00:00:00.000Z', 'b|': '2026-11-03T00:00:00.000Z', 'c|': '2026-11-02T00:00:00.000Z' });
     const result = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: 'd|', time: '2026-11-04T00:00:00.000Z' }, SETTINGS);

@@ -34,6 +34,16 @@ describe('issuerKindOf', () => {
     }
   });
 
+  it('answers the same for an issuer asked again, per cloud, however many other issuers came between', () => {
+    const organization = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+    assert.deepEqual(issuerKindOf(organization, ...publicCloud), { kind: 'organization', tenantId: TENANT });
+    for (let index = 0; index < 3_000; index += 1) issuerKindOf(`https://issuer-${index}.example/`, ...publicCloud);
+    assert.deepEqual(issuerKindOf(organization, ...publicCloud), { kind: 'organization', tenantId: TENANT });
+    // The same text is another cloud's stranger.
+    assert.deepEqual(issuerKindOf(organization, 'https://login.microsoftonline.us', 'https://sts.windows.net'), { kind: 'other' });
+    assert.deepEqual(issuerKindOf(`https://sts.windows.net/${CONSUMER_TENANT_ID}/`, ...publicCloud), { kind: 'consumer' });
+  });
+
   it('builds key-set addresses, with an app id when asked', () => {
     assert.equal(keySetUrl('https://login.microsoftonline.com', { tenant: TENANT }), `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`);
     assert.equal(keySetUrl('https://login.microsoftonline.us', { tenant: TENANT, appId: 'abc' }), `https://login.microsoftonline.us/${TENANT}/discovery/keys?appid=abc`);
