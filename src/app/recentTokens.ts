@@ -1,6 +1,6 @@
 /**
- * Token ids this process indexed lately, bounded: when full, the oldest go first. A use found here is
- * matched without a store round trip; a miss only means "ask the store later".
+ * Token ids this process indexed lately, bounded: when full, the earliest indexed go first. A use found here
+ * is matched without a store round trip; a miss only means "ask the store later".
  */
 export class RecentTokens {
   private readonly tokens = new Set<string>();
@@ -9,8 +9,8 @@ export class RecentTokens {
 
   add(uti: string): void {
     if (this.capacity === 0) return;
-    // Re-adding moves a token to the young end.
-    this.tokens.delete(uti);
+    // One probe per sign-in: a token indexed again (a redelivered batch) keeps its place, since a sign-in's
+    // token id is unique and its first indexing is the age that matters.
     this.tokens.add(uti);
     if (this.tokens.size > this.capacity) this.tokens.delete(this.tokens.values().next().value!);
   }
