@@ -18,9 +18,12 @@ export function appPairOf(appId: string | undefined, clientAppId: string | undef
   let pair = PAIRS.get(key);
   if (pair === undefined) {
     pair = key.toLowerCase();
-    // A tenant's mail is read by a handful of apps: the same few pairs come back (bounded all the same).
-    if (PAIRS.size >= MAX_REMEMBERED_PAIRS) PAIRS.clear();
-    PAIRS.set(key, pair);
+    // A tenant's mail is read by a handful of apps: the same few pairs come back (bounded all the same, in
+    // count and size: two GUIDs and a bar are 73 characters).
+    if (key.length <= MAX_REMEMBERED_PAIR_LENGTH) {
+      if (PAIRS.size >= MAX_REMEMBERED_PAIRS) PAIRS.clear();
+      PAIRS.set(key, pair);
+    }
   }
   return pair;
 }
@@ -31,6 +34,7 @@ export function appPairOf(appId: string | undefined, clientAppId: string | undef
  */
 const PAIRS = new Map<string, string>();
 const MAX_REMEMBERED_PAIRS = 4_096;
+const MAX_REMEMBERED_PAIR_LENGTH = 256;
 
 /** A pair's last sighting is rewritten only when it moved this far, so a busy mailbox costs few writes. */
 const LAST_SEEN_STEP_IN_MS = 24 * 3_600_000;

@@ -30,14 +30,17 @@ export function issuerKindOf(issuer: string | undefined, authorityHost: string, 
   if (kind === undefined) {
     const tenantId = (patterns.v2.exec(issuer) ?? patterns.v1.exec(issuer))?.[1]?.toLowerCase();
     kind = tenantId === undefined ? { kind: 'other' } : tenantId === CONSUMER_TENANT_ID ? { kind: 'consumer' } : { kind: 'organization', tenantId };
-    // Bounded: issuers are attacker-chosen text.
-    if (patterns.kinds.size >= MAX_REMEMBERED_ISSUERS) patterns.kinds.clear();
-    patterns.kinds.set(issuer, kind);
+    // Bounded in count and size: issuers are attacker-chosen text (a real one is under 100 characters).
+    if (issuer.length <= MAX_REMEMBERED_ISSUER_LENGTH) {
+      if (patterns.kinds.size >= MAX_REMEMBERED_ISSUERS) patterns.kinds.clear();
+      patterns.kinds.set(issuer, kind);
+    }
   }
   return kind;
 }
 
 const MAX_REMEMBERED_ISSUERS = 1_024;
+const MAX_REMEMBERED_ISSUER_LENGTH = 256;
 
 /** Compiled once per pair of hosts: every token observation asks. */
 const ISSUER_PATTERNS = new Map<string, IssuerPatterns>();

@@ -71,6 +71,9 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
   return compact(event);
 }
 
+/** As jose decodes a segment: a leading byte-order mark is dropped, invalid bytes become U+FFFD. */
+const UTF8 = new TextDecoder();
+
 /**
  * A JWT segment's JSON object, or undefined when it does not decode to one. Decoded with Buffer rather than
  * jose's decoders (they go through atob and each re-split the token; nothing is verified here, so nothing
@@ -80,7 +83,7 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
 function jsonObjectOf(segment: string): JsonObject | undefined {
   if (segment === '') return undefined;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const parsed: unknown = JSON.parse(UTF8.decode(Buffer.from(segment, 'base64url')));
     return isObject(parsed) ? parsed : undefined;
   } catch {
     return undefined;

@@ -80,3 +80,15 @@ describe('source.silent', () => {
     assert.deepEqual([statuses.get('SignInLogs'), statuses.get('entra'), statuses.get('NonInteractiveUserSignInLogs')], ['resolved', 'resolved', 'open']);
   });
 });
+
+describe('stream arrivals', () => {
+  it('record the latest event time per source and per category, whatever order a batch holds its records in', async () => {
+    const services = await testServices({ clock: movableClock('2026-11-28T08:00:00.000Z') });
+    const times = ['2026-11-28T07:30:00.000Z', '2026-11-28T07:50:00.000Z', '2026-11-28T07:10:00.000Z'];
+    await services.ingest([{ records: [...times.map((time) => signInRecord({ time })), signInRecord({ time: '2026-11-28T07:20:00.000Z', category: 'NonInteractiveUserSignInLogs' })] }], 'entra');
+    const streams = new Map((await services.store.listStreams()).map((state) => [state.stream, state.lastEventAt]));
+    assert.equal(streams.get('source:entra'), '2026-11-28T07:50:00.000Z');
+    assert.equal(streams.get('category:SignInLogs'), '2026-11-28T07:50:00.000Z');
+    assert.equal(streams.get('category:NonInteractiveUserSignInLogs'), '2026-11-28T07:20:00.000Z');
+  });
+});

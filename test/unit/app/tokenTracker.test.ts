@@ -72,6 +72,15 @@ describe('token.issuance.missing', () => {
     assert.deepEqual(await all(services.store.listPendingTokenChecks('9999-01-01T00:00:00.000Z')), []);
   });
 
+  it('records how far each category and partition has come: from its earliest sign-in to its latest, in any order', async () => {
+    const services = await testServices();
+    const times = ['2026-11-02T08:30:00.000Z', '2026-11-02T08:05:00.000Z', '2026-11-02T08:50:00.000Z', '2026-11-02T08:20:00.000Z'];
+    await services.ingest([{ records: times.map((time) => signInRecord({ time })) }], 'entra partition 3', undefined, { partitionId: '3' });
+    const progress = new Map((await services.store.listSignInProgress()).map((entry) => [entry.category, [entry.firstEventTime, entry.watermark]]));
+    assert.deepEqual(progress.get('SignInLogs'), ['2026-11-02T08:05:00.000Z', '2026-11-02T08:50:00.000Z']);
+    assert.deepEqual(progress.get('partition:3'), ['2026-11-02T08:05:00.000Z', '2026-11-02T08:50:00.000Z']);
+  });
+
   it('indexes every sign-in category, MicrosoftServicePrincipalSignInLogs and ADFSSignInLogs included', async () => {
     const store = new MemoryStateStore();
     const indexer = await testServices({ store });

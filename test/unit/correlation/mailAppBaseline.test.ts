@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { appPairOf, type MailAppBaseline, observeMailAccess } from '../../../src/correlation/mailAppBaseline.js';
+import { retainedBytes } from '../../helpers/retainedHeap.js';
 
 const SETTINGS = { learningInDays: 14, maxPairs: 3 };
 const OUTLOOK = appPairOf('00000002-0000-0FF1-CE00-000000000000', '');
@@ -53,6 +54,15 @@ describe('observeMailAccess', () => {
     assert.equal(appPairOf('00000002-0000-0FF1-CE00-000000000000', 'Client'), before);
     assert.equal(before, '00000002-0000-0ff1-ce00-000000000000|client');
     assert.equal(appPairOf(undefined, undefined), '|');
+  });
+
+  it('remembers no long pair: what a record names cannot pin memory', () => {
+    // 600 pairs of 100 KB: 60 MB if remembered.
+    const retained = retainedBytes(() => {
+      for (let index = 0; index < 600; index += 1) appPairOf(`app-${index}-${'A'.repeat(100_000)}`, 'client');
+    });
+    assert.ok(retained < 20_000_000, `${retained} bytes retained`);
+    assert.equal(appPairOf(`X${'A'.repeat(300)}`, 'Y'), `x${'a'.repeat(300)}|y`);
   });
 
   it('keeps at most maxPairs, forgetting the least recently seen', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { SigningKey } from '../../../src/domain/signingKeys.js';
 import { CONSUMER_TENANT_ID, issuerKindOf, keySetUrl } from '../../../src/keys/clouds.js';
+import { retainedBytes } from '../../helpers/retainedHeap.js';
 import { COMPROMISED_KEYS, isCompromisedKeyId } from '../../../src/keys/compromisedKeys.js';
 import { recordFetch, retiredSince, SigningKeyIndex } from '../../../src/keys/keyHistory.js';
 import { parseJwks } from '../../../src/keys/parseJwks.js';
@@ -42,6 +43,15 @@ describe('issuerKindOf', () => {
     // The same text is another cloud's stranger.
     assert.deepEqual(issuerKindOf(organization, 'https://login.microsoftonline.us', 'https://sts.windows.net'), { kind: 'other' });
     assert.deepEqual(issuerKindOf(`https://sts.windows.net/${CONSUMER_TENANT_ID}/`, ...publicCloud), { kind: 'consumer' });
+  });
+
+  it('remembers no long issuer: attacker-chosen text cannot pin memory', () => {
+    // 600 issuers of 100 KB: 60 MB if remembered.
+    const retained = retainedBytes(() => {
+      for (let index = 0; index < 600; index += 1) issuerKindOf(`https://issuer-${index}.example/${'a'.repeat(100_000)}`, ...publicCloud);
+    });
+    assert.ok(retained < 20_000_000, `${retained} bytes retained`);
+    assert.deepEqual(issuerKindOf(`https://sts.windows.net/${TENANT}/${'a'.repeat(300)}`, ...publicCloud), { kind: 'other' });
   });
 
   it('builds key-set addresses, with an app id when asked', () => {

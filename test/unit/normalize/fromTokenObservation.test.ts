@@ -154,6 +154,13 @@ describe('fromTokenObservation', () => {
     expectSkip(fromTokenObservation(observation(headerSegment)), 'invalid-record');
   });
 
+  it('reads a header and payload that start with a byte-order mark, as jose (and so a relying party) does', () => {
+    const withBom = (value: object) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(value))]).toString('base64url');
+    const event = expectEvent(fromTokenObservation(observation(`${withBom(header)}.${withBom(claims)}`)), 'tokenObservation');
+    assert.equal(event.claims.uti, 'ObsTokenFFFFFFFFFFFFFF');
+    assert.equal(event.header.kid, header.kid);
+  });
+
   it('skips a token whose header or payload is not base64url JSON', () => {
     expectSkip(fromTokenObservation(observation(`not*base64!.${payloadSegment}`)), 'invalid-record');
     expectSkip(fromTokenObservation(observation(`${Buffer.from('hello').toString('base64url')}.${payloadSegment}`)), 'invalid-record');
