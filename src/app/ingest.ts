@@ -91,11 +91,12 @@ export async function ingestMessages(
   const decoys = await deps.decoys.current();
   // A token naming a key nobody knows may name one published since the last refresh: look (rate-limited).
   // Honeytoken and known-compromised key ids are known for what they are and never trigger a fetch.
-  const keyIds = events.flatMap((event) => {
-    if (event.kind !== 'tokenObservation') return [];
+  const keyIds: string[] = [];
+  for (const event of events) {
+    if (event.kind !== 'tokenObservation') continue;
     const keyId = event.header.kid ?? event.header.x5t;
-    return keyId === undefined || decoys.find('tokenKid', keyId) !== undefined || isCompromisedKeyId(keyId) ? [] : [keyId];
-  });
+    if (keyId !== undefined && decoys.find('tokenKid', keyId) === undefined && !isCompromisedKeyId(keyId)) keyIds.push(keyId);
+  }
   const context: DetectionContext = {
     decoys,
     selfPrincipalIds: deps.selfPrincipalIds,
@@ -105,7 +106,8 @@ export async function ingestMessages(
   for (const event of events) {
     for (const detection of DETECTIONS_BY_KIND.get(event.kind) ?? []) {
       try {
-        findings.push(...detection.detect(event, context));
+        const found = detection.detect(event, context);
+        if (found.length > 0) findings.push(...found);
       } catch (error) {
         deps.logger.error('detection failed on an event', { origin, detection: detection.id, recordId: event.recordId, error: errorMessage(error) });
       }

@@ -5,7 +5,7 @@ import type { Finding } from '../detections/detection.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
-import type { PendingTokenCheck, SignInProgress, TokenMatchCount, TokenUse, TokenUseSource } from '../domain/tokens.js';
+import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUse, TokenUseSource } from '../domain/tokens.js';
 import type { Clock } from '../ports/clock.js';
 import { issuanceLookupOf, type StateStore } from '../ports/stateStore.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
@@ -85,7 +85,11 @@ export class TokenTracker {
    */
   async track(events: readonly NormalizedEvent[], findings: readonly Finding[], partitionId?: string): Promise<TokenTrackReport> {
     const report = emptyTrackReport();
-    const issuances = events.flatMap((event) => tokenIssuanceOf(event) ?? []);
+    const issuances: TokenIssuance[] = [];
+    for (const event of events) {
+      const issuance = tokenIssuanceOf(event);
+      if (issuance !== undefined) issuances.push(issuance);
+    }
     if (issuances.length > 0) {
       await this.store.upsertTokenIssuances(issuances);
       report.issuancesIndexed = issuances.length;

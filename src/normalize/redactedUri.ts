@@ -9,6 +9,8 @@ const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
  */
 export function redactedUri(uri: string): string {
   const queryStart = uri.indexOf('?');
+  // Most request URIs (every Graph record has one) have neither a query nor a token: nothing to rebuild.
+  if (queryStart === -1 && !uri.includes('eyJ')) return uri;
   const path = queryStart === -1 ? uri : uri.slice(0, queryStart);
   const query =
     queryStart === -1
@@ -26,6 +28,7 @@ export function redactedUri(uri: string): string {
 }
 
 function decodeSafely(text: string): string {
+  if (!text.includes('%')) return text;
   try {
     return decodeURIComponent(text);
   } catch {
