@@ -181,8 +181,8 @@ async function main(): Promise<void> {
   // The observer hears of collections asynchronously: let it catch up before reading.
   await new Promise((resolve) => setTimeout(resolve, 100));
   gcObserver.disconnect();
-  const collectedWithin = (windows: readonly [number, number][]) =>
-    collections.reduce((total, { start, duration }) => (windows.some(([from, to]) => start >= from && start < to) ? total + duration : total), 0);
+  const collectedIn = ([from, to]: [number, number]) => collections.reduce((total, { start, duration }) => (start >= from && start < to ? total + duration : total), 0);
+  const collectedWithin = (windows: readonly [number, number][]) => windows.reduce((total, window) => total + collectedIn(window), 0);
   const windowTotal = (windows: readonly [number, number][]) => windows.reduce((total, [from, to]) => total + to - from, 0);
   const workload = next.value;
   const sum = (values: readonly number[], hub?: Batch['hub']) => values.reduce((total, value, index) => (hub === undefined || hubs[index] === hub ? total + value : total), 0);
@@ -206,7 +206,6 @@ async function main(): Promise<void> {
     );
   }
   // The tail, again with the collections that landed in each batch taken out of both its sides.
-  const collectedIn = ([from, to]: [number, number]) => collections.reduce((total, { start, duration }) => (start >= from && start < to ? total + duration : total), 0);
   const ratiosWithoutCollection = latencies.map((ms, index) => (ms - collectedIn(handlerWindows[index]!)) / Math.max(parseTimes[index]! - collectedIn(parseWindows[index]!), 0.001));
   row('  … with garbage collection taken out of both sides, median / p99', `${percentile(ratiosWithoutCollection, 50).toFixed(2)} / ${percentile(ratiosWithoutCollection, 99).toFixed(2)}`);
   row(
