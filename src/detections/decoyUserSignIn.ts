@@ -21,10 +21,8 @@ export const decoyUserSignIn = defineDetection({
   detect(event, context): Finding[] {
     switch (event.kind) {
       case 'signIn': {
-        const decoy = context.decoys.findAny<'user'>([
-          ['userObjectId', event.actor.userId],
-          ['userPrincipalName', event.actor.userPrincipalName],
-        ]);
+        // Every sign-in asks: two lookups in a row rather than findAny's array of pairs.
+        const decoy = context.decoys.find('userObjectId', event.actor.userId) ?? context.decoys.find('userPrincipalName', event.actor.userPrincipalName);
         if (decoy === undefined) return [];
         const outcome = event.succeeded
           ? 'succeeded'
