@@ -237,10 +237,10 @@ export class MemoryStateStore implements StateStore {
 
   async upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void> {
     // A batch's sign-ins fall in an hour or two: look the hour's partition up when the hour changes.
-    let hourPrefix = '';
-    let partition = new Map<string, string>();
+    let hourPrefix: string | undefined;
+    let partition: Map<string, string> | undefined;
     for (const issuance of issuances) {
-      if (!issuance.issuedAt.startsWith(hourPrefix) || hourPrefix === '') {
+      if (partition === undefined || !issuance.issuedAt.startsWith(hourPrefix!)) {
         hourPrefix = issuance.issuedAt.slice(0, 13);
         const hour = issuanceHourOf(issuance.issuedAt);
         partition = this.issuances.get(hour) ?? new Map<string, string>();

@@ -40,7 +40,7 @@ export class MailBaselineTracker {
     const pending: { mailbox: string; accesses: MailItemsAccessedEvent[]; read: Versioned<MailAppBaseline> | undefined }[] = [];
     for (const [mailbox, accesses] of byMailbox) {
       // In event-time order, so the earliest access of a new app is the one reported.
-      if (accesses.length > 1) accesses.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.recordId < b.recordId ? -1 : 1));
+      accesses.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.recordId < b.recordId ? -1 : 1));
       const cached = this.cache.get(mailbox);
       let read = cached ?? (await this.load(mailbox));
       let judged = this.observeAll(mailbox, read?.value, accesses);

@@ -67,7 +67,7 @@ export class StreamTracker {
       ...[...latestBySource].map(([source, lastEventAt]) => ({ stream: `source:${source}`, source, lastArrivalAt, lastEventAt })),
       ...[...latestByCategory].map(([category, lastEventAt]) => ({ stream: `category:${category}`, source: 'entra' as const, lastArrivalAt, lastEventAt })),
     ];
-    if (tally !== undefined) this.count(tally, events, now);
+    if (tally !== undefined) this.count(tally, latestOf(latestBySource.values()), now);
     const due = arrivals.filter((arrival) => now.getTime() - (this.written.get(arrival.stream) ?? 0) >= ARRIVAL_WRITE_INTERVAL_IN_MS);
     if (due.length > 0) {
       await this.store.recordStreamArrivals(due);
@@ -87,13 +87,13 @@ export class StreamTracker {
     this.countsChanged = false;
   }
 
-  private count(tally: BatchTally, events: readonly NormalizedEvent[], now: Date): void {
+  private count(tally: BatchTally, batchLatest: string | undefined, now: Date): void {
     // Partitions of one hub are one origin to the admins.
     const origin = /^(entra|exchange|token)( partition .*)?$/.exec(tally.origin)?.[1] ?? 'files';
     const bucket = countBucketOf(now.toISOString());
     const key = `${origin}\u0000${bucket}`;
     const current = this.counts.get(key) ?? { origin, bucket, records: 0, deadLettered: 0 };
-    const latest = events.reduce<string | undefined>((max, event) => (max === undefined || event.time > max ? event.time : max), current.lastEventAt);
+    const latest = latestOf([current.lastEventAt, batchLatest]);
     this.counts.set(key, { ...current, records: current.records + tally.records, deadLettered: current.deadLettered + tally.deadLettered, ...(latest === undefined ? {} : { lastEventAt: latest }) });
     this.countsChanged = true;
   }
@@ -136,4 +136,11 @@ export class StreamTracker {
       if (!(error instanceof ConcurrencyError)) throw error;
     }
   }
+}
+
+/** The latest of some timestamps (canonical ISO strings compare in time order), if any. */
+function latestOf(times: Iterable<string | undefined>): string | undefined {
+  let latest: string | undefined;
+  for (const time of times) if (time !== undefined && (latest === undefined || time > latest)) latest = time;
+  return latest;
 }

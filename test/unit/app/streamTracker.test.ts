@@ -83,12 +83,21 @@ describe('source.silent', () => {
 
 describe('stream arrivals', () => {
   it('record the latest event time per source and per category, whatever order a batch holds its records in', async () => {
-    const services = await testServices({ clock: movableClock('2026-11-28T08:00:00.000Z') });
+    const clock = movableClock('2026-11-28T08:00:00.000Z');
+    const services = await testServices({ clock });
     const times = ['2026-11-28T07:30:00.000Z', '2026-11-28T07:50:00.000Z', '2026-11-28T07:10:00.000Z'];
     await services.ingest([{ records: [...times.map((time) => signInRecord({ time })), signInRecord({ time: '2026-11-28T07:20:00.000Z', category: 'NonInteractiveUserSignInLogs' })] }], 'entra');
     const streams = new Map((await services.store.listStreams()).map((state) => [state.stream, state.lastEventAt]));
     assert.equal(streams.get('source:entra'), '2026-11-28T07:50:00.000Z');
     assert.equal(streams.get('category:SignInLogs'), '2026-11-28T07:50:00.000Z');
     assert.equal(streams.get('category:NonInteractiveUserSignInLogs'), '2026-11-28T07:20:00.000Z');
+
+    // The per-instance counts keep the latest event time across batches too: an older batch a minute later
+    // does not move it back.
+    clock.set('2026-11-28T08:01:30.000Z');
+    await services.ingest([{ records: [signInRecord({ time: '2026-11-28T07:40:00.000Z' })] }], 'entra');
+    const counts = await services.store.listStreamCounts('2026-11-28T07:00:00.000Z');
+    assert.deepEqual([...new Set(counts.map((count) => count.lastEventAt))], ['2026-11-28T07:50:00.000Z']);
+    assert.equal(counts.reduce((total, count) => total + count.records, 0), 5);
   });
 });
