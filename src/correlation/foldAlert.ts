@@ -83,9 +83,9 @@ function fromLead(finding: Finding, existing: StoredAlert | undefined, dedupeKey
     occurredAt: finding.evidence.time,
     detectedAt: existing?.alert.detectedAt ?? now,
     ...(finding.decoyId === undefined ? {} : { decoyId: finding.decoyId }),
-    actor: finding.actor,
+    actor: presentFieldsOf(finding.actor),
     target: finding.target,
-    ...(finding.token === undefined ? {} : { token: finding.token }),
+    ...(finding.token === undefined ? {} : { token: presentFieldsOf(finding.token) }),
     evidence: [],
     count: 0,
     dedupeKey,
@@ -94,6 +94,16 @@ function fromLead(finding: Finding, existing: StoredAlert | undefined, dedupeKey
     status: existing?.alert.status ?? (finding.suppressed ? 'suppressed' : 'open'),
     ...(existing?.alert.triage === undefined ? {} : { triage: existing.alert.triage }),
   };
+}
+
+/**
+ * An event's group of fields (actor, token identifiers) without the ones it lacks: events write absent
+ * fields as `undefined` to keep one shape per kind; an alert names only what is known.
+ */
+function presentFieldsOf<T extends object>(group: T): T {
+  const present: Partial<T> = {};
+  for (const key in group) if (group[key] !== undefined) present[key] = group[key];
+  return present as T;
 }
 
 function outranks(candidate: AlertLead, incumbent: AlertLead): boolean {

@@ -1,5 +1,5 @@
 import type { DirectoryAuditEvent, DirectoryTarget, SignInEvent } from '../domain/events.js';
-import { compact, compactOrAbsent, ipAddressOf, type JsonObject, nameValuePairs, numberOf, objectsOf, textOf, timestampOf } from './fields.js';
+import { absentIfEmpty, ipAddressOf, type JsonObject, nameValuePairs, numberOf, objectsOf, textOf, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 
@@ -43,17 +43,30 @@ export function fromAzureAdAudit(record: JsonObject): NormalizeOutcome {
       succeeded,
       errorCode: errorNumber ?? (succeeded ? 0 : undefined),
       failureReason: textOf(record, 'LogonError'),
+      appDisplayName: undefined,
+      servicePrincipalName: undefined,
+      credentialKeyId: undefined,
+      clientCredentialType: undefined,
       resourceId: textOf(record, 'ObjectId'),
-      actor: compact({
+      resourceDisplayName: undefined,
+      actor: {
         userPrincipalName: userId,
         userId: identitiesOf(record['Actor']).ids[0]?.id,
         appId: textOf(record, 'ApplicationId'),
+        servicePrincipalId: undefined,
         ipAddress,
         userAgent: extended.get('useragent'),
+      },
+      token: absentIfEmpty({
+        uniqueTokenId: undefined,
+        sessionId: device.get('sessionid'),
+        issuedAt: undefined,
+        kid: undefined,
+        issuer: undefined,
+        tenantId: undefined,
       }),
-      token: compactOrAbsent({ sessionId: device.get('sessionid') }),
     };
-    return compact(event);
+    return event;
   }
   if (recordType === DIRECTORY_RECORD_TYPE) {
     const actorIdentities = identitiesOf(record['Actor']);
@@ -68,16 +81,19 @@ export function fromAzureAdAudit(record: JsonObject): NormalizeOutcome {
       tenantId: textOf(record, 'OrganizationId'),
       activity: operation.replace(/\.$/, ''),
       category: extended.get('extendedauditeventcategory') ?? extended.get('auditeventcategory'),
+      operationType: undefined,
       result: textOf(record, 'ResultStatus'),
       targets,
-      actor: compact({
+      actor: {
         userPrincipalName: actorIdentities.upns[0] ?? (userId?.includes('@') ? userId : undefined),
         userId: actorObject && actorObject.type?.toLowerCase() !== 'serviceprincipal' ? actorObject.id : undefined,
+        appId: undefined,
         servicePrincipalId: actorObject?.type?.toLowerCase() === 'serviceprincipal' ? actorObject.id : undefined,
         ipAddress,
-      }),
+        userAgent: undefined,
+      },
     };
-    return compact(event);
+    return event;
   }
   return skip('operation-not-used', `AzureActiveDirectory RecordType ${recordType ?? '?'} ${operation}`);
 }
@@ -120,7 +136,7 @@ function targetsOf(record: JsonObject): DirectoryTarget[] {
     .map((property) => textOf(property, 'Name'))
     .filter((name): name is string => name !== undefined);
   return [
-    ...ids.map((target) => compact({ id: target.id, type: target.type, modifiedProperties })),
-    ...upns.map((userPrincipalName) => ({ userPrincipalName, modifiedProperties })),
+    ...ids.map((target) => ({ id: target.id, type: target.type, userPrincipalName: undefined, displayName: undefined, modifiedProperties })),
+    ...upns.map((userPrincipalName) => ({ id: undefined, type: undefined, userPrincipalName, displayName: undefined, modifiedProperties })),
   ];
 }

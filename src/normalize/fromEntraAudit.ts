@@ -1,5 +1,5 @@
 import type { DirectoryAuditEvent, DirectoryTarget } from '../domain/events.js';
-import { compact, ipAddressOf, type JsonObject, nameValuePairs, objectOf, objectsOf, textOf, timestampOf } from './fields.js';
+import { ipAddressOf, type JsonObject, nameValuePairs, objectOf, objectsOf, textOf, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 
@@ -29,20 +29,20 @@ export function fromEntraAudit(record: JsonObject): NormalizeOutcome {
     operationType: textOf(properties, 'operationType'),
     result: textOf(properties, 'result'),
     targets: objectsOf(properties['targetResources']).map(toDirectoryTarget),
-    actor: compact({
+    actor: {
       userPrincipalName: byUser && textOf(byUser, 'userPrincipalName'),
       userId: byUser && textOf(byUser, 'id'),
       appId: byApp && textOf(byApp, 'appId'),
       servicePrincipalId: byApp && textOf(byApp, 'servicePrincipalId'),
       ipAddress: (byUser && ipAddressOf(byUser['ipAddress'])) ?? ipAddressOf(record['callerIpAddress']),
       userAgent: additional.get('user-agent'),
-    }),
+    },
   };
-  return compact(event);
+  return event;
 }
 
 function toDirectoryTarget(target: JsonObject): DirectoryTarget {
-  return compact({
+  return {
     id: textOf(target, 'id'),
     type: textOf(target, 'type'),
     userPrincipalName: textOf(target, 'userPrincipalName'),
@@ -50,5 +50,5 @@ function toDirectoryTarget(target: JsonObject): DirectoryTarget {
     modifiedProperties: objectsOf(target['modifiedProperties'])
       .map((property) => textOf(property, 'displayName'))
       .filter((name): name is string => name !== undefined),
-  });
+  };
 }

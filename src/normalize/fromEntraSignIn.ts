@@ -1,5 +1,5 @@
 import type { EntraSignInCategory, SignInEvent } from '../domain/events.js';
-import { compact, compactOrAbsent, type JsonObject, numberOf, objectOf, ipAddressOf, text, textOf, timestampOf } from './fields.js';
+import { absentIfEmpty, type JsonObject, numberOf, objectOf, ipAddressOf, text, textOf, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 
@@ -34,20 +34,23 @@ export function fromEntraSignIn(record: JsonObject, category: EntraSignInCategor
     clientCredentialType: textOf(properties, 'clientCredentialType'),
     resourceId: textOf(properties, 'resourceId'),
     resourceDisplayName: textOf(properties, 'resourceDisplayName'),
-    actor: compact({
+    actor: {
       userPrincipalName: textOf(properties, 'userPrincipalName'),
       userId: textOf(properties, 'userId'),
       appId: textOf(properties, 'appId'),
       servicePrincipalId: textOf(properties, 'servicePrincipalId'),
       ipAddress: ipAddressOf(properties['ipAddress']) ?? ipAddressOf(record['callerIpAddress']),
       userAgent: textOf(properties, 'userAgent'),
-    }),
-    token: compactOrAbsent({
+    },
+    token: absentIfEmpty({
       uniqueTokenId: textOf(properties, 'uniqueTokenIdentifier'),
       sessionId: textOf(properties, 'sessionId'),
       // A failed sign-in issued no token.
       issuedAt: errorCode === 0 ? time : undefined,
+      kid: undefined,
+      issuer: undefined,
+      tenantId: undefined,
     }),
   };
-  return compact(event);
+  return event;
 }

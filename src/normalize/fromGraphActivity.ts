@@ -1,5 +1,5 @@
 import type { GraphActivityEvent } from '../domain/events.js';
-import { compact, compactOrAbsent, epochSecondsOf, ipAddressOf, type JsonObject, numberOf, objectOf, textOf, timestampOf } from './fields.js';
+import { absentIfEmpty, epochSecondsOf, ipAddressOf, type JsonObject, numberOf, objectOf, textOf, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 import { redactedUri } from './redactedUri.js';
@@ -37,19 +37,22 @@ export function fromGraphActivity(record: JsonObject): NormalizeOutcome {
     requestUri: redactedUri(requestUri),
     responseStatusCode: numberOf(properties['responseStatusCode']) ?? numberOf(record['resultSignature']),
     identityType,
-    actor: compact({
+    actor: {
+      userPrincipalName: undefined,
       userId,
       appId: textOf(properties, 'appId'),
       servicePrincipalId,
       ipAddress: ipAddressOf(properties['ipAddress']) ?? ipAddressOf(record['callerIpAddress']),
       userAgent: textOf(properties, 'userAgent'),
-    }),
-    token: compactOrAbsent({
+    },
+    token: absentIfEmpty({
       uniqueTokenId: textOf(properties, 'signInActivityId'),
       sessionId: textOf(properties, 'C_Sid', 'c_Sid', 'c_sid'),
       issuedAt: timestampOf(properties['tokenIssuedAt']) ?? epochSecondsOf(properties['C_Iat']) ?? epochSecondsOf(properties['c_Iat']),
+      kid: undefined,
+      issuer: undefined,
       tenantId: textOf(properties, 'tenantId'),
     }),
   };
-  return compact(event);
+  return event;
 }

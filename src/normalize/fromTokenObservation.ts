@@ -1,5 +1,5 @@
 import type { TokenObservationEvent } from '../domain/events.js';
-import { compact, compactOrAbsent, epochSecondsOf, ipAddressOf, isObject, type JsonObject, numberOf, objectOf, text, textOf, timestampOf } from './fields.js';
+import { absentIfEmpty, epochSecondsOf, ipAddressOf, isObject, type JsonObject, numberOf, objectOf, text, textOf, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 import { redactedUri } from './redactedUri.js';
@@ -37,8 +37,8 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
     recordId: recordFingerprint('token', time, observer, jwt),
     time,
     tenantId: text(claims['tid']),
-    header: compact({ alg: text(header['alg']), kid: text(header['kid']), x5t: text(header['x5t']), typ: text(header['typ']) }),
-    claims: compact({
+    header: { alg: text(header['alg']), kid: text(header['kid']), x5t: text(header['x5t']), typ: text(header['typ']) },
+    claims: {
       iss: text(claims['iss']),
       tid: text(claims['tid']),
       aud: audience,
@@ -48,18 +48,20 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
       appId: text(claims['appid']) ?? text(claims['azp']),
       oid: text(claims['oid']),
       ver: text(claims['ver']),
-    }),
+    },
     signaturePresent: segments.length === 3 && segments[2] !== '',
     observer,
     // Gateways log full URLs, and some clients put the bearer token in the query string.
     requestUri: requestUri === undefined ? undefined : redactedUri(requestUri),
-    actor: compact({
+    actor: {
+      userPrincipalName: undefined,
       userId: text(claims['oid']),
       appId: text(claims['appid']) ?? text(claims['azp']),
+      servicePrincipalId: undefined,
       ipAddress: ipAddressOf(properties['ipAddress']),
       userAgent: textOf(properties, 'userAgent'),
-    }),
-    token: compactOrAbsent({
+    },
+    token: absentIfEmpty({
       uniqueTokenId: text(claims['uti']),
       sessionId: text(claims['sid']),
       issuedAt: epochSecondsOf(claims['iat']),
@@ -68,7 +70,7 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
       tenantId: text(claims['tid']),
     }),
   };
-  return compact(event);
+  return event;
 }
 
 /** As jose decodes a segment: a leading byte-order mark is dropped, invalid bytes become U+FFFD. */

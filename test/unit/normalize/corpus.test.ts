@@ -143,6 +143,28 @@ describe('corpus: every line of every file', () => {
     }
   });
 
+  it('gives every event of a kind the same keys in the same order, nested groups included, whatever its record held', () => {
+    // One shape per kind keeps V8's reads of event fields monomorphic; a mapper that drops absent keys breaks it.
+    const shapes = new Map<string, Set<string>>();
+    const note = (where: string, keys: string): void => {
+      const seen = shapes.get(where) ?? new Set<string>();
+      shapes.set(where, seen.add(keys));
+    };
+    for (const entry of ALL_LINES) {
+      const outcome = outcomeOf(entry);
+      if (isSkip(outcome)) continue;
+      note(outcome.kind, Object.keys(outcome).join(','));
+      for (const [field, value] of Object.entries(outcome)) {
+        // Actors and token identifiers reach the same detections from every kind: one shape across kinds.
+        const owner = field === 'actor' || field === 'token' ? 'every kind' : outcome.kind;
+        if (isObject(value)) note(`${owner}.${field}`, Object.keys(value).join(','));
+        if (Array.isArray(value)) for (const element of value) if (isObject(element)) note(`${owner}.${field}[]`, Object.keys(element).join(','));
+      }
+    }
+    assert.ok(['signIn', 'graphActivity', 'mailItemsAccessed', 'every kind.actor', 'every kind.token', 'directoryAudit.targets[]'].every((where) => shapes.has(where)), [...shapes.keys()].join(' '));
+    for (const [where, keyLists] of shapes) assert.equal(keyLists.size, 1, `${where} has ${keyLists.size} shapes: ${[...keyLists].join(' | ')}`);
+  });
+
   it('decodes every file as NDJSON, and every line wrapped in an Event Hub envelope, to the same records', () => {
     for (const file of NDJSON_FILES) {
       const text = readFileSync(path.join(CORPUS, file), 'utf8');

@@ -4,8 +4,7 @@ import fc from 'fast-check';
 import {
   arrayOf,
   booleanOf,
-  compact,
-  compactOrAbsent,
+  absentIfEmpty,
   epochSecondsOf,
   ipAddressOf,
   isObject,
@@ -275,14 +274,17 @@ describe('ipAddressOf', () => {
   });
 });
 
-describe('compact and compactOrAbsent', () => {
-  it('drops undefined keys but keeps other falsy values', () => {
-    assert.deepEqual(compact({ a: undefined, b: 0, c: '', d: false, e: null }), { b: 0, c: '', d: false, e: null });
+describe('absentIfEmpty', () => {
+  it('gives undefined when no field holds a value', () => {
+    assert.equal(absentIfEmpty({ a: undefined, b: undefined }), undefined);
+    assert.equal(absentIfEmpty({}), undefined);
   });
 
-  it('gives undefined when nothing is left', () => {
-    assert.equal(compactOrAbsent({ a: undefined }), undefined);
-    assert.deepEqual(compactOrAbsent({ a: undefined, b: 'x' }), { b: 'x' });
+  it('gives the group itself, absent keys and all, when any field holds a value (falsy ones too)', () => {
+    for (const value of ['x', 0, '', false, null]) {
+      const group = { a: undefined, b: value };
+      assert.equal(absentIfEmpty(group), group);
+    }
   });
 });
 

@@ -1,8 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TokenObservationEvent } from '../../../src/domain/events.js';
+import { fromEntraSignIn } from '../../../src/normalize/fromEntraSignIn.js';
 import { fromTokenObservation } from '../../../src/normalize/fromTokenObservation.js';
+import { isSkip } from '../../../src/normalize/outcome.js';
 import { expectEvent, expectSkip } from '../../helpers/outcomes.js';
+import { signInRecord } from '../../helpers/records.js';
 
 // Our own token observations (DESIGN.md "Token observation"): `properties.jwt` holds 2 or 3 segments,
 // normally without the signature. Claims as in formats.md §4.2.
@@ -43,6 +46,15 @@ function observation(jwt: unknown, extra: Record<string, unknown> = {}): Record<
 }
 
 describe('fromTokenObservation', () => {
+  it('writes its actor and token identifiers in the shape a sign-in has, absent fields included (the corpus test holds the other kinds to it)', () => {
+    const observed = fromTokenObservation(observation(twoSegments));
+    const signIn = fromEntraSignIn(signInRecord({ time: '2025-03-05T08:00:00Z', uti: 'SignInTokenAAAAAAAAAAA' }), 'SignInLogs');
+    assert.ok(!isSkip(observed) && !isSkip(signIn) && observed.kind === 'tokenObservation' && signIn.kind === 'signIn');
+    assert.deepEqual(Object.keys(observed.actor), Object.keys(signIn.actor));
+    assert.deepEqual(Object.keys(observed.token ?? {}), Object.keys(signIn.token ?? {}));
+    assert.equal(Object.keys(signIn.actor).length, 6);
+  });
+
   it('maps a two-segment token exactly', () => {
     const event = expectEvent(fromTokenObservation(observation(twoSegments)), 'tokenObservation');
     const { recordId, ...rest } = event;
