@@ -39,7 +39,8 @@ export class MemoryStateStore implements StateStore {
   private readonly alerts = new Map<string, Row>();
   private readonly deadLetters = new Map<string, Row>();
   /** hour → token id → issuance JSON */
-  private readonly issuances = new Map<string, Map<string, string>>();
+  /** Issuance hour → the token ids issued in it: only presence is ever asked of the index. */
+  private readonly issuances = new Map<string, Set<string>>();
   private readonly progress = new Map<string, SignInProgress>();
   /** due bucket → (token id, evidence) → check JSON */
   private readonly checks = new Map<string, Map<string, string>>();
@@ -238,16 +239,16 @@ export class MemoryStateStore implements StateStore {
   async upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void> {
     // A batch's sign-ins fall in an hour or two: look the hour's partition up when the hour changes.
     let hourPrefix: string | undefined;
-    let partition: Map<string, string> | undefined;
+    let partition: Set<string> | undefined;
     for (const issuance of issuances) {
       if (partition === undefined || !issuance.issuedAt.startsWith(hourPrefix!)) {
         hourPrefix = issuance.issuedAt.slice(0, 13);
         const hour = issuanceHourOf(issuance.issuedAt);
-        partition = this.issuances.get(hour) ?? new Map<string, string>();
+        partition = this.issuances.get(hour) ?? new Set<string>();
         this.issuances.set(hour, partition);
       }
-      // Only presence is ever asked of the index (the Table adapter keeps the fields for people reading it).
-      partition.set(issuance.uti, issuance.issuedAt);
+      // The Table adapter keeps the fields, for people reading the index.
+      partition.add(issuance.uti);
     }
   }
 

