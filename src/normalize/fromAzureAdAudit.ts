@@ -1,5 +1,5 @@
 import type { DirectoryAuditEvent, DirectoryTarget, SignInEvent } from '../domain/events.js';
-import { absentIfEmpty, ipAddressOf, type JsonObject, nameValuePairs, numberOf, objectsOf, textOf, timestampOf } from './fields.js';
+import { absentIfEmpty, ipAddressOf, type JsonObject, nameValuePairs, numberOf, objectsOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 
@@ -18,13 +18,13 @@ const DIRECTORY_RECORD_TYPE = 8;
  * sign-ins, directory changes (RecordType 8) become directory audits.
  */
 export function fromAzureAdAudit(record: JsonObject): NormalizeOutcome {
-  const operation = textOf(record, 'Operation');
+  const operation = text(record['Operation']);
   if (operation === undefined) return skip('invalid-record', 'AzureActiveDirectory: no Operation');
   const time = timestampOf(record['CreationTime']);
   if (time === undefined) return skip('invalid-record', `AzureActiveDirectory ${operation}: no readable CreationTime`);
   const recordType = numberOf(record['RecordType']);
-  const recordId = textOf(record, 'Id') ?? recordFingerprint('aad', JSON.stringify(record));
-  const userId = textOf(record, 'UserId');
+  const recordId = text(record['Id']) ?? recordFingerprint('aad', JSON.stringify(record));
+  const userId = text(record['UserId']);
   const ipAddress = ipAddressOf(record['ActorIpAddress']) ?? ipAddressOf(record['ClientIP']);
   const extended = nameValuePairs(record['ExtendedProperties']);
 
@@ -38,21 +38,21 @@ export function fromAzureAdAudit(record: JsonObject): NormalizeOutcome {
       recordType: operation,
       recordId,
       time,
-      tenantId: textOf(record, 'OrganizationId'),
+      tenantId: text(record['OrganizationId']),
       category: 'AzureActiveDirectoryStsLogon',
       succeeded,
       errorCode: errorNumber ?? (succeeded ? 0 : undefined),
-      failureReason: textOf(record, 'LogonError'),
+      failureReason: text(record['LogonError']),
       appDisplayName: undefined,
       servicePrincipalName: undefined,
       credentialKeyId: undefined,
       clientCredentialType: undefined,
-      resourceId: textOf(record, 'ObjectId'),
+      resourceId: text(record['ObjectId']),
       resourceDisplayName: undefined,
       actor: {
         userPrincipalName: userId,
         userId: identitiesOf(record['Actor']).ids[0]?.id,
-        appId: textOf(record, 'ApplicationId'),
+        appId: text(record['ApplicationId']),
         servicePrincipalId: undefined,
         ipAddress,
         userAgent: extended.get('useragent'),
@@ -78,11 +78,11 @@ export function fromAzureAdAudit(record: JsonObject): NormalizeOutcome {
       recordType: operation,
       recordId,
       time,
-      tenantId: textOf(record, 'OrganizationId'),
+      tenantId: text(record['OrganizationId']),
       activity: operation.replace(/\.$/, ''),
       category: extended.get('extendedauditeventcategory') ?? extended.get('auditeventcategory'),
       operationType: undefined,
-      result: textOf(record, 'ResultStatus'),
+      result: text(record['ResultStatus']),
       targets,
       actor: {
         userPrincipalName: actorIdentities.upns[0] ?? (userId?.includes('@') ? userId : undefined),
@@ -115,7 +115,7 @@ function identitiesOf(entries: unknown): Identities {
   // Some lists type their bare GUIDs with a separate entry holding only the type name (`"ServicePrincipal"`).
   let typeName: string | undefined;
   for (const entry of objectsOf(entries)) {
-    const value = textOf(entry, 'ID', 'Id');
+    const value = text(entry['ID']) ?? text(entry['Id']);
     if (value === undefined) continue;
     const typedId = TYPED_ID.exec(value);
     if (typedId) typed.set(typedId[2]!.toLowerCase(), typedId[1]!);
@@ -133,7 +133,7 @@ function identitiesOf(entries: unknown): Identities {
 function targetsOf(record: JsonObject): DirectoryTarget[] {
   const { ids, upns } = identitiesOf([...objectsOf(record['Target']), { ID: record['ObjectId'] }]);
   const modifiedProperties = objectsOf(record['ModifiedProperties'])
-    .map((property) => textOf(property, 'Name'))
+    .map((property) => text(property['Name']))
     .filter((name): name is string => name !== undefined);
   return [
     ...ids.map((target) => ({ id: target.id, type: target.type, userPrincipalName: undefined, displayName: undefined, modifiedProperties })),

@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from '../domain/events.js';
-import { type JsonObject, numberOf, objectOf, textOf } from './fields.js';
+import { type JsonObject, numberOf, objectOf, text } from './fields.js';
 import { fromAzureAdAudit } from './fromAzureAdAudit.js';
 import { fromExchangeAudit } from './fromExchangeAudit.js';
 import { isSkip, type NormalizeOutcome, skip } from './outcome.js';
@@ -17,7 +17,7 @@ export function fromDefenderStreaming(record: JsonObject, category: string): Nor
   if (category !== CLOUD_APP_EVENTS) return skip('table-not-used', category);
   const properties = objectOf(record['properties']);
   if (properties === undefined) return skip('invalid-record', `${category}: no properties`);
-  const actionType = textOf(properties, 'ActionType') ?? 'unknown';
+  const actionType = text(properties['ActionType']) ?? 'unknown';
   const raw = objectOf(properties['RawEventData']);
   if (raw === undefined) {
     return skip('invalid-record', `${category} ${actionType}: no RawEventData`);
@@ -33,8 +33,8 @@ export function fromDefenderStreaming(record: JsonObject, category: string): Nor
   // CloudAppEvents also carries other clouds' events (Google Workspace, …) with no Workload: the
   // application columns tell Exchange Online apart.
   const workload =
-    textOf(merged, 'Workload') ??
-    (numberOf(properties['ApplicationId']) === EXCHANGE_ONLINE_APPLICATION_ID || textOf(properties, 'Application') === 'Microsoft Exchange Online'
+    text(merged['Workload']) ??
+    (numberOf(properties['ApplicationId']) === EXCHANGE_ONLINE_APPLICATION_ID || text(properties['Application']) === 'Microsoft Exchange Online'
       ? 'Exchange'
       : undefined);
   const outcome =
@@ -42,7 +42,7 @@ export function fromDefenderStreaming(record: JsonObject, category: string): Nor
       ? fromAzureAdAudit(merged)
       : workload === 'Exchange'
         ? fromExchangeAudit(merged, 'defender')
-        : skip('workload-not-used', `${category} ${workload ?? textOf(properties, 'Application') ?? `application ${textOf(properties, 'ApplicationId') ?? '?'}`}`);
+        : skip('workload-not-used', `${category} ${workload ?? text(properties['Application']) ?? `application ${text(properties['ApplicationId']) ?? '?'}`}`);
   if (isSkip(outcome)) return outcome;
   return { ...outcome, source: 'defender' } as NormalizedEvent;
 }

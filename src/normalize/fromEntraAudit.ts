@@ -1,5 +1,5 @@
 import type { DirectoryAuditEvent, DirectoryTarget } from '../domain/events.js';
-import { ipAddressOf, type JsonObject, nameValuePairs, objectOf, objectsOf, textOf, timestampOf } from './fields.js';
+import { ipAddressOf, type JsonObject, nameValuePairs, objectOf, objectsOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 
@@ -9,7 +9,7 @@ export function fromEntraAudit(record: JsonObject): NormalizeOutcome {
   if (properties === undefined) return skip('invalid-record', 'AuditLogs: no properties');
   const time = timestampOf(properties['activityDateTime']) ?? timestampOf(record['time']);
   if (time === undefined) return skip('invalid-record', 'AuditLogs: no readable time');
-  const activity = textOf(properties, 'activityDisplayName') ?? textOf(record, 'operationName');
+  const activity = text(properties['activityDisplayName']) ?? text(record['operationName']);
   if (activity === undefined) return skip('invalid-record', 'AuditLogs: no activity');
 
   const initiatedBy = objectOf(properties['initiatedBy']);
@@ -21,19 +21,19 @@ export function fromEntraAudit(record: JsonObject): NormalizeOutcome {
     kind: 'directoryAudit',
     source: 'entra',
     recordType: 'AuditLogs',
-    recordId: textOf(properties, 'id') ?? recordFingerprint('audit', JSON.stringify(record)),
+    recordId: text(properties['id']) ?? recordFingerprint('audit', JSON.stringify(record)),
     time,
-    tenantId: textOf(record, 'tenantId') ?? textOf(properties, 'tenantId'),
+    tenantId: text(record['tenantId']) ?? text(properties['tenantId']),
     activity,
-    category: textOf(properties, 'category'),
-    operationType: textOf(properties, 'operationType'),
-    result: textOf(properties, 'result'),
+    category: text(properties['category']),
+    operationType: text(properties['operationType']),
+    result: text(properties['result']),
     targets: objectsOf(properties['targetResources']).map(toDirectoryTarget),
     actor: {
-      userPrincipalName: byUser && textOf(byUser, 'userPrincipalName'),
-      userId: byUser && textOf(byUser, 'id'),
-      appId: byApp && textOf(byApp, 'appId'),
-      servicePrincipalId: byApp && textOf(byApp, 'servicePrincipalId'),
+      userPrincipalName: byUser && text(byUser['userPrincipalName']),
+      userId: byUser && text(byUser['id']),
+      appId: byApp && text(byApp['appId']),
+      servicePrincipalId: byApp && text(byApp['servicePrincipalId']),
       ipAddress: (byUser && ipAddressOf(byUser['ipAddress'])) ?? ipAddressOf(record['callerIpAddress']),
       userAgent: additional.get('user-agent'),
     },
@@ -43,12 +43,12 @@ export function fromEntraAudit(record: JsonObject): NormalizeOutcome {
 
 function toDirectoryTarget(target: JsonObject): DirectoryTarget {
   return {
-    id: textOf(target, 'id'),
-    type: textOf(target, 'type'),
-    userPrincipalName: textOf(target, 'userPrincipalName'),
-    displayName: textOf(target, 'displayName'),
+    id: text(target['id']),
+    type: text(target['type']),
+    userPrincipalName: text(target['userPrincipalName']),
+    displayName: text(target['displayName']),
     modifiedProperties: objectsOf(target['modifiedProperties'])
-      .map((property) => textOf(property, 'displayName'))
+      .map((property) => text(property['displayName']))
       .filter((name): name is string => name !== undefined),
   };
 }

@@ -1,5 +1,5 @@
 import type { EntraSignInCategory, SignInEvent } from '../domain/events.js';
-import { absentIfEmpty, type JsonObject, numberOf, objectOf, ipAddressOf, text, textOf, timestampOf } from './fields.js';
+import { absentIfEmpty, ipAddressOf, type JsonObject, numberOf, objectOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 
@@ -15,7 +15,7 @@ export function fromEntraSignIn(record: JsonObject, category: EntraSignInCategor
 
   const status = objectOf(properties['status']);
   const errorCode = numberOf(status?.['errorCode']) ?? numberOf(record['resultType']);
-  const recordId = textOf(properties, 'id') ?? recordFingerprint(category, JSON.stringify(record));
+  const recordId = text(properties['id']) ?? recordFingerprint(category, JSON.stringify(record));
 
   const event: SignInEvent = {
     kind: 'signIn',
@@ -23,28 +23,28 @@ export function fromEntraSignIn(record: JsonObject, category: EntraSignInCategor
     recordType: category,
     recordId,
     time,
-    tenantId: textOf(record, 'tenantId') ?? textOf(properties, 'tenantId', 'resourceTenantId'),
+    tenantId: text(record['tenantId']) ?? text(properties['tenantId']) ?? text(properties['resourceTenantId']),
     category,
     succeeded: errorCode === 0,
     errorCode,
     failureReason: text(status?.['failureReason']),
-    appDisplayName: textOf(properties, 'appDisplayName'),
-    servicePrincipalName: textOf(properties, 'servicePrincipalName'),
-    credentialKeyId: textOf(properties, 'servicePrincipalCredentialKeyId'),
-    clientCredentialType: textOf(properties, 'clientCredentialType'),
-    resourceId: textOf(properties, 'resourceId'),
-    resourceDisplayName: textOf(properties, 'resourceDisplayName'),
+    appDisplayName: text(properties['appDisplayName']),
+    servicePrincipalName: text(properties['servicePrincipalName']),
+    credentialKeyId: text(properties['servicePrincipalCredentialKeyId']),
+    clientCredentialType: text(properties['clientCredentialType']),
+    resourceId: text(properties['resourceId']),
+    resourceDisplayName: text(properties['resourceDisplayName']),
     actor: {
-      userPrincipalName: textOf(properties, 'userPrincipalName'),
-      userId: textOf(properties, 'userId'),
-      appId: textOf(properties, 'appId'),
-      servicePrincipalId: textOf(properties, 'servicePrincipalId'),
+      userPrincipalName: text(properties['userPrincipalName']),
+      userId: text(properties['userId']),
+      appId: text(properties['appId']),
+      servicePrincipalId: text(properties['servicePrincipalId']),
       ipAddress: ipAddressOf(properties['ipAddress']) ?? ipAddressOf(record['callerIpAddress']),
-      userAgent: textOf(properties, 'userAgent'),
+      userAgent: text(properties['userAgent']),
     },
     token: absentIfEmpty({
-      uniqueTokenId: textOf(properties, 'uniqueTokenIdentifier'),
-      sessionId: textOf(properties, 'sessionId'),
+      uniqueTokenId: text(properties['uniqueTokenIdentifier']),
+      sessionId: text(properties['sessionId']),
       // A failed sign-in issued no token.
       issuedAt: errorCode === 0 ? time : undefined,
       kid: undefined,

@@ -1,5 +1,5 @@
 import type { GraphActivityEvent } from '../domain/events.js';
-import { absentIfEmpty, epochSecondsOf, ipAddressOf, type JsonObject, numberOf, objectOf, textOf, timestampOf } from './fields.js';
+import { absentIfEmpty, epochSecondsOf, ipAddressOf, type JsonObject, numberOf, objectOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 import { redactedUri } from './redactedUri.js';
@@ -13,26 +13,26 @@ export function fromGraphActivity(record: JsonObject): NormalizeOutcome {
   if (properties === undefined) return skip('invalid-record', 'MicrosoftGraphActivityLogs: no properties');
   const time = timestampOf(properties['timeGenerated']) ?? timestampOf(record['time']);
   if (time === undefined) return skip('invalid-record', 'MicrosoftGraphActivityLogs: no readable time');
-  const method = textOf(properties, 'requestMethod')?.toUpperCase();
-  const requestUri = textOf(properties, 'requestUri');
+  const method = text(properties['requestMethod'])?.toUpperCase();
+  const requestUri = text(properties['requestUri']);
   if (method === undefined || requestUri === undefined) {
     return skip('invalid-record', 'MicrosoftGraphActivityLogs: no requestMethod or requestUri');
   }
 
-  const identityTypeRaw = textOf(properties, 'C_Idtyp', 'c_Idtyp', 'c_idtyp')?.toLowerCase();
+  const identityTypeRaw = (text(properties['C_Idtyp']) ?? text(properties['c_Idtyp']) ?? text(properties['c_idtyp']))?.toLowerCase();
   const identityType = identityTypeRaw === 'app' || identityTypeRaw === 'user' ? identityTypeRaw : undefined;
-  const principalObjectId = textOf(properties, 'UserPrincipalObjectID', 'userPrincipalObjectId');
+  const principalObjectId = text(properties['UserPrincipalObjectID']) ?? text(properties['userPrincipalObjectId']);
   const servicePrincipalId =
-    textOf(properties, 'servicePrincipalId') ?? (identityType === 'app' ? principalObjectId : undefined);
-  const userId = textOf(properties, 'userId') ?? (identityType === 'user' ? principalObjectId : undefined);
+    text(properties['servicePrincipalId']) ?? (identityType === 'app' ? principalObjectId : undefined);
+  const userId = text(properties['userId']) ?? (identityType === 'user' ? principalObjectId : undefined);
 
   const event: GraphActivityEvent = {
     kind: 'graphActivity',
     source: 'entra',
     recordType: 'MicrosoftGraphActivityLogs',
-    recordId: textOf(properties, 'requestId') ?? recordFingerprint('graph', JSON.stringify(record)),
+    recordId: text(properties['requestId']) ?? recordFingerprint('graph', JSON.stringify(record)),
     time,
-    tenantId: textOf(properties, 'tenantId') ?? textOf(record, 'tenantId'),
+    tenantId: text(properties['tenantId']) ?? text(record['tenantId']),
     method,
     requestUri: redactedUri(requestUri),
     responseStatusCode: numberOf(properties['responseStatusCode']) ?? numberOf(record['resultSignature']),
@@ -40,18 +40,18 @@ export function fromGraphActivity(record: JsonObject): NormalizeOutcome {
     actor: {
       userPrincipalName: undefined,
       userId,
-      appId: textOf(properties, 'appId'),
+      appId: text(properties['appId']),
       servicePrincipalId,
       ipAddress: ipAddressOf(properties['ipAddress']) ?? ipAddressOf(record['callerIpAddress']),
-      userAgent: textOf(properties, 'userAgent'),
+      userAgent: text(properties['userAgent']),
     },
     token: absentIfEmpty({
-      uniqueTokenId: textOf(properties, 'signInActivityId'),
-      sessionId: textOf(properties, 'C_Sid', 'c_Sid', 'c_sid'),
+      uniqueTokenId: text(properties['signInActivityId']),
+      sessionId: text(properties['C_Sid']) ?? text(properties['c_Sid']) ?? text(properties['c_sid']),
       issuedAt: timestampOf(properties['tokenIssuedAt']) ?? epochSecondsOf(properties['C_Iat']) ?? epochSecondsOf(properties['c_Iat']),
       kid: undefined,
       issuer: undefined,
-      tenantId: textOf(properties, 'tenantId'),
+      tenantId: text(properties['tenantId']),
     }),
   };
   return event;

@@ -1,5 +1,5 @@
 import type { TokenObservationEvent } from '../domain/events.js';
-import { absentIfEmpty, epochSecondsOf, ipAddressOf, isObject, type JsonObject, numberOf, objectOf, text, textOf, timestampOf } from './fields.js';
+import { absentIfEmpty, epochSecondsOf, ipAddressOf, isObject, type JsonObject, numberOf, objectOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { recordFingerprint } from './recordFingerprint.js';
 import { redactedUri } from './redactedUri.js';
@@ -26,9 +26,9 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
     return skip('invalid-record', 'TokenObservation: jwt header or payload is not base64url JSON');
   }
 
-  const requestUri = textOf(properties, 'requestUri');
+  const requestUri = text(properties['requestUri']);
   const audience = Array.isArray(claims['aud']) ? claims['aud'].join(' ') : text(claims['aud']);
-  const observer = textOf(properties, 'observer');
+  const observer = text(properties['observer']);
   const event: TokenObservationEvent = {
     kind: 'tokenObservation',
     source: 'token',
@@ -59,7 +59,7 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
       appId: text(claims['appid']) ?? text(claims['azp']),
       servicePrincipalId: undefined,
       ipAddress: ipAddressOf(properties['ipAddress']),
-      userAgent: textOf(properties, 'userAgent'),
+      userAgent: text(properties['userAgent']),
     },
     token: absentIfEmpty({
       uniqueTokenId: text(claims['uti']),

@@ -1,5 +1,5 @@
 import { type EntraSignInCategory, SIGN_IN_CATEGORIES } from '../domain/events.js';
-import { isObject, textOf } from './fields.js';
+import { isObject, text } from './fields.js';
 import { fromAzureAdAudit } from './fromAzureAdAudit.js';
 import { fromDefenderStreaming } from './fromDefenderStreaming.js';
 import { fromEntraAudit } from './fromEntraAudit.js';
@@ -41,14 +41,14 @@ export function normalizeRecord(record: unknown): NormalizeOutcome {
   if (!isObject(record)) return skip('not-an-object', record === null ? 'null' : Array.isArray(record) ? 'array' : typeof record);
 
   // Management Activity API records carry Workload, Operation and RecordType (and some a `Category` of their own).
-  const workload = textOf(record, 'Workload');
-  if (workload !== undefined && textOf(record, 'Operation') !== undefined && record['RecordType'] !== undefined) {
+  const workload = text(record['Workload']);
+  if (workload !== undefined && text(record['Operation']) !== undefined && record['RecordType'] !== undefined) {
     if (workload === 'Exchange') return fromExchangeAudit(record);
     if (workload === 'AzureActiveDirectory') return fromAzureAdAudit(record);
     return skip('workload-not-used', workload.slice(0, 80));
   }
 
-  const category = textOf(record, 'category');
+  const category = text(record['category']);
   if (category === undefined) return skip('unrecognized-shape', 'no category, and no Workload, Operation and RecordType');
   if (!('properties' in record)) {
     // The Graph REST forms (`/auditLogs/directoryAudits`, `/auditLogs/signIns`) have a `category` but no envelope.

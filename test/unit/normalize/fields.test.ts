@@ -13,7 +13,6 @@ import {
   objectOf,
   objectsOf,
   text,
-  textOf,
   timestampOf,
 } from '../../../src/normalize/fields.js';
 
@@ -44,15 +43,6 @@ describe('text', () => {
     assert.equal(text(20893), '20893');
     assert.equal(text(0), '0');
     assert.equal(text(-1.5), '-1.5');
-  });
-});
-
-describe('textOf', () => {
-  it('returns the first spelling that holds text, skipping null-ish values', () => {
-    const object = { C_Sid: '<null>', c_Sid: 'sid-lower', c_sid: 'sid-lowest' };
-    assert.equal(textOf(object, 'C_Sid', 'c_Sid', 'c_sid'), 'sid-lower');
-    assert.equal(textOf(object, 'missing'), undefined);
-    assert.equal(textOf({ Level: 4 }, 'level', 'Level'), '4');
   });
 });
 
