@@ -1,6 +1,12 @@
 /** Query parameters that carry credentials in URLs (OAuth, SAS, SignalR/WebSocket tokens). */
 const SECRET_PARAMETERS = new Set(['access_token', 'id_token', 'refresh_token', 'token', 'code', 'client_secret', 'password', 'sig', 'signature', 'key', 'api-key', 'apikey', 'assertion']);
 const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
+/**
+ * A parameter with one of those names, in a query without percent-encoding (where names need no
+ * decoding): one test instead of taking every query apart. The names are letters, `_` and `-`, literal
+ * in a pattern.
+ */
+const SECRET_PARAMETER = new RegExp(`(?:^|&)(?:${[...SECRET_PARAMETERS].join('|')})=`, 'i');
 
 /**
  * A request URI safe to keep in events, alerts and the store: values of credential-bearing query
@@ -11,6 +17,8 @@ export function redactedUri(uri: string): string {
   const queryStart = uri.indexOf('?');
   // Most request URIs (every Graph record has one) have neither a query nor a token: nothing to rebuild.
   if (queryStart === -1 && !uri.includes('eyJ')) return uri;
+  // Nor do queries like Graph's `$top=10`.
+  if (!uri.includes('eyJ') && !uri.includes('%', queryStart) && !SECRET_PARAMETER.test(uri.slice(queryStart + 1))) return uri;
   const path = queryStart === -1 ? uri : uri.slice(0, queryStart);
   const query =
     queryStart === -1

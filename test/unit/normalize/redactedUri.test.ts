@@ -14,6 +14,23 @@ describe('redactedUri', () => {
     );
   });
 
+  it('judges each parameter by its whole name, in any case, percent-encoded or not', () => {
+    const base = 'https://graph.microsoft.com/v1.0/me/messages';
+    for (const [query, expected] of [
+      ['$top=10&$select=subject', '$top=10&$select=subject'],
+      ['monkey=1&tokens=2&xsig=3&api-keys=4', 'monkey=1&tokens=2&xsig=3&api-keys=4'],
+      ['$top=10&Key=abc', '$top=10&Key=[redacted]'],
+      ['$top=10&token=', '$top=10&token=[redacted]'],
+      ['API-KEY=abc', 'API-KEY=[redacted]'],
+      ['%61ccess_token=abc&$top=1', '%61ccess_token=[redacted]&$top=1'],
+      ['$filter=a%20eq%201&password=hunter2', '$filter=a%20eq%201&password=[redacted]'],
+      ['$filter=a%20eq%201', '$filter=a%20eq%201'],
+      ['token', 'token'],
+    ] as const) {
+      assert.equal(redactedUri(`${base}?${query}`), `${base}?${expected}`, query);
+    }
+  });
+
   it('replaces a token wherever it stands, and leaves plain URIs alone', () => {
     assert.equal(redactedUri(`https://api.contoso.example/x/${JWT}/y`), 'https://api.contoso.example/x/[redacted-token]/y');
     assert.equal(redactedUri('https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,%27a%27)'), 'https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,%27a%27)');
