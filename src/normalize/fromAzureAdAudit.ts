@@ -32,6 +32,7 @@ export function fromAzureAdAudit(record: JsonObject): NormalizeOutcome {
     const errorNumber = numberOf(record['ErrorNumber']);
     const succeeded = operation === 'UserLoggedIn' && (errorNumber === undefined || errorNumber === 0);
     const device = nameValuePairs(record['DeviceProperties']);
+    // Fields this record lacks are written too, as undefined: one shape per kind of event (see fields.ts).
     const event: SignInEvent = {
       kind: 'signIn',
       source: 'exchange',
