@@ -38,7 +38,6 @@ export class MemoryStateStore implements StateStore {
   private readonly decoys = new Map<string, Row>();
   private readonly alerts = new Map<string, Row>();
   private readonly deadLetters = new Map<string, Row>();
-  /** hour → token id → issuance JSON */
   /** Issuance hour → the token ids issued in it: only presence is ever asked of the index. */
   private readonly issuances = new Map<string, Set<string>>();
   private readonly progress = new Map<string, SignInProgress>();

@@ -9,8 +9,8 @@
  *
  * Mappers write every field of their event, absent ones as `undefined`, rather than dropping them: each
  * kind of event then has one shape, so the detections' reads of its fields stay monomorphic, and no
- * record pays for a copy without the absent keys (together about a tenth of an Entra record's handling). JSON
- * output is the same either way.
+ * record pays for a copy without the absent keys (together about a tenth of an Entra record's handling).
+ * JSON output is the same either way.
  */
 
 export type JsonObject = Record<string, unknown>;

@@ -15,10 +15,9 @@ const SECRET_PARAMETER = new RegExp(`(?:^|&)(?:${[...SECRET_PARAMETERS].join('|'
  */
 export function redactedUri(uri: string): string {
   const queryStart = uri.indexOf('?');
-  // Most request URIs (every Graph record has one) have neither a query nor a token: nothing to rebuild.
-  if (queryStart === -1 && !uri.includes('eyJ')) return uri;
-  // Nor do queries like Graph's `$top=10`.
-  if (!uri.includes('eyJ') && !uri.includes('%', queryStart) && !SECRET_PARAMETER.test(uri.slice(queryStart + 1))) return uri;
+  // Most request URIs (every Graph record has one) hold no token, and no query or one like Graph's `$top=10`:
+  // nothing to rebuild.
+  if (!uri.includes('eyJ') && (queryStart === -1 || (!uri.includes('%', queryStart) && !SECRET_PARAMETER.test(uri.slice(queryStart + 1))))) return uri;
   const path = queryStart === -1 ? uri : uri.slice(0, queryStart);
   const query =
     queryStart === -1

@@ -14,7 +14,7 @@ export function expectEvent<K extends EventKind>(outcome: NormalizeOutcome, kind
 }
 
 /** A deep copy without `undefined`-valued keys (arrays and other values as they are). */
-export function definedFieldsOf<T>(value: T): T {
+function definedFieldsOf<T>(value: T): T {
   if (Array.isArray(value)) return value.map(definedFieldsOf) as T;
   if (typeof value !== 'object' || value === null) return value;
   const defined: Record<string, unknown> = {};
