@@ -4,9 +4,10 @@ const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
 /**
  * A parameter with one of those names, in a query without percent-encoding (where names need no
  * decoding): one test instead of taking every query apart. The names are letters, `_` and `-`, literal
- * in a pattern.
+ * in a pattern. Unicode case folding (`u`), as the full path's `toLowerCase` reads the Kelvin sign `K` as
+ * `k`: it may match more than the full path redacts (which then decides), never less.
  */
-const SECRET_PARAMETER = new RegExp(`(?:^|&)(?:${[...SECRET_PARAMETERS].join('|')})=`, 'i');
+const SECRET_PARAMETER = new RegExp(`(?:^|&)(?:${[...SECRET_PARAMETERS].join('|')})=`, 'iu');
 
 /**
  * A request URI safe to keep in events, alerts and the store: values of credential-bearing query

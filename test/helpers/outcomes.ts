@@ -4,13 +4,18 @@ import { isSkip, type NormalizeOutcome, type Skip, type SkipReason } from '../..
 
 /**
  * The outcome as an event of `kind`, failing the test (with the skip reason) if it is anything else.
- * Returned as its defined fields: mappers write absent fields as `undefined` (one shape per kind), and
- * expectations name only what a record holds, as its JSON would.
+ * Returned as its defined fields, to compare a mapper's output: mappers write absent fields as `undefined`
+ * (one shape per kind), and expectations name only what a record holds, as its JSON would.
  */
 export function expectEvent<K extends EventKind>(outcome: NormalizeOutcome, kind: K): EventOfKind<K> {
+  return definedFieldsOf(expectMappedEvent(outcome, kind));
+}
+
+/** The same event as the mapper made it, absent fields and all: what code downstream of the mappers gets. */
+export function expectMappedEvent<K extends EventKind>(outcome: NormalizeOutcome, kind: K): EventOfKind<K> {
   if (isSkip(outcome)) assert.fail(`expected a ${kind} event, got skip ${outcome.skipped} (${outcome.detail})`);
   assert.equal(outcome.kind, kind);
-  return definedFieldsOf(outcome) as EventOfKind<K>;
+  return outcome as EventOfKind<K>;
 }
 
 /** A deep copy without `undefined`-valued keys (arrays and other values as they are). */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { coverageOf, dueTimeOf, tokenIssuanceOf, tokenUseOf, verdictOf } from '../../../src/correlation/tokenIssuance.js';
 import type { SignInProgress } from '../../../src/domain/tokens.js';
 import { normalizeRecord } from '../../../src/normalize/normalizeRecord.js';
-import { expectEvent } from '../../helpers/outcomes.js';
+import { expectMappedEvent } from '../../helpers/outcomes.js';
 import { graphRecord, mailItemsAccessedRecord, signInRecord, TENANT } from '../../helpers/records.js';
 
 const GATING = new Set(['SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs'] as const);
@@ -73,23 +73,23 @@ describe('verdictOf', () => {
 
 describe('issuances and uses', () => {
   it('takes the issuance from any sign-in carrying a token id, and none from one without', () => {
-    const event = expectEvent(normalizeRecord(signInRecord({ category: 'ManagedIdentitySignInLogs', time: '2026-11-02T08:00:00.000Z', uti: 'mi-uti', appId: 'a' })), 'signIn');
+    const event = expectMappedEvent(normalizeRecord(signInRecord({ category: 'ManagedIdentitySignInLogs', time: '2026-11-02T08:00:00.000Z', uti: 'mi-uti', appId: 'a' })), 'signIn');
     assert.deepEqual(tokenIssuanceOf(event), { uti: 'mi-uti', issuedAt: '2026-11-02T08:00:00.000Z', tenantId: TENANT, category: 'ManagedIdentitySignInLogs', principal: 'a' });
-    assert.equal(tokenIssuanceOf(expectEvent(normalizeRecord(signInRecord({ time: '2026-11-02T08:00:00.000Z' })), 'signIn')), undefined);
+    assert.equal(tokenIssuanceOf(expectMappedEvent(normalizeRecord(signInRecord({ time: '2026-11-02T08:00:00.000Z' })), 'signIn')), undefined);
   });
 
   it('reads a Graph use, and whether it read mail', () => {
-    const read = expectEvent(normalizeRecord(graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'g', requestUri: 'https://graph.microsoft.com/v1.0/me/mailFolders/inbox/messages' })), 'graphActivity');
+    const read = expectMappedEvent(normalizeRecord(graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'g', requestUri: 'https://graph.microsoft.com/v1.0/me/mailFolders/inbox/messages' })), 'graphActivity');
     const use = tokenUseOf(read, { includeObservations: false });
     assert.equal(use?.source, 'graph');
     assert.equal(use?.readsMail, true);
     assert.equal(use?.issuedAt, '2026-11-02T08:55:00.000Z');
-    const list = expectEvent(normalizeRecord(graphRecord({ time: '2026-11-02T09:00:00.000Z', uti: 'g2' })), 'graphActivity');
+    const list = expectMappedEvent(normalizeRecord(graphRecord({ time: '2026-11-02T09:00:00.000Z', uti: 'g2' })), 'graphActivity');
     assert.equal(tokenUseOf(list, { includeObservations: false })?.readsMail, false);
   });
 
   it('reads an Exchange use with its issue time, as mail read', () => {
-    const event = expectEvent(normalizeRecord(mailItemsAccessedRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:50:00.000Z', uti: 'x' })), 'mailItemsAccessed');
+    const event = expectMappedEvent(normalizeRecord(mailItemsAccessedRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:50:00.000Z', uti: 'x' })), 'mailItemsAccessed');
     const use = tokenUseOf(event, { includeObservations: false });
     assert.deepEqual([use?.source, use?.readsMail, use?.issuedAt, use?.resource], ['exchange', true, '2026-11-02T08:50:00.000Z', 'MailItemsAccessed on alice@contoso.example']);
   });

@@ -150,18 +150,23 @@ describe('corpus: every line of every file', () => {
       const seen = shapes.get(where) ?? new Set<string>();
       shapes.set(where, seen.add(keys));
     };
+    const noteNested = (where: string, value: unknown): void => {
+      if (Array.isArray(value)) for (const element of value) noteNested(`${where}[]`, element);
+      if (!isObject(value)) return;
+      note(where, Object.keys(value).join(','));
+      for (const [field, nested] of Object.entries(value)) noteNested(`${where}.${field}`, nested);
+    };
     for (const entry of ALL_LINES) {
       const outcome = outcomeOf(entry);
       if (isSkip(outcome)) continue;
       note(outcome.kind, Object.keys(outcome).join(','));
       for (const [field, value] of Object.entries(outcome)) {
         // Actors and token identifiers reach the same detections from every kind: one shape across kinds.
-        const owner = field === 'actor' || field === 'token' ? 'every kind' : outcome.kind;
-        if (isObject(value)) note(`${owner}.${field}`, Object.keys(value).join(','));
-        if (Array.isArray(value)) for (const element of value) if (isObject(element)) note(`${owner}.${field}[]`, Object.keys(element).join(','));
+        noteNested(`${field === 'actor' || field === 'token' ? 'every kind' : outcome.kind}.${field}`, value);
       }
     }
-    assert.ok(['signIn', 'graphActivity', 'mailItemsAccessed', 'every kind.actor', 'every kind.token', 'directoryAudit.targets[]'].every((where) => shapes.has(where)), [...shapes.keys()].join(' '));
+    const expected = ['signIn', 'graphActivity', 'mailItemsAccessed', 'every kind.actor', 'every kind.token', 'directoryAudit.targets[]', 'mailItemsAccessed.folders[].items[]', 'mailItemOperation.items[]', 'mailboxChange.parameters[]'];
+    assert.ok(expected.every((where) => shapes.has(where)), [...shapes.keys()].join(' '));
     for (const [where, keyLists] of shapes) assert.equal(keyLists.size, 1, `${where} has ${keyLists.size} shapes: ${[...keyLists].join(' | ')}`);
   });
 

@@ -55,6 +55,16 @@ describe('fromTokenObservation', () => {
     assert.equal(Object.keys(signIn.actor).length, 6);
   });
 
+  it('gives a token with few claims the same keys as one with all of them, header and claims included', () => {
+    const full = fromTokenObservation(observation(twoSegments));
+    const sparse = fromTokenObservation(observation(`${segment({ alg: 'RS256' })}.${segment({ tid: TENANT })}`, { ipAddress: undefined, userAgent: undefined, requestUri: undefined }));
+    assert.ok(!isSkip(full) && !isSkip(sparse) && full.kind === 'tokenObservation' && sparse.kind === 'tokenObservation');
+    assert.deepEqual(Object.keys(sparse), Object.keys(full));
+    assert.deepEqual(Object.keys(sparse.header), Object.keys(full.header));
+    assert.deepEqual(Object.keys(sparse.claims), Object.keys(full.claims));
+    assert.deepEqual(Object.keys(sparse.actor), Object.keys(full.actor));
+  });
+
   it('maps a two-segment token exactly', () => {
     const event = expectEvent(fromTokenObservation(observation(twoSegments)), 'tokenObservation');
     const { recordId, ...rest } = event;

@@ -26,6 +26,9 @@ describe('redactedUri', () => {
       ['$filter=a%20eq%201&password=hunter2', '$filter=a%20eq%201&password=[redacted]'],
       ['$filter=a%20eq%201', '$filter=a%20eq%201'],
       ['token', 'token'],
+      // The Kelvin sign lower-cases to `k`: a name written with it is still the credential's.
+      ['$top=1&\u212Aey=abc', '$top=1&\u212Aey=[redacted]'],
+      ['access_to\u212Aen=abc', 'access_to\u212Aen=[redacted]'],
     ] as const) {
       assert.equal(redactedUri(`${base}?${query}`), `${base}?${expected}`, query);
     }
