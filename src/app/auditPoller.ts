@@ -4,9 +4,12 @@ import type { AuditFeed } from '../ports/auditFeed.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventPublisher } from '../ports/eventPublisher.js';
 import type { Logger } from '../ports/logger.js';
-import type { StateStore } from '../ports/stateStore.js';
 import { AuditFeedError, isTransientFeedFailure } from '../adapters/managementActivityApi.js';
+import { skip } from '../normalize/outcome.js';
+import { BOUND_DETAILS, boundExceeded } from '../normalize/recordBounds.js';
 import { recordFingerprint } from '../normalize/recordFingerprint.js';
+import type { DeadLetter, StateStore } from '../ports/stateStore.js';
+import { deadLetterOfRecord } from './deadLetters.js';
 
 export interface AuditPollerDeps {
   readonly store: StateStore;
@@ -34,6 +37,8 @@ export interface AuditPollReport {
   readonly duplicateRecords: number;
   /** Blobs that fail the same way every time (gone, not JSON, too large): dead-lettered and passed over. */
   readonly deadLettered: number;
+  /** Records nested too deep or too large to publish (see `RECORD_BOUNDS`): dead-lettered, the rest of their blob copied. */
+  readonly recordsDeadLettered: number;
   /** Subscriptions found stopped and started again. */
   readonly subscriptionsRestarted: number;
   /** The run ran out of time and left the rest to the next one. */
@@ -69,7 +74,7 @@ export class AuditPoller {
   constructor(private readonly deps: AuditPollerDeps) {}
 
   async poll(): Promise<AuditPollReport> {
-    const report: MutableReport = { subscriptionsStarted: 0, listed: 0, alreadyCopied: 0, copied: 0, records: 0, duplicateRecords: 0, deadLettered: 0, subscriptionsRestarted: 0, outOfTime: false, failures: [] };
+    const report: MutableReport = { subscriptionsStarted: 0, listed: 0, alreadyCopied: 0, copied: 0, records: 0, duplicateRecords: 0, deadLettered: 0, recordsDeadLettered: 0, subscriptionsRestarted: 0, outOfTime: false, failures: [] };
     const recordIds = new Set<string>();
     const types = this.deps.settings.contentTypes;
     const first = this.runs % Math.max(1, types.length);
@@ -164,15 +169,27 @@ export class AuditPoller {
 
   private async fetchAndPublish(content: AuditContent, report: MutableReport, recordIds: Set<string>): Promise<void> {
     const records = await this.deps.feed.fetchContent(content);
-    const fresh = records.filter((record) => {
+    // Publishing serializes each record: one past the bounds would fail the blob, and every record in it, forever.
+    const receivedAt = this.deps.clock.now().toISOString();
+    const outOfBounds: DeadLetter[] = [];
+    const publishable = records.filter((record) => {
+      const exceeded = boundExceeded(record);
+      if (exceeded !== undefined) outOfBounds.push(deadLetterOfRecord(record, skip(exceeded, BOUND_DETAILS[exceeded]), 'audit poller', receivedAt));
+      return exceeded === undefined;
+    });
+    const fresh = publishable.filter((record) => {
       const id = typeof record === 'object' && record !== null ? (record as { Id?: unknown }).Id : undefined;
       if (typeof id !== 'string') return true;
       if (recordIds.has(id)) return false;
       recordIds.add(id);
       return true;
     });
-    report.duplicateRecords += records.length - fresh.length;
+    report.duplicateRecords += publishable.length - fresh.length;
     if (fresh.length > 0) await this.deps.publisher.publish(this.deps.hub, fresh);
+    if (outOfBounds.length > 0) {
+      await this.deps.store.upsertDeadLetters(outOfBounds);
+      report.recordsDeadLettered += outOfBounds.length;
+    }
     await this.deps.store.upsertCopiedAuditContent([{ contentType: content.contentType, contentId: content.contentId, contentCreated: content.contentCreated }]);
     report.records += fresh.length;
     report.copied += 1;

@@ -1,7 +1,7 @@
 import type { EventHubFunctionOptions, InvocationContext, RetryOptions } from '@azure/functions';
 import type { Alert } from '../domain/alerts.js';
 import type { Logger } from '../ports/logger.js';
-import { totalAccepted } from './ingestReport.js';
+import { totalAccepted, totalSkipped } from './ingestReport.js';
 import { getServices } from './services.js';
 
 /** The three hubs Lure reads; each names the app setting that holds its event hub's name. */
@@ -15,7 +15,8 @@ export type HubName = keyof typeof HUBS;
 /**
  * The Event Hubs trigger checkpoints a batch even when the function throws, once its retry policy is done.
  * So the policy retries forever: a store outage makes the partition wait rather than lose events. Bad
- * records never throw (they are dead-lettered), so they cannot hold a partition up.
+ * records never throw (each record's every step runs inside one guard that dead-letters it, see `ingest`), so
+ * they cannot hold a partition up.
  */
 export const EVENT_HUB_RETRY: RetryOptions = {
   strategy: 'exponentialBackoff',
@@ -40,6 +41,7 @@ export function eventHubHandler(hub: HubName) {
         messages: batch.length,
         records: report.read,
         accepted: totalAccepted(report),
+        skipped: totalSkipped(report),
         deadLettered: report.deadLettered,
         alerts: report.alerts.length,
         retry: context.retryContext?.retryCount,

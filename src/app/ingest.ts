@@ -3,11 +3,10 @@ import { detectionsByKind } from '../detections/index.js';
 import type { NormalizedEvent } from '../domain/events.js';
 import { isCompromisedKeyId } from '../keys/compromisedKeys.js';
 import { SigningKeyIndex } from '../keys/keyHistory.js';
-import { decodeMessage } from '../normalize/decodeMessage.js';
+import { type DecodedUnit, decodeMessage } from '../normalize/decodeMessage.js';
 import { normalizeRecord } from '../normalize/normalizeRecord.js';
-import { isDeadLettered, isSkip, type NormalizeOutcome, type SkipReason } from '../normalize/outcome.js';
-import { recordFingerprint } from '../normalize/recordFingerprint.js';
-import { redactedExcerpt } from '../normalize/redactedExcerpt.js';
+import { isDeadLettered, isSkip, type NormalizeOutcome, skip } from '../normalize/outcome.js';
+import { BOUND_DETAILS, boundExceeded, boundedJsonText } from '../normalize/recordBounds.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { DeadLetter, StateStore } from '../ports/stateStore.js';
@@ -16,6 +15,7 @@ import type { KeyRegistry } from './keyRegistry.js';
 import type { MailBaselineTracker } from './mailBaselineTracker.js';
 import type { StreamTracker } from './streamTracker.js';
 import type { TokenTracker } from './tokenTracker.js';
+import { deadLetterOfRecord, deadLetterOfText } from './deadLetters.js';
 import { countAccepted, countSkipped, emptyReport, type IngestReport } from './ingestReport.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 
@@ -43,8 +43,9 @@ const DETECTIONS_BY_KIND = detectionsByKind();
  * token-issuance index and pending checks). Serves the Event Hub
  * functions, the local host and `lure replay` alike.
  *
- * A bad record never fails the batch: it is counted, dead-lettered and skipped. A store failure does fail
- * it (the promise rejects), so the Functions host retries the whole batch; folding is idempotent, so the
+ * A bad record never fails the batch: it is counted, dead-lettered and skipped, whatever it holds (every
+ * step that reads a raw record is inside `intake`'s guard or bounded by `RECORD_BOUNDS`). A store failure
+ * does fail it (the promise rejects), so the Functions host retries the whole batch; folding is idempotent, so the
  * retry adds no duplicate alert and no second count of the same evidence.
  */
 export async function ingestMessages(
@@ -56,35 +57,20 @@ export async function ingestMessages(
   const report = emptyReport();
   const now = deps.clock.now().toISOString();
   const deadLetters = new Map<string, DeadLetter>();
-  const deadLetter = (reason: SkipReason, detail: string, raw: unknown, fingerprintSource: string): void => {
-    countSkipped(report, reason, detail);
-    if (!isDeadLettered(reason)) return;
-    const id = recordFingerprint(reason, detail, fingerprintSource);
-    deadLetters.set(id, { id, receivedAt: now, origin, reason, detail, excerpt: redactedExcerpt(raw) });
-  };
-
   const events: NormalizedEvent[] = [];
   for (const message of messages) {
-    for (const unit of decodeMessage(message)) {
+    for (const unit of unitsOf(message)) {
       report.read += 1;
-      if ('malformed' in unit) {
-        deadLetter(unit.malformed, unit.malformed, unit.excerpt, unit.excerpt);
+      const outcome = intake(unit, deps.logger, origin);
+      if (!isSkip(outcome)) {
+        countAccepted(report, outcome.source, outcome.kind);
+        events.push(outcome);
         continue;
       }
-      let outcome: NormalizeOutcome;
-      try {
-        outcome = normalizeRecord(unit.record);
-      } catch (error) {
-        // A mapper bug must cost one record, not the batch.
-        deps.logger.error('normalizer failed on a record', { origin, error: errorMessage(error) });
-        outcome = { skipped: 'invalid-record' as const, detail: 'normalizer error' };
-      }
-      if (isSkip(outcome)) {
-        deadLetter(outcome.skipped, outcome.detail, unit.record, stableText(unit.record));
-        continue;
-      }
-      countAccepted(report, outcome.source, outcome.kind);
-      events.push(outcome);
+      countSkipped(report, outcome.skipped, outcome.detail);
+      if (!isDeadLettered(outcome.skipped)) continue;
+      const letter = 'malformed' in unit ? deadLetterOfText(unit.excerpt, outcome, origin, now) : deadLetterOfRecord(unit.record, outcome, origin, now);
+      deadLetters.set(letter.id, letter);
     }
   }
 
@@ -135,11 +121,29 @@ async function signingKeysFor(events: readonly NormalizedEvent[], unknownCandida
   return unknownCandidates.length === 0 ? registry.current() : registry.currentKnowing(unknownCandidates);
 }
 
-function stableText(value: unknown): string {
+/** A message's records; a message that cannot even be split (which no framing should allow) is one malformed unit. */
+function unitsOf(message: unknown): DecodedUnit[] {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return decodeMessage(message);
   } catch {
-    return String(value);
+    return [{ malformed: 'malformed-envelope', excerpt: boundedJsonText(message) }];
+  }
+}
+
+/**
+ * One record's way in, every step inside one guard: bounds, then the mapper. Whatever the record holds, the
+ * answer is an event or a skip, never an exception, so no record can stop a partition.
+ */
+function intake(unit: DecodedUnit, logger: Logger, origin: string): NormalizeOutcome {
+  if ('malformed' in unit) return skip(unit.malformed, unit.malformed);
+  try {
+    const exceeded = boundExceeded(unit.record);
+    if (exceeded !== undefined) return skip(exceeded, BOUND_DETAILS[exceeded]);
+    return normalizeRecord(unit.record);
+  } catch (error) {
+    // A mapper bug must cost one record, not the batch.
+    logger.error('normalizer failed on a record', { origin, error: errorMessage(error) });
+    return skip('invalid-record', 'normalizer error');
   }
 }
 

@@ -1,5 +1,6 @@
 import { isObject } from './fields.js';
 import type { SkipReason } from './outcome.js';
+import { boundedJsonText } from './recordBounds.js';
 
 /** One record out of a message, or the reason a part of the message could not be read as one. */
 export type DecodedUnit =
@@ -61,14 +62,6 @@ function isEnvelope(value: unknown): value is { records: unknown } {
 }
 
 function expandEnvelope(envelope: { records: unknown }): DecodedUnit[] {
-  if (!Array.isArray(envelope.records)) return [{ malformed: 'malformed-envelope', excerpt: safeStringify(envelope) }];
+  if (!Array.isArray(envelope.records)) return [{ malformed: 'malformed-envelope', excerpt: boundedJsonText(envelope) }];
   return envelope.records.map((record) => ({ record }));
-}
-
-function safeStringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

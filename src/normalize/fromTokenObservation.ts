@@ -27,7 +27,7 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
   }
 
   const requestUri = text(properties['requestUri']);
-  const audience = Array.isArray(claims['aud']) ? claims['aud'].join(' ') : text(claims['aud']);
+  const audience = audienceOf(claims['aud']);
   const observer = text(properties['observer']);
   const event: TokenObservationEvent = {
     kind: 'tokenObservation',
@@ -71,6 +71,21 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
     }),
   };
   return event;
+}
+
+/**
+ * `aud` as one string: a list's audiences joined. The payload is the forger's to shape, so only strings are
+ * read: joining what else a list holds would walk it (a list nested a million deep overflows the stack), and a
+ * token with a deep claim must still be judged, not dead-lettered, or the depth would hide the forgery.
+ */
+function audienceOf(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return text(value);
+  const audiences: string[] = [];
+  for (const item of value) {
+    const audience = text(item);
+    if (audience !== undefined) audiences.push(audience);
+  }
+  return audiences.length === 0 ? undefined : audiences.join(' ');
 }
 
 /** As jose decodes a segment: a leading byte-order mark is dropped, invalid bytes become U+FFFD. */

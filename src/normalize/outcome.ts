@@ -12,6 +12,8 @@ export const SKIP_REASONS = {
   'unrecognized-shape': 'not a record of any supported source (dead-lettered)',
   'unknown-category': 'a diagnostic category Lure does not know (dead-lettered)',
   'invalid-record': 'a supported record missing or garbling a required field (dead-lettered)',
+  'too-deep': 'nested deeper than any real record is (dead-lettered)',
+  'too-large': 'larger than any event Event Hubs carries (dead-lettered)',
   'category-not-used': 'a known category Lure does not use',
   'operation-not-used': 'a known audit operation Lure does not use',
   'workload-not-used': 'a Management Activity API workload Lure does not use',
@@ -27,6 +29,8 @@ const DEAD_LETTERED: ReadonlySet<SkipReason> = new Set([
   'unrecognized-shape',
   'unknown-category',
   'invalid-record',
+  'too-deep',
+  'too-large',
 ]);
 
 export function isDeadLettered(reason: SkipReason): boolean {

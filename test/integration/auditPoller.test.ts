@@ -92,7 +92,7 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
     const hub = new RecordingHub();
     const lure = await poller(store, hub);
     const first = polled(await lure.pollAuditContent());
-    assert.deepEqual(first, { subscriptionsStarted: 2, listed: 6, alreadyCopied: 0, copied: 6, records: 12, duplicateRecords: 0, deadLettered: 0, subscriptionsRestarted: 0, outOfTime: false, failures: [] });
+    assert.deepEqual(first, { subscriptionsStarted: 2, listed: 6, alreadyCopied: 0, copied: 6, records: 12, duplicateRecords: 0, deadLettered: 0, recordsDeadLettered: 0, subscriptionsRestarted: 0, outOfTime: false, failures: [] });
     assert.ok(api.requests.filter((request) => request.includes('subscriptions/content')).every((request) => /PublisherIdentifier=0a1b2c3d/.test(request)), 'every page, the NextPageUri ones too, names the publisher');
     assert.equal(api.requests.filter((request) => request.includes('nextPage=')).length, 2, 'five Exchange blobs at two a page: two NextPageUri follow-ups');
     assert.ok(api.requests.filter((request) => request.startsWith('POST')).every((request) => /PublisherIdentifier=0a1b2c3d/.test(request)));

@@ -90,4 +90,20 @@ describe('Event Hub functions on Table Storage (Azurite)', () => {
     assert.deepEqual(summarize(alerts), [...MIXED_EXPECTED.alerts].sort(compareExpected));
     assert.equal(new Set(alerts.map((alert) => alert.id)).size, alerts.length);
   });
+
+  it('complete a batch of one good record and one 100,000-deep record on its first delivery: the alert and the dead letter are in the tables', async () => {
+    const { store } = await storeBehindProxy();
+    const services = await testServices({ decoys: fixtureDecoys(), store });
+    useServices(services);
+    const [entraLine] = mixedMessages();
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const logs: string[] = [];
+    await entraEvents([entraLine!, deep], eventHubContext({ functionName: 'entraEvents', logs }));
+    const alerts = (await all(store.listAlerts())).map((stored) => stored.alert);
+    assert.ok(alerts.some((alert) => alert.detection === 'decoy.user.signIn' && alert.decoyId === 'd-user-1'));
+    const letters = await all(store.listDeadLetters());
+    assert.deepEqual(letters.map((letter) => letter.reason), ['too-deep']);
+    assert.ok(letters[0]!.excerpt.startsWith('[[[[') && letters[0]!.excerpt.length < 200, 'the excerpt is the bounded text');
+    assert.ok(logs.some((line) => line.startsWith('batch ingested') && line.includes('"deadLettered":1')));
+  });
 });

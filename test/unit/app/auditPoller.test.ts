@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { EventHubPublisher } from '../../../src/adapters/eventHubPublisher.js';
 import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { AuditPoller } from '../../../src/app/auditPoller.js';
 import type { AuditContent } from '../../../src/domain/auditFeed.js';
 import type { AuditFeed } from '../../../src/ports/auditFeed.js';
+import { MAX_EXCERPT_LENGTH } from '../../../src/normalize/redactedExcerpt.js';
+import { RECORD_BOUNDS } from '../../../src/normalize/recordBounds.js';
 import type { Clock } from '../../../src/ports/clock.js';
 import { recordingLogger } from '../../helpers/services.js';
 
@@ -50,5 +53,39 @@ describe('AuditPoller', () => {
     await poller.poll();
     assert.ok(feed.fetched.slice(before)[0]!.startsWith('Audit.AzureActiveDirectory'), 'the next run begins with the other type');
     assert.equal(new Set(feed.fetched).size, feed.fetched.length, 'nothing fetched twice');
+  });
+});
+
+describe('AuditPoller and records past the bounds', () => {
+  it('dead-letters a blob\'s too-deep and too-large records one by one and publishes the rest of the blob', async () => {
+    const store = new MemoryStateStore();
+    const good = { Id: 'good-1', Workload: 'Exchange', Operation: 'MailItemsAccessed' };
+    const deep = JSON.parse(`{"Id":"deep-1","Nested":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) as unknown;
+    const large = { Id: 'large-1', Blob: 'x'.repeat(RECORD_BOUNDS.maxLength) };
+    const feed: AuditFeed = {
+      startSubscription: async () => {},
+      listContent: async (contentType) => [{ contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' }],
+      fetchContent: async () => [good, deep, large],
+    };
+    const sent: string[] = [];
+    // A producer that serializes each event as the Event Hubs SDK does: JSON.stringify overflows on a deep record.
+    const publisher = new EventHubPublisher({
+      producerOf: () => {
+        const batch = { count: 0, bodies: [] as string[], tryAdd: (event: { body: unknown }) => (batch.bodies.push(JSON.stringify(event.body)), (batch.count += 1), true) };
+        return { createBatch: async () => batch, sendBatch: async () => void sent.push(...batch.bodies.splice(0)), close: async () => {} };
+      },
+    });
+    const poller = new AuditPoller({ store, feed, publisher, hub: 'exchange', clock: { now: () => new Date('2026-11-28T12:00:00.000Z') }, settings: { contentTypes: ['Audit.Exchange'], lookbackInHours: 1 }, logger: recordingLogger() });
+    const report = await poller.poll();
+    assert.deepEqual(report.failures, []);
+    assert.equal(report.copied, 1);
+    assert.equal(report.recordsDeadLettered, 2);
+    assert.deepEqual(sent.map((body) => (JSON.parse(body) as { Id: string }).Id), ['good-1']);
+    const letters = [];
+    for await (const letter of store.listDeadLetters()) letters.push(letter);
+    assert.deepEqual(letters.map((letter) => [letter.reason, letter.origin]).sort(), [['too-deep', 'audit poller'], ['too-large', 'audit poller']]);
+    assert.ok(letters.every((letter) => letter.excerpt.length <= MAX_EXCERPT_LENGTH + 1));
+    // Copied, so the next run does not fetch it again.
+    assert.equal((await poller.poll()).alreadyCopied, 1);
   });
 });

@@ -5,7 +5,7 @@ import { isDeadLettered, isSkip, skip, SKIP_REASONS, type SkipReason } from '../
 describe('outcome', () => {
   it('dead-letters exactly the reasons that point at something wrong', () => {
     const deadLettered = (Object.keys(SKIP_REASONS) as SkipReason[]).filter(isDeadLettered).sort();
-    assert.deepEqual(deadLettered, ['invalid-record', 'malformed-envelope', 'malformed-json', 'not-an-object', 'unknown-category', 'unrecognized-shape']);
+    assert.deepEqual(deadLettered, ['invalid-record', 'malformed-envelope', 'malformed-json', 'not-an-object', 'too-deep', 'too-large', 'unknown-category', 'unrecognized-shape']);
     for (const reason of Object.keys(SKIP_REASONS) as SkipReason[]) {
       assert.equal(isDeadLettered(reason), SKIP_REASONS[reason].includes('(dead-lettered)'), reason);
     }
