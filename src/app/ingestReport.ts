@@ -2,13 +2,17 @@ import type { Alert } from '../domain/alerts.js';
 import type { SkipReason } from '../normalize/outcome.js';
 import { emptyTrackReport, type TokenTrackReport } from './tokenTracker.js';
 
-/** What one ingest run did. Every record read is either accepted (per source and kind) or skipped (per reason). */
+/**
+ * What one ingest run did. Every record read is either accepted (per source and kind) or skipped (per reason).
+ * Counts are Maps: their keys are record data (a category, an operation), and a plain object would read a
+ * category named `constructor` or `__proto__` off its prototype and count it wrong.
+ */
 export interface IngestReport {
   read: number;
   /** source → event kind → records. */
-  accepted: Record<string, Record<string, number>>;
+  accepted: Map<string, Map<string, number>>;
   /** reason → detail (category, operation, field) → records. */
-  skipped: Partial<Record<SkipReason, Record<string, number>>>;
+  skipped: Map<SkipReason, Map<string, number>>;
   deadLettered: number;
   /** Alerts this run created or changed (new evidence, higher severity), latest state: what to notify. */
   alerts: Alert[];
@@ -19,32 +23,28 @@ export interface IngestReport {
 }
 
 export function emptyReport(): IngestReport {
-  return { read: 0, accepted: {}, skipped: {}, deadLettered: 0, alerts: [], touchedAlertIds: [], tokens: emptyTrackReport() };
+  return { read: 0, accepted: new Map(), skipped: new Map(), deadLettered: 0, alerts: [], touchedAlertIds: [], tokens: emptyTrackReport() };
 }
 
 export function countAccepted(report: IngestReport, source: string, kind: string): void {
-  const bySource = (report.accepted[source] ??= {});
-  bySource[kind] = (bySource[kind] ?? 0) + 1;
+  add(report.accepted, source, kind, 1);
 }
 
 export function countSkipped(report: IngestReport, reason: SkipReason, detail: string): void {
-  const byReason = (report.skipped[reason] ??= {});
-  byReason[detail] = (byReason[detail] ?? 0) + 1;
+  add(report.skipped, reason, detail, 1);
+}
+
+function add<K>(counts: Map<K, Map<string, number>>, group: K, name: string, count: number): void {
+  let byName = counts.get(group);
+  if (byName === undefined) counts.set(group, (byName = new Map()));
+  byName.set(name, (byName.get(name) ?? 0) + count);
 }
 
 /** Adds `next` into `total` (alerts: the later state of an alert replaces the earlier). */
 export function mergeReports(total: IngestReport, next: IngestReport): IngestReport {
   total.read += next.read;
-  for (const [source, kinds] of Object.entries(next.accepted)) {
-    for (const [kind, count] of Object.entries(kinds)) {
-      const bySource = (total.accepted[source] ??= {});
-      bySource[kind] = (bySource[kind] ?? 0) + count;
-    }
-  }
-  for (const [reason, details] of Object.entries(next.skipped) as [SkipReason, Record<string, number>][]) {
-    const byReason = (total.skipped[reason] ??= {});
-    for (const [detail, count] of Object.entries(details)) byReason[detail] = (byReason[detail] ?? 0) + count;
-  }
+  for (const [source, kinds] of next.accepted) for (const [kind, count] of kinds) add(total.accepted, source, kind, count);
+  for (const [reason, details] of next.skipped) for (const [detail, count] of details) add(total.skipped, reason, detail, count);
   total.deadLettered += next.deadLettered;
   const byId = new Map(total.alerts.map((alert) => [alert.id, alert]));
   for (const alert of next.alerts) byId.set(alert.id, alert);
@@ -55,9 +55,15 @@ export function mergeReports(total: IngestReport, next: IngestReport): IngestRep
 }
 
 export function totalAccepted(report: IngestReport): number {
-  return Object.values(report.accepted).reduce((sum, kinds) => sum + Object.values(kinds).reduce((a, b) => a + b, 0), 0);
+  return totalOf(report.accepted);
 }
 
 export function totalSkipped(report: IngestReport): number {
-  return Object.values(report.skipped).reduce((sum, details) => sum + Object.values(details ?? {}).reduce((a, b) => a + b, 0), 0);
+  return totalOf(report.skipped);
+}
+
+function totalOf(counts: ReadonlyMap<unknown, ReadonlyMap<string, number>>): number {
+  let total = 0;
+  for (const byName of counts.values()) for (const count of byName.values()) total += count;
+  return total;
 }

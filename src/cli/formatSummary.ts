@@ -3,7 +3,7 @@ import { totalAccepted, totalSkipped } from '../app/ingestReport.js';
 import type { TokenResolveReport } from '../app/tokenTracker.js';
 import type { Alert, Incident } from '../domain/alerts.js';
 import type { TokenMatchCount } from '../domain/tokens.js';
-import { isDeadLettered, SKIP_REASONS, type SkipReason } from '../normalize/outcome.js';
+import { isDeadLettered, SKIP_REASONS } from '../normalize/outcome.js';
 
 /** Source-and-app match lines shown; the rest are counted. */
 const MAX_MATCH_LINES = 8;
@@ -27,12 +27,12 @@ export function formatSummary(
     lines.push(`  ${source.padEnd(9)} ${sortedEntries(kinds).map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
   }
   lines.push(`skipped ${skipped}`);
-  for (const [reason, details] of sortedEntries(report.skipped as Record<string, Record<string, number>>)) {
-    const total = Object.values(details).reduce((sum, count) => sum + count, 0);
+  for (const [reason, details] of sortedEntries(report.skipped)) {
+    const total = [...details.values()].reduce((sum, count) => sum + count, 0);
     const shown = sortedEntries(details).slice(0, 8).map(([detail, count]) => `${detail} ${count}`);
-    const more = Object.keys(details).length > 8 ? `, … ${Object.keys(details).length - 8} more` : '';
-    lines.push(`  ${reason} ${total}${isDeadLettered(reason as SkipReason) ? ' [dead-lettered]' : ''}: ${shown.join(', ')}${more}`);
-    lines.push(`    (${SKIP_REASONS[reason as SkipReason]})`);
+    const more = details.size > 8 ? `, … ${details.size - 8} more` : '';
+    lines.push(`  ${reason} ${total}${isDeadLettered(reason) ? ' [dead-lettered]' : ''}: ${shown.join(', ')}${more}`);
+    lines.push(`    (${SKIP_REASONS[reason]})`);
   }
   const byDetection = new Map<string, number>();
   for (const alert of alerts) byDetection.set(alert.detection, (byDetection.get(alert.detection) ?? 0) + 1);
@@ -71,6 +71,6 @@ export function formatSummary(
   return lines.join('\n');
 }
 
-function sortedEntries<T>(record: Record<string, T>): [string, T][] {
-  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+function sortedEntries<K extends string, T>(counts: ReadonlyMap<K, T>): [K, T][] {
+  return [...counts].sort(([a], [b]) => a.localeCompare(b));
 }

@@ -14,6 +14,7 @@ import { replay } from '../../src/app/replay.js';
 import { type Services, useServices } from '../../src/app/services.js';
 import { formatSummary } from '../../src/cli/formatSummary.js';
 import type { Alert } from '../../src/domain/alerts.js';
+import type { SkipReason } from '../../src/normalize/outcome.js';
 import { MAX_EXCERPT_LENGTH } from '../../src/normalize/redactedExcerpt.js';
 import { type BoundExceeded, RECORD_BOUNDS } from '../../src/normalize/recordBounds.js';
 import type { DeadLetter } from '../../src/ports/stateStore.js';
@@ -129,8 +130,8 @@ async function recordingServices(): Promise<{ services: Services; reports: Inges
   return { services: { ...services, ingest }, reports };
 }
 
-function skippedFor(report: IngestReport, reason: string): number {
-  return Object.values((report.skipped as Record<string, Record<string, number>>)[reason] ?? {}).reduce((sum, count) => sum + count, 0);
+function skippedFor(report: IngestReport, reason: SkipReason): number {
+  return [...(report.skipped.get(reason)?.values() ?? [])].reduce((sum, count) => sum + count, 0);
 }
 
 function countOf(cases: readonly PoisonCase[], exceeds: BoundExceeded): number {

@@ -174,17 +174,19 @@ function parseParams(route: Route, params: Readonly<Record<string, string>>): Re
 }
 
 function parseQuery(route: Route, search: URLSearchParams): Record<string, unknown> {
-  const raw: Record<string, string> = {};
+  // A Map: the names are the caller's, and `name in {}` holds for `constructor` (and `__proto__` cannot be set).
+  const raw = new Map<string, string>();
   for (const [name, value] of search) {
-    if (name in raw) throw new ApiError(400, 'invalidField', 'given more than once', name);
-    raw[name] = value;
+    if (raw.has(name)) throw new ApiError(400, 'invalidField', 'given more than once', name);
+    raw.set(name, value);
   }
   if (route.query === undefined) {
-    const first = Object.keys(raw)[0];
+    const first = raw.keys().next().value;
     if (first !== undefined) throw new ApiError(400, 'invalidField', 'this route takes no query parameters', first);
     return {};
   }
-  return validated(route.query, raw, '') as Record<string, unknown>;
+  // Own properties, even for `__proto__`: the schema sees every name and refuses what it does not know.
+  return validated(route.query, Object.fromEntries(raw), '') as Record<string, unknown>;
 }
 
 function parseIfMatch(header: string | null): string {
