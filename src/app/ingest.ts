@@ -131,19 +131,29 @@ function unitsOf(message: unknown): DecodedUnit[] {
 }
 
 /**
- * One record's way in, every step inside one guard: bounds, then the mapper. Whatever the record holds, the
- * answer is an event or a skip, never an exception, so no record can stop a partition.
+ * One record's way in, every step inside one guard: the mapper, then, for a record to be dead-lettered, the
+ * bounds. Whatever the record holds, the answer is an event or a skip, never an exception, so no record can
+ * stop a partition. Mappers read fields by name and never walk a record whole (an id-less record's
+ * fingerprint is bounded), so only a dead letter, whose fingerprint and excerpt do walk it, is measured: the
+ * hot path pays nothing for the bounds.
  */
 function intake(unit: DecodedUnit, logger: Logger, origin: string): NormalizeOutcome {
   if ('malformed' in unit) return skip(unit.malformed, unit.malformed);
+  let outcome: NormalizeOutcome;
   try {
-    const exceeded = boundExceeded(unit.record);
-    if (exceeded !== undefined) return skip(exceeded, BOUND_DETAILS[exceeded]);
-    return normalizeRecord(unit.record);
+    outcome = normalizeRecord(unit.record);
   } catch (error) {
     // A mapper bug must cost one record, not the batch.
     logger.error('normalizer failed on a record', { origin, error: errorMessage(error) });
-    return skip('invalid-record', 'normalizer error');
+    outcome = skip('invalid-record', 'normalizer error');
+  }
+  if (!isSkip(outcome) || !isDeadLettered(outcome.skipped)) return outcome;
+  try {
+    const exceeded = boundExceeded(unit.record);
+    return exceeded === undefined ? outcome : skip(exceeded, BOUND_DETAILS[exceeded]);
+  } catch {
+    // Only a value no parser makes (a throwing getter) gets here; its dead letter says so.
+    return skip('invalid-record', 'unreadable value');
   }
 }
 

@@ -1,7 +1,7 @@
 import type { DirectoryAuditEvent, DirectoryTarget, SignInEvent } from '../domain/events.js';
 import { absentIfEmpty, ipAddressOf, type JsonObject, nameValuePairs, numberOf, objectsOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
-import { recordFingerprint } from './recordFingerprint.js';
+import { wholeRecordFingerprint } from './recordFingerprint.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `User_<guid>`, `ServicePrincipal_<guid>`, `Application_<guid>`: the type-qualified form audit ids take. */
@@ -23,7 +23,8 @@ export function fromAzureAdAudit(record: JsonObject): NormalizeOutcome {
   const time = timestampOf(record['CreationTime']);
   if (time === undefined) return skip('invalid-record', `AzureActiveDirectory ${operation}: no readable CreationTime`);
   const recordType = numberOf(record['RecordType']);
-  const recordId = text(record['Id']) ?? recordFingerprint('aad', JSON.stringify(record));
+  const recordId = text(record['Id']) ?? wholeRecordFingerprint('aad', record);
+  if (typeof recordId !== 'string') return recordId;
   const userId = text(record['UserId']);
   const ipAddress = ipAddressOf(record['ActorIpAddress']) ?? ipAddressOf(record['ClientIP']);
   const extended = nameValuePairs(record['ExtendedProperties']);

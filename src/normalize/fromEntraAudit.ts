@@ -1,7 +1,7 @@
 import type { DirectoryAuditEvent, DirectoryTarget } from '../domain/events.js';
 import { ipAddressOf, type JsonObject, nameValuePairs, objectOf, objectsOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
-import { recordFingerprint } from './recordFingerprint.js';
+import { wholeRecordFingerprint } from './recordFingerprint.js';
 
 /** An Entra `AuditLogs` record; `properties` is the Graph `directoryAudit` resource. */
 export function fromEntraAudit(record: JsonObject): NormalizeOutcome {
@@ -17,11 +17,14 @@ export function fromEntraAudit(record: JsonObject): NormalizeOutcome {
   const byApp = objectOf(initiatedBy?.['app']);
   const additional = nameValuePairs(properties['additionalDetails']);
 
+  const recordId = text(properties['id']) ?? wholeRecordFingerprint('audit', record);
+  if (typeof recordId !== 'string') return recordId;
+
   const event: DirectoryAuditEvent = {
     kind: 'directoryAudit',
     source: 'entra',
     recordType: 'AuditLogs',
-    recordId: text(properties['id']) ?? recordFingerprint('audit', JSON.stringify(record)),
+    recordId,
     time,
     tenantId: text(record['tenantId']) ?? text(properties['tenantId']),
     activity,

@@ -1,7 +1,7 @@
 import type { EntraSignInCategory, SignInEvent } from '../domain/events.js';
 import { absentIfEmpty, ipAddressOf, type JsonObject, numberOf, objectOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
-import { recordFingerprint } from './recordFingerprint.js';
+import { wholeRecordFingerprint } from './recordFingerprint.js';
 
 /**
  * An Entra sign-in diagnostic record (any sign-in category). Its `properties` are the Graph `signIn`
@@ -15,7 +15,8 @@ export function fromEntraSignIn(record: JsonObject, category: EntraSignInCategor
 
   const status = objectOf(properties['status']);
   const errorCode = numberOf(status?.['errorCode']) ?? numberOf(record['resultType']);
-  const recordId = text(properties['id']) ?? recordFingerprint(category, JSON.stringify(record));
+  const recordId = text(properties['id']) ?? wholeRecordFingerprint(category, record);
+  if (typeof recordId !== 'string') return recordId;
 
   const event: SignInEvent = {
     kind: 'signIn',

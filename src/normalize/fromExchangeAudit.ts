@@ -20,7 +20,7 @@ import {
   timestampOf,
 } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
-import { recordFingerprint } from './recordFingerprint.js';
+import { wholeRecordFingerprint } from './recordFingerprint.js';
 
 type ExchangeKind = ExchangeEvent['kind'];
 
@@ -97,12 +97,15 @@ export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exc
   });
   const mailbox: MailboxRef = { ownerUpn: text(record['MailboxOwnerUPN']), guid: text(record['MailboxGuid']) };
 
+  const recordId = text(record['Id']) ?? wholeRecordFingerprint('exchange', record);
+  if (typeof recordId !== 'string') return recordId;
+
   // Each kind's fields are assigned onto this one object: spreading it into each kind's literal cost
   // microseconds a record (V8 copies a spread with extra keys the slow way).
   const common = {
     source,
     recordType: operation,
-    recordId: text(record['Id']) ?? recordFingerprint('exchange', JSON.stringify(record)),
+    recordId,
     time,
     tenantId: text(record['OrganizationId']) ?? text(record['TokenTenantId']),
     actor,

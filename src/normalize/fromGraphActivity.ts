@@ -1,7 +1,7 @@
 import type { GraphActivityEvent } from '../domain/events.js';
 import { absentIfEmpty, epochSecondsOf, ipAddressOf, type JsonObject, numberOf, objectOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
-import { recordFingerprint } from './recordFingerprint.js';
+import { wholeRecordFingerprint } from './recordFingerprint.js';
 import { redactedUri } from './redactedUri.js';
 
 /**
@@ -26,11 +26,14 @@ export function fromGraphActivity(record: JsonObject): NormalizeOutcome {
     text(properties['servicePrincipalId']) ?? (identityType === 'app' ? principalObjectId : undefined);
   const userId = text(properties['userId']) ?? (identityType === 'user' ? principalObjectId : undefined);
 
+  const recordId = text(properties['requestId']) ?? wholeRecordFingerprint('graph', record);
+  if (typeof recordId !== 'string') return recordId;
+
   const event: GraphActivityEvent = {
     kind: 'graphActivity',
     source: 'entra',
     recordType: 'MicrosoftGraphActivityLogs',
-    recordId: text(properties['requestId']) ?? recordFingerprint('graph', JSON.stringify(record)),
+    recordId,
     time,
     tenantId: text(properties['tenantId']) ?? text(record['tenantId']),
     method,

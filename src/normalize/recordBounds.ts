@@ -2,7 +2,8 @@
  * How deep and how large a record may be. Real records nest at most seven levels (the corpus, the fixtures),
  * and Event Hubs carries at most 1 MB per event, so no record a hub delivers comes near either bound. A
  * record past them was built to break whatever walks it (`JSON.stringify` runs out of stack a few thousand
- * levels down) and is dead-lettered instead of read.
+ * levels down). Only code that walks a whole record (id-less fingerprints, dead-letter excerpts, the audit
+ * poller's publish) checks them, and dead-letters what exceeds them; fields read by name need no bound.
  */
 export const RECORD_BOUNDS = {
   /** Levels of nesting, the record itself being the first. */

@@ -78,8 +78,9 @@ function deepCase(levels: number, openers: readonly boolean[], leaf: unknown, in
     closing = (array ? ']' : '}') + closing;
   }
   const nestedText = `${opening}${JSON.stringify(leaf)}${closing}`;
-  // {"category":…,"properties":{…,"extra": <nested>}} puts the nesting two levels down.
-  const text = inside === 'bare' ? nestedText : `{"category":"SignInLogs","time":"${TIME}","properties":{"id":"poison","extra":${nestedText}}}`;
+  // {"category":…,"properties":{"extra": <nested>}} puts the nesting two levels down. With no id, Lure must
+  // fingerprint the whole record, so the bound applies; a record with an id is read by name (see below).
+  const text = inside === 'bare' ? nestedText : `{"category":"SignInLogs","time":"${TIME}","properties":{"extra":${nestedText}}}`;
   const depth = (inside === 'bare' ? 0 : 2) + levels + depthOf(leaf);
   return { text, exceeds: depth > RECORD_BOUNDS.maxDepth ? 'too-deep' : undefined };
 }
@@ -92,7 +93,7 @@ function depthOf(value: unknown): number {
 
 /** A record made large by one string of plain characters, so its JSON length is exactly what the bound counts. */
 function largeCase(characters: number): PoisonCase {
-  const text = JSON.stringify({ category: 'SignInLogs', time: TIME, properties: { id: 'poison-large', blob: 'x'.repeat(characters) } });
+  const text = JSON.stringify({ category: 'SignInLogs', time: TIME, properties: { blob: 'x'.repeat(characters) } });
   return { text, exceeds: text.length > RECORD_BOUNDS.maxLength ? 'too-large' : undefined };
 }
 
@@ -180,6 +181,20 @@ describe('poison records never blind ingest', () => {
     assert.equal(totalAccepted(reports[0]!), 1);
     const alerts = (await all(services.store.listAlerts())).map((stored) => stored.alert);
     assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.token.used']);
+  });
+
+  it('judges a decoy sign-in that carries a 100,000-deep extra property: a record read by name is never dead-lettered for its depth', async () => {
+    const { services, reports } = await recordingServices();
+    useServices(services);
+    const record = JSON.stringify(GOOD.entra.record());
+    // Splice the nesting into properties as text: JSON.stringify would overflow on it.
+    const deep = record.replace('"properties":{', `"properties":{"extra":${'[{"k":'.repeat(50_000)}0${'}]'.repeat(50_000)},`);
+    assert.notEqual(deep, record);
+    await entraEvents([`{"records":[${deep}]}`], eventHubContext({ functionName: 'entraEvents' }));
+    assert.equal(totalAccepted(reports[0]!), 1);
+    assert.deepEqual(await all(services.store.listDeadLetters()), []);
+    const alerts = (await all(services.store.listAlerts())).map((stored) => stored.alert);
+    assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.user.signIn']);
   });
 
   it('a batch of one good record and one 100,000-deep record completes on its first delivery (so the host checkpoints it)', async () => {
