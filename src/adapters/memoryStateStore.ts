@@ -14,6 +14,7 @@ import {
   type AlertFilter,
   checkKeyOf,
   ConcurrencyError,
+  MAX_DECOYS_PER_WRITE,
   type DeadLetter,
   dueBucketOf,
   type IssuanceLookup,
@@ -64,9 +65,21 @@ export class MemoryStateStore implements StateStore {
   /** actor key → incident id → latest alert time */
   private readonly incidentKeys = new Map<string, Map<string, string>>();
   private version = 0;
+  private decoyRegistryVersion = 'W/"registry-0"';
 
   async listDecoys(): Promise<Decoy[]> {
     return [...this.decoys.values()].map((row) => parseDecoy(JSON.parse(row.json)));
+  }
+
+  async getDecoyRegistry(): Promise<Versioned<readonly Decoy[]>> {
+    return { value: await this.listDecoys(), etag: this.decoyRegistryVersion };
+  }
+
+  async upsertDecoys(decoys: readonly Decoy[], version: string): Promise<string> {
+    if (decoys.length > MAX_DECOYS_PER_WRITE) throw new RangeError(`at most ${MAX_DECOYS_PER_WRITE} decoys at a time`);
+    if (version !== this.decoyRegistryVersion) throw new ConcurrencyError('the decoy registry changed since it was read');
+    for (const decoy of decoys) this.decoys.set(decoy.id, this.row(decoy));
+    return this.decoysWritten();
   }
 
   async getDecoy(id: string): Promise<Versioned<Decoy> | undefined> {
@@ -76,17 +89,26 @@ export class MemoryStateStore implements StateStore {
 
   async upsertDecoy(decoy: Decoy): Promise<void> {
     this.decoys.set(decoy.id, this.row(decoy));
+    this.decoysWritten();
   }
 
   async updateDecoy(decoy: Decoy, etag: string): Promise<string> {
     if (this.decoys.get(decoy.id)?.etag !== etag) throw new ConcurrencyError(`decoy ${decoy.id} changed since it was read`);
     const row = this.row(decoy);
     this.decoys.set(decoy.id, row);
+    this.decoysWritten();
     return row.etag;
   }
 
   async deleteDecoy(id: string): Promise<void> {
-    this.decoys.delete(id);
+    if (this.decoys.delete(id)) this.decoysWritten();
+  }
+
+  /** Any write of a decoy moves the registry to a new version. */
+  private decoysWritten(): string {
+    this.version += 1;
+    this.decoyRegistryVersion = `W/"registry-${this.version}"`;
+    return this.decoyRegistryVersion;
   }
 
   async getAlert(id: string): Promise<Versioned<StoredAlert> | undefined> {

@@ -1,4 +1,4 @@
-import { odata, type TableEntity, TableClient, type TableServiceClientOptions, type TransactionAction } from '@azure/data-tables';
+import { odata, type TableEntity, TableClient, type TableServiceClientOptions, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { StoredAlert } from '../correlation/foldAlert.js';
 import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
@@ -18,6 +18,7 @@ import {
   checkKeyOf,
   ConcurrencyError,
   type DeadLetter,
+  MAX_DECOYS_PER_WRITE,
   dueBucketOf,
   type IssuanceLookup,
   issuanceHourOf,
@@ -71,6 +72,8 @@ const MAX_TRANSACTION_SIZE = 100;
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
 
 const DECOY_PARTITION = 'decoy';
+/** The row whose ETag is the decoy registry's version (decoy rows are `b…`/`h…`, so it cannot clash). */
+const REGISTRY_VERSION_ROW = 'version';
 const KEY_PARTITION = 'key';
 const BASELINE_ROW = 'baseline';
 const STREAM_PARTITION = 'stream';
@@ -123,9 +126,28 @@ export class TableStateStore implements StateStore {
   async listDecoys(): Promise<Decoy[]> {
     const decoys: Decoy[] = [];
     for await (const entity of this.tables.decoys.listEntities<Record<string, unknown>>()) {
+      if (entity.rowKey === REGISTRY_VERSION_ROW) continue;
       decoys.push(parseDecoy(JSON.parse(fromChunks('doc', entity))));
     }
     return decoys;
+  }
+
+  async getDecoyRegistry(): Promise<Versioned<readonly Decoy[]>> {
+    // The version first: a write after this read changes it, so the list (read after) can only be newer.
+    const version = (await getOrUndefined(this.tables.decoys, DECOY_PARTITION, REGISTRY_VERSION_ROW)) ?? (await this.createRegistryVersion());
+    return { value: await this.listDecoys(), etag: version.etag };
+  }
+
+  async upsertDecoys(decoys: readonly Decoy[], version: string): Promise<string> {
+    if (decoys.length > MAX_DECOYS_PER_WRITE) throw new RangeError(`at most ${MAX_DECOYS_PER_WRITE} decoys at a time`);
+    const actions: TransactionAction[] = decoys.map((decoy) => ['upsert', decoyEntityOf(decoy), 'Replace']);
+    actions.push(['update', registryVersionEntity(), 'Replace', { etag: version }]);
+    try {
+      return etagOfAction(await this.tables.decoys.submitTransaction(actions), actions.length - 1);
+    } catch (error) {
+      if (statusCodeOf(error) === 412 || statusCodeOf(error) === 404) throw new ConcurrencyError('the decoy registry changed since it was read');
+      throw error;
+    }
   }
 
   async getDecoy(id: string): Promise<Versioned<Decoy> | undefined> {
@@ -133,21 +155,19 @@ export class TableStateStore implements StateStore {
     return entity && { value: parseDecoy(JSON.parse(fromChunks('doc', entity))), etag: entity.etag };
   }
 
+  // Every decoy write moves the registry's version in the same transaction (see getDecoyRegistry).
+
   async upsertDecoy(decoy: Decoy): Promise<void> {
-    await this.tables.decoys.upsertEntity(
-      { partitionKey: DECOY_PARTITION, rowKey: encodeKey(decoy.id), kind: decoy.kind, enabled: decoy.enabled, ...toChunks('doc', JSON.stringify(decoy)) },
-      'Replace',
-    );
+    await this.tables.decoys.submitTransaction([['upsert', decoyEntityOf(decoy), 'Replace'], ['upsert', registryVersionEntity(), 'Replace']]);
   }
 
   async updateDecoy(decoy: Decoy, etag: string): Promise<string> {
     try {
-      const response = await this.tables.decoys.updateEntity(
-        { partitionKey: DECOY_PARTITION, rowKey: encodeKey(decoy.id), kind: decoy.kind, enabled: decoy.enabled, ...toChunks('doc', JSON.stringify(decoy)) },
-        'Replace',
-        { etag },
-      );
-      return etagOf(response);
+      const response = await this.tables.decoys.submitTransaction([
+        ['update', decoyEntityOf(decoy), 'Replace', { etag }],
+        ['upsert', registryVersionEntity(), 'Replace'],
+      ]);
+      return etagOfAction(response, 0);
     } catch (error) {
       const status = statusCodeOf(error);
       if (status === 412 || status === 404) throw new ConcurrencyError(`decoy ${decoy.id} changed since it was read`);
@@ -156,7 +176,27 @@ export class TableStateStore implements StateStore {
   }
 
   async deleteDecoy(id: string): Promise<void> {
-    await deleteIfPresent(this.tables.decoys, DECOY_PARTITION, encodeKey(id));
+    try {
+      await this.tables.decoys.submitTransaction([
+        ['delete', { partitionKey: DECOY_PARTITION, rowKey: encodeKey(id) }],
+        ['upsert', registryVersionEntity(), 'Replace'],
+      ]);
+    } catch (error) {
+      // Nothing to delete: nothing changed, and the registry keeps its version.
+      if (statusCodeOf(error) !== 404) throw error;
+    }
+  }
+
+  private async createRegistryVersion(): Promise<{ etag: string }> {
+    try {
+      return { etag: etagOf(await this.tables.decoys.createEntity(registryVersionEntity())) };
+    } catch (error) {
+      // Another instance made it first: read theirs.
+      if (statusCodeOf(error) !== 409) throw error;
+      const created = await getOrUndefined(this.tables.decoys, DECOY_PARTITION, REGISTRY_VERSION_ROW);
+      if (created === undefined) throw new Error('the decoy registry version row vanished while it was created');
+      return created;
+    }
   }
 
   async getAlert(id: string): Promise<Versioned<StoredAlert> | undefined> {
@@ -864,6 +904,22 @@ async function deleteIfPresent(table: TableClient, partitionKey: string, rowKey:
   } catch (error) {
     if (statusCodeOf(error) !== 404) throw error;
   }
+}
+
+function decoyEntityOf(decoy: Decoy): TableEntity {
+  return { partitionKey: DECOY_PARTITION, rowKey: encodeKey(decoy.id), kind: decoy.kind, enabled: decoy.enabled, ...toChunks('doc', JSON.stringify(decoy)) };
+}
+
+/** Written with every decoy write: what it holds does not matter, only that its ETag changes. */
+function registryVersionEntity(): TableEntity {
+  return { partitionKey: DECOY_PARTITION, rowKey: REGISTRY_VERSION_ROW };
+}
+
+/** The ETag a transaction gave its action `index`: answers come in the actions' order, and name no row for an update. */
+function etagOfAction(response: TableTransactionResponse, index: number): string {
+  const etag = response.subResponses[index]?.etag;
+  if (etag === undefined) throw new Error(`Table Storage answered a transaction without the ETag of action ${index}`);
+  return etag;
 }
 
 function etagOf(response: { readonly etag?: string }): string {

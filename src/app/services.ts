@@ -7,7 +7,6 @@ import { TableStateStore } from '../adapters/tableStateStore.js';
 import { type Config, loadConfig } from '../config/loadConfig.js';
 import { CLOUDS } from '../keys/clouds.js';
 import type { Decoy } from '../domain/decoys.js';
-import { assertDistinct } from '../decoys/parseDecoys.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { StateStore } from '../ports/stateStore.js';
@@ -22,6 +21,7 @@ import { EmailChannel, TeamsChannel, WebhookChannel } from '../adapters/httpChan
 import type { AlertChannel } from '../ports/alertChannel.js';
 import type { ChannelName } from '../domain/delivery.js';
 import { DecoyRegistry } from './decoyRegistry.js';
+import { importDecoys, registerDecoy } from './decoyRegistration.js';
 import { ingestMessages } from './ingest.js';
 import { type KeyRefreshReport, KeyRegistry } from './keyRegistry.js';
 import { MailBaselineTracker } from './mailBaselineTracker.js';
@@ -72,8 +72,10 @@ export interface Services {
   pollAuditContent(): Promise<AuditPollReport | { readonly skipped: string }>;
   /** Where events are published (the audit poller, `lure send`); undefined without Event Hubs settings. */
   readonly publisher: EventPublisher | undefined;
-  /** Adds or replaces decoys, refusing any that would share an id or identifier with another. */
+  /** Adds or replaces decoys, refusing any that would share an id or identifier with another (see `importDecoys`). */
   importDecoys(decoys: readonly Decoy[]): Promise<void>;
+  /** Adds one new decoy, atomically refusing a taken id or identifier (see `registerDecoy`). */
+  registerDecoy(decoy: Decoy): Promise<void>;
 }
 
 export interface ServiceOverrides {
@@ -169,10 +171,11 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
       return { ...report, markedDue: report.markedDue.length, alerts };
     },
     async importDecoys(incoming) {
-      const byId = new Map((await store.listDecoys()).map((decoy) => [decoy.id, decoy]));
-      for (const decoy of incoming) byId.set(decoy.id, decoy);
-      assertDistinct([...byId.values()]);
-      for (const decoy of incoming) await store.upsertDecoy(decoy);
+      await importDecoys(store, incoming);
+      decoys.invalidate();
+    },
+    async registerDecoy(decoy) {
+      await registerDecoy(store, decoy);
       decoys.invalidate();
     },
   };

@@ -6,7 +6,7 @@ import type { Decoy } from '../../src/domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../../src/domain/lifecycle.js';
 import type { OutboxEntry } from '../../src/domain/delivery.js';
 import type { PendingTokenCheck, TokenIssuance } from '../../src/domain/tokens.js';
-import { ConcurrencyError, type DeadLetter, issuanceLookupOf, type StateStore } from '../../src/ports/stateStore.js';
+import { ConcurrencyError, type DeadLetter, issuanceLookupOf, MAX_DECOYS_PER_WRITE, type StateStore } from '../../src/ports/stateStore.js';
 
 /** Ids holding every character Table keys forbid, plus the ones message and item ids really carry. */
 export const AWKWARD_IDS = ['a/b', 'back\\slash', 'hash#tag', 'what?', 'LgAAAA+/x/y==', '<msg@contoso.example>', 'ctl\u0001\u007f', 'é-ü-日本', 'x'.repeat(900)];
@@ -103,6 +103,45 @@ export function stateStoreContract(name: string, createStore: () => Promise<Stat
       await store.deleteDecoy(decoy.id);
       await assert.rejects(store.updateDecoy(decoy, etag), ConcurrencyError);
       assert.equal(await store.getDecoy(decoy.id), undefined);
+    });
+
+    it('writes decoys at a registry version only while no decoy was written since, all or none', async () => {
+      const store = await createStore();
+      const first: Decoy = { id: 'd-token-a', kind: 'token', enabled: true, kid: 'kid-a' };
+      const second: Decoy = { id: 'd-token-b', kind: 'token', enabled: true, kid: 'kid-b' };
+      const empty = await store.getDecoyRegistry();
+      assert.deepEqual(empty.value, []);
+      const afterFirst = await store.upsertDecoys([first], empty.etag);
+      assert.notEqual(afterFirst, empty.etag);
+      // A racer that read the empty registry loses, and writes nothing.
+      await assert.rejects(store.upsertDecoys([second, { ...first, memo: 'racer' }], empty.etag), ConcurrencyError);
+      assert.deepEqual(await store.listDecoys(), [first]);
+      const read = await store.getDecoyRegistry();
+      assert.deepEqual(read, { value: [first], etag: afterFirst });
+      await store.upsertDecoys([second, { ...first, memo: 'second write' }], read.etag);
+      assert.deepEqual((await store.listDecoys()).sort((a, b) => a.id.localeCompare(b.id)), [{ ...first, memo: 'second write' }, second]);
+      await assert.rejects(store.upsertDecoys(Array.from({ length: MAX_DECOYS_PER_WRITE + 1 }, (_, index) => ({ ...first, id: `d-${index}`, kid: `k-${index}` })), (await store.getDecoyRegistry()).etag), RangeError);
+    });
+
+    it('moves the registry version on every decoy write, so a decision on an older registry cannot be written', async () => {
+      const store = await createStore();
+      const decoy: Decoy = { id: 'd-user-v', kind: 'user', enabled: true, userPrincipalName: 'svc-v@contoso.example' };
+      const writes: [string, () => Promise<unknown>][] = [
+        ['upsertDecoy', () => store.upsertDecoy(decoy)],
+        ['updateDecoy', async () => store.updateDecoy({ ...decoy, enabled: false }, (await store.getDecoy(decoy.id))!.etag)],
+        ['deleteDecoy', () => store.deleteDecoy(decoy.id)],
+      ];
+      for (const [name, write] of writes) {
+        const before = await store.getDecoyRegistry();
+        await write();
+        const after = await store.getDecoyRegistry();
+        assert.notEqual(after.etag, before.etag, `${name} moves the version`);
+        await assert.rejects(store.upsertDecoys([], before.etag), ConcurrencyError, `${name}: the older version is refused`);
+      }
+      // Deleting what is not there changes nothing.
+      const before = await store.getDecoyRegistry();
+      await store.deleteDecoy('never-existed');
+      assert.equal((await store.getDecoyRegistry()).etag, before.etag);
     });
 
     it('lists alerts narrowed by status, severity, detection and event-time range', async () => {

@@ -96,11 +96,11 @@ export const ADMIN_ROUTES: readonly Route[] = [
       const request = body as z.infer<typeof schemas.decoyPostBody>;
       if (request.register !== undefined) {
         const decoy = parseDecoy(request.register, 'register');
-        if ((await services.store.getDecoy(decoy.id)) !== undefined) throw new ApiError(409, 'conflict', `a decoy with id ${decoy.id} already exists`, 'register.id');
-        await services.importDecoys([decoy]).catch((error: unknown) => {
-          // An identifier another decoy owns: name the request's field, not the registry's internal index.
-          if (error instanceof DecoyValidationError) throw new ApiError(409, 'conflict', error.message.replace(/^decoys\[\d+\][^:]*: /, ''), 'register');
-          throw error;
+        await services.registerDecoy(decoy).catch((error: unknown) => {
+          if (!(error instanceof DecoyValidationError)) throw error;
+          // The id or an identifier is taken: name the request's field, not the registry's internal index.
+          if (error.field === 'id') throw new ApiError(409, 'conflict', `a decoy with id ${decoy.id} already exists`, 'register.id');
+          throw new ApiError(409, 'conflict', error.message.replace(/^decoys\[\d+\][^:]*: /, ''), 'register');
         });
         return { status: 201, body: { decoy }, location: `/api/decoys/${decoy.id}`, auditDetail: `registered ${decoy.kind} decoy ${decoy.id}` };
       }

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
+import { adminApiFor } from '../../src/app/admin/adminHosting.js';
+import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
+import type { StateStore } from '../../src/ports/stateStore.js';
+import { startTenantKeys, type TenantKeys } from '../helpers/adminTokens.js';
+import { useAzurite } from '../helpers/azurite.js';
+import { testServices } from '../helpers/services.js';
+import { azuriteStore } from '../helpers/tenant.js';
+
+const NOW = '2026-11-28T12:00:00.000Z';
+const RACERS = 8;
+const LETTERS = 'ABCDEFGH';
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+
+const azurite = useAzurite();
+const ADAPTERS: Record<string, () => Promise<StateStore>> = {
+  memory: async () => new MemoryStateStore(),
+  'table (Azurite)': () => azuriteStore(azurite.connectionString(), azurite.uniquePrefix()),
+};
+
+for (const [adapter, storeFor] of Object.entries(ADAPTERS)) {
+  describe(`concurrent registers over real HTTP are atomic (${adapter} store)`, () => {
+    let tenant: TenantKeys;
+    let store: StateStore;
+    let server: LocalApiServer;
+    let token: string;
+
+    before(async () => {
+      tenant = await startTenantKeys(new Date(NOW));
+      store = await storeFor();
+      const services = await testServices({ settings: tenant.settings, store });
+      server = await startLocalApiServer(adminApiFor(services), 0);
+      token = await tenant.mint({ roles: ['Lure.Admin'] });
+    });
+    after(async () => {
+      await server.close();
+      await tenant.close();
+    });
+
+    /** Sends every register at once and answers each one's status, in the order sent. */
+    async function registerAll(decoys: readonly Record<string, unknown>[]): Promise<number[]> {
+      const answers = await Promise.all(
+        decoys.map((decoy) =>
+          fetch(`${server.url}/decoys`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ register: decoy }),
+          }),
+        ),
+      );
+      return Promise.all(answers.map(async (answer) => (await answer.arrayBuffer(), answer.status)));
+    }
+
+    function succeededAdds(entries: readonly AuditEntry[], target: string): AuditEntry[] {
+      return entries.filter((entry) => entry.action === 'decoy.add' && entry.target === target && entry.outcome === 'succeeded');
+    }
+
+    it(`${RACERS} registers of one id, each with its own kid: one 201, one succeeded audit entry, the winner stored`, async () => {
+      const racers = [...LETTERS].map((letter) => ({ kind: 'token', id: 'd-race-id', kid: `race-kid-${letter}` }));
+      const statuses = await registerAll(racers);
+      assert.equal(statuses.filter((status) => status === 201).length, 1, `statuses ${statuses.join(' ')}`);
+      assert.deepEqual(
+        statuses.filter((status) => status !== 201),
+        Array.from({ length: RACERS - 1 }, () => 409),
+      );
+      const winner = racers[statuses.indexOf(201)]!;
+      const stored = (await store.listDecoys()).filter((decoy) => decoy.id === 'd-race-id');
+      assert.deepEqual(
+        stored.map((decoy) => (decoy.kind === 'token' ? decoy.kid : undefined)),
+        [winner.kid],
+      );
+      const entries = await all(store.listAuditEntries());
+      assert.equal(succeededAdds(entries, 'decoy:d-race-id').length, 1);
+    });
+
+    it(`${RACERS} registers of one kid under different ids: one 201, one decoy owns the kid`, async () => {
+      const racers = [...LETTERS].map((letter) => ({ kind: 'token', id: `d-race-kid-${letter}`, kid: 'race-shared-kid' }));
+      const statuses = await registerAll(racers);
+      assert.equal(statuses.filter((status) => status === 201).length, 1, `statuses ${statuses.join(' ')}`);
+      assert.ok(statuses.every((status) => status === 201 || status === 409), `statuses ${statuses.join(' ')}`);
+      const owners = (await store.listDecoys()).filter((decoy) => decoy.kind === 'token' && decoy.kid === 'race-shared-kid');
+      assert.deepEqual(
+        owners.map((decoy) => decoy.id),
+        [racers[statuses.indexOf(201)]!.id],
+      );
+      const entries = await all(store.listAuditEntries());
+      const adds = racers.flatMap((racer) => succeededAdds(entries, `decoy:${racer.id}`));
+      assert.equal(adds.length, 1);
+    });
+
+    it('afterwards an unrelated register succeeds', async () => {
+      assert.deepEqual(await registerAll([{ kind: 'token', id: 'd-race-after', kid: 'race-kid-after' }]), [201]);
+      assert.ok((await store.listDecoys()).some((decoy) => decoy.id === 'd-race-after'));
+    });
+  });
+}
