@@ -16,6 +16,8 @@ export const DEV_API_CLIENT_ID = '10ca1000-0000-4000-8000-0000000000a1';
 export const DEV_CALLER = { objectId: '10ca1000-0000-4000-8000-00000000d0e1', userPrincipalName: 'developer@lure.local' } as const;
 
 const KEY_FILE = 'dev-token-key.json';
+/** A day: the admin API refuses any token issued to live longer than Entra's longest (28 hours). */
+export const MAX_DEV_TOKEN_LIFETIME_IN_MINUTES = 24 * 60;
 
 export interface DevSigningKey {
   readonly privateJwk: JWK;
@@ -58,6 +60,9 @@ export interface DevTokenClaims {
 
 /** A v2 access token shaped like Entra's, signed by the local key. */
 export async function mintDevToken(key: DevSigningKey, claims: DevTokenClaims): Promise<string> {
+  if (!(claims.lifetimeInMinutes >= 1 && claims.lifetimeInMinutes <= MAX_DEV_TOKEN_LIFETIME_IN_MINUTES)) {
+    throw new RangeError(`a dev token lives 1 to ${MAX_DEV_TOKEN_LIFETIME_IN_MINUTES} minutes, not ${claims.lifetimeInMinutes}`);
+  }
   const issuedAt = Math.floor(claims.now.getTime() / 1000);
   return new SignJWT({
     tid: claims.tenantId,

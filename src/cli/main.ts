@@ -11,7 +11,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { formatSummary } from './formatSummary.js';
 import { sendEventFiles } from '../app/sendEvents.js';
 import { setUpTenant } from '../app/tenantSetup.js';
-import { loadDevSigningKey, mintDevToken } from '../adapters/devTokens.js';
+import { loadDevSigningKey, MAX_DEV_TOKEN_LIFETIME_IN_MINUTES, mintDevToken } from '../adapters/devTokens.js';
 import { devTokenIdentity } from '../app/admin/adminHosting.js';
 import { ADMIN_ROLE, READER_ROLE } from '../app/admin/callerAuthenticator.js';
 
@@ -176,7 +176,11 @@ async function main(argv: readonly string[]): Promise<number> {
     .command('dev-token')
     .description('Print an admin API token the local host (npm start) accepts, signed by the key in the local data folder; never accepted in Azure')
     .addOption(new Option('--role <role>', 'the app role the token carries').choices([ADMIN_ROLE, READER_ROLE]).makeOptionMandatory())
-    .addOption(new Option('--expires-in-minutes <minutes>', 'how long the token lives').argParser(positiveInteger).default(60))
+    .addOption(
+      new Option('--expires-in-minutes <minutes>', `how long the token lives, at most ${MAX_DEV_TOKEN_LIFETIME_IN_MINUTES} (the API refuses longer-lived tokens)`)
+        .argParser(devTokenMinutes)
+        .default(60),
+    )
     .option('--upn <name>', 'who the token says the caller is (the audit trail records it)')
     .action(async (options: { role: string; expiresInMinutes: number; upn?: string }) => {
       const config = configFrom(process.env);
@@ -245,6 +249,12 @@ function guid(value: string): string {
 function positiveInteger(value: string): number {
   if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`not a positive whole number: ${value}`);
   return Number(value);
+}
+
+function devTokenMinutes(value: string): number {
+  const minutes = positiveInteger(value);
+  if (minutes > MAX_DEV_TOKEN_LIFETIME_IN_MINUTES) throw new InvalidArgumentError(`at most ${MAX_DEV_TOKEN_LIFETIME_IN_MINUTES} minutes (a day): the admin API refuses tokens that live longer than Entra's`);
+  return minutes;
 }
 
 function collect(value: string, previous: string[]): string[] {

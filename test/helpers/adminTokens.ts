@@ -1,4 +1,5 @@
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { createSign, KeyObject, type webcrypto } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { type FakeLogin, startFakeLogin } from './fakeLogin.js';
 
 /** The tenant and API app registration the admin API tests run as. */
@@ -34,6 +35,10 @@ export interface MintOptions {
   readonly objectId?: string;
   /** Shape it as an ID token of the same app registration: no `azp`, a `nonce`. */
   readonly idToken?: boolean;
+  /** Header fields over the usual ones, of any type (a forger writes what it likes). */
+  readonly header?: Record<string, unknown>;
+  /** Claims over the usual ones, of any type; `undefined` removes one. */
+  readonly claims?: Record<string, unknown>;
 }
 
 /**
@@ -53,7 +58,7 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
     settings: { LURE_TENANT_ID: API_TENANT_ID, LURE_API_CLIENT_ID: API_CLIENT_ID, LURE_AUTHORITY_HOST: login.url },
     mint(options = {}) {
       const tenantId = options.tenantId ?? API_TENANT_ID;
-      return new SignJWT({
+      const token = new SignJWT({
         tid: tenantId,
         oid: options.objectId ?? ADMIN_CALLER.oid,
         preferred_username: ADMIN_CALLER.upn,
@@ -66,8 +71,9 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
         .setAudience(options.audience ?? API_CLIENT_ID)
         .setIssuedAt(options.issuedAt ?? seconds - 60)
         .setNotBefore(options.issuedAt ?? seconds - 60)
-        .setExpirationTime(options.expiresAt ?? seconds + 3600)
-        .sign(options.foreignKey ? foreignKey.privateKey : tenantKey.privateKey);
+        .setExpirationTime(options.expiresAt ?? seconds + 3600);
+      if (options.claims !== undefined || options.header !== undefined) return signedAsWritten(token, options, options.foreignKey ? foreignKey.privateKey : tenantKey.privateKey);
+      return token.sign(options.foreignKey ? foreignKey.privateKey : tenantKey.privateKey);
     },
     restoreKeys,
     close: () => login.close(),
@@ -86,4 +92,17 @@ export function forgedClientPrincipal(): string {
   return Buffer.from(
     JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims: [{ typ: 'roles', val: 'Lure.Admin' }, { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: ADMIN_CALLER.oid }] }),
   ).toString('base64');
+}
+
+/**
+ * The token `SignJWT` would make, with the overrides written in as given and signed with RS256 by hand:
+ * `SignJWT` refuses some of what a forger writes (a non-text `kid`), and Entra's own key would sign anything.
+ */
+async function signedAsWritten(token: SignJWT, options: MintOptions, key: webcrypto.CryptoKey): Promise<string> {
+  const usual = await token.sign(key);
+  const header = { ...decodeProtectedHeader(usual), ...options.header };
+  const claims = Object.fromEntries(Object.entries({ ...decodeJwt(usual), ...options.claims }).filter(([, value]) => value !== undefined));
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const signature = createSign('RSA-SHA256').update(input).sign(KeyObject.from(key)).toString('base64url');
+  return `${input}.${signature}`;
 }

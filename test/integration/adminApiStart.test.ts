@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { decodeJwt } from 'jose';
 import { loadDevSigningKey, mintDevToken } from '../../src/adapters/devTokens.js';
 import { API_CLIENT_ID, API_TENANT_ID, startTenantKeys } from '../helpers/adminTokens.js';
 import { adminApiFor, devTokenIdentity } from '../../src/app/admin/adminHosting.js';
@@ -91,6 +92,18 @@ describe('the admin API of npm start, end to end', () => {
     } finally {
       assert.equal(await stop(host), 0, host.output.stderr);
     }
+  });
+
+  it('mints dev tokens that live at most a day: longer would be refused by the API as no Entra token lives that long', async () => {
+    const environment = cleanEnvironment({ LURE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'lure-api-lifetime-')) });
+    const tooLong = await runLure(['dev-token', '--role', 'Lure.Reader', '--expires-in-minutes', '1441'], environment);
+    assert.equal(tooLong.code, 2);
+    assert.match(tooLong.stderr, /at most 1440 minutes/);
+    assert.equal(tooLong.stdout, '');
+    const aDay = await runLure(['dev-token', '--role', 'Lure.Reader', '--expires-in-minutes', '1440'], environment);
+    assert.equal(aDay.code, 0, aDay.stderr);
+    const claims = decodeJwt(aDay.stdout.trim());
+    assert.equal(claims.exp! - claims.iat!, 24 * 3600);
   });
 
   it('never accepts dev tokens in Azure: the CLI will not mint them, the local host will not start, the Functions API refuses them', async () => {

@@ -32,6 +32,15 @@ export interface CallerAuthenticatorOptions {
 const ALGORITHMS = ['RS256'];
 /** Clock skew tolerated between Entra and this host. */
 const CLOCK_TOLERANCE_IN_SECONDS = 120;
+/**
+ * The longest life Entra gives an access token: 60–90 minutes by default, up to 28 hours for a
+ * CAE-capable client. A token older than this, or issued to live longer, was not issued by Entra as it is.
+ */
+const MAX_TOKEN_LIFETIME_IN_SECONDS = 28 * 3600;
+/** Header fields read before the signature is checked: the forger wrote them, so each must be text if present. */
+const TEXT_HEADER_FIELDS = ['alg', 'kid', 'x5t', 'typ'] as const;
+/** How much of a header value a refusal's log line keeps (it is the forger's text). */
+const LOGGED_HEADER_LENGTH = 64;
 
 /**
  * Verifies the bearer token of an admin API request with `jose`: a v2 access token of the tenant
@@ -72,10 +81,12 @@ export class CallerAuthenticator {
     } catch {
       throw this.refuse('malformed token', 'not a JWT', origin);
     }
-    if (header.alg !== 'RS256') throw this.refuse('token must be signed with RS256', `alg ${String(header.alg)}`, origin);
+    const untyped = TEXT_HEADER_FIELDS.find((name) => header[name] !== undefined && typeof header[name] !== 'string');
+    if (untyped !== undefined) throw this.refuse('malformed token header', `header ${untyped} is not text`, origin);
+    if (header.alg !== 'RS256') throw this.refuse('token must be signed with RS256', `alg ${logged(header.alg)}`, origin);
     if (isCompromisedKeyId(header.kid) || isCompromisedKeyId(header.x5t)) {
       // A forged token presented to Lure itself: worth more than a routine refusal in the logs.
-      this.options.logger.error('admin API: token signed by a known-compromised key refused', { kid: header.kid ?? header.x5t, ...origin });
+      this.options.logger.error('admin API: token signed by a known-compromised key refused', { kid: logged(header.kid ?? header.x5t), ...origin });
       throw unauthenticated('token signed by a known-compromised key', true);
     }
     let payload: Record<string, unknown>;
@@ -85,11 +96,17 @@ export class CallerAuthenticator {
         audience: [...this.options.audiences],
         algorithms: ALGORITHMS,
         clockTolerance: CLOCK_TOLERANCE_IN_SECONDS,
+        // Also refuses an `iat` in the future (beyond the tolerance).
+        maxTokenAge: MAX_TOKEN_LIFETIME_IN_SECONDS,
         requiredClaims: ['exp', 'iat', 'tid', 'oid'],
         currentDate: this.options.clock.now(),
       }));
     } catch (error) {
       throw this.verificationFailure(error, header.kid, origin);
+    }
+    // jose has checked that both are numbers (requiredClaims); a token minted to outlive Entra's longest is forged.
+    if ((payload['exp'] as number) - (payload['iat'] as number) > MAX_TOKEN_LIFETIME_IN_SECONDS) {
+      throw this.refuse('token lives longer than Entra issues tokens for', 'exp - iat', origin);
     }
     if (typeof payload['tid'] !== 'string' || payload['tid'].toLowerCase() !== this.options.tenantId.toLowerCase()) {
       throw this.refuse('token of another tenant', 'tid', origin);
@@ -111,9 +128,9 @@ export class CallerAuthenticator {
   }
 
   private verificationFailure(error: unknown, kid: string | undefined, origin: { readonly ipAddress?: string }): ApiError {
-    if (error instanceof errors.JWTExpired) return this.refuse('token expired', 'exp', origin);
+    if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? this.refuse('token is older than Entra issues tokens for', 'iat', origin) : this.refuse('token expired', 'exp', origin);
     if (error instanceof errors.JWTClaimValidationFailed) return this.refuse(`token claim ${error.claim} is not accepted`, error.claim, origin);
-    if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return this.refuse('token signed by a key the tenant does not publish', `kid ${kid ?? '(none)'}`, origin);
+    if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return this.refuse('token signed by a key the tenant does not publish', `kid ${logged(kid)}`, origin);
     if (error instanceof errors.JWSSignatureVerificationFailed) return this.refuse('token signature is invalid', 'signature', origin);
     // A key endpoint that timed out, answered other than 200 (jose's generic error) or served junk is an outage, not a bad token.
     if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {
@@ -127,6 +144,12 @@ export class CallerAuthenticator {
     this.options.logger.warn('admin API: token refused', { reason, ...origin });
     return unauthenticated(message, true);
   }
+}
+
+/** A header value for a log line: text the forger chose, so cut short. */
+function logged(value: string | undefined): string {
+  if (value === undefined) return '(none)';
+  return value.length > LOGGED_HEADER_LENGTH ? `${value.slice(0, LOGGED_HEADER_LENGTH)}…` : value;
 }
 
 function unauthenticated(message: string, tokenPresented: boolean): ApiError {
