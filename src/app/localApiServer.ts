@@ -9,9 +9,25 @@ export interface LocalApiServer {
   close(): Promise<void>;
 }
 
-/** Serves the admin API on loopback for the local host (`npm start`), the same routes as the Functions host. */
-export async function startLocalApiServer(api: AdminApi, port: number): Promise<LocalApiServer> {
-  const server = http.createServer((request, response) => {
+/**
+ * How long a request may take to arrive, headers and body (Node's default is 300 s): a client that trickles
+ * a body, or stops halfway, is answered 408 and its connection freed well before that.
+ */
+export const REQUEST_TIMEOUT_IN_MS = 30_000;
+
+/**
+ * Serves the admin API on loopback for the local host (`npm start`), the same routes as the Functions host.
+ * No CORS headers, by design: no page of another origin may read the API's answers, and the web console
+ * is to be served from the API's own origin.
+ */
+export async function startLocalApiServer(api: AdminApi, port: number, requestTimeoutInMs = REQUEST_TIMEOUT_IN_MS): Promise<LocalApiServer> {
+  const timeouts = {
+    requestTimeout: requestTimeoutInMs,
+    headersTimeout: Math.min(10_000, requestTimeoutInMs),
+    // Node checks the timeouts on this rhythm (30 s by default), so it bounds how late a timeout fires.
+    connectionsCheckingInterval: Math.min(1_000, requestTimeoutInMs),
+  };
+  const server = http.createServer(timeouts, (request, response) => {
     void (async () => {
       const answer = await api.handle({
         method: request.method ?? 'GET',

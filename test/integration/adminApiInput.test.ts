@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { adminApiFor } from '../../src/app/admin/adminHosting.js';
@@ -189,5 +190,35 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
     const answer = await send('GET', '/decoys?enabled=true');
     assert.equal(answer.status, 200);
     assert.deepEqual(((answer.json?.['items'] as { decoy: { id: string } }[]) ?? []).map((item) => item.decoy.id), ['d-token-1', 'd-user-1']);
+  });
+});
+
+describe('admin API: a request that never finishes arriving', () => {
+  it('is answered 408 and its connection closed once the request timeout passes; nothing is written', async () => {
+    const tenant = await startTenantKeys(NOW);
+    const services = await testServices({ settings: tenant.settings, clock: fixedClock(NOW.toISOString()) });
+    // A short timeout stands in for the 30 s one: the behaviour, not the length, is under test.
+    const server = await startLocalApiServer(adminApiFor(services), 0, 300);
+    try {
+      const { port } = new URL(server.url);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      const received: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      const body = JSON.stringify({ register: { id: 'd-stalled', kind: 'token', kid: 'stalled-kid' } });
+      socket.write(
+        `POST /api/decoys HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${await tenant.mint()}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+      );
+      await closed;
+      assert.match(Buffer.concat(received).toString('latin1'), /^HTTP\/1\.1 408 /);
+      assert.deepEqual(await services.store.listDecoys(), []);
+      // The server still serves the next caller.
+      const answer = await fetch(`${server.url}/decoys`, { headers: { authorization: `Bearer ${await tenant.mint()}` } });
+      assert.equal(answer.status, 200);
+    } finally {
+      await server.close();
+      await tenant.close();
+    }
   });
 });
