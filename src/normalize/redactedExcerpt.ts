@@ -8,8 +8,10 @@ export const MAX_EXCERPT_LENGTH = 2048;
  */
 const REDACTION_WINDOW = 64 * 1024;
 
-// Three base64url segments starting with an encoded `{"`: a JWT (or JWS), with or without its signature.
-const JWT_PATTERN = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
+// A run of base64url segments joined by dots, matched only from the run's start: a pattern that could start
+// at every `eyJ` rescans the run from each (64 KiB of `eyJ` took a second). A run holding `eyJ` (an encoded
+// `{"`, a JWT's header) is a token from there on, with or without its signature.
+const DOTTED_RUN_PATTERN = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){1,2}/g;
 // Token observations put the token in `jwt`; whatever it holds, even a garbled token or one the window cut, goes.
 const JWT_PROPERTY_PATTERN = /("jwt"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)/gi;
 
@@ -20,6 +22,11 @@ const JWT_PROPERTY_PATTERN = /("jwt"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)/gi;
  */
 export function redactedExcerpt(raw: unknown): string {
   const text = typeof raw === 'string' ? raw.slice(0, REDACTION_WINDOW) : boundedJsonText(raw, REDACTION_WINDOW);
-  const redacted = text.replace(JWT_PROPERTY_PATTERN, '$1"[redacted]"').replace(JWT_PATTERN, '[redacted-token]');
+  const redacted = text.replace(JWT_PROPERTY_PATTERN, '$1"[redacted]"').replace(DOTTED_RUN_PATTERN, redactedToken);
   return redacted.length <= MAX_EXCERPT_LENGTH ? redacted : `${redacted.slice(0, MAX_EXCERPT_LENGTH)}…`;
+}
+
+function redactedToken(run: string): string {
+  const start = run.indexOf('eyJ');
+  return start === -1 ? run : `${run.slice(0, start)}[redacted-token]`;
 }

@@ -24,6 +24,20 @@ describe('redactedExcerpt', () => {
     assert.equal(excerpt, '{"headers":{"Authorization":"Bearer [redacted-token]"},"other":"[redacted-token]"}');
   });
 
+  it('redacts a token wherever its run of base64url starts: glued to other characters, URL-encoded, after a dotted prefix', () => {
+    assert.equal(redactedExcerpt(`Authorization=Bearer%20${token}&x=1`), 'Authorization=Bearer%20[redacted-token]&x=1');
+    assert.equal(redactedExcerpt(`abc${token}`), 'abc[redacted-token]');
+    assert.equal(redactedExcerpt(`v1.${header}.${payload}`), 'v1.[redacted-token]');
+    assert.equal(redactedExcerpt('https://graph.microsoft.com/v1.0/me/messages?$top=10'), 'https://graph.microsoft.com/v1.0/me/messages?$top=10');
+  });
+
+  it('reads a window of nothing but token headers as one run (a pattern retried at each would rescan it quadratically)', () => {
+    const run = 'eyJ'.repeat(20_000);
+    assert.equal(redactedExcerpt(`${run}.x`), '[redacted-token]');
+    const noDot = redactedExcerpt(run);
+    assert.equal(noDot, `${run.slice(0, MAX_EXCERPT_LENGTH)}…`);
+  });
+
   it('redacts a token in a malformed (truncated) line', () => {
     const excerpt = redactedExcerpt(`{"category":"TokenObservation","properties":{"jwt":"${header}.${payload}`);
     assert.equal(excerpt.includes(payload), false);
