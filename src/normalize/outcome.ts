@@ -45,8 +45,11 @@ export interface Skip {
 
 export type NormalizeOutcome = NormalizedEvent | Skip;
 
+/** A detail names a category or operation, which the record wrote: kept short whatever the record holds. */
+export const MAX_DETAIL_LENGTH = 120;
+
 export function skip(reason: SkipReason, detail: string): Skip {
-  return { skipped: reason, detail };
+  return { skipped: reason, detail: detail.length <= MAX_DETAIL_LENGTH ? detail : `${detail.slice(0, MAX_DETAIL_LENGTH)}…` };
 }
 
 export function isSkip(outcome: NormalizeOutcome): outcome is Skip {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDeadLettered, isSkip, skip, SKIP_REASONS, type SkipReason } from '../../../src/normalize/outcome.js';
+import { isDeadLettered, isSkip, MAX_DETAIL_LENGTH, skip, SKIP_REASONS, type SkipReason } from '../../../src/normalize/outcome.js';
 
 describe('outcome', () => {
   it('dead-letters exactly the reasons that point at something wrong', () => {
@@ -9,6 +9,12 @@ describe('outcome', () => {
     for (const reason of Object.keys(SKIP_REASONS) as SkipReason[]) {
       assert.equal(isDeadLettered(reason), SKIP_REASONS[reason].includes('(dead-lettered)'), reason);
     }
+  });
+
+  it('keeps a skip\'s detail short, whatever the record named (an operation of 600,000 characters)', () => {
+    const skipped = skip('invalid-record', `AzureActiveDirectory ${'o'.repeat(600_000)}: no readable CreationTime`);
+    assert.equal(skipped.detail.length, MAX_DETAIL_LENGTH + 1);
+    assert.ok(skipped.detail.startsWith('AzureActiveDirectory ooo') && skipped.detail.endsWith('…'));
   });
 
   it('builds skips that isSkip recognises', () => {
