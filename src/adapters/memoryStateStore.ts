@@ -72,7 +72,9 @@ export class MemoryStateStore implements StateStore {
   }
 
   async getDecoyRegistry(): Promise<Versioned<readonly Decoy[]>> {
-    return { value: await this.listDecoys(), etag: this.decoyRegistryVersion };
+    // The version before the list: a write while the list is read must leave the version behind, not ahead.
+    const etag = this.decoyRegistryVersion;
+    return { value: await this.listDecoys(), etag };
   }
 
   async upsertDecoys(decoys: readonly Decoy[], version: string): Promise<string> {

@@ -5,6 +5,7 @@ import { adminApiFor } from '../../src/app/admin/adminHosting.js';
 import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { StateStore } from '../../src/ports/stateStore.js';
+import type { Services } from '../../src/app/services.js';
 import { startTenantKeys, type TenantKeys } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { testServices } from '../helpers/services.js';
@@ -32,11 +33,12 @@ for (const [adapter, storeFor] of Object.entries(ADAPTERS)) {
     let store: StateStore;
     let server: LocalApiServer;
     let token: string;
+    let services: Services;
 
     before(async () => {
       tenant = await startTenantKeys(new Date(NOW));
       store = await storeFor();
-      const services = await testServices({ settings: tenant.settings, store });
+      services = await testServices({ settings: tenant.settings, store });
       server = await startLocalApiServer(adminApiFor(services), 0);
       token = await tenant.mint({ roles: ['Lure.Admin'] });
     });
@@ -94,6 +96,24 @@ for (const [adapter, storeFor] of Object.entries(ADAPTERS)) {
       const entries = await all(store.listAuditEntries());
       const adds = racers.flatMap((racer) => succeededAdds(entries, `decoy:${racer.id}`));
       assert.equal(adds.length, 1);
+    });
+
+    it(`${RACERS} registers of one kid started a step apart (microtasks, then event-loop turns): one succeeds`, async () => {
+      for (const [pace, wait] of [
+        ['microtask', () => Promise.resolve()],
+        ['turn', () => new Promise<void>((resolve) => setImmediate(resolve))],
+      ] as const) {
+        const outcomes = await Promise.allSettled(
+          [...LETTERS].map(async (letter, index) => {
+            // Each starts `index` steps after the first, so some read the registry while another writes it.
+            for (let step = 0; step < index; step += 1) await wait();
+            await services.registerDecoy({ kind: 'token', id: `d-paced-${pace}-${letter}`, enabled: true, kid: `paced-kid-${pace}` });
+          }),
+        );
+        assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1, `${pace}: ${outcomes.map((outcome) => outcome.status).join(' ')}`);
+        const owners = (await store.listDecoys()).filter((decoy) => decoy.kind === 'token' && decoy.kid === `paced-kid-${pace}`);
+        assert.equal(owners.length, 1, pace);
+      }
     });
 
     it('afterwards an unrelated register succeeds', async () => {
