@@ -36,13 +36,14 @@ const REFUSED: Record<string, MintOptions> = {
   'iat a year in the future': { issuedAt: SECONDS + 365 * 24 * HOUR, expiresAt: SECONDS + 365 * 24 * HOUR + HOUR, claims: { nbf: SECONDS - 60 } },
   'iat 10 minutes in the future (beyond the 2-minute skew)': { issuedAt: SECONDS + 600, expiresAt: SECONDS + 600 + HOUR, claims: { nbf: SECONDS - 60 } },
   'iat 29 hours ago, still unexpired': { issuedAt: SECONDS - 29 * HOUR, expiresAt: SECONDS + HOUR },
-  'a lifetime of 28 hours and a minute, issued now': { issuedAt: SECONDS - 60, expiresAt: SECONDS - 60 + 28 * HOUR + 60 },
+  'a lifetime of 28 hours and 15 minutes, issued now': { issuedAt: SECONDS - 60, expiresAt: SECONDS - 60 + 28 * HOUR + 15 * 60 },
 };
 
 /** Tokens Entra does issue: refusing them would lock out real callers. */
 const ACCEPTED: Record<string, MintOptions> = {
   'a CAE-length token (27 hours) near the end of its life': { issuedAt: SECONDS - 26 * HOUR, expiresAt: SECONDS + HOUR },
   'a lifetime of exactly 28 hours': { issuedAt: SECONDS - 60, expiresAt: SECONDS - 60 + 28 * HOUR },
+  'a 28-hour token whose iat was back-dated 5 minutes, near the end of its life': { issuedAt: SECONDS - 28 * HOUR, expiresAt: SECONDS + 5 * 60 },
   'iat a minute ahead (within the skew)': { issuedAt: SECONDS + 60, expiresAt: SECONDS + 60 + HOUR },
   'roles as one string (no app role: 403, not 401)': { claims: { roles: 'Lure.Admin' } },
   'preferred_username an object': { claims: { preferred_username: { toString: 'x' } } },

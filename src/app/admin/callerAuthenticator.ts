@@ -37,6 +37,8 @@ const CLOCK_TOLERANCE_IN_SECONDS = 120;
  * CAE-capable client. A token older than this, or issued to live longer, was not issued by Entra as it is.
  */
 const MAX_TOKEN_LIFETIME_IN_SECONDS = 28 * 3600;
+/** Room past that limit, for the minutes by which an issuer back-dates `iat` and `nbf` against skew. */
+const TOKEN_LIFETIME_SLACK_IN_SECONDS = 600;
 /** Header fields read before the signature is checked: the forger wrote them, so each must be text if present. */
 const TEXT_HEADER_FIELDS = ['alg', 'kid', 'x5t', 'typ'] as const;
 /** How much of a header value a refusal's log line keeps (it is the forger's text). */
@@ -97,7 +99,7 @@ export class CallerAuthenticator {
         algorithms: ALGORITHMS,
         clockTolerance: CLOCK_TOLERANCE_IN_SECONDS,
         // Also refuses an `iat` in the future (beyond the tolerance).
-        maxTokenAge: MAX_TOKEN_LIFETIME_IN_SECONDS,
+        maxTokenAge: MAX_TOKEN_LIFETIME_IN_SECONDS + TOKEN_LIFETIME_SLACK_IN_SECONDS,
         requiredClaims: ['exp', 'iat', 'tid', 'oid'],
         currentDate: this.options.clock.now(),
       }));
@@ -105,7 +107,7 @@ export class CallerAuthenticator {
       throw this.verificationFailure(error, header.kid, origin);
     }
     // jose has checked that both are numbers (requiredClaims); a token minted to outlive Entra's longest is forged.
-    if ((payload['exp'] as number) - (payload['iat'] as number) > MAX_TOKEN_LIFETIME_IN_SECONDS) {
+    if ((payload['exp'] as number) - (payload['iat'] as number) > MAX_TOKEN_LIFETIME_IN_SECONDS + TOKEN_LIFETIME_SLACK_IN_SECONDS) {
       throw this.refuse('token lives longer than Entra issues tokens for', 'exp - iat', origin);
     }
     if (typeof payload['tid'] !== 'string' || payload['tid'].toLowerCase() !== this.options.tenantId.toLowerCase()) {
