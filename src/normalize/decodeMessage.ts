@@ -38,7 +38,8 @@ function decodeText(raw: string): DecodedUnit[] {
     if (candidate === '') continue;
     try {
       const parsed: unknown = JSON.parse(candidate);
-      units.push(...expand(parsed));
+      // A loop, not push(...): a line may expand to more records than a call takes arguments.
+      for (const unit of expand(parsed)) units.push(unit);
       // Only a record, envelope or array makes this NDJSON: a lone `"servicePrincipal"` or `0` line is what
       // a pretty-printed array element looks like, so it proves nothing about the framing.
       if (typeof parsed === 'object' && parsed !== null) anyLineParsed = true;

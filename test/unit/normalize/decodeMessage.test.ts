@@ -72,6 +72,14 @@ describe('decodeMessage: other framings', () => {
     assert.deepEqual(decodeMessage(ndjson), [{ record: signIn }, { record: audit }, { record: mailbox }]);
   });
 
+  it('reads an NDJSON line whose envelope holds 300,000 records (more than a call takes arguments)', () => {
+    const ndjson = `${JSON.stringify(signIn)}\n{"records":[${Array.from({ length: 300_000 }, () => '0').join(',')}]}\n`;
+    const units = decodeMessage(ndjson);
+    assert.equal(units.length, 300_001);
+    assert.deepEqual(malformedOf(units), []);
+    assert.deepEqual(units[0], { record: signIn });
+  });
+
   it('reads NDJSON of envelopes', () => {
     const ndjson = `${JSON.stringify({ records: [signIn] })}\n${JSON.stringify({ records: [audit, mailbox] })}`;
     assert.deepEqual(decodeMessage(ndjson), [{ record: signIn }, { record: audit }, { record: mailbox }]);
