@@ -24,7 +24,6 @@ export function fromAzureAdAudit(record: JsonObject): NormalizeOutcome {
   if (time === undefined) return skip('invalid-record', `AzureActiveDirectory ${operation}: no readable CreationTime`);
   const recordType = numberOf(record['RecordType']);
   const recordId = text(record['Id']) ?? wholeRecordFingerprint('aad', record);
-  if (typeof recordId !== 'string') return recordId;
   const userId = text(record['UserId']);
   const ipAddress = ipAddressOf(record['ActorIpAddress']) ?? ipAddressOf(record['ClientIP']);
   const extended = nameValuePairs(record['ExtendedProperties']);

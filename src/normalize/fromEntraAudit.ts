@@ -18,7 +18,6 @@ export function fromEntraAudit(record: JsonObject): NormalizeOutcome {
   const additional = nameValuePairs(properties['additionalDetails']);
 
   const recordId = text(properties['id']) ?? wholeRecordFingerprint('audit', record);
-  if (typeof recordId !== 'string') return recordId;
 
   const event: DirectoryAuditEvent = {
     kind: 'directoryAudit',

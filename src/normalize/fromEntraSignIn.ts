@@ -16,7 +16,6 @@ export function fromEntraSignIn(record: JsonObject, category: EntraSignInCategor
   const status = objectOf(properties['status']);
   const errorCode = numberOf(status?.['errorCode']) ?? numberOf(record['resultType']);
   const recordId = text(properties['id']) ?? wholeRecordFingerprint(category, record);
-  if (typeof recordId !== 'string') return recordId;
 
   const event: SignInEvent = {
     kind: 'signIn',

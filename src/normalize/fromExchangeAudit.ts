@@ -98,7 +98,6 @@ export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exc
   const mailbox: MailboxRef = { ownerUpn: text(record['MailboxOwnerUPN']), guid: text(record['MailboxGuid']) };
 
   const recordId = text(record['Id']) ?? wholeRecordFingerprint('exchange', record);
-  if (typeof recordId !== 'string') return recordId;
 
   // Each kind's fields are assigned onto this one object: spreading it into each kind's literal cost
   // microseconds a record (V8 copies a spread with extra keys the slow way).

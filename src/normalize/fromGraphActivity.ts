@@ -27,7 +27,6 @@ export function fromGraphActivity(record: JsonObject): NormalizeOutcome {
   const userId = text(properties['userId']) ?? (identityType === 'user' ? principalObjectId : undefined);
 
   const recordId = text(properties['requestId']) ?? wholeRecordFingerprint('graph', record);
-  if (typeof recordId !== 'string') return recordId;
 
   const event: GraphActivityEvent = {
     kind: 'graphActivity',

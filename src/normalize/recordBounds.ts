@@ -2,8 +2,9 @@
  * How deep and how large a record may be. Real records nest at most seven levels (the corpus, the fixtures),
  * and Event Hubs carries at most 1 MB per event, so no record a hub delivers comes near either bound. A
  * record past them was built to break whatever walks it (`JSON.stringify` runs out of stack a few thousand
- * levels down). Only code that walks a whole record (id-less fingerprints, dead-letter excerpts, the audit
- * poller's publish) checks them, and dead-letters what exceeds them; fields read by name need no bound.
+ * levels down). Code that walks a whole record reads no further than them (`boundedJsonText`: id-less
+ * fingerprints, dead-letter excerpts); a record on its way to a dead letter, or to the audit poller's
+ * publish, that exceeds them is dead-lettered as `too-deep` / `too-large`. Fields read by name need no bound.
  */
 export const RECORD_BOUNDS = {
   /** Levels of nesting, the record itself being the first. */

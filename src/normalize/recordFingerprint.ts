@@ -1,7 +1,6 @@
 import { hash } from 'node:crypto';
 import type { JsonObject } from './fields.js';
-import { type Skip, skip } from './outcome.js';
-import { BOUND_DETAILS, boundExceeded } from './recordBounds.js';
+import { boundedJsonText } from './recordBounds.js';
 
 /**
  * A stable id for a record that carries none of its own: the same bytes always give the same id, so a
@@ -16,10 +15,10 @@ export function recordFingerprint(...parts: readonly (string | undefined)[]): st
 }
 
 /**
- * The fingerprint of a whole record that carries no id of its own, or why it cannot have one: past the record
- * bounds, writing it out whole would overflow the stack (or cost without bound), so it is dead-lettered.
+ * The fingerprint of a whole record that carries no id of its own: its JSON text, bounded, so a record
+ * built to overflow `JSON.stringify` is still fingerprinted (and judged) rather than thrown out. Within the
+ * bounds the text is exactly `JSON.stringify`'s, so ids stay what they were.
  */
-export function wholeRecordFingerprint(kind: string, record: JsonObject): string | Skip {
-  const exceeded = boundExceeded(record);
-  return exceeded === undefined ? recordFingerprint(kind, JSON.stringify(record)) : skip(exceeded, BOUND_DETAILS[exceeded]);
+export function wholeRecordFingerprint(kind: string, record: JsonObject): string {
+  return recordFingerprint(kind, boundedJsonText(record));
 }

@@ -61,15 +61,16 @@ const GOOD: Record<Hub, { readonly record: () => Record<string, unknown>; readon
 
 /**
  * A record as JSON text, its nesting built by hand (JSON.stringify overflows the stack on what these tests
- * need), and the bound it exceeds. `levels` containers are nested around a leaf, alone or inside a record of
- * the hub's kind (whose own fields add `wrapperLevels`).
+ * need), and the bound it exceeds. `levels` containers are nested around a leaf: bare, inside a record of a
+ * category Lure does not know (dead-lettered, so the bound names why), or inside an id-less sign-in (read by
+ * name and judged, so no bound applies).
  */
 interface PoisonCase {
   readonly text: string;
   readonly exceeds: BoundExceeded | undefined;
 }
 
-function deepCase(levels: number, openers: readonly boolean[], leaf: unknown, inside: 'bare' | 'record'): PoisonCase {
+function deepCase(levels: number, openers: readonly boolean[], leaf: unknown, inside: 'bare' | 'unknown' | 'signIn'): PoisonCase {
   let opening = '';
   let closing = '';
   for (let level = 0; level < levels; level += 1) {
@@ -78,11 +79,11 @@ function deepCase(levels: number, openers: readonly boolean[], leaf: unknown, in
     closing = (array ? ']' : '}') + closing;
   }
   const nestedText = `${opening}${JSON.stringify(leaf)}${closing}`;
-  // {"category":…,"properties":{"extra": <nested>}} puts the nesting two levels down. With no id, Lure must
-  // fingerprint the whole record, so the bound applies; a record with an id is read by name (see below).
-  const text = inside === 'bare' ? nestedText : `{"category":"SignInLogs","time":"${TIME}","properties":{"extra":${nestedText}}}`;
+  // {"category":…,"properties":{"extra": <nested>}} puts the nesting two levels down.
+  const category = inside === 'unknown' ? 'NotACategory' : 'SignInLogs';
+  const text = inside === 'bare' ? nestedText : `{"category":"${category}","time":"${TIME}","properties":{"extra":${nestedText}}}`;
   const depth = (inside === 'bare' ? 0 : 2) + levels + depthOf(leaf);
-  return { text, exceeds: depth > RECORD_BOUNDS.maxDepth ? 'too-deep' : undefined };
+  return { text, exceeds: depth > RECORD_BOUNDS.maxDepth && inside !== 'signIn' ? 'too-deep' : undefined };
 }
 
 /** A leaf is small: plain recursion is fine for it. */
@@ -91,9 +92,12 @@ function depthOf(value: unknown): number {
   return 1 + Math.max(0, ...Object.values(value).map(depthOf));
 }
 
-/** A record made large by one string of plain characters, so its JSON length is exactly what the bound counts. */
+/**
+ * A record of no known shape (dead-lettered) made large by one string of plain characters, so its JSON length
+ * is exactly what the bound counts.
+ */
 function largeCase(characters: number): PoisonCase {
-  const text = JSON.stringify({ category: 'SignInLogs', time: TIME, properties: { blob: 'x'.repeat(characters) } });
+  const text = JSON.stringify({ time: TIME, properties: { blob: 'x'.repeat(characters) } });
   return { text, exceeds: text.length > RECORD_BOUNDS.maxLength ? 'too-large' : undefined };
 }
 
@@ -104,7 +108,7 @@ const poisonCase: fc.Arbitrary<PoisonCase> = fc.oneof(
       fc.oneof(fc.integer({ min: 1, max: RECORD_BOUNDS.maxDepth + 4 }), fc.integer({ min: 1, max: 100_000 })),
       fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
       fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(0)),
-      fc.constantFrom('bare' as const, 'record' as const),
+      fc.constantFrom('bare' as const, 'unknown' as const, 'signIn' as const),
     )
     .map(([levels, openers, leaf, inside]) => deepCase(levels, openers, leaf, inside)),
   fc.integer({ min: RECORD_BOUNDS.maxLength - 200, max: 2 * RECORD_BOUNDS.maxLength }).map(largeCase),
@@ -183,19 +187,23 @@ describe('poison records never blind ingest', () => {
     assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.token.used']);
   });
 
-  it('judges a decoy sign-in that carries a 100,000-deep extra property: a record read by name is never dead-lettered for its depth', async () => {
-    const { services, reports } = await recordingServices();
-    useServices(services);
-    const record = JSON.stringify(GOOD.entra.record());
-    // Splice the nesting into properties as text: JSON.stringify would overflow on it.
-    const deep = record.replace('"properties":{', `"properties":{"extra":${'[{"k":'.repeat(50_000)}0${'}]'.repeat(50_000)},`);
-    assert.notEqual(deep, record);
-    await entraEvents([`{"records":[${deep}]}`], eventHubContext({ functionName: 'entraEvents' }));
-    assert.equal(totalAccepted(reports[0]!), 1);
-    assert.deepEqual(await all(services.store.listDeadLetters()), []);
-    const alerts = (await all(services.store.listAlerts())).map((stored) => stored.alert);
-    assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.user.signIn']);
-  });
+  for (const withId of [true, false]) {
+    it(`judges a decoy sign-in ${withId ? 'with' : 'without'} an id that carries a 100,000-deep extra property: a record read by name is never dead-lettered for its depth`, async () => {
+      const { services, reports } = await recordingServices();
+      useServices(services);
+      const good = GOOD.entra.record();
+      const { id: _id, ...propertiesWithoutId } = good['properties'] as Record<string, unknown>;
+      const record = JSON.stringify(withId ? good : { ...good, properties: propertiesWithoutId });
+      // Splice the nesting into properties as text: JSON.stringify would overflow on it.
+      const deep = record.replace('"properties":{', `"properties":{"extra":${'[{"k":'.repeat(50_000)}0${'}]'.repeat(50_000)},`);
+      assert.notEqual(deep, record);
+      await entraEvents([`{"records":[${deep}]}`], eventHubContext({ functionName: 'entraEvents' }));
+      assert.equal(totalAccepted(reports[0]!), 1);
+      assert.deepEqual(await all(services.store.listDeadLetters()), []);
+      const alerts = (await all(services.store.listAlerts())).map((stored) => stored.alert);
+      assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.user.signIn']);
+    });
+  }
 
   it('a batch of one good record and one 100,000-deep record completes on its first delivery (so the host checkpoints it)', async () => {
     const { services } = await recordingServices();
