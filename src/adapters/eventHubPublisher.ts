@@ -1,6 +1,6 @@
 import { EventHubProducerClient } from '@azure/event-hubs';
 import type { TokenCredential } from '@azure/identity';
-import type { EventPublisher } from '../ports/eventPublisher.js';
+import type { EventPublisher, PublishOutcome } from '../ports/eventPublisher.js';
 
 /** What the publisher uses of a producer client (the SDK's, or a test's). */
 export interface ProducerLike {
@@ -34,21 +34,26 @@ export class EventHubPublisher implements EventPublisher {
               : new EventHubProducerClient(connection.namespace, hub, connection.credential)) as unknown as ProducerLike;
   }
 
-  async publish(hub: string, events: readonly unknown[]): Promise<void> {
+  async publish(hub: string, events: readonly unknown[]): Promise<PublishOutcome> {
     let producer = this.producers.get(hub);
     if (producer === undefined) {
       producer = this.create(hub);
       this.producers.set(hub, producer);
     }
+    const tooLarge: number[] = [];
     let batch = await producer.createBatch();
     for (const [index, event] of events.entries()) {
       if (batch.tryAdd({ body: event })) continue;
-      if (batch.count === 0) throw new RangeError(`event ${index} is larger than an Event Hubs batch may be`);
-      await producer.sendBatch(batch);
-      batch = await producer.createBatch();
-      if (!batch.tryAdd({ body: event })) throw new RangeError(`event ${index} is larger than an Event Hubs batch may be`);
+      // Full, or this one alone is too large: an empty batch tells the two apart.
+      if (batch.count > 0) {
+        await producer.sendBatch(batch);
+        batch = await producer.createBatch();
+        if (batch.tryAdd({ body: event })) continue;
+      }
+      tooLarge.push(index);
     }
     if (batch.count > 0) await producer.sendBatch(batch);
+    return { tooLarge };
   }
 
   async close(): Promise<void> {

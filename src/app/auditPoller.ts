@@ -185,7 +185,12 @@ export class AuditPoller {
       return true;
     });
     report.duplicateRecords += publishable.length - fresh.length;
-    if (fresh.length > 0) await this.deps.publisher.publish(this.deps.hub, fresh);
+    if (fresh.length > 0) {
+      // Within the bounds yet too large for one event (its UTF-8 bytes): that record alone is dead-lettered.
+      const { tooLarge } = await this.deps.publisher.publish(this.deps.hub, fresh);
+      for (const index of tooLarge) outOfBounds.push(deadLetterOfRecord(fresh[index], skip('too-large', 'larger than one Event Hubs event'), 'audit poller', receivedAt));
+      report.records -= tooLarge.length;
+    }
     if (outOfBounds.length > 0) {
       await this.deps.store.upsertDeadLetters(outOfBounds);
       report.recordsDeadLettered += outOfBounds.length;

@@ -30,7 +30,9 @@ export async function sendEventFiles(publisher: EventPublisher, hub: string, fil
         records += 1;
         return [typeof message === 'string' ? parsedOrRaw(message) : message];
       });
-      await publisher.publish(hub, bodies);
+      const { tooLarge } = await publisher.publish(hub, bodies);
+      // The rest went; this one cannot, however often it is sent.
+      if (tooLarge.length > 0) throw new RangeError(`${file}: event ${events + tooLarge[0]!} is larger than an Event Hubs event may be`);
       events += bodies.length;
     }
   }

@@ -5,7 +5,7 @@ import { ManagementActivityApi } from '../../src/adapters/managementActivityApi.
 import type { Services } from '../../src/app/services.js';
 import type { AuditPollReport } from '../../src/app/auditPoller.js';
 import { useServices } from '../../src/app/services.js';
-import type { EventPublisher } from '../../src/ports/eventPublisher.js';
+import type { EventPublisher, PublishOutcome } from '../../src/ports/eventPublisher.js';
 import type { StateStore } from '../../src/ports/stateStore.js';
 import { InvocationContext } from '../helpers/azf.js';
 import { useAzurite } from '../helpers/azurite.js';
@@ -21,12 +21,13 @@ const azurite = useAzurite();
 class RecordingHub implements EventPublisher {
   readonly events = new Map<string, unknown[]>();
   failures = 0;
-  async publish(hub: string, events: readonly unknown[]): Promise<void> {
+  async publish(hub: string, events: readonly unknown[]): Promise<PublishOutcome> {
     if (this.failures > 0) {
       this.failures -= 1;
       throw new Error('Event Hubs unavailable (scripted)');
     }
     this.events.set(hub, [...(this.events.get(hub) ?? []), ...events]);
+    return { tooLarge: [] };
   }
   async close(): Promise<void> {}
 }

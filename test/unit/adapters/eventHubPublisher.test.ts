@@ -57,8 +57,12 @@ describe('EventHubPublisher', () => {
     assert.ok(producers.every((producer) => producer.closed));
   });
 
-  it('refuses an event larger than a batch, naming it', async () => {
-    const publisher = new EventHubPublisher({ producerOf: () => fakeProducer(50, []) });
-    await assert.rejects(publisher.publish('exchange', [{ Id: 'ok' }, { Id: 'huge', body: 'x'.repeat(200) }]), /event 1 is larger than an Event Hubs batch/);
+  it('sends every event but those larger than a batch, and names those: sending them again cannot help', async () => {
+    const sent: unknown[][] = [];
+    const publisher = new EventHubPublisher({ producerOf: () => fakeProducer(50, sent) });
+    const huge = { Id: 'huge', body: 'x'.repeat(200) };
+    const outcome = await publisher.publish('exchange', [{ Id: 'ok' }, huge, { Id: 'after' }, { Id: 'wide', body: 'é'.repeat(30) }, huge]);
+    assert.deepEqual(outcome, { tooLarge: [1, 3, 4] });
+    assert.deepEqual(sent.flat(), [{ Id: 'ok' }, { Id: 'after' }]);
   });
 });

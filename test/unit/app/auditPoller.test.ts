@@ -38,7 +38,7 @@ describe('AuditPoller', () => {
     const poller = new AuditPoller({
       store: new MemoryStateStore(),
       feed,
-      publisher: { publish: async () => {}, close: async () => {} },
+      publisher: { publish: async () => ({ tooLarge: [] }), close: async () => {} },
       hub: 'exchange',
       clock: slowClock(),
       settings: { contentTypes: ['Audit.Exchange', 'Audit.AzureActiveDirectory'], lookbackInHours: 1 },
@@ -87,5 +87,52 @@ describe('AuditPoller and records past the bounds', () => {
     assert.ok(letters.every((letter) => letter.excerpt.length <= MAX_EXCERPT_LENGTH + 1));
     // Copied, so the next run does not fetch it again.
     assert.equal((await poller.poll()).alreadyCopied, 1);
+  });
+});
+
+describe('AuditPoller and records too large for one event', () => {
+  it('dead-letters a record within the bounds whose UTF-8 bytes do not fit one event, and publishes the rest of its blob', async () => {
+    const store = new MemoryStateStore();
+    const good = { Id: 'good-1', Workload: 'Exchange', Operation: 'MailItemsAccessed' };
+    // 600 characters, well within the bounds, but 1,200 bytes: more than this hub's 1,000-byte events.
+    const wide = { Id: 'wide-1', Subject: 'é'.repeat(600) };
+    const after = { Id: 'good-2', Workload: 'Exchange', Operation: 'MailItemsAccessed' };
+    const feed: AuditFeed = {
+      startSubscription: async () => {},
+      listContent: async (contentType) => [{ contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' }],
+      fetchContent: async () => [good, wide, after],
+    };
+    const sent: unknown[] = [];
+    const publisher = new EventHubPublisher({
+      producerOf: () => ({
+        async createBatch() {
+          const bodies: unknown[] = [];
+          let size = 0;
+          return {
+            get count() {
+              return bodies.length;
+            },
+            tryAdd(event: { body: unknown }) {
+              const bytes = Buffer.byteLength(JSON.stringify(event.body));
+              if (size + bytes > 1_000) return false;
+              size += bytes;
+              bodies.push(event.body);
+              return true;
+            },
+            bodies,
+          };
+        },
+        sendBatch: async (batch) => void sent.push(...(batch as unknown as { bodies: unknown[] }).bodies),
+        close: async () => {},
+      }),
+    });
+    const poller = new AuditPoller({ store, feed, publisher, hub: 'exchange', clock: { now: () => new Date('2026-11-28T12:00:00.000Z') }, settings: { contentTypes: ['Audit.Exchange'], lookbackInHours: 1 }, logger: recordingLogger() });
+    const report = await poller.poll();
+    assert.deepEqual(report.failures, []);
+    assert.deepEqual({ copied: report.copied, deadLettered: report.deadLettered, records: report.records, recordsDeadLettered: report.recordsDeadLettered }, { copied: 1, deadLettered: 0, records: 2, recordsDeadLettered: 1 });
+    assert.deepEqual(sent, [good, after]);
+    const letters = [];
+    for await (const letter of store.listDeadLetters()) letters.push(letter);
+    assert.deepEqual(letters.map((letter) => [letter.reason, letter.detail]), [['too-large', 'larger than one Event Hubs event']]);
   });
 });

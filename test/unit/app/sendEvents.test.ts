@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { sendEventFiles } from '../../../src/app/sendEvents.js';
-import type { EventPublisher } from '../../../src/ports/eventPublisher.js';
+import type { EventPublisher, PublishOutcome } from '../../../src/ports/eventPublisher.js';
 import { cleanEnvironment, runLure } from '../../helpers/cli.js';
 import { DECOY_FILE, MIXED_FILE } from '../../helpers/mixedFixture.js';
 import { testServices } from '../../helpers/services.js';
@@ -14,9 +14,10 @@ import { readFileSync } from 'node:fs';
 class RecordingHub implements EventPublisher {
   readonly events: unknown[] = [];
   readonly calls: string[] = [];
-  async publish(hub: string, events: readonly unknown[]): Promise<void> {
+  async publish(hub: string, events: readonly unknown[]): Promise<PublishOutcome> {
     this.calls.push(hub);
     this.events.push(...events);
+    return { tooLarge: [] };
   }
   async close(): Promise<void> {}
 }
