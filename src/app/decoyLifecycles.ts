@@ -1,16 +1,18 @@
 import { randomInt } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Config } from '../config/loadConfig.js';
 import type { Decoy, DecoyKind } from '../domain/decoys.js';
 import type { DecoyGeneration, DecoyLifecycle, JournalEntry, JournalStep, LureMaterial, MadeChange, Placement, RegisteredDecoy } from '../domain/lifecycle.js';
 import type { CreateRequestBase, DecoyKindModule, KindLifecycle, LifecycleContext } from '../decoys/decoyKind.js';
 import { DECOY_KIND_MODULES } from '../decoys/decoyKinds.js';
-import { DecoyValidationError } from '../decoys/parseDecoys.js';
+import { assertDistinct, DecoyValidationError, parseDecoy } from '../decoys/parseDecoys.js';
 import { keepNewest, nextRotationAt, rotationPlanOf } from '../decoys/rotationPolicy.js';
 import { newJournalId } from '../decoys/secrets.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { Logger } from '../ports/logger.js';
 import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
+import { changeRegistry } from './decoyRegistration.js';
 
 export interface DecoyLifecyclesDeps {
   readonly store: StateStore;
@@ -68,6 +70,11 @@ export class DecoyNotFoundError extends RangeError {
 /** The operation conflicts with the decoys' state: an id taken, an operation unfinished, a lure carried. */
 export class LifecycleConflictError extends RangeError {
   override name = 'LifecycleConflictError';
+}
+
+/** A create lost its id or an identifier to a decoy registered meanwhile; what it made is already undone. */
+class CreateOvertakenError extends LifecycleConflictError {
+  override name = 'CreateOvertakenError';
 }
 
 /** Lure lacks what the operation needs (Graph access for any kind but honeytokens). */
@@ -372,7 +379,12 @@ export class DecoyLifecycles {
       return 'completed';
     }
     if (claimed.step === 'cloudDone' && this.finishable(claimed)) {
-      await this.register(operation);
+      try {
+        await this.register(operation);
+      } catch (error) {
+        if (error instanceof CreateOvertakenError) return 'rolledBack';
+        throw error;
+      }
       if (claimed.kind === 'user' && claimed.secretTo === 'caller' && claimed.made !== undefined) {
         // The admin never got the new password: the decoy is due again, so the timer asks for a rotation.
         await this.deps.store.upsertDecoyLifecycle({ ...claimed.made.lifecycle, nextRotationAt: this.deps.clock.now().toISOString() });
@@ -401,8 +413,12 @@ export class DecoyLifecycles {
     const ownMarker = (journalId: string) => journalId === entry.id;
     if (entry.operation === 'create' && entry.target !== undefined) {
       await moduleOf(entry.kind).lifecycle.undoCreate(entry.target, entry, this.context(entry.kind));
-      await this.deps.store.deleteDecoyLifecycle(entry.decoyId);
-      await this.deps.store.deleteDecoy(entry.decoyId);
+      // Only what this create registered: a decoy registered under its id meanwhile is someone else's.
+      const stored = await this.deps.store.getDecoy(entry.decoyId);
+      if (stored !== undefined && entry.made !== undefined && isMadeBy(entry.made.decoy, stored.value)) {
+        await this.deps.store.deleteDecoyLifecycle(entry.decoyId);
+        await this.deps.store.deleteDecoy(entry.decoyId);
+      }
     }
     for (const before of entry.before ?? []) {
       const module = moduleOf(before.decoy.kind);
@@ -433,7 +449,19 @@ export class DecoyLifecycles {
       await this.deps.store.deleteDecoyLifecycle(entry.decoyId);
       await this.deps.store.deleteDecoy(entry.decoyId);
     } else if (entry.made !== undefined) {
-      for (const { decoy, lifecycle } of [{ decoy: entry.made.decoy, lifecycle: entry.made.lifecycle }, ...entry.made.placements]) {
+      const { made } = entry;
+      if (entry.operation === 'create') {
+        // Checked when the create began, but a register may have taken the id or an identifier since.
+        const overtaken = await this.registerCreated(made.decoy);
+        if (overtaken !== undefined) {
+          await this.rollBack(operation);
+          throw new CreateOvertakenError(overtaken);
+        }
+      } else {
+        await this.upsertKeepingAdminFields(made.decoy);
+      }
+      await this.deps.store.upsertDecoyLifecycle(made.lifecycle);
+      for (const { decoy, lifecycle } of made.placements) {
         await this.upsertKeepingAdminFields(decoy);
         await this.deps.store.upsertDecoyLifecycle(lifecycle);
       }
@@ -444,6 +472,27 @@ export class DecoyLifecycles {
       await this.removeDropped(operation);
     } catch (error) {
       this.deps.logger.warn('old decoy generations not removed yet; the rotateDecoys timer finishes it', { decoyId: entry.decoyId, journalId: entry.id, error: messageOf(error) });
+    }
+  }
+
+  /**
+   * Registers the decoy a create made, at the registry's version, as `registerDecoy` does: refused (the
+   * answer says why) when another decoy holds its id or one of its identifiers. Its own earlier write (a
+   * run cut off after registering) is no obstacle.
+   */
+  private async registerCreated(decoy: Decoy): Promise<string | undefined> {
+    try {
+      await changeRegistry(this.deps.store, (current) => {
+        const stored = current.find((other) => other.id === decoy.id);
+        if (stored !== undefined && !isMadeBy(decoy, stored)) throw new DecoyValidationError(`id: a decoy with id ${decoy.id} was registered meanwhile`, 'id');
+        const written = stored === undefined ? decoy : withAdminFields(decoy, stored);
+        assertDistinct([...current.filter((other) => other.id !== decoy.id), written]);
+        return [written];
+      });
+      return undefined;
+    } catch (error) {
+      if (error instanceof DecoyValidationError) return error.message.replace(/^decoys\[\d+\][^:]*: /, '');
+      throw error;
     }
   }
 
@@ -466,7 +515,7 @@ export class DecoyLifecycles {
     try {
       return await work();
     } catch (error) {
-      if (options.settleOnFailure !== false && !(error instanceof ConcurrencyError)) {
+      if (options.settleOnFailure !== false && !(error instanceof ConcurrencyError) && !(error instanceof CreateOvertakenError)) {
         await this.recover(journalId).catch((recoveryError: unknown) =>
           this.deps.logger.warn('a failed decoy operation is left to the rotateDecoys timer', { journalId, error: messageOf(recoveryError) }),
         );
@@ -687,6 +736,12 @@ function conflictingEntry(entries: readonly JournalEntry[], decoyIds: readonly s
 }
 
 /** `decoy` with the fields admins control (enabled, memo, rotation interval) as `admin`'s version has them. */
+/** Whether `stored` is `made` as registered (an admin may have changed its enabled, memo or interval since). */
+function isMadeBy(made: Decoy, stored: Decoy): boolean {
+  const asStored = (decoy: Decoy) => parseDecoy(JSON.parse(JSON.stringify(decoy)));
+  return isDeepStrictEqual(asStored(withAdminFields(made, stored)), asStored(stored));
+}
+
 function withAdminFields(decoy: Decoy, admin: Decoy): Decoy {
   const { memo: _memo, rotationIntervalInHours: _interval, ...rest } = decoy;
   return {

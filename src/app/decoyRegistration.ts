@@ -39,7 +39,7 @@ export async function importDecoys(store: RegistryStore, incoming: readonly Deco
  * the last one left; a step lost to a race starts the whole change again (its writes are replacements, so
  * repeating one is harmless).
  */
-async function changeRegistry(store: RegistryStore, decide: (current: readonly Decoy[]) => readonly Decoy[]): Promise<void> {
+export async function changeRegistry(store: RegistryStore, decide: (current: readonly Decoy[]) => readonly Decoy[]): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     const registry = await store.getDecoyRegistry();
     const writes = decide(registry.value);

@@ -3,7 +3,9 @@ import { before, describe, it } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { fingerprintOf } from '../../src/decoys/secrets.js';
 import type { ApplicationDecoy, MailItemDecoy, TokenDecoy, UserDecoy } from '../../src/domain/decoys.js';
-import { ABANDONED_AFTER_IN_MINUTES } from '../../src/app/decoyLifecycles.js';
+import { ABANDONED_AFTER_IN_MINUTES, LifecycleConflictError } from '../../src/app/decoyLifecycles.js';
+import type { JournalEntry } from '../../src/domain/lifecycle.js';
+import type { StateStore } from '../../src/ports/stateStore.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock } from '../helpers/services.js';
@@ -52,6 +54,49 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     assert.equal(await lure.store.getDecoy('d-user-new'), undefined);
     assert.equal(await lure.store.getDecoyLifecycle('d-user-new'), undefined);
   });
+
+  /** The store, with `hook` run once a create's journal entry first reaches cloudDone: what it made is in the tenant, not yet registered. */
+  function beforeRegistering(store: StateStore, hook: () => Promise<void>): StateStore {
+    let hooked = false;
+    return new Proxy(store, {
+      get(target, name) {
+        if (name === 'updateJournalEntry') {
+          return async (entry: JournalEntry, etag: string) => {
+            const next = await target.updateJournalEntry(entry, etag);
+            if (entry.operation === 'create' && entry.step === 'cloudDone' && !hooked) {
+              hooked = true;
+              await hook();
+            }
+            return next;
+          };
+        }
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+
+  for (const [overtaker, rival, wanted] of [
+    ['its id', { kind: 'user', id: 'd-user-raced', enabled: true, userPrincipalName: 'registered.first@contoso.example' }, 'wanted.one@contoso.example'],
+    ['the UPN it asked for', { kind: 'user', id: 'd-user-rival', enabled: true, userPrincipalName: 'wanted.two@contoso.example' }, 'wanted.two@contoso.example'],
+  ] as const) {
+    it(`user: a create overtaken by a register of ${overtaker} (after its cloud step) answers 409, deletes the user it made and keeps the registered decoy`, async () => {
+      let lure: Awaited<ReturnType<typeof services>> | undefined;
+      const store = beforeRegistering(await azuriteStore(azurite.connectionString(), azurite.uniquePrefix()), () => lure!.registerDecoy(rival));
+      lure = await tenantServices({ store, directory: fakeTenantDirectory(graph, login) });
+      const usersBefore = new Set(graph.users.keys());
+      await assert.rejects(lure.lifecycles.create({ kind: 'user', id: 'd-user-raced', userPrincipalName: wanted }), (error: Error) => {
+        assert.ok(error instanceof LifecycleConflictError, String(error));
+        assert.match(error.message, overtaker === 'its id' ? /d-user-raced was registered meanwhile/ : /wanted\.two@contoso\.example/);
+        return true;
+      });
+      assert.deepEqual(new Set(graph.users.keys()), usersBefore, 'the user the create made is gone from the tenant');
+      assert.deepEqual(await lure.store.listDecoys(), [rival]);
+      assert.equal(await lure.store.getDecoyLifecycle('d-user-raced'), undefined);
+      const entries = await lure.store.listJournalEntries('2000-01-01T00:00:00.000Z');
+      assert.deepEqual(entries.map((entry) => [entry.operation, entry.step, entry.outcome]), [['create', 'finished', 'rolledBack']]);
+    });
+  }
 
   it('user: refuses a UPN that already exists (it would take over a real account)', async () => {
     const lure = await services();
