@@ -8,10 +8,10 @@ export const MAX_EXCERPT_LENGTH = 2048;
  */
 const REDACTION_WINDOW = 64 * 1024;
 
-// A run of base64url segments joined by dots, matched only from the run's start: a pattern that could start
-// at every `eyJ` rescans the run from each (64 KiB of `eyJ` took a second). A run holding `eyJ` (an encoded
-// `{"`, a JWT's header) is a token from there on, with or without its signature.
-const DOTTED_RUN_PATTERN = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){1,2}/g;
+// A whole run of base64url segments joined by dots, matched only from the run's start: a pattern that could
+// start at every `eyJ` rescans the run from each (64 KiB of `eyJ` took a second). A run holding `eyJ` (an
+// encoded `{"`, a JWT's header) is a token from there to its end, signature and all.
+const DOTTED_RUN_PATTERN = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)+/g;
 // Token observations put the token in `jwt`; whatever it holds, even a garbled token or one the window cut, goes.
 const JWT_PROPERTY_PATTERN = /("jwt"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)/gi;
 

@@ -28,6 +28,9 @@ describe('redactedExcerpt', () => {
     assert.equal(redactedExcerpt(`Authorization=Bearer%20${token}&x=1`), 'Authorization=Bearer%20[redacted-token]&x=1');
     assert.equal(redactedExcerpt(`abc${token}`), 'abc[redacted-token]');
     assert.equal(redactedExcerpt(`v1.${header}.${payload}`), 'v1.[redacted-token]');
+    // Past three segments too: nothing after the header survives, whatever its segments start with.
+    assert.equal(redactedExcerpt(`v1.${header}.${header}.c2ln`), 'v1.[redacted-token]');
+    assert.equal(redactedExcerpt(`a.b.${header}.cGF5bG9hZA.c2ln "next"`), 'a.b.[redacted-token] "next"');
     assert.equal(redactedExcerpt('https://graph.microsoft.com/v1.0/me/messages?$top=10'), 'https://graph.microsoft.com/v1.0/me/messages?$top=10');
   });
 
