@@ -21,6 +21,7 @@ export async function sendEventFiles(publisher: EventPublisher, hub: string, fil
   let records = 0;
   for (const file of files) {
     const content = await readEventFile(file);
+    let eventsOfFile = 0;
     for (const batch of messageBatchesOf(content, RECORDS_PER_EVENT)) {
       const bodies = batch.flatMap((message) => {
         if (Array.isArray(message)) {
@@ -32,8 +33,9 @@ export async function sendEventFiles(publisher: EventPublisher, hub: string, fil
       });
       const { tooLarge } = await publisher.publish(hub, bodies);
       // The rest went; this one cannot, however often it is sent.
-      if (tooLarge.length > 0) throw new RangeError(`${file}: event ${events + tooLarge[0]!} is larger than an Event Hubs event may be`);
+      if (tooLarge.length > 0) throw new RangeError(`${file}: event ${eventsOfFile + tooLarge[0]! + 1} is larger than an Event Hubs event may be`);
       events += bodies.length;
+      eventsOfFile += bodies.length;
     }
   }
   return { files: files.length, events, records };

@@ -49,7 +49,10 @@ export type NormalizeOutcome = NormalizedEvent | Skip;
 export const MAX_DETAIL_LENGTH = 120;
 
 export function skip(reason: SkipReason, detail: string): Skip {
-  return { skipped: reason, detail: detail.length <= MAX_DETAIL_LENGTH ? detail : `${detail.slice(0, MAX_DETAIL_LENGTH)}…` };
+  if (detail.length <= MAX_DETAIL_LENGTH) return { skipped: reason, detail };
+  // Never half a surrogate pair: the detail is stored and shown.
+  const cut = /[\uD800-\uDBFF]/.test(detail[MAX_DETAIL_LENGTH - 1]!) ? MAX_DETAIL_LENGTH - 1 : MAX_DETAIL_LENGTH;
+  return { skipped: reason, detail: `${detail.slice(0, cut)}…` };
 }
 
 export function isSkip(outcome: NormalizeOutcome): outcome is Skip {

@@ -15,6 +15,9 @@ describe('outcome', () => {
     const skipped = skip('invalid-record', `AzureActiveDirectory ${'o'.repeat(600_000)}: no readable CreationTime`);
     assert.equal(skipped.detail.length, MAX_DETAIL_LENGTH + 1);
     assert.ok(skipped.detail.startsWith('AzureActiveDirectory ooo') && skipped.detail.endsWith('…'));
+    // A cut through an emoji keeps it whole or drops it, never half of it.
+    const emoji = skip('invalid-record', `${'o'.repeat(MAX_DETAIL_LENGTH - 1)}😀${'o'.repeat(10)}`);
+    assert.equal(emoji.detail, `${'o'.repeat(MAX_DETAIL_LENGTH - 1)}…`);
   });
 
   it('builds skips that isSkip recognises', () => {
