@@ -4,7 +4,8 @@ import type { Config } from '../config/loadConfig.js';
 import type { Decoy, DecoyKind } from '../domain/decoys.js';
 import type { DecoyGeneration, DecoyLifecycle, JournalEntry, JournalStep, LureMaterial, MadeChange, Placement, RegisteredDecoy } from '../domain/lifecycle.js';
 import type { CreateRequestBase, DecoyKindModule, KindLifecycle, LifecycleContext } from '../decoys/decoyKind.js';
-import { DECOY_KIND_MODULES } from '../decoys/decoyKinds.js';
+import { DECOY_KIND_MODULES, identifiersOf } from '../decoys/decoyKinds.js';
+import { canonicalIdentifier } from '../decoys/identifierSpaces.js';
 import { assertDistinct, DecoyValidationError, parseDecoy } from '../decoys/parseDecoys.js';
 import { keepNewest, nextRotationAt, rotationPlanOf } from '../decoys/rotationPolicy.js';
 import { newJournalId } from '../decoys/secrets.js';
@@ -408,10 +409,10 @@ export class DecoyLifecycles {
    * Undoes an operation interrupted before its result could be registered: removes what it made (found by
    * the journal and by its marker) and puts the registry back as it was.
    */
-  private async rollBack(operation: Operation): Promise<void> {
+  private async rollBack(operation: Operation, options: { readonly keepCreated?: boolean } = {}): Promise<void> {
     const { entry } = operation;
     const ownMarker = (journalId: string) => journalId === entry.id;
-    if (entry.operation === 'create' && entry.target !== undefined) {
+    if (entry.operation === 'create' && entry.target !== undefined && options.keepCreated !== true) {
       await moduleOf(entry.kind).lifecycle.undoCreate(entry.target, entry, this.context(entry.kind));
       // Only what this create registered: a decoy registered under its id meanwhile is someone else's.
       const stored = await this.deps.store.getDecoy(entry.decoyId);
@@ -451,11 +452,12 @@ export class DecoyLifecycles {
     } else if (entry.made !== undefined) {
       const { made } = entry;
       if (entry.operation === 'create') {
-        // Checked when the create began, but a register may have taken the id or an identifier since.
+        // The id was checked when the create began, but a register may have taken it, or an identifier, since.
         const overtaken = await this.registerCreated(made.decoy);
         if (overtaken !== undefined) {
-          await this.rollBack(operation);
-          throw new CreateOvertakenError(overtaken);
+          // A decoy registered meanwhile that names what this create made (its UPN, say) keeps it in the tenant.
+          await this.rollBack(operation, { keepCreated: overtaken.namesWhatWasMade });
+          throw new CreateOvertakenError(overtaken.namesWhatWasMade ? `${overtaken.reason}; what the create made stays in the tenant, as that decoy names it` : overtaken.reason);
         }
       } else {
         await this.upsertKeepingAdminFields(made.decoy);
@@ -480,9 +482,11 @@ export class DecoyLifecycles {
    * answer says why) when another decoy holds its id or one of its identifiers. Its own earlier write (a
    * run cut off after registering) is no obstacle.
    */
-  private async registerCreated(decoy: Decoy): Promise<string | undefined> {
+  private async registerCreated(decoy: Decoy): Promise<{ readonly reason: string; readonly namesWhatWasMade: boolean } | undefined> {
+    let rivals: readonly Decoy[] = [];
     try {
       await changeRegistry(this.deps.store, (current) => {
+        rivals = current.filter((other) => !(other.id === decoy.id && isMadeBy(decoy, other)));
         const stored = current.find((other) => other.id === decoy.id);
         if (stored !== undefined && !isMadeBy(decoy, stored)) throw new DecoyValidationError(`id: a decoy with id ${decoy.id} was registered meanwhile`, 'id');
         const written = stored === undefined ? decoy : withAdminFields(decoy, stored);
@@ -491,7 +495,11 @@ export class DecoyLifecycles {
       });
       return undefined;
     } catch (error) {
-      if (error instanceof DecoyValidationError) return error.message.replace(/^decoys\[\d+\][^:]*: /, '');
+      if (error instanceof DecoyValidationError) {
+        return { reason: error.message.replace(/^decoys\[\d+\][^:]*: /, ''), namesWhatWasMade: rivals.some((rival) => sharesIdentifier(rival, decoy)) };
+      }
+      // Lost every round to other writers: not a lost claim on the journal entry, so the create is settled.
+      if (error instanceof ConcurrencyError) throw new Error('the decoy registry kept changing while the create registered its decoy; try again');
       throw error;
     }
   }
@@ -735,12 +743,20 @@ function conflictingEntry(entries: readonly JournalEntry[], decoyIds: readonly s
   );
 }
 
-/** `decoy` with the fields admins control (enabled, memo, rotation interval) as `admin`'s version has them. */
 /** Whether `stored` is `made` as registered (an admin may have changed its enabled, memo or interval since). */
 function isMadeBy(made: Decoy, stored: Decoy): boolean {
   const asStored = (decoy: Decoy) => parseDecoy(JSON.parse(JSON.stringify(decoy)));
   return isDeepStrictEqual(asStored(withAdminFields(made, stored)), asStored(stored));
 }
+
+/** Whether two decoys name one thing in the tenant (a UPN, an object id, a message), whatever their ids. */
+function sharesIdentifier(a: Decoy, b: Decoy): boolean {
+  const keys = (decoy: Decoy) => identifiersOf(decoy).map((identifier) => `${identifier.space}\u0000${canonicalIdentifier(identifier.space, identifier.value)}`);
+  const ofA = new Set(keys(a));
+  return keys(b).some((key) => ofA.has(key));
+}
+
+/** `decoy` with the fields admins control (enabled, memo, rotation interval) as `admin`'s version has them. */
 
 function withAdminFields(decoy: Decoy, admin: Decoy): Decoy {
   const { memo: _memo, rotationIntervalInHours: _interval, ...rest } = decoy;

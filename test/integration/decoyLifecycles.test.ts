@@ -5,7 +5,7 @@ import { fingerprintOf } from '../../src/decoys/secrets.js';
 import type { ApplicationDecoy, MailItemDecoy, TokenDecoy, UserDecoy } from '../../src/domain/decoys.js';
 import { ABANDONED_AFTER_IN_MINUTES, LifecycleConflictError } from '../../src/app/decoyLifecycles.js';
 import type { JournalEntry } from '../../src/domain/lifecycle.js';
-import type { StateStore } from '../../src/ports/stateStore.js';
+import { ConcurrencyError, type StateStore } from '../../src/ports/stateStore.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock } from '../helpers/services.js';
@@ -80,23 +80,43 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     ['its id', { kind: 'user', id: 'd-user-raced', enabled: true, userPrincipalName: 'registered.first@contoso.example' }, 'wanted.one@contoso.example'],
     ['the UPN it asked for', { kind: 'user', id: 'd-user-rival', enabled: true, userPrincipalName: 'wanted.two@contoso.example' }, 'wanted.two@contoso.example'],
   ] as const) {
-    it(`user: a create overtaken by a register of ${overtaker} (after its cloud step) answers 409, deletes the user it made and keeps the registered decoy`, async () => {
+    const namesTheUser = overtaker === 'the UPN it asked for';
+    it(`user: a create overtaken by a register of ${overtaker} (after its cloud step) answers 409 and keeps the registered decoy; the user it made ${namesTheUser ? 'stays, as that decoy names it' : 'is deleted'}`, async () => {
       let lure: Awaited<ReturnType<typeof services>> | undefined;
       const store = beforeRegistering(await azuriteStore(azurite.connectionString(), azurite.uniquePrefix()), () => lure!.registerDecoy(rival));
       lure = await tenantServices({ store, directory: fakeTenantDirectory(graph, login) });
       const usersBefore = new Set(graph.users.keys());
       await assert.rejects(lure.lifecycles.create({ kind: 'user', id: 'd-user-raced', userPrincipalName: wanted }), (error: Error) => {
         assert.ok(error instanceof LifecycleConflictError, String(error));
-        assert.match(error.message, overtaker === 'its id' ? /d-user-raced was registered meanwhile/ : /wanted\.two@contoso\.example/);
+        assert.match(error.message, namesTheUser ? /wanted\.two@contoso\.example.*stays in the tenant/ : /d-user-raced was registered meanwhile/);
         return true;
       });
-      assert.deepEqual(new Set(graph.users.keys()), usersBefore, 'the user the create made is gone from the tenant');
+      const made = [...graph.users.entries()].filter(([id]) => !usersBefore.has(id)).map(([, user]) => user.userPrincipalName);
+      assert.deepEqual(made, namesTheUser ? [wanted] : [], namesTheUser ? 'the registered decoy names the user: it stays' : 'the user the create made is gone');
       assert.deepEqual(await lure.store.listDecoys(), [rival]);
       assert.equal(await lure.store.getDecoyLifecycle('d-user-raced'), undefined);
       const entries = await lure.store.listJournalEntries('2000-01-01T00:00:00.000Z');
       assert.deepEqual(entries.map((entry) => [entry.operation, entry.step, entry.outcome]), [['create', 'finished', 'rolledBack']]);
     });
   }
+
+  it('user: a create that loses every round of the registry to other writers is undone at once, not left for the timer as if its claim were lost', async () => {
+    const azure = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
+    const contended = new Proxy(azure, {
+      get(target, name) {
+        if (name === 'upsertDecoys') return async () => Promise.reject(new ConcurrencyError('the decoy registry changed since it was read (scripted)'));
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const lure = await tenantServices({ store: contended, directory: fakeTenantDirectory(graph, login) });
+    const usersBefore = new Set(graph.users.keys());
+    await assert.rejects(lure.lifecycles.create({ kind: 'user', id: 'd-user-contended' }), /kept changing/);
+    assert.deepEqual([...graph.users.keys()].filter((id) => !usersBefore.has(id)), [], 'the user it made is deleted (its password was never handed out)');
+    const entries = await lure.store.listJournalEntries('2000-01-01T00:00:00.000Z');
+    assert.deepEqual(entries.map((entry) => [entry.operation, entry.step, entry.outcome]), [['create', 'finished', 'rolledBack']]);
+    assert.equal(await lure.store.getDecoy('d-user-contended'), undefined);
+  });
 
   it('user: refuses a UPN that already exists (it would take over a real account)', async () => {
     const lure = await services();
