@@ -1,36 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BatchLike, EventHubPublisher, type ProducerLike } from '../../../src/adapters/eventHubPublisher.js';
-
-/** A producer whose batches hold at most `limit` bytes of JSON, as Event Hubs batches hold at most a size. */
-function fakeProducer(limit: number, sent: unknown[][]): ProducerLike & { closed: boolean } {
-  return {
-    closed: false,
-    async createBatch() {
-      const events: unknown[] = [];
-      let size = 0;
-      return {
-        get count() {
-          return events.length;
-        },
-        tryAdd(event: { body: unknown }) {
-          const bytes = Buffer.byteLength(JSON.stringify(event.body));
-          if (size + bytes > limit) return false;
-          size += bytes;
-          events.push(event.body);
-          return true;
-        },
-        events,
-      } as BatchLike & { events: unknown[] };
-    },
-    async sendBatch(batch: BatchLike) {
-      sent.push([...(batch as BatchLike & { events: unknown[] }).events]);
-    },
-    async close() {
-      this.closed = true;
-    },
-  };
-}
+import { EventHubPublisher } from '../../../src/adapters/eventHubPublisher.js';
+import { fakeProducer } from '../../helpers/fakeProducer.js';
 
 describe('EventHubPublisher', () => {
   it('fills batches as far as the hub takes and sends each once, in order, one producer per hub', async () => {

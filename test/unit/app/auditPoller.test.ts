@@ -8,6 +8,7 @@ import type { AuditFeed } from '../../../src/ports/auditFeed.js';
 import { MAX_EXCERPT_LENGTH } from '../../../src/normalize/redactedExcerpt.js';
 import { RECORD_BOUNDS } from '../../../src/normalize/recordBounds.js';
 import type { Clock } from '../../../src/ports/clock.js';
+import { fakeProducer } from '../../helpers/fakeProducer.js';
 import { recordingLogger } from '../../helpers/services.js';
 
 /** A feed of `perType` blobs per content type, every one listed in every window. */
@@ -102,35 +103,13 @@ describe('AuditPoller and records too large for one event', () => {
       listContent: async (contentType) => [{ contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' }],
       fetchContent: async () => [good, wide, after],
     };
-    const sent: unknown[] = [];
-    const publisher = new EventHubPublisher({
-      producerOf: () => ({
-        async createBatch() {
-          const bodies: unknown[] = [];
-          let size = 0;
-          return {
-            get count() {
-              return bodies.length;
-            },
-            tryAdd(event: { body: unknown }) {
-              const bytes = Buffer.byteLength(JSON.stringify(event.body));
-              if (size + bytes > 1_000) return false;
-              size += bytes;
-              bodies.push(event.body);
-              return true;
-            },
-            bodies,
-          };
-        },
-        sendBatch: async (batch) => void sent.push(...(batch as unknown as { bodies: unknown[] }).bodies),
-        close: async () => {},
-      }),
-    });
+    const batches: unknown[][] = [];
+    const publisher = new EventHubPublisher({ producerOf: () => fakeProducer(1_000, batches) });
     const poller = new AuditPoller({ store, feed, publisher, hub: 'exchange', clock: { now: () => new Date('2026-11-28T12:00:00.000Z') }, settings: { contentTypes: ['Audit.Exchange'], lookbackInHours: 1 }, logger: recordingLogger() });
     const report = await poller.poll();
     assert.deepEqual(report.failures, []);
     assert.deepEqual({ copied: report.copied, deadLettered: report.deadLettered, records: report.records, recordsDeadLettered: report.recordsDeadLettered }, { copied: 1, deadLettered: 0, records: 2, recordsDeadLettered: 1 });
-    assert.deepEqual(sent, [good, after]);
+    assert.deepEqual(batches.flat(), [good, after]);
     const letters = [];
     for await (const letter of store.listDeadLetters()) letters.push(letter);
     assert.deepEqual(letters.map((letter) => [letter.reason, letter.detail]), [['too-large', 'larger than one Event Hubs event']]);
