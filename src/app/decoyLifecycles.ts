@@ -73,7 +73,7 @@ export class LifecycleConflictError extends RangeError {
   override name = 'LifecycleConflictError';
 }
 
-/** A create lost its id or an identifier to a decoy registered meanwhile; what it made is already undone. */
+/** A create lost its id or an identifier to a decoy registered meanwhile; it is settled already (undone, save what that decoy names). */
 class CreateOvertakenError extends LifecycleConflictError {
   override name = 'CreateOvertakenError';
 }
