@@ -1,9 +1,10 @@
 /**
- * `npm run soak`: 200,000 records — the real records of ../shared/corpus and our own fixtures, most of them
- * mutated (keys dropped, types changed, strings cut, text truncated) — through the ingest path `lure replay`
- * and the functions run. Passes when no exception escapes, every record is accounted for, no error is
+ * `npm run soak`: 200,000 records — our own fixtures and, when it is there, the real records of
+ * ../shared/corpus, most of them mutated (keys dropped, types changed, strings cut, text truncated) — through
+ * the ingest path `lure replay` and the functions run. Passes when no exception escapes, every record is accounted for, no error is
  * logged, and the heap stays flat after warm-up. Not part of `npm test`. Prints its figures.
  */
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import { totalAccepted, totalSkipped } from '../../src/app/ingestReport.js';
@@ -11,7 +12,8 @@ import { buildServices } from '../../src/app/services.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { LogFields, Logger } from '../../src/ports/logger.js';
 import { fixtureDecoys } from '../helpers/mixedFixture.js';
-import { type Json, mutate, seedRecords } from '../helpers/mutations.js';
+import { corpusSeedRecords, type Json, mutate, seedRecords } from '../helpers/mutations.js';
+import { CORPUS } from '../helpers/paths.js';
 
 const TOTAL_RECORDS = Number(process.env['SOAK_RECORDS'] ?? 200_000);
 const RECORDS_PER_MESSAGE = 10;
@@ -34,7 +36,10 @@ const logger: Logger = {
   error: (message: string, fields?: LogFields) => errors.push(`${message} ${JSON.stringify(fields ?? {})}`),
 };
 
-const seeds = seedRecords();
+// Real records of the shared corpus join our own when it is there (beside CI's checkout); the run says which.
+const corpusSeeds = existsSync(CORPUS) ? corpusSeedRecords(CORPUS) : [];
+const seeds = [...seedRecords(), ...corpusSeeds];
+process.stderr.write(`seeds: ${seeds.length} records (${corpusSeeds.length > 0 ? `our fixtures and the shared corpus at ${CORPUS}` : `our fixtures only: no shared corpus at ${CORPUS}`})\n`);
 /** A record: pristine a fifth of the time, else mutated one to four times; now and then raw text cut anywhere. */
 const record = fc.tuple(fc.constantFrom(...seeds), fc.infiniteStream(fc.nat()), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 19 })).map(([seed, choices, rounds, textRoll]) => {
   let value = seed as Json;
