@@ -55,7 +55,7 @@ export const SETTINGS: readonly SettingDescription[] = [
   { name: 'LURE_TEAMS_WEBHOOK_URL', defaultValue: '—', readBy: 'lure', description: 'Teams: a Power Automate Workflows "When a Teams webhook request is received" URL. A secret (it carries `sig=`): keep it in Key Vault.' },
   { name: 'LURE_EMAIL_SENDER', defaultValue: '—', readBy: 'lure', description: 'E-mail: the mailbox alerts are sent from, through Graph `sendMail` (scope Lure to it with Exchange RBAC for Applications).' },
   { name: 'LURE_EMAIL_RECIPIENTS', defaultValue: '—', readBy: 'lure', description: 'E-mail: comma-separated addresses alerts go to.' },
-  { name: 'LURE_WEBHOOK_URL', defaultValue: '—', readBy: 'lure', description: 'Webhook for a SIEM or SOAR: every alert as DESIGN\'s alert JSON, signed. In Azure it must be https and not a private or loopback address.' },
+  { name: 'LURE_WEBHOOK_URL', defaultValue: '—', readBy: 'lure', description: 'Webhook for a SIEM or SOAR: every alert as its alert JSON (README "Alerts"), signed. In Azure it must be https and not a private or loopback address.' },
   { name: 'LURE_WEBHOOK_SECRET', defaultValue: '—', readBy: 'lure', description: 'Webhook: the HMAC-SHA256 key (at least 32 characters) the receiver verifies `Lure-Signature` with.' },
   { name: 'LURE_TEAMS_MIN_SEVERITY', defaultValue: 'medium', readBy: 'lure', description: 'Teams: incidents below this severity are not posted (`low`, `medium`, `high`, `critical`).' },
   { name: 'LURE_EMAIL_MIN_SEVERITY', defaultValue: 'high', readBy: 'lure', description: 'E-mail: incidents below this severity are not mailed.' },

@@ -236,7 +236,7 @@ export const ADMIN_ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/alerts/{id}',
     operationId: 'getAlert',
-    summary: 'One alert (DESIGN "Alert")',
+    summary: 'One alert (README "Alerts")',
     access: 'read',
     params: alertParams,
     response: { status: 200, schema: schemas.alertResource, description: 'The alert' },

@@ -57,7 +57,7 @@ export const emptyQuery = z.strictObject({});
  */
 export const decoyPostBody = z
   .strictObject({
-    register: z.record(z.string(), z.unknown()).optional().describe('A decoy in the decoy file\'s shape (DESIGN "Decoy file").'),
+    register: z.record(z.string(), z.unknown()).optional().describe('A decoy in the decoy file\'s shape (README "Decoy file").'),
     create: z.record(z.string(), z.unknown()).optional().describe('A create request: `kind`, `id` and the kind\'s options (README "Decoys in your tenant").'),
   })
   .refine((body) => (body.register === undefined) !== (body.create === undefined), { message: 'must hold exactly one of register and create' });
@@ -126,7 +126,7 @@ export const alertResource = z
     status: z.enum(ALERT_STATUSES),
     triage: z.object({ status: z.enum(ALERT_STATUSES), at: z.string(), by: z.object({ objectId: z.string(), userPrincipalName: z.string().optional() }), note: z.string().optional() }).optional(),
   })
-  .describe('DESIGN "Alert"');
+  .describe('An alert (README "Alerts")');
 export const alertPage = z.object({ items: z.array(alertResource), continuation: z.string().optional() });
 
 export const incidentResource = z
