@@ -221,7 +221,7 @@ async function processFile(
       report.alerts.forEach((alert) => show(alert, output));
     }
     await rename(file, uniquePath(processedDir, name));
-    output.note(`${name}: ${read} records, ${raised} alerts raised or updated, ${deadLettered} dead-lettered; moved to processed/`);
+    output.note(`${name}: ${fileSummary(read, raised, deadLettered)}; moved to processed/`);
   } catch (error) {
     // The store failed: leave the file for the next start rather than lose it.
     output.note(`${name}: not processed (${error instanceof Error ? error.message : String(error)}); it stays in the inbox`);
@@ -247,4 +247,10 @@ function show(alert: Alert, output: LocalHostOutput): void {
 function uniquePath(folder: string, name: string): string {
   const stamp = new Date().toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
   return path.join(folder, `${stamp}-${name}`);
+}
+
+/** What one inbox file gave, in words: `1 record, 2 alerts raised or updated, 0 dead-lettered`. */
+export function fileSummary(records: number, alerts: number, deadLettered: number): string {
+  const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+  return `${counted(records, 'record')}, ${counted(alerts, 'alert')} raised or updated, ${deadLettered} dead-lettered`;
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EventFileError } from '../app/eventFiles.js';
 import { startLocalHost } from '../app/localHost.js';
@@ -8,7 +10,9 @@ import { buildServices, tenantAdministrationOf } from '../app/services.js';
 import { consoleLogger } from '../adapters/consoleLogger.js';
 import { formatAlertLine } from '../alerting/formatAlertLine.js';
 import { loadConfig } from '../config/loadConfig.js';
+import { SETTINGS } from '../config/settings.js';
 import { formatSummary } from './formatSummary.js';
+import { totalAccepted } from '../app/ingestReport.js';
 import { sendEventFiles } from '../app/sendEvents.js';
 import { setUpTenant } from '../app/tenantSetup.js';
 import { loadDevSigningKey, MAX_DEV_TOKEN_LIFETIME_IN_MINUTES, mintDevToken } from '../adapters/devTokens.js';
@@ -35,6 +39,7 @@ function configFrom(environment: Readonly<Record<string, string | undefined>>) {
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('lure')
     .description('Deception-based detection for Microsoft Entra ID and Exchange Online')
+    .version(await packageVersion(), '-V, --version', 'print the version of Lure')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
@@ -56,6 +61,9 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(
         `${formatSummary(result.report, result.alerts, { files: files.length, signingKeys: result.signingKeys.length, tokenChecks: result.tokenChecks, tokenMatches: result.tokenMatches, incidents: result.incidents })}\n`,
       );
+      // Exit 0 either way (the input was read), but a run that could not have alerted says why.
+      if (totalAccepted(result.report) === 0) process.stderr.write(`lure: warning: no record of ${files.length === 1 ? 'this file' : 'these files'} was accepted: is it Lure's input (Event Hub messages, audit content, NDJSON of records)?\n`);
+      if (options.decoys === undefined && (await services.store.listDecoys()).length === 0) process.stderr.write('lure: note: no --decoys file, so no decoy hit can be found; only the token and mail detections ran\n');
     });
 
   program
@@ -261,6 +269,19 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The version in package.json, found upwards from this file (src/cli when run from source, dist/src/cli when built). */
+async function packageVersion(): Promise<string> {
+  for (let folder = path.dirname(fileURLToPath(import.meta.url)); ; folder = path.dirname(folder)) {
+    try {
+      const manifest = JSON.parse(await readFile(path.join(folder, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'lure' && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // Not here: one folder up.
+    }
+    if (path.dirname(folder) === folder) return 'unknown';
+  }
+}
+
 async function readSettingsFile(file: string): Promise<Record<string, string>> {
   let parsed: unknown;
   try {
@@ -269,14 +290,17 @@ async function readSettingsFile(file: string): Promise<Record<string, string>> {
     throw new ReplayInputError(`${file}: not a readable JSON file`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ReplayInputError(`${file}: must be a JSON object of settings`);
-  const settings: Record<string, string> = {};
+  const known = new Set(SETTINGS.map((setting) => setting.name));
+  const settings: [string, string][] = [];
   for (const [name, value] of Object.entries(parsed)) {
+    // A misspelled name would otherwise be ignored, and the run would use the default without a word.
+    if (!known.has(name)) throw new ReplayInputError(`${file}: ${name} is not a Lure setting (the README's Settings table lists every one)`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new ReplayInputError(`${file}: setting ${name} must be a string, number or boolean`);
     }
-    settings[name] = String(value);
+    settings.push([name, String(value)]);
   }
-  return settings;
+  return Object.fromEntries(settings);
 }
 
 process.exitCode = await main(process.argv);

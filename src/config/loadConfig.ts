@@ -185,7 +185,10 @@ const integer = (min: number, max: number, fallback: number) =>
   z
     .string()
     .trim()
-    .regex(/^\d+$/, 'must be a whole number')
+    // Say what is wrong: "-5" is negative, "5.5" not whole, "ten" not a number.
+    .refine((text) => !/^-\d+(\.\d+)?$/.test(text), 'must not be negative')
+    .refine((text) => !/^\d+\.\d+$/.test(text), 'must be a whole number')
+    .regex(/^\d+$/, 'must be a number')
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
     .optional()

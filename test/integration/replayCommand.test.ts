@@ -108,12 +108,35 @@ describe('lure replay', () => {
     assert.match(result.stderr, /bad-decoys\.json: decoys\[0\]\.userPrincipalName: must be a user principal name/);
   });
 
+  it('prints its version', async () => {
+    const result = await runLure(['--version']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim(), (JSON.parse(readFileSync(path.join(FIXTURES, '..', '..', 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('warns, exiting 0, when no record was accepted, and says when no decoys were loaded', async () => {
+    const garbage = path.join(scratch, 'garbage.ndjson');
+    writeFileSync(garbage, 'garbage\n{not json\n');
+    const result = await runLure(['replay', garbage]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /warning: no record of this file was accepted/);
+    assert.match(result.stderr, /no --decoys file, so no decoy hit can be found/);
+    const withDecoys = await runLure(['replay', '--decoys', DECOY_FILE, MIXED_FILE]);
+    assert.doesNotMatch(withDecoys.stderr, /warning|no --decoys/);
+  });
+
   it('exits 2 on a bad setting and on a usage error', async () => {
     const config = path.join(scratch, 'bad-config.json');
     writeFileSync(config, JSON.stringify({ LURE_DEDUPE_BUCKET_IN_MINUTES: 0 }));
     const badSetting = await runLure(['replay', '--config', config, MIXED_FILE]);
     assert.equal(badSetting.code, 2);
     assert.match(badSetting.stderr, /LURE_DEDUPE_BUCKET_IN_MINUTES: must be at least 1/);
+    const misspelled = path.join(scratch, 'misspelled-config.json');
+    writeFileSync(misspelled, JSON.stringify({ LURE_DEDUPE_BUCKET_IN_MINUTE: 5 }));
+    const typo = await runLure(['replay', '--config', misspelled, MIXED_FILE]);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /misspelled-config\.json: LURE_DEDUPE_BUCKET_IN_MINUTE is not a Lure setting/);
+    assert.equal(typo.stdout, '');
     const noFiles = await runLure(['replay']);
     assert.equal(noFiles.code, 2);
   });

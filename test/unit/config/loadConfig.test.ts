@@ -228,7 +228,9 @@ describe('loadConfig', () => {
   for (const [setting, value, message] of [
     ['LURE_STORE', 'cosmos', /LURE_STORE: must be table or memory/],
     ['LURE_DEDUPE_BUCKET_IN_MINUTES', '0', /LURE_DEDUPE_BUCKET_IN_MINUTES: must be at least 1/],
-    ['LURE_DEDUPE_BUCKET_IN_MINUTES', '1.5', /LURE_DEDUPE_BUCKET_IN_MINUTES: must be a whole number/],
+    ['LURE_DEDUPE_BUCKET_IN_MINUTES', '1.5', /LURE_DEDUPE_BUCKET_IN_MINUTES: must be a whole number$/],
+    ['LURE_DEDUPE_BUCKET_IN_MINUTES', '-5', /LURE_DEDUPE_BUCKET_IN_MINUTES: must not be negative$/],
+    ['LURE_DEDUPE_BUCKET_IN_MINUTES', 'ten', /LURE_DEDUPE_BUCKET_IN_MINUTES: must be a number$/],
     ['LURE_DECOY_CACHE_REFRESH_IN_SECONDS', '99999', /must be at most 3600/],
     ['LURE_SELF_PRINCIPAL_IDS', 'lure-app', /LURE_SELF_PRINCIPAL_IDS: must be comma-separated GUIDs/],
     ['LURE_TABLE_PREFIX', '9lives', /LURE_TABLE_PREFIX: must start with a letter/],
