@@ -33,6 +33,30 @@ export function* messageBatchesOf(content: string, batchSize = FILE_BATCH_SIZE):
   for (let offset = 0; offset < records.length; offset += batchSize) yield [records.slice(offset, offset + batchSize)];
 }
 
+/**
+ * Whether a file's content stops in the middle of a record. NDJSON is cut short when its last line neither
+ * ends in a newline nor parses; a pretty-printed document (a first line of `[` or `{`, framed as one
+ * document, see messageBatchesOf) until it parses whole. A writer still at work (or one that crashed)
+ * leaves a file like that; ingesting it would dead-letter a good record's first half and lose the rest.
+ */
+export function isCutShort(content: string): boolean {
+  const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
+  const firstLine = text.trimStart().split('\n', 1)[0]!.trim();
+  if (firstLine === '[' || firstLine === '{') return !parses(text);
+  if (text.trim() === '' || text.endsWith('\n')) return false;
+  const lastLine = text.slice(text.lastIndexOf('\n') + 1).trim();
+  return !parses(lastLine) && !parses(text);
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The records of an array or of a well-formed envelope; `undefined` for anything else (decoded as is). */
 function recordsOf(document: unknown): unknown[] | undefined {
   if (Array.isArray(document)) return document;

@@ -9,7 +9,7 @@ import { demoScenarioNdjson } from '../demo/demoScenario.js';
 import type { Logger } from '../ports/logger.js';
 import { loadDevSigningKey } from '../adapters/devTokens.js';
 import { adminApiFor } from './admin/adminHosting.js';
-import { messageBatchesOf, readEventFile } from './eventFiles.js';
+import { isCutShort, messageBatchesOf, readEventFile } from './eventFiles.js';
 import { type LocalApiServer, startLocalApiServer } from './localApiServer.js';
 import { buildServices, identityOf, type Services, useServices } from './services.js';
 import { type HubConsumers, startHubConsumers } from '../adapters/eventHubConsumers.js';
@@ -167,14 +167,16 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
   const watcher: FSWatcher = watch(inboxDir, {
     depth: 0,
     ignoreInitial: true,
-    awaitWriteFinish: { stabilityThreshold: 200, pollInterval: 50 },
-    ignored: (candidate: string) => candidate === processedDir || path.basename(candidate).startsWith('.'),
+    // A file is read once its size has held for the settle interval; one still cut short waits for more.
+    awaitWriteFinish: { stabilityThreshold: config.local.inboxSettleInMs, pollInterval: Math.min(100, config.local.inboxSettleInMs) },
+    ignored: (candidate: string) => candidate === processedDir || isBeingWritten(path.basename(candidate)),
   });
   watcher.on('add', enqueue);
+  watcher.on('change', enqueue);
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   // Files already waiting (the demo scenario, or files dropped while Lure was down).
   for (const entry of (await readdir(inboxDir, { withFileTypes: true })).filter((item) => item.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.name.startsWith('.')) enqueue(path.join(inboxDir, entry.name));
+    if (!isBeingWritten(entry.name)) enqueue(path.join(inboxDir, entry.name));
   }
   output.note(`Watching ${inboxDir} for event files (Event Hub messages, JSON arrays, NDJSON). Ctrl-C stops.`);
 
@@ -207,6 +209,11 @@ async function processFile(
     content = await readEventFile(file);
   } catch (error) {
     output.note(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  if (isCutShort(content)) {
+    // Left where it is: the watcher sees it again when its writer adds the rest.
+    output.note(`${name}: its last record is cut short, so it stays in the inbox until it is complete (write files as ${name}.partial and rename them in; a complete file may end its last line with a newline)`);
     return;
   }
   try {
@@ -253,4 +260,9 @@ function uniquePath(folder: string, name: string): string {
 export function fileSummary(records: number, alerts: number, deadLettered: number): string {
   const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
   return `${counted(records, 'record')}, ${counted(alerts, 'alert')} raised or updated, ${deadLettered} dead-lettered`;
+}
+
+/** The inbox's convention for a file still being written: a dot-file or `*.partial`, renamed in when done. */
+function isBeingWritten(name: string): boolean {
+  return name.startsWith('.') || name.endsWith('.partial');
 }

@@ -142,6 +142,8 @@ export interface Config {
     readonly apiPort: number;
     readonly dataDir: string;
     readonly inboxDir: string;
+    /** How long an inbox file's size must hold before it is read. */
+    readonly inboxSettleInMs: number;
     readonly demo: boolean;
     readonly tablePort: number;
   };
@@ -356,6 +358,7 @@ const environmentSchema = z.object({
   LURE_API_PORT: integer(0, 65535, 7071),
   LURE_DATA_DIR: optionalText,
   LURE_INBOX_DIR: optionalText,
+  LURE_INBOX_SETTLE_IN_MILLISECONDS: integer(50, 60_000, 1_000),
   LURE_DEMO: flag(true),
   LURE_LOCAL_TABLE_PORT: integer(0, 65535, 0),
 });
@@ -491,6 +494,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       apiPort: settings.LURE_API_PORT,
       dataDir,
       inboxDir: settings.LURE_INBOX_DIR ?? `${dataDir}/inbox`,
+      inboxSettleInMs: settings.LURE_INBOX_SETTLE_IN_MILLISECONDS,
       demo: settings.LURE_DEMO,
       tablePort: settings.LURE_LOCAL_TABLE_PORT,
     },

@@ -76,6 +76,7 @@ export const SETTINGS: readonly SettingDescription[] = [
   { name: 'LURE_AUDIT_RETENTION_IN_DAYS', defaultValue: '365', readBy: 'lure', description: 'Admin audit-trail entries (who changed what through the API) are kept this long.' },
   { name: 'LURE_API_PORT', defaultValue: '7071', readBy: 'lure', description: 'Local host: the admin API listens on `http://127.0.0.1:<port>/api` (0 picks a free port). It accepts tokens from `npx lure dev-token`; never used in Azure.' },
   { name: 'LURE_DATA_DIR', defaultValue: '.lure', readBy: 'lure', description: 'Local host (`npm start`): where the embedded Azurite keeps its data. Git ignores `.lure/`.' },
+  { name: 'LURE_INBOX_SETTLE_IN_MILLISECONDS', defaultValue: '1000', readBy: 'lure', description: 'Local host: how long an inbox file must stay the same size before it is read. A file whose last record is cut short waits for the rest whatever this says; write files as `*.partial` (or a dot-file) and rename them in to be sure.' },
   { name: 'LURE_INBOX_DIR', defaultValue: '`<LURE_DATA_DIR>/inbox`', readBy: 'lure', description: 'Local host: folder watched for event files (any framing); each file is ingested, then moved to `processed/`.' },
   { name: 'LURE_DEMO', defaultValue: 'true', readBy: 'lure', description: 'Local host: on first start with no decoys, load the demo decoys and drop the demo scenario into the inbox.' },
   { name: 'LURE_LOCAL_TABLE_PORT', defaultValue: '0', readBy: 'lure', description: 'Local host: port of the embedded Azurite Table service (0 picks a free port).' },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { messageBatchesOf } from '../../../src/app/eventFiles.js';
+import { isCutShort, messageBatchesOf } from '../../../src/app/eventFiles.js';
 
 describe('messageBatchesOf', () => {
   it('slices an Event Hub message file into batches of its records', () => {
@@ -28,5 +28,25 @@ describe('messageBatchesOf', () => {
 
   it('yields nothing for an empty file', () => {
     assert.deepEqual([...messageBatchesOf(' \n ')], []);
+  });
+});
+
+describe('isCutShort', () => {
+  it('holds back a file whose last record stops midway, in any framing', () => {
+    assert.equal(isCutShort('{"category":"SignInLogs","time":"2026-11'), true);
+    assert.equal(isCutShort('{"a":1}\n{"category":"SignIn'), true);
+    assert.equal(isCutShort('{\n  "records": [\n    {"a": 1},\n'), true, 'a pretty-printed document is complete only once it parses, newline or not');
+    assert.equal(isCutShort('{\n  "records": [\n    {"a": 1}'), true);
+    assert.equal(isCutShort('{"a":1}\n{"b":'), true);
+    assert.equal(isCutShort('{"a":1}\n{"b":\n'), false, 'NDJSON: a newline ends the line, a bad one is dead-lettered');
+  });
+
+  it('lets a complete file through, with or without a final newline', () => {
+    assert.equal(isCutShort(''), false);
+    assert.equal(isCutShort('{"a":1}'), false);
+    assert.equal(isCutShort('{"a":1}\n{"b":2}'), false);
+    assert.equal(isCutShort('[\n  {"a": 1}\n]'), false, 'a pretty-printed document ends with a line that alone is not JSON');
+    assert.equal(isCutShort('\ufeff{"records":[]}'), false);
+    assert.equal(isCutShort('garbage\n'), false, 'bad but finished: ingested, and dead-lettered as bad');
   });
 });

@@ -63,6 +63,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_API_PORT: 'local host only',
   LURE_DATA_DIR: 'local host only',
   LURE_INBOX_DIR: 'local host only',
+  LURE_INBOX_SETTLE_IN_MILLISECONDS: 'local host only',
   LURE_DEMO: 'local host only',
   LURE_LOCAL_TABLE_PORT: 'local host only',
   LURE_LOCAL_CONSUMER_GROUP: 'local host only (the deployment creates the group for it)',
