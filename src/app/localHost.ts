@@ -10,6 +10,7 @@ import type { Logger } from '../ports/logger.js';
 import { loadDevSigningKey } from '../adapters/devTokens.js';
 import { adminApiFor } from './admin/adminHosting.js';
 import { isCutShort, messageBatchesOf, readEventFile } from './eventFiles.js';
+import { claimDataFolder, type DataFolderClaim } from './localHostFile.js';
 import { type LocalApiServer, startLocalApiServer } from './localApiServer.js';
 import { buildServices, identityOf, type Services, useServices } from './services.js';
 import { type HubConsumers, startHubConsumers } from '../adapters/eventHubConsumers.js';
@@ -46,6 +47,17 @@ const DELIVER_INTERVAL_IN_MS = 60_000;
  * drops the demo scenario into the inbox.
  */
 export async function startLocalHost(config: Config, output: LocalHostOutput, logger: Logger): Promise<LocalHost> {
+  // First of all: a second Lure on this folder would share its Azurite database and its inbox.
+  const claim = await claimDataFolder(config.local.dataDir);
+  try {
+    return await startClaimed(config, output, logger, claim);
+  } catch (error) {
+    await claim.release();
+    throw error;
+  }
+}
+
+async function startClaimed(config: Config, output: LocalHostOutput, logger: Logger, claim: DataFolderClaim): Promise<LocalHost> {
   let azurite: EmbeddedAzurite | undefined;
   let effective = config;
   if (config.store === 'table' && config.table === undefined) {
@@ -78,6 +90,7 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new RangeError(`setting LURE_API_PORT: port ${config.local.apiPort} is in use (set another, or 0 for any free port)`);
     throw error;
   }
+  await claim.publish({ apiUrl: apiServer.url, ...(azurite === undefined ? {} : { tableConnectionString: azurite.connectionString }) });
   output.note(`Admin API: ${apiServer.url} (${devTokens ? 'a token for it: npx lure dev-token --role Lure.Admin' : 'tokens of the tenant only: the store is configured Table Storage'})`);
 
   const inboxDir = config.local.inboxDir;
@@ -193,6 +206,7 @@ export async function startLocalHost(config: Config, output: LocalHostOutput, lo
       await queue;
       useServices(undefined);
       await azurite?.close();
+      await claim.release();
     },
   };
 }

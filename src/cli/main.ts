@@ -12,6 +12,8 @@ import { formatAlertLine } from '../alerting/formatAlertLine.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { SETTINGS } from '../config/settings.js';
 import { formatSummary } from './formatSummary.js';
+import { findRunningLocalHost } from '../app/localHostFile.js';
+import type { Alert, AlertStatus } from '../domain/alerts.js';
 import { totalAccepted } from '../app/ingestReport.js';
 import { sendEventFiles } from '../app/sendEvents.js';
 import { setUpTenant } from '../app/tenantSetup.js';
@@ -34,6 +36,25 @@ function configFrom(environment: Readonly<Record<string, string | undefined>>) {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/**
+ * Services over Lure's store for the commands that read or change it. With no Table setting, that is the
+ * store of the local Lure running on the data folder (`npm start`), if one is; the command says which.
+ */
+async function storeServices() {
+  let config = configFrom(process.env);
+  if (config.store === 'table' && config.table === undefined) {
+    const running = await findRunningLocalHost(config.local.dataDir);
+    if (running?.tableConnectionString === undefined) {
+      throw new UsageError(`no store: set LURE_TABLE_SERVICE_URI (or LURE_TABLE_CONNECTION_STRING), or run npm start, whose store this command then uses (no local Lure is running on ${config.local.dataDir})`);
+    }
+    config = { ...config, table: { connectionString: running.tableConnectionString } };
+    process.stderr.write(`lure: using the store of the local Lure running on ${config.local.dataDir} (pid ${running.pid})\n`);
+  } else {
+    process.stderr.write(`lure: using ${config.store === 'memory' ? 'an in-memory store (empty: LURE_STORE=memory)' : 'the configured Table Storage'}\n`);
+  }
+  return buildServices(config, { logger: consoleLogger({ minimumLevel: 'warn' }) });
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -95,7 +116,7 @@ async function main(argv: readonly string[]): Promise<number> {
     });
 
   const decoys = program.command('decoys').description("Manage decoys in the tenant through Graph (LURE_TENANT_ID; Lure's table store)");
-  const lifecycles = async () => (await buildServices(configFrom(process.env), { logger: consoleLogger({ minimumLevel: 'warn' }) })).lifecycles;
+  const lifecycles = async () => (await storeServices()).lifecycles;
   const printMaterial = (material: { text: string; advice: string } | undefined) => {
     if (material === undefined) return;
     process.stderr.write(`lure: plant this material now; Lure keeps no copy of its secret.\nlure: ${material.advice}\n`);
@@ -133,7 +154,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .description('Send a clearly marked test notification through one channel\'s real path, and say how it went')
     .addOption(new Option('--channel <channel>', 'the channel to test').choices(['teams', 'email', 'webhook']).makeOptionMandatory())
     .action(async (options: { channel: 'teams' | 'email' | 'webhook' }) => {
-      const services = await buildServices(configFrom(process.env), { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      const services = await storeServices();
       const entry = await services.delivery.sendTest(options.channel);
       const outcome = entry.status === 'accepted' ? 'accepted (the flow was triggered; check the channel for the card)' : entry.status;
       process.stderr.write(`lure: test notification to ${options.channel}: ${outcome}${entry.lastError === undefined ? '' : ` (${entry.lastError})`}\n`);
@@ -210,8 +231,47 @@ async function main(argv: readonly string[]): Promise<number> {
     .command('status')
     .description('Print the delivery status per channel (delivered, accepted, pending, dead, last error) as JSON')
     .action(async () => {
-      const services = await buildServices(configFrom(process.env), { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      const services = await storeServices();
       process.stdout.write(`${JSON.stringify({ channels: await services.delivery.status() }, null, 2)}\n`);
+    });
+
+  program
+    .command('alerts')
+    .description("Print the stored alerts as JSON lines (the alert JSON), newest event first")
+    .addOption(new Option('--status <status>', 'only alerts in this status').choices(['open', 'acknowledged', 'resolved', 'suppressed']))
+    .action(async (options: { status?: AlertStatus }) => {
+      const services = await storeServices();
+      const alerts: Alert[] = [];
+      for await (const stored of services.store.listAlerts(options.status === undefined ? {} : { status: options.status })) alerts.push(stored.alert);
+      alerts.sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
+      for (const alert of alerts) process.stdout.write(`${JSON.stringify(alert)}\n`);
+      process.stderr.write(`lure: ${alerts.length} alert${alerts.length === 1 ? '' : 's'}\n`);
+    });
+
+  program
+    .command('incidents')
+    .description('Print the stored incidents (alerts sharing an actor) as JSON lines')
+    .action(async () => {
+      const services = await storeServices();
+      let count = 0;
+      for await (const incident of services.store.listIncidents()) {
+        process.stdout.write(`${JSON.stringify(incident)}\n`);
+        count += 1;
+      }
+      process.stderr.write(`lure: ${count} incident${count === 1 ? '' : 's'}\n`);
+    });
+
+  program
+    .command('dead-letters')
+    .description('Print the dead letters (records Lure could not read: reason, origin, time, redacted excerpt) as JSON lines')
+    .action(async () => {
+      const services = await storeServices();
+      let count = 0;
+      for await (const letter of services.store.listDeadLetters()) {
+        process.stdout.write(`${JSON.stringify(letter)}\n`);
+        count += 1;
+      }
+      process.stderr.write(`lure: ${count} dead letter${count === 1 ? '' : 's'}\n`);
     });
 
   try {
