@@ -37,6 +37,7 @@ const CALLS: Record<string, RouteCall> = {
   getIncident: { method: 'GET', path: (fixtures) => `/api/incidents/${fixtures.incidentId}`, success: 200 },
   getStatus: { method: 'GET', path: () => '/api/status', success: 200 },
   listAudit: { method: 'GET', path: () => '/api/audit', success: 200 },
+  listDeadLetters: { method: 'GET', path: () => '/api/dead-letters?top=5', success: 200 },
 };
 
 type Credential = 'none' | 'expired' | 'wrongAudience' | 'wrongIssuer' | 'wrongTenant' | 'unknownKey' | 'storm0558Key' | 'algNone' | 'forgedPrincipalHeader' | 'reader' | 'admin';

@@ -316,6 +316,21 @@ export const ADMIN_ROUTES: readonly Route[] = [
       return { status: 200, body: pageOf(entries, (entry) => ({ time: entry.at, id: entry.id }), top, continuation) };
     },
   },
+  {
+    method: 'GET',
+    path: '/dead-letters',
+    operationId: 'listDeadLetters',
+    summary: 'Records Lure could not read (reason, origin, time, redacted excerpt), newest first; paged',
+    access: 'read',
+    query: schemas.deadLetterListQuery,
+    response: { status: 200, schema: schemas.deadLetterPage, description: 'A page of dead letters' },
+    async handle(services, { query }) {
+      const { top, continuation } = query as z.infer<typeof schemas.deadLetterListQuery>;
+      const letters = [];
+      for await (const letter of services.store.listDeadLetters()) letters.push(letter);
+      return { status: 200, body: pageOf(letters, (letter) => ({ time: letter.receivedAt, id: letter.id }), top, continuation) };
+    },
+  },
 ];
 
 /** `POST /alerts/{id}/ack` and `/resolve`: read, decide, write at the ETag, again if an ingest raced it. */

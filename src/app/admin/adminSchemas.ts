@@ -159,6 +159,20 @@ export const auditEntryResource = z.object({
 });
 export const auditPage = z.object({ items: z.array(auditEntryResource), continuation: z.string().optional() });
 
+export const deadLetterListQuery = z.strictObject({
+  top: pageSize.optional(),
+  continuation: z.string().max(512).optional(),
+});
+export const deadLetterResource = z.object({
+  id: z.string(),
+  receivedAt: z.string(),
+  origin: z.string(),
+  reason: z.string(),
+  detail: z.string(),
+  excerpt: z.string().describe('The start of the record, at most 2 KB, with tokens redacted'),
+});
+export const deadLetterPage = z.object({ items: z.array(deadLetterResource), continuation: z.string().optional() });
+
 export const statusResource = z.object({
   generatedAt: z.string(),
   sources: z.array(
