@@ -59,18 +59,18 @@ describe('the admin API of npm start, end to end', () => {
       const inbox = path.join(dataDir, 'inbox');
 
       dropSignIn(inbox, '1-before.json', '2026-11-28T08:10:00.000Z', '203.0.113.10');
-      await waitFor(() => host.output.stderr.includes('1-before.json: 1 records'), () => host.output.stderr);
+      await waitFor(() => host.output.stderr.includes('1-before.json: 1 record,'), () => host.output.stderr);
       assert.equal(host.output.stdout.match(new RegExp(`decoy\\.user\\.signIn .*${DECOY_UPN.replace('.', '\\.')}`, 'g'))?.length, 1, host.output.stdout);
 
       await toggle(false);
       dropSignIn(inbox, '2-off.json', '2026-11-28T09:10:00.000Z', '203.0.113.11');
-      await waitFor(() => host.output.stderr.includes('2-off.json: 1 records'), () => host.output.stderr);
+      await waitFor(() => host.output.stderr.includes('2-off.json: 1 record,'), () => host.output.stderr);
       assert.match(host.output.stderr, /suppressed hit on disabled decoy d-user-e2e/);
       assert.equal(host.output.stdout.match(/decoy\.user\.signIn/g)?.length, 1, 'no alert while the decoy is off');
 
       await toggle(true);
       dropSignIn(inbox, '3-on.json', '2026-11-28T10:10:00.000Z', '203.0.113.12');
-      await waitFor(() => host.output.stderr.includes('3-on.json: 1 records'), () => host.output.stderr);
+      await waitFor(() => host.output.stderr.includes('3-on.json: 1 record,'), () => host.output.stderr);
       assert.equal(host.output.stdout.match(/decoy\.user\.signIn/g)?.length, 2, 'alerts again once it is on');
 
       const alerts = await api('GET', '/alerts?detection=decoy.user.signIn', reader);

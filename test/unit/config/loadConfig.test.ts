@@ -68,7 +68,7 @@ describe('loadConfig', () => {
       eventHubs: { hubs: { entra: 'entra', exchange: 'exchange', token: 'token' }, consumerGroup: 'lure', localConsumerGroup: 'lure-local' },
       auditPoller: { contentTypes: ['Audit.Exchange', 'Audit.AzureActiveDirectory'], host: 'https://manage.office.com', lookbackInHours: 24 },
       api: { audiences: [], auditRetentionInDays: 365 },
-      local: { apiPort: 7071, dataDir: '.lure', inboxDir: '.lure/inbox', demo: true, tablePort: 0 },
+      local: { apiPort: 7071, dataDir: '.lure', inboxDir: '.lure/inbox', inboxSettleInMs: 1000, demo: true, tablePort: 0 },
     });
   });
 
@@ -178,6 +178,7 @@ describe('loadConfig', () => {
       LURE_INBOX_DIR: '/var/inbox',
       LURE_DEMO: 'off',
       LURE_LOCAL_TABLE_PORT: '10002',
+      LURE_INBOX_SETTLE_IN_MILLISECONDS: '250',
       LURE_API_PORT: '0',
       LURE_API_CLIENT_ID: '8F2E6C4A-1B3D-4E5F-8A9B-0C1D2E3F4A5B',
       LURE_AUDIT_RETENTION_IN_DAYS: '730',
@@ -187,7 +188,7 @@ describe('loadConfig', () => {
     assert.equal(config.dedupeBucketInMinutes, 15);
     assert.equal(config.decoyCacheRefreshInSeconds, 5);
     assert.deepEqual(config.selfPrincipalIds, ['aaaaaaaa-1111-4222-8333-444444444444', 'bbbbbbbb-1111-4222-8333-444444444444']);
-    assert.deepEqual(config.local, { apiPort: 0, dataDir: '/var/lure', inboxDir: '/var/inbox', demo: false, tablePort: 10002 });
+    assert.deepEqual(config.local, { apiPort: 0, dataDir: '/var/lure', inboxDir: '/var/inbox', inboxSettleInMs: 250, demo: false, tablePort: 10002 });
     assert.deepEqual(config.api, {
       clientId: '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b',
       audiences: ['8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b', 'api://8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b'],
