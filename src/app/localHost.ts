@@ -30,9 +30,27 @@ export interface LocalHost {
   readonly apiUrl: string;
   /** Stops watching, finishes the file in hand, stops the embedded Azurite (flushing its data). */
   stop(): Promise<void>;
+  /** The file being ingested and how far it has come, if one is. */
+  progress(): FileProgress | undefined;
+  /** Stops the file in hand after its current batch, leaving it in the inbox (what it raised is kept, and folds again next time). */
+  abandonFile(): void;
+}
+
+export interface FileProgress {
+  readonly name: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** What processFile reports to the host and what the host asks of it. */
+interface FileWork {
+  current: FileProgress | undefined;
+  abandon: boolean;
 }
 
 const DEMO_FILE = 'demo-scenario.ndjson';
+/** A file this long says when it starts, so the person watching knows what Lure is busy with. */
+const LONG_FILE_RECORDS = 10_000;
 /** How often the local host runs the timers' work (checks, key refresh, pruning), as the timer functions do in Azure. */
 const RESOLVE_INTERVAL_IN_MS = 60_000;
 const PRUNE_INTERVAL_IN_MS = 3_600_000;
@@ -110,12 +128,14 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
   // races, and timer runs never overlap (the Functions host makes its timers singletons the same way).
   let queue: Promise<void> = Promise.resolve();
   const run = (work: () => Promise<void>): Promise<void> => (queue = queue.then(work, work));
+  const work: FileWork = { current: undefined, abandon: false };
   const seen = new Set<string>();
   const enqueue = (file: string): void => {
     if (seen.has(file)) return;
     seen.add(file);
     void run(async () => {
-      await processFile(services, file, processedDir, output);
+      if (work.abandon) return;
+      await processFile(services, file, processedDir, output, work);
       await resolveChecks(services, output);
     }).finally(() => seen.delete(file));
   };
@@ -197,6 +217,10 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
     services,
     inboxDir,
     apiUrl: apiServer.url,
+    progress: () => work.current,
+    abandonFile() {
+      work.abandon = true;
+    },
     async stop() {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
@@ -216,6 +240,7 @@ async function processFile(
   file: string,
   processedDir: string,
   output: LocalHostOutput,
+  work: FileWork,
 ): Promise<void> {
   const name = path.basename(file);
   let content: string;
@@ -234,18 +259,32 @@ async function processFile(
     let read = 0;
     let deadLettered = 0;
     let raised = 0;
-    for (const batch of messageBatchesOf(content)) {
+    const batches = [...messageBatchesOf(content)];
+    // Records of a document's batch are one array; NDJSON lines count one each.
+    const sizeOf = (batch: unknown[]) => batch.reduce<number>((sum, message) => sum + (Array.isArray(message) ? message.length : 1), 0);
+    let progress: FileProgress = { name, done: 0, total: batches.reduce((sum, batch) => sum + sizeOf(batch), 0) };
+    work.current = progress;
+    if (progress.total >= LONG_FILE_RECORDS) output.note(`${name}: reading ${progress.total.toLocaleString('en-US')} records`);
+    for (const batch of batches) {
+      if (work.abandon) {
+        output.note(`${name}: stopped at ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} records; it stays in the inbox and is read again on the next start (what it raised folds, not twice)`);
+        return;
+      }
       const report = await services.ingest(batch, name);
       read += report.read;
       deadLettered += report.deadLettered;
       raised += report.alerts.length;
       report.alerts.forEach((alert) => show(alert, output));
+      progress = { ...progress, done: progress.done + sizeOf(batch) };
+      work.current = progress;
     }
     await rename(file, uniquePath(processedDir, name));
     output.note(`${name}: ${fileSummary(read, raised, deadLettered)}; moved to processed/`);
   } catch (error) {
     // The store failed: leave the file for the next start rather than lose it.
     output.note(`${name}: not processed (${error instanceof Error ? error.message : String(error)}); it stays in the inbox`);
+  } finally {
+    work.current = undefined;
   }
 }
 
@@ -272,8 +311,8 @@ function uniquePath(folder: string, name: string): string {
 
 /** What one inbox file gave, in words: `1 record, 2 alerts raised or updated, 0 dead-lettered`. */
 export function fileSummary(records: number, alerts: number, deadLettered: number): string {
-  const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-  return `${counted(records, 'record')}, ${counted(alerts, 'alert')} raised or updated, ${deadLettered} dead-lettered`;
+  const counted = (count: number, noun: string) => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+  return `${counted(records, 'record')}, ${counted(alerts, 'alert')} raised or updated, ${deadLettered.toLocaleString('en-US')} dead-lettered`;
 }
 
 /** The inbox's convention for a file still being written: a dot-file or `*.partial`, renamed in when done. */

@@ -102,13 +102,35 @@ async function main(argv: readonly string[]): Promise<number> {
         consoleLogger({ minimumLevel: 'warn' }),
       );
       await new Promise<void>((resolve) => {
+        const waitingFor = () => {
+          const progress = host.progress();
+          return progress === undefined ? '' : `; finishing ${progress.name}: ${progress.done.toLocaleString('en-US')} / ${progress.total.toLocaleString('en-US')} records; Ctrl-C again to stop now — the file stays in the inbox`;
+        };
         const stop = (signal: NodeJS.Signals) => {
-          process.stderr.write(`lure: ${signal} received, stopping\n`);
-          host.stop().then(resolve, (error: unknown) => {
-            process.stderr.write(`lure: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
-            exitCode = EXIT_FAILED;
-            resolve();
-          });
+          process.stderr.write(`lure: ${signal} received, stopping${waitingFor()}\n`);
+          // While a long file finishes, say how far it has come; a second signal stops it at the next batch.
+          const reporter = setInterval(() => {
+            const line = waitingFor();
+            if (line !== '') process.stderr.write(`lure: stopping${line}\n`);
+          }, 2_000);
+          const again = () => {
+            process.stderr.write('lure: stopping after the batch in hand\n');
+            host.abandonFile();
+          };
+          process.once('SIGINT', again);
+          process.once('SIGTERM', again);
+          host.stop().then(
+            () => {
+              clearInterval(reporter);
+              resolve();
+            },
+            (error: unknown) => {
+              clearInterval(reporter);
+              process.stderr.write(`lure: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+              exitCode = EXIT_FAILED;
+              resolve();
+            },
+          );
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

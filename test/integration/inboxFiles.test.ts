@@ -53,3 +53,38 @@ describe('the inbox of lure start never ingests a file before it is complete', (
     }
   });
 });
+
+describe('Ctrl-C during a long inbox file', () => {
+  it('says how far the file has come; a second Ctrl-C leaves it in the inbox, and the next start ingests it once', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'lure-ctrlc-'));
+    const inbox = path.join(dataDir, 'inbox');
+    const environment = cleanEnvironment({ LURE_DATA_DIR: dataDir, LURE_DEMO: 'false', LURE_INBOX_SETTLE_IN_MILLISECONDS: '100' });
+    const first = spawnLure(['start'], environment);
+    await waitFor(() => first.output.stderr.includes('Watching'), () => first.output.stderr);
+    // Sign-ins of ordinary users, each issuing a token Lure indexes in its store: the file takes seconds.
+    const lines = Array.from({ length: 20_000 }, (_, index) =>
+      JSON.stringify(signInRecord({ time: new Date(Date.parse('2026-11-02T08:00:00.000Z') + index * 1000).toISOString(), uti: `longUti${String(index).padStart(14, '0')}`, userPrincipalName: `user${index}@contoso.example`, ipAddress: '198.51.100.7' })),
+    );
+    writeFileSync(path.join(inbox, 'long.ndjson.partial'), `${lines.join('\n')}\n`);
+    renameSync(path.join(inbox, 'long.ndjson.partial'), path.join(inbox, 'long.ndjson'));
+    await waitFor(() => first.output.stderr.includes('long.ndjson: reading 20,000 records'), () => first.output.stderr);
+
+    const exited = new Promise<number | null>((resolve) => first.once('close', (code) => resolve(code)));
+    first.kill('SIGINT');
+    await waitFor(() => /SIGINT received, stopping; finishing long\.ndjson: [\d,]+ \/ 20,000 records; Ctrl-C again to stop now — the file stays in the inbox/.test(first.output.stderr), () => first.output.stderr);
+    first.kill('SIGINT');
+    assert.equal(await exited, 0, first.output.stderr);
+    assert.match(first.output.stderr, /long\.ndjson: stopped at [\d,]+ of 20,000 records; it stays in the inbox/);
+    assert.equal(existsSync(path.join(inbox, 'long.ndjson')), true);
+
+    const second = spawnLure(['start'], environment);
+    try {
+      await waitFor(() => second.output.stderr.includes('long.ndjson: 20,000 records,'), () => second.output.stderr);
+      assert.equal(existsSync(path.join(inbox, 'long.ndjson')), false);
+      assert.equal(readdirSync(path.join(inbox, 'processed')).length, 1);
+    } finally {
+      assert.equal(await stop(second), 0, second.output.stderr);
+    }
+    assert.equal(second.output.stderr.split('long.ndjson: 20,000 records,').length - 1, 1, 'ingested once');
+  });
+});

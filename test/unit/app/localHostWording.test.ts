@@ -7,5 +7,6 @@ describe('the local host\'s line for an ingested inbox file', () => {
     assert.equal(fileSummary(1, 1, 0), '1 record, 1 alert raised or updated, 0 dead-lettered');
     assert.equal(fileSummary(0, 0, 0), '0 records, 0 alerts raised or updated, 0 dead-lettered');
     assert.equal(fileSummary(20, 2, 1), '20 records, 2 alerts raised or updated, 1 dead-lettered');
+    assert.equal(fileSummary(20_000, 0, 1_500), '20,000 records, 0 alerts raised or updated, 1,500 dead-lettered');
   });
 });
