@@ -90,6 +90,7 @@ async function main(argv: readonly string[]): Promise<number> {
   program
     .command('start')
     .description('Run Lure locally: embedded Azurite, an inbox folder watched for event files, alerts printed as raised')
+    .addHelpText('after', localHostSettingsHelp())
     .action(async () => {
       const config = configFrom(process.env);
       const colour = process.stdout.isTTY === true;
@@ -145,7 +146,7 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   decoys
     .command('create')
-    .description('Create a decoy from a JSON request (file, or - for stdin); prints {decoy, material} as JSON')
+    .description('Create a decoy from a JSON request (inline, a file, or - for stdin); prints {decoy, material} as JSON')
     .argument('<request>', 'e.g. {"kind":"user","id":"d-user-2","rotationIntervalInHours":720}')
     .action(async (file: string) => {
       const request = await readJsonInput(file);
@@ -311,7 +312,23 @@ async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
+/** `lure start --help`: the settings of the local host, from the same list as the README's table. */
+function localHostSettingsHelp(): string {
+  const local = SETTINGS.filter((setting) => setting.description.startsWith('Local host') || ['LURE_STORE', 'LURE_TABLE_CONNECTION_STRING', 'LURE_TABLE_SERVICE_URI'].includes(setting.name));
+  const width = Math.max(...local.map((setting) => setting.name.length));
+  const rows = local.map((setting) => `  ${setting.name.padEnd(width)}  ${setting.defaultValue.replaceAll('`', '').padEnd(24)} ${setting.description.replace(/^Local host: /, '')}`);
+  return `\nSettings (environment variables; every one is in the README's Settings table):\n  ${'name'.padEnd(width)}  ${'default'.padEnd(24)} meaning\n${rows.join('\n')}\n`;
+}
+
+/** A JSON request given inline (`{…}`, as the help shows), from a file, or from stdin (`-`). */
 async function readJsonInput(file: string): Promise<unknown> {
+  if (file.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(file) as unknown;
+    } catch {
+      throw new UsageError('the request is not valid JSON');
+    }
+  }
   let text: string;
   try {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');

@@ -63,6 +63,13 @@ describe('lure decoys (the composition root: DefaultAzureCredential from the env
     const result = await runLure(['decoys', 'create', request], environment(azurite.uniquePrefix()));
     assert.equal(result.code, 2);
     assert.match(result.stderr, /lure: mailbox: /);
+    // Inline, as the help shows it: read as the request itself, not as a file name.
+    const inline = await runLure(['decoys', 'create', '{"kind":"mailItem","id":"d-mail-inline"}'], environment(azurite.uniquePrefix()));
+    assert.equal(inline.code, 2);
+    assert.match(inline.stderr, /lure: mailbox: /);
+    const broken = await runLure(['decoys', 'create', '{"kind":'], environment(azurite.uniquePrefix()));
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /the request is not valid JSON/);
     assert.equal(graph.requests.length, before);
   });
 

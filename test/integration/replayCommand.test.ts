@@ -108,6 +108,12 @@ describe('lure replay', () => {
     assert.match(result.stderr, /bad-decoys\.json: decoys\[0\]\.userPrincipalName: must be a user principal name/);
   });
 
+  it('lists the local host\'s settings under lure start --help', async () => {
+    const result = await runLure(['start', '--help']);
+    assert.equal(result.code, 0, result.stderr);
+    for (const name of ['LURE_STORE', 'LURE_DATA_DIR', 'LURE_INBOX_DIR', 'LURE_INBOX_SETTLE_IN_MILLISECONDS', 'LURE_API_PORT', 'LURE_DEMO']) assert.match(result.stdout, new RegExp(`^  ${name} `, 'm'), name);
+  });
+
   it('prints its version', async () => {
     const result = await runLure(['--version']);
     assert.equal(result.code, 0, result.stderr);
