@@ -95,7 +95,7 @@ export interface ServiceOverrides {
 /** The composition root: the one place adapters are chosen and wired. */
 export async function buildServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
-  const logger = overrides.logger ?? consoleLogger();
+  const logger = overrides.logger ?? consoleLogger({ format: config.logFormat });
   const store = overrides.store ?? (await createStore(config));
   const decoys = new DecoyRegistry(store, clock, config.decoyCacheRefreshInSeconds * 1000);
   const selfPrincipalIds = new Set(config.selfPrincipalIds);

@@ -54,7 +54,7 @@ async function storeServices() {
   } else {
     process.stderr.write(`lure: using ${config.store === 'memory' ? 'an in-memory store (empty: LURE_STORE=memory)' : 'the configured Table Storage'}\n`);
   }
-  return buildServices(config, { logger: consoleLogger({ minimumLevel: 'warn' }) });
+  return buildServices(config, { logger: consoleLogger({ minimumLevel: 'warn', format: config.logFormat }) });
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -76,7 +76,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .action(async (files: string[], options: { decoys?: string; jwks: string[]; config?: string }) => {
       const settings = options.config === undefined ? {} : await readSettingsFile(options.config);
       const environment = { ...process.env, LURE_STORE: process.env['LURE_STORE'] ?? 'memory', ...settings };
-      const services = await buildServices(configFrom(environment), { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      const config = configFrom(environment);
+      const services = await buildServices(config, { logger: consoleLogger({ minimumLevel: 'warn', format: config.logFormat }) });
       const result = await replay(services, { files, ...(options.decoys === undefined ? {} : { decoyFile: options.decoys }), jwksFiles: options.jwks });
       for (const alert of result.alerts) process.stdout.write(`${JSON.stringify(alert)}\n`);
       process.stderr.write(
@@ -98,9 +99,10 @@ async function main(argv: readonly string[]): Promise<number> {
         config,
         {
           alert: (alert) => process.stdout.write(`${formatAlertLine(alert, { colour })}\n`),
-          note: (line) => process.stderr.write(`lure: ${line}\n`),
+          // The host's status lines follow the log format too, so stderr is all JSON or all text.
+          note: (line) => process.stderr.write(config.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: line })}\n` : `lure: ${line}\n`),
         },
-        consoleLogger({ minimumLevel: 'warn' }),
+        consoleLogger({ minimumLevel: 'warn', format: config.logFormat }),
       );
       await new Promise<void>((resolve) => {
         const waitingFor = () => {
@@ -191,7 +193,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .argument('<files...>', 'event files: Event Hub messages, JSON arrays or NDJSON')
     .action(async (files: string[], options: { hub: 'entra' | 'exchange' | 'token' }) => {
       const config = configFrom(process.env);
-      const services = await buildServices({ ...config, store: 'memory' }, { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      const services = await buildServices({ ...config, store: 'memory' }, { logger: consoleLogger({ minimumLevel: 'warn', format: config.logFormat }) });
       if (services.publisher === undefined) throw new UsageError('setting LURE_EVENTHUB__fullyQualifiedNamespace: set it (with an identity allowed to send) or LURE_EVENTHUB_CONNECTION_STRING');
       try {
         const hub = config.eventHubs.hubs[options.hub];
@@ -210,7 +212,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--apply', 'make what is missing (otherwise only say what would be made)', false)
     .action(async (options: { principalId: string; appId: string; apply: boolean }) => {
       const config = configFrom(process.env);
-      const services = await buildServices(config, { logger: consoleLogger({ minimumLevel: 'warn' }) });
+      const services = await buildServices(config, { logger: consoleLogger({ minimumLevel: 'warn', format: config.logFormat }) });
       const steps = await setUpTenant({
         store: services.store,
         admin: tenantAdministrationOf(config),

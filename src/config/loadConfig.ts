@@ -16,6 +16,8 @@ export type TableSettings =
 /** Lure's configuration: parsed once from the environment, validated, frozen. Nothing reads `process.env` after. */
 export interface Config {
   readonly store: 'table' | 'memory';
+  /** How log lines are written: JSON lines (Azure, log collectors) or plain text for a person. */
+  readonly logFormat: 'json' | 'human';
   /** Undefined when no Table settings are given: the local host then runs an embedded Azurite. */
   readonly table?: TableSettings;
   readonly tablePrefix: string;
@@ -229,6 +231,7 @@ const optionalText = z
 
 const environmentSchema = z.object({
   LURE_STORE: z.enum(['table', 'memory'], { message: 'must be table or memory' }).optional().default('table'),
+  LURE_LOG_FORMAT: z.enum(['json', 'human'], { message: 'must be json or human' }).optional(),
   LURE_TABLE_SERVICE_URI: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   LURE_TABLE_CONNECTION_STRING: optionalText,
   AZURE_CLIENT_ID: optionalText,
@@ -410,6 +413,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   }
   return deepFreeze({
     store: settings.LURE_STORE,
+    logFormat: settings.LURE_LOG_FORMAT ?? (inAzure ? 'json' : 'human'),
     ...(table === undefined ? {} : { table }),
     tablePrefix: settings.LURE_TABLE_PREFIX,
     dedupeBucketInMinutes: settings.LURE_DEDUPE_BUCKET_IN_MINUTES,

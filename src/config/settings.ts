@@ -13,6 +13,7 @@ export interface SettingDescription {
 
 export const SETTINGS: readonly SettingDescription[] = [
   { name: 'LURE_STORE', defaultValue: 'table', readBy: 'lure', description: '`table` (Azure Table Storage or Azurite) or `memory` (state lost on exit; `lure replay` uses it unless told otherwise).' },
+  { name: 'LURE_LOG_FORMAT', defaultValue: '`human (json in Azure)`', readBy: 'lure', description: 'How Lure writes log lines on stderr: `json` (one object per line, for log collectors; the default in Azure) or `human` (`lure: warn: message (field=value)`; the default elsewhere). `npm start` writes its status lines the same way, so the stream is never mixed.' },
   { name: 'LURE_TABLE_SERVICE_URI', defaultValue: '—', readBy: 'lure', description: 'Table endpoint in Azure, e.g. `https://<account>.table.core.windows.net`; reached with the managed identity (`AZURE_CLIENT_ID`).' },
   { name: 'LURE_TABLE_CONNECTION_STRING', defaultValue: '—', readBy: 'lure', description: 'A Table Storage connection string instead (Azurite, development). With neither, `npm start` runs an embedded Azurite.' },
   { name: 'AZURE_CLIENT_ID', defaultValue: '—', readBy: 'lure', description: 'Client id of the user-assigned managed identity Lure runs as (read by `@azure/identity`).' },

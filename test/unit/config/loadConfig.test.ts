@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     assert.deepEqual(config, {
       store: 'table',
+      logFormat: 'human',
       tablePrefix: 'lure',
       dedupeBucketInMinutes: 60,
       decoyCacheRefreshInSeconds: 30,
@@ -70,6 +71,14 @@ describe('loadConfig', () => {
       api: { audiences: [], auditRetentionInDays: 365 },
       local: { apiPort: 7071, dataDir: '.lure', inboxDir: '.lure/inbox', inboxSettleInMs: 1000, demo: true, tablePort: 0 },
     });
+  });
+
+  it('writes logs as JSON lines in Azure and as text elsewhere, unless LURE_LOG_FORMAT says', () => {
+    assert.equal(loadConfig({}).logFormat, 'human');
+    assert.equal(loadConfig({ WEBSITE_SITE_NAME: 'lure-contoso' }).logFormat, 'json');
+    assert.equal(loadConfig({ LURE_LOG_FORMAT: 'json' }).logFormat, 'json');
+    assert.equal(loadConfig({ WEBSITE_SITE_NAME: 'lure-contoso', LURE_LOG_FORMAT: 'human' }).logFormat, 'human');
+    assert.throws(() => loadConfig({ LURE_LOG_FORMAT: 'xml' }), /LURE_LOG_FORMAT: must be json or human/);
   });
 
   it('reads the delivery settings: channels, thresholds, rates, the ignore list, https in Azure', () => {

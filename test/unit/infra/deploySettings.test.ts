@@ -64,6 +64,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_DATA_DIR: 'local host only',
   LURE_INBOX_DIR: 'local host only',
   LURE_INBOX_SETTLE_IN_MILLISECONDS: 'local host only',
+  LURE_LOG_FORMAT: 'json by default in Azure (WEBSITE_SITE_NAME is set there)',
   LURE_DEMO: 'local host only',
   LURE_LOCAL_TABLE_PORT: 'local host only',
   LURE_LOCAL_CONSUMER_GROUP: 'local host only (the deployment creates the group for it)',
