@@ -95,12 +95,14 @@ async function main(argv: readonly string[]): Promise<number> {
     .action(async () => {
       const config = configFrom(process.env);
       const colour = process.stdout.isTTY === true;
+      // Status lines follow the log format too, so stderr is all JSON or all text.
+      const say = (line: string, level: 'info' | 'error' = 'info') =>
+        process.stderr.write(config.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level, message: line })}\n` : `lure: ${line}\n`);
       const host = await startLocalHost(
         config,
         {
           alert: (alert) => process.stdout.write(`${formatAlertLine(alert, { colour })}\n`),
-          // The host's status lines follow the log format too, so stderr is all JSON or all text.
-          note: (line) => process.stderr.write(config.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: line })}\n` : `lure: ${line}\n`),
+          note: (line) => say(line),
         },
         consoleLogger({ minimumLevel: 'warn', format: config.logFormat }),
       );
@@ -110,14 +112,14 @@ async function main(argv: readonly string[]): Promise<number> {
           return progress === undefined ? '' : `; finishing ${progress.name}: ${progress.done.toLocaleString('en-US')} / ${progress.total.toLocaleString('en-US')} records; Ctrl-C again to stop now — the file stays in the inbox`;
         };
         const stop = (signal: NodeJS.Signals) => {
-          process.stderr.write(`lure: ${signal} received, stopping${waitingFor()}\n`);
+          say(`${signal} received, stopping${waitingFor()}`);
           // While a long file finishes, say how far it has come; a second signal stops it at the next batch.
           const reporter = setInterval(() => {
             const line = waitingFor();
-            if (line !== '') process.stderr.write(`lure: stopping${line}\n`);
+            if (line !== '') say(`stopping${line}`);
           }, 2_000);
           const again = () => {
-            process.stderr.write('lure: stopping after the batch in hand\n');
+            say('stopping after the batch in hand');
             host.abandonFile();
           };
           process.once('SIGINT', again);
@@ -129,7 +131,7 @@ async function main(argv: readonly string[]): Promise<number> {
             },
             (error: unknown) => {
               clearInterval(reporter);
-              process.stderr.write(`lure: stop failed: ${error instanceof Error ? error.message : String(error)}\n`);
+              say(`stop failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
               exitCode = EXIT_FAILED;
               resolve();
             },

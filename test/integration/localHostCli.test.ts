@@ -55,3 +55,27 @@ describe('one local Lure per data folder, and a CLI that finds it', () => {
     assert.match(afterwards.stderr, /no local Lure is running on/);
   });
 });
+
+describe('lure start writes one kind of line on stderr', () => {
+  for (const format of ['json', 'human'] as const) {
+    it(`all ${format === 'json' ? 'JSON objects' : 'text'} with LURE_LOG_FORMAT=${format}`, async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'lure-log-'));
+      const host = spawnLure(['start'], cleanEnvironment({ LURE_DATA_DIR: dataDir, LURE_LOG_FORMAT: format }));
+      try {
+        await waitFor(() => host.output.stderr.includes('demo-scenario.ndjson: 17 records'), () => host.output.stderr);
+      } finally {
+        assert.equal(await stop(host), 0, host.output.stderr);
+      }
+      const lines = host.output.stderr.split('\n').filter((line) => line !== '');
+      assert.ok(lines.some((line) => line.includes('SIGINT received, stopping')));
+      for (const line of lines) {
+        if (format === 'json') {
+          const entry = JSON.parse(line) as { level?: unknown; message?: unknown };
+          assert.ok(typeof entry.level === 'string' && typeof entry.message === 'string', line);
+        } else {
+          assert.match(line, /^lure: /, line);
+        }
+      }
+    });
+  }
+});
