@@ -1,4 +1,5 @@
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { type EmbeddedAzurite, startEmbeddedAzurite } from '../adapters/embeddedAzurite.js';
@@ -51,6 +52,8 @@ interface FileWork {
 const DEMO_FILE = 'demo-scenario.ndjson';
 /** A file this long says when it starts, so the person watching knows what Lure is busy with. */
 const LONG_FILE_RECORDS = 10_000;
+/** How long a file whose last record is cut short waits for the rest before it is read as it is. */
+const CUT_SHORT_PATIENCE_IN_MS = 60_000;
 /** How often the local host runs the timers' work (checks, key refresh, pruning), as the timer functions do in Azure. */
 const RESOLVE_INTERVAL_IN_MS = 60_000;
 const PRUNE_INTERVAL_IN_MS = 3_600_000;
@@ -129,17 +132,36 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
   let queue: Promise<void> = Promise.resolve();
   const run = (work: () => Promise<void>): Promise<void> => (queue = queue.then(work, work));
   const work: FileWork = { current: undefined, abandon: false };
+  let stopping = false;
   const seen = new Set<string>();
+  // A change while the file is queued or in hand: it is looked at again once that run is over.
+  const changedMeanwhile = new Set<string>();
+  const recheckTimers = new Set<NodeJS.Timeout>();
   const enqueue = (file: string): void => {
-    if (seen.has(file)) return;
+    if (seen.has(file)) {
+      changedMeanwhile.add(file);
+      return;
+    }
     seen.add(file);
     void run(async () => {
-      if (work.abandon) return;
-      await processFile(services, file, processedDir, output, work);
+      // Stopping finishes the file in hand only: the rest wait in the inbox for the next start.
+      if (work.abandon || stopping) return;
+      const outcome = await processFile(services, file, processedDir, output, work);
+      if (outcome === 'waiting') {
+        // Nothing may change it again (a writer that died): look once more when the patience has run out.
+        const handle = setTimeout(() => {
+          recheckTimers.delete(handle);
+          enqueue(file);
+        }, CUT_SHORT_PATIENCE_IN_MS + 1_000);
+        recheckTimers.add(handle);
+        return;
+      }
       await resolveChecks(services, output);
-    }).finally(() => seen.delete(file));
+    }).finally(() => {
+      seen.delete(file);
+      if (changedMeanwhile.delete(file) && !stopping) enqueue(file);
+    });
   };
-  let stopping = false;
   const timers = new Set<NodeJS.Timeout>();
   const every = (intervalInMs: number, work: () => Promise<void>): void => {
     const arm = (): void => {
@@ -223,7 +245,7 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
     },
     async stop() {
       stopping = true;
-      for (const timer of timers) clearTimeout(timer);
+      for (const timer of [...timers, ...recheckTimers]) clearTimeout(timer);
       await apiServer.close();
       await consumers?.close();
       await watcher.close();
@@ -241,19 +263,26 @@ async function processFile(
   processedDir: string,
   output: LocalHostOutput,
   work: FileWork,
-): Promise<void> {
+): Promise<'done' | 'waiting'> {
   const name = path.basename(file);
   let content: string;
+  let before: Stats;
   try {
+    before = await stat(file);
     content = await readEventFile(file);
   } catch (error) {
+    // Moved or deleted since the watcher saw it (a change event after it was processed): nothing to do.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') return 'done';
     output.note(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-    return;
+    return 'done';
   }
   if (isCutShort(content)) {
-    // Left where it is: the watcher sees it again when its writer adds the rest.
-    output.note(`${name}: its last record is cut short, so it stays in the inbox until it is complete (write files as ${name}.partial and rename them in; a complete file may end its last line with a newline)`);
-    return;
+    if (Date.now() - before.mtimeMs < CUT_SHORT_PATIENCE_IN_MS) {
+      // Left where it is: the watcher sees it again when its writer adds the rest.
+      output.note(`${name}: its last record is cut short, so it stays in the inbox until it is complete (write files as ${name}.partial and rename them in; a complete file may end its last line with a newline)`);
+      return 'waiting';
+    }
+    output.note(`${name}: its last record has been cut short for over ${CUT_SHORT_PATIENCE_IN_MS / 60_000} minute; read as it is (that record is dead-lettered)`);
   }
   try {
     let read = 0;
@@ -268,7 +297,7 @@ async function processFile(
     for (const batch of batches) {
       if (work.abandon) {
         output.note(`${name}: stopped at ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} records; it stays in the inbox and is read again on the next start (what it raised folds, not twice)`);
-        return;
+        return 'done';
       }
       const report = await services.ingest(batch, name);
       read += report.read;
@@ -278,6 +307,12 @@ async function processFile(
       progress = { ...progress, done: progress.done + sizeOf(batch) };
       work.current = progress;
     }
+    const after = await stat(file);
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      // Written to while it was read: read again once it settles (what it raised folds, not twice).
+      output.note(`${name}: changed while it was read; it stays in the inbox and is read again`);
+      return 'done';
+    }
     await rename(file, uniquePath(processedDir, name));
     output.note(`${name}: ${fileSummary(read, raised, deadLettered)}; moved to processed/`);
   } catch (error) {
@@ -286,6 +321,7 @@ async function processFile(
   } finally {
     work.current = undefined;
   }
+  return 'done';
 }
 
 /** Judges the token checks whose grace period the sign-in streams have passed, showing what they raise. */

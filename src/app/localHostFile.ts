@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -36,29 +37,60 @@ export async function claimDataFolder(dataDir: string, now: Date = new Date()): 
   const own: LocalHostRecord = { pid: process.pid, startedAt: now.toISOString() };
   for (let attempt = 1; ; attempt += 1) {
     try {
-      // `wx`: of two starts at once, exactly one creates the file.
-      await writeFile(file, JSON.stringify(own), { mode: 0o600, flag: 'wx' });
+      // Written whole beside it, then linked in: of two starts at once exactly one gets the name, and no
+      // reader ever sees the file half-written.
+      await writeWhole(file, own, (temporary) => link(temporary, file));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 1) throw error;
       const holder = await runningHostOf(file);
       if (holder !== undefined) {
         throw new DataFolderInUseError(
-          `another Lure is running on ${dataDir}: pid ${holder.pid}, started ${holder.startedAt}${holder.apiUrl === undefined ? '' : `, admin API ${holder.apiUrl}`} (stop it first, or set LURE_DATA_DIR to another folder)`,
+          `another Lure is running on ${dataDir}: pid ${holder.pid}, started ${holder.startedAt}${holder.apiUrl === undefined ? '' : `, admin API ${holder.apiUrl}`} (stop it first, or set LURE_DATA_DIR to another folder; if no Lure runs there, delete ${file})`,
         );
       }
-      // Left by a process that is gone (killed, crashed): take the folder over.
-      await rm(file, { force: true });
+      // Left by a process that is gone (killed, crashed): moved aside, so of two starts taking it over only
+      // one moves it (the other finds it gone and races for the name as above).
+      const aside = `${file}.stale-${randomUUID()}`;
+      const moved = await rename(file, aside).then(
+        () => true,
+        (renameError: NodeJS.ErrnoException) => {
+          if (renameError.code !== 'ENOENT') throw renameError;
+          return false;
+        },
+      );
+      if (moved) {
+        // Another start may have taken the folder over between our check and the move: if what was moved
+        // is a live claim, it goes back, and this start gives way.
+        const movedHolder = await runningHostOf(aside);
+        if (movedHolder !== undefined) {
+          await link(aside, file).catch(() => {});
+          await rm(aside, { force: true });
+          throw new DataFolderInUseError(`another Lure is starting on ${dataDir}: pid ${movedHolder.pid}`);
+        }
+        await rm(aside, { force: true });
+      }
     }
   }
   return {
     async publish(endpoints) {
-      await writeFile(file, JSON.stringify({ ...own, ...endpoints }), { mode: 0o600 });
+      await writeWhole(file, { ...own, ...endpoints }, (temporary) => rename(temporary, file));
     },
     async release() {
       if ((await readRecord(file))?.pid === own.pid) await rm(file, { force: true });
     },
   };
+}
+
+/** Writes `record` to a temporary file beside `file` (owner-readable only), then moves it in with `place`. */
+async function writeWhole(file: string, record: LocalHostRecord, place: (temporary: string) => Promise<void>): Promise<void> {
+  const temporary = `${file}.${process.pid}-${randomUUID()}`;
+  await writeFile(temporary, JSON.stringify(record), { mode: 0o600 });
+  try {
+    await place(temporary);
+  } finally {
+    await rm(temporary, { force: true });
+  }
 }
 
 /** The local Lure running on this data folder, if one is. */

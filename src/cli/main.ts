@@ -112,6 +112,9 @@ async function main(argv: readonly string[]): Promise<number> {
           return progress === undefined ? '' : `; finishing ${progress.name}: ${progress.done.toLocaleString('en-US')} / ${progress.total.toLocaleString('en-US')} records; Ctrl-C again to stop now — the file stays in the inbox`;
         };
         const stop = (signal: NodeJS.Signals) => {
+          // One stop, whichever signal came first; the next signal of either kind is the second Ctrl-C.
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
           say(`${signal} received, stopping${waitingFor()}`);
           // While a long file finishes, say how far it has come; a second signal stops it at the next batch.
           const reporter = setInterval(() => {
