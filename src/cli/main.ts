@@ -46,8 +46,11 @@ async function storeServices() {
   let config = configFrom(process.env);
   if (config.store === 'table' && config.table === undefined) {
     const running = await findRunningLocalHost(config.local.dataDir);
-    if (running?.tableConnectionString === undefined) {
+    if (running === undefined) {
       throw new UsageError(`no store: set LURE_TABLE_SERVICE_URI (or LURE_TABLE_CONNECTION_STRING), or run npm start, whose store this command then uses (no local Lure is running on ${config.local.dataDir})`);
+    }
+    if (running.tableConnectionString === undefined) {
+      throw new UsageError(`the local Lure running on ${config.local.dataDir} (pid ${running.pid}) has no embedded Azurite (its store is in memory or configured Table Storage): set the same LURE_TABLE_* settings here`);
     }
     config = { ...config, table: { connectionString: running.tableConnectionString } };
     process.stderr.write(`lure: using the store of the local Lure running on ${config.local.dataDir} (pid ${running.pid})\n`);
