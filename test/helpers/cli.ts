@@ -42,6 +42,13 @@ export function spawnLure(args: readonly string[], environment: NodeJS.ProcessEn
   return Object.assign(child, { output });
 }
 
+/** Sends SIGINT (Ctrl-C) to a running `lure start` and answers its exit code. */
+export async function interruptLure(child: ReturnType<typeof spawnLure>): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  child.kill('SIGINT');
+  return exited;
+}
+
 /** Waits until `condition` holds, checking every 50 ms; fails after `deadlineInMs` with what was seen. */
 export async function waitFor(condition: () => boolean, describe: () => string, deadlineInMs = 180_000): Promise<void> {
   const giveUpAt = Date.now() + deadlineInMs;

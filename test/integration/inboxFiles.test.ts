@@ -5,18 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { cleanEnvironment, spawnLure, waitFor } from '../helpers/cli.js';
+import { cleanEnvironment, interruptLure, spawnLure, waitFor } from '../helpers/cli.js';
 import { signInRecord } from '../helpers/records.js';
 
 /** A sign-in of the fixture's decoy user: one line, one alert. */
 function decoySignInLine(time: string): string {
   return JSON.stringify(signInRecord({ time, userPrincipalName: 'svc-backup@contoso.example', ipAddress: '203.0.113.45' }));
-}
-
-async function stop(child: ReturnType<typeof spawnLure>): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  child.kill('SIGINT');
-  return exited;
 }
 
 describe('the inbox of lure start never ingests a file before it is complete', () => {
@@ -49,7 +43,7 @@ describe('the inbox of lure start never ingests a file before it is complete', (
       assert.equal(existsSync(path.join(inbox, 'renamed.ndjson')), false);
       assert.equal(readdirSync(path.join(inbox, 'processed')).length, 3, 'the demo scenario, slow.ndjson and renamed.ndjson');
     } finally {
-      assert.equal(await stop(running), 0, running.output.stderr);
+      assert.equal(await interruptLure(running), 0, running.output.stderr);
     }
   });
 });
@@ -83,7 +77,7 @@ describe('Ctrl-C during a long inbox file', () => {
       assert.equal(existsSync(path.join(inbox, 'long.ndjson')), false);
       assert.equal(readdirSync(path.join(inbox, 'processed')).length, 1);
     } finally {
-      assert.equal(await stop(second), 0, second.output.stderr);
+      assert.equal(await interruptLure(second), 0, second.output.stderr);
     }
     assert.equal(second.output.stderr.split('long.ndjson: 20,000 records,').length - 1, 1, 'ingested once');
   });

@@ -4,13 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Alert } from '../../src/domain/alerts.js';
-import { cleanEnvironment, runLure, spawnLure, waitFor } from '../helpers/cli.js';
-
-async function stop(child: ReturnType<typeof spawnLure>): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  child.kill('SIGINT');
-  return exited;
-}
+import { cleanEnvironment, interruptLure, runLure, spawnLure, waitFor } from '../helpers/cli.js';
 
 describe('one local Lure per data folder, and a CLI that finds it', () => {
   it('refuses a second lure start on the folder, naming the first; lure status, alerts and dead-letters read the running host\'s store', async () => {
@@ -47,7 +41,7 @@ describe('one local Lure per data folder, and a CLI that finds it', () => {
       const incidents = await runLure(['incidents'], environment);
       assert.equal(incidents.code, 0, incidents.stderr);
     } finally {
-      assert.equal(await stop(first), 0, first.output.stderr);
+      assert.equal(await interruptLure(first), 0, first.output.stderr);
     }
     assert.equal(existsSync(path.join(dataDir, 'local-host.json')), false, 'released on stop');
     const afterwards = await runLure(['status'], environment);
@@ -64,7 +58,7 @@ describe('lure start writes one kind of line on stderr', () => {
       try {
         await waitFor(() => host.output.stderr.includes('demo-scenario.ndjson: 17 records'), () => host.output.stderr);
       } finally {
-        assert.equal(await stop(host), 0, host.output.stderr);
+        assert.equal(await interruptLure(host), 0, host.output.stderr);
       }
       const lines = host.output.stderr.split('\n').filter((line) => line !== '');
       assert.ok(lines.some((line) => line.includes('SIGINT received, stopping')));

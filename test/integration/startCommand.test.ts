@@ -3,16 +3,10 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { cleanEnvironment, spawnLure, waitFor } from '../helpers/cli.js';
+import { cleanEnvironment, interruptLure, spawnLure, waitFor } from '../helpers/cli.js';
 import { MIXED_FILE } from '../helpers/mixedFixture.js';
 
 const DEMO_DETECTIONS = ['decoy.user.signIn', 'decoy.application.signIn', 'decoy.object.accessed', 'decoy.object.modified', 'decoy.mailItem.accessed', 'decoy.token.used', 'token.issuance.missing', 'token.signingKey.anomalous'];
-
-async function stop(child: ReturnType<typeof spawnLure>): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  child.kill('SIGINT');
-  return exited;
-}
 
 describe('lure start (npm start)', () => {
   it('shows the demo alerts on first start, ingests dropped files, stops cleanly, and does not re-alert on restart', async () => {
@@ -40,7 +34,7 @@ describe('lure start (npm start)', () => {
       assert.ok(readdirSync(path.join(dataDir, 'inbox', 'processed')).some((name) => name.endsWith('-dropped.ndjson')));
       assert.equal(existsSync(path.join(dataDir, 'inbox', 'dropped.ndjson')), false);
     } finally {
-      assert.equal(await stop(first), 0, first.output.stderr);
+      assert.equal(await interruptLure(first), 0, first.output.stderr);
     }
     assert.match(first.output.stderr, /SIGINT received, stopping/);
 
@@ -50,7 +44,7 @@ describe('lure start (npm start)', () => {
       assert.match(second.output.stderr, /Decoys in force: 5/);
       assert.doesNotMatch(second.output.stderr, /First start/);
     } finally {
-      assert.equal(await stop(second), 0, second.output.stderr);
+      assert.equal(await interruptLure(second), 0, second.output.stderr);
     }
     assert.equal(second.output.stdout, '', 'nothing was raised again after the restart');
   });
