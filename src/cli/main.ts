@@ -277,35 +277,18 @@ async function main(argv: readonly string[]): Promise<number> {
       const alerts: Alert[] = [];
       for await (const stored of services.store.listAlerts(options.status === undefined ? {} : { status: options.status })) alerts.push(stored.alert);
       alerts.sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
-      for (const alert of alerts) process.stdout.write(`${JSON.stringify(alert)}\n`);
-      process.stderr.write(`lure: ${alerts.length} alert${alerts.length === 1 ? '' : 's'}\n`);
+      await printJsonLines(alerts, 'alert');
     });
 
   program
     .command('incidents')
     .description('Print the stored incidents (alerts sharing an actor) as JSON lines')
-    .action(async () => {
-      const services = await storeServices();
-      let count = 0;
-      for await (const incident of services.store.listIncidents()) {
-        process.stdout.write(`${JSON.stringify(incident)}\n`);
-        count += 1;
-      }
-      process.stderr.write(`lure: ${count} incident${count === 1 ? '' : 's'}\n`);
-    });
+    .action(async () => printJsonLines((await storeServices()).store.listIncidents(), 'incident'));
 
   program
     .command('dead-letters')
     .description('Print the dead letters (records Lure could not read: reason, origin, time, redacted excerpt) as JSON lines')
-    .action(async () => {
-      const services = await storeServices();
-      let count = 0;
-      for await (const letter of services.store.listDeadLetters()) {
-        process.stdout.write(`${JSON.stringify(letter)}\n`);
-        count += 1;
-      }
-      process.stderr.write(`lure: ${count} dead letter${count === 1 ? '' : 's'}\n`);
-    });
+    .action(async () => printJsonLines((await storeServices()).store.listDeadLetters(), 'dead letter'));
 
   try {
     await program.parseAsync(argv, { from: 'node' });
@@ -320,6 +303,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_FAILED;
   }
   return exitCode;
+}
+
+/** Prints items as JSON lines on stdout, and how many there were on stderr. */
+async function printJsonLines(items: AsyncIterable<unknown> | Iterable<unknown>, noun: string): Promise<void> {
+  let count = 0;
+  for await (const item of items) {
+    process.stdout.write(`${JSON.stringify(item)}\n`);
+    count += 1;
+  }
+  process.stderr.write(`lure: ${count} ${noun}${count === 1 ? '' : 's'}\n`);
 }
 
 /** `lure start --help`: the settings of the local host, from the same list as the README's table. */
