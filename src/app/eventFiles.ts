@@ -18,7 +18,7 @@ export function* messageBatchesOf(content: string, batchSize = FILE_BATCH_SIZE):
     document = JSON.parse(trimmed);
   } catch {
     const lines = trimmed.split(/\r?\n/).filter((line) => line.trim() !== '');
-    if (lines.length > 1 && /^[[{]$/.test(lines[0]!.trim())) {
+    if (lines.length > 1 && opensDocument(lines[0]!)) {
       yield [trimmed];
       return;
     }
@@ -41,11 +41,15 @@ export function* messageBatchesOf(content: string, batchSize = FILE_BATCH_SIZE):
  */
 export function isCutShort(content: string): boolean {
   const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
-  const firstLine = text.trimStart().split('\n', 1)[0]!.trim();
-  if (firstLine === '[' || firstLine === '{') return !parses(text);
+  if (opensDocument(text.trimStart().split('\n', 1)[0]!)) return !parses(text);
   if (text.trim() === '' || text.endsWith('\n')) return false;
   const lastLine = text.slice(text.lastIndexOf('\n') + 1).trim();
   return !parses(lastLine) && !parses(text);
+}
+
+/** A first line of a lone `[` or `{`: a pretty-printed document, framed (and complete) as one whole. */
+function opensDocument(firstLine: string): boolean {
+  return /^[[{]$/.test(firstLine.trim());
 }
 
 function parses(text: string): boolean {
