@@ -1,6 +1,4 @@
-import type { StoredAlert } from '../correlation/foldAlert.js';
-import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
-import type { Incident } from '../domain/alerts.js';
+import type { Incident, StoredAlert } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import type { OutboxEntry } from '../domain/delivery.js';
@@ -10,21 +8,9 @@ import type { AuditEntry } from '../domain/audit.js';
 import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js';
 import type { HubCheckpoint, HubPartitionOwnership, HubScope, StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
-import {
-  type AlertFilter,
-  checkKeyOf,
-  ConcurrencyError,
-  MAX_DECOYS_PER_WRITE,
-  type DeadLetter,
-  dueBucketOf,
-  type IssuanceLookup,
-  issuanceHourOf,
-  issuanceHoursBetween,
-  matchesAlertFilter,
-  type StateStore,
-  sumMatchCounts,
-  type Versioned,
-} from '../ports/stateStore.js';
+import { type AlertFilter, checkKeyOf, ConcurrencyError, MAX_DECOYS_PER_WRITE, dueBucketOf, type IssuanceLookup, issuanceHourOf, issuanceHoursBetween, matchesAlertFilter, type StateStore, sumMatchCounts, type Versioned } from '../ports/stateStore.js';
+import type { MailAppBaseline } from '../domain/mailBaselines.js';
+import type { DeadLetter } from '../domain/deadLetters.js';
 
 interface Row {
   readonly json: string;

@@ -1,8 +1,6 @@
 import { odata, type TableEntity, TableClient, type TableServiceClientOptions, type TableTransactionResponse, type TransactionAction } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
-import type { StoredAlert } from '../correlation/foldAlert.js';
-import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
-import type { Incident } from '../domain/alerts.js';
+import type { Incident, StoredAlert } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import type { OutboxEntry } from '../domain/delivery.js';
@@ -13,21 +11,10 @@ import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js'
 import type { HubCheckpoint, HubPartitionOwnership, HubScope, StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { EventSource } from '../domain/events.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUseSource } from '../domain/tokens.js';
-import {
-  type AlertFilter,
-  checkKeyOf,
-  ConcurrencyError,
-  type DeadLetter,
-  MAX_DECOYS_PER_WRITE,
-  dueBucketOf,
-  type IssuanceLookup,
-  issuanceHourOf,
-  issuanceHoursBetween,
-  type StateStore,
-  sumMatchCounts,
-  type Versioned,
-} from '../ports/stateStore.js';
+import { type AlertFilter, checkKeyOf, ConcurrencyError, MAX_DECOYS_PER_WRITE, dueBucketOf, type IssuanceLookup, issuanceHourOf, issuanceHoursBetween, type StateStore, sumMatchCounts, type Versioned } from '../ports/stateStore.js';
 import { encodeKey, fromChunks, toChunks } from './tableKeys.js';
+import type { MailAppBaseline } from '../domain/mailBaselines.js';
+import type { DeadLetter } from '../domain/deadLetters.js';
 
 /** How to reach Table Storage: a connection string (Azurite, local) or an endpoint and an Entra credential (Azure). */
 export type TableConnection =

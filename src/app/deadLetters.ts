@@ -2,7 +2,7 @@ import type { Skip } from '../normalize/outcome.js';
 import { boundedJsonText, RECORD_BOUNDS } from '../normalize/recordBounds.js';
 import { recordFingerprint } from '../normalize/recordFingerprint.js';
 import { redactedExcerpt } from '../normalize/redactedExcerpt.js';
-import type { DeadLetter } from '../ports/stateStore.js';
+import type { DeadLetter } from '../domain/deadLetters.js';
 
 /**
  * The dead letter of a parsed record: its id is a fingerprint of the record's text (the same record

@@ -1,15 +1,15 @@
-import type { DetectionContext, Finding } from '../detections/detection.js';
+import type { DetectionContext } from '../detections/detection.js';
 import { detectionsByKind } from '../detections/index.js';
 import type { NormalizedEvent } from '../domain/events.js';
 import { isCompromisedKeyId } from '../keys/compromisedKeys.js';
 import { SigningKeyIndex } from '../keys/keyHistory.js';
 import { type DecodedUnit, decodeMessage } from '../normalize/decodeMessage.js';
 import { normalizeRecord } from '../normalize/normalizeRecord.js';
-import { isDeadLettered, isSkip, type NormalizeOutcome, skip } from '../normalize/outcome.js';
+import { isSkip, type NormalizeOutcome, skip } from '../normalize/outcome.js';
 import { BOUND_DETAILS, boundExceeded, boundedJsonText } from '../normalize/recordBounds.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { DeadLetter, StateStore } from '../ports/stateStore.js';
+import type { StateStore } from '../ports/stateStore.js';
 import type { DecoyRegistry } from './decoyRegistry.js';
 import type { KeyRegistry } from './keyRegistry.js';
 import type { MailBaselineTracker } from './mailBaselineTracker.js';
@@ -18,6 +18,9 @@ import type { TokenTracker } from './tokenTracker.js';
 import { deadLetterOfRecord, deadLetterOfText } from './deadLetters.js';
 import { countAccepted, countSkipped, emptyReport, type IngestReport } from './ingestReport.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
+import type { Finding } from '../domain/findings.js';
+import { isDeadLettered } from '../domain/skips.js';
+import type { DeadLetter } from '../domain/deadLetters.js';
 
 export interface IngestDependencies {
   readonly store: StateStore;

@@ -1,6 +1,6 @@
 import type { Alert } from '../domain/alerts.js';
-import type { SkipReason } from '../normalize/outcome.js';
 import { emptyTrackReport, type TokenTrackReport } from './tokenTracker.js';
+import type { SkipReason } from '../domain/skips.js';
 
 /**
  * What one ingest run did. Every record read is either accepted (per source and kind) or skipped (per reason).

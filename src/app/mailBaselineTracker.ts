@@ -1,9 +1,10 @@
 import { LRUCache } from 'lru-cache';
-import { appPairOf, type MailAppBaseline, observeMailAccess } from '../correlation/mailAppBaseline.js';
-import type { Finding } from '../detections/detection.js';
+import { appPairOf, observeMailAccess } from '../correlation/mailAppBaseline.js';
 import { firstSeenAppFinding } from '../detections/mailAppIdFirstSeen.js';
 import type { MailItemsAccessedEvent, NormalizedEvent } from '../domain/events.js';
 import { ConcurrencyError, type StateStore, type Versioned } from '../ports/stateStore.js';
+import type { Finding } from '../domain/findings.js';
+import type { MailAppBaseline } from '../domain/mailBaselines.js';
 
 /** Attempts at one mailbox's baseline before giving up on a write race. */
 const MAX_ATTEMPTS = 8;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/loadConfig.js';
 import { coverageOf, dueTimeOf, ISSUING_CATEGORIES, type IssuanceCoverage, tokenIssuanceOf, tokenUseHeadOf, tokenUseOf, verdictOf } from '../correlation/tokenIssuance.js';
-import type { Finding } from '../detections/detection.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
@@ -10,6 +9,7 @@ import type { Clock } from '../ports/clock.js';
 import { issuanceLookupOf, type StateStore } from '../ports/stateStore.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
+import type { Finding } from '../domain/findings.js';
 
 /** What tracking one batch did to the token index. */
 export interface TokenTrackReport {

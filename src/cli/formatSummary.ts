@@ -3,7 +3,7 @@ import { totalAccepted, totalSkipped } from '../app/ingestReport.js';
 import type { TokenResolveReport } from '../app/tokenTracker.js';
 import type { Alert, Incident } from '../domain/alerts.js';
 import type { TokenMatchCount } from '../domain/tokens.js';
-import { isDeadLettered, SKIP_REASONS } from '../normalize/outcome.js';
+import { isDeadLettered, SKIP_REASONS } from '../domain/skips.js';
 
 /** Source-and-app match lines shown; the rest are counted. */
 const MAX_MATCH_LINES = 8;

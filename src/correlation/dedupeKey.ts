@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Evidence } from '../domain/alerts.js';
+import { type Evidence, recordOriginOf } from '../domain/alerts.js';
 import type { Actor } from '../domain/events.js';
-import type { Finding } from '../detections/detection.js';
+import type { Finding } from '../domain/findings.js';
 
 /**
  * Who acted, as a key: the principal (lower-cased) and the address. Two hits on one decoy from one actor
@@ -38,14 +38,6 @@ export function dedupeKeyOf(finding: Finding, bucketInMinutes: number): string {
 /** The alert id: a stable hash of the dedupe key (128 bits, hex). */
 export function alertIdOf(dedupeKey: string): string {
   return createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32);
-}
-
-/**
- * Where a record comes from, for telling records apart: Defender streams the very Management Activity API
- * record (same `Id`) the Exchange poller delivers, so the two count as one.
- */
-export function recordOriginOf(source: Evidence['source']): Evidence['source'] {
-  return source === 'defender' ? 'exchange' : source;
 }
 
 /** A short, stable fingerprint of one evidence record (72 bits), for counting distinct records. */

@@ -1,6 +1,6 @@
-import { type Alert, type Evidence, severityRank } from '../domain/alerts.js';
-import type { Finding } from '../detections/detection.js';
+import { type Alert, type AlertLead, type Evidence, severityRank, type StoredAlert } from '../domain/alerts.js';
 import { alertIdOf, evidenceKeyOf } from './dedupeKey.js';
+import type { Finding } from '../domain/findings.js';
 
 /** Evidence records an alert shows; `count` still counts all of them. */
 export const MAX_EVIDENCE_SHOWN = 20;
@@ -9,21 +9,6 @@ export const MAX_EVIDENCE_SHOWN = 20;
  * batch brings that are not among the kept ones, so a redelivery of a very old record may count twice.
  */
 export const MAX_EVIDENCE_KEYS = 5000;
-
-/** Which finding an alert's words (title, summary, actor, target, token) come from. */
-export interface AlertLead {
-  readonly severity: Alert['severity'];
-  readonly time: string;
-  readonly evidenceKey: string;
-}
-
-/** An alert as persisted: the contract plus what folding needs to stay exact and order-independent. */
-export interface StoredAlert {
-  readonly alert: Alert;
-  /** Sorted fingerprints of the distinct evidence records counted so far. */
-  readonly evidenceKeys: readonly string[];
-  readonly lead: AlertLead;
-}
 
 export interface FoldResult {
   readonly stored: StoredAlert;

@@ -1,15 +1,6 @@
-/**
- * Which apps have read a mailbox: the CISA AA23-193A signal (Storm-0558 was found by a MailItemsAccessed
- * AppId that had never read that mailbox). Pure: the baseline in, the new baseline and a verdict out.
- */
-export interface MailAppBaseline {
-  readonly mailbox: string;
-  /** Event time of the first MailItemsAccessed record of this mailbox Lure saw: learning runs from here. */
-  readonly firstSeen: string;
-  /** `appId|clientAppId` → event time it was last seen. Bounded: the least recently seen pairs go first. */
-  readonly pairs: Readonly<Record<string, string>>;
-}
+import type { MailAppBaseline } from '../domain/mailBaselines.js';
 
+/** Judging a read against a mailbox's baseline is pure: the baseline in, the new baseline and a verdict out. */
 export type BaselineVerdict = 'learning' | 'known' | 'firstSeen';
 
 /** The pair a MailItemsAccessed record names: the app (AppId) and the client app (ClientAppId). */

@@ -1,8 +1,9 @@
 import type { ApplicationDecoy } from '../domain/decoys.js';
 import type { Actor } from '../domain/events.js';
 import type { DecoyIndex } from '../decoys/decoyIndex.js';
-import { defineDetection, type Finding } from './detection.js';
+import { defineDetection } from './detection.js';
 import { decoyFinding, describeActor } from './decoyFinding.js';
+import type { Finding } from '../domain/findings.js';
 
 export const DECOY_APPLICATION_SIGN_IN = 'decoy.application.signIn';
 

@@ -1,7 +1,8 @@
 import type { AlertTarget, Severity } from '../domain/alerts.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { Actor, NormalizedEvent } from '../domain/events.js';
-import type { DetectionContext, Finding } from './detection.js';
+import type { DetectionContext } from './detection.js';
+import type { Finding } from '../domain/findings.js';
 
 /** Builds the finding every decoy detection raises: the decoy is the subject, the event the evidence. */
 export function decoyFinding(options: {

@@ -1,9 +1,10 @@
 import type { MailItemDecoy } from '../domain/decoys.js';
 import type { NormalizedEvent } from '../domain/events.js';
-import { defineDetection, type Finding } from './detection.js';
+import { defineDetection } from './detection.js';
 import { decoyFinding, describeActor, describeDecoy, isSelf } from './decoyFinding.js';
 import { graphRequestOf } from './graphRequest.js';
 import { graphMailReferenceOf, mailItemDecoyOf, mailItemDecoysIn } from './mailItemMatching.js';
+import type { Finding } from '../domain/findings.js';
 
 export const DECOY_MAIL_ITEM_ACCESSED = 'decoy.mailItem.accessed';
 

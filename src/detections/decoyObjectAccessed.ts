@@ -1,8 +1,9 @@
-import { defineDetection, type Finding } from './detection.js';
+import { defineDetection } from './detection.js';
 import { decoyFinding, describeActor, isSelf } from './decoyFinding.js';
 import { describeDirectoryDecoy, directoryDecoyOfPath, objectIdOf } from './directoryDecoyMatching.js';
 import { graphRequestOf } from './graphRequest.js';
 import { GRAPH_SENSITIVE_SUB_RESOURCE_SET } from './graphSensitiveSubResources.js';
+import type { Finding } from '../domain/findings.js';
 
 export const DECOY_OBJECT_ACCESSED = 'decoy.object.accessed';
 

@@ -1,11 +1,12 @@
 import type { Decoy } from '../domain/decoys.js';
 import type { MailboxChangeEvent, NormalizedEvent } from '../domain/events.js';
 import type { DecoyIndex } from '../decoys/decoyIndex.js';
-import { defineDetection, type DetectionContext, type Finding } from './detection.js';
+import { defineDetection, type DetectionContext } from './detection.js';
 import { decoyFinding, describeActor, describeDecoy, isSelf } from './decoyFinding.js';
 import { directoryDecoyOfPath, directoryDecoyOfTarget } from './directoryDecoyMatching.js';
 import { graphRequestOf, isWriteMethod } from './graphRequest.js';
 import { graphMailReferenceOf, mailItemDecoyOf, mailItemDecoysIn } from './mailItemMatching.js';
+import type { Finding } from '../domain/findings.js';
 
 export const DECOY_OBJECT_MODIFIED = 'decoy.object.modified';
 

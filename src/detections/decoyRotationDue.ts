@@ -1,6 +1,7 @@
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyLifecycle } from '../domain/lifecycle.js';
-import type { DetectionMetadata, Finding } from './detection.js';
+import type { DetectionMetadata } from './detection.js';
+import type { Finding } from '../domain/findings.js';
 
 export const DECOY_ROTATION_DUE = 'decoy.rotation.due';
 

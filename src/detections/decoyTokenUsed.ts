@@ -1,5 +1,6 @@
-import { defineDetection, type Finding } from './detection.js';
+import { defineDetection } from './detection.js';
 import { decoyFinding } from './decoyFinding.js';
+import type { Finding } from '../domain/findings.js';
 
 export const DECOY_TOKEN_USED = 'decoy.token.used';
 

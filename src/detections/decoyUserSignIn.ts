@@ -1,6 +1,7 @@
 import type { UserDecoy } from '../domain/decoys.js';
-import { defineDetection, type Finding } from './detection.js';
+import { defineDetection } from './detection.js';
 import { decoyFinding, describeActor } from './decoyFinding.js';
+import type { Finding } from '../domain/findings.js';
 
 export const DECOY_USER_SIGN_IN = 'decoy.user.signIn';
 

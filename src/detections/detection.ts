@@ -1,7 +1,8 @@
 import type { DecoyIndex } from '../decoys/decoyIndex.js';
 import type { SigningKeyIndex } from '../keys/keyHistory.js';
-import type { AlertTarget, Evidence, Severity } from '../domain/alerts.js';
-import type { Actor, EventKind, EventOfKind, TokenContext } from '../domain/events.js';
+import type { Severity } from '../domain/alerts.js';
+import type { EventKind, EventOfKind } from '../domain/events.js';
+import type { Finding } from '../domain/findings.js';
 
 /** What a detection may consult besides the event. Everything here is read-only and in memory. */
 export interface DetectionContext {
@@ -23,23 +24,6 @@ export interface SigningContext {
   readonly v1IssuerHost: string;
   /** A token signed by a key retired longer than this before its use is anomalous. */
   readonly retiredAlertAfterInHours: number;
-}
-
-/** One detection's verdict on one event: the raw material of an alert. */
-export interface Finding {
-  readonly detection: string;
-  readonly severity: Severity;
-  readonly title: string;
-  readonly summary: string;
-  /** What was touched, for the dedupe key: the decoy id for decoy detections. */
-  readonly subjectKey: string;
-  readonly decoyId?: string;
-  /** The decoy is disabled: keep as evidence, never notify. */
-  readonly suppressed: boolean;
-  readonly actor: Actor;
-  readonly target: AlertTarget;
-  readonly token?: TokenContext;
-  readonly evidence: Evidence;
 }
 
 /** What every detection declares, whether it judges one event at a time or runs on a timer. */

@@ -1,6 +1,7 @@
 import type { MailItemsAccessedEvent } from '../domain/events.js';
-import type { DetectionMetadata, Finding } from './detection.js';
+import type { DetectionMetadata } from './detection.js';
 import { describeActor } from './decoyFinding.js';
+import type { Finding } from '../domain/findings.js';
 
 export const MAIL_APP_ID_FIRST_SEEN = 'mail.appId.firstSeen';
 

@@ -1,5 +1,6 @@
 import type { StreamState } from '../domain/streams.js';
-import type { DetectionMetadata, Finding } from './detection.js';
+import type { DetectionMetadata } from './detection.js';
+import type { Finding } from '../domain/findings.js';
 
 export const SOURCE_SILENT = 'source.silent';
 

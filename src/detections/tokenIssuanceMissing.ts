@@ -1,6 +1,7 @@
 import type { TokenUse } from '../domain/tokens.js';
-import type { DetectionMetadata, Finding } from './detection.js';
+import type { DetectionMetadata } from './detection.js';
 import { describeActor } from './decoyFinding.js';
+import type { Finding } from '../domain/findings.js';
 
 export const TOKEN_ISSUANCE_MISSING = 'token.issuance.missing';
 

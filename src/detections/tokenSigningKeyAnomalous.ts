@@ -1,8 +1,9 @@
 import { type Severity, severityRank } from '../domain/alerts.js';
 import { issuerKindOf } from '../keys/clouds.js';
 import { COMPROMISED_KEYS } from '../keys/compromisedKeys.js';
-import { defineDetection, type Finding } from './detection.js';
+import { defineDetection } from './detection.js';
 import { describeActor } from './decoyFinding.js';
+import type { Finding } from '../domain/findings.js';
 
 export const TOKEN_SIGNING_KEY_ANOMALOUS = 'token.signingKey.anomalous';
 

@@ -89,3 +89,26 @@ export interface Incident {
   readonly highestAlertSeverity: Severity;
   readonly status: 'open' | 'resolved';
 }
+
+/** Which finding an alert's words (title, summary, actor, target, token) come from. */
+export interface AlertLead {
+  readonly severity: Alert['severity'];
+  readonly time: string;
+  readonly evidenceKey: string;
+}
+
+/** An alert as persisted: the contract plus what folding needs to stay exact and order-independent. */
+export interface StoredAlert {
+  readonly alert: Alert;
+  /** Sorted fingerprints of the distinct evidence records counted so far. */
+  readonly evidenceKeys: readonly string[];
+  readonly lead: AlertLead;
+}
+
+/**
+ * Where a record comes from, for telling records apart: Defender streams the very Management Activity API
+ * record (same `Id`) the Exchange poller delivers, so the two count as one.
+ */
+export function recordOriginOf(source: Evidence['source']): Evidence['source'] {
+  return source === 'defender' ? 'exchange' : source;
+}

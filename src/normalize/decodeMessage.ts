@@ -1,6 +1,6 @@
 import { isObject } from './fields.js';
-import type { SkipReason } from './outcome.js';
 import { boundedJsonText } from './recordBounds.js';
+import type { SkipReason } from '../domain/skips.js';
 
 /** One record out of a message, or the reason a part of the message could not be read as one. */
 export type DecodedUnit =

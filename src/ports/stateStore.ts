@@ -1,35 +1,19 @@
-import { recordOriginOf } from '../correlation/dedupeKey.js';
-import type { StoredAlert } from '../correlation/foldAlert.js';
-import type { AlertStatus, Incident, Severity } from '../domain/alerts.js';
+import { type AlertStatus, type Incident, recordOriginOf, type Severity, type StoredAlert } from '../domain/alerts.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js';
 import type { Decoy } from '../domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../domain/lifecycle.js';
 import type { OutboxEntry } from '../domain/delivery.js';
-import type { MailAppBaseline } from '../correlation/mailAppBaseline.js';
 import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { HubCheckpoint, HubPartitionOwnership, HubScope, StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
-import type { SkipReason } from '../normalize/outcome.js';
+import type { MailAppBaseline } from '../domain/mailBaselines.js';
+import type { DeadLetter } from '../domain/deadLetters.js';
 
 /** A value with the ETag it was read at, for optimistic concurrency. */
 export interface Versioned<T> {
   readonly value: T;
   readonly etag: string;
-}
-
-/** A record Lure could not use, kept so nothing is lost silently. Never holds a full token. */
-export interface DeadLetter {
-  /** Stable for the same record and reason, so a redelivered batch does not add a second copy. */
-  readonly id: string;
-  /** Wall-clock time it was first dead-lettered. */
-  readonly receivedAt: string;
-  /** Where it came from: the Event Hub (`entra`, `exchange`, `token`) or a file name. */
-  readonly origin: string;
-  readonly reason: SkipReason;
-  readonly detail: string;
-  /** The start of the record, bounded and with tokens redacted. */
-  readonly excerpt: string;
 }
 
 /**

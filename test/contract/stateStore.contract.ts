@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StoredAlert } from '../../src/correlation/foldAlert.js';
-import type { Alert } from '../../src/domain/alerts.js';
+import type { Alert, StoredAlert } from '../../src/domain/alerts.js';
 import type { Decoy } from '../../src/domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../../src/domain/lifecycle.js';
 import type { OutboxEntry } from '../../src/domain/delivery.js';
 import type { PendingTokenCheck, TokenIssuance } from '../../src/domain/tokens.js';
-import { ConcurrencyError, type DeadLetter, issuanceLookupOf, MAX_DECOYS_PER_WRITE, type StateStore } from '../../src/ports/stateStore.js';
+import { ConcurrencyError, issuanceLookupOf, MAX_DECOYS_PER_WRITE, type StateStore } from '../../src/ports/stateStore.js';
+import type { DeadLetter } from '../../src/domain/deadLetters.js';
 
 /** Ids holding every character Table keys forbid, plus the ones message and item ids really carry. */
 export const AWKWARD_IDS = ['a/b', 'back\\slash', 'hash#tag', 'what?', 'LgAAAA+/x/y==', '<msg@contoso.example>', 'ctl\u0001\u007f', 'é-ü-日本', 'x'.repeat(900)];

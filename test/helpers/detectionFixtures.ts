@@ -6,12 +6,13 @@ import { DecoyIndex } from '../../src/decoys/decoyIndex.js';
 import { parseDecoyFile } from '../../src/decoys/parseDecoys.js';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../src/domain/alerts.js';
-import type { Detection, Finding, SigningContext } from '../../src/detections/detection.js';
+import type { Detection, SigningContext } from '../../src/detections/detection.js';
 import type { KeySetFetch, SigningKey } from '../../src/domain/signingKeys.js';
 import { SigningKeyIndex } from '../../src/keys/keyHistory.js';
 import { normalizeRecord } from '../../src/normalize/normalizeRecord.js';
 import { isSkip } from '../../src/normalize/outcome.js';
 import { FIXTURES } from './paths.js';
+import type { Finding } from '../../src/domain/findings.js';
 
 /**
  * Positive and negative fixtures of one detection (`test/fixtures/detections/<id>.json`): raw records exactly

@@ -1,5 +1,5 @@
-import type { Finding } from '../../src/detections/detection.js';
 import type { Severity } from '../../src/domain/alerts.js';
+import type { Finding } from '../../src/domain/findings.js';
 
 /** A decoy finding as a detection would raise it, for correlation tests. */
 export function finding(overrides: { id: string; time: string; severity?: Severity; ip?: string; suppressed?: boolean; title?: string }): Finding {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { EventKind, EventOfKind } from '../../src/domain/events.js';
-import { isSkip, type NormalizeOutcome, type Skip, type SkipReason } from '../../src/normalize/outcome.js';
+import { isSkip, type NormalizeOutcome, type Skip } from '../../src/normalize/outcome.js';
+import type { SkipReason } from '../../src/domain/skips.js';
 
 /**
  * The outcome as an event of `kind`, failing the test (with the skip reason) if it is anything else.

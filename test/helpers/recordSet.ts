@@ -4,7 +4,8 @@ import type { EventKind, EventSource } from '../../src/domain/events.js';
 import { decodeMessage } from '../../src/normalize/decodeMessage.js';
 import { isObject } from '../../src/normalize/fields.js';
 import { normalizeRecord } from '../../src/normalize/normalizeRecord.js';
-import { isSkip, type NormalizeOutcome, SKIP_REASONS } from '../../src/normalize/outcome.js';
+import { isSkip, type NormalizeOutcome } from '../../src/normalize/outcome.js';
+import { SKIP_REASONS } from '../../src/domain/skips.js';
 
 /** One raw record of a set (our fixtures, or the shared corpus), with where it came from. */
 export interface RecordLine {

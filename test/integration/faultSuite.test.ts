@@ -9,7 +9,6 @@ import { AlertDelivery } from '../../src/app/alertDelivery.js';
 import { persistAlerts } from '../../src/app/persistAlerts.js';
 import { type Services, useServices } from '../../src/app/services.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
-import type { StoredAlert } from '../../src/correlation/foldAlert.js';
 import type { AlertChannel, Delivery } from '../../src/ports/alertChannel.js';
 import { DeliveryError } from '../../src/ports/alertChannel.js';
 import type { StateStore } from '../../src/ports/stateStore.js';
@@ -20,6 +19,7 @@ import { fixedClock, movableClock, recordingLogger, testServices } from '../help
 import { DECOY_MAILBOX, fakeTenantDirectory, tenantServices, useFakeTenant } from '../helpers/tenant.js';
 import { DirectoryError } from '../../src/ports/directory.js';
 import type { ApplicationDecoy, MailItemDecoy } from '../../src/domain/decoys.js';
+import type { StoredAlert } from '../../src/domain/alerts.js';
 
 const DECOY = 'svc-fault-decoy@contoso.example';
 

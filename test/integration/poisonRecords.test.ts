@@ -14,15 +14,15 @@ import { replay } from '../../src/app/replay.js';
 import { type Services, useServices } from '../../src/app/services.js';
 import { formatSummary } from '../../src/cli/formatSummary.js';
 import type { Alert } from '../../src/domain/alerts.js';
-import type { SkipReason } from '../../src/normalize/outcome.js';
 import { MAX_EXCERPT_LENGTH } from '../../src/normalize/redactedExcerpt.js';
 import { type BoundExceeded, RECORD_BOUNDS } from '../../src/normalize/recordBounds.js';
-import type { DeadLetter } from '../../src/ports/stateStore.js';
 import { eventHubContext } from '../helpers/azf.js';
 import { accountedLine, runLure } from '../helpers/cli.js';
 import { DECOY_FILE, fixtureDecoys } from '../helpers/mixedFixture.js';
 import { mailItemsAccessedRecord, signInRecord } from '../helpers/records.js';
 import { testServices } from '../helpers/services.js';
+import type { SkipReason } from '../../src/domain/skips.js';
+import type { DeadLetter } from '../../src/domain/deadLetters.js';
 
 type Hub = 'entra' | 'exchange' | 'token';
 const HANDLERS = { entra: entraEvents, exchange: exchangeEvents, token: tokenEvents } as const;

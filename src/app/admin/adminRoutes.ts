@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { StoredAlert } from '../../correlation/foldAlert.js';
-import type { Alert, AlertStatus } from '../../domain/alerts.js';
+import type { Alert, AlertStatus, StoredAlert } from '../../domain/alerts.js';
 import type { Caller } from '../../domain/audit.js';
 import type { Decoy } from '../../domain/decoys.js';
 import type { DecoyLifecycle } from '../../domain/lifecycle.js';

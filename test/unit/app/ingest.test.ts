@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { totalAccepted, totalSkipped } from '../../../src/app/ingestReport.js';
-import type { StoredAlert } from '../../../src/correlation/foldAlert.js';
-import type { DeadLetter } from '../../../src/ports/stateStore.js';
 import { MAX_EXCERPT_LENGTH } from '../../../src/normalize/redactedExcerpt.js';
 import { compareExpected, fixtureDecoys, MIXED_EXPECTED, mixedMessages, mixedRecords, summarize } from '../../helpers/mixedFixture.js';
 import { recordingLogger, testServices } from '../../helpers/services.js';
+import type { StoredAlert } from '../../../src/domain/alerts.js';
+import type { DeadLetter } from '../../../src/domain/deadLetters.js';
 
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];

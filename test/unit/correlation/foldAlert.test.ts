@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { alertIdOf, dedupeKeyOf } from '../../../src/correlation/dedupeKey.js';
-import { foldAlert, MAX_EVIDENCE_SHOWN, type StoredAlert } from '../../../src/correlation/foldAlert.js';
-import type { Finding } from '../../../src/detections/detection.js';
-import type { Severity } from '../../../src/domain/alerts.js';
+import { foldAlert, MAX_EVIDENCE_SHOWN } from '../../../src/correlation/foldAlert.js';
+import type { Severity, StoredAlert } from '../../../src/domain/alerts.js';
 import { finding } from '../../helpers/findings.js';
+import type { Finding } from '../../../src/domain/findings.js';
 
 const NOW = '2026-11-28T12:00:00.000Z';
 const LATER = '2026-11-28T13:00:00.000Z';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appPairOf, type MailAppBaseline, observeMailAccess } from '../../../src/correlation/mailAppBaseline.js';
+import { appPairOf, observeMailAccess } from '../../../src/correlation/mailAppBaseline.js';
 import { retainedBytes } from '../../helpers/retainedHeap.js';
+import type { MailAppBaseline } from '../../../src/domain/mailBaselines.js';
 
 const SETTINGS = { learningInDays: 14, maxPairs: 3 };
 const OUTLOOK = appPairOf('00000002-0000-0FF1-CE00-000000000000', '');

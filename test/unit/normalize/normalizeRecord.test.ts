@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SIGN_IN_CATEGORIES } from '../../../src/domain/events.js';
 import { normalizeRecord } from '../../../src/normalize/normalizeRecord.js';
-import { isDeadLettered } from '../../../src/normalize/outcome.js';
 import { expectEvent, expectSkip } from '../../helpers/outcomes.js';
+import { isDeadLettered } from '../../../src/domain/skips.js';
 
 // Our own minimal records, one per route (formats.md §1.2, §3.1, §3.4, §5.1).
 const TIME = '2025-06-01T12:00:00.0000000Z';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDeadLettered, isSkip, MAX_DETAIL_LENGTH, skip, SKIP_REASONS, type SkipReason } from '../../../src/normalize/outcome.js';
+import { isSkip, MAX_DETAIL_LENGTH, skip } from '../../../src/normalize/outcome.js';
+import { isDeadLettered, SKIP_REASONS, type SkipReason } from '../../../src/domain/skips.js';
 
 describe('outcome', () => {
   it('dead-letters exactly the reasons that point at something wrong', () => {
