@@ -1,8 +1,8 @@
 import { EventHubConsumerClient, latestEventPosition, type Subscription } from '@azure/event-hubs';
 import type { TokenCredential } from '@azure/identity';
 import type { HubBatchContext, HubName, ReceivedEvent } from '../app/hubBatches.js';
-import type { StateStore } from '../ports/stateStore.js';
 import { StoreCheckpointStore } from './storeCheckpointStore.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 export interface HubConsumersOptions {
   readonly connection: { readonly namespace: string; readonly credential: TokenCredential } | { readonly connectionString: string };

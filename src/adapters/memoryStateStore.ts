@@ -7,10 +7,14 @@ import type { KeySetFetch, SigningKey } from '../domain/signingKeys.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js';
 import type { HubCheckpoint, HubPartitionOwnership, HubScope, StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
-import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
-import { type AlertFilter, checkKeyOf, ConcurrencyError, MAX_DECOYS_PER_WRITE, dueBucketOf, type IssuanceLookup, issuanceHourOf, issuanceHoursBetween, matchesAlertFilter, type StateStore, sumMatchCounts, type Versioned } from '../ports/stateStore.js';
+import type { IssuanceLookup, PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../domain/tokens.js';
 import type { MailAppBaseline } from '../domain/mailBaselines.js';
 import type { DeadLetter } from '../domain/deadLetters.js';
+import { ConcurrencyError, type Versioned } from '../ports/store/versioned.js';
+import { MAX_DECOYS_PER_WRITE } from '../ports/store/decoyStore.js';
+import type { AlertFilter } from '../ports/store/alertStore.js';
+import type { StateStore } from '../ports/store/stateStore.js';
+import { checkKeyOf, dueBucketOf, issuanceHourOf, issuanceHoursBetween, sumMatchCounts } from './storeSchemes.js';
 
 interface Row {
   readonly json: string;
@@ -548,4 +552,15 @@ export class MemoryStateStore implements StateStore {
 
 function hubScopeKey(scope: HubScope): string {
   return `${scope.namespace.toLowerCase()}\u0000${scope.hub.toLowerCase()}\u0000${scope.consumerGroup.toLowerCase()}\u0000`;
+}
+
+/** Whether an alert passes a filter (adapters that cannot filter in the store use this). */
+function matchesAlertFilter(alert: StoredAlert['alert'], filter: AlertFilter): boolean {
+  return (
+    (filter.status === undefined || alert.status === filter.status) &&
+    (filter.severity === undefined || alert.severity === filter.severity) &&
+    (filter.detection === undefined || alert.detection === filter.detection) &&
+    (filter.occurredFrom === undefined || alert.occurredAt >= filter.occurredFrom) &&
+    (filter.occurredTo === undefined || alert.occurredAt < filter.occurredTo)
+  );
 }

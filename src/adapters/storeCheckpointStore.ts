@@ -1,5 +1,6 @@
 import type { Checkpoint, CheckpointStore, PartitionOwnership } from '@azure/event-hubs';
-import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
+import { ConcurrencyError } from '../ports/store/versioned.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 /**
  * The Event Hubs SDK's checkpoint store over Lure's own state store (Table Storage, or Azurite locally), so

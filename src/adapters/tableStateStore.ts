@@ -10,11 +10,15 @@ import type { AuditEntry } from '../domain/audit.js';
 import type { AuditFeedState, CopiedAuditContent } from '../domain/auditFeed.js';
 import type { HubCheckpoint, HubPartitionOwnership, HubScope, StreamArrival, StreamCount, StreamState } from '../domain/streams.js';
 import type { EventSource } from '../domain/events.js';
-import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUseSource } from '../domain/tokens.js';
-import { type AlertFilter, checkKeyOf, ConcurrencyError, MAX_DECOYS_PER_WRITE, dueBucketOf, type IssuanceLookup, issuanceHourOf, issuanceHoursBetween, type StateStore, sumMatchCounts, type Versioned } from '../ports/stateStore.js';
+import type { IssuanceLookup, PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUseSource } from '../domain/tokens.js';
 import { encodeKey, fromChunks, toChunks } from './tableKeys.js';
 import type { MailAppBaseline } from '../domain/mailBaselines.js';
 import type { DeadLetter } from '../domain/deadLetters.js';
+import { ConcurrencyError, type Versioned } from '../ports/store/versioned.js';
+import { MAX_DECOYS_PER_WRITE } from '../ports/store/decoyStore.js';
+import type { AlertFilter } from '../ports/store/alertStore.js';
+import type { StateStore } from '../ports/store/stateStore.js';
+import { checkKeyOf, dueBucketOf, issuanceHourOf, issuanceHoursBetween, sumMatchCounts } from './storeSchemes.js';
 
 /** How to reach Table Storage: a connection string (Azurite, local) or an endpoint and an Entra credential (Azure). */
 export type TableConnection =

@@ -8,8 +8,9 @@ import type { CloudName } from '../keys/clouds.js';
 import { type AlertChannel, type Delivery, DeliveryError } from '../ports/alertChannel.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import { ConcurrencyError, type StateStore, type Versioned } from '../ports/stateStore.js';
 import { realSleep } from '../adapters/retries.js';
+import { ConcurrencyError, type Versioned } from '../ports/store/versioned.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 export interface AlertDeliveryDeps {
   readonly store: StateStore;

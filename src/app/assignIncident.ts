@@ -1,6 +1,7 @@
 import { actorKeysOf, foundingIncidentIdOf, INCIDENT_WINDOW_IN_HOURS, incidentChanged, incidentToJoin, withAlert } from '../correlation/incidents.js';
 import type { Alert, Incident } from '../domain/alerts.js';
-import { ConcurrencyError, type StateStore, type Versioned } from '../ports/stateStore.js';
+import { ConcurrencyError, type Versioned } from '../ports/store/versioned.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 const MAX_ATTEMPTS = 8;
 

@@ -8,9 +8,9 @@ import { AuditFeedError, isTransientFeedFailure } from '../adapters/managementAc
 import { skip } from '../normalize/outcome.js';
 import { BOUND_DETAILS, boundExceeded } from '../normalize/recordBounds.js';
 import { recordFingerprint } from '../normalize/recordFingerprint.js';
-import type { StateStore } from '../ports/stateStore.js';
 import { deadLetterOfRecord } from './deadLetters.js';
 import type { DeadLetter } from '../domain/deadLetters.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 export interface AuditPollerDeps {
   readonly store: StateStore;

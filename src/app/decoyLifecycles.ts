@@ -12,8 +12,9 @@ import { newJournalId } from '../decoys/secrets.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { Logger } from '../ports/logger.js';
-import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
 import { changeRegistry } from './decoyRegistration.js';
+import { ConcurrencyError } from '../ports/store/versioned.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 export interface DecoyLifecyclesDeps {
   readonly store: StateStore;

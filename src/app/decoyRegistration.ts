@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Decoy } from '../domain/decoys.js';
 import { assertDistinct, DecoyValidationError } from '../decoys/parseDecoys.js';
-import { ConcurrencyError, MAX_DECOYS_PER_WRITE, type StateStore } from '../ports/stateStore.js';
+import { ConcurrencyError } from '../ports/store/versioned.js';
+import { MAX_DECOYS_PER_WRITE } from '../ports/store/decoyStore.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 /** Rounds a change of the registry may lose to a concurrent one before it gives up (409, try again). */
 const MAX_ATTEMPTS = 12;

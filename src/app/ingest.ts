@@ -9,7 +9,6 @@ import { isSkip, type NormalizeOutcome, skip } from '../normalize/outcome.js';
 import { BOUND_DETAILS, boundExceeded, boundedJsonText } from '../normalize/recordBounds.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { StateStore } from '../ports/stateStore.js';
 import type { DecoyRegistry } from './decoyRegistry.js';
 import type { KeyRegistry } from './keyRegistry.js';
 import type { MailBaselineTracker } from './mailBaselineTracker.js';
@@ -21,6 +20,7 @@ import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 import type { Finding } from '../domain/findings.js';
 import { isDeadLettered } from '../domain/skips.js';
 import type { DeadLetter } from '../domain/deadLetters.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 export interface IngestDependencies {
   readonly store: StateStore;

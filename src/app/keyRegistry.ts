@@ -2,7 +2,7 @@ import type { SigningKey } from '../domain/signingKeys.js';
 import { recordFetch, SigningKeyIndex } from '../keys/keyHistory.js';
 import type { Clock } from '../ports/clock.js';
 import type { KeySource } from '../ports/keySource.js';
-import type { StateStore } from '../ports/stateStore.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 export interface KeyRefreshReport {
   readonly setsFetched: number;

@@ -2,9 +2,10 @@ import { LRUCache } from 'lru-cache';
 import { appPairOf, observeMailAccess } from '../correlation/mailAppBaseline.js';
 import { firstSeenAppFinding } from '../detections/mailAppIdFirstSeen.js';
 import type { MailItemsAccessedEvent, NormalizedEvent } from '../domain/events.js';
-import { ConcurrencyError, type StateStore, type Versioned } from '../ports/stateStore.js';
 import type { Finding } from '../domain/findings.js';
 import type { MailAppBaseline } from '../domain/mailBaselines.js';
+import { ConcurrencyError, type Versioned } from '../ports/store/versioned.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 /** Attempts at one mailbox's baseline before giving up on a write race. */
 const MAX_ATTEMPTS = 8;

@@ -1,9 +1,10 @@
 import { alertIdOf, dedupeKeyOf } from '../correlation/dedupeKey.js';
 import { foldAlert } from '../correlation/foldAlert.js';
 import type { Alert } from '../domain/alerts.js';
-import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
 import { assignIncident } from './assignIncident.js';
 import type { Finding } from '../domain/findings.js';
+import { ConcurrencyError } from '../ports/store/versioned.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 /** How alerts are folded and who hears of them. */
 export interface AlertRecording {

@@ -1,6 +1,6 @@
 import type { Config } from '../config/loadConfig.js';
 import type { Clock } from '../ports/clock.js';
-import type { StateStore } from '../ports/stateStore.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 export interface PruneReport {
   readonly tokenIssuances: number;

@@ -9,7 +9,6 @@ import { CLOUDS } from '../keys/clouds.js';
 import type { Decoy } from '../domain/decoys.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { StateStore } from '../ports/stateStore.js';
 import type { Directory } from '../ports/directory.js';
 import type { Alert } from '../domain/alerts.js';
 import { rotationDueFinding } from '../detections/decoyRotationDue.js';
@@ -34,6 +33,7 @@ import { EventHubPublisher } from '../adapters/eventHubPublisher.js';
 import type { AuditFeed } from '../ports/auditFeed.js';
 import type { EventPublisher } from '../ports/eventPublisher.js';
 import { type TokenResolveReport, TokenTracker } from './tokenTracker.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 /** Everything a trigger, the local host or the CLI needs, built once from the configuration. */
 export interface Services {

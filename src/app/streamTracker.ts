@@ -4,10 +4,11 @@ import { silentStreamFinding } from '../detections/sourceSilent.js';
 import type { Alert } from '../domain/alerts.js';
 import type { NormalizedEvent } from '../domain/events.js';
 import { randomUUID } from 'node:crypto';
-import type { StreamArrival, StreamCount } from '../domain/streams.js';
+import { countBucketOf, type StreamArrival, type StreamCount } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
-import { ConcurrencyError, countBucketOf, type StateStore } from '../ports/stateStore.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
+import { ConcurrencyError } from '../ports/store/versioned.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 /** A stream's arrival is written at most this often per process: silence is measured in tens of minutes. */
 const ARRIVAL_WRITE_INTERVAL_IN_MS = 60_000;

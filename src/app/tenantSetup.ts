@@ -1,6 +1,6 @@
 import type { Directory } from '../ports/directory.js';
-import type { StateStore } from '../ports/stateStore.js';
 import type { TenantAdministration } from '../ports/tenantAdministration.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 /** The administrative unit that holds the decoy users, and nothing else. */
 export const DECOY_UNIT_NAME = 'Lure decoys';

@@ -4,12 +4,12 @@ import { coverageOf, dueTimeOf, ISSUING_CATEGORIES, type IssuanceCoverage, token
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
-import type { PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount, TokenUse, TokenUseSource } from '../domain/tokens.js';
+import { issuanceLookupOf, type PendingTokenCheck, type SignInProgress, type TokenIssuance, type TokenMatchCount, type TokenUse, type TokenUseSource } from '../domain/tokens.js';
 import type { Clock } from '../ports/clock.js';
-import { issuanceLookupOf, type StateStore } from '../ports/stateStore.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
 import type { Finding } from '../domain/findings.js';
+import type { StateStore } from '../ports/store/stateStore.js';
 
 /** What tracking one batch did to the token index. */
 export interface TokenTrackReport {

@@ -52,3 +52,8 @@ export interface HubCheckpoint extends HubScope {
   readonly sequenceNumber: number;
   readonly offset: string;
 }
+
+/** The ten-minute bucket a time falls in, as the ISO time it starts at. */
+export function countBucketOf(time: string): string {
+  return `${time.slice(0, 15)}0:00.000Z`;
+}

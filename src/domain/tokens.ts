@@ -66,3 +66,21 @@ export interface TokenMatchCount {
   readonly matched: number;
   readonly unmatched: number;
 }
+
+/** A token id to look for, and between when it may have been issued. */
+export interface IssuanceLookup {
+  readonly uti: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Where to look for the issuance of a token: around its `iat` when the use carries it (a sign-in's
+ * createdDateTime may precede the token's iat: aggregated non-interactive rows start earlier), else over
+ * the longest token lifetime before the use.
+ */
+export function issuanceLookupOf(use: { readonly uti: string; readonly issuedAt?: string; readonly usedAt: string }, maxTokenLifetimeInHours: number): IssuanceLookup {
+  const anchor = Date.parse(use.issuedAt ?? use.usedAt);
+  const back = use.issuedAt === undefined ? maxTokenLifetimeInHours * 60 : 60;
+  return { uti: use.uti, from: new Date(anchor - back * 60_000).toISOString(), to: new Date(anchor + 10 * 60_000).toISOString() };
+}

@@ -18,8 +18,8 @@ import { loadConfig } from '../../src/config/loadConfig.js';
 import { DecoyIndex } from '../../src/decoys/decoyIndex.js';
 import type { Decoy } from '../../src/domain/decoys.js';
 import type { Logger } from '../../src/ports/logger.js';
-import type { StateStore } from '../../src/ports/stateStore.js';
 import { type Batch, generateWorkload, TENANT, type Workload, type WorkloadOptions, workloadDecoys } from './workload.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 const SEED = 20261128;
 const QUIET: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

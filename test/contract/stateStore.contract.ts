@@ -4,9 +4,11 @@ import type { Alert, StoredAlert } from '../../src/domain/alerts.js';
 import type { Decoy } from '../../src/domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry } from '../../src/domain/lifecycle.js';
 import type { OutboxEntry } from '../../src/domain/delivery.js';
-import type { PendingTokenCheck, TokenIssuance } from '../../src/domain/tokens.js';
-import { ConcurrencyError, issuanceLookupOf, MAX_DECOYS_PER_WRITE, type StateStore } from '../../src/ports/stateStore.js';
+import { issuanceLookupOf, type PendingTokenCheck, type TokenIssuance } from '../../src/domain/tokens.js';
 import type { DeadLetter } from '../../src/domain/deadLetters.js';
+import { ConcurrencyError } from '../../src/ports/store/versioned.js';
+import { MAX_DECOYS_PER_WRITE } from '../../src/ports/store/decoyStore.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 /** Ids holding every character Table keys forbid, plus the ones message and item ids really carry. */
 export const AWKWARD_IDS = ['a/b', 'back\\slash', 'hash#tag', 'what?', 'LgAAAA+/x/y==', '<msg@contoso.example>', 'ctl\u0001\u007f', 'é-ü-日本', 'x'.repeat(900)];

@@ -4,10 +4,10 @@ import { loadConfig } from '../../src/config/loadConfig.js';
 import type { Decoy } from '../../src/domain/decoys.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { LogFields, Logger } from '../../src/ports/logger.js';
-import type { StateStore } from '../../src/ports/stateStore.js';
 import type { Directory } from '../../src/ports/directory.js';
 import type { AuditFeed } from '../../src/ports/auditFeed.js';
 import type { EventPublisher } from '../../src/ports/eventPublisher.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 /** A clock fixed at a moment, so `detectedAt` is predictable. */
 export function fixedClock(iso = '2026-11-28T12:00:00.000Z'): Clock {

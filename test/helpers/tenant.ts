@@ -4,10 +4,10 @@ import type { Services } from '../../src/app/services.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { Directory } from '../../src/ports/directory.js';
 import type { Logger } from '../../src/ports/logger.js';
-import type { StateStore } from '../../src/ports/stateStore.js';
 import { after, before } from 'node:test';
 import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from './fakeGraph.js';
 import { testServices } from './services.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 /** Lure's own managed identity in the fake tenant: its service principal id and app id. */
 export const LURE_SERVICE_PRINCIPAL_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';

@@ -5,7 +5,6 @@ import { simpleParser } from 'mailparser';
 import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import { persistAlerts } from '../../src/app/persistAlerts.js';
 import type { Services } from '../../src/app/services.js';
-import type { StateStore } from '../../src/ports/stateStore.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { finding } from '../helpers/findings.js';
@@ -14,6 +13,7 @@ import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { signInRecord } from '../helpers/records.js';
 import { movableClock, recordingLogger } from '../helpers/services.js';
 import { azuriteStore, fakeTenantDirectory, tenantServices, useFakeTenant } from '../helpers/tenant.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 const azurite = useAzurite();
 const SECRET = 'webhook-secret-webhook-secret-webhook-secret';

@@ -6,13 +6,13 @@ import type { Services } from '../../src/app/services.js';
 import type { AuditPollReport } from '../../src/app/auditPoller.js';
 import { useServices } from '../../src/app/services.js';
 import type { EventPublisher, PublishOutcome } from '../../src/ports/eventPublisher.js';
-import type { StateStore } from '../../src/ports/stateStore.js';
 import { InvocationContext } from '../helpers/azf.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { type FakeTokenEndpoint, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { exchangeRecord, type FakeBlob, type FakeManagementApi, startFakeManagementApi } from '../helpers/fakeManagementApi.js';
 import { movableClock, recordingLogger, testServices } from '../helpers/services.js';
 import { azuriteStore } from '../helpers/tenant.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const azurite = useAzurite();

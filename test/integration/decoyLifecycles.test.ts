@@ -5,11 +5,12 @@ import { fingerprintOf } from '../../src/decoys/secrets.js';
 import type { ApplicationDecoy, MailItemDecoy, TokenDecoy, UserDecoy } from '../../src/domain/decoys.js';
 import { ABANDONED_AFTER_IN_MINUTES, LifecycleConflictError } from '../../src/app/decoyLifecycles.js';
 import type { JournalEntry } from '../../src/domain/lifecycle.js';
-import { ConcurrencyError, type StateStore } from '../../src/ports/stateStore.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock } from '../helpers/services.js';
 import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, secretChangeAuditRecord, tenantServices, useFakeTenant } from '../helpers/tenant.js';
+import { ConcurrencyError } from '../../src/ports/store/versioned.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 const azurite = useAzurite();
 

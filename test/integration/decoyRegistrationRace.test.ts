@@ -4,12 +4,12 @@ import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import { adminApiFor } from '../../src/app/admin/adminHosting.js';
 import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
-import type { StateStore } from '../../src/ports/stateStore.js';
 import type { Services } from '../../src/app/services.js';
 import { startTenantKeys, type TenantKeys } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { testServices } from '../helpers/services.js';
 import { azuriteStore } from '../helpers/tenant.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 const NOW = '2026-11-28T12:00:00.000Z';
 const RACERS = 8;

@@ -5,13 +5,13 @@ import { exchangeEvents } from '../../functions/exchangeEvents.js';
 import { tokenEvents } from '../../functions/tokenEvents.js';
 import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { useServices } from '../../src/app/services.js';
-import type { StateStore } from '../../src/ports/stateStore.js';
 import { eventHubContext } from '../helpers/azf.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { type FaultyProxy, startFaultyProxy } from '../helpers/faultyProxy.js';
 import { compareExpected, fixtureDecoys, MIXED_EXPECTED, mixedMessages, summarize } from '../helpers/mixedFixture.js';
 import { recordingLogger, testServices } from '../helpers/services.js';
 import type { StoredAlert } from '../../src/domain/alerts.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 const azurite = useAzurite();
 const proxies: FaultyProxy[] = [];

@@ -11,7 +11,6 @@ import { type Services, useServices } from '../../src/app/services.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { AlertChannel, Delivery } from '../../src/ports/alertChannel.js';
 import { DeliveryError } from '../../src/ports/alertChannel.js';
-import type { StateStore } from '../../src/ports/stateStore.js';
 import { eventHubContext } from '../helpers/azf.js';
 import { finding } from '../helpers/findings.js';
 import { graphRecord, mailItemsAccessedRecord, signInRecord } from '../helpers/records.js';
@@ -20,6 +19,7 @@ import { DECOY_MAILBOX, fakeTenantDirectory, tenantServices, useFakeTenant } fro
 import { DirectoryError } from '../../src/ports/directory.js';
 import type { ApplicationDecoy, MailItemDecoy } from '../../src/domain/decoys.js';
 import type { StoredAlert } from '../../src/domain/alerts.js';
+import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 const DECOY = 'svc-fault-decoy@contoso.example';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TableStateStore } from '../../src/adapters/tableStateStore.js';
-import { issuanceLookupOf } from '../../src/ports/stateStore.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { graphRecord, signInRecord } from '../helpers/records.js';
 import { testServices } from '../helpers/services.js';
+import { issuanceLookupOf } from '../../src/domain/tokens.js';
 
 const azurite = useAzurite();
 const CATEGORIES = ['SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs'] as const;

@@ -5,7 +5,6 @@ import type { Caller } from '../../domain/audit.js';
 import type { Decoy } from '../../domain/decoys.js';
 import type { DecoyLifecycle } from '../../domain/lifecycle.js';
 import { DecoyValidationError, parseDecoy } from '../../decoys/parseDecoys.js';
-import { ConcurrencyError } from '../../ports/stateStore.js';
 import type { Services } from '../services.js';
 import { type DecoyChanges, LifecycleConflictError } from '../decoyLifecycles.js';
 import { ApiError } from './apiError.js';
@@ -13,6 +12,7 @@ import type { AccessLevel } from './callerAuthenticator.js';
 import * as schemas from './adminSchemas.js';
 import { pageOf } from './paging.js';
 import { lastHourSince, statusReportOf } from './statusReport.js';
+import { ConcurrencyError } from '../../ports/store/versioned.js';
 
 /** What a route handler gets: validated parameters, query and body, and who is calling. */
 export interface RouteInput {

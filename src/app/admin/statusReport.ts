@@ -1,7 +1,6 @@
 import type { ChannelStatus } from '../../domain/delivery.js';
 import type { KeySetFetch } from '../../domain/signingKeys.js';
-import type { StreamCount, StreamState } from '../../domain/streams.js';
-import { countBucketOf } from '../../ports/stateStore.js';
+import { countBucketOf, type StreamCount, type StreamState } from '../../domain/streams.js';
 
 /** The health Lure reports: what each stream delivered, how far behind it runs, what alerts reached, how fresh the keys are. */
 export interface StatusReport {

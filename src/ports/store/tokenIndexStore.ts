@@ -1,0 +1,31 @@
+import type { IssuanceLookup, PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../../domain/tokens.js';
+
+/** The token-issuance index, the pending checks against it, and the progress of the sign-in streams. */
+export interface TokenIndexStore {
+  /** Written in batches (entity group transactions of up to 100, one partition per hour of issue). */
+  upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void>;
+  /** The token ids among `lookups` indexed in an hour partition overlapping their `from`–`to` span. */
+  findTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<Set<string>>;
+  /** Deletes issuances indexed for an hour wholly before `before`. Returns how many. */
+  deleteTokenIssuancesBefore(before: string): Promise<number>;
+
+  /** Moves each (tenant, category) forward: the watermark never goes back, the first event time never changes. */
+  advanceSignInProgress(progress: readonly SignInProgress[]): Promise<void>;
+  listSignInProgress(): Promise<SignInProgress[]>;
+
+  /** Idempotent per (token id, evidence record); written in batches by due time. */
+  upsertPendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void>;
+  /** Every pending check due at or before `dueBy` (and possibly a few due within ten minutes after). */
+  listPendingTokenChecks(dueBy: string): AsyncIterable<PendingTokenCheck>;
+  deletePendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void>;
+
+  /**
+   * Records this writer's running totals of judged uses per source and app, as of `updatedAt`. Each writer
+   * (process) owns its rows, so totals are written without a read; `listTokenMatchCounts` sums every
+   * writer's. Approximate: a redelivered batch counts its at-once matches again.
+   */
+  upsertTokenMatchCounts(writerId: string, counts: readonly TokenMatchCount[], updatedAt: string): Promise<void>;
+  listTokenMatchCounts(): Promise<TokenMatchCount[]>;
+  /** Deletes writers' rows last updated before `before` (processes long gone). Returns how many. */
+  deleteTokenMatchCountsBefore(before: string): Promise<number>;
+}
