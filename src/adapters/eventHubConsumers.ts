@@ -2,14 +2,14 @@ import { EventHubConsumerClient, latestEventPosition, type Subscription } from '
 import type { TokenCredential } from '@azure/identity';
 import type { HubBatchContext, HubName, ReceivedEvent } from '../app/hubBatches.js';
 import { StoreCheckpointStore } from './storeCheckpointStore.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { HubCheckpointStore } from '../ports/store/hubCheckpointStore.js';
 
 export interface HubConsumersOptions {
   readonly connection: { readonly namespace: string; readonly credential: TokenCredential } | { readonly connectionString: string };
   readonly hubs: Readonly<Record<HubName, string>>;
   readonly consumerGroup: string;
   /** Holds ownership and checkpoints, so a restart resumes where the last run stopped. */
-  readonly store: StateStore;
+  readonly store: HubCheckpointStore;
   readonly onBatch: (hub: HubName, events: readonly ReceivedEvent[], context: HubBatchContext) => Promise<void>;
   readonly onError: (hub: HubName, message: string) => void;
 }

@@ -1,6 +1,6 @@
 import type { Checkpoint, CheckpointStore, PartitionOwnership } from '@azure/event-hubs';
 import { ConcurrencyError } from '../ports/store/versioned.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { HubCheckpointStore } from '../ports/store/hubCheckpointStore.js';
 
 /**
  * The Event Hubs SDK's checkpoint store over Lure's own state store (Table Storage, or Azurite locally), so
@@ -8,7 +8,7 @@ import type { StateStore } from '../ports/store/stateStore.js';
  * claimed with ETags: of two consumers claiming a partition, one wins.
  */
 export class StoreCheckpointStore implements CheckpointStore {
-  constructor(private readonly store: StateStore) {}
+  constructor(private readonly store: HubCheckpointStore) {}
 
   async listOwnership(fullyQualifiedNamespace: string, eventHubName: string, consumerGroup: string): Promise<PartitionOwnership[]> {
     const owned = await this.store.listHubOwnerships({ namespace: fullyQualifiedNamespace, hub: eventHubName, consumerGroup });

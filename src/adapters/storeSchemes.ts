@@ -3,6 +3,11 @@ import type { PendingTokenCheck, TokenMatchCount } from '../domain/tokens.js';
 
 /* How both store adapters lay state out: the partitions time falls in, and the keys of composite rows. */
 
+/** The day a time falls in (`yyyyMMdd`, UTC): dead letters and the audit trail are partitioned by it. */
+export function dayPartitionOf(time: string): string {
+  return time.slice(0, 10).replaceAll('-', '');
+}
+
 /** The hour partition an issuance time falls in (`yyyyMMddHH`, UTC). */
 export function issuanceHourOf(time: string): string {
   // `YYYY-MM-DDTHH…` → `YYYYMMDDHH`, once per sign-in: slices rather than a pattern.

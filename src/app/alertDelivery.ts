@@ -10,10 +10,12 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { realSleep } from '../adapters/retries.js';
 import { ConcurrencyError, type Versioned } from '../ports/store/versioned.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { OutboxStore } from '../ports/store/outboxStore.js';
+import type { AlertStore } from '../ports/store/alertStore.js';
+import type { IncidentStore } from '../ports/store/incidentStore.js';
 
 export interface AlertDeliveryDeps {
-  readonly store: StateStore;
+  readonly store: OutboxStore & Pick<AlertStore, 'getAlert'> & Pick<IncidentStore, 'getIncident'>;
   /** The configured channels. */
   readonly channels: Partial<Readonly<Record<ChannelName, AlertChannel>>>;
   readonly clock: Clock;

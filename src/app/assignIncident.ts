@@ -1,7 +1,7 @@
 import { actorKeysOf, foundingIncidentIdOf, INCIDENT_WINDOW_IN_HOURS, incidentChanged, incidentToJoin, withAlert } from '../correlation/incidents.js';
 import type { Alert, Incident } from '../domain/alerts.js';
 import { ConcurrencyError, type Versioned } from '../ports/store/versioned.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { IncidentStore } from '../ports/store/incidentStore.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -11,7 +11,7 @@ const MAX_ATTEMPTS = 8;
  * written before the alert, so a crash in between leaves an incident listing the alert, which the retried
  * fold joins again without change. Suppressed alerts (disabled decoys) join no incident.
  */
-export async function assignIncident(store: StateStore, alert: Alert, now: string): Promise<Alert> {
+export async function assignIncident(store: IncidentStore, alert: Alert, now: string): Promise<Alert> {
   if (alert.status === 'suppressed') return alert;
   for (let attempt = 1; ; attempt += 1) {
     const current = await incidentFor(store, alert);
@@ -30,7 +30,7 @@ export async function assignIncident(store: StateStore, alert: Alert, now: strin
   }
 }
 
-async function incidentFor(store: StateStore, alert: Alert): Promise<Versioned<Incident> | undefined> {
+async function incidentFor(store: IncidentStore, alert: Alert): Promise<Versioned<Incident> | undefined> {
   if (alert.incidentId !== undefined) return store.getIncident(alert.incidentId);
   const since = new Date(Date.parse(alert.occurredAt) - INCIDENT_WINDOW_IN_HOURS * 3_600_000).toISOString();
   const ids = await store.findIncidentsByActorKeys(actorKeysOf(alert), since);

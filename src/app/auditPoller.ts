@@ -10,10 +10,11 @@ import { BOUND_DETAILS, boundExceeded } from '../normalize/recordBounds.js';
 import { recordFingerprint } from '../normalize/recordFingerprint.js';
 import { deadLetterOfRecord } from './deadLetters.js';
 import type { DeadLetter } from '../domain/deadLetters.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { AuditFeedStore } from '../ports/store/auditFeedStore.js';
+import type { DeadLetterStore } from '../ports/store/deadLetterStore.js';
 
 export interface AuditPollerDeps {
-  readonly store: StateStore;
+  readonly store: AuditFeedStore & DeadLetterStore;
   readonly feed: AuditFeed;
   readonly publisher: EventPublisher;
   /** The Exchange hub, which the `exchangeEvents` function reads. */

@@ -1,7 +1,8 @@
 import { DecoyIndex } from '../decoys/decoyIndex.js';
 import { selfChangeWindowsOf } from '../decoys/rotationPolicy.js';
 import type { Clock } from '../ports/clock.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { DecoyStore } from '../ports/store/decoyStore.js';
+import type { LifecycleStore } from '../ports/store/lifecycleStore.js';
 
 /** Audit records of Lure's own changes may arrive this late (Exchange audit can lag a day) and still be recognised. */
 const SELF_CHANGE_LOOKBACK_IN_DAYS = 7;
@@ -17,7 +18,7 @@ export class DecoyRegistry {
   private loading: Promise<DecoyIndex> | undefined;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly store: Pick<DecoyStore, 'listDecoys'> & Pick<LifecycleStore, 'listJournalEntries'>,
     private readonly clock: Clock,
     private readonly refreshInMs: number,
   ) {}

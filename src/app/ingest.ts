@@ -20,10 +20,12 @@ import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 import type { Finding } from '../domain/findings.js';
 import { isDeadLettered } from '../domain/skips.js';
 import type { DeadLetter } from '../domain/deadLetters.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { DeadLetterStore } from '../ports/store/deadLetterStore.js';
+import type { AlertStore } from '../ports/store/alertStore.js';
+import type { IncidentStore } from '../ports/store/incidentStore.js';
 
 export interface IngestDependencies {
-  readonly store: StateStore;
+  readonly store: DeadLetterStore & AlertStore & IncidentStore;
   readonly decoys: DecoyRegistry;
   readonly tokens: TokenTracker;
   readonly mailBaselines: MailBaselineTracker;

@@ -2,7 +2,7 @@ import type { SigningKey } from '../domain/signingKeys.js';
 import { recordFetch, SigningKeyIndex } from '../keys/keyHistory.js';
 import type { Clock } from '../ports/clock.js';
 import type { KeySource } from '../ports/keySource.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { SigningKeyStore } from '../ports/store/signingKeyStore.js';
 
 export interface KeyRefreshReport {
   readonly setsFetched: number;
@@ -22,7 +22,7 @@ export class KeyRegistry {
   private lastRefreshMs: number | undefined;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly store: SigningKeyStore,
     private readonly source: KeySource | undefined,
     private readonly clock: Clock,
     private readonly settings: { readonly retirementGraceInHours: number; readonly refreshMinIntervalInMinutes: number; readonly cacheRefreshInMs: number },

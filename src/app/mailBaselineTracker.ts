@@ -5,7 +5,7 @@ import type { MailItemsAccessedEvent, NormalizedEvent } from '../domain/events.j
 import type { Finding } from '../domain/findings.js';
 import type { MailAppBaseline } from '../domain/mailBaselines.js';
 import { ConcurrencyError, type Versioned } from '../ports/store/versioned.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { MailBaselineStore } from '../ports/store/mailBaselineStore.js';
 
 /** Attempts at one mailbox's baseline before giving up on a write race. */
 const MAX_ATTEMPTS = 8;
@@ -23,7 +23,7 @@ export class MailBaselineTracker {
   private readonly cache: LRUCache<string, Versioned<MailAppBaseline>>;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly store: MailBaselineStore,
     private readonly settings: { readonly learningInDays: number; readonly maxPairs: number; readonly cachedMailboxes: number },
     private readonly isSelf: (event: NormalizedEvent) => boolean,
   ) {

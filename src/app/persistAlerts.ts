@@ -4,7 +4,8 @@ import type { Alert } from '../domain/alerts.js';
 import { assignIncident } from './assignIncident.js';
 import type { Finding } from '../domain/findings.js';
 import { ConcurrencyError } from '../ports/store/versioned.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { AlertStore } from '../ports/store/alertStore.js';
+import type { IncidentStore } from '../ports/store/incidentStore.js';
 
 /** How alerts are folded and who hears of them. */
 export interface AlertRecording {
@@ -26,7 +27,7 @@ const MAX_FOLD_ATTEMPTS = 8;
  * of every alert the findings belong to.
  */
 export async function persistAlerts(
-  store: StateStore,
+  store: AlertStore & IncidentStore,
   findings: readonly Finding[],
   options: AlertRecording & { readonly now: string },
 ): Promise<{ readonly changed: Alert[]; readonly touchedIds: string[] }> {
@@ -53,7 +54,7 @@ export async function persistAlerts(
   return { changed, touchedIds: [...groups.keys()] };
 }
 
-async function persistOne(store: StateStore, id: string, dedupeKey: string, findings: Finding[], now: string): Promise<{ alert: Alert; changed: boolean }> {
+async function persistOne(store: AlertStore & IncidentStore, id: string, dedupeKey: string, findings: Finding[], now: string): Promise<{ alert: Alert; changed: boolean }> {
   for (let attempt = 1; ; attempt += 1) {
     const existing = await store.getAlert(id);
     const folded = foldAlert(existing?.value, dedupeKey, findings, now);

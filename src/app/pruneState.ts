@@ -1,6 +1,14 @@
 import type { Config } from '../config/loadConfig.js';
 import type { Clock } from '../ports/clock.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { AlertStore } from '../ports/store/alertStore.js';
+import type { AuditFeedStore } from '../ports/store/auditFeedStore.js';
+import type { AuditStore } from '../ports/store/auditStore.js';
+import type { DeadLetterStore } from '../ports/store/deadLetterStore.js';
+import type { IncidentStore } from '../ports/store/incidentStore.js';
+import type { LifecycleStore } from '../ports/store/lifecycleStore.js';
+import type { OutboxStore } from '../ports/store/outboxStore.js';
+import type { StreamStore } from '../ports/store/streamStore.js';
+import type { TokenIndexStore } from '../ports/store/tokenIndexStore.js';
 
 export interface PruneReport {
   readonly tokenIssuances: number;
@@ -24,6 +32,9 @@ export interface PruneReport {
   readonly oldIncidents: number;
 }
 
+/** Every store that holds something with a retention. */
+type PrunedStores = AlertStore & AuditFeedStore & AuditStore & DeadLetterStore & IncidentStore & LifecycleStore & OutboxStore & StreamStore & TokenIndexStore;
+
 /** Match counts of a process that has not written for this long are dropped (it has long stopped). */
 const MATCH_COUNT_RETENTION_IN_DAYS = 30;
 
@@ -34,7 +45,7 @@ const MATCH_COUNT_RETENTION_IN_DAYS = 30;
  * their retention, the status report's counts after a day, and alerts and incidents after LURE_ALERT_RETENTION_IN_DAYS.
  * Runs on wall-clock time, like the timer that calls it.
  */
-export async function pruneState(store: StateStore, config: Config, clock: Clock): Promise<PruneReport> {
+export async function pruneState(store: PrunedStores, config: Config, clock: Clock): Promise<PruneReport> {
   const nowMs = clock.now().getTime();
   const retentionBoundary = new Date(nowMs - config.issuance.indexRetentionInHours * 3_600_000).toISOString();
   const tokenIssuances = await store.deleteTokenIssuancesBefore(retentionBoundary);

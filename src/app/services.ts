@@ -2,8 +2,6 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { GraphDirectory } from '../adapters/graphDirectory.js';
 import { HttpKeySource } from '../adapters/httpKeySource.js';
 import { consoleLogger } from '../adapters/consoleLogger.js';
-import { MemoryStateStore } from '../adapters/memoryStateStore.js';
-import { TableStateStore } from '../adapters/tableStateStore.js';
 import { type Config, loadConfig } from '../config/loadConfig.js';
 import { CLOUDS } from '../keys/clouds.js';
 import type { Decoy } from '../domain/decoys.js';
@@ -34,6 +32,8 @@ import type { AuditFeed } from '../ports/auditFeed.js';
 import type { EventPublisher } from '../ports/eventPublisher.js';
 import { type TokenResolveReport, TokenTracker } from './tokenTracker.js';
 import type { StateStore } from '../ports/store/stateStore.js';
+import { memoryStateStore } from '../adapters/memory/memoryStateStore.js';
+import { connectTableStateStore } from '../adapters/tables/tableStateStore.js';
 
 /** Everything a trigger, the local host or the CLI needs, built once from the configuration. */
 export interface Services {
@@ -247,12 +247,12 @@ function graphDirectoryOf(config: Config): Directory {
 }
 
 async function createStore(config: Config): Promise<StateStore> {
-  if (config.store === 'memory') return new MemoryStateStore();
+  if (config.store === 'memory') return memoryStateStore();
   const table = config.table;
   if (table === undefined) {
     throw new RangeError('setting LURE_TABLE_SERVICE_URI: set it (or LURE_TABLE_CONNECTION_STRING), or use `npm start`, which embeds Azurite');
   }
-  return TableStateStore.connect({
+  return connectTableStateStore({
     tablePrefix: config.tablePrefix,
     connection:
       'connectionString' in table

@@ -8,7 +8,9 @@ import { countBucketOf, type StreamArrival, type StreamCount } from '../domain/s
 import type { Clock } from '../ports/clock.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 import { ConcurrencyError } from '../ports/store/versioned.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { StreamStore } from '../ports/store/streamStore.js';
+import type { AlertStore } from '../ports/store/alertStore.js';
+import type { IncidentStore } from '../ports/store/incidentStore.js';
 
 /** A stream's arrival is written at most this often per process: silence is measured in tens of minutes. */
 const ARRIVAL_WRITE_INTERVAL_IN_MS = 60_000;
@@ -42,7 +44,7 @@ export class StreamTracker {
   private countsChanged = false;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly store: StreamStore & AlertStore & IncidentStore,
     private readonly settings: Config['silence'],
     private readonly clock: Clock,
     private readonly recording: AlertRecording,

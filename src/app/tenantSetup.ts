@@ -1,6 +1,7 @@
 import type { Directory } from '../ports/directory.js';
 import type { TenantAdministration } from '../ports/tenantAdministration.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { DecoyStore } from '../ports/store/decoyStore.js';
+import type { LifecycleStore } from '../ports/store/lifecycleStore.js';
 
 /** The administrative unit that holds the decoy users, and nothing else. */
 export const DECOY_UNIT_NAME = 'Lure decoys';
@@ -15,7 +16,7 @@ export interface SetupStep {
 }
 
 export interface TenantSetupInput {
-  readonly store: StateStore;
+  readonly store: DecoyStore & LifecycleStore;
   /** Graph as the administrator running `lure setup` (a Privileged Role Administrator), never as Lure. */
   readonly admin: TenantAdministration & Pick<Directory, 'getUser'>;
   /** Lure's managed identity: its service principal's object id and its client (app) id. */

@@ -9,7 +9,9 @@ import type { Clock } from '../ports/clock.js';
 import { type AlertRecording, persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
 import type { Finding } from '../domain/findings.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { TokenIndexStore } from '../ports/store/tokenIndexStore.js';
+import type { AlertStore } from '../ports/store/alertStore.js';
+import type { IncidentStore } from '../ports/store/incidentStore.js';
 
 /** What tracking one batch did to the token index. */
 export interface TokenTrackReport {
@@ -69,7 +71,7 @@ export class TokenTracker {
   private readonly gatingCategories: ReadonlySet<EntraSignInCategory>;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly store: TokenIndexStore & AlertStore & IncidentStore,
     private readonly settings: Config['issuance'],
     private readonly clock: Clock,
     private readonly recording: AlertRecording,

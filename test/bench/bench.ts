@@ -10,8 +10,6 @@
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { startEmbeddedAzurite } from '../../src/adapters/embeddedAzurite.js';
-import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
-import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { buildServices, type Services } from '../../src/app/services.js';
 import { RecentTokens } from '../../src/app/recentTokens.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
@@ -20,6 +18,8 @@ import type { Decoy } from '../../src/domain/decoys.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { type Batch, generateWorkload, TENANT, type Workload, type WorkloadOptions, workloadDecoys } from './workload.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
+import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
 
 const SEED = 20261128;
 const QUIET: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   // fill one that size, so the instance keeps 10,000, full by the first measured batches (the warm-up indexes
   // about 9,000). Each sign-in then evicts one, as in the steady state; the workload's tokens are used within
   // 5,000 issuances of their sign-in, so they are still there.
-  const services = await servicesOver(new MemoryStateStore(), { LURE_ISSUANCE_CACHE_SIZE: '10000' });
+  const services = await servicesOver(memoryStateStore(), { LURE_ISSUANCE_CACHE_SIZE: '10000' });
   await ingestAll(services, generateWorkload({ seed: SEED + 1, batches: 20, users: 100_000, start: '2026-11-02T06:00:00.000Z' }));
   collector()();
   const alerts = new Map<string, string>();
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
   let requests = 0;
   let entities = 0;
   try {
-    const table = await TableStateStore.connect({ connection: { connectionString: azurite.connectionString }, tablePrefix: 'bench', onRequest: () => (requests += 1) });
+    const table = await connectTableStateStore({ connection: { connectionString: azurite.connectionString }, tablePrefix: 'bench', onRequest: () => (requests += 1) });
     const counted = countingWrites(table, (count) => (entities += count));
     // First: every busy mailbox is seen for the first time (one read and one write each, once in its life).
     const firstDay = generateWorkload({ seed: SEED, batches: 30, users: 100_000 });

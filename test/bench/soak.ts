@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import fc from 'fast-check';
-import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import { totalAccepted, totalSkipped } from '../../src/app/ingestReport.js';
 import { buildServices } from '../../src/app/services.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
@@ -14,6 +13,7 @@ import type { LogFields, Logger } from '../../src/ports/logger.js';
 import { fixtureDecoys } from '../helpers/mixedFixture.js';
 import { corpusSeedRecords, type Json, mutate, seedRecords } from '../helpers/mutations.js';
 import { CORPUS } from '../helpers/paths.js';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 
 const TOTAL_RECORDS = Number(process.env['SOAK_RECORDS'] ?? 200_000);
 const RECORDS_PER_MESSAGE = 10;
@@ -60,7 +60,7 @@ const message = fc.oneof(
 async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with node --expose-gc (npm run soak does)');
-  const store = new MemoryStateStore();
+  const store = memoryStateStore();
   const services = await buildServices(loadConfig({ LURE_STORE: 'memory' }), { store, logger });
   await services.importDecoys(fixtureDecoys());
   const batches = Math.ceil(TOTAL_RECORDS / (RECORDS_PER_MESSAGE * MESSAGES_PER_BATCH));

@@ -1,5 +1,4 @@
 import { buildServices, type Services } from '../../src/app/services.js';
-import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { Decoy } from '../../src/domain/decoys.js';
 import type { Clock } from '../../src/ports/clock.js';
@@ -8,6 +7,7 @@ import type { Directory } from '../../src/ports/directory.js';
 import type { AuditFeed } from '../../src/ports/auditFeed.js';
 import type { EventPublisher } from '../../src/ports/eventPublisher.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 
 /** A clock fixed at a moment, so `detectedAt` is predictable. */
 export function fixedClock(iso = '2026-11-28T12:00:00.000Z'): Clock {
@@ -48,7 +48,7 @@ export async function testServices(options: {
   publisher?: EventPublisher;
 } = {}): Promise<Services> {
   const services = await buildServices(loadConfig({ LURE_STORE: 'memory', LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '0', ...options.settings }), {
-    store: options.store ?? new MemoryStateStore(),
+    store: options.store ?? memoryStateStore(),
     clock: options.clock ?? fixedClock(),
     logger: options.logger ?? recordingLogger(),
     ...(options.directory === undefined ? {} : { directory: options.directory }),

@@ -1,4 +1,3 @@
-import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { GraphDirectory } from '../../src/adapters/graphDirectory.js';
 import type { Services } from '../../src/app/services.js';
 import type { Clock } from '../../src/ports/clock.js';
@@ -8,6 +7,7 @@ import { after, before } from 'node:test';
 import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from './fakeGraph.js';
 import { testServices } from './services.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
+import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
 
 /** Lure's own managed identity in the fake tenant: its service principal id and app id. */
 export const LURE_SERVICE_PRINCIPAL_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -20,7 +20,7 @@ export function fakeTenantDirectory(graph: FakeGraph, login: FakeTokenEndpoint, 
 }
 
 export async function azuriteStore(connectionString: string, tablePrefix: string): Promise<StateStore> {
-  return TableStateStore.connect({ connection: { connectionString }, tablePrefix });
+  return connectTableStateStore({ connection: { connectionString }, tablePrefix });
 }
 
 /** Services that manage decoys in the fake tenant. */

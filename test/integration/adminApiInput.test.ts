@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { adminApiFor } from '../../src/app/admin/adminHosting.js';
 import type { Services } from '../../src/app/services.js';
 import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
@@ -10,6 +9,7 @@ import { type AdminFixtures, seedAdminFixtures } from '../helpers/adminFixtures.
 import { startTenantKeys, type TenantKeys } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { fixedClock, testServices } from '../helpers/services.js';
+import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const azurite = useAzurite();
@@ -30,7 +30,7 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
 
   before(async () => {
     tenant = await startTenantKeys(NOW);
-    const store = await TableStateStore.connect({ connection: { connectionString: azurite.connectionString() }, tablePrefix: azurite.uniquePrefix() });
+    const store = await connectTableStateStore({ connection: { connectionString: azurite.connectionString() }, tablePrefix: azurite.uniquePrefix() });
     services = await testServices({ store, settings: tenant.settings, clock: fixedClock(NOW.toISOString()) });
     fixtures = await seedAdminFixtures(services);
     server = await startLocalApiServer(adminApiFor(services), 0);

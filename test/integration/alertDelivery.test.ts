@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, before, beforeEach, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import { persistAlerts } from '../../src/app/persistAlerts.js';
 import type { Services } from '../../src/app/services.js';
 import { useAzurite } from '../helpers/azurite.js';
@@ -14,6 +13,7 @@ import { signInRecord } from '../helpers/records.js';
 import { movableClock, recordingLogger } from '../helpers/services.js';
 import { azuriteStore, fakeTenantDirectory, tenantServices, useFakeTenant } from '../helpers/tenant.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 
 const azurite = useAzurite();
 const SECRET = 'webhook-secret-webhook-secret-webhook-secret';
@@ -206,7 +206,7 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
   });
 
   it('sends one digest, not a thousand posts, for 1,000 alerts in a minute; the webhook still carries every one', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const lure = await services({ store, settings: { LURE_DIGEST_THRESHOLD_PER_MINUTE: '10' } });
     pacedUntil.length = 0;
     const findings = Array.from({ length: 1_000 }, (_, index) => ({
@@ -227,7 +227,7 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
   });
 
   it('keeps to one digest a minute when a flood runs past the minute its digest went out in', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const lure = await services({ store, settings: { LURE_DIGEST_THRESHOLD_PER_MINUTE: '10' } });
     const flood = (from: number) =>
       Array.from({ length: 150 }, (_, index) => ({

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import { adminApiFor } from '../../src/app/admin/adminHosting.js';
 import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
@@ -10,6 +9,7 @@ import { useAzurite } from '../helpers/azurite.js';
 import { testServices } from '../helpers/services.js';
 import { azuriteStore } from '../helpers/tenant.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 
 const NOW = '2026-11-28T12:00:00.000Z';
 const RACERS = 8;
@@ -23,7 +23,7 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 const azurite = useAzurite();
 const ADAPTERS: Record<string, () => Promise<StateStore>> = {
-  memory: async () => new MemoryStateStore(),
+  memory: async () => memoryStateStore(),
   'table (Azurite)': () => azuriteStore(azurite.connectionString(), azurite.uniquePrefix()),
 };
 

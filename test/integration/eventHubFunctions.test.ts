@@ -3,7 +3,6 @@ import { after, afterEach, describe, it } from 'node:test';
 import { entraEvents } from '../../functions/entraEvents.js';
 import { exchangeEvents } from '../../functions/exchangeEvents.js';
 import { tokenEvents } from '../../functions/tokenEvents.js';
-import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { useServices } from '../../src/app/services.js';
 import { eventHubContext } from '../helpers/azf.js';
 import { useAzurite } from '../helpers/azurite.js';
@@ -12,6 +11,7 @@ import { compareExpected, fixtureDecoys, MIXED_EXPECTED, mixedMessages, summariz
 import { recordingLogger, testServices } from '../helpers/services.js';
 import type { StoredAlert } from '../../src/domain/alerts.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
+import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
 
 const azurite = useAzurite();
 const proxies: FaultyProxy[] = [];
@@ -28,11 +28,11 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** The Table store reached through a proxy the test can cut, with the SDK's retries kept short. */
-async function storeBehindProxy(): Promise<{ store: TableStateStore; proxy: FaultyProxy }> {
+async function storeBehindProxy(): Promise<{ store: StateStore; proxy: FaultyProxy }> {
   const proxy = await startFaultyProxy(azurite.server().port);
   proxies.push(proxy);
   const connectionString = azurite.connectionString().replace(`127.0.0.1:${azurite.server().port}`, `127.0.0.1:${proxy.port}`);
-  const store = await TableStateStore.connect({
+  const store = await connectTableStateStore({
     connection: { connectionString },
     tablePrefix: azurite.uniquePrefix(),
     retry: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 },

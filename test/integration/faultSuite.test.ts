@@ -4,7 +4,6 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { entraEvents } from '../../functions/entraEvents.js';
 import { exchangeEvents } from '../../functions/exchangeEvents.js';
-import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import { AlertDelivery } from '../../src/app/alertDelivery.js';
 import { persistAlerts } from '../../src/app/persistAlerts.js';
 import { type Services, useServices } from '../../src/app/services.js';
@@ -20,6 +19,7 @@ import { DirectoryError } from '../../src/ports/directory.js';
 import type { ApplicationDecoy, MailItemDecoy } from '../../src/domain/decoys.js';
 import type { StoredAlert } from '../../src/domain/alerts.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 
 const DECOY = 'svc-fault-decoy@contoso.example';
 
@@ -157,7 +157,7 @@ describe('fault suite: a failing store, a failing channel', () => {
   const settings = { LURE_ISSUANCE_MODE_GRAPH: 'alert', LURE_MAIL_BASELINE_LEARNING_IN_DAYS: '0', LURE_ISSUANCE_CACHE_SIZE: '0' };
 
   it('the clean run raises what the workload plants', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     await runAsTheHostDoes(await testServices({ store, settings, clock: fixedClock(), decoys: [{ id: 'd-user-fault', kind: 'user', enabled: true, userPrincipalName: DECOY }] }));
     const alerts = await alertsOf(store);
     const of = (detection: string) => alerts.filter((alert) => alert.startsWith(`${detection} `));
@@ -175,13 +175,13 @@ describe('fault suite: a failing store, a failing channel', () => {
     { name: 'non-retryable failures (400), retried by the host all the same', status: 400, fault: 'before' as const, rate: 0.08 },
   ]) {
     it(`${name}: no alert lost, none duplicated, every decoy hit counted once`, async () => {
-      const clean = new MemoryStateStore();
+      const clean = memoryStateStore();
       await runAsTheHostDoes(await testServices({ store: clean, settings, clock: fixedClock(), decoys: [{ id: 'd-user-fault', kind: 'user', enabled: true, userPrincipalName: DECOY }] }));
       const expected = await alertsOf(clean);
       assert.ok(expected.filter((line) => line.startsWith('incident')).length >= 1, expected.join('\n'));
       // Three seeds: each puts the faults in other places.
       for (const seed of [1, 2, 3]) {
-        const inner = new MemoryStateStore();
+        const inner = memoryStateStore();
         await inner.upsertDecoy({ id: 'd-user-fault', kind: 'user', enabled: true, userPrincipalName: DECOY });
         const flaky = faultyStore(inner, { rate, seed: seed * 100 + status + (fault === 'after' ? 1 : 0), status, fault });
         const retries = await runAsTheHostDoes(await testServices({ store: flaky, settings, clock: fixedClock() }));
@@ -192,7 +192,7 @@ describe('fault suite: a failing store, a failing channel', () => {
   }
 
   it('a channel failing a third of its sends: every notification arrives exactly once, none dead', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const clock = movableClock('2026-11-28T12:00:00.000Z');
     const rng = xoroshiro128plus(99);
     const received = new Map<string, number>();
@@ -241,7 +241,7 @@ describe('fault suite: rotation with a failing Graph', () => {
   it('a fifth of Graph calls failing (after retries) across a week of hourly rotations: the tenant and the registry agree, nothing is left unfinished', async () => {
     const graph = tenant.graph();
     const clock = movableClock('2026-11-28T12:00:00.000Z');
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const healthy = fakeTenantDirectory(graph, tenant.login());
     const lure = await tenantServices({ store, directory: healthy, clock, settings: { LURE_DECOY_KEPT_SECRETS: '2', LURE_DECOY_ROTATION_JITTER_PERCENT: '0' } });
     // The app's secret is carried by a decoy message Lure manages, so the timer rotates both on its own.

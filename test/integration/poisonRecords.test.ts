@@ -7,7 +7,6 @@ import fc from 'fast-check';
 import { entraEvents } from '../../functions/entraEvents.js';
 import { exchangeEvents } from '../../functions/exchangeEvents.js';
 import { tokenEvents } from '../../functions/tokenEvents.js';
-import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import type { IngestReport } from '../../src/app/ingestReport.js';
 import { totalAccepted, totalSkipped } from '../../src/app/ingestReport.js';
 import { replay } from '../../src/app/replay.js';
@@ -23,6 +22,7 @@ import { mailItemsAccessedRecord, signInRecord } from '../helpers/records.js';
 import { testServices } from '../helpers/services.js';
 import type { SkipReason } from '../../src/domain/skips.js';
 import type { DeadLetter } from '../../src/domain/deadLetters.js';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 
 type Hub = 'entra' | 'exchange' | 'token';
 const HANDLERS = { entra: entraEvents, exchange: exchangeEvents, token: tokenEvents } as const;
@@ -242,7 +242,7 @@ describe('lure replay over poison records', () => {
         const good = JSON.stringify(GOOD.entra.record());
         const lines = asEnvelope ? [`{"records":[${[good, ...cases.map((poison) => poison.text)].join(',')}]}`] : [good, ...cases.map((poison) => poison.text)];
         await writeFile(file, `${lines.join('\n')}\n`);
-        const services = await testServices({ store: new MemoryStateStore() });
+        const services = await testServices({ store: memoryStateStore() });
         const result = await replay(services, { files: [file], decoyFile: DECOY_FILE });
         const summary = formatSummary(result.report, result.alerts, { files: 1, signingKeys: 0, tokenChecks: result.tokenChecks, tokenMatches: result.tokenMatches, incidents: result.incidents });
         assert.deepEqual(accountedLine(summary), { accepted: totalAccepted(result.report), skipped: cases.length + 1 - totalAccepted(result.report), read: cases.length + 1 });

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import { replay } from '../../src/app/replay.js';
 import { DECOY_FILE, MIXED_FILE } from '../helpers/mixedFixture.js';
 import { PROJECT_ROOT } from '../helpers/paths.js';
 import { testServices } from '../helpers/services.js';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 
 /** The first fenced JSON block after `heading` in the README. */
 function readmeJsonAfter(heading: string): unknown {
@@ -20,7 +20,7 @@ function readmeJsonAfter(heading: string): unknown {
 describe('the README states the contracts as the code has them', () => {
   it('its alert example is what lure replay prints for that fixture (detectedAt aside, evidence cut to one)', async () => {
     const example = readmeJsonAfter('### Alerts') as { id: string; detectedAt: string; evidence: unknown[] };
-    const result = await replay(await testServices({ store: new MemoryStateStore() }), { files: [MIXED_FILE], decoyFile: DECOY_FILE });
+    const result = await replay(await testServices({ store: memoryStateStore() }), { files: [MIXED_FILE], decoyFile: DECOY_FILE });
     const alert = result.alerts.find((candidate) => candidate.id === example.id);
     assert.ok(alert, `replay raises alert ${example.id}`);
     assert.deepEqual({ ...alert, detectedAt: example.detectedAt, evidence: alert.evidence.slice(0, 1) }, example);

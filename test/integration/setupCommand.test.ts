@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { USER_ADMINISTRATOR_ROLE_ID } from '../../src/app/tenantSetup.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { cleanEnvironment, runLure } from '../helpers/cli.js';
 import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { useFakeTenant } from '../helpers/tenant.js';
+import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
 
 const azurite = useAzurite();
 const LURE_OID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -22,7 +22,7 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
 
   it('says what is missing, makes it with --apply, then finds it all done; Exchange and Teams come out as exact commands', async () => {
     const prefix = azurite.uniquePrefix();
-    const store = await TableStateStore.connect({ connection: { connectionString: azurite.connectionString() }, tablePrefix: prefix });
+    const store = await connectTableStateStore({ connection: { connectionString: azurite.connectionString() }, tablePrefix: prefix });
     const environment = cleanEnvironment({
       LURE_TABLE_CONNECTION_STRING: azurite.connectionString(),
       LURE_TABLE_PREFIX: prefix,

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HttpKeySource } from '../../src/adapters/httpKeySource.js';
-import { MemoryStateStore } from '../../src/adapters/memoryStateStore.js';
 import type { Alert } from '../../src/domain/alerts.js';
 import { CONSUMER_TENANT_ID } from '../../src/keys/clouds.js';
 import { type FakeLogin, jwksOf, startFakeLogin } from '../helpers/fakeLogin.js';
 import { TENANT } from '../helpers/records.js';
 import { testServices } from '../helpers/services.js';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 
 const ORG_KEYS = `/${TENANT}/discovery/v2.0/keys`;
 const CONSUMER_KEYS = `/${CONSUMER_TENANT_ID}/discovery/v2.0/keys`;
@@ -74,7 +74,7 @@ describe('HttpKeySource (real HTTP to a loopback login host)', () => {
 
 describe('signing keys end to end (services over a loopback login host)', () => {
   async function keyServices() {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     return testServices({ store, settings: { LURE_TENANT_ID: TENANT, LURE_AUTHORITY_HOST: login.url, LURE_KEY_REFRESH_MIN_INTERVAL_IN_MINUTES: '10' } });
   }
   const anomalies = (alerts: readonly Alert[]) => alerts.filter((alert) => alert.detection === 'token.signingKey.anomalous');

@@ -1,9 +1,9 @@
-import { TableStateStore } from '../../src/adapters/tableStateStore.js';
-import { stateStoreContract } from '../contract/stateStore.contract.js';
+import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
+import { stateStoreContracts } from '../contract/store/stateStore.contract.js';
 import { useAzurite } from '../helpers/azurite.js';
 
 const azurite = useAzurite();
 
-stateStoreContract('Azure Table Storage (Azurite)', () =>
-  TableStateStore.connect({ connection: { connectionString: azurite.connectionString() }, tablePrefix: azurite.uniquePrefix() }),
+stateStoreContracts('Azure Table Storage (Azurite)', () =>
+  connectTableStateStore({ connection: { connectionString: azurite.connectionString() }, tablePrefix: azurite.uniquePrefix() }),
 );

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { graphRecord, signInRecord } from '../helpers/records.js';
 import { testServices } from '../helpers/services.js';
 import { issuanceLookupOf } from '../../src/domain/tokens.js';
+import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
 
 const azurite = useAzurite();
 const CATEGORIES = ['SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs'] as const;
@@ -24,7 +24,7 @@ function signInBatch(batch: number, start: number): Record<string, unknown>[] {
 describe('token index write path (Azurite, counted HTTP requests)', () => {
   it('costs a few store round trips per 100 sign-in records, however many categories they mix', async () => {
     let requests = 0;
-    const store = await TableStateStore.connect({
+    const store = await connectTableStateStore({
       connection: { connectionString: azurite.connectionString() },
       tablePrefix: azurite.uniquePrefix(),
       onRequest: () => (requests += 1),
@@ -53,7 +53,7 @@ describe('token index write path (Azurite, counted HTTP requests)', () => {
 
   it('writes the token uses of a batch that need a later check in one transaction per due bucket', async () => {
     let requests = 0;
-    const store = await TableStateStore.connect({ connection: { connectionString: azurite.connectionString() }, tablePrefix: azurite.uniquePrefix(), onRequest: () => (requests += 1) });
+    const store = await connectTableStateStore({ connection: { connectionString: azurite.connectionString() }, tablePrefix: azurite.uniquePrefix(), onRequest: () => (requests += 1) });
     const services = await testServices({ store, settings: { LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '300' } });
     await services.ingest([{ records: signInBatch(0, Date.parse('2026-11-02T08:00:00.000Z')) }], 'warm-up');
     const uses = Array.from({ length: 100 }, (_, index) => graphRecord({ time: '2026-11-02T08:30:00.000Z', issuedAt: '2026-11-02T08:29:00.000Z', uti: `pending${String(index).padStart(3, '0')}AAAAAAAAAAAA` }));

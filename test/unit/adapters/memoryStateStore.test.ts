@@ -1,4 +1,4 @@
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
-import { stateStoreContract } from '../../contract/stateStore.contract.js';
+import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
+import { stateStoreContracts } from '../../contract/store/stateStore.contract.js';
 
-stateStoreContract('in memory', async () => new MemoryStateStore());
+stateStoreContracts('in memory', async () => memoryStateStore());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeKey, fromChunks, MAX_CHUNK_LENGTH, toChunks } from '../../../src/adapters/tableKeys.js';
+import { encodeKey, fromChunks, MAX_CHUNK_LENGTH, toChunks } from '../../../src/adapters/tables/tableKeys.js';
 
 // Characters Table Storage forbids in PartitionKey and RowKey.
 const FORBIDDEN = /[/\\#?\u0000-\u001f\u007f-\u009f]/;

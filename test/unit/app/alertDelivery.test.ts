@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { AlertDelivery } from '../../../src/app/alertDelivery.js';
 import { persistAlerts } from '../../../src/app/persistAlerts.js';
 import { loadConfig } from '../../../src/config/loadConfig.js';
 import { type AlertChannel, type Delivery, DeliveryError } from '../../../src/ports/alertChannel.js';
 import { finding } from '../../helpers/findings.js';
 import { movableClock, recordingLogger } from '../../helpers/services.js';
+import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 
 /** A Teams stand-in whose sends wait until the test lets them through. */
 function gatedChannel(): AlertChannel & { readonly sent: Delivery[]; open(): void } {
@@ -26,7 +26,7 @@ function gatedChannel(): AlertChannel & { readonly sent: Delivery[]; open(): voi
 }
 
 function setup() {
-  const store = new MemoryStateStore();
+  const store = memoryStateStore();
   const clock = movableClock('2026-11-28T12:00:00.000Z');
   const channel = gatedChannel();
   const delivery = new AlertDelivery({
@@ -72,7 +72,7 @@ describe('alert delivery claims and follow-ups', () => {
   });
 
   it('drops a follow-up the incident post, built after it, already told', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const clock = movableClock('2026-11-28T12:00:00.000Z');
     const sent: Delivery[] = [];
     let failures = 1;

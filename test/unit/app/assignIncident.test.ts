@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { assignIncident } from '../../../src/app/assignIncident.js';
 import { persistAlerts } from '../../../src/app/persistAlerts.js';
 import { missingIssuanceFinding } from '../../../src/detections/tokenIssuanceMissing.js';
 import type { Incident } from '../../../src/domain/alerts.js';
 import { ALERT_DETECTED_AT, alertFixture } from '../../helpers/alerts.js';
+import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 
 const NOW = ALERT_DETECTED_AT;
 const alert = alertFixture;
@@ -18,7 +18,7 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 describe('assignIncident', () => {
   it('puts alerts of one actor into one incident, found again by its actor keys', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const first = await assignIncident(store, alert('aaaa'), NOW);
     const second = await assignIncident(store, alert('bbbb', { detection: 'token.issuance.missing', occurredAt: '2026-11-02T09:00:00.000Z' }), NOW);
     assert.equal(first.incidentId, second.incidentId);
@@ -28,7 +28,7 @@ describe('assignIncident', () => {
   });
 
   it('puts alerts of one actor raised in one batch into one incident, escalated when detections agree', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const findings = ['t1', 't2', 't3', 't4'].map((uti) =>
       missingIssuanceFinding({
         uti,
@@ -48,13 +48,13 @@ describe('assignIncident', () => {
   });
 
   it('leaves suppressed alerts out of incidents', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     assert.equal((await assignIncident(store, alert('cccc', { status: 'suppressed' }), NOW)).incidentId, undefined);
     assert.deepEqual(await all(store.listIncidents()), []);
   });
 
   it('recovers when a crash left the incident written but not indexed: the retry joins it, no second incident', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const indexKeys = store.upsertIncidentActorKeys.bind(store);
     store.upsertIncidentActorKeys = async () => {
       throw new Error('store unavailable');

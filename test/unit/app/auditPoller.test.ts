@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventHubPublisher } from '../../../src/adapters/eventHubPublisher.js';
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { AuditPoller } from '../../../src/app/auditPoller.js';
 import type { AuditContent } from '../../../src/domain/auditFeed.js';
 import type { AuditFeed } from '../../../src/ports/auditFeed.js';
@@ -10,6 +9,7 @@ import { RECORD_BOUNDS } from '../../../src/normalize/recordBounds.js';
 import type { Clock } from '../../../src/ports/clock.js';
 import { fakeProducer } from '../../helpers/fakeProducer.js';
 import { recordingLogger } from '../../helpers/services.js';
+import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 
 /** A feed of `perType` blobs per content type, every one listed in every window. */
 function feedOf(perType: number): AuditFeed & { fetched: string[] } {
@@ -37,7 +37,7 @@ describe('AuditPoller', () => {
   it('stops starting work when its time is up, keeping what it copied, and starts with the other content type next run', async () => {
     const feed = feedOf(20);
     const poller = new AuditPoller({
-      store: new MemoryStateStore(),
+      store: memoryStateStore(),
       feed,
       publisher: { publish: async () => ({ tooLarge: [] }), close: async () => {} },
       hub: 'exchange',
@@ -59,7 +59,7 @@ describe('AuditPoller', () => {
 
 describe('AuditPoller and records past the bounds', () => {
   it('dead-letters a blob\'s too-deep and too-large records one by one and publishes the rest of the blob', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const good = { Id: 'good-1', Workload: 'Exchange', Operation: 'MailItemsAccessed' };
     const deep = JSON.parse(`{"Id":"deep-1","Nested":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) as unknown;
     const large = { Id: 'large-1', Blob: 'x'.repeat(RECORD_BOUNDS.maxLength) };
@@ -93,7 +93,7 @@ describe('AuditPoller and records past the bounds', () => {
 
 describe('AuditPoller and records too large for one event', () => {
   it('dead-letters a record within the bounds whose UTF-8 bytes do not fit one event, and publishes the rest of its blob', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const good = { Id: 'good-1', Workload: 'Exchange', Operation: 'MailItemsAccessed' };
     // 600 characters, well within the bounds, but 1,200 bytes: more than this hub's 1,000-byte events.
     const wide = { Id: 'wide-1', Subject: 'é'.repeat(600) };

@@ -1,23 +1,31 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { DecoyRegistry } from '../../../src/app/decoyRegistry.js';
 import type { Decoy } from '../../../src/domain/decoys.js';
+import { memoryDecoyStore } from '../../../src/adapters/memory/memoryDecoyStore.js';
+import { memoryLifecycleStore } from '../../../src/adapters/memory/memoryLifecycleStore.js';
+import type { DecoyStore } from '../../../src/ports/store/decoyStore.js';
+import type { LifecycleStore } from '../../../src/ports/store/lifecycleStore.js';
 
 const TOKEN: Decoy = { id: 't', kind: 'token', enabled: true, kid: 'k1' };
 
 /** A store that counts how often the decoys are read. */
-class CountingStore extends MemoryStateStore {
-  reads = 0;
-  override async listDecoys(): Promise<Decoy[]> {
-    this.reads += 1;
-    return super.listDecoys();
-  }
+function countingStore(): DecoyStore & LifecycleStore & { reads: number } {
+  const inner = { ...memoryDecoyStore(), ...memoryLifecycleStore() };
+  const store = {
+    ...inner,
+    reads: 0,
+    async listDecoys(): Promise<Decoy[]> {
+      store.reads += 1;
+      return inner.listDecoys();
+    },
+  };
+  return store;
 }
 
 describe('DecoyRegistry', () => {
   it('reads the store once per refresh interval, and again after invalidate()', async () => {
-    const store = new CountingStore();
+    const store = countingStore();
     await store.upsertDecoy(TOKEN);
     let nowMs = 0;
     const registry = new DecoyRegistry(store, { now: () => new Date(nowMs) }, 30_000);
@@ -34,7 +42,7 @@ describe('DecoyRegistry', () => {
   });
 
   it('shares one read between concurrent batches', async () => {
-    const store = new CountingStore();
+    const store = countingStore();
     const registry = new DecoyRegistry(store, { now: () => new Date(0) }, 30_000);
     const [a, b] = await Promise.all([registry.current(), registry.current()]);
     assert.equal(a, b);
@@ -42,7 +50,7 @@ describe('DecoyRegistry', () => {
   });
 
   it('does not keep a failed read: the next batch tries again', async () => {
-    const store = new CountingStore();
+    const store = countingStore();
     let fail = true;
     store.listDecoys = async () => {
       if (fail) throw new Error('store down');

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { totalAccepted, totalSkipped } from '../../../src/app/ingestReport.js';
 import { MAX_EXCERPT_LENGTH } from '../../../src/normalize/redactedExcerpt.js';
 import { compareExpected, fixtureDecoys, MIXED_EXPECTED, mixedMessages, mixedRecords, summarize } from '../../helpers/mixedFixture.js';
 import { recordingLogger, testServices } from '../../helpers/services.js';
 import type { StoredAlert } from '../../../src/domain/alerts.js';
 import type { DeadLetter } from '../../../src/domain/deadLetters.js';
+import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];
@@ -102,7 +102,7 @@ describe('ingestMessages', () => {
 
   it('never puts a token into logs, the store or alerts, even from records it cannot read', async () => {
     const logger = recordingLogger();
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const services = await testServices({ decoys: fixtureDecoys(), store, logger });
     const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'lure-kid-01', typ: 'JWT' })).toString('base64url');
     const payload = Buffer.from(JSON.stringify({ iss: 'https://login.microsoftonline.com/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/v2.0', jti: 'x', oid: 'o' })).toString('base64url');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { MailBaselineTracker } from '../../../src/app/mailBaselineTracker.js';
 import type { Services } from '../../../src/app/services.js';
 import type { Alert } from '../../../src/domain/alerts.js';
@@ -8,6 +7,7 @@ import { normalizeRecord } from '../../../src/normalize/normalizeRecord.js';
 import { isSkip } from '../../../src/normalize/outcome.js';
 import { mailItemsAccessedRecord } from '../../helpers/records.js';
 import { testServices } from '../../helpers/services.js';
+import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 
 const OWA = '00000002-0000-0ff1-ce00-000000000000';
 const STRANGER = '7f7f7f7f-1111-4222-8333-444444444444';
@@ -52,7 +52,7 @@ describe('mail.appId.firstSeen', () => {
   });
 
   it('still raises the first sighting when the batch failed before its alert was stored (the host retries it)', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const services = await testServices({ store });
     await services.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1')] }], 'exchange');
     const createAlert = store.createAlert.bind(store);
@@ -67,7 +67,7 @@ describe('mail.appId.firstSeen', () => {
   });
 
   it("does not mistake another instance's learning for a new app (cached baselines are checked afresh)", async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const first = await testServices({ store });
     const second = await testServices({ store });
     await first.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1')] }], 'exchange partition 0');
@@ -88,7 +88,7 @@ describe('mail.appId.firstSeen', () => {
 
 describe('MailBaselineTracker cache', () => {
   it('keeps the most recently used baselines up to its bound and reads evicted ones from the store again', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const loaded: string[] = [];
     const getMailBaseline = store.getMailBaseline.bind(store);
     store.getMailBaseline = async (mailbox) => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import type { Services } from '../../../src/app/services.js';
 import type { Alert } from '../../../src/domain/alerts.js';
 import { fixtureDecoys } from '../../helpers/mixedFixture.js';
 import { everyStreamAt, graphRecord, mailItemsAccessedRecord, signInRecord } from '../../helpers/records.js';
 import { testServices } from '../../helpers/services.js';
+import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];
@@ -47,7 +47,7 @@ describe('token.issuance.missing', () => {
   });
 
   it('raises nothing for a Graph call that arrives before the sign-in that issued its token (another instance, later batch)', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const first = await testServices({ store });
     const second = await testServices({ store });
     await first.ingest([{ records: STREAMS_START }], 'entra partition 0');
@@ -82,7 +82,7 @@ describe('token.issuance.missing', () => {
   });
 
   it('indexes every sign-in category, MicrosoftServicePrincipalSignInLogs and ADFSSignInLogs included', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const indexer = await testServices({ store });
     const user = await testServices({ store });
     await indexer.ingest(

@@ -4,11 +4,11 @@ import type { InvocationContext as InvocationContextType, Timer } from '@azure/f
 import { pruneState } from '../../../functions/pruneState.js';
 import { resolveTokenChecks } from '../../../functions/resolveTokenChecks.js';
 import { alertFixture } from '../../helpers/alerts.js';
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
 import { useServices } from '../../../src/app/services.js';
 import { InvocationContext } from '../../helpers/azf.js';
 import { everyStreamAt, graphRecord } from '../../helpers/records.js';
 import { fixedClock, testServices } from '../../helpers/services.js';
+import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 
 const TIMER: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
 
@@ -33,7 +33,7 @@ describe('timer functions', () => {
   });
 
   it('pruneState drops what is past retention and reports counts', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     const services = await testServices({ store, clock: fixedClock('2026-11-28T12:00:00.000Z') });
     useServices(services);
     await store.upsertTokenIssuances([{ uti: 'old', issuedAt: '2026-11-20T08:00:00.000Z', category: 'SignInLogs' }, { uti: 'fresh', issuedAt: '2026-11-28T08:00:00.000Z', category: 'SignInLogs' }]);
@@ -56,7 +56,7 @@ describe('timer functions', () => {
   });
 
   it('fails the invocation visibly when the store fails', async () => {
-    const store = new MemoryStateStore();
+    const store = memoryStateStore();
     store.listSignInProgress = async () => {
       throw new Error('store unavailable');
     };

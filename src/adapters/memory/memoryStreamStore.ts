@@ -1,0 +1,43 @@
+import type { StreamCount, StreamState } from '../../domain/streams.js';
+import type { StreamStore } from '../../ports/store/streamStore.js';
+
+export function memoryStreamStore(): StreamStore {
+  const streams = new Map<string, StreamState>();
+  /** writer, origin and bucket → counts */
+  const counts = new Map<string, StreamCount>();
+  return {
+    async listStreams() {
+      return [...streams.values()].map((stream) => ({ ...stream }));
+    },
+
+    async recordStreamArrivals(arrivals) {
+      for (const arrival of arrivals) streams.set(arrival.stream, { ...streams.get(arrival.stream), ...arrival });
+    },
+
+    async setStreamSilence(stream, silentAlertId) {
+      const current = streams.get(stream);
+      if (current === undefined) return;
+      const { silentAlertId: _previous, ...rest } = current;
+      streams.set(stream, silentAlertId === undefined ? rest : { ...rest, silentAlertId });
+    },
+
+    async upsertStreamCounts(writerId, rows) {
+      for (const count of rows) counts.set(`${writerId}\u0000${count.origin}\u0000${count.bucket}`, { ...count });
+    },
+
+    async listStreamCounts(since) {
+      return [...counts.values()].filter((count) => count.bucket >= since).map((count) => ({ ...count }));
+    },
+
+    async deleteStreamCountsBefore(before) {
+      let deleted = 0;
+      for (const [key, count] of [...counts]) {
+        if (count.bucket < before) {
+          counts.delete(key);
+          deleted += 1;
+        }
+      }
+      return deleted;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { PendingTokenCheck, SignInProgress, TokenMatchCount } from '../../domain/tokens.js';
+import type { TokenIndexStore } from '../../ports/store/tokenIndexStore.js';
+import { checkKeyOf, dueBucketOf, issuanceHourOf, issuanceHoursBetween, sumMatchCounts } from '../storeSchemes.js';
+
+export function memoryTokenIndexStore(): TokenIndexStore {
+  /** Issuance hour → the token ids issued in it: only presence is ever asked of the index. */
+  const issuances = new Map<string, Set<string>>();
+  const progress = new Map<string, SignInProgress>();
+  /** due bucket → (token id, evidence) → check JSON */
+  const checks = new Map<string, Map<string, string>>();
+  const matchCounts = new Map<string, TokenMatchCount & { readonly updatedAt: string }>();
+  return {
+    async upsertTokenIssuances(batch) {
+      // A batch's sign-ins fall in an hour or two: look the hour's partition up when the hour changes.
+      let hourPrefix: string | undefined;
+      let partition: Set<string> | undefined;
+      for (const issuance of batch) {
+        if (partition === undefined || !issuance.issuedAt.startsWith(hourPrefix!)) {
+          hourPrefix = issuance.issuedAt.slice(0, 13);
+          const hour = issuanceHourOf(issuance.issuedAt);
+          partition = issuances.get(hour) ?? new Set<string>();
+          issuances.set(hour, partition);
+        }
+        // The Table adapter keeps the fields, for people reading the index.
+        partition.add(issuance.uti);
+      }
+    },
+
+    async findTokenIssuances(lookups) {
+      const found = new Set<string>();
+      for (const { uti, from, to } of lookups) {
+        if (issuanceHoursBetween(from, to).some((hour) => issuances.get(hour)?.has(uti))) found.add(uti);
+      }
+      return found;
+    },
+
+    async deleteTokenIssuancesBefore(before) {
+      const boundary = issuanceHourOf(before);
+      let deleted = 0;
+      for (const [hour, partition] of [...issuances]) {
+        if (hour < boundary) {
+          deleted += partition.size;
+          issuances.delete(hour);
+        }
+      }
+      return deleted;
+    },
+
+    async advanceSignInProgress(entries) {
+      for (const entry of entries) {
+        const key = `${entry.tenantId}\u0000${entry.category}`;
+        const current = progress.get(key);
+        progress.set(key, current === undefined ? { ...entry } : { ...current, watermark: entry.watermark > current.watermark ? entry.watermark : current.watermark });
+      }
+    },
+
+    async listSignInProgress() {
+      return [...progress.values()].map((entry) => ({ ...entry }));
+    },
+
+    async upsertPendingTokenChecks(batch) {
+      for (const check of batch) {
+        const bucket = dueBucketOf(check.dueAt);
+        const partition = checks.get(bucket) ?? new Map<string, string>();
+        partition.set(checkKeyOf(check), JSON.stringify(check));
+        checks.set(bucket, partition);
+      }
+    },
+
+    async *listPendingTokenChecks(dueBy) {
+      const boundary = dueBucketOf(dueBy);
+      for (const [bucket, partition] of [...checks].sort(([a], [b]) => a.localeCompare(b))) {
+        if (bucket > boundary) continue;
+        for (const json of [...partition.values()]) yield JSON.parse(json) as PendingTokenCheck;
+      }
+    },
+
+    async deletePendingTokenChecks(batch) {
+      for (const check of batch) {
+        const bucket = dueBucketOf(check.dueAt);
+        const partition = checks.get(bucket);
+        partition?.delete(checkKeyOf(check));
+        if (partition?.size === 0) checks.delete(bucket);
+      }
+    },
+
+    async upsertTokenMatchCounts(writerId, counts, updatedAt) {
+      for (const count of counts) matchCounts.set(`${count.source}\u0000${count.appId}\u0000${writerId}`, { ...count, updatedAt });
+    },
+
+    async listTokenMatchCounts() {
+      return sumMatchCounts([...matchCounts.values()].map(({ updatedAt: _updatedAt, ...count }) => count));
+    },
+
+    async deleteTokenMatchCountsBefore(before) {
+      let deleted = 0;
+      for (const [key, row] of [...matchCounts]) {
+        if (row.updatedAt < before) {
+          matchCounts.delete(key);
+          deleted += 1;
+        }
+      }
+      return deleted;
+    },
+  };
+}
