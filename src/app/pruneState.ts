@@ -1,4 +1,4 @@
-import type { Config } from '../config/loadConfig.js';
+import type { Config } from '../config/config.js';
 import type { Clock } from '../ports/clock.js';
 import type { StateStore } from '../ports/stateStore.js';
 
