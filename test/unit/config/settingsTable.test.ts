@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { SETTING_NAMES } from '../../../src/config/environmentSchema.js';
 import { SETTINGS } from '../../../src/config/settings.js';
 import { PROJECT_ROOT } from '../../helpers/paths.js';
 
@@ -20,6 +21,11 @@ describe('README settings table', () => {
     const rows = readmeSettings();
     assert.deepEqual([...rows.keys()].sort(), SETTINGS.map((setting) => setting.name).sort());
     for (const setting of SETTINGS) assert.equal(rows.get(setting.name), setting.defaultValue === '—' ? '—' : `\`${setting.defaultValue.replaceAll('`', '')}\``, setting.name);
+  });
+
+  it('lists Lure\'s settings exactly as the environment schema parses them', () => {
+    const documented = SETTINGS.filter((setting) => setting.readBy === 'lure').map((setting) => setting.name);
+    assert.deepEqual([...documented].sort(), [...SETTING_NAMES].sort());
   });
 
   it('matches the names the environment schema and loadConfig read', () => {
