@@ -54,7 +54,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     alertRetentionInDays: settings.LURE_ALERT_RETENTION_IN_DAYS,
     silence: {
       defaultThresholdInMinutes: settings.LURE_SILENCE_THRESHOLD_IN_MINUTES,
-      thresholds: new Map(settings.LURE_SILENCE_THRESHOLDS),
+      thresholds: settings.LURE_SILENCE_THRESHOLDS,
     },
     mailBaseline: { learningInDays: settings.LURE_MAIL_BASELINE_LEARNING_IN_DAYS, maxPairs: settings.LURE_MAIL_BASELINE_MAX_PAIRS },
     issuance: {
