@@ -1,4 +1,4 @@
-import type { Config } from '../config/loadConfig.js';
+import type { Config } from '../config/config.js';
 import { IgnoreList } from '../alerting/ignoreList.js';
 import { digestContent, incidentContent, testContent } from '../alerting/notificationContent.js';
 import { pending, type PlannedEntry, plannedEntries, type PlanSettings } from '../alerting/notificationPlan.js';

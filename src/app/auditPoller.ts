@@ -1,4 +1,4 @@
-import type { Config } from '../config/loadConfig.js';
+import type { Config } from '../config/config.js';
 import type { AuditContent, AuditFeedState } from '../domain/auditFeed.js';
 import type { AuditFeed } from '../ports/auditFeed.js';
 import type { Clock } from '../ports/clock.js';

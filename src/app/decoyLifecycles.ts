@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { Config } from '../config/loadConfig.js';
+import type { Config } from '../config/config.js';
 import type { Decoy, DecoyKind } from '../domain/decoys.js';
 import type { DecoyGeneration, DecoyLifecycle, JournalEntry, JournalStep, LureMaterial, MadeChange, Placement, RegisteredDecoy } from '../domain/lifecycle.js';
 import type { CreateRequestBase, DecoyKindModule, KindLifecycle, LifecycleContext } from '../decoys/decoyKind.js';

@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { type EmbeddedAzurite, startEmbeddedAzurite } from '../adapters/embeddedAzurite.js';
-import type { Config } from '../config/loadConfig.js';
+import type { Config } from '../config/config.js';
 import type { Alert } from '../domain/alerts.js';
 import { DEMO_DECOYS } from '../demo/demoDecoys.js';
 import { demoScenarioNdjson } from '../demo/demoScenario.js';

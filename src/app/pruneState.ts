@@ -1,4 +1,4 @@
-import type { Config } from '../config/loadConfig.js';
+import type { Config } from '../config/config.js';
 import type { Clock } from '../ports/clock.js';
 import type { AlertStore } from '../ports/store/alertStore.js';
 import type { AuditFeedStore } from '../ports/store/auditFeedStore.js';

@@ -1,4 +1,4 @@
-import type { Config } from '../config/loadConfig.js';
+import type { Config } from '../config/config.js';
 import { silenceVerdicts } from '../correlation/silence.js';
 import { silentStreamFinding } from '../detections/sourceSilent.js';
 import type { Alert } from '../domain/alerts.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config/loadConfig.js';
+import type { Config } from '../config/config.js';
 import { coverageOf, dueTimeOf, ISSUING_CATEGORIES, type IssuanceCoverage, tokenIssuanceOf, tokenUseHeadOf, tokenUseOf, verdictOf } from '../correlation/tokenIssuance.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';

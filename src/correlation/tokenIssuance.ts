@@ -1,5 +1,5 @@
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
-import type { SignInProgress, TokenIssuance, TokenUse, TokenUseSource } from '../domain/tokens.js';
+import type { SignInProgress, TokenIssuance, TokenUse } from '../domain/tokens.js';
 
 /** The issuance a sign-in record reports, when it names its token (every sign-in category does). */
 export function tokenIssuanceOf(event: NormalizedEvent): TokenIssuance | undefined {
@@ -164,4 +164,3 @@ export function verdictOf(
 
 /** The mode a token-use source runs in: `alert` raises alerts, `shadow` only counts matches, `off` ignores uses. */
 export type IssuanceMode = 'alert' | 'shadow' | 'off';
-export type IssuanceModes = Readonly<Record<TokenUseSource, IssuanceMode>>;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Config } from '../config/loadConfig.js';
+import type { Config } from '../config/config.js';
 import type { DecoyKind, DecoyOfKind } from '../domain/decoys.js';
 import type { CreateTarget, DecoyGeneration, DecoyLifecycle, JournalEntry, LureMaterial } from '../domain/lifecycle.js';
 import type { Directory } from '../ports/directory.js';

@@ -1,6 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import { DEV_API_CLIENT_ID, DEV_TENANT_ID } from '../../adapters/devTokens.js';
-import type { Config } from '../../config/loadConfig.js';
+import type { Config } from '../../config/config.js';
 import type { Services } from '../services.js';
 import { AdminApi } from './adminApi.js';
 import { CallerAuthenticator } from './callerAuthenticator.js';

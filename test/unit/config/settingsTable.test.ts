@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { SETTING_NAMES } from '../../../src/config/environmentSchema.js';
 import { SETTINGS } from '../../../src/config/settings.js';
 import { PROJECT_ROOT } from '../../helpers/paths.js';
 
@@ -22,8 +23,13 @@ describe('README settings table', () => {
     for (const setting of SETTINGS) assert.equal(rows.get(setting.name), setting.defaultValue === '—' ? '—' : `\`${setting.defaultValue.replaceAll('`', '')}\``, setting.name);
   });
 
-  it('matches the names loadConfig reads', () => {
-    const source = readFileSync(path.join(PROJECT_ROOT, 'src', 'config', 'loadConfig.ts'), 'utf8');
+  it('lists Lure\'s settings exactly as the environment schema parses them', () => {
+    const documented = SETTINGS.filter((setting) => setting.readBy === 'lure').map((setting) => setting.name);
+    assert.deepEqual([...documented].sort(), [...SETTING_NAMES].sort());
+  });
+
+  it('matches the names the environment schema and loadConfig read', () => {
+    const source = ['environmentSchema.ts', 'loadConfig.ts'].map((file) => readFileSync(path.join(PROJECT_ROOT, 'src', 'config', file), 'utf8')).join('\n');
     const read = new Set([...source.matchAll(/\b((?:LURE|AZURE|WEBSITE)_[A-Za-z_]+)\b/g)].map((match) => match[1]!));
     const documented = new Set(SETTINGS.filter((setting) => setting.readBy === 'lure').map((setting) => setting.name));
     assert.deepEqual([...read].sort(), [...documented].sort());
