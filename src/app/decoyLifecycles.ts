@@ -13,7 +13,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../ports/directory.js';
 import type { Logger } from '../ports/logger.js';
 import { ConcurrencyError, type StateStore } from '../ports/stateStore.js';
-import { changeRegistry } from './decoyRegistration.js';
+import { changeRegistry } from './decoys/decoyRegistration.js';
 
 export interface DecoyLifecyclesDeps {
   readonly store: StateStore;

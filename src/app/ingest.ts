@@ -10,7 +10,7 @@ import { BOUND_DETAILS, boundExceeded, boundedJsonText } from '../normalize/reco
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { DeadLetter, StateStore } from '../ports/stateStore.js';
-import type { DecoyRegistry } from './decoyRegistry.js';
+import type { DecoyRegistry } from './decoys/decoyRegistry.js';
 import type { KeyRegistry } from './keyRegistry.js';
 import type { MailBaselineTracker } from './mailBaselineTracker.js';
 import type { StreamTracker } from './streamTracker.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryStateStore } from '../../../src/adapters/memoryStateStore.js';
-import { DecoyRegistry } from '../../../src/app/decoyRegistry.js';
-import type { Decoy } from '../../../src/domain/decoys.js';
+import { MemoryStateStore } from '../../../../src/adapters/memoryStateStore.js';
+import { DecoyRegistry } from '../../../../src/app/decoys/decoyRegistry.js';
+import type { Decoy } from '../../../../src/domain/decoys.js';
 
 const TOKEN: Decoy = { id: 't', kind: 'token', enabled: true, kid: 'k1' };
 

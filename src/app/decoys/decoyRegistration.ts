@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Decoy } from '../domain/decoys.js';
-import { assertDistinct, DecoyValidationError } from '../decoys/parseDecoys.js';
-import { ConcurrencyError, MAX_DECOYS_PER_WRITE, type StateStore } from '../ports/stateStore.js';
+import type { Decoy } from '../../domain/decoys.js';
+import { assertDistinct, DecoyValidationError } from '../../decoys/parseDecoys.js';
+import { ConcurrencyError, MAX_DECOYS_PER_WRITE, type StateStore } from '../../ports/stateStore.js';
 
 /** Rounds a change of the registry may lose to a concurrent one before it gives up (409, try again). */
 const MAX_ATTEMPTS = 12;
