@@ -4,7 +4,7 @@ import { DecoyValidationError } from '../../decoys/parseDecoys.js';
 import { DirectoryError } from '../../ports/directory.js';
 import { ConcurrencyError } from '../../ports/stateStore.js';
 import type { Services } from '../services.js';
-import { DecoyNotFoundError, LifecycleConflictError, NotConfiguredError } from '../decoyLifecycles.js';
+import { DecoyNotFoundError, LifecycleConflictError, NotConfiguredError } from '../decoys/errors.js';
 import { DecoyStateError } from '../../decoys/decoyKind.js';
 import { ApiError, errorBody } from './apiError.js';
 import { ADMIN_ROUTES, newAuditId, type Route, type RouteResult } from './adminRoutes.js';
