@@ -1,11 +1,12 @@
 import type { Decoy, DecoyKind } from '../../domain/decoys.js';
 import type { DecoyLifecycle, JournalEntry, LureMaterial, MadeChange, Placement, RegisteredDecoy } from '../../domain/lifecycle.js';
-import { DECOY_KIND_MODULES } from '../../decoys/decoyKinds.js';
+import type { AnyCreateRequest, CreateRequestOfKind, DecoyKindModule } from '../../decoys/decoyKind.js';
+import { DECOY_KIND_MODULES, withKind } from '../../decoys/decoyKinds.js';
 import { DecoyValidationError } from '../../decoys/parseDecoys.js';
 import { keepNewest } from '../../decoys/rotationPolicy.js';
 import { newJournalId } from '../../decoys/secrets.js';
 import { ConcurrencyError } from '../../ports/stateStore.js';
-import { type AnyCreateRequest, lifecycleContext, moduleOf, nextRotationOf } from './context.js';
+import { lifecycleContext, nextRotationOf } from './context.js';
 import { DecoyNotFoundError, LifecycleConflictError } from './errors.js';
 import type { OperationJournal } from './journal.js';
 import type { OperationRecovery } from './recovery.js';
@@ -25,7 +26,10 @@ export class DecoyCommands {
     const request = parseCreateRequest(input);
     if ((await this.deps.store.getDecoy(request.id)) !== undefined) throw new LifecycleConflictError(`id: a decoy with id ${request.id} already exists`);
     const carriers = await this.carriersOf(request.placements, request.id);
-    const module = moduleOf(request.kind);
+    return withKind(request, (module, request) => this.createOfKind(module, request, carriers, options));
+  }
+
+  private async createOfKind<K extends DecoyKind>(module: DecoyKindModule<K>, request: CreateRequestOfKind<K>, carriers: readonly RegisteredDecoy[], options: SettleOptions): Promise<LifecycleResult> {
     const context = lifecycleContext(this.deps, module.kind);
     const id = newJournalId();
     const target = await module.lifecycle.targetOf(request, id, context);
@@ -44,7 +48,7 @@ export class DecoyCommands {
         ...created.lifecycleExtras,
         ...(created.honeytoken === undefined ? {} : { honeytoken: created.honeytoken }),
       };
-      const material = module.lifecycle.material(created.decoy as never, created.secret ?? created.honeytoken, context);
+      const material = module.lifecycle.material(created.decoy, created.secret ?? created.honeytoken, context);
       const placements = await this.rewritePlacements(carriers, material, operation.entry);
       operation = await this.journal.step(operation, 'cloudDone', {
         made: {
@@ -69,7 +73,6 @@ export class DecoyCommands {
     const { decoy, lifecycle } = current;
     const carriers = await this.carriersOf(lifecycle.placements, decoyId);
     await this.journal.assertNothingUnfinished([decoyId, ...carriers.map((carrier) => carrier.decoy.id)]);
-    const module = moduleOf(decoy.kind);
     const context = lifecycleContext(this.deps, decoy.kind);
     let operation = await this.journal.begin({
       id: newJournalId(),
@@ -81,9 +84,9 @@ export class DecoyCommands {
       before: [current, ...carriers],
     });
     return this.recovery.settled(operation.entry.id, options, async () => {
-      const made = await module.lifecycle.rotate(decoy as never, lifecycle, operation.entry, context);
-      const { kept, dropped } = keepNewest(lifecycle.generations, made.generation, module.lifecycle.keptGenerations(this.deps.settings));
-      const rotated = module.lifecycle.registered(decoy as never, kept) as Decoy;
+      const made = await withKind(decoy, (module, decoy) => module.lifecycle.rotate(decoy, lifecycle, operation.entry, context));
+      const { kept, dropped } = keepNewest(lifecycle.generations, made.generation, DECOY_KIND_MODULES[decoy.kind].lifecycle.keptGenerations(this.deps.settings));
+      const rotated: Decoy = withKind(decoy, (module, decoy) => module.lifecycle.registered(decoy, kept));
       // A new schedule from now (none without an interval), no notice pending, no failure standing.
       const { rotationDueSince: _due, lastFailure: _failure, nextRotationAt: _next, ...rest } = lifecycle;
       const nextLifecycle: DecoyLifecycle = {
@@ -93,7 +96,7 @@ export class DecoyCommands {
         ...nextRotationOf(this.deps, decoy, context.now),
         ...(made.honeytoken === undefined ? {} : { honeytoken: made.honeytoken }),
       };
-      const material = module.lifecycle.material(rotated as never, made.secret ?? made.honeytoken, context);
+      const material = withKind(rotated, (module, rotated) => module.lifecycle.material(rotated, made.secret ?? made.honeytoken, context));
       const placements = await this.rewritePlacements(carriers, material, operation.entry);
       operation = await this.journal.step(operation, 'cloudDone', {
         made: {
@@ -154,7 +157,7 @@ export class DecoyCommands {
    */
   async currentMaterial(decoyId: string): Promise<{ readonly decoy: Decoy; readonly material?: LureMaterial }> {
     const { decoy, lifecycle } = await registeredDecoy(this.deps, decoyId);
-    const material = decoy.kind === 'token' && lifecycle.honeytoken !== undefined ? moduleOf('token').lifecycle.material(decoy as never, lifecycle.honeytoken, lifecycleContext(this.deps, 'token')) : undefined;
+    const material = decoy.kind === 'token' && lifecycle.honeytoken !== undefined ? DECOY_KIND_MODULES.token.lifecycle.material(decoy, lifecycle.honeytoken, lifecycleContext(this.deps, 'token')) : undefined;
     return { decoy, ...(material === undefined ? {} : { material }) };
   }
 
@@ -168,7 +171,10 @@ export class DecoyCommands {
     const lifecycle = await this.deps.store.getDecoyLifecycle(decoyId);
     let operation = await this.journal.begin({ id: newJournalId(), decoyId, kind: decoy.kind, operation: 'retire', secretTo: 'caller', placementDecoyIds: [] });
     return this.recovery.settled(operation.entry.id, options, async () => {
-      if (lifecycle !== undefined) await moduleOf(decoy.kind).lifecycle.retire(decoy as never, lifecycle, lifecycleContext(this.deps, decoy.kind));
+      if (lifecycle !== undefined) {
+        const context = lifecycleContext(this.deps, decoy.kind);
+        await withKind(decoy, (module, decoy) => module.lifecycle.retire(decoy, lifecycle, context));
+      }
       operation = await this.journal.step(operation, 'cloudDone');
       await this.recovery.register(operation);
     });
@@ -221,11 +227,11 @@ export class DecoyCommands {
 export function parseCreateRequest(input: unknown): AnyCreateRequest {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
   if (typeof kind !== 'string' || !(kind in DECOY_KIND_MODULES)) throw new DecoyValidationError(`must be one of ${Object.keys(DECOY_KIND_MODULES).join(', ')}`, 'kind');
-  const parsed = moduleOf(kind as DecoyKind).lifecycle.createSchema.safeParse(input);
+  const parsed = DECOY_KIND_MODULES[kind as DecoyKind].lifecycle.createSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
     throw new DecoyValidationError(message, issue.path.join('.') || 'request');
   }
-  return parsed.data as AnyCreateRequest;
+  return parsed.data;
 }

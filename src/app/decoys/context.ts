@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Decoy, DecoyKind } from '../../domain/decoys.js';
-import type { CreateRequestBase, DecoyKindModule, KindLifecycle, LifecycleContext } from '../../decoys/decoyKind.js';
-import { DECOY_KIND_MODULES } from '../../decoys/decoyKinds.js';
+import type { LifecycleContext } from '../../decoys/decoyKind.js';
 import { nextRotationAt } from '../../decoys/rotationPolicy.js';
 import type { Directory } from '../../ports/directory.js';
 import { NotConfiguredError } from './errors.js';
@@ -31,11 +30,4 @@ const NO_DIRECTORY = new Proxy({} as Directory, {
 
 function refuseWithoutDirectory(): never {
   throw new NotConfiguredError('Lure has no Graph access: set LURE_TENANT_ID (and grant the permissions in the README) to manage decoys in the tenant');
-}
-
-/** Any create request; each kind validates its own. */
-export type AnyCreateRequest = CreateRequestBase & { readonly kind: DecoyKind };
-
-export function moduleOf(kind: DecoyKind): DecoyKindModule<DecoyKind> & { lifecycle: KindLifecycle<DecoyKind, AnyCreateRequest> } {
-  return DECOY_KIND_MODULES[kind] as unknown as DecoyKindModule<DecoyKind> & { lifecycle: KindLifecycle<DecoyKind, AnyCreateRequest> };
 }

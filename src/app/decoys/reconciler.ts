@@ -1,9 +1,10 @@
 import type { Decoy } from '../../domain/decoys.js';
 import type { DecoyLifecycle, RegisteredDecoy } from '../../domain/lifecycle.js';
+import { DECOY_KIND_MODULES, withKind } from '../../decoys/decoyKinds.js';
 import { rotationPlanOf } from '../../decoys/rotationPolicy.js';
 import { newJournalId } from '../../decoys/secrets.js';
 import type { DecoyCommands } from './commands.js';
-import { lifecycleContext, moduleOf, nextRotationOf } from './context.js';
+import { lifecycleContext, nextRotationOf } from './context.js';
 import { messageOf } from './errors.js';
 import type { Operation, OperationJournal } from './journal.js';
 import type { OperationRecovery } from './recovery.js';
@@ -78,7 +79,7 @@ export class Reconciler {
     for (const lifecycle of lifecycles) {
       const decoy = decoys.get(lifecycle.decoyId);
       if (decoy === undefined || busy.has(decoy.id) || placementDecoyIdsOf(lifecycle.placements).some((id) => busy.has(id))) continue;
-      const plan = rotationPlanOf(decoy, lifecycle, moduleOf(decoy.kind).lifecycle.makesSecret, now, carried.has(decoy.id));
+      const plan = rotationPlanOf(decoy, lifecycle, DECOY_KIND_MODULES[decoy.kind].lifecycle.makesSecret, now, carried.has(decoy.id));
       try {
         if (plan === 'markDue') {
           const due = { ...lifecycle, rotationDueSince: now.toISOString() };
@@ -135,10 +136,12 @@ export class Reconciler {
       const decoy = (await this.deps.store.getDecoy(lifecycle.decoyId))?.value;
       if (decoy === undefined || (this.deps.directory === undefined && decoy.kind !== 'token')) continue;
       let sweepOperation: Operation | undefined;
+      const journalSweep = async () => {
+        sweepOperation = await this.journal.begin({ id: newJournalId(), decoyId: decoy.id, kind: decoy.kind, operation: 'sweep', secretTo: 'placements', placementDecoyIds: [] });
+      };
       try {
-        swept += await moduleOf(decoy.kind).lifecycle.sweep(decoy as never, lifecycle, (journalId) => owned.has(journalId), lifecycleContext(this.deps, decoy.kind), async () => {
-          sweepOperation = await this.journal.begin({ id: newJournalId(), decoyId: decoy.id, kind: decoy.kind, operation: 'sweep', secretTo: 'placements', placementDecoyIds: [] });
-        });
+        const context = lifecycleContext(this.deps, decoy.kind);
+        swept += await withKind(decoy, (module, decoy) => module.lifecycle.sweep(decoy, lifecycle, (journalId) => owned.has(journalId), context, journalSweep));
         if (sweepOperation !== undefined) await this.journal.step(sweepOperation, 'finished', { outcome: 'completed' });
       } catch (error) {
         failures.push(`sweep ${decoy.id}: ${messageOf(error)}`);

@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Decoy } from '../../domain/decoys.js';
 import type { JournalEntry } from '../../domain/lifecycle.js';
-import { identifiersOf } from '../../decoys/decoyKinds.js';
+import { DECOY_KIND_MODULES, identifiersOf, withKind } from '../../decoys/decoyKinds.js';
 import { canonicalIdentifier } from '../../decoys/identifierSpaces.js';
 import { assertDistinct, DecoyValidationError, parseDecoy } from '../../decoys/parseDecoys.js';
 import { ConcurrencyError } from '../../ports/stateStore.js';
-import { lifecycleContext, moduleOf } from './context.js';
+import { lifecycleContext } from './context.js';
 import { changeRegistry } from './decoyRegistration.js';
 import { CreateOvertakenError, messageOf } from './errors.js';
 import type { Operation, OperationJournal } from './journal.js';
@@ -54,7 +54,10 @@ export class OperationRecovery {
     if (claimed.operation === 'retire') {
       if (claimed.step === 'intent') {
         const current = await registeredDecoyOrUndefined(this.deps, claimed.decoyId);
-        if (current !== undefined) await moduleOf(current.decoy.kind).lifecycle.retire(current.decoy as never, current.lifecycle, lifecycleContext(this.deps, current.decoy.kind));
+        if (current !== undefined) {
+          const context = lifecycleContext(this.deps, current.decoy.kind);
+          await withKind(current.decoy, (module, decoy) => module.lifecycle.retire(decoy, current.lifecycle, context));
+        }
         operation = await this.journal.step(operation, 'cloudDone');
       }
       await this.register(operation);
@@ -127,7 +130,7 @@ export class OperationRecovery {
    * cannot be put back: registering the new one at least tells the truth, and the decoy falls due again.
    */
   private finishable(entry: JournalEntry): boolean {
-    return entry.secretTo === 'placements' || !moduleOf(entry.kind).lifecycle.makesSecret || (entry.operation === 'rotate' && entry.kind === 'user');
+    return entry.secretTo === 'placements' || !DECOY_KIND_MODULES[entry.kind].lifecycle.makesSecret || (entry.operation === 'rotate' && entry.kind === 'user');
   }
 
   /**
@@ -138,7 +141,7 @@ export class OperationRecovery {
     const { entry } = operation;
     const ownMarker = (journalId: string) => journalId === entry.id;
     if (entry.operation === 'create' && entry.target !== undefined && options.keepCreated !== true) {
-      await moduleOf(entry.kind).lifecycle.undoCreate(entry.target, entry, lifecycleContext(this.deps, entry.kind));
+      await DECOY_KIND_MODULES[entry.kind].lifecycle.undoCreate(entry.target, entry, lifecycleContext(this.deps, entry.kind));
       // Only what this create registered: a decoy registered under its id meanwhile is someone else's.
       const stored = await this.deps.store.getDecoy(entry.decoyId);
       if (stored !== undefined && entry.made !== undefined && isMadeBy(entry.made.decoy, stored.value)) {
@@ -147,12 +150,13 @@ export class OperationRecovery {
       }
     }
     for (const before of entry.before ?? []) {
-      const module = moduleOf(before.decoy.kind);
       const context = lifecycleContext(this.deps, before.decoy.kind);
-      for (const made of entry.made?.generations ?? []) {
-        if (made.decoyId === before.decoy.id) await module.lifecycle.removeGeneration(before.decoy as never, made.generation, context);
-      }
-      await module.lifecycle.sweep(before.decoy as never, before.lifecycle, ownMarker, context, async () => {});
+      await withKind(before.decoy, async (module, decoy) => {
+        for (const made of entry.made?.generations ?? []) {
+          if (made.decoyId === decoy.id) await module.lifecycle.removeGeneration(decoy, made.generation, context);
+        }
+        await module.lifecycle.sweep(decoy, before.lifecycle, ownMarker, context, async () => {});
+      });
       // The decoy itself falls due again (its rotation did not happen); a carrier keeps its schedule.
       const lifecycle = before.decoy.id === entry.decoyId && entry.operation === 'rotate' ? { ...before.lifecycle, nextRotationAt: context.now.toISOString() } : before.lifecycle;
       await this.upsertKeepingAdminFields(before.decoy);
@@ -167,7 +171,9 @@ export class OperationRecovery {
     const made = operation.entry.made;
     for (const { decoyId, generation } of made?.dropped ?? []) {
       const decoy = [{ decoy: made!.decoy }, ...made!.placements].find((registered) => registered.decoy.id === decoyId)?.decoy;
-      if (decoy !== undefined) await moduleOf(decoy.kind).lifecycle.removeGeneration(decoy as never, generation, lifecycleContext(this.deps, decoy.kind));
+      if (decoy === undefined) continue;
+      const context = lifecycleContext(this.deps, decoy.kind);
+      await withKind(decoy, (module, decoy) => module.lifecycle.removeGeneration(decoy, generation, context));
     }
     await this.journal.step(operation, 'finished', { outcome: 'completed' });
   }
