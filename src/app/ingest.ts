@@ -9,7 +9,7 @@ import { isSkip, type NormalizeOutcome, skip } from '../normalize/outcome.js';
 import { BOUND_DETAILS, boundExceeded, boundedJsonText } from '../normalize/recordBounds.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { DecoyRegistry } from './decoyRegistry.js';
+import type { DecoyRegistry } from './decoys/decoyRegistry.js';
 import type { KeyRegistry } from './keyRegistry.js';
 import type { MailBaselineTracker } from './mailBaselineTracker.js';
 import type { StreamTracker } from './streamTracker.js';

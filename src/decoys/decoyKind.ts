@@ -48,6 +48,10 @@ export interface CreateRequestBase {
   readonly placements: readonly ({ readonly kind: 'mailItem'; readonly decoyId: string } | { readonly kind: 'manual'; readonly description: string })[];
 }
 
+/** A request to create a decoy of any kind: a union by kind, so `withKind` can hand it to its kind's module. */
+export type AnyCreateRequest = { readonly [K in DecoyKind]: CreateRequestBase & { readonly kind: K } }[DecoyKind];
+export type CreateRequestOfKind<K extends DecoyKind> = Extract<AnyCreateRequest, { kind: K }>;
+
 /**
  * What every decoy kind provides: how its decoys are described and matched, and how Lure creates, rotates
  * and retires them in the tenant. Kinds are listed in `decoyKinds.ts`.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { ApplicationDecoy, MailItemDecoy, UserDecoy } from '../../src/domain/decoys.js';
 import type { Directory } from '../../src/ports/directory.js';
-import { ABANDONED_AFTER_IN_MINUTES } from '../../src/app/decoyLifecycles.js';
+import { ABANDONED_AFTER_IN_MINUTES } from '../../src/app/decoys/reconciler.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock } from '../helpers/services.js';

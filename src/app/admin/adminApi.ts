@@ -3,7 +3,7 @@ import type { Caller } from '../../domain/audit.js';
 import { DecoyValidationError } from '../../decoys/parseDecoys.js';
 import { DirectoryError } from '../../ports/directory.js';
 import type { Services } from '../services.js';
-import { DecoyNotFoundError, LifecycleConflictError, NotConfiguredError } from '../decoyLifecycles.js';
+import { DecoyNotFoundError, LifecycleConflictError, NotConfiguredError } from '../decoys/errors.js';
 import { DecoyStateError } from '../../decoys/decoyKind.js';
 import { ApiError, errorBody } from './apiError.js';
 import { ADMIN_ROUTES, newAuditId, type Route, type RouteResult } from './adminRoutes.js';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DecoyRegistry } from '../../../src/app/decoyRegistry.js';
-import type { Decoy } from '../../../src/domain/decoys.js';
-import { memoryDecoyStore } from '../../../src/adapters/memory/memoryDecoyStore.js';
-import { memoryLifecycleStore } from '../../../src/adapters/memory/memoryLifecycleStore.js';
-import type { DecoyStore } from '../../../src/ports/store/decoyStore.js';
-import type { LifecycleStore } from '../../../src/ports/store/lifecycleStore.js';
+import { DecoyRegistry } from '../../../../src/app/decoys/decoyRegistry.js';
+import type { Decoy } from '../../../../src/domain/decoys.js';
+import { memoryDecoyStore } from '../../../../src/adapters/memory/memoryDecoyStore.js';
+import { memoryLifecycleStore } from '../../../../src/adapters/memory/memoryLifecycleStore.js';
+import type { DecoyStore } from '../../../../src/ports/store/decoyStore.js';
+import type { LifecycleStore } from '../../../../src/ports/store/lifecycleStore.js';
 
 const TOKEN: Decoy = { id: 't', kind: 'token', enabled: true, kid: 'k1' };
 

@@ -1,16 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Decoy } from '../domain/decoys.js';
-import { assertDistinct, DecoyValidationError } from '../decoys/parseDecoys.js';
-import { ConcurrencyError } from '../ports/store/versioned.js';
-import { MAX_DECOYS_PER_WRITE } from '../ports/store/decoyStore.js';
-import type { StateStore } from '../ports/store/stateStore.js';
+import type { Decoy } from '../../domain/decoys.js';
+import { assertDistinct, DecoyValidationError } from '../../decoys/parseDecoys.js';
+import { ConcurrencyError } from '../../ports/store/versioned.js';
+import { type DecoyStore, MAX_DECOYS_PER_WRITE } from '../../ports/store/decoyStore.js';
 
 /** Rounds a change of the registry may lose to a concurrent one before it gives up (409, try again). */
 const MAX_ATTEMPTS = 12;
 /** A loser waits up to this long times its attempt before it reads again, so racers spread out. */
 const BACKOFF_STEP_IN_MS = 20;
 
-type RegistryStore = Pick<StateStore, 'getDecoyRegistry' | 'upsertDecoys'>;
+type RegistryStore = Pick<DecoyStore, 'getDecoyRegistry' | 'upsertDecoys'>;
 
 /**
  * Registers one decoy that exists in the tenant. Atomic: of any number of concurrent registrations, one whose

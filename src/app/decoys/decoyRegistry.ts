@@ -1,8 +1,8 @@
-import { DecoyIndex } from '../decoys/decoyIndex.js';
-import { selfChangeWindowsOf } from '../decoys/rotationPolicy.js';
-import type { Clock } from '../ports/clock.js';
-import type { DecoyStore } from '../ports/store/decoyStore.js';
-import type { LifecycleStore } from '../ports/store/lifecycleStore.js';
+import { DecoyIndex } from '../../decoys/decoyIndex.js';
+import { selfChangeWindowsOf } from '../../decoys/rotationPolicy.js';
+import type { Clock } from '../../ports/clock.js';
+import type { DecoyStore } from '../../ports/store/decoyStore.js';
+import type { LifecycleStore } from '../../ports/store/lifecycleStore.js';
 
 /** Audit records of Lure's own changes may arrive this late (Exchange audit can lag a day) and still be recognised. */
 const SELF_CHANGE_LOOKBACK_IN_DAYS = 7;
