@@ -1,5 +1,9 @@
 import { createSign, KeyObject, type webcrypto } from 'node:crypto';
+import { after, before } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { adminApiFor } from '../../src/app/admin/adminHosting.js';
+import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
+import type { Services } from '../../src/app/services.js';
 import { type FakeLogin, startFakeLogin } from './fakeLogin.js';
 
 /** The tenant and API app registration the admin API tests run as. */
@@ -78,6 +82,29 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
     restoreKeys,
     close: () => login.close(),
   };
+}
+
+/**
+ * For the enclosing suite: starts the tenant's login host, the services `servicesFor` builds to accept its
+ * tokens, and the admin API over them on a free loopback port; stops the server and the login host after.
+ */
+export function useAdminApi(
+  now: Date,
+  servicesFor: (tenant: TenantKeys) => Promise<Services>,
+): { readonly tenant: () => TenantKeys; readonly services: () => Services; readonly server: () => LocalApiServer } {
+  let tenant: TenantKeys | undefined;
+  let services: Services | undefined;
+  let server: LocalApiServer | undefined;
+  before(async () => {
+    tenant = await startTenantKeys(now);
+    services = await servicesFor(tenant);
+    server = await startLocalApiServer(adminApiFor(services), 0);
+  });
+  after(async () => {
+    await server?.close();
+    await tenant?.close();
+  });
+  return { tenant: () => tenant!, services: () => services!, server: () => server! };
 }
 
 /** An unsecured JWT (`alg: none`) claiming everything a valid token would. */
