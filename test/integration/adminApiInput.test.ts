@@ -5,8 +5,7 @@ import { before, describe, it } from 'node:test';
 import { TableStateStore } from '../../src/adapters/tableStateStore.js';
 import { adminApiFor } from '../../src/app/admin/adminHosting.js';
 import { startLocalApiServer } from '../../src/app/localApiServer.js';
-import { type AdminFixtures, seedAdminFixtures } from '../helpers/adminFixtures.js';
-import { startTenantKeys, useAdminApi } from '../helpers/adminTokens.js';
+import { type AdminFixtures, seedAdminFixtures, startTenantKeys, useAdminApi } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { fixedClock, testServices } from '../helpers/services.js';
 
