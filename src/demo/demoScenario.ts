@@ -3,6 +3,8 @@
  * lures (a decoy password, a decoy app secret, a decoy message, a honeytoken) and read a mailbox with a
  * forged token, among benign traffic, in the shapes the three hubs carry. Our own records, real field names.
  */
+import { graphActivityLogRecord, mailItemsAccessedAuditRecord, type SignInCategory, signInLogRecord, type SignInProperties } from './rawRecords.js';
+
 const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const ATTACKER_IP = '203.0.113.45';
 const DAY = '2026-11-02';
@@ -20,21 +22,8 @@ const HONEYTOKEN = `${base64url({ typ: 'JWT', alg: 'RS256', kid: 'lure-demo-kid-
   jti: '9d3c7b1a-lure-demo-honeytoken',
 })}`;
 
-function signIn(id: string, time: string, properties: Record<string, unknown>, category = 'SignInLogs') {
-  const errorCode = (properties['status'] as { errorCode: number }).errorCode;
-  return {
-    time,
-    resourceId: `/tenants/${TENANT}/providers/Microsoft.aadiam`,
-    operationName: 'Sign-in activity',
-    operationVersion: '1.0',
-    category,
-    tenantId: TENANT,
-    resultType: String(errorCode),
-    resultSignature: errorCode === 0 ? 'SUCCESS' : 'FAILURE',
-    durationMs: 0,
-    level: '4',
-    properties: { id, createdDateTime: time.replace('Z', '+00:00'), ...properties },
-  };
+function signIn(id: string, time: string, properties: SignInProperties, category: SignInCategory = 'SignInLogs') {
+  return signInLogRecord({ category, time, tenantId: TENANT, id, createdDateTime: time.replace('Z', '+00:00'), properties, durationMs: 0 });
 }
 
 const entraMessage = {
@@ -93,15 +82,11 @@ const entraMessage = {
       resourceDisplayName: 'Microsoft Graph',
       uniqueTokenIdentifier: 'aDemoUti00000000000004',
     }, 'ServicePrincipalSignInLogs'),
-    {
+    graphActivityLogRecord({
       time: `${DAY}T08:33:05.0000000Z`,
       resourceId: `/TENANTS/${TENANT.toUpperCase()}/PROVIDERS/MICROSOFT.AADIAM`,
-      operationName: 'Microsoft Graph Activity',
-      category: 'MicrosoftGraphActivityLogs',
       tenantId: TENANT,
-      level: 'Informational',
       properties: {
-        timeGenerated: `${DAY}T08:33:05.0000000Z`,
         requestId: '7c2d9e4f-0005-4a1b-8c3d-5e6f7a8b9c05',
         requestMethod: 'GET',
         requestUri: 'https://graph.microsoft.com/v1.0/users/svc-backup@contoso.example/authentication/methods',
@@ -111,18 +96,13 @@ const entraMessage = {
         ipAddress: '198.51.100.23',
         signInActivityId: 'aDemoUti00000000000004',
         C_Idtyp: 'app',
-        tenantId: TENANT,
       },
-    },
+    }),
     // A forged token: Graph accepted it, but no sign-in of any category ever issued it.
-    {
+    graphActivityLogRecord({
       time: `${DAY}T08:50:12.0000000Z`,
-      category: 'MicrosoftGraphActivityLogs',
-      operationName: 'Microsoft Graph Activity',
       tenantId: TENANT,
-      level: 'Informational',
       properties: {
-        timeGenerated: `${DAY}T08:50:12.0000000Z`,
         requestId: '7c2d9e4f-0010-4a1b-8c3d-5e6f7a8b9c10',
         requestMethod: 'GET',
         requestUri: 'https://graph.microsoft.com/v1.0/users/ceo@contoso.example/messages?$top=50',
@@ -134,9 +114,8 @@ const entraMessage = {
         userAgent: 'Client=REST;Client=RESTSystem;;',
         signInActivityId: 'ForgedDemoUtiNeverIssued',
         tokenIssuedAt: `${DAY}T08:45:00.0000000Z`,
-        tenantId: TENANT,
       },
-    },
+    }),
     {
       time: `${DAY}T09:02:44.0000000Z`,
       category: 'AuditLogs',
@@ -185,52 +164,44 @@ const entraMessage = {
 };
 
 const exchangeRecords = [
-  {
-    CreationTime: `${DAY}T09:40:12`,
-    Id: 'a1e2d3c4-0008-4b5a-9c6d-7e8f9a0b1c08',
-    Operation: 'MailItemsAccessed',
-    OrganizationId: TENANT,
-    RecordType: 50,
-    ResultStatus: 'Succeeded',
-    UserType: 0,
-    Workload: 'Exchange',
-    UserId: 'j.doe@contoso.example',
-    AppId: '00000003-0000-0000-c000-000000000000',
-    ClientAppId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c',
-    ClientIPAddress: ATTACKER_IP,
-    ClientInfoString: 'Client=REST;Client=RESTSystem;;',
-    MailboxGuid: '4c5d6e7f-8a9b-4c0d-9e1f-2a3b4c5d6e7f',
-    MailboxOwnerUPN: 'finance-archive@contoso.example',
-    LogonType: 2,
-    OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }, { Name: 'IsThrottled', Value: 'False' }],
-    AppAccessContext: { UniqueTokenId: 'aDemoUti00000000000009', AADSessionId: '0b1c2d3e-demo-session', IssuedAtTime: `${DAY}T09:31:00` },
-    Folders: [
+  mailItemsAccessedAuditRecord({
+    creationTime: `${DAY}T09:40:12`,
+    id: 'a1e2d3c4-0008-4b5a-9c6d-7e8f9a0b1c08',
+    organizationId: TENANT,
+    userId: 'j.doe@contoso.example',
+    details: {
+      AppId: '00000003-0000-0000-c000-000000000000',
+      ClientAppId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+      ClientIPAddress: ATTACKER_IP,
+      ClientInfoString: 'Client=REST;Client=RESTSystem;;',
+      MailboxGuid: '4c5d6e7f-8a9b-4c0d-9e1f-2a3b4c5d6e7f',
+      MailboxOwnerUPN: 'finance-archive@contoso.example',
+      LogonType: 2,
+      OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }, { Name: 'IsThrottled', Value: 'False' }],
+      AppAccessContext: { UniqueTokenId: 'aDemoUti00000000000009', AADSessionId: '0b1c2d3e-demo-session', IssuedAtTime: `${DAY}T09:31:00` },
+    },
+    folders: [
       {
         Id: 'LgAAAAC7lureDemoFolder01AAAAAAEMAAAA',
         Path: '\\Archive\\IT',
         FolderItems: [{ Id: 'LgAAAAC7lureDemoItem0001AAAAAAEMAAAB', InternetMessageId: '<lure-7f3a91c2@contoso.example>', SizeInBytes: 4211 }],
       },
     ],
-    OperationCount: 1,
-  },
-  {
-    CreationTime: `${DAY}T09:41:30`,
-    Id: 'a1e2d3c4-0009-4b5a-9c6d-7e8f9a0b1c09',
-    Operation: 'MailItemsAccessed',
-    OrganizationId: TENANT,
-    RecordType: 50,
-    ResultStatus: 'Succeeded',
-    UserType: 0,
-    Workload: 'Exchange',
-    UserId: 'alice@contoso.example',
-    AppId: '00000002-0000-0ff1-ce00-000000000000',
-    ClientIPAddress: '192.0.2.10',
-    ClientInfoString: 'Client=OWA;Action=ViaProxy',
-    MailboxOwnerUPN: 'alice@contoso.example',
-    OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
-    Folders: [{ Id: 'LgAAAAAliceInbox', Path: '\\Inbox', FolderItems: [{ InternetMessageId: '<weekly-report@contoso.example>' }] }],
-    OperationCount: 1,
-  },
+  }),
+  mailItemsAccessedAuditRecord({
+    creationTime: `${DAY}T09:41:30`,
+    id: 'a1e2d3c4-0009-4b5a-9c6d-7e8f9a0b1c09',
+    organizationId: TENANT,
+    userId: 'alice@contoso.example',
+    details: {
+      AppId: '00000002-0000-0ff1-ce00-000000000000',
+      ClientIPAddress: '192.0.2.10',
+      ClientInfoString: 'Client=OWA;Action=ViaProxy',
+      MailboxOwnerUPN: 'alice@contoso.example',
+      OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
+    },
+    folders: [{ Id: 'LgAAAAAliceInbox', Path: '\\Inbox', FolderItems: [{ InternetMessageId: '<weekly-report@contoso.example>' }] }],
+  }),
 ];
 
 // A token forged with the Storm-0558 key, as a gateway in front of the payroll API logged it.

@@ -1,6 +1,12 @@
+import assert from 'node:assert/strict';
 import { createSign, KeyObject, type webcrypto } from 'node:crypto';
+import { after, before } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { adminApiFor } from '../../src/app/admin/adminHosting.js';
+import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
+import type { Services } from '../../src/app/services.js';
 import { type FakeLogin, startFakeLogin } from './fakeLogin.js';
+import { signInRecord, TENANT } from './records.js';
 
 /** The tenant and API app registration the admin API tests run as. */
 export const API_TENANT_ID = '3c6d1f0a-2b4e-4c8d-9e7f-5a1b2c3d4e5f';
@@ -78,6 +84,49 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
     restoreKeys,
     close: () => login.close(),
   };
+}
+
+/**
+ * For the enclosing suite: starts the tenant's login host, the services `servicesFor` builds to accept its
+ * tokens, and the admin API over them on a free loopback port; stops the server and the login host after.
+ */
+export function useAdminApi(
+  now: Date,
+  servicesFor: (tenant: TenantKeys) => Promise<Services>,
+): { readonly tenant: () => TenantKeys; readonly services: () => Services; readonly server: () => LocalApiServer } {
+  let tenant: TenantKeys | undefined;
+  let services: Services | undefined;
+  let server: LocalApiServer | undefined;
+  before(async () => {
+    tenant = await startTenantKeys(now);
+    services = await servicesFor(tenant);
+    server = await startLocalApiServer(adminApiFor(services), 0);
+  });
+  after(async () => {
+    await server?.close();
+    await tenant?.close();
+  });
+  return { tenant: () => tenant!, services: () => services!, server: () => server! };
+}
+
+export const DECOY_USER_UPN = 'svc-payroll-export@contoso.example';
+
+/** What the admin API tests find in a fresh store: a token decoy, a user decoy, and a real alert and incident. */
+export interface AdminFixtures {
+  readonly alertId: string;
+  readonly incidentId: string;
+}
+
+/** Registers two decoys and ingests a sign-in to the user decoy, which raises an alert in an incident. */
+export async function seedAdminFixtures(services: Services): Promise<AdminFixtures> {
+  await services.importDecoys([
+    { id: 'd-token-1', kind: 'token', enabled: true, kid: 'honey-kid-1', memo: 'planted in the build server' },
+    { id: 'd-user-1', kind: 'user', enabled: true, userPrincipalName: DECOY_USER_UPN },
+  ]);
+  const report = await services.ingest([{ records: [signInRecord({ time: '2026-11-28T11:50:00.000Z', userPrincipalName: DECOY_USER_UPN, ipAddress: '203.0.113.77', tenantId: TENANT })] }], 'entra partition 0');
+  const alert = report.alerts[0];
+  assert.ok(alert !== undefined && alert.incidentId !== undefined, 'the fixture sign-in raises an alert in an incident');
+  return { alertId: alert.id, incidentId: alert.incidentId };
 }
 
 /** An unsecured JWT (`alg: none`) claiming everything a valid token would. */

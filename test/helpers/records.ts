@@ -1,16 +1,10 @@
 /**
- * Builders of our own raw records, in the exact shapes the hubs carry (real field names), for scenario tests
- * where the fixture is easier to read as code than as JSON.
+ * Our own raw records for scenario tests where the fixture is easier to read as code than as JSON: the
+ * shapes of src/demo/rawRecords.ts, with defaults for all a test does not name.
  */
-export const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+import { graphActivityLogRecord, mailItemsAccessedAuditRecord, type SignInCategory, signInLogRecord } from '../../src/demo/rawRecords.js';
 
-type SignInCategory =
-  | 'SignInLogs'
-  | 'NonInteractiveUserSignInLogs'
-  | 'ServicePrincipalSignInLogs'
-  | 'MicrosoftServicePrincipalSignInLogs'
-  | 'ManagedIdentitySignInLogs'
-  | 'ADFSSignInLogs';
+export const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 let counter = 0;
 function nextId(prefix: string): string {
@@ -31,28 +25,23 @@ export function signInRecord(options: {
   errorCode?: number;
   tenantId?: string;
 }): Record<string, unknown> {
-  const errorCode = options.errorCode ?? 0;
-  return {
-    time: new Date(Date.parse(options.time) + 4 * 60_000).toISOString(),
-    resourceId: `/tenants/${options.tenantId ?? TENANT}/providers/Microsoft.aadiam`,
-    operationName: 'Sign-in activity',
-    operationVersion: '1.0',
+  return signInLogRecord({
     category: options.category ?? 'SignInLogs',
+    // The diagnostic setting writes a sign-in some minutes after it happened.
+    time: new Date(Date.parse(options.time) + 4 * 60_000).toISOString(),
     tenantId: options.tenantId ?? TENANT,
-    resultType: String(errorCode),
-    level: '4',
+    id: nextId('51a1'),
+    createdDateTime: options.time,
     properties: {
-      id: nextId('51a1'),
-      createdDateTime: options.time,
       userPrincipalName: options.userPrincipalName ?? '',
       userId: options.userId ?? '',
       appId: options.appId ?? '1950a258-227b-4e31-a9cf-717495945fc2',
       servicePrincipalId: options.servicePrincipalId ?? '',
       ipAddress: options.ipAddress ?? '192.0.2.10',
-      status: { errorCode },
+      status: { errorCode: options.errorCode ?? 0 },
       ...(options.uti === undefined ? {} : { uniqueTokenIdentifier: options.uti }),
     },
-  };
+  });
 }
 
 /** A Microsoft Graph activity record: one request made with the token `uti`, issued at `issuedAt` if given. */
@@ -69,14 +58,10 @@ export function graphRecord(options: {
   tenantId?: string;
 }): Record<string, unknown> {
   const app = options.servicePrincipalId !== undefined;
-  return {
+  return graphActivityLogRecord({
     time: options.time,
-    category: 'MicrosoftGraphActivityLogs',
-    operationName: 'Microsoft Graph Activity',
     tenantId: options.tenantId ?? TENANT,
-    level: 'Informational',
     properties: {
-      timeGenerated: options.time,
       requestId: nextId('9a9a'),
       requestMethod: options.method ?? 'GET',
       requestUri: options.requestUri ?? 'https://graph.microsoft.com/v1.0/users?$top=10',
@@ -86,33 +71,28 @@ export function graphRecord(options: {
       ipAddress: options.ipAddress ?? '203.0.113.45',
       signInActivityId: options.uti,
       ...(options.issuedAt === undefined ? {} : { tokenIssuedAt: options.issuedAt }),
-      tenantId: options.tenantId ?? TENANT,
     },
-  };
+  });
 }
 
 /** A Management Activity API MailItemsAccessed Bind record made with the token `uti`. */
 export function mailItemsAccessedRecord(options: { time: string; uti: string; issuedAt?: string; mailbox?: string; appId?: string; clientAppId?: string }): Record<string, unknown> {
   const noZone = (iso: string) => iso.slice(0, 19);
-  return {
-    CreationTime: noZone(options.time),
-    Id: nextId('ea11'),
-    Operation: 'MailItemsAccessed',
-    OrganizationId: TENANT,
-    RecordType: 50,
-    ResultStatus: 'Succeeded',
-    UserType: 0,
-    Workload: 'Exchange',
-    UserId: 'alice@contoso.example',
-    AppId: options.appId ?? '00000003-0000-0000-c000-000000000000',
-    ClientAppId: options.clientAppId ?? 'd3590ed6-52b3-4102-aeff-aad2292ab01c',
-    ClientIPAddress: '203.0.113.45',
-    MailboxOwnerUPN: options.mailbox ?? 'alice@contoso.example',
-    OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
-    AppAccessContext: { UniqueTokenId: options.uti, ...(options.issuedAt === undefined ? {} : { IssuedAtTime: noZone(options.issuedAt) }) },
-    Folders: [{ Id: 'LgAAAAAliceInbox', Path: '\\Inbox', FolderItems: [{ InternetMessageId: `<${options.uti}@contoso.example>` }] }],
-    OperationCount: 1,
-  };
+  return mailItemsAccessedAuditRecord({
+    creationTime: noZone(options.time),
+    id: nextId('ea11'),
+    organizationId: TENANT,
+    userId: 'alice@contoso.example',
+    details: {
+      AppId: options.appId ?? '00000003-0000-0000-c000-000000000000',
+      ClientAppId: options.clientAppId ?? 'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+      ClientIPAddress: '203.0.113.45',
+      MailboxOwnerUPN: options.mailbox ?? 'alice@contoso.example',
+      OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
+      AppAccessContext: { UniqueTokenId: options.uti, ...(options.issuedAt === undefined ? {} : { IssuedAtTime: noZone(options.issuedAt) }) },
+    },
+    folders: [{ Id: 'LgAAAAAliceInbox', Path: '\\Inbox', FolderItems: [{ InternetMessageId: `<${options.uti}@contoso.example>` }] }],
+  });
 }
 
 /** A sign-in of each gating and issuing category at `time`, so every stream has come that far. */

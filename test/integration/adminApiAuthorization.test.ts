@@ -4,8 +4,7 @@ import { adminApi } from '../../functions/adminApi.js';
 import { ADMIN_ROUTES } from '../../src/app/admin/adminRoutes.js';
 import { type Services, useServices } from '../../src/app/services.js';
 import { HttpRequest, InvocationContext } from '../helpers/azf.js';
-import { type AdminFixtures, seedAdminFixtures } from '../helpers/adminFixtures.js';
-import { API_CLIENT_ID, API_TENANT_ID, forgedClientPrincipal, STORM_0558_KID, startTenantKeys, type TenantKeys, unsecuredToken } from '../helpers/adminTokens.js';
+import { type AdminFixtures, API_CLIENT_ID, API_TENANT_ID, forgedClientPrincipal, seedAdminFixtures, STORM_0558_KID, startTenantKeys, type TenantKeys, unsecuredToken } from '../helpers/adminTokens.js';
 import { fixedClock, testServices } from '../helpers/services.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');

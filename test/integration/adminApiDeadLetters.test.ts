@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { adminApiFor } from '../../src/app/admin/adminHosting.js';
-import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
-import type { Services } from '../../src/app/services.js';
-import { startTenantKeys, type TenantKeys } from '../helpers/adminTokens.js';
+import { before, describe, it } from 'node:test';
+import { useAdminApi } from '../helpers/adminTokens.js';
 import { movableClock, testServices } from '../helpers/services.js';
 
 const NOW = '2026-11-28T12:00:00.000Z';
@@ -12,26 +9,17 @@ const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('bas
 const TOKEN = `${part({ alg: 'RS256', kid: 'k' })}.${part({ uti: 'secretTokenId00000000' })}.c2lnbmF0dXJl`;
 
 describe('GET /api/dead-letters', () => {
-  let tenant: TenantKeys;
-  let services: Services;
-  let server: LocalApiServer;
   const clock = movableClock(NOW);
+  const { tenant, services, server } = useAdminApi(new Date(NOW), ({ settings }) => testServices({ settings, clock }));
 
   before(async () => {
-    tenant = await startTenantKeys(new Date(NOW));
-    services = await testServices({ settings: tenant.settings, clock });
-    server = await startLocalApiServer(adminApiFor(services), 0);
-    await services.ingest([`{"records":[{"category":"NotACategory","authorization":"Bearer ${TOKEN}"}]}`], 'entra partition 0');
+    await services().ingest([`{"records":[{"category":"NotACategory","authorization":"Bearer ${TOKEN}"}]}`], 'entra partition 0');
     clock.advance(60_000);
-    await services.ingest(['not json at all'], 'exchange partition 1');
-  });
-  after(async () => {
-    await server.close();
-    await tenant.close();
+    await services().ingest(['not json at all'], 'exchange partition 1');
   });
 
   async function get(path: string): Promise<{ status: number; body: { items: { reason: string; origin: string; excerpt: string; receivedAt: string }[]; continuation?: string } }> {
-    const answer = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${await tenant.mint({ roles: ['Lure.Reader'] })}` } });
+    const answer = await fetch(`${server().url}${path}`, { headers: { authorization: `Bearer ${await tenant().mint({ roles: ['Lure.Reader'] })}` } });
     return { status: answer.status, body: (await answer.json()) as never };
   }
 

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
 import { adminApiFor } from '../../src/app/admin/adminHosting.js';
-import type { Services } from '../../src/app/services.js';
-import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
-import { type AdminFixtures, seedAdminFixtures } from '../helpers/adminFixtures.js';
-import { startTenantKeys, type TenantKeys } from '../helpers/adminTokens.js';
+import { startLocalApiServer } from '../../src/app/localApiServer.js';
+import { type AdminFixtures, seedAdminFixtures, startTenantKeys, useAdminApi } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { fixedClock, testServices } from '../helpers/services.js';
-import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const azurite = useAzurite();
@@ -22,28 +20,21 @@ interface Answer {
 
 /** Bad input against the admin API over real HTTP, on Table Storage (Azurite): clear 4xx answers, nothing changed. */
 describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
-  let tenant: TenantKeys;
-  let services: Services;
-  let server: LocalApiServer;
   let fixtures: AdminFixtures;
   let admin: string;
-
-  before(async () => {
-    tenant = await startTenantKeys(NOW);
+  const { tenant, services, server } = useAdminApi(NOW, async ({ settings }) => {
     const store = await connectTableStateStore({ connection: { connectionString: azurite.connectionString() }, tablePrefix: azurite.uniquePrefix() });
-    services = await testServices({ store, settings: tenant.settings, clock: fixedClock(NOW.toISOString()) });
-    fixtures = await seedAdminFixtures(services);
-    server = await startLocalApiServer(adminApiFor(services), 0);
-    admin = `Bearer ${await tenant.mint()}`;
+    const seeded = await testServices({ store, settings, clock: fixedClock(NOW.toISOString()) });
+    fixtures = await seedAdminFixtures(seeded);
+    return seeded;
   });
-  after(async () => {
-    await server.close();
-    await tenant.close();
+  before(async () => {
+    admin = `Bearer ${await tenant().mint()}`;
   });
 
   /** A raw request: the body exactly as given (string or bytes), headers as given. */
   function send(method: string, path: string, options: { body?: string | Buffer; headers?: Record<string, string>; chunked?: boolean } = {}): Promise<Answer> {
-    const url = new URL(`${server.url}${path}`);
+    const url = new URL(`${server().url}${path}`);
     return new Promise((resolve, reject) => {
       const request = http.request(
         url,
@@ -74,15 +65,15 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
 
   async function snapshot(): Promise<string> {
     const alerts = [];
-    for await (const stored of services.store.listAlerts()) alerts.push(stored);
+    for await (const stored of services().store.listAlerts()) alerts.push(stored);
     const audit = [];
-    for await (const entry of services.store.listAuditEntries()) audit.push(entry);
+    for await (const entry of services().store.listAuditEntries()) audit.push(entry);
     const outbox = [];
-    for await (const entry of services.store.listOutboxEntries()) outbox.push(entry);
-    const decoys = await Promise.all((await services.store.listDecoys()).map((decoy) => services.store.getDecoy(decoy.id)));
-    const journal = await services.store.listJournalEntries('2000-01-01T00:00:00.000Z');
+    for await (const entry of services().store.listOutboxEntries()) outbox.push(entry);
+    const decoys = await Promise.all((await services().store.listDecoys()).map((decoy) => services().store.getDecoy(decoy.id)));
+    const journal = await services().store.listJournalEntries('2000-01-01T00:00:00.000Z');
     const sort = <T>(items: T[]) => items.map((item) => JSON.stringify(item)).sort();
-    return JSON.stringify({ decoys: sort(decoys), alerts: sort(alerts), audit: sort(audit), outbox: sort(outbox), journal: sort(journal), lifecycles: sort(await services.store.listDecoyLifecycles()) });
+    return JSON.stringify({ decoys: sort(decoys), alerts: sort(alerts), audit: sort(audit), outbox: sort(outbox), journal: sort(journal), lifecycles: sort(await services().store.listDecoyLifecycles()) });
   }
 
   async function etagOf(id: string): Promise<string> {
@@ -165,24 +156,24 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
     assert.equal(late.status, 412);
     assert.equal(late.json?.error?.field, 'If-Match');
     assert.equal(await snapshot(), before);
-    assert.equal((await services.store.getDecoy('d-token-1'))?.value.enabled, true);
+    assert.equal((await services().store.getDecoy('d-token-1'))?.value.enabled, true);
   });
 
   it('concurrent PATCHes at one ETag: exactly one wins, the rest get 412, one audit entry', async () => {
     const etag = await etagOf('d-user-1');
     const auditBefore = [];
-    for await (const entry of services.store.listAuditEntries()) auditBefore.push(entry);
+    for await (const entry of services().store.listAuditEntries()) auditBefore.push(entry);
     const answers = await Promise.all(
       ['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((memo) => send('PATCH', '/decoys/d-user-1', { body: JSON.stringify({ memo }), headers: { 'if-match': etag } })),
     );
     const statuses = answers.map((answer) => answer.status).sort();
     assert.deepEqual(statuses, [200, 412, 412, 412, 412]);
     const winner = answers.find((answer) => answer.status === 200)!;
-    const stored = await services.store.getDecoy('d-user-1');
+    const stored = await services().store.getDecoy('d-user-1');
     assert.equal(stored?.value.memo, (winner.json?.['decoy'] as { memo: string }).memo);
     assert.equal(winner.headers.etag, `"${Buffer.from(stored!.etag).toString('base64url')}"`);
     const auditAfter = [];
-    for await (const entry of services.store.listAuditEntries()) auditAfter.push(entry);
+    for await (const entry of services().store.listAuditEntries()) auditAfter.push(entry);
     assert.equal(auditAfter.length, auditBefore.length + 1);
   });
 

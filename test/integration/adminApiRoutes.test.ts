@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { adminApiFor } from '../../src/app/admin/adminHosting.js';
 import { ADMIN_ROUTES } from '../../src/app/admin/adminRoutes.js';
-import type { Services } from '../../src/app/services.js';
-import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
 import type { Alert } from '../../src/domain/alerts.js';
-import { seedAdminFixtures, DECOY_USER_UPN } from '../helpers/adminFixtures.js';
-import { startTenantKeys, type TenantKeys } from '../helpers/adminTokens.js';
+import { DECOY_USER_UPN, seedAdminFixtures, useAdminApi } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph } from '../helpers/fakeGraph.js';
 import { signInRecord, TENANT } from '../helpers/records.js';
@@ -30,39 +26,33 @@ interface Answer {
  */
 describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
   const fakeTenant = useFakeTenant();
-  let tenant: TenantKeys;
   let graph: FakeGraph;
-  let services: Services;
-  let server: LocalApiServer;
   let clock: ReturnType<typeof movableClock>;
   let document: any;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
-
-  before(async () => {
-    tenant = await startTenantKeys(new Date(NOW));
+  const { tenant, services, server } = useAdminApi(new Date(NOW), async ({ settings }) => {
     graph = fakeTenant.graph();
     clock = movableClock(NOW);
-    services = await tenantServices({
+    const seeded = await tenantServices({
       store: await azuriteStore(azurite.connectionString(), azurite.uniquePrefix()),
       directory: fakeTenantDirectory(graph, fakeTenant.login()),
       clock,
-      settings: tenant.settings,
+      settings,
     });
-    await seedAdminFixtures(services);
-    server = await startLocalApiServer(adminApiFor(services), 0);
-    document = (await fetch(`${server.url}/openapi.json`).then((response) => response.json())) as unknown;
+    await seedAdminFixtures(seeded);
+    return seeded;
   });
-  after(async () => {
-    await server.close();
-    await tenant.close();
+
+  before(async () => {
+    document = (await fetch(`${server().url}/openapi.json`).then((response) => response.json())) as unknown;
   });
 
   /** Calls a route as `role`; checks a success answer against the document's schema for the route. */
   async function call(method: string, path: string, options: { body?: unknown; role?: 'Lure.Admin' | 'Lure.Reader'; headers?: Record<string, string> } = {}): Promise<Answer> {
     // Each request a second after the last, as people click.
     clock.advance(1000);
-    const token = await tenant.mint({ roles: [options.role ?? 'Lure.Admin'], issuedAt: Math.floor(clock.now().getTime() / 1000) - 60, expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
-    const response = await fetch(`${server.url}${path}`, {
+    const token = await tenant().mint({ roles: [options.role ?? 'Lure.Admin'], issuedAt: Math.floor(clock.now().getTime() / 1000) - 60, expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
+    const response = await fetch(`${server().url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
@@ -146,7 +136,7 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
   });
 
   it('PATCH switches a decoy off and on: hits in between are suppressed, hits after alert again; the schedule follows the interval', async () => {
-    const sign = (time: string, ipAddress: string) => services.ingest([{ records: [signInRecord({ time, userPrincipalName: DECOY_USER_UPN, ipAddress, tenantId: TENANT })] }], 'entra partition 0');
+    const sign = (time: string, ipAddress: string) => services().ingest([{ records: [signInRecord({ time, userPrincipalName: DECOY_USER_UPN, ipAddress, tenantId: TENANT })] }], 'entra partition 0');
     const toggle = async (changes: object) => {
       const read = await call('GET', '/decoys/d-user-1');
       const changed = await call('PATCH', '/decoys/d-user-1', { body: changes, headers: { 'if-match': read.headers.get('etag')! } });
@@ -177,7 +167,7 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
 
   it('lists alerts newest first, filtered and paged without repeats; ack and resolve with notes; resolved stays resolved', async () => {
     for (let index = 0; index < 7; index += 1) {
-      await services.ingest([{ records: [signInRecord({ time: `2026-11-27T0${index}:30:00.000Z`, userPrincipalName: DECOY_USER_UPN, ipAddress: `192.0.2.${100 + index}`, tenantId: TENANT, errorCode: index % 2 === 0 ? 0 : 50126 })] }], 'entra partition 1');
+      await services().ingest([{ records: [signInRecord({ time: `2026-11-27T0${index}:30:00.000Z`, userPrincipalName: DECOY_USER_UPN, ipAddress: `192.0.2.${100 + index}`, tenantId: TENANT, errorCode: index % 2 === 0 ? 0 : 50126 })] }], 'entra partition 1');
     }
     const seen: Alert[] = [];
     let continuation: string | undefined;
@@ -208,7 +198,7 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.equal((await call('POST', `/alerts/${target.id}/ack`)).status, 409, 'a resolved alert is not acknowledged again');
     assert.equal((await call('POST', `/alerts/${target.id}/resolve`)).status, 200, 'resolving again is harmless');
     // The same attacker again in the same hour: new evidence folds in, the decision stands.
-    const again = await services.ingest([{ records: [signInRecord({ time: target.occurredAt.replace(':30:00', ':45:00'), userPrincipalName: DECOY_USER_UPN, ipAddress: target.actor.ipAddress!, tenantId: TENANT, errorCode: target.severity === 'critical' ? 0 : 50126 })] }], 'entra partition 1');
+    const again = await services().ingest([{ records: [signInRecord({ time: target.occurredAt.replace(':30:00', ':45:00'), userPrincipalName: DECOY_USER_UPN, ipAddress: target.actor.ipAddress!, tenantId: TENANT, errorCode: target.severity === 'critical' ? 0 : 50126 })] }], 'entra partition 1');
     assert.equal(again.alerts.find((alert) => alert.id === target.id)?.status, 'resolved');
     const stored = await call('GET', `/alerts/${target.id}`);
     assert.equal(stored.json.count, 2);
@@ -224,8 +214,8 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
 
     // Counts are written once a minute per instance.
     clock.advance(61_000);
-    await services.ingest(['{"records": [ {"broken"', { records: [signInRecord({ time: '2026-11-28T11:58:00.000Z', userPrincipalName: 'someone@contoso.example', tenantId: TENANT })] }], 'entra partition 2');
-    await services.store.upsertKeySetFetches([{ set: 'organization', fetchedAt: '2026-11-28T11:30:00.000Z' }, { set: 'consumer', fetchedAt: '2026-11-27T12:00:00.000Z' }]);
+    await services().ingest(['{"records": [ {"broken"', { records: [signInRecord({ time: '2026-11-28T11:58:00.000Z', userPrincipalName: 'someone@contoso.example', tenantId: TENANT })] }], 'entra partition 2');
+    await services().store.upsertKeySetFetches([{ set: 'organization', fetchedAt: '2026-11-28T11:30:00.000Z' }, { set: 'consumer', fetchedAt: '2026-11-27T12:00:00.000Z' }]);
     const status = await call('GET', '/status', { role: 'Lure.Reader' });
     assert.equal(status.status, 200);
     const entra = status.json.sources.find((source: { stream: string }) => source.stream === 'source:entra');

@@ -6,7 +6,7 @@ import { persistAlerts } from '../../src/app/persistAlerts.js';
 import type { Services } from '../../src/app/services.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
-import { finding } from '../helpers/findings.js';
+import { finding } from '../helpers/alerts.js';
 import { fixtureDecoys } from '../helpers/mixedFixture.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { signInRecord } from '../helpers/records.js';

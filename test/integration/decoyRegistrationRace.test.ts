@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { adminApiFor } from '../../src/app/admin/adminHosting.js';
-import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
+import { before, describe, it } from 'node:test';
+import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
-import type { Services } from '../../src/app/services.js';
-import { startTenantKeys, type TenantKeys } from '../helpers/adminTokens.js';
+import { useAdminApi } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { testServices } from '../helpers/services.js';
 import { azuriteStore } from '../helpers/tenant.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
-import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 
 const NOW = '2026-11-28T12:00:00.000Z';
 const RACERS = 8;
@@ -29,29 +26,21 @@ const ADAPTERS: Record<string, () => Promise<StateStore>> = {
 
 for (const [adapter, storeFor] of Object.entries(ADAPTERS)) {
   describe(`concurrent registers over real HTTP are atomic (${adapter} store)`, () => {
-    let tenant: TenantKeys;
     let store: StateStore;
-    let server: LocalApiServer;
     let token: string;
-    let services: Services;
-
-    before(async () => {
-      tenant = await startTenantKeys(new Date(NOW));
+    const { tenant, services, server } = useAdminApi(new Date(NOW), async ({ settings }) => {
       store = await storeFor();
-      services = await testServices({ settings: tenant.settings, store });
-      server = await startLocalApiServer(adminApiFor(services), 0);
-      token = await tenant.mint({ roles: ['Lure.Admin'] });
+      return testServices({ settings, store });
     });
-    after(async () => {
-      await server.close();
-      await tenant.close();
+    before(async () => {
+      token = await tenant().mint({ roles: ['Lure.Admin'] });
     });
 
     /** Sends every register at once and answers each one's status, in the order sent. */
     async function registerAll(decoys: readonly Record<string, unknown>[]): Promise<number[]> {
       const answers = await Promise.all(
         decoys.map((decoy) =>
-          fetch(`${server.url}/decoys`, {
+          fetch(`${server().url}/decoys`, {
             method: 'POST',
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
             body: JSON.stringify({ register: decoy }),
@@ -107,7 +96,7 @@ for (const [adapter, storeFor] of Object.entries(ADAPTERS)) {
           [...LETTERS].map(async (letter, index) => {
             // Each starts `index` steps after the first, so some read the registry while another writes it.
             for (let step = 0; step < index; step += 1) await wait();
-            await services.registerDecoy({ kind: 'token', id: `d-paced-${pace}-${letter}`, enabled: true, kid: `paced-kid-${pace}` });
+            await services().registerDecoy({ kind: 'token', id: `d-paced-${pace}-${letter}`, enabled: true, kid: `paced-kid-${pace}` });
           }),
         );
         assert.equal(outcomes.filter((outcome) => outcome.status === 'fulfilled').length, 1, `${pace}: ${outcomes.map((outcome) => outcome.status).join(' ')}`);

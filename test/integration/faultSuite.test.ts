@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/loadConfig.js';
 import type { AlertChannel, Delivery } from '../../src/ports/alertChannel.js';
 import { DeliveryError } from '../../src/ports/alertChannel.js';
 import { eventHubContext } from '../helpers/azf.js';
-import { finding } from '../helpers/findings.js';
+import { finding } from '../helpers/alerts.js';
 import { graphRecord, mailItemsAccessedRecord, signInRecord } from '../helpers/records.js';
 import { fixedClock, movableClock, recordingLogger, testServices } from '../helpers/services.js';
 import { DECOY_MAILBOX, fakeTenantDirectory, tenantServices, useFakeTenant } from '../helpers/tenant.js';

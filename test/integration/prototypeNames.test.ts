@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { adminApiFor } from '../../src/app/admin/adminHosting.js';
+import { after, describe, it } from 'node:test';
 import { totalAccepted, totalSkipped } from '../../src/app/ingestReport.js';
-import { type LocalApiServer, startLocalApiServer } from '../../src/app/localApiServer.js';
-import type { Services } from '../../src/app/services.js';
-import { startTenantKeys, type TenantKeys } from '../helpers/adminTokens.js';
+import { useAdminApi } from '../helpers/adminTokens.js';
 import { accountedLine, runLure } from '../helpers/cli.js';
 import { movableClock, testServices } from '../helpers/services.js';
 
@@ -40,25 +37,15 @@ function each(prefix: string): Record<string, number> {
 }
 
 describe('record data named like Object.prototype is counted like any other name', () => {
-  let tenant: TenantKeys;
-  let services: Services;
-  let server: LocalApiServer;
   const clock = movableClock(NOW);
   const folder = mkdtemp(path.join(tmpdir(), 'lure-names-'));
-
-  before(async () => {
-    tenant = await startTenantKeys(new Date(NOW));
-    services = await testServices({ settings: tenant.settings, clock });
-    server = await startLocalApiServer(adminApiFor(services), 0);
-  });
+  const { tenant, services, server } = useAdminApi(new Date(NOW), ({ settings }) => testServices({ settings, clock }));
   after(async () => {
-    await server.close();
-    await tenant.close();
     await rm(await folder, { recursive: true, force: true });
   });
 
   it('in the ingest report', async () => {
-    const report = await services.ingest([{ records: RECORDS }], 'exchange partition 0');
+    const report = await services().ingest([{ records: RECORDS }], 'exchange partition 0');
     assert.equal(report.read, RECORDS.length);
     assert.equal(totalAccepted(report) + totalSkipped(report), report.read);
     assert.deepEqual(countsOf(report.skipped.get('unknown-category')), each(''));
@@ -70,13 +57,13 @@ describe('record data named like Object.prototype is counted like any other name
   it('in the stream counts and in /api/status', async () => {
     // Counts are written on the arrivals' once-a-minute rhythm: a later batch writes them.
     clock.advance(61_000);
-    await services.ingest([], 'exchange partition 0');
-    const counts = await services.store.listStreamCounts('2026-11-28T11:00:00.000Z');
+    await services().ingest([], 'exchange partition 0');
+    const counts = await services().store.listStreamCounts('2026-11-28T11:00:00.000Z');
     assert.deepEqual(
       counts.map(({ origin, records }) => ({ origin, records })),
       [{ origin: 'exchange', records: RECORDS.length }],
     );
-    const answer = await fetch(`${server.url}/status`, { headers: { authorization: `Bearer ${await tenant.mint({ roles: ['Lure.Reader'] })}` } });
+    const answer = await fetch(`${server().url}/status`, { headers: { authorization: `Bearer ${await tenant().mint({ roles: ['Lure.Reader'] })}` } });
     assert.equal(answer.status, 200);
     const status = (await answer.json()) as { lastHour: { origin: string; records: number; deadLettered: number }[]; sources: { stream: string }[] };
     assert.deepEqual(status.lastHour.map(({ origin, records, deadLettered }) => ({ origin, records, deadLettered })), [
@@ -98,9 +85,9 @@ describe('record data named like Object.prototype is counted like any other name
   });
 
   it('in query parameters: each is an unknown field, not "given more than once"', async () => {
-    const token = await tenant.mint({ roles: ['Lure.Reader'] });
+    const token = await tenant().mint({ roles: ['Lure.Reader'] });
     for (const name of NAMES) {
-      const answer = await fetch(`${server.url}/alerts?${name}=1`, { headers: { authorization: `Bearer ${token}` } });
+      const answer = await fetch(`${server().url}/alerts?${name}=1`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await answer.json()) as { error: { code: string; message: string; field?: string } };
       assert.equal(answer.status, 400, name);
       assert.deepEqual(body.error, { code: 'invalidField', message: `unknown field(s) ${name}`, field: name }, name);

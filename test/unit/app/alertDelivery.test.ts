@@ -4,7 +4,7 @@ import { AlertDelivery } from '../../../src/app/alertDelivery.js';
 import { persistAlerts } from '../../../src/app/persistAlerts.js';
 import { loadConfig } from '../../../src/config/loadConfig.js';
 import { type AlertChannel, type Delivery, DeliveryError } from '../../../src/ports/alertChannel.js';
-import { finding } from '../../helpers/findings.js';
+import { finding } from '../../helpers/alerts.js';
 import { movableClock, recordingLogger } from '../../helpers/services.js';
 import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 

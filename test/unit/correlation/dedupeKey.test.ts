@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { actorKeyOf, alertIdOf, bucketStartOf, dedupeKeyOf, evidenceKeyOf } from '../../../src/correlation/dedupeKey.js';
-import { finding } from '../../helpers/findings.js';
+import { finding } from '../../helpers/alerts.js';
 
 describe('dedupe keys', () => {
   it('puts event times into fixed buckets, not windows that start at the first hit', () => {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { alertIdOf, dedupeKeyOf } from '../../../src/correlation/dedupeKey.js';
 import { foldAlert, MAX_EVIDENCE_SHOWN } from '../../../src/correlation/foldAlert.js';
 import type { Severity, StoredAlert } from '../../../src/domain/alerts.js';
-import { finding } from '../../helpers/findings.js';
+import { finding } from '../../helpers/alerts.js';
 import type { Finding } from '../../../src/domain/findings.js';
 
 const NOW = '2026-11-28T12:00:00.000Z';
