@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { adminHttpHandler } from '../src/app/httpTrigger.js';
+import { adminHttpHandler } from '../src/host/functions/httpTrigger.js';
 
 /** The admin API: every route under /api (routed, authenticated and validated in src/app/admin). */
 export const adminApi = adminHttpHandler;

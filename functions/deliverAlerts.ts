@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { timerHandler } from '../src/app/timerTrigger.js';
+import { timerHandler } from '../src/host/functions/timerTrigger.js';
 
 /** Every minute: send the outbox entries whose next attempt is due (retries, digests, what a crash left). */
 export const deliverAlerts = timerHandler('deliverAlerts', (services) => services.deliverAlerts());

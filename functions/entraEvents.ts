@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { eventHubHandler, eventHubOptions } from '../src/app/eventHubTrigger.js';
+import { eventHubHandler, eventHubOptions } from '../src/host/functions/eventHubTrigger.js';
 
 /** Entra hub (sign-ins, directory audit, Graph activity): every record through the ingest pipeline. */
 export const entraEvents = eventHubHandler('entra');

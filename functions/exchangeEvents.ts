@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { eventHubHandler, eventHubOptions } from '../src/app/eventHubTrigger.js';
+import { eventHubHandler, eventHubOptions } from '../src/host/functions/eventHubTrigger.js';
 
 /** Exchange hub (Management Activity API records, Defender streaming): every record through the ingest pipeline. */
 export const exchangeEvents = eventHubHandler('exchange');

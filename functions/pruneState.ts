@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { timerHandler } from '../src/app/timerTrigger.js';
+import { timerHandler } from '../src/host/functions/timerTrigger.js';
 
 /** Daily: drop token issuances, unjudgeable checks and dead letters past their retention. */
 export const pruneState = timerHandler('pruneState', (services) => services.prune());

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { timerHandler } from '../src/app/timerTrigger.js';
+import { timerHandler } from '../src/host/functions/timerTrigger.js';
 
 /** Hourly: fetch the tenant's, the consumer and configured apps' published signing keys. */
 export const refreshSigningKeys = timerHandler('refreshSigningKeys', (services) => services.refreshSigningKeys());

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { timerHandler } from '../src/app/timerTrigger.js';
+import { timerHandler } from '../src/host/functions/timerTrigger.js';
 
 /** Every five minutes: judge the token uses whose grace period the sign-in streams have passed. */
 export const resolveTokenChecks = timerHandler('resolveTokenChecks', (services) => services.resolveTokenChecks());

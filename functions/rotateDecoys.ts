@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { timerHandler } from '../src/app/timerTrigger.js';
+import { timerHandler } from '../src/host/functions/timerTrigger.js';
 
 /**
  * Hourly: finish or undo any decoy operation a crash interrupted, sweep Lure's leftovers from the tenant,

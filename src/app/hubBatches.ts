@@ -1,5 +1,5 @@
 import type { Alert } from '../domain/alerts.js';
-import type { Services } from './services.js';
+import type { Services } from '../host/services.js';
 
 export type HubName = 'entra' | 'exchange' | 'token';
 

@@ -5,9 +5,9 @@ import { parseJwks } from '../keys/parseJwks.js';
 import type { SigningKey } from '../domain/signingKeys.js';
 import { EventFileError, messageBatchesOf, readEventFile } from './eventFiles.js';
 import { emptyReport, type IngestReport, mergeReports } from './ingestReport.js';
-import type { Services } from './services.js';
 import type { TokenResolveReport } from './tokenTracker.js';
 import type { TokenMatchCount } from '../domain/tokens.js';
+import type { Services } from '../host/services.js';
 
 export interface ReplayOptions {
   readonly files: readonly string[];

@@ -10,7 +10,6 @@
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { startEmbeddedAzurite } from '../../src/adapters/embeddedAzurite.js';
-import { buildServices, type Services } from '../../src/app/services.js';
 import { RecentTokens } from '../../src/app/recentTokens.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { DecoyIndex } from '../../src/decoys/decoyIndex.js';
@@ -20,6 +19,7 @@ import { type Batch, generateWorkload, TENANT, type Workload, type WorkloadOptio
 import type { StateStore } from '../../src/ports/store/stateStore.js';
 import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
 import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
+import { buildServices, type Services } from '../../src/host/services.js';
 
 const SEED = 20261128;
 const QUIET: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

@@ -7,13 +7,13 @@
 import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { totalAccepted, totalSkipped } from '../../src/app/ingestReport.js';
-import { buildServices } from '../../src/app/services.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { LogFields, Logger } from '../../src/ports/logger.js';
 import { fixtureDecoys } from '../helpers/mixedFixture.js';
 import { corpusSeedRecords, type Json, mutate, seedRecords } from '../helpers/mutations.js';
 import { CORPUS } from '../helpers/paths.js';
 import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
+import { buildServices } from '../../src/host/services.js';
 
 const TOTAL_RECORDS = Number(process.env['SOAK_RECORDS'] ?? 200_000);
 const RECORDS_PER_MESSAGE = 10;

@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from './paths.js';
 
-const CLI = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
+const CLI = path.join(PROJECT_ROOT, 'src', 'host', 'cli', 'main.ts');
 
 /** Environment for a CLI under test: no Lure or Azure settings leak in from the developer's shell. */
 export function cleanEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -1,4 +1,3 @@
-import { buildServices, type Services } from '../../src/app/services.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { Decoy } from '../../src/domain/decoys.js';
 import type { Clock } from '../../src/ports/clock.js';
@@ -8,6 +7,7 @@ import type { AuditFeed } from '../../src/ports/auditFeed.js';
 import type { EventPublisher } from '../../src/ports/eventPublisher.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
 import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
+import { buildServices, type Services } from '../../src/host/services.js';
 
 /** A clock fixed at a moment, so `detectedAt` is predictable. */
 export function fixedClock(iso = '2026-11-28T12:00:00.000Z'): Clock {

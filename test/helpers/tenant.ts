@@ -1,5 +1,4 @@
 import { GraphDirectory } from '../../src/adapters/graphDirectory.js';
-import type { Services } from '../../src/app/services.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { Directory } from '../../src/ports/directory.js';
 import type { Logger } from '../../src/ports/logger.js';
@@ -8,6 +7,7 @@ import { FAKE_TENANT_ID, type FakeGraph, type FakeTokenEndpoint, startFakeGraph,
 import { testServices } from './services.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
 import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
+import type { Services } from '../../src/host/services.js';
 
 /** Lure's own managed identity in the fake tenant: its service principal id and app id. */
 export const LURE_SERVICE_PRINCIPAL_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';

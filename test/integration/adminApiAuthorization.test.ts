@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { adminApi } from '../../functions/adminApi.js';
 import { ADMIN_ROUTES } from '../../src/app/admin/adminRoutes.js';
-import { type Services, useServices } from '../../src/app/services.js';
 import { HttpRequest, InvocationContext } from '../helpers/azf.js';
 import { type AdminFixtures, API_CLIENT_ID, API_TENANT_ID, forgedClientPrincipal, seedAdminFixtures, STORM_0558_KID, startTenantKeys, type TenantKeys, unsecuredToken } from '../helpers/adminTokens.js';
 import { fixedClock, testServices } from '../helpers/services.js';
+import { type Services, useServices } from '../../src/host/services.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const SECONDS = Math.floor(NOW.getTime() / 1000);

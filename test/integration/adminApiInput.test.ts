@@ -4,10 +4,10 @@ import net from 'node:net';
 import { before, describe, it } from 'node:test';
 import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
 import { adminApiFor } from '../../src/app/admin/adminHosting.js';
-import { startLocalApiServer } from '../../src/app/localApiServer.js';
 import { type AdminFixtures, seedAdminFixtures, startTenantKeys, useAdminApi } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { fixedClock, testServices } from '../helpers/services.js';
+import { startLocalApiServer } from '../../src/host/local/localApiServer.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const azurite = useAzurite();

@@ -11,8 +11,8 @@ import { cleanEnvironment, runLure, spawnLure, waitFor } from '../helpers/cli.js
 import { signInRecord } from '../helpers/records.js';
 import { fixedClock, recordingLogger, testServices } from '../helpers/services.js';
 import { useAzurite } from '../helpers/azurite.js';
-import { startLocalHost } from '../../src/app/localHost.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
+import { startLocalHost } from '../../src/host/local/localHost.js';
 
 const DECOY_UPN = 'svc-ledger-sync@contoso.example';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { adminApi } from '../../functions/adminApi.js';
-import { useServices } from '../../src/app/services.js';
 import { HttpRequest, InvocationContext } from '../helpers/azf.js';
 import { type MintOptions, STORM_0558_KID, startTenantKeys, type TenantKeys, TENANT_KEY_ID } from '../helpers/adminTokens.js';
 import { fixedClock, recordingLogger, testServices } from '../helpers/services.js';
+import { useServices } from '../../src/host/services.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const SECONDS = Math.floor(NOW.getTime() / 1000);

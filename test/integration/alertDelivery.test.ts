@@ -3,7 +3,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, before, beforeEach, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { persistAlerts } from '../../src/app/persistAlerts.js';
-import type { Services } from '../../src/app/services.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { finding } from '../helpers/alerts.js';
@@ -14,6 +13,7 @@ import { movableClock, recordingLogger } from '../helpers/services.js';
 import { azuriteStore, fakeTenantDirectory, tenantServices, useFakeTenant } from '../helpers/tenant.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
 import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
+import type { Services } from '../../src/host/services.js';
 
 const azurite = useAzurite();
 const SECRET = 'webhook-secret-webhook-secret-webhook-secret';

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pollAuditContent } from '../../functions/pollAuditContent.js';
 import { ManagementActivityApi } from '../../src/adapters/managementActivityApi.js';
-import type { Services } from '../../src/app/services.js';
 import type { AuditPollReport } from '../../src/app/auditPoller.js';
-import { useServices } from '../../src/app/services.js';
 import type { EventPublisher, PublishOutcome } from '../../src/ports/eventPublisher.js';
 import { InvocationContext } from '../helpers/azf.js';
 import { useAzurite } from '../helpers/azurite.js';
@@ -13,6 +11,7 @@ import { exchangeRecord, type FakeBlob, type FakeManagementApi, startFakeManagem
 import { movableClock, recordingLogger, testServices } from '../helpers/services.js';
 import { azuriteStore } from '../helpers/tenant.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
+import { type Services, useServices } from '../../src/host/services.js';
 
 const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const azurite = useAzurite();

@@ -3,7 +3,6 @@ import { after, afterEach, describe, it } from 'node:test';
 import { entraEvents } from '../../functions/entraEvents.js';
 import { exchangeEvents } from '../../functions/exchangeEvents.js';
 import { tokenEvents } from '../../functions/tokenEvents.js';
-import { useServices } from '../../src/app/services.js';
 import { eventHubContext } from '../helpers/azf.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { type FaultyProxy, startFaultyProxy } from '../helpers/faultyProxy.js';
@@ -12,6 +11,7 @@ import { recordingLogger, testServices } from '../helpers/services.js';
 import type { StoredAlert } from '../../src/domain/alerts.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
 import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
+import { useServices } from '../../src/host/services.js';
 
 const azurite = useAzurite();
 const proxies: FaultyProxy[] = [];

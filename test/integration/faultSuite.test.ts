@@ -6,7 +6,6 @@ import { entraEvents } from '../../functions/entraEvents.js';
 import { exchangeEvents } from '../../functions/exchangeEvents.js';
 import { AlertDelivery } from '../../src/app/alertDelivery.js';
 import { persistAlerts } from '../../src/app/persistAlerts.js';
-import { type Services, useServices } from '../../src/app/services.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { AlertChannel, Delivery } from '../../src/ports/alertChannel.js';
 import { DeliveryError } from '../../src/ports/alertChannel.js';
@@ -20,6 +19,7 @@ import type { ApplicationDecoy, MailItemDecoy } from '../../src/domain/decoys.js
 import type { StoredAlert } from '../../src/domain/alerts.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
 import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
+import { type Services, useServices } from '../../src/host/services.js';
 
 const DECOY = 'svc-fault-decoy@contoso.example';
 

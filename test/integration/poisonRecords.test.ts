@@ -10,8 +10,6 @@ import { tokenEvents } from '../../functions/tokenEvents.js';
 import type { IngestReport } from '../../src/app/ingestReport.js';
 import { totalAccepted, totalSkipped } from '../../src/app/ingestReport.js';
 import { replay } from '../../src/app/replay.js';
-import { type Services, useServices } from '../../src/app/services.js';
-import { formatSummary } from '../../src/cli/formatSummary.js';
 import type { Alert } from '../../src/domain/alerts.js';
 import { MAX_EXCERPT_LENGTH } from '../../src/normalize/redactedExcerpt.js';
 import { type BoundExceeded, RECORD_BOUNDS } from '../../src/normalize/recordBounds.js';
@@ -23,6 +21,8 @@ import { testServices } from '../helpers/services.js';
 import type { SkipReason } from '../../src/domain/skips.js';
 import type { DeadLetter } from '../../src/domain/deadLetters.js';
 import { memoryStateStore } from '../../src/adapters/memory/memoryStateStore.js';
+import { type Services, useServices } from '../../src/host/services.js';
+import { formatSummary } from '../../src/host/cli/formatSummary.js';
 
 type Hub = 'entra' | 'exchange' | 'token';
 const HANDLERS = { entra: entraEvents, exchange: exchangeEvents, token: tokenEvents } as const;

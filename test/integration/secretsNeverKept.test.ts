@@ -3,13 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { TableServiceClient, TableClient } from '@azure/data-tables';
 import type { Timer } from '@azure/functions';
 import { rotateDecoys } from '../../functions/rotateDecoys.js';
-import { useServices } from '../../src/app/services.js';
 import type { ApplicationDecoy } from '../../src/domain/decoys.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { InvocationContext } from '../helpers/azf.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock, recordingLogger } from '../helpers/services.js';
 import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, secretChangeAuditRecord, tenantServices, useFakeTenant } from '../helpers/tenant.js';
+import { useServices } from '../../src/host/services.js';
 
 const azurite = useAzurite();
 const TIMER: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };

@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import type { Caller } from '../../domain/audit.js';
 import { DecoyValidationError } from '../../decoys/parseDecoys.js';
 import { DirectoryError } from '../../ports/directory.js';
-import type { Services } from '../services.js';
 import { DecoyNotFoundError, LifecycleConflictError, NotConfiguredError } from '../decoys/errors.js';
 import { DecoyStateError } from '../../decoys/decoyKind.js';
 import { ApiError, errorBody } from './apiError.js';
@@ -10,6 +9,7 @@ import { ADMIN_ROUTES, newAuditId, type Route, type RouteResult } from './adminR
 import type { CallerAuthenticator } from './callerAuthenticator.js';
 import { openApiDocument } from './openApiDocument.js';
 import { ConcurrencyError } from '../../ports/store/versioned.js';
+import type { Services } from '../../host/services.js';
 
 /** The admin API's requests, whichever host received them (the Functions host or the local one). */
 export interface AdminRequest {

@@ -1,9 +1,9 @@
 import type { JSONWebKeySet } from 'jose';
 import { DEV_API_CLIENT_ID, DEV_TENANT_ID } from '../../adapters/devTokens.js';
 import type { Config } from '../../config/config.js';
-import type { Services } from '../services.js';
 import { AdminApi } from './adminApi.js';
 import { CallerAuthenticator } from './callerAuthenticator.js';
+import type { Services } from '../../host/services.js';
 
 /** Whom a local host's dev tokens are for: the configured tenant and API, or stand-ins that are never real. */
 export function devTokenIdentity(config: Config): { readonly tenantId: string; readonly audience: string } {

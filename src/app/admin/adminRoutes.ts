@@ -5,7 +5,6 @@ import type { Caller } from '../../domain/audit.js';
 import type { Decoy } from '../../domain/decoys.js';
 import type { DecoyLifecycle } from '../../domain/lifecycle.js';
 import { DecoyValidationError, parseDecoy } from '../../decoys/parseDecoys.js';
-import type { Services } from '../services.js';
 import { LifecycleConflictError } from '../decoys/errors.js';
 import type { DecoyChanges } from '../decoys/types.js';
 import { ApiError } from './apiError.js';
@@ -14,6 +13,7 @@ import * as schemas from './adminSchemas.js';
 import { pageOf } from './paging.js';
 import { lastHourSince, statusReportOf } from './statusReport.js';
 import { ConcurrencyError } from '../../ports/store/versioned.js';
+import type { Services } from '../../host/services.js';
 
 /** What a route handler gets: validated parameters, query and body, and who is calling. */
 export interface RouteInput {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MailBaselineTracker } from '../../../src/app/mailBaselineTracker.js';
-import type { Services } from '../../../src/app/services.js';
 import type { Alert } from '../../../src/domain/alerts.js';
 import { normalizeRecord } from '../../../src/normalize/normalizeRecord.js';
 import { isSkip } from '../../../src/normalize/outcome.js';
 import { mailItemsAccessedRecord } from '../../helpers/records.js';
 import { testServices } from '../../helpers/services.js';
 import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
+import type { Services } from '../../../src/host/services.js';
 
 const OWA = '00000002-0000-0ff1-ce00-000000000000';
 const STRANGER = '7f7f7f7f-1111-4222-8333-444444444444';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Services } from '../../../src/app/services.js';
 import type { Alert } from '../../../src/domain/alerts.js';
 import { fixtureDecoys } from '../../helpers/mixedFixture.js';
 import { everyStreamAt, graphRecord, mailItemsAccessedRecord, signInRecord } from '../../helpers/records.js';
 import { testServices } from '../../helpers/services.js';
 import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
+import type { Services } from '../../../src/host/services.js';
 
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];

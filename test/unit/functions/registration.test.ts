@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { EVENT_HUB_RETRY, eventHubOptions } from '../../../src/app/eventHubTrigger.js';
 import { PROJECT_ROOT } from '../../helpers/paths.js';
+import { EVENT_HUB_RETRY, eventHubOptions } from '../../../src/host/functions/eventHubTrigger.js';
 
 const FUNCTIONS = path.join(PROJECT_ROOT, 'functions');
 

@@ -4,11 +4,11 @@ import type { InvocationContext as InvocationContextType, Timer } from '@azure/f
 import { pruneState } from '../../../functions/pruneState.js';
 import { resolveTokenChecks } from '../../../functions/resolveTokenChecks.js';
 import { alertFixture } from '../../helpers/alerts.js';
-import { useServices } from '../../../src/app/services.js';
 import { InvocationContext } from '../../helpers/azf.js';
 import { everyStreamAt, graphRecord } from '../../helpers/records.js';
 import { fixedClock, testServices } from '../../helpers/services.js';
 import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
+import { useServices } from '../../../src/host/services.js';
 
 const TIMER: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
 

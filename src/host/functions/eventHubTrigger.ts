@@ -1,8 +1,8 @@
 import type { EventHubFunctionOptions, InvocationContext, RetryOptions } from '@azure/functions';
-import type { Alert } from '../domain/alerts.js';
-import type { Logger } from '../ports/logger.js';
-import { totalAccepted, totalSkipped } from './ingestReport.js';
-import { getServices } from './services.js';
+import type { Alert } from '../../domain/alerts.js';
+import type { Logger } from '../../ports/logger.js';
+import { totalAccepted, totalSkipped } from '../../app/ingestReport.js';
+import { getServices } from '../services.js';
 
 /** The three hubs Lure reads; each names the app setting that holds its event hub's name. */
 export const HUBS = {

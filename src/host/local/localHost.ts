@@ -2,20 +2,20 @@ import type { Stats } from 'node:fs';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { type EmbeddedAzurite, startEmbeddedAzurite } from '../adapters/embeddedAzurite.js';
-import type { Config } from '../config/config.js';
-import type { Alert } from '../domain/alerts.js';
-import { DEMO_DECOYS } from '../demo/demoDecoys.js';
-import { demoScenarioNdjson } from '../demo/demoScenario.js';
-import type { Logger } from '../ports/logger.js';
-import { loadDevSigningKey } from '../adapters/devTokens.js';
-import { adminApiFor } from './admin/adminHosting.js';
-import { isCutShort, messageBatchesOf, readEventFile } from './eventFiles.js';
+import { type EmbeddedAzurite, startEmbeddedAzurite } from '../../adapters/embeddedAzurite.js';
+import type { Config } from '../../config/config.js';
+import type { Alert } from '../../domain/alerts.js';
+import { DEMO_DECOYS } from '../../demo/demoDecoys.js';
+import { demoScenarioNdjson } from '../../demo/demoScenario.js';
+import type { Logger } from '../../ports/logger.js';
+import { loadDevSigningKey } from '../../adapters/devTokens.js';
+import { adminApiFor } from '../../app/admin/adminHosting.js';
+import { isCutShort, messageBatchesOf, readEventFile } from '../../app/eventFiles.js';
 import { claimDataFolder, type DataFolderClaim } from './localHostFile.js';
 import { type LocalApiServer, startLocalApiServer } from './localApiServer.js';
-import { buildServices, identityOf, type Services, useServices } from './services.js';
-import { type HubConsumers, startHubConsumers } from '../adapters/eventHubConsumers.js';
-import { processHubBatch } from './hubBatches.js';
+import { type HubConsumers, startHubConsumers } from '../../adapters/eventHubConsumers.js';
+import { processHubBatch } from '../../app/hubBatches.js';
+import { buildServices, identityOf, type Services, useServices } from '../services.js';
 
 export interface LocalHostOutput {
   /** An alert was raised or changed. */

@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { AdminApi } from './admin/adminApi.js';
-import { ApiError } from './admin/apiError.js';
-import { tooLarge } from './admin/adminApi.js';
-import { adminApiFor } from './admin/adminHosting.js';
-import { getServices, type Services } from './services.js';
+import type { AdminApi } from '../../app/admin/adminApi.js';
+import { ApiError } from '../../app/admin/apiError.js';
+import { tooLarge } from '../../app/admin/adminApi.js';
+import { adminApiFor } from '../../app/admin/adminHosting.js';
+import { getServices, type Services } from '../services.js';
 
 const apis = new WeakMap<Services, AdminApi>();
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
-import type { AdminApi } from './admin/adminApi.js';
-import { tooLarge } from './admin/adminApi.js';
-import { utf8Of } from './httpTrigger.js';
+import type { AdminApi } from '../../app/admin/adminApi.js';
+import { tooLarge } from '../../app/admin/adminApi.js';
+import { utf8Of } from '../functions/httpTrigger.js';
 
 export interface LocalApiServer {
   /** `http://127.0.0.1:<port>/api` */

@@ -1,7 +1,7 @@
 import type { InvocationContext, Timer } from '@azure/functions';
-import type { Alert } from '../domain/alerts.js';
+import type { Alert } from '../../domain/alerts.js';
+import { getServices, type Services } from '../services.js';
 import { invocationLogger, logAlerts } from './eventHubTrigger.js';
-import { getServices, type Services } from './services.js';
 
 /**
  * The handler of a timer function: runs one use case and logs what it reports. A failure is logged and

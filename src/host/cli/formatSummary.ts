@@ -1,9 +1,9 @@
-import type { IngestReport } from '../app/ingestReport.js';
-import { totalAccepted, totalSkipped } from '../app/ingestReport.js';
-import type { TokenResolveReport } from '../app/tokenTracker.js';
-import type { Alert, Incident } from '../domain/alerts.js';
-import type { TokenMatchCount } from '../domain/tokens.js';
-import { isDeadLettered, SKIP_REASONS } from '../domain/skips.js';
+import type { IngestReport } from '../../app/ingestReport.js';
+import { totalAccepted, totalSkipped } from '../../app/ingestReport.js';
+import type { TokenResolveReport } from '../../app/tokenTracker.js';
+import type { Alert, Incident } from '../../domain/alerts.js';
+import type { TokenMatchCount } from '../../domain/tokens.js';
+import { isDeadLettered, SKIP_REASONS } from '../../domain/skips.js';
 
 /** Source-and-app match lines shown; the rest are counted. */
 const MAX_MATCH_LINES = 8;

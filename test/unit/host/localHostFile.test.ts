@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { claimDataFolder, DataFolderInUseError, findRunningLocalHost } from '../../../src/app/localHostFile.js';
+import { claimDataFolder, DataFolderInUseError, findRunningLocalHost } from '../../../src/host/local/localHostFile.js';
 
 describe('the local host file: one Lure per data folder', () => {
   it('refuses a folder a live process holds, naming it, and gives it up on release', async () => {
