@@ -16,7 +16,7 @@ import type { StreamTracker } from './streamTracker.js';
 import type { TokenTracker } from './tokenTracker.js';
 import { deadLetterOfRecord, deadLetterOfText } from './deadLetters.js';
 import { countAccepted, countSkipped, emptyReport, type IngestReport } from './ingestReport.js';
-import { type AlertRecording, persistAlerts } from './persistAlerts.js';
+import { type AlertFolding, type DeliverAlerts, persistAlerts } from './persistAlerts.js';
 import type { Finding } from '../domain/findings.js';
 import { isDeadLettered } from '../domain/skips.js';
 import type { DeadLetter } from '../domain/deadLetters.js';
@@ -35,8 +35,10 @@ export interface IngestDependencies {
   readonly issuers: { readonly authorityHost: string; readonly v1IssuerHost: string; readonly retiredAlertAfterInHours: number };
   readonly clock: Clock;
   readonly logger: Logger;
-  /** How alerts are folded and who hears of them. */
-  readonly recording: AlertRecording;
+  /** How findings fold into alerts. */
+  readonly folding: AlertFolding;
+  /** The last step: stored alerts to the outbox. */
+  readonly deliver: DeliverAlerts;
   /** Lure's own object and app ids, lower-cased. */
   readonly selfPrincipalIds: ReadonlySet<string>;
 }
@@ -44,14 +46,14 @@ export interface IngestDependencies {
 const DETECTIONS_BY_KIND = detectionsByKind();
 
 /**
- * The one path every event takes: decode → normalize → detect → correlate → persist (alerts, then the
- * token-issuance index and pending checks). Serves the Event Hub
- * functions, the local host and `lure replay` alike.
+ * The one path every event takes, in the order the stages run: decode → normalize → detect → correlate →
+ * persist → deliver. Serves the Event Hub functions, the local host and `lure replay` alike.
  *
  * A bad record never fails the batch: it is counted, dead-lettered and skipped, whatever it holds (every
  * step that reads a raw record is inside `intake`'s guard or bounded by `RECORD_BOUNDS`). A store failure
- * does fail it (the promise rejects), so the Functions host retries the whole batch; folding is idempotent, so the
- * retry adds no duplicate alert and no second count of the same evidence.
+ * does fail it (the promise rejects), so the Functions host retries the whole batch; folding is idempotent,
+ * so the retry adds no duplicate alert and no second count of the same evidence, and delivers what the
+ * failed run did not.
  */
 export async function ingestMessages(
   deps: IngestDependencies,
@@ -61,12 +63,40 @@ export async function ingestMessages(
 ): Promise<IngestReport> {
   const report = emptyReport();
   const now = deps.clock.now().toISOString();
+  const { events, deadLetters } = decodeAndNormalize(messages, origin, now, report, deps.logger);
+  const findings = await detect(events, deps, origin);
+  // Correlate: which mailbox reads are new for their mailbox; folding into alerts and incidents is persist's.
+  const mailReads = await deps.mailBaselines.judge(events);
+
+  // Persist: dead letters, alerts (folded, in their incidents), then what later batches build on.
+  if (deadLetters.length > 0) await deps.store.upsertDeadLetters(deadLetters);
+  report.deadLettered = deadLetters.length;
+  const persisted = await persistAlerts(deps.store, [...findings, ...mailReads.findings], { ...deps.folding, now });
+  // Baselines learn only once the alerts they caused are stored: a failure in between repeats, never loses, them.
+  await mailReads.commit();
+  report.alerts = persisted.changed;
+  report.touchedAlertIds = persisted.touchedIds;
+  report.tokens = await deps.tokens.track(events, findings, options.partitionId);
+  await deps.streams.recordArrivals(events, { origin, records: report.read, deadLettered: report.deadLettered });
+
+  await deps.deliver(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
+  return report;
+}
+
+/** Decode and normalize: every record of every message becomes an event or a counted skip (dead-lettered if it is wrong). */
+function decodeAndNormalize(
+  messages: readonly unknown[],
+  origin: string,
+  now: string,
+  report: IngestReport,
+  logger: Logger,
+): { readonly events: NormalizedEvent[]; readonly deadLetters: DeadLetter[] } {
   const deadLetters = new Map<string, DeadLetter>();
   const events: NormalizedEvent[] = [];
   for (const message of messages) {
     for (const unit of unitsOf(message)) {
       report.read += 1;
-      const outcome = intake(unit, deps.logger, origin);
+      const outcome = intake(unit, logger, origin);
       if (!isSkip(outcome)) {
         countAccepted(report, outcome.source, outcome.kind);
         events.push(outcome);
@@ -78,7 +108,11 @@ export async function ingestMessages(
       deadLetters.set(letter.id, letter);
     }
   }
+  return { events, deadLetters: [...deadLetters.values()] };
+}
 
+/** Detect: every detection of each event's kind, against the decoys and signing keys in force. A detection that throws costs its event only. */
+async function detect(events: readonly NormalizedEvent[], deps: IngestDependencies, origin: string): Promise<Finding[]> {
   const decoys = await deps.decoys.current();
   // A token naming a key nobody knows may name one published since the last refresh: look (rate-limited).
   // Honeytoken and known-compromised key ids are known for what they are and never trigger a fetch.
@@ -104,18 +138,7 @@ export async function ingestMessages(
       }
     }
   }
-
-  if (deadLetters.size > 0) await deps.store.upsertDeadLetters([...deadLetters.values()]);
-  report.deadLettered = deadLetters.size;
-  const mailReads = await deps.mailBaselines.judge(events);
-  const persisted = await persistAlerts(deps.store, [...findings, ...mailReads.findings], { ...deps.recording, now });
-  // Baselines learn only once the alerts they caused are stored: a failure in between repeats, never loses, them.
-  await mailReads.commit();
-  report.alerts = persisted.changed;
-  report.touchedAlertIds = persisted.touchedIds;
-  report.tokens = await deps.tokens.track(events, findings, options.partitionId);
-  await deps.streams.recordArrivals(events, { origin, records: report.read, deadLettered: report.deadLettered });
-  return report;
+  return findings;
 }
 
 const NO_SIGNING_KEYS = new SigningKeyIndex([], [], 0);

@@ -7,30 +7,40 @@ import { ConcurrencyError } from '../ports/store/versioned.js';
 import type { AlertStore } from '../ports/store/alertStore.js';
 import type { IncidentStore } from '../ports/store/incidentStore.js';
 
-/** How alerts are folded and who hears of them. */
-export interface AlertRecording {
+/** How findings fold into alerts. */
+export interface AlertFolding {
   readonly dedupeBucketInMinutes: number;
-  /**
-   * Told of every alert the findings belong to, changed or not (`changed` holds the ids of those that
-   * changed), once all are stored: a batch redelivered after a crash between storing and notifying notifies
-   * then (the outbox enqueues nothing twice).
-   */
-  readonly notify?: (alerts: readonly Alert[], changed: ReadonlySet<string>) => Promise<unknown>;
 }
+
+/** What persisting findings did: the alerts that changed, and every alert the findings belong to. */
+export interface PersistedAlerts {
+  /** Created or changed (new evidence, higher severity), latest state, by event time. */
+  readonly changed: Alert[];
+  /** Every alert the findings belong to, changed or not, by event time: what delivery is told of. */
+  readonly touched: Alert[];
+  readonly touchedIds: string[];
+}
+
+/**
+ * Hands stored alerts to delivery (the outbox): every alert a run touched, and which of them changed. Called
+ * after the alerts are stored and before anything that would stop a retry from finding them again; the
+ * outbox enqueues nothing twice, so a run retried after a crash in between delivers then.
+ */
+export type DeliverAlerts = (alerts: readonly Alert[], changed: ReadonlySet<string>) => Promise<unknown>;
 
 /** Attempts at one alert before giving up on a write race (another instance folding the same alert). */
 const MAX_FOLD_ATTEMPTS = 8;
 
 /**
- * Folds findings into their alerts, puts each changed alert into its incident, and persists them. Idempotent: a redelivered batch folds evidence the
- * alert already counts, changes nothing and writes nothing. Returns the alerts that changed, and the ids
- * of every alert the findings belong to.
+ * Folds findings into their alerts, puts each changed alert into its incident, and persists them. Idempotent:
+ * a redelivered batch folds evidence the alert already counts, changes nothing and writes nothing. Delivers
+ * nothing: the caller hands `touched` to delivery as its own step.
  */
 export async function persistAlerts(
   store: AlertStore & IncidentStore,
   findings: readonly Finding[],
-  options: AlertRecording & { readonly now: string },
-): Promise<{ readonly changed: Alert[]; readonly touchedIds: string[] }> {
+  options: AlertFolding & { readonly now: string },
+): Promise<PersistedAlerts> {
   const groups = new Map<string, { dedupeKey: string; findings: Finding[] }>();
   for (const finding of findings) {
     const dedupeKey = dedupeKeyOf(finding, options.dedupeBucketInMinutes);
@@ -49,9 +59,7 @@ export async function persistAlerts(
     if (persisted.changed) changed.push(persisted.alert);
   }
   const byTime = (a: Alert, b: Alert) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.id < b.id ? -1 : 1);
-  changed.sort(byTime);
-  await options.notify?.(touched.sort(byTime), new Set(changed.map((alert) => alert.id)));
-  return { changed, touchedIds: [...groups.keys()] };
+  return { changed: changed.sort(byTime), touched: touched.sort(byTime), touchedIds: [...groups.keys()] };
 }
 
 async function persistOne(store: AlertStore & IncidentStore, id: string, dedupeKey: string, findings: Finding[], now: string): Promise<{ alert: Alert; changed: boolean }> {

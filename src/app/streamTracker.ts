@@ -6,7 +6,7 @@ import type { NormalizedEvent } from '../domain/events.js';
 import { randomUUID } from 'node:crypto';
 import { countBucketOf, type StreamArrival, type StreamCount } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
-import { type AlertRecording, persistAlerts } from './persistAlerts.js';
+import { type AlertFolding, type DeliverAlerts, persistAlerts } from './persistAlerts.js';
 import { ConcurrencyError } from '../ports/store/versioned.js';
 import type { StreamStore } from '../ports/store/streamStore.js';
 import type { AlertStore } from '../ports/store/alertStore.js';
@@ -47,7 +47,8 @@ export class StreamTracker {
     private readonly store: StreamStore & AlertStore & IncidentStore,
     private readonly settings: Config['silence'],
     private readonly clock: Clock,
-    private readonly recording: AlertRecording,
+    private readonly folding: AlertFolding,
+    private readonly deliver: DeliverAlerts,
   ) {
     this.countsWrittenAt = clock.now().getTime();
   }
@@ -112,10 +113,8 @@ export class StreamTracker {
     const raised = verdicts.flatMap((verdict) => (verdict.action === 'raise' ? [verdict] : []));
     const alerts: Alert[] = [];
     for (const verdict of raised) {
-      const { changed, touchedIds } = await persistAlerts(this.store, [silentStreamFinding(verdict.stream, verdict.silentForInMinutes)], {
-        ...this.recording,
-        now,
-      });
+      const { changed, touched, touchedIds } = await persistAlerts(this.store, [silentStreamFinding(verdict.stream, verdict.silentForInMinutes)], { ...this.folding, now });
+      await this.deliver(touched, new Set(changed.map((alert) => alert.id)));
       alerts.push(...changed);
       await this.store.setStreamSilence(verdict.stream.stream, touchedIds[0]);
     }

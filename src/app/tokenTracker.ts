@@ -6,7 +6,7 @@ import type { Alert } from '../domain/alerts.js';
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
 import { issuanceLookupOf, type PendingTokenCheck, type SignInProgress, type TokenIssuance, type TokenMatchCount, type TokenUse, type TokenUseSource } from '../domain/tokens.js';
 import type { Clock } from '../ports/clock.js';
-import { type AlertRecording, persistAlerts } from './persistAlerts.js';
+import { type AlertFolding, type DeliverAlerts, persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
 import type { Finding } from '../domain/findings.js';
 import type { TokenIndexStore } from '../ports/store/tokenIndexStore.js';
@@ -74,7 +74,8 @@ export class TokenTracker {
     private readonly store: TokenIndexStore & AlertStore & IncidentStore,
     private readonly settings: Config['issuance'],
     private readonly clock: Clock,
-    private readonly recording: AlertRecording,
+    private readonly folding: AlertFolding,
+    private readonly deliver: DeliverAlerts,
   ) {
     this.recent = new RecentTokens(settings.cacheSize);
     this.unjudgedAppIds = new Set(settings.unjudgedAppIds);
@@ -203,11 +204,12 @@ export class TokenTracker {
       done.push(check);
     }
     if (findings.length > 0) {
-      const persisted = await persistAlerts(this.store, findings, { ...this.recording, now: this.clock.now().toISOString() });
+      const persisted = await persistAlerts(this.store, findings, { ...this.folding, now: this.clock.now().toISOString() });
+      await this.deliver(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
       report.alerts.push(...persisted.changed);
       report.touchedAlertIds.push(...persisted.touchedIds);
     }
-    // Alerts first: a crash before this delete only repeats an idempotent fold.
+    // Alerts stored and delivered first: a crash before this delete only repeats an idempotent fold.
     if (done.length > 0) await this.store.deletePendingTokenChecks(done);
   }
 

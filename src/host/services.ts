@@ -9,12 +9,10 @@ import type { Decoy } from '../domain/decoys.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Directory } from '../ports/directory.js';
-import type { Alert } from '../domain/alerts.js';
-import { rotationDueFinding } from '../detections/decoyRotationDue.js';
 import { isSelfActor } from '../detections/decoyFinding.js';
 import { DecoyLifecycles } from '../app/decoys/decoyLifecycles.js';
-import type { RotationReport } from '../app/decoys/types.js';
-import { type AlertRecording, persistAlerts } from '../app/persistAlerts.js';
+import type { AlertFolding, DeliverAlerts } from '../app/persistAlerts.js';
+import { rotateDecoys, type RotateDecoysReport } from '../app/decoys/rotateDecoys.js';
 import { AlertDelivery, type DeliveryReport } from '../app/alertDelivery.js';
 import { EmailChannel, TeamsChannel, WebhookChannel } from '../adapters/httpChannels.js';
 import type { AlertChannel } from '../ports/alertChannel.js';
@@ -64,7 +62,7 @@ export interface Services {
   /** The delivery timer's run: every outbox entry whose next attempt is due (see `AlertDelivery.deliverDue`). */
   deliverAlerts(): Promise<DeliveryReport>;
   /** The rotation timer's run (see `DecoyLifecycles.rotateDue`); hand-planted decoys that fall due raise `decoy.rotation.due`. */
-  rotateDecoys(): Promise<Omit<RotationReport, 'markedDue'> & { readonly markedDue: number; readonly alerts: readonly Alert[] }>;
+  rotateDecoys(): Promise<RotateDecoysReport>;
   /** Drops what is past its retention (see `pruneState`). */
   prune(): Promise<PruneReport>;
   /**
@@ -112,8 +110,9 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     logger,
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
   });
-  const recording: AlertRecording = { dedupeBucketInMinutes: config.dedupeBucketInMinutes, notify: (alerts, changed) => delivery.notify(alerts, changed) };
-  const tokens = new TokenTracker(store, config.issuance, clock, recording);
+  const folding: AlertFolding = { dedupeBucketInMinutes: config.dedupeBucketInMinutes };
+  const deliver: DeliverAlerts = (alerts, changed) => delivery.notify(alerts, changed);
+  const tokens = new TokenTracker(store, config.issuance, clock, folding, deliver);
   const keySource =
     signing.tenantId === undefined ? undefined : new HttpKeySource({ authorityHost: signing.authorityHost, tenantId: signing.tenantId, appIds: signing.appIds, clock });
   const signingKeys = new KeyRegistry(store, keySource, clock, {
@@ -122,7 +121,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     cacheRefreshInMs: config.decoyCacheRefreshInSeconds * 1000,
   });
   const mailBaselines = new MailBaselineTracker(store, { ...config.mailBaseline, cachedMailboxes: 50_000 }, (event) => isSelfActor(event.actor, selfPrincipalIds));
-  const streams = new StreamTracker(store, config.silence, clock, recording);
+  const streams = new StreamTracker(store, config.silence, clock, folding, deliver);
   const lifecycles = new DecoyLifecycles({
     store,
     directory,
@@ -151,7 +150,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     logger,
     ingest: (messages, origin, callLogger, options) =>
       ingestMessages(
-        { store, decoys, tokens, mailBaselines, streams, signingKeys, issuers, clock, logger: callLogger ?? logger, recording, selfPrincipalIds },
+        { store, decoys, tokens, mailBaselines, streams, signingKeys, issuers, clock, logger: callLogger ?? logger, folding, deliver, selfPrincipalIds },
         messages,
         origin,
         options,
@@ -163,23 +162,9 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     deliverAlerts: () => delivery.deliverDue(),
     publisher,
     pollAuditContent: async () => auditPoller?.poll() ?? { skipped: auditPollerOffBecause(config, auditFeed, publisher) },
-    async rotateDecoys() {
-      const alerts: Alert[] = [];
-      const report = await lifecycles.rotateDue(async (decoy, lifecycle) => {
-        const persisted = await persistAlerts(store, [rotationDueFinding(decoy, lifecycle)], { ...recording, now: clock.now().toISOString() });
-        alerts.push(...persisted.changed);
-      });
-      for (const failure of report.failures) logger.error('decoy lifecycle failure', { failure });
-      return { ...report, markedDue: report.markedDue.length, alerts };
-    },
-    async importDecoys(incoming) {
-      await importDecoys(store, incoming);
-      decoys.invalidate();
-    },
-    async registerDecoy(decoy) {
-      await registerDecoy(store, decoy);
-      decoys.invalidate();
-    },
+    rotateDecoys: () => rotateDecoys({ lifecycles, store, folding, deliver, clock, logger }),
+    importDecoys: (incoming) => importDecoys(store, incoming, () => decoys.invalidate()),
+    registerDecoy: (decoy) => registerDecoy(store, decoy, () => decoys.invalidate()),
   };
 }
 

@@ -213,7 +213,7 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
       ...finding({ id: `flood-${index}`, time: '2026-11-28T11:59:00.000Z', ip: `10.${Math.floor(index / 250)}.${index % 250}.1`, severity: index === 999 ? 'critical' : 'medium' }),
       actor: { userPrincipalName: `victim${index}@contoso.example`, ipAddress: `10.${Math.floor(index / 250)}.${index % 250}.1` },
     }));
-    await persistAlerts(store, findings, { dedupeBucketInMinutes: 60, now: clock.now().toISOString(), notify: (alerts) => lure.delivery.notify(alerts) });
+    await lure.delivery.notify((await persistAlerts(store, findings, { dedupeBucketInMinutes: 60, now: clock.now().toISOString() })).touched);
     assert.equal(teams.received.length, 10, 'the first ten of the minute go out as they come');
     clock.advance(61_000);
     await lure.deliverAlerts();
@@ -234,7 +234,11 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
         ...finding({ id: `wave-${from + index}`, time: '2026-11-28T11:59:00.000Z' }),
         actor: { userPrincipalName: `victim${from + index}@contoso.example`, ipAddress: `10.9.${Math.floor((from + index) / 250)}.${(from + index) % 250}` },
       }));
-    const record = (findings: ReturnType<typeof flood>) => persistAlerts(store, findings, { dedupeBucketInMinutes: 60, now: clock.now().toISOString(), notify: (alerts, changed) => lure.delivery.notify(alerts, changed) });
+    const record = async (findings: ReturnType<typeof flood>) => {
+      const persisted = await persistAlerts(store, findings, { dedupeBucketInMinutes: 60, now: clock.now().toISOString() });
+      await lure.delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
+      return persisted;
+    };
     clock.set('2026-11-28T12:00:59.000Z');
     await record(flood(0));
     clock.set('2026-11-28T12:01:00.000Z');

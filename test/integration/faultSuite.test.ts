@@ -218,8 +218,8 @@ describe('fault suite: a failing store, a failing channel', () => {
       const persisted = await persistAlerts(store, [finding({ id: `e${index}`, time: '2026-11-28T11:00:00.000Z', severity: 'critical', ip: `203.0.113.${index}` })], {
         dedupeBucketInMinutes: 60,
         now: clock.now().toISOString(),
-        notify: (alerts, changed) => delivery.notify(alerts, changed),
       });
+      await delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
       for (const alert of persisted.changed) raised.add(alert.id);
     }
     for (let minute = 0; minute < 300 && [...(await delivery.status())].some((channel) => channel.pending > 0); minute += 1) {

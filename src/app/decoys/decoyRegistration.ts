@@ -14,24 +14,27 @@ type RegistryStore = Pick<DecoyStore, 'getDecoyRegistry' | 'upsertDecoys'>;
 /**
  * Registers one decoy that exists in the tenant. Atomic: of any number of concurrent registrations, one whose
  * id is new and whose identifiers no other decoy owns succeeds; every other sees the winner and is refused
- * (`DecoyValidationError`), so no caller is told a decoy is live that is not.
+ * (`DecoyValidationError`), so no caller is told a decoy is live that is not. `decoysChanged` tells the
+ * detections' decoy cache to read again.
  */
-export async function registerDecoy(store: RegistryStore, decoy: Decoy): Promise<void> {
+export async function registerDecoy(store: RegistryStore, decoy: Decoy, decoysChanged: () => void): Promise<void> {
   await changeRegistry(store, (current) => {
     if (current.some((other) => other.id === decoy.id)) throw new DecoyValidationError(`a decoy with id ${decoy.id} already exists`, 'id');
     assertDistinct([...current, decoy]);
     return [decoy];
   });
+  decoysChanged();
 }
 
 /** Adds or replaces decoys (a decoy file), refusing any that would share an id or identifier with another. */
-export async function importDecoys(store: RegistryStore, incoming: readonly Decoy[]): Promise<void> {
+export async function importDecoys(store: RegistryStore, incoming: readonly Decoy[], decoysChanged: () => void): Promise<void> {
   await changeRegistry(store, (current) => {
     const byId = new Map(current.map((decoy) => [decoy.id, decoy]));
     for (const decoy of incoming) byId.set(decoy.id, decoy);
     assertDistinct([...byId.values()]);
     return incoming;
   });
+  decoysChanged();
 }
 
 /**

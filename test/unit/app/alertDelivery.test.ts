@@ -38,7 +38,11 @@ function setup() {
     logger: recordingLogger(),
     sleep: async () => {},
   });
-  const record = (id: string, time: string) => persistAlerts(store, [finding({ id, time, severity: 'critical' })], { dedupeBucketInMinutes: 60, now: clock.now().toISOString(), notify: (alerts, changed) => delivery.notify(alerts, changed) });
+  const record = async (id: string, time: string) => {
+    const persisted = await persistAlerts(store, [finding({ id, time, severity: 'critical' })], { dedupeBucketInMinutes: 60, now: clock.now().toISOString() });
+    await delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
+    return persisted;
+  };
   return { store, clock, channel, delivery, record };
 }
 
@@ -85,7 +89,11 @@ describe('alert delivery claims and follow-ups', () => {
       },
     };
     const delivery = new AlertDelivery({ store, channels: { teams: flaky }, clock, settings: loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:1/flow' }).delivery, cloud: 'public', logger: recordingLogger(), sleep: async () => {} });
-    const record = (id: string, time: string) => persistAlerts(store, [finding({ id, time, severity: 'critical' })], { dedupeBucketInMinutes: 60, now: clock.now().toISOString(), notify: (alerts, changed) => delivery.notify(alerts, changed) });
+    const record = async (id: string, time: string) => {
+    const persisted = await persistAlerts(store, [finding({ id, time, severity: 'critical' })], { dedupeBucketInMinutes: 60, now: clock.now().toISOString() });
+    await delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
+    return persisted;
+  };
     await record('e1', '2026-11-28T10:00:00.000Z');
     clock.advance(1_000);
     await record('e2', '2026-11-28T11:30:00.000Z');
