@@ -1,6 +1,7 @@
 import { EventHubConsumerClient, latestEventPosition, type Subscription } from '@azure/event-hubs';
 import type { TokenCredential } from '@azure/identity';
-import type { HubBatchContext, HubName, ReceivedEvent } from '../app/hubBatches.js';
+import { HUB_NAMES, type HubName } from '../domain/streams.js';
+import type { HubBatchHandler } from '../ports/hubBatches.js';
 import { StoreCheckpointStore } from './storeCheckpointStore.js';
 import type { HubCheckpointStore } from '../ports/store/hubCheckpointStore.js';
 
@@ -10,7 +11,7 @@ export interface HubConsumersOptions {
   readonly consumerGroup: string;
   /** Holds ownership and checkpoints, so a restart resumes where the last run stopped. */
   readonly store: HubCheckpointStore;
-  readonly onBatch: (hub: HubName, events: readonly ReceivedEvent[], context: HubBatchContext) => Promise<void>;
+  readonly onBatch: HubBatchHandler;
   readonly onError: (hub: HubName, message: string) => void;
 }
 
@@ -26,7 +27,7 @@ export interface HubConsumers {
 export function startHubConsumers(options: HubConsumersOptions): HubConsumers {
   const checkpoints = new StoreCheckpointStore(options.store);
   const running: { client: EventHubConsumerClient; subscription: Subscription }[] = [];
-  for (const hub of ['entra', 'exchange', 'token'] as const) {
+  for (const hub of HUB_NAMES) {
     const name = options.hubs[hub];
     const client =
       'connectionString' in options.connection

@@ -1,32 +1,21 @@
 import type { Alert } from '../domain/alerts.js';
-import type { Services } from '../host/services.js';
-
-export type HubName = 'entra' | 'exchange' | 'token';
-
-/** One event as a consumer received it (the SDK's `ReceivedEventData`, as far as Lure reads it). */
-export interface ReceivedEvent {
-  readonly body: unknown;
-}
-
-/** Where a batch came from, and how to record that it was handled. */
-export interface HubBatchContext {
-  readonly partitionId: string;
-  updateCheckpoint(event: ReceivedEvent): Promise<void>;
-}
+import { type HubName, hubOriginOf, signInPartitionOf } from '../domain/streams.js';
+import type { HubBatchContext, ReceivedEvent } from '../ports/hubBatches.js';
+import type { Ingest } from './ingest.js';
 
 /**
  * One batch of one partition, as the local host's consumers receive it: through the same pipeline as the
  * Event Hub functions, then checkpointed at its last event. A failure leaves the checkpoint where it was, so
  * after a restart the batch is read again; folding makes that harmless.
  */
-export async function processHubBatch(services: Services, hub: HubName, events: readonly ReceivedEvent[], context: HubBatchContext): Promise<readonly Alert[]> {
+export async function processHubBatch(ingest: Ingest, hub: HubName, events: readonly ReceivedEvent[], context: HubBatchContext): Promise<readonly Alert[]> {
   if (events.length === 0) return [];
-  const report = await services.ingest(
+  const partitionId = signInPartitionOf(hub, context.partitionId);
+  const report = await ingest(
     events.map((event) => event.body),
-    `${hub} partition ${context.partitionId}`,
+    hubOriginOf(hub, context.partitionId),
     undefined,
-    // Only the Entra hub's partitions carry sign-ins, so only they show how far the sign-in streams have come.
-    hub === 'entra' ? { partitionId: context.partitionId } : {},
+    partitionId === undefined ? {} : { partitionId },
   );
   await context.updateCheckpoint(events.at(-1)!);
   return report.alerts;

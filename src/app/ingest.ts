@@ -43,6 +43,9 @@ export interface IngestDependencies {
   readonly selfPrincipalIds: ReadonlySet<string>;
 }
 
+/** Runs messages through the pipeline; `logger` overrides the run's, `partitionId` names the Entra hub partition they came from. */
+export type Ingest = (messages: readonly unknown[], origin: string, logger?: Logger, options?: { readonly partitionId?: string }) => Promise<IngestReport>;
+
 const DETECTIONS_BY_KIND = detectionsByKind();
 
 /**

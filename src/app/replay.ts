@@ -7,7 +7,21 @@ import { EventFileError, messageBatchesOf, readEventFile } from './eventFiles.js
 import { emptyReport, type IngestReport, mergeReports } from './ingestReport.js';
 import type { TokenResolveReport } from './tokenTracker.js';
 import type { TokenMatchCount } from '../domain/tokens.js';
-import type { Services } from '../host/services.js';
+import type { Decoy } from '../domain/decoys.js';
+import type { AlertStore } from '../ports/store/alertStore.js';
+import type { IncidentStore } from '../ports/store/incidentStore.js';
+import type { TokenIndexStore } from '../ports/store/tokenIndexStore.js';
+import type { Ingest } from './ingest.js';
+import type { KeyRegistry } from './keyRegistry.js';
+
+/** What a replay runs on: the pipeline and the stores it reads the outcome from. */
+export interface ReplayDependencies {
+  readonly ingest: Ingest;
+  readonly importDecoys: (decoys: readonly Decoy[]) => Promise<void>;
+  readonly signingKeys: Pick<KeyRegistry, 'load'>;
+  readonly resolveTokenChecks: (options: { readonly force: boolean }) => Promise<TokenResolveReport>;
+  readonly store: Pick<AlertStore, 'getAlert'> & Pick<IncidentStore, 'getIncident'> & Pick<TokenIndexStore, 'listTokenMatchCounts'>;
+}
 
 export interface ReplayOptions {
   readonly files: readonly string[];
@@ -41,7 +55,7 @@ export class ReplayInputError extends Error {
  * `lure replay`: the whole pipeline over files, as the functions run it, with event time driving every
  * window. Every file is checked before any is read, so a typo fails fast and prints no alerts.
  */
-export async function replay(services: Services, options: ReplayOptions): Promise<ReplayResult> {
+export async function replay(services: ReplayDependencies, options: ReplayOptions): Promise<ReplayResult> {
   for (const file of [...options.files, ...(options.decoyFile === undefined ? [] : [options.decoyFile]), ...(options.jwksFiles ?? [])]) {
     await access(file, constants.R_OK).catch(() => {
       throw new EventFileError(file, 'no such file or not readable');

@@ -57,3 +57,20 @@ export interface HubCheckpoint extends HubScope {
 export function countBucketOf(time: string): string {
   return `${time.slice(0, 15)}0:00.000Z`;
 }
+
+/** The three Event Hubs Lure reads. */
+export const HUB_NAMES = ['entra', 'exchange', 'token'] as const;
+export type HubName = (typeof HUB_NAMES)[number];
+
+/** Where a batch came from, as logs, dead letters and stream counts name it. */
+export function hubOriginOf(hub: HubName, partitionId: string | undefined): string {
+  return partitionId === undefined ? hub : `${hub} partition ${partitionId}`;
+}
+
+/**
+ * The partition whose progress a batch moves, if any: only the Entra hub's partitions carry sign-ins, so only
+ * they show how far the sign-in streams have come.
+ */
+export function signInPartitionOf(hub: HubName, partitionId: string | undefined): string | undefined {
+  return hub === 'entra' ? partitionId : undefined;
+}

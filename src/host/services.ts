@@ -19,11 +19,10 @@ import type { AlertChannel } from '../ports/alertChannel.js';
 import type { ChannelName } from '../domain/delivery.js';
 import { DecoyRegistry } from '../app/decoys/decoyRegistry.js';
 import { importDecoys, registerDecoy } from '../app/decoys/decoyRegistration.js';
-import { ingestMessages } from '../app/ingest.js';
+import { type Ingest, ingestMessages } from '../app/ingest.js';
 import { type KeyRefreshReport, KeyRegistry } from '../app/keyRegistry.js';
 import { MailBaselineTracker } from '../app/mailBaselineTracker.js';
 import { type SourceCheckReport, StreamTracker } from '../app/streamTracker.js';
-import type { IngestReport } from '../app/ingestReport.js';
 import { type PruneReport, pruneState } from '../app/pruneState.js';
 import { AuditPoller, type AuditPollReport } from '../app/auditPoller.js';
 import { ManagementActivityApi } from '../adapters/managementActivityApi.js';
@@ -48,11 +47,8 @@ export interface Services {
   readonly delivery: AlertDelivery;
   readonly clock: Clock;
   readonly logger: Logger;
-  /**
-   * Runs messages through the pipeline (see `ingestMessages`). `logger` overrides the services' one for this
-   * call; `partitionId` names the Entra hub partition the batch came from.
-   */
-  ingest(messages: readonly unknown[], origin: string, logger?: Logger, options?: { readonly partitionId?: string }): Promise<IngestReport>;
+  /** Runs messages through the pipeline (see `ingestMessages`). */
+  readonly ingest: Ingest;
   /** Judges pending token checks (see `TokenTracker.resolve`). */
   resolveTokenChecks(options?: { readonly force?: boolean }): Promise<TokenResolveReport>;
   /** Fetches the published signing keys (see `KeyRegistry.refresh`). */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StoreCheckpointStore } from '../../src/adapters/storeCheckpointStore.js';
-import { processHubBatch, type ReceivedEvent } from '../../src/app/hubBatches.js';
+import { processHubBatch } from '../../src/app/hubBatches.js';
+import type { ReceivedEvent } from '../../src/ports/hubBatches.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { signInRecord } from '../helpers/records.js';
 import { testServices } from '../helpers/services.js';
@@ -19,7 +20,7 @@ describe('the local host on real hubs: batches and checkpoints (Azurite)', () =>
       { body: { records: [signInRecord({ time: '2026-11-28T11:00:00.000Z', userPrincipalName: 'someone@contoso.example' })] } },
       { body: JSON.stringify({ records: [signInRecord({ time: '2026-11-28T11:01:00.000Z', userPrincipalName: 'svc-backup@contoso.example', ipAddress: '203.0.113.9' })] }) },
     ];
-    const alerts = await processHubBatch(services, 'entra', events, { partitionId: '3', updateCheckpoint: async (event) => void checkpointed.push(event) });
+    const alerts = await processHubBatch(services.ingest, 'entra', events, { partitionId: '3', updateCheckpoint: async (event) => void checkpointed.push(event) });
     assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.user.signIn']);
     assert.deepEqual(checkpointed, [events[1]]);
     assert.ok((await store.listSignInProgress()).length > 0, 'an Entra partition moves the sign-in progress');
@@ -28,9 +29,9 @@ describe('the local host on real hubs: batches and checkpoints (Azurite)', () =>
       throw new Error('store unavailable');
     };
     const again: ReceivedEvent[] = [{ body: { records: [signInRecord({ time: '2026-11-28T12:01:00.000Z', userPrincipalName: 'svc-backup@contoso.example', ipAddress: '203.0.113.10' })] } }];
-    await assert.rejects(processHubBatch(services, 'entra', again, { partitionId: '3', updateCheckpoint: async (event) => void checkpointed.push(event) }), /store unavailable/);
+    await assert.rejects(processHubBatch(services.ingest, 'entra', again, { partitionId: '3', updateCheckpoint: async (event) => void checkpointed.push(event) }), /store unavailable/);
     assert.equal(checkpointed.length, 1, 'the failed batch stays unchecked, so it is read again');
-    assert.deepEqual(await processHubBatch(services, 'exchange', [], { partitionId: '0', updateCheckpoint: async () => assert.fail('nothing to checkpoint') }), []);
+    assert.deepEqual(await processHubBatch(services.ingest, 'exchange', [], { partitionId: '0', updateCheckpoint: async () => assert.fail('nothing to checkpoint') }), []);
   });
 
   it('keeps ownership and checkpoints in Lure\'s tables, as the SDK asks, so a restarted consumer resumes where it stopped', async () => {

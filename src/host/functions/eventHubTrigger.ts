@@ -1,16 +1,16 @@
 import type { EventHubFunctionOptions, InvocationContext, RetryOptions } from '@azure/functions';
 import type { Alert } from '../../domain/alerts.js';
+import { type HubName, hubOriginOf, signInPartitionOf } from '../../domain/streams.js';
 import type { Logger } from '../../ports/logger.js';
 import { totalAccepted, totalSkipped } from '../../app/ingestReport.js';
 import { getServices } from '../services.js';
 
-/** The three hubs Lure reads; each names the app setting that holds its event hub's name. */
-export const HUBS = {
-  entra: { hubNameSetting: 'LURE_ENTRA_HUB_NAME' },
-  exchange: { hubNameSetting: 'LURE_EXCHANGE_HUB_NAME' },
-  token: { hubNameSetting: 'LURE_TOKEN_HUB_NAME' },
-} as const;
-export type HubName = keyof typeof HUBS;
+/** The app setting that holds each hub's event hub name. */
+export const HUB_NAME_SETTINGS: Readonly<Record<HubName, string>> = {
+  entra: 'LURE_ENTRA_HUB_NAME',
+  exchange: 'LURE_EXCHANGE_HUB_NAME',
+  token: 'LURE_TOKEN_HUB_NAME',
+};
 
 /**
  * The Event Hubs trigger checkpoints a batch even when the function throws, once its retry policy is done.
@@ -31,11 +31,11 @@ export function eventHubHandler(hub: HubName) {
     const services = await getServices();
     const batch = Array.isArray(messages) ? messages : [messages];
     const partitionId = partitionIdOf(context);
-    const origin = partitionId === undefined ? hub : `${hub} partition ${partitionId}`;
+    const origin = hubOriginOf(hub, partitionId);
     const logger = invocationLogger(context);
     try {
-      // Only the Entra hub's partitions carry sign-ins, so only they show how far the sign-in streams have come.
-      const report = await services.ingest(batch, origin, logger, hub === 'entra' && partitionId !== undefined ? { partitionId } : {});
+      const signInPartition = signInPartitionOf(hub, partitionId);
+      const report = await services.ingest(batch, origin, logger, signInPartition === undefined ? {} : { partitionId: signInPartition });
       logger.info('batch ingested', {
         origin,
         messages: batch.length,
@@ -62,7 +62,7 @@ export function eventHubHandler(hub: HubName) {
 export function eventHubOptions(hub: HubName, handler: ReturnType<typeof eventHubHandler>): EventHubFunctionOptions {
   return {
     connection: 'LURE_EVENTHUB',
-    eventHubName: `%${HUBS[hub].hubNameSetting}%`,
+    eventHubName: `%${HUB_NAME_SETTINGS[hub]}%`,
     consumerGroup: '%LURE_CONSUMER_GROUP%',
     cardinality: 'many',
     retry: EVENT_HUB_RETRY,

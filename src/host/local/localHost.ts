@@ -213,7 +213,7 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
       hubs: eventHubs.hubs,
       consumerGroup: eventHubs.localConsumerGroup,
       store: services.store,
-      onBatch: (hub, events, context) => run(async () => (await processHubBatch(services, hub, events, context)).forEach((alert) => show(alert, output))),
+      onBatch: (hub, events, context) => run(async () => (await processHubBatch(services.ingest, hub, events, context)).forEach((alert) => show(alert, output))),
       onError: (hub, message) => output.note(`hub ${hub}: ${message}`),
     });
     output.note(`Reading hubs ${Object.values(eventHubs.hubs).join(', ')} on consumer group ${eventHubs.localConsumerGroup} (from the newest event, then from each checkpoint)`);
