@@ -1,4 +1,5 @@
-import { factsOf, type NotificationContent } from './notificationContent.js';
+import { factsOf } from './notificationContent.js';
+import type { NotificationContent } from '../domain/delivery.js';
 
 export interface EmailMessage {
   readonly subject: string;

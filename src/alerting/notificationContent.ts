@@ -1,22 +1,7 @@
 import { type Alert, type Incident, type Severity, severityRank } from '../domain/alerts.js';
-import type { DigestLine } from '../domain/delivery.js';
+import type { DigestLine, NotificationContent } from '../domain/delivery.js';
 import { ALL_DETECTIONS } from '../detections/index.js';
 import type { CloudName } from '../keys/clouds.js';
-
-/** Everything a Teams card or an e-mail says, whichever channel carries it. */
-export interface NotificationContent {
-  readonly kind: 'incident' | 'incidentUpdate' | 'digest' | 'test';
-  readonly severity: Severity;
-  readonly heading: string;
-  readonly subheading?: string;
-  /** The alert the facts and the runbook are about: the incident's most severe, latest alert. */
-  readonly lead?: Alert;
-  /** The incident's other alerts, most severe and latest first. */
-  readonly others: readonly Alert[];
-  readonly digest?: { readonly minute: string; readonly lines: readonly DigestLine[]; readonly total: number };
-  readonly runbook?: string;
-  readonly links: readonly { readonly title: string; readonly url: string }[];
-}
 
 /** One labelled fact of the lead alert, in words. */
 export interface Fact {

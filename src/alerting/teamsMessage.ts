@@ -1,5 +1,6 @@
 import type { Severity } from '../domain/alerts.js';
-import { type Fact, factsOf, type NotificationContent } from './notificationContent.js';
+import { type Fact, factsOf } from './notificationContent.js';
+import type { NotificationContent } from '../domain/delivery.js';
 
 /** The Adaptive Card schema version Power Automate's "Post card in a chat or channel" action renders. */
 export const ADAPTIVE_CARD_VERSION = '1.4';

@@ -1,3 +1,4 @@
+import type { LifecycleSettings } from '../domain/lifecycle.js';
 import type { IssuanceMode } from '../correlation/tokenIssuance.js';
 import type { ChannelName } from '../domain/delivery.js';
 import type { Severity } from '../domain/alerts.js';
@@ -65,26 +66,8 @@ export interface Config {
     readonly refreshMinIntervalInMinutes: number;
   };
   /** Decoy lifecycles through Microsoft Graph. */
-  readonly lifecycle: {
-    /** Graph of the configured cloud (or a test host). */
-    readonly graphBaseUrl: string;
-    readonly graphTimeoutInSeconds: number;
-    /** Domain of the decoy users Lure creates, when a request names none. */
-    readonly userDomain?: string;
-    /** Job titles and departments decoy users are given, picked at random. */
-    readonly jobTitles: readonly { readonly jobTitle: string; readonly department: string }[];
-    /** Client-secret generations kept on a decoy app, the current included (2: a lure planted last week still works). */
-    readonly keptSecrets: number;
-    /** Decoy messages kept per mail decoy, the current included. */
-    readonly keptMessages: number;
-    readonly secretLifetimeInDays: number;
-    /** Rotation waits its interval plus up to this share of it, at random, so rotations do not line up. */
-    readonly rotationJitterPercent: number;
-    /** Folder (directly under the mailbox root) for decoy messages when a request names none. */
-    readonly mailFolderName: string;
-    /** Finished journal entries are kept this long: late audit records of Lure's own changes still find them. */
-    readonly journalRetentionInDays: number;
-  };
+  readonly lifecycle: LifecycleSettings;
+
   /** Where alerts go, and how much of them. */
   readonly delivery: {
     /** A Power Automate Workflows "when a Teams webhook request is received" URL (a secret: it carries `sig=`). */

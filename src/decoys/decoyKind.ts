@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { Config } from '../config/config.js';
 import type { DecoyKind, DecoyOfKind } from '../domain/decoys.js';
-import type { CreateTarget, DecoyGeneration, DecoyLifecycle, JournalEntry, LureMaterial } from '../domain/lifecycle.js';
+import type { CreateTarget, DecoyGeneration, DecoyLifecycle, JournalEntry, LifecycleSettings, LureMaterial } from '../domain/lifecycle.js';
 import type { Directory } from '../ports/directory.js';
 import type { IdentifierSpace } from './identifierSpaces.js';
 
@@ -20,7 +19,7 @@ export class DecoyStateError extends RangeError {
 export interface LifecycleContext {
   readonly directory: Directory;
   readonly now: Date;
-  readonly settings: Config['lifecycle'];
+  readonly settings: LifecycleSettings;
   /** The tenant Lure protects, for lure material that names it. */
   readonly tenantId?: string;
 }
@@ -77,7 +76,7 @@ export interface KindLifecycle<K extends DecoyKind, R extends { readonly kind: K
   /** Whether a new generation carries a secret someone must plant (a password, a client secret). */
   readonly makesSecret: boolean;
   /** How many generations stay live in the tenant, the current included. */
-  keptGenerations(settings: Config['lifecycle']): number;
+  keptGenerations(settings: LifecycleSettings): number;
   /** The names a create will use, chosen before any cloud call and journaled, so an undo can find them. */
   targetOf(request: R, journalId: string, context: LifecycleContext): Promise<CreateTarget>;
   create(request: R, target: CreateTarget, entry: JournalEntry, context: LifecycleContext): Promise<CreatedDecoy<K>>;

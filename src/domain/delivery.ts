@@ -1,4 +1,4 @@
-import type { Severity } from './alerts.js';
+import type { Alert, Severity } from './alerts.js';
 
 export const CHANNELS = ['teams', 'email', 'webhook'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
@@ -63,4 +63,19 @@ export interface ChannelStatus {
   readonly digested: number;
   readonly lastCompletedAt?: string;
   readonly lastError?: string;
+}
+
+/** Everything a Teams card or an e-mail says, whichever channel carries it. */
+export interface NotificationContent {
+  readonly kind: 'incident' | 'incidentUpdate' | 'digest' | 'test';
+  readonly severity: Severity;
+  readonly heading: string;
+  readonly subheading?: string;
+  /** The alert the facts and the runbook are about: the incident's most severe, latest alert. */
+  readonly lead?: Alert;
+  /** The incident's other alerts, most severe and latest first. */
+  readonly others: readonly Alert[];
+  readonly digest?: { readonly minute: string; readonly lines: readonly DigestLine[]; readonly total: number };
+  readonly runbook?: string;
+  readonly links: readonly { readonly title: string; readonly url: string }[];
 }

@@ -149,3 +149,25 @@ export interface LureMaterial {
   /** Where this kind of material is usually found, as advice for whoever plants it. */
   readonly advice: string;
 }
+
+/** How Lure manages decoy lifecycles through Microsoft Graph (settings). */
+export interface LifecycleSettings {
+  /** Graph of the configured cloud (or a test host). */
+  readonly graphBaseUrl: string;
+  readonly graphTimeoutInSeconds: number;
+  /** Domain of the decoy users Lure creates, when a request names none. */
+  readonly userDomain?: string;
+  /** Job titles and departments decoy users are given, picked at random. */
+  readonly jobTitles: readonly { readonly jobTitle: string; readonly department: string }[];
+  /** Client-secret generations kept on a decoy app, the current included (2: a lure planted last week still works). */
+  readonly keptSecrets: number;
+  /** Decoy messages kept per mail decoy, the current included. */
+  readonly keptMessages: number;
+  readonly secretLifetimeInDays: number;
+  /** Rotation waits its interval plus up to this share of it, at random, so rotations do not line up. */
+  readonly rotationJitterPercent: number;
+  /** Folder (directly under the mailbox root) for decoy messages when a request names none. */
+  readonly mailFolderName: string;
+  /** Finished journal entries are kept this long: late audit records of Lure's own changes still find them. */
+  readonly journalRetentionInDays: number;
+}

@@ -1,6 +1,5 @@
-import type { NotificationContent } from '../alerting/notificationContent.js';
 import type { Alert } from '../domain/alerts.js';
-import type { ChannelName } from '../domain/delivery.js';
+import type { ChannelName, NotificationContent } from '../domain/delivery.js';
 
 /** One notification for one channel: the words for people, and the alert itself for machines. */
 export interface Delivery {

@@ -1,6 +1,5 @@
-import type { Config } from '../../config/config.js';
 import type { Decoy } from '../../domain/decoys.js';
-import type { LureMaterial, RegisteredDecoy } from '../../domain/lifecycle.js';
+import type { LifecycleSettings, LureMaterial, RegisteredDecoy } from '../../domain/lifecycle.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Directory } from '../../ports/directory.js';
 import type { Logger } from '../../ports/logger.js';
@@ -12,7 +11,7 @@ export interface DecoyLifecyclesDeps {
   /** The tenant's directory; undefined when Lure has no Graph access (then only honeytokens can be managed). */
   readonly directory: Directory | undefined;
   readonly clock: Clock;
-  readonly settings: Config['lifecycle'];
+  readonly settings: LifecycleSettings;
   readonly tenantId?: string;
   readonly logger: Logger;
   /** Tells the decoy registry its cache is stale. */
