@@ -1,14 +1,8 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { EventFileError } from '../../app/eventFiles.js';
 import { replay, ReplayInputError } from '../../app/replay.js';
 import { consoleLogger } from '../../adapters/consoleLogger.js';
-import { formatAlertLine } from '../../alerting/formatAlertLine.js';
-import { loadConfig } from '../../config/loadConfig.js';
-import { SETTINGS } from '../../config/settings.js';
 import { formatSummary } from './formatSummary.js';
 import type { Alert, AlertStatus } from '../../domain/alerts.js';
 import { totalAccepted } from '../../app/ingestReport.js';
@@ -18,25 +12,24 @@ import { loadDevSigningKey, MAX_DEV_TOKEN_LIFETIME_IN_MINUTES, mintDevToken } fr
 import { devTokenIdentity } from '../../app/admin/adminHosting.js';
 import { ADMIN_ROLE, READER_ROLE } from '../../app/admin/callerAuthenticator.js';
 import { buildServices, tenantAdministrationOf } from '../services.js';
-import { startLocalHost } from '../local/localHost.js';
 import { findRunningLocalHost } from '../local/localHostFile.js';
+import {
+  collect,
+  configFrom,
+  devTokenMinutes,
+  guid,
+  localHostSettingsHelp,
+  packageVersion,
+  printJsonLines,
+  readJsonInput,
+  readSettingsFile,
+  UsageError,
+} from './cliInputs.js';
+import { runLocalHost } from './startCommand.js';
 
 /** Exit codes: 0 done, 1 failed (store unavailable, a bug), 2 bad invocation or input file. */
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-
-/** Something the person running `lure` must fix: a setting, a missing or malformed input file. */
-class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-function configFrom(environment: Readonly<Record<string, string | undefined>>) {
-  try {
-    return loadConfig(environment);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
 
 /**
  * Services over Lure's store for the commands that read or change it. With no Table setting, that is the
@@ -96,56 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .description('Run Lure locally: embedded Azurite, an inbox folder watched for event files, alerts printed as raised')
     .addHelpText('after', localHostSettingsHelp())
     .action(async () => {
-      const config = configFrom(process.env);
-      const colour = process.stdout.isTTY === true;
-      // Status lines follow the log format too, so stderr is all JSON or all text.
-      const say = (line: string, level: 'info' | 'error' = 'info') =>
-        process.stderr.write(config.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level, message: line })}\n` : `lure: ${line}\n`);
-      const host = await startLocalHost(
-        config,
-        {
-          alert: (alert) => process.stdout.write(`${formatAlertLine(alert, { colour })}\n`),
-          note: (line) => say(line),
-        },
-        consoleLogger({ minimumLevel: 'warn', format: config.logFormat }),
-      );
-      await new Promise<void>((resolve) => {
-        const waitingFor = () => {
-          const progress = host.progress();
-          return progress === undefined ? '' : `; finishing ${progress.name}: ${progress.done.toLocaleString('en-US')} / ${progress.total.toLocaleString('en-US')} records; Ctrl-C again to stop now — the file stays in the inbox`;
-        };
-        const stop = (signal: NodeJS.Signals) => {
-          // One stop, whichever signal came first; the next signal of either kind is the second Ctrl-C.
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          say(`${signal} received, stopping${waitingFor()}`);
-          // While a long file finishes, say how far it has come; a second signal stops it at the next batch.
-          const reporter = setInterval(() => {
-            const line = waitingFor();
-            if (line !== '') say(`stopping${line}`);
-          }, 2_000);
-          const again = () => {
-            say('stopping after the batch in hand');
-            host.abandonFile();
-          };
-          process.once('SIGINT', again);
-          process.once('SIGTERM', again);
-          host.stop().then(
-            () => {
-              clearInterval(reporter);
-              resolve();
-            },
-            (error: unknown) => {
-              clearInterval(reporter);
-              say(`stop failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
-              exitCode = EXIT_FAILED;
-              resolve();
-            },
-          );
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      if (!(await runLocalHost(configFrom(process.env)))) exitCode = EXIT_FAILED;
     });
 
   const decoys = program.command('decoys').description("Manage decoys in the tenant through Graph (LURE_TENANT_ID; Lure's table store)");
@@ -303,106 +247,6 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_FAILED;
   }
   return exitCode;
-}
-
-/** Prints items as JSON lines on stdout, and how many there were on stderr. */
-async function printJsonLines(items: AsyncIterable<unknown> | Iterable<unknown>, noun: string): Promise<void> {
-  let count = 0;
-  for await (const item of items) {
-    process.stdout.write(`${JSON.stringify(item)}\n`);
-    count += 1;
-  }
-  process.stderr.write(`lure: ${count} ${noun}${count === 1 ? '' : 's'}\n`);
-}
-
-/** `lure start --help`: the settings of the local host, from the same list as the README's table. */
-function localHostSettingsHelp(): string {
-  const local = SETTINGS.filter((setting) => setting.description.startsWith('Local host') || ['LURE_STORE', 'LURE_TABLE_CONNECTION_STRING', 'LURE_TABLE_SERVICE_URI'].includes(setting.name));
-  const width = Math.max(...local.map((setting) => setting.name.length));
-  const rows = local.map((setting) => `  ${setting.name.padEnd(width)}  ${setting.defaultValue.replaceAll('`', '').padEnd(24)} ${setting.description.replace(/^Local host: /, '')}`);
-  return `\nSettings (environment variables; every one is in the README's Settings table):\n  ${'name'.padEnd(width)}  ${'default'.padEnd(24)} meaning\n${rows.join('\n')}\n`;
-}
-
-/** A JSON request given inline (`{…}`, as the help shows), from a file, or from stdin (`-`). */
-async function readJsonInput(file: string): Promise<unknown> {
-  if (file.trimStart().startsWith('{')) {
-    try {
-      return JSON.parse(file) as unknown;
-    } catch {
-      throw new UsageError('the request is not valid JSON');
-    }
-  }
-  let text: string;
-  try {
-    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
-  } catch {
-    throw new UsageError(`${file}: not readable`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new UsageError(`${file}: not valid JSON`);
-  }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function guid(value: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new InvalidArgumentError(`not a GUID: ${value}`);
-  return value.toLowerCase();
-}
-
-function positiveInteger(value: string): number {
-  if (!/^\d{1,6}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`not a positive whole number: ${value}`);
-  return Number(value);
-}
-
-function devTokenMinutes(value: string): number {
-  const minutes = positiveInteger(value);
-  if (minutes > MAX_DEV_TOKEN_LIFETIME_IN_MINUTES) throw new InvalidArgumentError(`at most ${MAX_DEV_TOKEN_LIFETIME_IN_MINUTES} minutes (a day): the admin API refuses tokens that live longer than Entra's`);
-  return minutes;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** The version in package.json, found upwards from this file (src/cli when run from source, dist/src/cli when built). */
-async function packageVersion(): Promise<string> {
-  for (let folder = path.dirname(fileURLToPath(import.meta.url)); ; folder = path.dirname(folder)) {
-    try {
-      const manifest = JSON.parse(await readFile(path.join(folder, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === 'lure' && typeof manifest.version === 'string') return manifest.version;
-    } catch {
-      // Not here: one folder up.
-    }
-    if (path.dirname(folder) === folder) return 'unknown';
-  }
-}
-
-async function readSettingsFile(file: string): Promise<Record<string, string>> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    throw new ReplayInputError(`${file}: not a readable JSON file`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ReplayInputError(`${file}: must be a JSON object of settings`);
-  const known = new Set(SETTINGS.map((setting) => setting.name));
-  const settings: [string, string][] = [];
-  for (const [name, value] of Object.entries(parsed)) {
-    // A misspelled name would otherwise be ignored, and the run would use the default without a word.
-    if (!known.has(name)) throw new ReplayInputError(`${file}: ${name} is not a Lure setting (the README's Settings table lists every one)`);
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new ReplayInputError(`${file}: setting ${name} must be a string, number or boolean`);
-    }
-    settings.push([name, String(value)]);
-  }
-  return Object.fromEntries(settings);
 }
 
 process.exitCode = await main(process.argv);

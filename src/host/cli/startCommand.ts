@@ -1,0 +1,61 @@
+import { consoleLogger } from '../../adapters/consoleLogger.js';
+import { formatAlertLine } from '../../alerting/formatAlertLine.js';
+import type { Config } from '../../config/config.js';
+import { startLocalHost } from '../local/localHost.js';
+
+/**
+ * `lure start`: runs the local host until SIGINT or SIGTERM, then stops it. Answers whether it stopped cleanly.
+ * A second signal while a long inbox file finishes abandons the file at its next batch (it stays in the inbox).
+ */
+export async function runLocalHost(config: Config): Promise<boolean> {
+  const colour = process.stdout.isTTY === true;
+  // Status lines follow the log format too, so stderr is all JSON or all text.
+  const say = (line: string, level: 'info' | 'error' = 'info') =>
+    process.stderr.write(config.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level, message: line })}\n` : `lure: ${line}\n`);
+  const host = await startLocalHost(
+    config,
+    {
+      alert: (alert) => process.stdout.write(`${formatAlertLine(alert, { colour })}\n`),
+      note: (line) => say(line),
+    },
+    consoleLogger({ minimumLevel: 'warn', format: config.logFormat }),
+  );
+  const waitingFor = () => {
+    const progress = host.progress();
+    return progress === undefined
+      ? ''
+      : `; finishing ${progress.name}: ${progress.done.toLocaleString('en-US')} / ${progress.total.toLocaleString('en-US')} records; Ctrl-C again to stop now — the file stays in the inbox`;
+  };
+  return new Promise<boolean>((resolve) => {
+    let stopping = false;
+    // One listener for the whole run: swapping listeners would leave an instant with none, in which a
+    // second Ctrl-C takes Node's default action and kills the process mid-write.
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        say('stopping after the batch in hand');
+        host.abandonFile();
+        return;
+      }
+      stopping = true;
+      say(`${signal} received, stopping${waitingFor()}`);
+      // While a long file finishes, say how far it has come.
+      const reporter = setInterval(() => {
+        const line = waitingFor();
+        if (line !== '') say(`stopping${line}`);
+      }, 2_000);
+      host.stop().then(
+        () => {
+          clearInterval(reporter);
+          resolve(true);
+        },
+        (error: unknown) => {
+          clearInterval(reporter);
+          say(`stop failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
+          resolve(false);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
