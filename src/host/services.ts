@@ -1,5 +1,5 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { GraphDirectory } from '../adapters/graphDirectory.js';
+import { GraphDirectory } from '../adapters/graph/graphDirectory.js';
 import { HttpKeySource } from '../adapters/httpKeySource.js';
 import { consoleLogger } from '../adapters/consoleLogger.js';
 import type { Config } from '../config/config.js';
