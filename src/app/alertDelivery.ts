@@ -8,7 +8,6 @@ import type { CloudName } from '../keys/clouds.js';
 import { type AlertChannel, type Delivery, DeliveryError } from '../ports/alertChannel.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import { realSleep } from '../adapters/retries.js';
 import { ConcurrencyError, type Versioned } from '../ports/store/versioned.js';
 import type { OutboxStore } from '../ports/store/outboxStore.js';
 import type { AlertStore } from '../ports/store/alertStore.js';
@@ -22,8 +21,8 @@ export interface AlertDeliveryDeps {
   readonly settings: Config['delivery'];
   readonly cloud: CloudName;
   readonly logger: Logger;
-  /** Paces sends to a channel's rate; injectable so tests need not wait. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Paces sends to a channel's rate; injected so tests need not wait. */
+  readonly sleep: (ms: number) => Promise<void>;
 }
 
 export interface DeliveryReport {
@@ -71,7 +70,6 @@ export class AlertDelivery {
   /** Entries this process created per channel and minute, for the digest threshold. */
   private readonly perMinute = new Map<string, number>();
   private readonly nextSendAt = new Map<ChannelName, number>();
-  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly deps: AlertDeliveryDeps) {
     this.ignore = new IgnoreList(deps.settings.ignore);
@@ -80,7 +78,6 @@ export class AlertDelivery {
       minSeverity: deps.settings.minSeverity,
       updateWindowInMinutes: deps.settings.updateWindowInMinutes,
     };
-    this.sleep = deps.sleep ?? realSleep;
   }
 
   /**
@@ -316,7 +313,7 @@ export class AlertDelivery {
     const at = Math.max(now, this.nextSendAt.get(channel) ?? 0);
     if (at >= deadline) return false;
     this.nextSendAt.set(channel, at + intervalInMs);
-    if (at > now) await this.sleep(at - now);
+    if (at > now) await this.deps.sleep(at - now);
     return true;
   }
 

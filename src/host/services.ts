@@ -26,6 +26,7 @@ import { type SourceCheckReport, StreamTracker } from '../app/streamTracker.js';
 import { type PruneReport, pruneState } from '../app/pruneState.js';
 import { AuditPoller, type AuditPollReport } from '../app/auditPoller.js';
 import { ManagementActivityApi } from '../adapters/managementActivityApi.js';
+import { realSleep } from '../adapters/retries.js';
 import { EventHubPublisher } from '../adapters/eventHubPublisher.js';
 import type { AuditFeed } from '../ports/auditFeed.js';
 import type { EventPublisher } from '../ports/eventPublisher.js';
@@ -104,7 +105,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     settings: config.delivery,
     cloud: signing.cloud,
     logger,
-    ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
+    sleep: overrides.sleep ?? realSleep,
   });
   const folding: AlertFolding = { dedupeBucketInMinutes: config.dedupeBucketInMinutes };
   const deliver: DeliverAlerts = (alerts, changed) => delivery.notify(alerts, changed);
