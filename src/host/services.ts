@@ -13,7 +13,7 @@ import { isSelfActor } from '../detections/decoyFinding.js';
 import { DecoyLifecycles } from '../app/decoys/decoyLifecycles.js';
 import type { AlertFolding, DeliverAlerts } from '../app/persistAlerts.js';
 import { rotateDecoys, type RotateDecoysReport } from '../app/decoys/rotateDecoys.js';
-import { AlertDelivery, type DeliveryReport } from '../app/alertDelivery.js';
+import { AlertDelivery, type DeliveryReport } from '../app/delivery/alertDelivery.js';
 import { EmailChannel, TeamsChannel, WebhookChannel } from '../adapters/httpChannels.js';
 import type { AlertChannel } from '../ports/alertChannel.js';
 import type { ChannelName } from '../domain/delivery.js';
