@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { AuditContent } from '../domain/auditFeed.js';
-import type { AuditFeed } from '../ports/auditFeed.js';
+import { type AuditFeed, AuditFeedError } from '../ports/auditFeed.js';
 import { isRetryableStatus, retryAfterOf, withRetries } from './retries.js';
 
 export interface ManagementActivityApiOptions {
@@ -15,19 +15,6 @@ export interface ManagementActivityApiOptions {
   readonly maxAttempts?: number;
   /** Waits between attempts; injectable so tests need not sleep. */
   readonly sleep?: (ms: number) => Promise<void>;
-}
-
-/** A call the Management Activity API refused or failed, with its status and the API's error code. */
-export class AuditFeedError extends Error {
-  override name = 'AuditFeedError';
-  constructor(
-    message: string,
-    readonly status?: number,
-    readonly code?: string,
-    readonly retryAfterInMs?: number,
-  ) {
-    super(message);
-  }
 }
 
 /** The API's answer to starting a subscription that is already started. */
@@ -166,10 +153,4 @@ function contentOf(item: unknown): AuditContent | undefined {
   const [contentType, contentId, contentUri, created] = [text('contentType'), text('contentId'), text('contentUri'), Date.parse(text('contentCreated') ?? '')];
   if (contentType === undefined || contentId === undefined || contentUri === undefined || Number.isNaN(created)) return undefined;
   return { contentType, contentId, contentUri, contentCreated: new Date(created).toISOString() };
-}
-
-/** Whether a failure may pass by itself (network, throttling, a server error) rather than repeat on every try. */
-export function isTransientFeedFailure(error: unknown): boolean {
-  if (!(error instanceof AuditFeedError)) return false;
-  return error.status === undefined ? error.message.includes('no response') : isRetryableStatus(error.status);
 }

@@ -1,10 +1,9 @@
 import type { Config } from '../config/config.js';
 import type { AuditContent, AuditFeedState } from '../domain/auditFeed.js';
-import type { AuditFeed } from '../ports/auditFeed.js';
+import { type AuditFeed, AuditFeedError, isTransientFeedFailure } from '../ports/auditFeed.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventPublisher } from '../ports/eventPublisher.js';
 import type { Logger } from '../ports/logger.js';
-import { AuditFeedError, isTransientFeedFailure } from '../adapters/managementActivityApi.js';
 import { skip } from '../normalize/outcome.js';
 import { BOUND_DETAILS, boundExceeded } from '../normalize/recordBounds.js';
 import { recordFingerprint } from '../normalize/recordFingerprint.js';

@@ -1,5 +1,5 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { GraphDirectory } from '../adapters/graphDirectory.js';
+import { GraphDirectory } from '../adapters/graph/graphDirectory.js';
 import { HttpKeySource } from '../adapters/httpKeySource.js';
 import { consoleLogger } from '../adapters/consoleLogger.js';
 import type { Config } from '../config/config.js';
@@ -13,7 +13,7 @@ import { isSelfActor } from '../detections/decoyFinding.js';
 import { DecoyLifecycles } from '../app/decoys/decoyLifecycles.js';
 import type { AlertFolding, DeliverAlerts } from '../app/persistAlerts.js';
 import { rotateDecoys, type RotateDecoysReport } from '../app/decoys/rotateDecoys.js';
-import { AlertDelivery, type DeliveryReport } from '../app/alertDelivery.js';
+import { AlertDelivery, type DeliveryReport } from '../app/delivery/alertDelivery.js';
 import { EmailChannel, TeamsChannel, WebhookChannel } from '../adapters/httpChannels.js';
 import type { AlertChannel } from '../ports/alertChannel.js';
 import type { ChannelName } from '../domain/delivery.js';
@@ -26,6 +26,7 @@ import { type SourceCheckReport, StreamTracker } from '../app/streamTracker.js';
 import { type PruneReport, pruneState } from '../app/pruneState.js';
 import { AuditPoller, type AuditPollReport } from '../app/auditPoller.js';
 import { ManagementActivityApi } from '../adapters/managementActivityApi.js';
+import { realSleep } from '../adapters/retries.js';
 import { EventHubPublisher } from '../adapters/eventHubPublisher.js';
 import type { AuditFeed } from '../ports/auditFeed.js';
 import type { EventPublisher } from '../ports/eventPublisher.js';
@@ -104,7 +105,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     settings: config.delivery,
     cloud: signing.cloud,
     logger,
-    ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
+    sleep: overrides.sleep ?? realSleep,
   });
   const folding: AlertFolding = { dedupeBucketInMinutes: config.dedupeBucketInMinutes };
   const deliver: DeliverAlerts = (alerts, changed) => delivery.notify(alerts, changed);

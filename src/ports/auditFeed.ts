@@ -9,3 +9,24 @@ export interface AuditFeed {
   /** The records of one blob (a JSON array of audit records). */
   fetchContent(content: AuditContent): Promise<unknown[]>;
 }
+
+/** A call the Management Activity API refused or failed, with its status and the API's error code. */
+export class AuditFeedError extends Error {
+  override name = 'AuditFeedError';
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+    readonly retryAfterInMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether a failure may pass by itself (network, throttling, a server error) rather than repeat on every try. */
+export function isTransientFeedFailure(error: unknown): boolean {
+  if (!(error instanceof AuditFeedError)) return false;
+  // Throttling and server errors, as HTTP counts them; without a status, only a call that got no response
+  // (its message says so) may pass.
+  return error.status === undefined ? error.message.includes('no response') : error.status === 429 || error.status >= 500;
+}

@@ -1,4 +1,4 @@
-import { GraphDirectory } from '../../src/adapters/graphDirectory.js';
+import { GraphDirectory } from '../../src/adapters/graph/graphDirectory.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { Directory } from '../../src/ports/directory.js';
 import type { Logger } from '../../src/ports/logger.js';

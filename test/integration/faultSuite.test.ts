@@ -4,7 +4,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { entraEvents } from '../../functions/entraEvents.js';
 import { exchangeEvents } from '../../functions/exchangeEvents.js';
-import { AlertDelivery } from '../../src/app/alertDelivery.js';
+import { AlertDelivery } from '../../src/app/delivery/alertDelivery.js';
 import { persistAlerts } from '../../src/app/persistAlerts.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { AlertChannel, Delivery } from '../../src/ports/alertChannel.js';

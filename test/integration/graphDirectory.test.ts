@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GraphDirectory } from '../../src/adapters/graphDirectory.js';
+import { GraphDirectory } from '../../src/adapters/graph/graphDirectory.js';
 import { simpleParser } from 'mailparser';
 import { DirectoryError } from '../../src/ports/directory.js';
 import { type FakeGraph, type FakeTokenEndpoint, startFakeGraph, startFakeTokenEndpoint } from '../helpers/fakeGraph.js';

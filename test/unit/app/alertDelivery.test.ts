@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AlertDelivery } from '../../../src/app/alertDelivery.js';
+import { AlertDelivery } from '../../../src/app/delivery/alertDelivery.js';
 import { persistAlerts } from '../../../src/app/persistAlerts.js';
 import { loadConfig } from '../../../src/config/loadConfig.js';
 import { type AlertChannel, type Delivery, DeliveryError } from '../../../src/ports/alertChannel.js';

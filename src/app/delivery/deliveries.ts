@@ -1,0 +1,41 @@
+import { digestContent, incidentContent, testContent } from '../../alerting/notificationContent.js';
+import type { OutboxEntry } from '../../domain/delivery.js';
+import type { CloudName } from '../../keys/clouds.js';
+import { type Delivery, DeliveryError } from '../../ports/alertChannel.js';
+import type { AlertDeliveryDeps } from './types.js';
+
+/** Alerts listed in an incident's message besides its lead. */
+const ALERTS_SHOWN = 6;
+
+/**
+ * What to send for an entry, read fresh from the store. A follow-up is `superseded` when its incident's post
+ * was built after the follow-up was raised (so it told the same), and must `wait` while that post is on its way.
+ */
+export async function deliveryOf(store: AlertDeliveryDeps['store'], cloud: CloudName, entry: OutboxEntry): Promise<Delivery | 'superseded' | 'wait'> {
+  const { notification } = entry;
+  switch (notification.kind) {
+    case 'alert': {
+      const alert = (await store.getAlert(notification.alertId))?.value.alert;
+      if (alert === undefined) throw new DeliveryError(`alert ${notification.alertId} is not stored`, false);
+      return { id: entry.id, alert, content: { kind: 'incident', severity: alert.severity, heading: alert.title, others: [], links: [] } };
+    }
+    case 'incident':
+    case 'incidentUpdate': {
+      if (notification.kind === 'incidentUpdate') {
+        const post = (await store.getOutboxEntry(`${entry.channel}|incident|${notification.incidentId}`))?.value;
+        if (post?.status === 'pending') return 'wait';
+        // The post read the incident when it was claimed (`lastAttemptAt`): claimed after this follow-up was
+        // raised, it told the same. A tie goes to sending: a repeat beats a loss.
+        if ((post?.status === 'delivered' || post?.status === 'accepted') && (post.lastAttemptAt ?? '') > entry.createdAt) return 'superseded';
+      }
+      const incident = (await store.getIncident(notification.incidentId))?.value;
+      if (incident === undefined) throw new DeliveryError(`incident ${notification.incidentId} is not stored`, false);
+      const alerts = (await Promise.all(incident.alertIds.slice(-ALERTS_SHOWN).map((id) => store.getAlert(id)))).flatMap((stored) => (stored === undefined ? [] : [stored.value.alert]));
+      return { id: entry.id, content: incidentContent(notification.kind, incident, alerts, cloud) };
+    }
+    case 'digest':
+      return { id: entry.id, content: digestContent(notification.minute, notification.lines, notification.total, entry.severity) };
+    case 'test':
+      return { id: entry.id, content: testContent(notification.requestedAt) };
+  }
+}
