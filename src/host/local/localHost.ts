@@ -1,5 +1,4 @@
-import type { Stats } from 'node:fs';
-import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { type EmbeddedAzurite, startEmbeddedAzurite } from '../../adapters/embeddedAzurite.js';
@@ -10,11 +9,11 @@ import { demoScenarioNdjson } from '../../demo/demoScenario.js';
 import type { Logger } from '../../ports/logger.js';
 import { loadDevSigningKey } from '../../adapters/devTokens.js';
 import { adminApiFor } from '../../app/admin/adminHosting.js';
-import { isCutShort, messageBatchesOf, readEventFile } from '../../app/eventFiles.js';
 import { claimDataFolder, type DataFolderClaim } from './localHostFile.js';
 import { type LocalApiServer, startLocalApiServer } from './localApiServer.js';
 import { type HubConsumers, startHubConsumers } from '../../adapters/eventHubConsumers.js';
 import { processHubBatch } from '../../app/hubBatches.js';
+import { CUT_SHORT_PATIENCE_IN_MS, type FileProgress, type FileWork, isBeingWritten, processFile, show } from './inboxFile.js';
 import { buildServices, identityOf, type Services, useServices } from '../services.js';
 
 export interface LocalHostOutput {
@@ -37,23 +36,7 @@ export interface LocalHost {
   abandonFile(): void;
 }
 
-export interface FileProgress {
-  readonly name: string;
-  readonly done: number;
-  readonly total: number;
-}
-
-/** What processFile reports to the host and what the host asks of it. */
-interface FileWork {
-  current: FileProgress | undefined;
-  abandon: boolean;
-}
-
 const DEMO_FILE = 'demo-scenario.ndjson';
-/** A file this long says when it starts, so the person watching knows what Lure is busy with. */
-const LONG_FILE_RECORDS = 10_000;
-/** How long a file whose last record is cut short waits for the rest before it is read as it is. */
-const CUT_SHORT_PATIENCE_IN_MS = 60_000;
 /** How often the local host runs the timers' work (checks, key refresh, pruning), as the timer functions do in Azure. */
 const RESOLVE_INTERVAL_IN_MS = 60_000;
 const PRUNE_INTERVAL_IN_MS = 3_600_000;
@@ -146,7 +129,7 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
     void run(async () => {
       // Stopping finishes the file in hand only: the rest wait in the inbox for the next start.
       if (work.abandon || stopping) return;
-      const outcome = await processFile(services, file, processedDir, output, work);
+      const outcome = await processFile(services.ingest, file, processedDir, output, work);
       if (outcome === 'waiting') {
         // Nothing may change it again (a writer that died): look once more when the patience has run out.
         const handle = setTimeout(() => {
@@ -257,73 +240,6 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
   };
 }
 
-async function processFile(
-  services: Services,
-  file: string,
-  processedDir: string,
-  output: LocalHostOutput,
-  work: FileWork,
-): Promise<'done' | 'waiting'> {
-  const name = path.basename(file);
-  let content: string;
-  let before: Stats;
-  try {
-    before = await stat(file);
-    content = await readEventFile(file);
-  } catch (error) {
-    // Moved or deleted since the watcher saw it (a change event after it was processed): nothing to do.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') return 'done';
-    output.note(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-    return 'done';
-  }
-  if (isCutShort(content)) {
-    if (Date.now() - before.mtimeMs < CUT_SHORT_PATIENCE_IN_MS) {
-      // Left where it is: the watcher sees it again when its writer adds the rest.
-      output.note(`${name}: its last record is cut short, so it stays in the inbox until it is complete (write files as ${name}.partial and rename them in; a complete file may end its last line with a newline)`);
-      return 'waiting';
-    }
-    output.note(`${name}: its last record has been cut short for over ${CUT_SHORT_PATIENCE_IN_MS / 60_000} minute; read as it is (that record is dead-lettered)`);
-  }
-  try {
-    let read = 0;
-    let deadLettered = 0;
-    let raised = 0;
-    const batches = [...messageBatchesOf(content)];
-    // Records of a document's batch are one array; NDJSON lines count one each.
-    const sizeOf = (batch: unknown[]) => batch.reduce<number>((sum, message) => sum + (Array.isArray(message) ? message.length : 1), 0);
-    let progress: FileProgress = { name, done: 0, total: batches.reduce((sum, batch) => sum + sizeOf(batch), 0) };
-    work.current = progress;
-    if (progress.total >= LONG_FILE_RECORDS) output.note(`${name}: reading ${progress.total.toLocaleString('en-US')} records`);
-    for (const batch of batches) {
-      if (work.abandon) {
-        output.note(`${name}: stopped at ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} records; it stays in the inbox and is read again on the next start (what it raised folds, not twice)`);
-        return 'done';
-      }
-      const report = await services.ingest(batch, name);
-      read += report.read;
-      deadLettered += report.deadLettered;
-      raised += report.alerts.length;
-      report.alerts.forEach((alert) => show(alert, output));
-      progress = { ...progress, done: progress.done + sizeOf(batch) };
-      work.current = progress;
-    }
-    const after = await stat(file);
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-      // Written to while it was read: read again once it settles (what it raised folds, not twice).
-      output.note(`${name}: changed while it was read; it stays in the inbox and is read again`);
-      return 'done';
-    }
-    await rename(file, uniquePath(processedDir, name));
-    output.note(`${name}: ${fileSummary(read, raised, deadLettered)}; moved to processed/`);
-  } catch (error) {
-    // The store failed: leave the file for the next start rather than lose it.
-    output.note(`${name}: not processed (${error instanceof Error ? error.message : String(error)}); it stays in the inbox`);
-  } finally {
-    work.current = undefined;
-  }
-  return 'done';
-}
-
 /** Judges the token checks whose grace period the sign-in streams have passed, showing what they raise. */
 async function resolveChecks(services: Services, output: LocalHostOutput): Promise<void> {
   try {
@@ -334,24 +250,3 @@ async function resolveChecks(services: Services, output: LocalHostOutput): Promi
   }
 }
 
-function show(alert: Alert, output: LocalHostOutput): void {
-  // A hit on a disabled decoy is kept as evidence and never notified.
-  if (alert.status === 'suppressed') output.note(`suppressed hit on disabled decoy ${alert.decoyId ?? '?'}: ${alert.title} (alert ${alert.id})`);
-  else output.alert(alert);
-}
-
-function uniquePath(folder: string, name: string): string {
-  const stamp = new Date().toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
-  return path.join(folder, `${stamp}-${name}`);
-}
-
-/** What one inbox file gave, in words: `1 record, 2 alerts raised or updated, 0 dead-lettered`. */
-export function fileSummary(records: number, alerts: number, deadLettered: number): string {
-  const counted = (count: number, noun: string) => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
-  return `${counted(records, 'record')}, ${counted(alerts, 'alert')} raised or updated, ${deadLettered.toLocaleString('en-US')} dead-lettered`;
-}
-
-/** The inbox's convention for a file still being written: a dot-file or `*.partial`, renamed in when done. */
-function isBeingWritten(name: string): boolean {
-  return name.startsWith('.') || name.endsWith('.partial');
-}

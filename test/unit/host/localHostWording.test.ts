@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fileSummary } from '../../../src/host/local/localHost.js';
+import { fileSummary } from '../../../src/host/local/inboxFile.js';
 
 describe('the local host\'s line for an ingested inbox file', () => {
   it('counts in words that agree with the number', () => {
