@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Alert, AlertStatus, StoredAlert } from '../../domain/alerts.js';
+import type { Alert, StoredAlert } from '../../domain/alerts.js';
+import { type TriageAction, TRIAGE_STATUS, triageAlert } from '../../correlation/triage.js';
 import type { Caller } from '../../domain/audit.js';
 import type { Decoy } from '../../domain/decoys.js';
 import type { DecoyLifecycle } from '../../domain/lifecycle.js';
@@ -246,8 +247,8 @@ export const ADMIN_ROUTES: readonly Route[] = [
       return { status: 200, body: stored.value.alert };
     },
   },
-  triageRoute('ack', 'acknowledged', 'acknowledgeAlert', 'Acknowledge an alert (someone is on it), with an optional note'),
-  triageRoute('resolve', 'resolved', 'resolveAlert', 'Resolve an alert, with an optional note; later evidence still counts but notifies no one'),
+  triageRoute('ack', 'acknowledge', 'acknowledgeAlert', 'Acknowledge an alert (someone is on it), with an optional note'),
+  triageRoute('resolve', 'resolve', 'resolveAlert', 'Resolve an alert, with an optional note; later evidence still counts but notifies no one'),
   {
     method: 'GET',
     path: '/incidents',
@@ -334,7 +335,8 @@ export const ADMIN_ROUTES: readonly Route[] = [
 ];
 
 /** `POST /alerts/{id}/ack` and `/resolve`: read, decide, write at the ETag, again if an ingest raced it. */
-function triageRoute(verb: 'ack' | 'resolve', status: Extract<AlertStatus, 'acknowledged' | 'resolved'>, operationId: string, summary: string): Route {
+function triageRoute(verb: 'ack' | 'resolve', action: TriageAction, operationId: string, summary: string): Route {
+  const status = TRIAGE_STATUS[action];
   return {
     method: 'POST',
     path: `/alerts/{id}/${verb}`,
@@ -352,23 +354,10 @@ function triageRoute(verb: 'ack' | 'resolve', status: Extract<AlertStatus, 'ackn
         const current = await services.store.getAlert(params['id']!);
         if (current === undefined) throw notFound('alert', params['id']!);
         const alert = current.value.alert;
-        if (alert.status === status) return { status: 200, body: alert, auditDetail: `already ${status}${note === undefined ? '' : `; note: ${note}`}` };
-        if (alert.status === 'resolved') throw new ApiError(409, 'conflict', 'the alert is resolved already');
-        // A hit on a disabled decoy is evidence kept quietly: acknowledging it would make later evidence notify.
-        if (status === 'acknowledged' && alert.status === 'suppressed') throw new ApiError(409, 'conflict', 'a suppressed alert (a hit on a disabled decoy) notifies no one: resolve it instead');
-        const triaged: StoredAlert = {
-          ...current.value,
-          alert: {
-            ...alert,
-            status,
-            triage: {
-              status,
-              at: services.clock.now().toISOString(),
-              by: { objectId: caller.objectId, ...(caller.userPrincipalName === undefined ? {} : { userPrincipalName: caller.userPrincipalName }) },
-              ...(note === undefined ? {} : { note }),
-            },
-          },
-        };
+        const outcome = triageAlert(alert, action, { by: caller, at: services.clock.now().toISOString(), note });
+        if ('refused' in outcome) throw new ApiError(409, 'conflict', outcome.refused);
+        if (!outcome.changed) return { status: 200, body: alert, auditDetail: `already ${status}${note === undefined ? '' : `; note: ${note}`}` };
+        const triaged: StoredAlert = { ...current.value, alert: outcome.alert };
         try {
           await services.store.updateAlert(triaged, current.etag);
           return { status: 200, body: triaged.alert, auditDetail: `${alert.status} → ${status}${note === undefined ? '' : `; note: ${note}`}` };
