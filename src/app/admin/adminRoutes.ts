@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Alert, StoredAlert } from '../../domain/alerts.js';
-import { type TriageAction, TRIAGE_STATUS, triageAlert } from '../../correlation/triage.js';
+import type { Alert } from '../../domain/alerts.js';
+import { type TriageAction, TRIAGE_STATUS } from '../../correlation/triage.js';
+import { triageStoredAlert } from '../triageAlert.js';
 import type { Caller } from '../../domain/audit.js';
 import type { Decoy } from '../../domain/decoys.js';
 import type { DecoyLifecycle } from '../../domain/lifecycle.js';
 import { DecoyValidationError, parseDecoy } from '../../decoys/parseDecoys.js';
 import type { Services } from '../services.js';
-import { LifecycleConflictError } from '../decoys/errors.js';
 import type { DecoyChanges } from '../decoys/types.js';
 import { ApiError } from './apiError.js';
 import type { AccessLevel } from './callerAuthenticator.js';
@@ -334,7 +334,7 @@ export const ADMIN_ROUTES: readonly Route[] = [
   },
 ];
 
-/** `POST /alerts/{id}/ack` and `/resolve`: read, decide, write at the ETag, again if an ingest raced it. */
+/** `POST /alerts/{id}/ack` and `/resolve`. */
 function triageRoute(verb: 'ack' | 'resolve', action: TriageAction, operationId: string, summary: string): Route {
   const status = TRIAGE_STATUS[action];
   return {
@@ -350,23 +350,11 @@ function triageRoute(verb: 'ack' | 'resolve', action: TriageAction, operationId:
     audit: { action: verb === 'ack' ? 'alert.acknowledge' : 'alert.resolve', target: (params) => `alert:${params['id']}` },
     async handle(services, { params, body, caller }) {
       const { note } = body as z.infer<typeof schemas.triageBody>;
-      for (let attempt = 0; attempt < 5; attempt += 1) {
-        const current = await services.store.getAlert(params['id']!);
-        if (current === undefined) throw notFound('alert', params['id']!);
-        const alert = current.value.alert;
-        const outcome = triageAlert(alert, action, { by: caller, at: services.clock.now().toISOString(), note });
-        if ('refused' in outcome) throw new ApiError(409, 'conflict', outcome.refused);
-        if (!outcome.changed) return { status: 200, body: alert, auditDetail: `already ${status}${note === undefined ? '' : `; note: ${note}`}` };
-        const triaged: StoredAlert = { ...current.value, alert: outcome.alert };
-        try {
-          await services.store.updateAlert(triaged, current.etag);
-          return { status: 200, body: triaged.alert, auditDetail: `${alert.status} → ${status}${note === undefined ? '' : `; note: ${note}`}` };
-        } catch (error) {
-          // New evidence folded in meanwhile: decide again on the fresh alert.
-          if (!(error instanceof ConcurrencyError)) throw error;
-        }
-      }
-      throw new LifecycleConflictError('the alert kept changing while being triaged; try again');
+      const outcome = await triageStoredAlert(services, params['id']!, action, { by: caller, note });
+      if (outcome === undefined) throw notFound('alert', params['id']!);
+      if ('refused' in outcome) throw new ApiError(409, 'conflict', outcome.refused);
+      const noted = note === undefined ? '' : `; note: ${note}`;
+      return { status: 200, body: outcome.alert, auditDetail: outcome.changed ? `${outcome.previousStatus} → ${status}${noted}` : `already ${status}${noted}` };
     },
   };
 }
