@@ -1,60 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Alert } from '../../domain/alerts.js';
 import { type TriageAction, TRIAGE_STATUS } from '../../correlation/triage.js';
 import { triageStoredAlert } from '../triageAlert.js';
-import type { Caller } from '../../domain/audit.js';
 import type { Decoy } from '../../domain/decoys.js';
 import type { DecoyLifecycle } from '../../domain/lifecycle.js';
 import { DecoyValidationError, parseDecoy } from '../../decoys/parseDecoys.js';
-import type { Services } from '../services.js';
 import type { DecoyChanges } from '../decoys/types.js';
 import { ApiError } from './apiError.js';
-import type { AccessLevel } from './callerAuthenticator.js';
 import * as schemas from './adminSchemas.js';
-import { pageOf } from './paging.js';
+import { getRoute, listRoute, notFound, type Route } from './routes/route.js';
 import { lastHourSince, statusReportOf } from './statusReport.js';
 import { ConcurrencyError } from '../../ports/store/versioned.js';
-
-/** What a route handler gets: validated parameters, query and body, and who is calling. */
-export interface RouteInput {
-  readonly params: Readonly<Record<string, string>>;
-  readonly query: Record<string, unknown>;
-  readonly body: unknown;
-  readonly caller: Caller;
-  /** The store ETag an `If-Match` header named (decoded), if any. */
-  readonly ifMatch?: string;
-}
-
-export interface RouteResult {
-  readonly status: number;
-  readonly body?: unknown;
-  /** The store ETag of the resource returned (sent as the `ETag` header). */
-  readonly etag?: string;
-  readonly location?: string;
-  /** What the change was, for the audit trail (changing routes only). */
-  readonly auditDetail?: string;
-}
-
-export interface Route {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Under `/api`, with `{name}` parameters. */
-  readonly path: string;
-  readonly operationId: string;
-  readonly summary: string;
-  /** `public` needs no token; `read` needs Lure.Reader or Lure.Admin; `write` needs Lure.Admin. */
-  readonly access: AccessLevel | 'public';
-  readonly params?: Readonly<Record<string, z.ZodType<string>>>;
-  readonly query?: z.ZodType;
-  readonly body?: z.ZodType;
-  /** Whether the body may be left out (then it is `{}`). */
-  readonly bodyOptional?: boolean;
-  readonly requiresIfMatch?: boolean;
-  readonly response: { readonly status: number; readonly schema?: z.ZodType; readonly description: string };
-  /** Changing routes: the audit action, and the object it names. */
-  readonly audit?: { readonly action: string; readonly target: (params: Readonly<Record<string, string>>, body: unknown) => string };
-  readonly handle: (services: Services, input: RouteInput) => Promise<RouteResult>;
-}
 
 const decoyParams = { id: schemas.decoyIdSchema };
 const alertParams = { id: schemas.alertIdSchema };
@@ -118,20 +74,17 @@ export const ADMIN_ROUTES: readonly Route[] = [
       };
     },
   },
-  {
-    method: 'GET',
+  getRoute({
     path: '/decoys/{id}',
     operationId: 'getDecoy',
     summary: 'One decoy and its lifecycle; the ETag is what PATCH needs in If-Match',
-    access: 'read',
     params: decoyParams,
     response: { status: 200, schema: schemas.decoyResource, description: 'The decoy' },
-    async handle(services, { params }) {
-      const current = await services.store.getDecoy(params['id']!);
-      if (current === undefined) throw notFound('decoy', params['id']!);
-      return { status: 200, body: decoyResource(current.value, await services.store.getDecoyLifecycle(current.value.id)), etag: current.etag };
-    },
-  },
+    kind: 'decoy',
+    load: (services, id) => services.store.getDecoy(id),
+    show: async (decoy, services) => decoyResource(decoy, await services.store.getDecoyLifecycle(decoy.id)),
+    sendsEtag: true,
+  }),
   {
     method: 'PATCH',
     path: '/decoys/{id}',
@@ -210,17 +163,13 @@ export const ADMIN_ROUTES: readonly Route[] = [
       };
     },
   },
-  {
-    method: 'GET',
+  listRoute({
     path: '/alerts',
     operationId: 'listAlerts',
     summary: 'Alerts, newest event first, by status, severity, detection and event-time range; paged',
-    access: 'read',
     query: schemas.alertListQuery,
     response: { status: 200, schema: schemas.alertPage, description: 'A page of alerts and the token for the next' },
-    async handle(services, { query }) {
-      const { status, severity, detection, from, to, top, continuation } = query as z.infer<typeof schemas.alertListQuery>;
-      const alerts: Alert[] = [];
+    async *list(services, { status, severity, detection, from, to }) {
       for await (const stored of services.store.listAlerts({
         ...(status === undefined ? {} : { status }),
         ...(severity === undefined ? {} : { severity }),
@@ -228,56 +177,46 @@ export const ADMIN_ROUTES: readonly Route[] = [
         ...(from === undefined ? {} : { occurredFrom: new Date(from).toISOString() }),
         ...(to === undefined ? {} : { occurredTo: new Date(to).toISOString() }),
       })) {
-        alerts.push(stored.alert);
+        yield stored.alert;
       }
-      return { status: 200, body: pageOf(alerts, (alert) => ({ time: alert.occurredAt, id: alert.id }), top, continuation) };
     },
-  },
-  {
-    method: 'GET',
+    key: (alert) => ({ time: alert.occurredAt, id: alert.id }),
+  }),
+  getRoute({
     path: '/alerts/{id}',
     operationId: 'getAlert',
     summary: 'One alert (README "Alerts")',
-    access: 'read',
     params: alertParams,
     response: { status: 200, schema: schemas.alertResource, description: 'The alert' },
-    async handle(services, { params }) {
-      const stored = await services.store.getAlert(params['id']!);
-      if (stored === undefined) throw notFound('alert', params['id']!);
-      return { status: 200, body: stored.value.alert };
-    },
-  },
+    kind: 'alert',
+    load: (services, id) => services.store.getAlert(id),
+    show: (stored) => stored.alert,
+    sendsEtag: false,
+  }),
   triageRoute('ack', 'acknowledge', 'acknowledgeAlert', 'Acknowledge an alert (someone is on it), with an optional note'),
   triageRoute('resolve', 'resolve', 'resolveAlert', 'Resolve an alert, with an optional note; later evidence still counts but notifies no one'),
-  {
-    method: 'GET',
+  listRoute({
     path: '/incidents',
     operationId: 'listIncidents',
     summary: 'Incidents (alerts sharing an actor), latest activity first; paged',
-    access: 'read',
     query: schemas.incidentListQuery,
     response: { status: 200, schema: schemas.incidentPage, description: 'A page of incidents' },
-    async handle(services, { query }) {
-      const { status, top, continuation } = query as z.infer<typeof schemas.incidentListQuery>;
-      const incidents = [];
-      for await (const incident of services.store.listIncidents()) if (status === undefined || incident.status === status) incidents.push(incident);
-      return { status: 200, body: pageOf(incidents, (incident) => ({ time: incident.lastOccurredAt, id: incident.id }), top, continuation) };
+    async *list(services, { status }) {
+      for await (const incident of services.store.listIncidents()) if (status === undefined || incident.status === status) yield incident;
     },
-  },
-  {
-    method: 'GET',
+    key: (incident) => ({ time: incident.lastOccurredAt, id: incident.id }),
+  }),
+  getRoute({
     path: '/incidents/{id}',
     operationId: 'getIncident',
     summary: 'One incident',
-    access: 'read',
     params: { id: schemas.incidentIdSchema },
     response: { status: 200, schema: schemas.incidentResource, description: 'The incident' },
-    async handle(services, { params }) {
-      const incident = await services.store.getIncident(params['id']!);
-      if (incident === undefined) throw notFound('incident', params['id']!);
-      return { status: 200, body: incident.value };
-    },
-  },
+    kind: 'incident',
+    load: (services, id) => services.store.getIncident(id),
+    show: (incident) => incident,
+    sendsEtag: false,
+  }),
   {
     method: 'GET',
     path: '/status',
@@ -297,41 +236,28 @@ export const ADMIN_ROUTES: readonly Route[] = [
       return { status: 200, body: statusReportOf({ now, streams, counts, channels, keySetFetches }) };
     },
   },
-  {
-    method: 'GET',
+  listRoute({
     path: '/audit',
     operationId: 'listAudit',
     summary: 'The audit trail: who changed what through this API, newest first; paged',
-    access: 'read',
     query: schemas.auditListQuery,
     response: { status: 200, schema: schemas.auditPage, description: 'A page of audit entries' },
-    async handle(services, { query }) {
-      const { from, to, top, continuation } = query as z.infer<typeof schemas.auditListQuery>;
-      const entries = [];
-      for await (const entry of services.store.listAuditEntries({
+    list: (services, { from, to }) =>
+      services.store.listAuditEntries({
         ...(from === undefined ? {} : { from: new Date(from).toISOString() }),
         ...(to === undefined ? {} : { to: new Date(to).toISOString() }),
-      })) {
-        entries.push(entry);
-      }
-      return { status: 200, body: pageOf(entries, (entry) => ({ time: entry.at, id: entry.id }), top, continuation) };
-    },
-  },
-  {
-    method: 'GET',
+      }),
+    key: (entry) => ({ time: entry.at, id: entry.id }),
+  }),
+  listRoute({
     path: '/dead-letters',
     operationId: 'listDeadLetters',
     summary: 'Records Lure could not read (reason, origin, time, redacted excerpt), newest first; paged',
-    access: 'read',
     query: schemas.deadLetterListQuery,
     response: { status: 200, schema: schemas.deadLetterPage, description: 'A page of dead letters' },
-    async handle(services, { query }) {
-      const { top, continuation } = query as z.infer<typeof schemas.deadLetterListQuery>;
-      const letters = [];
-      for await (const letter of services.store.listDeadLetters()) letters.push(letter);
-      return { status: 200, body: pageOf(letters, (letter) => ({ time: letter.receivedAt, id: letter.id }), top, continuation) };
-    },
-  },
+    list: (services) => services.store.listDeadLetters(),
+    key: (letter) => ({ time: letter.receivedAt, id: letter.id }),
+  }),
 ];
 
 /** `POST /alerts/{id}/ack` and `/resolve`. */
@@ -357,10 +283,6 @@ function triageRoute(verb: 'ack' | 'resolve', action: TriageAction, operationId:
       return { status: 200, body: outcome.alert, auditDetail: outcome.changed ? `${outcome.previousStatus} → ${status}${noted}` : `already ${status}${noted}` };
     },
   };
-}
-
-function notFound(kind: string, id: string): ApiError {
-  return new ApiError(404, 'notFound', `${kind} ${id} does not exist`);
 }
 
 /** A decoy as the API shows it: the decoy-file shape, and what Lure knows of its lifecycle (never a secret or honeytoken). */
