@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Caller } from '../../domain/audit.js';
 import { DecoyValidationError } from '../../decoys/parseDecoys.js';
@@ -6,7 +7,7 @@ import type { Services } from '../services.js';
 import { DecoyNotFoundError, LifecycleConflictError, NotConfiguredError } from '../decoys/errors.js';
 import { DecoyStateError } from '../../decoys/decoyKind.js';
 import { ApiError, errorBody } from './apiError.js';
-import { ADMIN_ROUTES, newAuditId } from './adminRoutes.js';
+import { ADMIN_ROUTES } from './adminRoutes.js';
 import type { Route, RouteResult } from './routes/route.js';
 import type { CallerAuthenticator } from './callerAuthenticator.js';
 import { openApiDocument } from './openApiDocument.js';
@@ -240,6 +241,11 @@ function fail(message: string, field: string): never {
 
 export function tooLarge(): ApiError {
   return new ApiError(413, 'payloadTooLarge', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+/** A fresh audit entry id (also the reference an internal error names). */
+function newAuditId(): string {
+  return randomUUID();
 }
 
 function respondWith(result: RouteResult): AdminResponse {
