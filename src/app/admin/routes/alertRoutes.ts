@@ -15,8 +15,8 @@ export const ALERT_ROUTES: readonly Route[] = [
     summary: 'Alerts, newest event first, by status, severity, detection and event-time range; paged',
     query: schemas.alertListQuery,
     response: { status: 200, schema: schemas.alertPage, description: 'A page of alerts and the token for the next' },
-    async *list(services, { status, severity, detection, from, to }) {
-      for await (const stored of services.store.listAlerts({
+    async *list(dependencies, { status, severity, detection, from, to }) {
+      for await (const stored of dependencies.store.listAlerts({
         ...(status === undefined ? {} : { status }),
         ...(severity === undefined ? {} : { severity }),
         ...(detection === undefined ? {} : { detection }),
@@ -35,7 +35,7 @@ export const ALERT_ROUTES: readonly Route[] = [
     params: alertParams,
     response: { status: 200, schema: schemas.alertResource, description: 'The alert' },
     kind: 'alert',
-    load: (services, id) => services.store.getAlert(id),
+    load: (dependencies, id) => dependencies.store.getAlert(id),
     show: (stored) => stored.alert,
     sendsEtag: false,
   }),
@@ -57,9 +57,9 @@ function triageRoute(verb: 'ack' | 'resolve', action: TriageAction, operationId:
     bodyOptional: true,
     response: { status: 200, schema: schemas.alertResource, description: 'The alert as triaged' },
     audit: { action: verb === 'ack' ? 'alert.acknowledge' : 'alert.resolve', target: (params) => `alert:${params['id']}` },
-    async handle(services, { params, body, caller }) {
+    async handle(dependencies, { params, body, caller }) {
       const { note } = body as z.infer<typeof schemas.triageBody>;
-      const outcome = await triageStoredAlert(services, params['id']!, action, { by: caller, note });
+      const outcome = await triageStoredAlert(dependencies, params['id']!, action, { by: caller, note });
       if (outcome === undefined) throw notFound('alert', params['id']!);
       if ('refused' in outcome) throw new ApiError(409, 'conflict', outcome.refused);
       const noted = note === undefined ? '' : `; note: ${note}`;

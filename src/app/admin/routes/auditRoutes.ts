@@ -9,8 +9,8 @@ export const AUDIT_ROUTES: readonly Route[] = [
     summary: 'The audit trail: who changed what through this API, newest first; paged',
     query: schemas.auditListQuery,
     response: { status: 200, schema: schemas.auditPage, description: 'A page of audit entries' },
-    list: (services, { from, to }) =>
-      services.store.listAuditEntries({
+    list: (dependencies, { from, to }) =>
+      dependencies.store.listAuditEntries({
         ...(from === undefined ? {} : { from: new Date(from).toISOString() }),
         ...(to === undefined ? {} : { to: new Date(to).toISOString() }),
       }),

@@ -9,7 +9,7 @@ export const DEAD_LETTER_ROUTES: readonly Route[] = [
     summary: 'Records Lure could not read (reason, origin, time, redacted excerpt), newest first; paged',
     query: schemas.deadLetterListQuery,
     response: { status: 200, schema: schemas.deadLetterPage, description: 'A page of dead letters' },
-    list: (services) => services.store.listDeadLetters(),
+    list: (dependencies) => dependencies.store.listDeadLetters(),
     key: (letter) => ({ time: letter.receivedAt, id: letter.id }),
   }),
 ];

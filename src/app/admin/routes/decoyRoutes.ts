@@ -20,10 +20,10 @@ export const DECOY_ROUTES: readonly Route[] = [
     access: 'read',
     query: schemas.decoyListQuery,
     response: { status: 200, schema: schemas.decoyList, description: 'The decoys, by id' },
-    async handle(services, { query }) {
+    async handle(dependencies, { query }) {
       const { kind, enabled } = query as z.infer<typeof schemas.decoyListQuery>;
-      const lifecycles = new Map((await services.store.listDecoyLifecycles()).map((lifecycle) => [lifecycle.decoyId, lifecycle]));
-      const decoys = (await services.store.listDecoys())
+      const lifecycles = new Map((await dependencies.store.listDecoyLifecycles()).map((lifecycle) => [lifecycle.decoyId, lifecycle]));
+      const decoys = (await dependencies.store.listDecoys())
         .filter((decoy) => (kind === undefined || decoy.kind === kind) && (enabled === undefined || decoy.enabled === enabled))
         .sort((a, b) => a.id.localeCompare(b.id));
       return { status: 200, body: { items: decoys.map((decoy) => decoyResource(decoy, lifecycles.get(decoy.id))) } };
@@ -44,11 +44,11 @@ export const DECOY_ROUTES: readonly Route[] = [
         return `decoy:${String(request.register?.id ?? request.create?.id ?? '(no id)')}`;
       },
     },
-    async handle(services, { body }) {
+    async handle(dependencies, { body }) {
       const request = body as z.infer<typeof schemas.decoyPostBody>;
       if (request.register !== undefined) {
         const decoy = parseDecoy(request.register, 'register');
-        await services.registerDecoy(decoy).catch((error: unknown) => {
+        await dependencies.registerDecoy(decoy).catch((error: unknown) => {
           if (!(error instanceof DecoyValidationError)) throw error;
           // The id or an identifier is taken: name the request's field, not the registry's internal index.
           if (error.field === 'id') throw new ApiError(409, 'conflict', `a decoy with id ${decoy.id} already exists`, 'register.id');
@@ -56,7 +56,7 @@ export const DECOY_ROUTES: readonly Route[] = [
         });
         return { status: 201, body: { decoy }, location: `/api/decoys/${decoy.id}`, auditDetail: `registered ${decoy.kind} decoy ${decoy.id}` };
       }
-      const created = await services.lifecycles.create(request.create).catch((error: unknown) => {
+      const created = await dependencies.lifecycles.create(request.create).catch((error: unknown) => {
         // The create request's fields are named as the caller wrote them: inside `create`.
         if (error instanceof DecoyValidationError) throw new DecoyValidationError(error.message.slice(error.field.length + 2), `create.${error.field}`);
         throw error;
@@ -76,8 +76,8 @@ export const DECOY_ROUTES: readonly Route[] = [
     params: decoyParams,
     response: { status: 200, schema: schemas.decoyResource, description: 'The decoy' },
     kind: 'decoy',
-    load: (services, id) => services.store.getDecoy(id),
-    show: async (decoy, services) => decoyResource(decoy, await services.store.getDecoyLifecycle(decoy.id)),
+    load: (dependencies, id) => dependencies.store.getDecoy(id),
+    show: async (decoy, dependencies) => decoyResource(decoy, await dependencies.store.getDecoyLifecycle(decoy.id)),
     sendsEtag: true,
   }),
   {
@@ -91,13 +91,13 @@ export const DECOY_ROUTES: readonly Route[] = [
     requiresIfMatch: true,
     response: { status: 200, schema: schemas.decoyResource, description: 'The decoy as changed, with its new ETag' },
     audit: { action: 'decoy.update', target: (params) => `decoy:${params['id']}` },
-    async handle(services, { params, body, ifMatch }) {
+    async handle(dependencies, { params, body, ifMatch }) {
       const changes = body as DecoyChanges;
-      const before = await services.store.getDecoy(params['id']!);
+      const before = await dependencies.store.getDecoy(params['id']!);
       if (before === undefined) throw notFound('decoy', params['id']!);
       try {
-        const { decoy, etag } = await services.lifecycles.configure(params['id']!, changes, ifMatch!);
-        return { status: 200, body: decoyResource(decoy, await services.store.getDecoyLifecycle(decoy.id)), etag, auditDetail: changesInWords(before.value, decoy) };
+        const { decoy, etag } = await dependencies.lifecycles.configure(params['id']!, changes, ifMatch!);
+        return { status: 200, body: decoyResource(decoy, await dependencies.store.getDecoyLifecycle(decoy.id)), etag, auditDetail: changesInWords(before.value, decoy) };
       } catch (error) {
         if (error instanceof ConcurrencyError) throw new ApiError(412, 'preconditionFailed', 'the decoy changed since that ETag was read: GET it again and retry', 'If-Match');
         throw error;
@@ -113,8 +113,8 @@ export const DECOY_ROUTES: readonly Route[] = [
     params: decoyParams,
     response: { status: 204, description: 'Retired' },
     audit: { action: 'decoy.retire', target: (params) => `decoy:${params['id']}` },
-    async handle(services, { params }) {
-      await services.lifecycles.retire(params['id']!);
+    async handle(dependencies, { params }) {
+      await dependencies.lifecycles.retire(params['id']!);
       return { status: 204, auditDetail: `retired decoy ${params['id']}` };
     },
   },
@@ -129,8 +129,8 @@ export const DECOY_ROUTES: readonly Route[] = [
     bodyOptional: true,
     response: { status: 200, schema: schemas.decoyChange, description: 'The decoy as rotated, and the lure material to plant now' },
     audit: { action: 'decoy.rotate', target: (params) => `decoy:${params['id']}` },
-    async handle(services, { params }) {
-      const rotated = await services.lifecycles.rotate(params['id']!, 'caller');
+    async handle(dependencies, { params }) {
+      const rotated = await dependencies.lifecycles.rotate(params['id']!, 'caller');
       return { status: 200, body: changeBody(rotated), auditDetail: `rotated; placements rewritten: ${rotated.placementsRewritten.length}` };
     },
   },
@@ -142,8 +142,8 @@ export const DECOY_ROUTES: readonly Route[] = [
     access: 'read',
     params: decoyParams,
     response: { status: 200, schema: schemas.lureMaterial, description: 'What to plant, as far as Lure keeps it' },
-    async handle(services, { params }) {
-      const { decoy, material } = await services.lifecycles.currentMaterial(params['id']!);
+    async handle(dependencies, { params }) {
+      const { decoy, material } = await dependencies.lifecycles.currentMaterial(params['id']!);
       return {
         status: 200,
         body: {

@@ -9,8 +9,8 @@ export const INCIDENT_ROUTES: readonly Route[] = [
     summary: 'Incidents (alerts sharing an actor), latest activity first; paged',
     query: schemas.incidentListQuery,
     response: { status: 200, schema: schemas.incidentPage, description: 'A page of incidents' },
-    async *list(services, { status }) {
-      for await (const incident of services.store.listIncidents()) if (status === undefined || incident.status === status) yield incident;
+    async *list(dependencies, { status }) {
+      for await (const incident of dependencies.store.listIncidents()) if (status === undefined || incident.status === status) yield incident;
     },
     key: (incident) => ({ time: incident.lastOccurredAt, id: incident.id }),
   }),
@@ -21,7 +21,7 @@ export const INCIDENT_ROUTES: readonly Route[] = [
     params: { id: schemas.incidentIdSchema },
     response: { status: 200, schema: schemas.incidentResource, description: 'The incident' },
     kind: 'incident',
-    load: (services, id) => services.store.getIncident(id),
+    load: (dependencies, id) => dependencies.store.getIncident(id),
     show: (incident) => incident,
     sendsEtag: false,
   }),

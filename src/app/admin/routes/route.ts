@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Caller } from '../../../domain/audit.js';
+import type { AdminDependencies } from '../adminDependencies.js';
 import type { Versioned } from '../../../ports/store/versioned.js';
-import type { Services } from '../../services.js';
 import { ApiError } from '../apiError.js';
 import type { AccessLevel } from '../callerAuthenticator.js';
 import { pageOf } from '../paging.js';
@@ -43,7 +43,7 @@ export interface Route {
   readonly response: { readonly status: number; readonly schema?: z.ZodType; readonly description: string };
   /** Changing routes: the audit action, and the object it names. */
   readonly audit?: { readonly action: string; readonly target: (params: Readonly<Record<string, string>>, body: unknown) => string };
-  readonly handle: (services: Services, input: RouteInput) => Promise<RouteResult>;
+  readonly handle: (dependencies: AdminDependencies, input: RouteInput) => Promise<RouteResult>;
 }
 
 /** What a reading route says of itself; the factories add the method, the access and the handler. */
@@ -61,8 +61,8 @@ export function getRoute<T>(
   route: ReadingRoute & {
     readonly params: { readonly id: z.ZodType<string> };
     readonly kind: string;
-    readonly load: (services: Services, id: string) => Promise<Versioned<T> | undefined>;
-    readonly show: (value: T, services: Services) => unknown;
+    readonly load: (dependencies: AdminDependencies, id: string) => Promise<Versioned<T> | undefined>;
+    readonly show: (value: T, dependencies: AdminDependencies) => unknown;
     readonly sendsEtag: boolean;
   },
 ): Route {
@@ -71,11 +71,11 @@ export function getRoute<T>(
     method: 'GET',
     access: 'read',
     ...described,
-    async handle(services, { params }) {
+    async handle(dependencies, { params }) {
       const id = params['id']!;
-      const found = await load(services, id);
+      const found = await load(dependencies, id);
       if (found === undefined) throw notFound(kind, id);
-      return { status: 200, body: await show(found.value, services), ...(sendsEtag ? { etag: found.etag } : {}) };
+      return { status: 200, body: await show(found.value, dependencies), ...(sendsEtag ? { etag: found.etag } : {}) };
     },
   };
 }
@@ -90,7 +90,7 @@ interface PageQuery {
 export function listRoute<Q extends PageQuery, T>(
   route: ReadingRoute & {
     readonly query: z.ZodType<Q>;
-    readonly list: (services: Services, query: Q) => AsyncIterable<T>;
+    readonly list: (dependencies: AdminDependencies, query: Q) => AsyncIterable<T>;
     readonly key: (item: T) => { readonly time: string; readonly id: string };
   },
 ): Route {
@@ -99,10 +99,10 @@ export function listRoute<Q extends PageQuery, T>(
     method: 'GET',
     access: 'read',
     ...described,
-    async handle(services, { query }) {
+    async handle(dependencies, { query }) {
       const parsed = query as Q;
       const items: T[] = [];
-      for await (const item of list(services, parsed)) items.push(item);
+      for await (const item of list(dependencies, parsed)) items.push(item);
       return { status: 200, body: pageOf(items, key, parsed.top, parsed.continuation) };
     },
   };

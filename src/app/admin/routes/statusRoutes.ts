@@ -12,13 +12,13 @@ export const STATUS_ROUTES: readonly Route[] = [
     access: 'read',
     query: schemas.emptyQuery,
     response: { status: 200, schema: schemas.statusResource, description: 'The status report' },
-    async handle(services) {
-      const now = services.clock.now();
+    async handle(dependencies) {
+      const now = dependencies.clock.now();
       const [streams, counts, channels, keySetFetches] = await Promise.all([
-        services.store.listStreams(),
-        services.store.listStreamCounts(lastHourSince(now)),
-        services.delivery.status(),
-        services.store.listKeySetFetches(),
+        dependencies.store.listStreams(),
+        dependencies.store.listStreamCounts(lastHourSince(now)),
+        dependencies.delivery.status(),
+        dependencies.store.listKeySetFetches(),
       ]);
       return { status: 200, body: statusReportOf({ now, streams, counts, channels, keySetFetches }) };
     },
