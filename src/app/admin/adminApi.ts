@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Caller } from '../../domain/audit.js';
 import { DecoyValidationError } from '../../decoys/parseDecoys.js';
 import { DirectoryError } from '../../ports/directory.js';
+import type { AdminApiDependencies } from './adminDependencies.js';
 import { DecoyNotFoundError, LifecycleConflictError, NotConfiguredError } from '../decoys/errors.js';
 import { DecoyStateError } from '../../decoys/decoyKind.js';
 import { ApiError, errorBody } from './apiError.js';
-import { ADMIN_ROUTES, newAuditId, type Route, type RouteResult } from './adminRoutes.js';
+import { ADMIN_ROUTES } from './adminRoutes.js';
+import type { Route, RouteResult } from './routes/route.js';
 import type { CallerAuthenticator } from './callerAuthenticator.js';
 import { openApiDocument } from './openApiDocument.js';
 import { ConcurrencyError } from '../../ports/store/versioned.js';
-import type { Services } from '../../host/services.js';
 
 /** The admin API's requests, whichever host received them (the Functions host or the local one). */
 export interface AdminRequest {
@@ -49,7 +51,7 @@ const RESPONSE_HEADERS = {
  */
 export class AdminApi {
   constructor(
-    private readonly services: Services,
+    private readonly dependencies: AdminApiDependencies,
     private readonly authenticator: CallerAuthenticator | undefined,
   ) {}
 
@@ -71,11 +73,11 @@ export class AdminApi {
       body = await parseBody(route, request);
       // A bad body is reported before a missing precondition: the caller fixes one thing at a time, in order.
       const ifMatch = route.requiresIfMatch ? parseIfMatch(request.headers.get('if-match')) : undefined;
-      const result = await route.handle(this.services, { params: validParams, query, body, caller, ...(ifMatch === undefined ? {} : { ifMatch }) });
+      const result = await route.handle(this.dependencies, { params: validParams, query, body, caller, ...(ifMatch === undefined ? {} : { ifMatch }) });
       if (route.audit !== undefined) {
         // The change is made: an answer carrying a new secret must reach the caller even if the trail cannot be written.
         await this.audit(route, caller, params, body, 'succeeded', result.status, result.auditDetail).catch((error: unknown) =>
-          this.services.logger.error('admin API: audit entry not written', { action: route!.audit!.action, target: route!.audit!.target(params, body), objectId: caller!.objectId, error: error instanceof Error ? error.message : String(error) }),
+          this.dependencies.logger.error('admin API: audit entry not written', { action: route!.audit!.action, target: route!.audit!.target(params, body), objectId: caller!.objectId, error: error instanceof Error ? error.message : String(error) }),
         );
       }
       return respondWith(result);
@@ -128,14 +130,14 @@ export class AdminApi {
     if (error instanceof ConcurrencyError) return new ApiError(409, 'conflict', 'the object changed meanwhile; try again');
     if (error instanceof DirectoryError) return new ApiError(502, 'directoryFailed', `Microsoft Graph: ${error.message}`);
     const reference = newAuditId();
-    this.services.logger.error('admin API: request failed', { reference, route: route?.operationId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    this.dependencies.logger.error('admin API: request failed', { reference, route: route?.operationId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     return new ApiError(500, 'internal', `the request failed inside Lure (reference ${reference}); nothing secret is in the logs, the reference is`);
   }
 
   private async audit(route: Route, caller: Caller, params: Readonly<Record<string, string>>, body: unknown, outcome: 'succeeded' | 'failed', status: number, detail: string | undefined): Promise<void> {
-    await this.services.store.createAuditEntry({
+    await this.dependencies.store.createAuditEntry({
       id: newAuditId(),
-      at: this.services.clock.now().toISOString(),
+      at: this.dependencies.clock.now().toISOString(),
       caller: {
         objectId: caller.objectId,
         ...(caller.userPrincipalName === undefined ? {} : { userPrincipalName: caller.userPrincipalName }),
@@ -239,6 +241,11 @@ function fail(message: string, field: string): never {
 
 export function tooLarge(): ApiError {
   return new ApiError(413, 'payloadTooLarge', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+/** A fresh audit entry id (also the reference an internal error names). */
+function newAuditId(): string {
+  return randomUUID();
 }
 
 function respondWith(result: RouteResult): AdminResponse {

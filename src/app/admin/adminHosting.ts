@@ -1,12 +1,12 @@
 import type { JSONWebKeySet } from 'jose';
 import { DEV_API_CLIENT_ID, DEV_TENANT_ID } from '../../adapters/devTokens.js';
 import type { Config } from '../../config/config.js';
+import type { AdminApiDependencies } from './adminDependencies.js';
 import { AdminApi } from './adminApi.js';
 import { CallerAuthenticator } from './callerAuthenticator.js';
-import type { Services } from '../../host/services.js';
 
 /** Whom a local host's dev tokens are for: the configured tenant and API, or stand-ins that are never real. */
-export function devTokenIdentity(config: Config): { readonly tenantId: string; readonly audience: string } {
+export function devTokenIdentity(config: Pick<Config, 'signing' | 'api'>): { readonly tenantId: string; readonly audience: string } {
   return { tenantId: config.signing.tenantId ?? DEV_TENANT_ID, audience: config.api.clientId ?? DEV_API_CLIENT_ID };
 }
 
@@ -15,16 +15,19 @@ export function devTokenIdentity(config: Config): { readonly tenantId: string; r
  * tenant's published keys; without a tenant and client id, an API that refuses everything (503). Locally
  * (`devKeys`): the dev key besides, never in Azure.
  */
-export function adminApiFor(services: Services, options: { readonly devKeys?: JSONWebKeySet } = {}): AdminApi {
-  const { config, clock, logger } = services;
+export function adminApiFor(
+  dependencies: AdminApiDependencies & { readonly config: Pick<Config, 'signing' | 'api' | 'delivery'> },
+  options: { readonly devKeys?: JSONWebKeySet } = {},
+): AdminApi {
+  const { config, clock, logger } = dependencies;
   const tenantId = config.signing.tenantId;
   const configured = tenantId !== undefined && config.api.audiences.length > 0;
   if (options.devKeys !== undefined) {
     if (config.delivery.inAzure) throw new RangeError('dev tokens are for the local host only and cannot be accepted in Azure (WEBSITE_SITE_NAME is set)');
     const identity = devTokenIdentity(config);
     const audiences = configured ? config.api.audiences : [identity.audience, `api://${identity.audience}`];
-    return new AdminApi(services, new CallerAuthenticator({ tenantId: identity.tenantId, authorityHost: config.signing.authorityHost, audiences, tenantKeys: configured, devKeys: options.devKeys, clock, logger }));
+    return new AdminApi(dependencies, new CallerAuthenticator({ tenantId: identity.tenantId, authorityHost: config.signing.authorityHost, audiences, tenantKeys: configured, devKeys: options.devKeys, clock, logger }));
   }
-  if (!configured) return new AdminApi(services, undefined);
-  return new AdminApi(services, new CallerAuthenticator({ tenantId, authorityHost: config.signing.authorityHost, audiences: config.api.audiences, tenantKeys: true, clock, logger }));
+  if (!configured) return new AdminApi(dependencies, undefined);
+  return new AdminApi(dependencies, new CallerAuthenticator({ tenantId, authorityHost: config.signing.authorityHost, audiences: config.api.audiences, tenantKeys: true, clock, logger }));
 }

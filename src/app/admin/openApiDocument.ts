@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorResource } from './adminSchemas.js';
-import type { Route } from './adminRoutes.js';
+import type { Route } from './routes/route.js';
 
 /** Errors every authenticated route may answer, besides its own success. */
 const COMMON_ERRORS: Readonly<Record<string, string>> = {

@@ -1,0 +1,51 @@
+import type { Alert, AlertStatus, AlertTriage } from '../domain/alerts.js';
+import type { Caller } from '../domain/audit.js';
+
+/** What someone triaging an alert may decide. */
+export type TriageAction = 'acknowledge' | 'resolve';
+
+/** The status each action leads to. */
+export const TRIAGE_STATUS: Readonly<Record<TriageAction, Extract<AlertStatus, 'acknowledged' | 'resolved'>>> = {
+  acknowledge: 'acknowledged',
+  resolve: 'resolved',
+};
+
+/** Who decided, when, and why. */
+export interface TriageDecision {
+  readonly by: Pick<Caller, 'objectId' | 'userPrincipalName'>;
+  /** Wall-clock time, ISO. */
+  readonly at: string;
+  readonly note?: string;
+}
+
+/** The alert as triaged (`changed` false when it had that status already: nothing to write), or why it may not be. */
+export type TriageOutcome = { readonly alert: Alert; readonly changed: boolean } | { readonly refused: string };
+
+/**
+ * The statuses an action may not leave, and what the caller is told. Any other status moves to the action's
+ * status; the action's own status stays as it is, so asking twice is harmless.
+ */
+const REFUSED_FROM: Readonly<Record<TriageAction, Partial<Record<AlertStatus, string>>>> = {
+  acknowledge: {
+    resolved: 'the alert is resolved already',
+    // A hit on a disabled decoy is evidence kept quietly: acknowledging it would make later evidence notify.
+    suppressed: 'a suppressed alert (a hit on a disabled decoy) notifies no one: resolve it instead',
+  },
+  resolve: {},
+};
+
+/** Acknowledges or resolves an alert: the new status and the triage record (who, when, the note), replacing any earlier one. */
+export function triageAlert(alert: Alert, action: TriageAction, decision: TriageDecision): TriageOutcome {
+  const status = TRIAGE_STATUS[action];
+  if (alert.status === status) return { alert, changed: false };
+  const refusal = REFUSED_FROM[action][alert.status];
+  if (refusal !== undefined) return { refused: refusal };
+  const triage: AlertTriage = {
+    status,
+    at: decision.at,
+    // Only who it was: a caller's roles and client app are not the alert's business.
+    by: { objectId: decision.by.objectId, ...(decision.by.userPrincipalName === undefined ? {} : { userPrincipalName: decision.by.userPrincipalName }) },
+    ...(decision.note === undefined ? {} : { note: decision.note }),
+  };
+  return { alert: { ...alert, status, triage }, changed: true };
+}
