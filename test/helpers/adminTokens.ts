@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createSign, KeyObject, type webcrypto } from 'node:crypto';
 import { after, before } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { adminApiFor } from '../../src/app/admin/adminHosting.js';
 import { type FakeLogin, startFakeLogin } from './fakeLogin.js';
 import { signInRecord, TENANT } from './records.js';
 import type { Services } from '../../src/host/services.js';
 import { type LocalApiServer, startLocalApiServer } from '../../src/host/local/localApiServer.js';
+import { adminApiFor } from '../../src/host/adminHosting.js';
 
 /** The tenant and API app registration the admin API tests run as. */
 export const API_TENANT_ID = '3c6d1f0a-2b4e-4c8d-9e7f-5a1b2c3d4e5f';

@@ -3,11 +3,11 @@ import http from 'node:http';
 import net from 'node:net';
 import { before, describe, it } from 'node:test';
 import { connectTableStateStore } from '../../src/adapters/tables/tableStateStore.js';
-import { adminApiFor } from '../../src/app/admin/adminHosting.js';
 import { type AdminFixtures, seedAdminFixtures, startTenantKeys, useAdminApi } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { fixedClock, testServices } from '../helpers/services.js';
 import { startLocalApiServer } from '../../src/host/local/localApiServer.js';
+import { adminApiFor } from '../../src/host/adminHosting.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const azurite = useAzurite();

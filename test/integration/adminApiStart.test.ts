@@ -6,13 +6,13 @@ import { describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { loadDevSigningKey, mintDevToken } from '../../src/adapters/devTokens.js';
 import { API_CLIENT_ID, API_TENANT_ID, startTenantKeys } from '../helpers/adminTokens.js';
-import { adminApiFor, devTokenIdentity } from '../../src/app/admin/adminHosting.js';
 import { cleanEnvironment, runLure, spawnLure, waitFor } from '../helpers/cli.js';
 import { signInRecord } from '../helpers/records.js';
 import { fixedClock, recordingLogger, testServices } from '../helpers/services.js';
 import { useAzurite } from '../helpers/azurite.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { startLocalHost } from '../../src/host/local/localHost.js';
+import { adminApiFor, devTokenIdentity } from '../../src/host/adminHosting.js';
 
 const DECOY_UPN = 'svc-ledger-sync@contoso.example';
 

@@ -9,7 +9,6 @@ import { totalAccepted } from '../../app/ingestReport.js';
 import { sendEventFiles } from '../../app/sendEvents.js';
 import { setUpTenant } from '../../app/tenantSetup.js';
 import { loadDevSigningKey, MAX_DEV_TOKEN_LIFETIME_IN_MINUTES, mintDevToken } from '../../adapters/devTokens.js';
-import { devTokenIdentity } from '../../app/admin/adminHosting.js';
 import { ADMIN_ROLE, READER_ROLE } from '../../app/admin/callerAuthenticator.js';
 import { buildServices, tenantAdministrationOf } from '../services.js';
 import { findRunningLocalHost } from '../local/localHostFile.js';
@@ -26,6 +25,7 @@ import {
   UsageError,
 } from './cliInputs.js';
 import { runLocalHost } from './startCommand.js';
+import { devTokenIdentity } from '../adminHosting.js';
 
 /** Exit codes: 0 done, 1 failed (store unavailable, a bug), 2 bad invocation or input file. */
 const EXIT_FAILED = 1;

@@ -2,8 +2,8 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type { AdminApi } from '../../app/admin/adminApi.js';
 import { ApiError } from '../../app/admin/apiError.js';
 import { tooLarge } from '../../app/admin/adminApi.js';
-import { adminApiFor } from '../../app/admin/adminHosting.js';
 import { getServices, type Services } from '../services.js';
+import { adminApiFor } from '../adminHosting.js';
 
 const apis = new WeakMap<Services, AdminApi>();
 

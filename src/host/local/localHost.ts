@@ -8,13 +8,13 @@ import { DEMO_DECOYS } from '../../demo/demoDecoys.js';
 import { demoScenarioNdjson } from '../../demo/demoScenario.js';
 import type { Logger } from '../../ports/logger.js';
 import { loadDevSigningKey } from '../../adapters/devTokens.js';
-import { adminApiFor } from '../../app/admin/adminHosting.js';
 import { claimDataFolder, type DataFolderClaim } from './localHostFile.js';
 import { type LocalApiServer, startLocalApiServer } from './localApiServer.js';
 import { type HubConsumers, startHubConsumers } from '../../adapters/eventHubConsumers.js';
 import { processHubBatch } from '../../app/hubBatches.js';
 import { CUT_SHORT_PATIENCE_IN_MS, type FileProgress, type FileWork, isBeingWritten, processFile, show } from './inboxFile.js';
 import { buildServices, identityOf, type Services, useServices } from '../services.js';
+import { adminApiFor } from '../adminHosting.js';
 
 export interface LocalHostOutput {
   /** An alert was raised or changed. */

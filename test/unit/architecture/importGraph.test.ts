@@ -28,6 +28,16 @@ const RULES: readonly ImportRule[] = [
     mayNotImport: ['src/host/'],
   },
   {
+    name: 'src/app (the use cases) imports no src/adapters: hosts choose adapters',
+    files: ['src/app/'],
+    mayNotImport: ['src/adapters/'],
+  },
+  {
+    name: 'src/decoys (the decoy kinds) imports no src/adapters, src/app, src/host or src/config',
+    files: ['src/decoys/'],
+    mayNotImport: ['src/adapters/', 'src/app/', 'src/host/', 'src/config/'],
+  },
+  {
     name: 'src/adapters imports no src/app',
     files: ['src/adapters/'],
     mayNotImport: ['src/app/'],

@@ -1,9 +1,9 @@
 import type { JSONWebKeySet } from 'jose';
-import { DEV_API_CLIENT_ID, DEV_TENANT_ID } from '../../adapters/devTokens.js';
-import type { Config } from '../../config/config.js';
-import type { AdminApiDependencies } from './adminDependencies.js';
-import { AdminApi } from './adminApi.js';
-import { CallerAuthenticator } from './callerAuthenticator.js';
+import { DEV_API_CLIENT_ID, DEV_TENANT_ID } from '../adapters/devTokens.js';
+import type { Config } from '../config/config.js';
+import type { AdminApiDependencies } from '../app/admin/adminDependencies.js';
+import { AdminApi } from '../app/admin/adminApi.js';
+import { CallerAuthenticator } from '../app/admin/callerAuthenticator.js';
 
 /** Whom a local host's dev tokens are for: the configured tenant and API, or stand-ins that are never real. */
 export function devTokenIdentity(config: Pick<Config, 'signing' | 'api'>): { readonly tenantId: string; readonly audience: string } {
