@@ -1,6 +1,5 @@
 import { type Alert, type Incident, type Severity, severityRank } from '../domain/alerts.js';
 import type { DigestLine, NotificationContent } from '../domain/delivery.js';
-import { ALL_DETECTIONS } from '../detections/index.js';
 import type { CloudName } from '../keys/clouds.js';
 
 /** One labelled fact of the lead alert, in words. */
@@ -11,8 +10,17 @@ export interface Fact {
 
 const EVIDENCE_LISTED = 5;
 
+/** What a responder should do first for a detection (the detection's runbook), if it has one. */
+export type RunbookLookup = (detection: string) => string | undefined;
+
 /** A new incident, or a follow-up on one: its lead alert with facts, runbook and portal links. */
-export function incidentContent(kind: 'incident' | 'incidentUpdate', incident: Incident, alerts: readonly Alert[], cloud: CloudName): NotificationContent {
+export function incidentContent(
+  kind: 'incident' | 'incidentUpdate',
+  incident: Incident,
+  alerts: readonly Alert[],
+  cloud: CloudName,
+  runbookOf: RunbookLookup,
+): NotificationContent {
   const ranked = [...alerts].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.occurredAt.localeCompare(a.occurredAt));
   const lead = ranked[0];
   const detections = incident.detections.join(', ');
@@ -69,10 +77,6 @@ export function factsOf(alert: Alert): Fact[] {
   add('Evidence', `${shown.join('; ')}${alert.count > shown.length ? ` (and ${alert.count - shown.length} more)` : ''}`);
   add('Alert', alert.id);
   return facts;
-}
-
-export function runbookOf(detection: string): string | undefined {
-  return ALL_DETECTIONS.find((metadata) => metadata.id === detection)?.runbook;
 }
 
 const ENTRA_PORTALS: Readonly<Record<CloudName, string>> = {

@@ -1,8 +1,14 @@
 import { digestContent, incidentContent, testContent } from '../../alerting/notificationContent.js';
+import { ALL_DETECTIONS } from '../../detections/index.js';
 import type { OutboxEntry } from '../../domain/delivery.js';
 import type { CloudName } from '../../keys/clouds.js';
 import { type Delivery, DeliveryError } from '../../ports/alertChannel.js';
 import type { AlertDeliveryDeps } from './types.js';
+
+/** The registry's runbook for a detection: the words a notification tells a responder to act on. */
+function runbookOf(detection: string): string | undefined {
+  return ALL_DETECTIONS.find((metadata) => metadata.id === detection)?.runbook;
+}
 
 /** Alerts listed in an incident's message besides its lead. */
 const ALERTS_SHOWN = 6;
@@ -31,7 +37,7 @@ export async function deliveryOf(store: AlertDeliveryDeps['store'], cloud: Cloud
       const incident = (await store.getIncident(notification.incidentId))?.value;
       if (incident === undefined) throw new DeliveryError(`incident ${notification.incidentId} is not stored`, false);
       const alerts = (await Promise.all(incident.alertIds.slice(-ALERTS_SHOWN).map((id) => store.getAlert(id)))).flatMap((stored) => (stored === undefined ? [] : [stored.value.alert]));
-      return { id: entry.id, content: incidentContent(notification.kind, incident, alerts, cloud) };
+      return { id: entry.id, content: incidentContent(notification.kind, incident, alerts, cloud, runbookOf) };
     }
     case 'digest':
       return { id: entry.id, content: digestContent(notification.minute, notification.lines, notification.total, entry.severity) };

@@ -5,6 +5,9 @@ import { describe, it } from 'node:test';
 import { formatEmail } from '../../../src/alerting/emailMessage.js';
 import { IgnoreList } from '../../../src/alerting/ignoreList.js';
 import { digestContent, incidentContent, testContent } from '../../../src/alerting/notificationContent.js';
+import { ALL_DETECTIONS } from '../../../src/detections/index.js';
+
+const runbookOf = (detection: string) => ALL_DETECTIONS.find((metadata) => metadata.id === detection)?.runbook;
 import { plannedEntries } from '../../../src/alerting/notificationPlan.js';
 import { ADAPTIVE_CARD_VERSION, formatTeamsMessage, TEAMS_MAX_BYTES } from '../../../src/alerting/teamsMessage.js';
 import { webhookSignature } from '../../../src/alerting/webhookSignature.js';
@@ -62,7 +65,7 @@ const INCIDENT: Incident = {
 
 describe('Teams card', () => {
   it('passes the Adaptive Cards parser and validation at the version Workflows accepts, with links and no Submit', () => {
-    const message = formatTeamsMessage(incidentContent('incident', INCIDENT, [LEAD, alertFixture('a-2', { severity: 'high', incidentId: 'inc-1' })], 'public'));
+    const message = formatTeamsMessage(incidentContent('incident', INCIDENT, [LEAD, alertFixture('a-2', { severity: 'high', incidentId: 'inc-1' })], 'public', runbookOf));
     assert.deepEqual(cardProblems(message), []);
     const card = (message.attachments as { content: { version: string; actions: { type: string; url: string }[] } }[])[0]!.content;
     assert.equal(card.version, ADAPTIVE_CARD_VERSION);
@@ -78,7 +81,7 @@ describe('Teams card', () => {
     const lead = alertFixture('a-huge', { severity: 'critical', title: huge, summary: huge, actor: { userPrincipalName: `${huge}@x`, userAgent: huge, ipAddress: '203.0.113.45' }, target: { resource: huge, mailbox: huge }, evidence, count: 5_000, decoyId: huge });
     const others = Array.from({ length: 500 }, (_, index) => alertFixture(`a-${index}`, { title: huge, severity: 'high' }));
     for (const content of [
-      incidentContent('incident', { ...INCIDENT, title: huge, alertIds: others.map((alert) => alert.id) }, [lead, ...others], 'public'),
+      incidentContent('incident', { ...INCIDENT, title: huge, alertIds: others.map((alert) => alert.id) }, [lead, ...others], 'public', runbookOf),
       digestContent('2026-11-28T12:00', Array.from({ length: 20 }, () => ({ severity: 'high' as const, title: huge })), 1_000, 'critical'),
     ]) {
       const message = formatTeamsMessage(content);
@@ -90,7 +93,7 @@ describe('Teams card', () => {
 
   it('does not let attacker-controlled text form a markdown link or an autolink', () => {
     const lead = alertFixture('a-ua', { actor: { userAgent: 'Mozilla [click here](https://evil.example/login) <https://evil.example>', ipAddress: '198.51.100.9' } });
-    const text = JSON.stringify(formatTeamsMessage(incidentContent('incident', { ...INCIDENT, alertIds: ['a-ua'] }, [lead], 'public')));
+    const text = JSON.stringify(formatTeamsMessage(incidentContent('incident', { ...INCIDENT, alertIds: ['a-ua'] }, [lead], 'public', runbookOf)));
     assert.doesNotMatch(text, /\]\(https:\/\/evil/);
     assert.doesNotMatch(text, /<https:\/\/evil/);
   });
@@ -105,13 +108,13 @@ describe('Teams card', () => {
 describe('e-mail', () => {
   it('carries the same content as HTML and as text, escaping what records say', () => {
     const lead = alertFixture('a-xss', { title: '<script>alert(1)</script>', summary: 'x & y', actor: { userAgent: '"><img src=x onerror=alert(1)>', ipAddress: '203.0.113.45' }, incidentId: 'inc-1' });
-    const mail = formatEmail(incidentContent('incident', { ...INCIDENT, alertIds: ['a-xss'] }, [lead], 'public'));
+    const mail = formatEmail(incidentContent('incident', { ...INCIDENT, alertIds: ['a-xss'] }, [lead], 'public', runbookOf));
     assert.equal(mail.subject, '[Lure critical] <script>alert(1)</script>');
     assert.doesNotMatch(mail.html, /<script>|<img src=x/);
     assert.match(mail.html, /&lt;script&gt;/);
     for (const part of ['203.0.113.45', 'x & y', 'What to do now']) assert.ok(mail.text.includes(part), part);
     assert.match(mail.html, /x &amp; y/);
-    assert.equal(formatEmail(incidentContent('incident', { ...INCIDENT, title: 'a\r\nBcc: evil@example.com' }, [], 'public')).subject.includes('\n'), false);
+    assert.equal(formatEmail(incidentContent('incident', { ...INCIDENT, title: 'a\r\nBcc: evil@example.com' }, [], 'public', runbookOf)).subject.includes('\n'), false);
   });
 });
 
