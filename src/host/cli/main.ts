@@ -97,6 +97,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .addHelpText('after', localHostSettingsHelp())
     .action(async () => {
       const config = configFrom(process.env);
+      // isTTY is typed boolean but is undefined when stdout is not a terminal: colour stays a boolean.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- see above
       const colour = process.stdout.isTTY === true;
       // Status lines follow the log format too, so stderr is all JSON or all text.
       const say = (line: string, level: 'info' | 'error' = 'info') =>
