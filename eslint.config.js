@@ -39,7 +39,7 @@ export default defineConfig(
   {
     // The in-memory adapters and the tests' fakes implement asynchronous ports with nothing to wait for;
     // `async` keeps them interchangeable with the real adapters (a throw becomes a rejected promise).
-    files: ['src/adapters/memory*.ts', 'test/helpers/fake*.ts'],
+    files: ['src/adapters/**/memory*.ts', 'test/helpers/fake*.ts'],
     rules: { '@typescript-eslint/require-await': 'off' },
   },
   {
