@@ -19,10 +19,11 @@ export class IgnoreList {
 
   constructor(settings: IgnoreSettings) {
     for (const entry of settings.ips) {
-      const [address, prefix] = entry.split('/');
-      const family = isIP(address!) === 6 ? 'ipv6' : 'ipv4';
-      if (prefix === undefined) this.addresses.addAddress(address!, family);
-      else this.addresses.addSubnet(address!, Number(prefix), family);
+      // split gives at least one part, the address, whatever the entry holds.
+      const [address, prefix] = entry.split('/') as [string, string?];
+      const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+      if (prefix === undefined) this.addresses.addAddress(address, family);
+      else this.addresses.addSubnet(address, Number(prefix), family);
     }
     this.userAgents = settings.userAgents.map((agent) => agent.toLowerCase());
     this.appIds = new Set(settings.appIds.map((id) => id.toLowerCase()));
@@ -31,7 +32,7 @@ export class IgnoreList {
   matches(alert: Alert): boolean {
     const { ipAddress, userAgent, appId, servicePrincipalId } = alert.actor;
     const family = ipAddress === undefined ? 0 : isIP(ipAddress);
-    if (family !== 0 && this.addresses.check(ipAddress!, family === 6 ? 'ipv6' : 'ipv4')) return true;
+    if (ipAddress !== undefined && family !== 0 && this.addresses.check(ipAddress, family === 6 ? 'ipv6' : 'ipv4')) return true;
     // Whole user agents only: a substring would let an attacker opt out by naming the scanner in theirs.
     if (userAgent !== undefined && this.userAgents.includes(userAgent.trim().toLowerCase())) return true;
     return [appId, servicePrincipalId].some((id) => id !== undefined && this.appIds.has(id.toLowerCase()));

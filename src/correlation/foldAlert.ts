@@ -49,13 +49,15 @@ export function foldAlert(
   const count = (existing?.alert.count ?? 0) + newKeys.length;
 
   const evidence = earliestEvidence([...(existing?.alert.evidence ?? []), ...keyed.map(({ finding }) => finding.evidence)]);
-  const occurredAt = evidence[0]!.time;
+  const occurredAt = evidence[0]?.time;
 
   if (existing !== undefined && leadFinding === undefined && newKeys.length === 0) return { stored: existing, changed: false };
 
-  const base: Alert = leadFinding === undefined ? existing!.alert : fromLead(leadFinding, existing, dedupeKey, now);
+  const base: Alert | undefined = leadFinding === undefined ? existing?.alert : fromLead(leadFinding, existing, dedupeKey, now);
+  // Never taken: findings is not empty, so there is evidence and a lead, and a lead no finding replaced came with existing.
+  if (occurredAt === undefined || base === undefined || lead === undefined) throw new Error('foldAlert: the findings gave no evidence or no lead');
   const alert: Alert = { ...base, occurredAt, evidence, count };
-  return { stored: { alert, evidenceKeys, lead: lead! }, changed: true };
+  return { stored: { alert, evidenceKeys, lead }, changed: true };
 }
 
 function fromLead(finding: Finding, existing: StoredAlert | undefined, dedupeKey: string, now: string): Alert {

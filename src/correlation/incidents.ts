@@ -79,7 +79,7 @@ export function withAlert(incident: Incident | undefined, alert: Alert, now: str
 /** Two different detections agreeing on one actor raise the incident one step (at most to critical). */
 export function escalated(highest: Severity, distinctDetections: number): Severity {
   if (distinctDetections < 2) return highest;
-  return SEVERITIES[Math.min(severityRank(highest) + 1, SEVERITIES.length - 1)]!;
+  return SEVERITIES[severityRank(highest) + 1] ?? 'critical';
 }
 
 /** Whether joining the alert changed the incident (a redelivered alert changes nothing). */

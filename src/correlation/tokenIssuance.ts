@@ -123,7 +123,7 @@ export function coverageOf(
   if (issuingCategories.some((category) => !delivered.has(category))) return 'uncoverable';
   const gating = progress.filter((entry) => gatingCategories.has(entry.category as EntraSignInCategory));
   if (gating.length === 0) return undefined;
-  const starting = [...gating, ...issuingCategories.map((category) => delivered.get(category)!)];
+  const starting = [...gating, ...issuingCategories.flatMap((category) => delivered.get(category) ?? [])];
   const holding = [...gating, ...progress.filter((entry) => entry.category.startsWith('partition:'))];
   return {
     coverageStart: starting.map((entry) => entry.firstEventTime).reduce((a, b) => (a > b ? a : b)),

@@ -38,7 +38,7 @@ export class DecoyIndex {
     for (const decoy of decoys) {
       for (const { space, value } of identifiersOf(decoy)) {
         let entries = this.bySpace.get(space);
-        if (entries === undefined) this.bySpace.set(space, (entries = new Map()));
+        if (entries === undefined) this.bySpace.set(space, (entries = new Map<string, Decoy>()));
         entries.set(canonicalIdentifier(space, value), decoy);
       }
       const mailbox = mailboxOf(decoy);

@@ -18,6 +18,7 @@ export function parseDecoy(input: unknown, field = 'decoy'): Decoy {
   const schema = DECOY_KIND_MODULES[kind as DecoyKind].schema as z.ZodType<Decoy>;
   const result = schema.safeParse(input);
   if (result.success) return result.data;
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a failed safeParse always has an issue
   const issue = result.error.issues[0]!;
   const path = issue.path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('');
   const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;

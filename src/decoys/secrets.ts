@@ -12,11 +12,12 @@ const ALL = LOWER + UPPER + DIGITS + SYMBOLS;
  */
 export function newPassword(length = 40): string {
   if (length < 32) throw new RangeError('a decoy password needs at least 32 characters');
-  const characters = [LOWER, UPPER, DIGITS, SYMBOLS].map((set) => set[randomInt(set.length)]!);
-  while (characters.length < length) characters.push(ALL[randomInt(ALL.length)]!);
+  const characters = [LOWER, UPPER, DIGITS, SYMBOLS].map((set) => set.charAt(randomInt(set.length)));
+  while (characters.length < length) characters.push(ALL.charAt(randomInt(ALL.length)));
   // Fisher-Yates, so the guaranteed characters are not always first.
   for (let index = characters.length - 1; index > 0; index -= 1) {
     const other = randomInt(index + 1);
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- both indices are below characters.length
     [characters[index], characters[other]] = [characters[other]!, characters[index]!];
   }
   return characters.join('');
@@ -38,7 +39,7 @@ export function hintOf(secret: string): string {
 /** A journal entry id: ten lower-case letters and digits, the marker Lure's cloud objects carry. */
 export function newJournalId(): string {
   let id = '';
-  while (id.length < 10) id += 'abcdefghijklmnopqrstuvwxyz0123456789'[randomInt(36)];
+  while (id.length < 10) id += 'abcdefghijklmnopqrstuvwxyz0123456789'.charAt(randomInt(36));
   return id;
 }
 
@@ -48,3 +49,10 @@ export function newOpaqueId(bytes: number): string {
 }
 
 export const JOURNAL_ID_PATTERN = /^[a-z0-9]{10}$/;
+
+/** One item of a list, drawn with a CSPRNG. Throws a `RangeError` for an empty list (as `randomInt` does). */
+export function randomItemOf<T>(items: readonly T[]): T {
+  const item = items[randomInt(items.length)];
+  if (item === undefined) throw new RangeError('randomItemOf: no items to draw from');
+  return item;
+}

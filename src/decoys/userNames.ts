@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomItemOf } from './secrets.js';
 
 /** Common given names and surnames across the English-speaking offices a decoy should blend into. */
 const GIVEN_NAMES = ['Dana', 'Lee', 'Morgan', 'Avery', 'Jordan', 'Casey', 'Riley', 'Taylor', 'Jamie', 'Robin', 'Alex', 'Sam', 'Chris', 'Pat', 'Jesse', 'Drew', 'Shawn', 'Kerry', 'Leslie', 'Terry'];
@@ -10,7 +10,7 @@ export interface DecoyName {
 }
 
 export function randomName(): DecoyName {
-  return { givenName: GIVEN_NAMES[randomInt(GIVEN_NAMES.length)]!, surname: SURNAMES[randomInt(SURNAMES.length)]! };
+  return { givenName: randomItemOf(GIVEN_NAMES), surname: randomItemOf(SURNAMES) };
 }
 
 /** `dana.whitfield` (plus a number when that is taken). */
@@ -20,8 +20,8 @@ export function mailNicknameOf(name: DecoyName, suffix?: number): string {
 
 /** The name a UPN like `dana.whitfield2@…` stands for, so a resumed create names the user as the first try did. */
 export function nameOfUserPrincipalName(userPrincipalName: string): DecoyName | undefined {
-  const match = /^([a-z]+)\.([a-z]+)\d*@/i.exec(userPrincipalName);
-  if (match === null) return undefined;
+  const [, givenName, surname] = /^([a-z]+)\.([a-z]+)\d*@/i.exec(userPrincipalName) ?? [];
+  if (givenName === undefined || surname === undefined) return undefined;
   const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
-  return { givenName: capitalised(match[1]!), surname: capitalised(match[2]!) };
+  return { givenName: capitalised(givenName), surname: capitalised(surname) };
 }

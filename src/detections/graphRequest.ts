@@ -41,16 +41,17 @@ export function parseGraphRequest(requestUri: string): GraphRequestPath | undefi
   const path = pathOf(requestUri);
   if (path === undefined) return undefined;
   const segments = path.split('/').filter((segment) => segment !== '').map(safeDecode);
-  if (segments.length > 0 && VERSION_SEGMENT.test(segments[0]!)) segments.shift();
+  const [head] = segments;
+  if (head !== undefined && VERSION_SEGMENT.test(head)) segments.shift();
   const first = segments.shift();
   if (first === undefined) return undefined;
 
-  const inParens = KEY_IN_PARENS.exec(first);
-  if (inParens) {
+  const [, collectionInParens, keyNameInParens, keyInParens] = KEY_IN_PARENS.exec(first) ?? [];
+  if (collectionInParens !== undefined) {
     return {
-      collection: inParens[1]!.toLowerCase(),
-      key: inParens[3],
-      keyName: (inParens[2] ?? 'id').toLowerCase(),
+      collection: collectionInParens.toLowerCase(),
+      key: keyInParens,
+      keyName: (keyNameInParens ?? 'id').toLowerCase(),
       rest: segments.map((segment) => segment.toLowerCase()),
       restAsWritten: segments,
     };

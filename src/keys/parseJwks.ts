@@ -24,6 +24,7 @@ const jwksSchema = z.object({
 export function parseJwks(input: unknown, set: KeySetName = 'organization', fetchedAt?: string): SigningKey[] {
   const parsed = jwksSchema.safeParse(input);
   if (!parsed.success) {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a failed safeParse always has an issue
     const issue = parsed.error.issues[0]!;
     const path = issue.path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('');
     throw new TypeError(`JWKS${path}: ${issue.message}`);

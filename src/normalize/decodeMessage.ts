@@ -64,5 +64,5 @@ function isEnvelope(value: unknown): value is { records: unknown } {
 
 function expandEnvelope(envelope: { records: unknown }): DecodedUnit[] {
   if (!Array.isArray(envelope.records)) return [{ malformed: 'malformed-envelope', excerpt: boundedJsonText(envelope) }];
-  return envelope.records.map((record) => ({ record }));
+  return envelope.records.map((record: unknown) => ({ record }));
 }

@@ -112,9 +112,9 @@ export function timestampOf(value: unknown): string | undefined {
   const match = ISO_DATE_TIME.exec(raw);
   if (match === null) return undefined;
   const [, date, clock, fraction, zone] = match;
-  if (!isRealDateTime(date!, clock!)) return undefined;
+  if (date === undefined || clock === undefined || !isRealDateTime(date, clock)) return undefined;
   const millis = (fraction ?? '').padEnd(3, '0').slice(0, 3);
-  const seconds = clock!.length === 5 ? `${clock}:00` : clock;
+  const seconds = clock.length === 5 ? `${clock}:00` : clock;
   const normalizedZone = zone === undefined || zone.toUpperCase() === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   const epochMs = Date.parse(`${date}T${seconds}.${millis}${normalizedZone}`);
   return Number.isNaN(epochMs) ? undefined : new Date(epochMs).toISOString();

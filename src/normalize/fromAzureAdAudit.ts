@@ -119,12 +119,12 @@ function identitiesOf(entries: unknown): Identities {
     const value = text(entry['ID']) ?? text(entry['Id']);
     if (value === undefined) continue;
     const typedId = TYPED_ID.exec(value);
-    if (typedId) typed.set(typedId[2]!.toLowerCase(), typedId[1]!);
+    if (typedId?.[1] !== undefined && typedId[2] !== undefined) typed.set(typedId[2].toLowerCase(), typedId[1]);
     else if (GUID.test(value)) untyped.push(value.toLowerCase());
     else if (value.includes('@')) upns.push(value);
     else if (OBJECT_TYPE_NAMES.has(value)) typeName = value;
   }
-  const ids = [...typed].map(([id, type]) => ({ id, type }) as { id: string; type?: string });
+  const ids: { id: string; type?: string }[] = [...typed].map(([id, type]) => ({ id, type }));
   for (const id of untyped) {
     if (!typed.has(id) && !ids.some((known) => known.id === id)) ids.push(typed.size === 0 && typeName !== undefined ? { id, type: typeName } : { id });
   }

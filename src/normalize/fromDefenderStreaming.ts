@@ -1,4 +1,3 @@
-import type { NormalizedEvent } from '../domain/events.js';
 import { type JsonObject, numberOf, objectOf, text } from './fields.js';
 import { fromAzureAdAudit } from './fromAzureAdAudit.js';
 import { fromExchangeAudit } from './fromExchangeAudit.js';
@@ -44,5 +43,5 @@ export function fromDefenderStreaming(record: JsonObject, category: string): Nor
         ? fromExchangeAudit(merged, 'defender')
         : skip('workload-not-used', `${category} ${workload ?? text(properties['Application']) ?? `application ${text(properties['ApplicationId']) ?? '?'}`}`);
   if (isSkip(outcome)) return outcome;
-  return { ...outcome, source: 'defender' } as NormalizedEvent;
+  return { ...outcome, source: 'defender' };
 }

@@ -17,11 +17,12 @@ export function fromTokenObservation(record: JsonObject): NormalizeOutcome {
   if (jwt === undefined || jwt === '') return skip('invalid-record', 'TokenObservation: no jwt');
 
   const segments = jwt.split('.');
-  if (segments.length < 2 || segments.length > 3) {
+  const [headerSegment, claimsSegment] = segments;
+  if (headerSegment === undefined || claimsSegment === undefined || segments.length > 3) {
     return skip('invalid-record', `TokenObservation: jwt has ${segments.length} segments, expected 2 or 3`);
   }
-  const header = jsonObjectOf(segments[0]!);
-  const claims = jsonObjectOf(segments[1]!);
+  const header = jsonObjectOf(headerSegment);
+  const claims = jsonObjectOf(claimsSegment);
   if (header === undefined || claims === undefined) {
     return skip('invalid-record', 'TokenObservation: jwt header or payload is not base64url JSON');
   }

@@ -15,7 +15,7 @@ export const MAX_DETAIL_LENGTH = 120;
 export function skip(reason: SkipReason, detail: string): Skip {
   if (detail.length <= MAX_DETAIL_LENGTH) return { skipped: reason, detail };
   // Never half a surrogate pair: the detail is stored and shown.
-  const cut = /[\uD800-\uDBFF]/.test(detail[MAX_DETAIL_LENGTH - 1]!) ? MAX_DETAIL_LENGTH - 1 : MAX_DETAIL_LENGTH;
+  const cut = /[\uD800-\uDBFF]/.test(detail.charAt(MAX_DETAIL_LENGTH - 1)) ? MAX_DETAIL_LENGTH - 1 : MAX_DETAIL_LENGTH;
   return { skipped: reason, detail: `${detail.slice(0, cut)}…` };
 }
 

@@ -35,8 +35,11 @@ export function boundExceeded(record: unknown): BoundExceeded | undefined {
   const depths: number[] = [1];
   let length = 0;
   while (pending.length > 0) {
+    // Both arrays are pushed together (ownLength) and popped together, and pending is not empty here.
+    /* eslint-disable @typescript-eslint/no-non-null-assertion -- see the line above */
     const container = pending.pop()!;
     const depth = depths.pop()!;
+    /* eslint-enable @typescript-eslint/no-non-null-assertion */
     if (depth > maxDepth) return 'too-deep';
     // Brackets, less the separator the first entry does not need (each entry counts one).
     length += 1;
@@ -77,7 +80,8 @@ const TOO_DEEP_MARK = '"[deeper]"';
 export function boundedJsonText(value: unknown, maxLength: number = RECORD_BOUNDS.maxLength): string {
   try {
     if (boundExceeded(value) === undefined) {
-      const text = JSON.stringify(value) ?? String(value);
+      // JSON.stringify gives undefined for undefined, a function or a symbol, whatever its declared type says.
+      const text = (JSON.stringify(value) as string | undefined) ?? String(value);
       return text.length <= maxLength ? text : `${text.slice(0, maxLength)}…`;
     }
     const writer = { parts: [] as string[], length: 0, maxLength };
@@ -105,7 +109,8 @@ function write(writer: Writer, value: unknown, depth: number): void {
     return;
   }
   if (typeof value !== 'object' || value === null) {
-    append(writer, JSON.stringify(value) ?? 'null');
+    const text = (JSON.stringify(value) as string | undefined) ?? 'null';
+    append(writer, text);
     return;
   }
   if (depth > RECORD_BOUNDS.maxDepth) {

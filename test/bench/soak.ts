@@ -44,8 +44,8 @@ process.stderr.write(`seeds: ${seeds.length} records (${corpusSeeds.length > 0 ?
 const record = fc.tuple(fc.constantFrom(...seeds), fc.infiniteStream(fc.nat()), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 19 })).map(([seed, choices, rounds, textRoll]) => {
   let value = seed as Json;
   for (let round = 0; round < rounds; round += 1) value = mutate(value, choices);
-  if (textRoll !== 0) return value as unknown;
-  const text = JSON.stringify(value) ?? 'null';
+  if (textRoll !== 0) return value;
+  const text = JSON.stringify(value);
   return text.slice(0, choices.next().value % (text.length + 1));
 });
 const envelope = fc.array(record, { minLength: RECORDS_PER_MESSAGE, maxLength: RECORDS_PER_MESSAGE }).map((records) => ({ records }));

@@ -263,5 +263,5 @@ export function* workloadBatches(options: WorkloadOptions): Generator<Batch, Omi
 
 /** The decoys every workload plants hits on (the same for any seed). */
 export function workloadDecoys(): Decoy[] {
-  return Array.from({ length: 20 }, (_, index) => ({ id: `d-user-${index}`, kind: 'user', enabled: true, userPrincipalName: `svc-decoy-${index}@contoso.example` }) as Decoy);
+  return Array.from({ length: 20 }, (_, index) => ({ id: `d-user-${index}`, kind: 'user', enabled: true, userPrincipalName: `svc-decoy-${index}@contoso.example` }));
 }

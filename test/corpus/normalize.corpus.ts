@@ -233,7 +233,7 @@ describe('corpus: exact values of named lines', () => {
     assert.deepEqual(event.actor, {});
     assert.equal(event.targets.length, 1);
     assert.equal(event.targets[0]?.type, 'ServicePrincipal');
-    assert.ok(event.targets[0]?.modifiedProperties.includes('Credential'));
+    assert.ok(event.targets[0].modifiedProperties.includes('Credential'));
   });
 
   it('sekoia Graph activity records: C_Sid when present, tokenIssuedAt', () => {
@@ -243,7 +243,7 @@ describe('corpus: exact values of named lines', () => {
     const withSession = events.filter((event) => event.token?.sessionId !== undefined);
     assert.equal(withSession.length, 1);
     assert.equal(withSession[0]?.token?.sessionId, '11111111-1111-1111-1111-111111111111');
-    assert.equal(withSession[0]?.token?.issuedAt, '2025-10-02T08:45:25.000Z');
+    assert.equal(withSession[0].token.issuedAt, '2025-10-02T08:45:25.000Z');
     for (const event of events) assert.equal(event.identityType, 'user');
   });
 
@@ -277,7 +277,7 @@ describe('corpus: exact values of named lines', () => {
     const entry = onlyLineWhere(sekoiaO365, { category_or_operation: 'MailItemsAccessed', source_test_file: 'exchange_item_group_7.json' });
     const event = expectEvent(outcomeOf(entry), 'mailItemsAccessed');
     assert.equal(event.token?.uniqueTokenId, 'AAAAAAAAAAAAAAAAAAAAAA');
-    assert.equal(event.token?.issuedAt, '2025-10-26T13:12:18.000Z');
+    assert.equal(event.token.issuedAt, '2025-10-26T13:12:18.000Z');
     assert.equal(event.time, '2025-10-27T07:09:33.000Z');
   });
 
@@ -330,10 +330,10 @@ describe('corpus: exact values of named lines', () => {
     assert.equal(event.folders.length, 1);
     assert.equal(event.folders[0]?.id, 'ID8');
     assert.deepEqual(
-      event.folders[0]?.items.map((item) => item.itemId),
+      event.folders[0].items.map((item) => item.itemId),
       ['ID1', 'ID2', 'ID4', 'ID5', 'ID6', 'ID7'],
     );
-    assert.equal(event.folders[0]?.items[0]?.internetMessageId, '<1641470871.2259807.1727868231060@ltx1-app86239.prod.linkedin.com>');
+    assert.equal(event.folders[0].items[0]?.internetMessageId, '<1641470871.2259807.1727868231060@ltx1-app86239.prod.linkedin.com>');
   });
 
   it('sekoia Defender CloudAppEvents Send: trailing space stripped from ClientIPAddress', () => {

@@ -23,7 +23,7 @@ export function withoutComments(source: string): string {
       out += source.slice(i, stop).replace(/[^\n]/g, '');
       i = stop;
     } else {
-      out += source[i];
+      out += source.charAt(i);
       i += 1;
     }
   }

@@ -108,7 +108,7 @@ export function parseDetectionFixture(input: unknown, where: string): DetectionF
     const issue = parsed.error.issues[0]!;
     throw new TypeError(`${where} ${issue.path.join('.')}: ${issue.message}`);
   }
-  return parsed.data as DetectionFixture;
+  return parsed.data;
 }
 
 /**

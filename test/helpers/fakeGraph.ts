@@ -42,7 +42,7 @@ interface FaultRule {
 
 interface Server {
   readonly url: string;
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 async function listen(handler: (request: IncomingMessage, body: string, response: ServerResponse) => void): Promise<Server> {
@@ -231,8 +231,11 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
   const administrativeUnits: FakeGraph['administrativeUnits'] = new Map();
   const roleAssignments: { principalId: string; roleDefinitionId: string; directoryScopeId: string }[] = [];
   const applicationOwners = new Map<string, Set<string>>();
+  /** A body field as Graph would store it: absent (or null) as '', anything else as `String()` renders it. */
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the fake keeps whatever Lure sent, an object's '[object Object]' included
+  const text = (value: unknown) => String(value ?? '');
   /** The object id at the end of an `@odata.id` reference. */
-  const referencedId = (body: Record<string, unknown>) => String(body['@odata.id'] ?? '').split('/').at(-1) ?? '';
+  const referencedId = (body: Record<string, unknown>) => text(body['@odata.id']).split('/').at(-1) ?? '';
 
   const userByKey = (key: string) => users.get(key) ?? [...users.values()].find((user) => user.userPrincipalName.toLowerCase() === key.toLowerCase());
   const applicationByUniqueName = (name: string) => [...applications.values()].find((application) => application.uniqueName === name);
@@ -264,7 +267,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
         return send(response, 200, { value: [...administrativeUnits.values()].filter((unit) => wanted === undefined || unit.displayName === wanted).map(({ id, displayName, visibility }) => ({ id, displayName, visibility })) });
       }
       if (method === 'POST') {
-        const unit = { id: randomUUID(), displayName: String(body.displayName ?? ''), visibility: String(body.visibility ?? ''), members: new Set<string>() };
+        const unit = { id: randomUUID(), displayName: text(body.displayName), visibility: text(body.visibility), members: new Set<string>() };
         administrativeUnits.set(unit.id, unit);
         return send(response, 201, { id: unit.id, displayName: unit.displayName, visibility: unit.visibility });
       }
@@ -286,7 +289,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
         return send(response, 200, { value: roleAssignments.filter((assignment) => principal === undefined || assignment.principalId === principal).map((assignment, index) => ({ id: `ra-${index}`, ...assignment })) });
       }
       if (method === 'POST') {
-        const assignment = { principalId: String(body.principalId ?? ''), roleDefinitionId: String(body.roleDefinitionId ?? ''), directoryScopeId: String(body.directoryScopeId ?? '') };
+        const assignment = { principalId: text(body.principalId), roleDefinitionId: text(body.roleDefinitionId), directoryScopeId: text(body.directoryScopeId) };
         roleAssignments.push(assignment);
         return send(response, 201, { id: `ra-${roleAssignments.length - 1}`, ...assignment });
       }
@@ -305,7 +308,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
       }
     }
     if (method === 'POST' && route === '/users') {
-      const upn = String(body.userPrincipalName ?? '');
+      const upn = text(body.userPrincipalName);
       const password = (body.passwordProfile as { password?: unknown } | undefined)?.password;
       if (upn === '' || typeof body.displayName !== 'string' || typeof body.mailNickname !== 'string' || typeof password !== 'string') {
         graphError(response, 400, 'Request_BadRequest', 'Invalid value specified for property of resource User.');
@@ -356,7 +359,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
           return send(response, 204);
         }
         if (headers.prefer !== 'create-if-missing') return graphError(response, 404, 'Request_ResourceNotFound', 'not found');
-        const application: FakeApplication = { id: randomUUID(), appId: randomUUID(), uniqueName, displayName: String(body.displayName ?? ''), passwordCredentials: [] };
+        const application: FakeApplication = { id: randomUUID(), appId: randomUUID(), uniqueName, displayName: text(body.displayName), passwordCredentials: [] };
         applications.set(application.id, application);
         return send(response, 201, applicationJson(application));
       }
@@ -377,7 +380,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
         const now = new Date();
         const credential: FakePasswordCredential = {
           keyId: randomUUID(),
-          displayName: String(requested.displayName ?? ''),
+          displayName: text(requested.displayName),
           hint: secretText.slice(0, 3),
           startDateTime: now.toISOString(),
           endDateTime: typeof requested.endDateTime === 'string' ? requested.endDateTime : new Date(now.getTime() + 730 * 86_400_000).toISOString(),
@@ -425,7 +428,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
         }
         if (method === 'POST') {
           if ([...folders.values()].some((folder) => folder.displayName === body.displayName)) return graphError(response, 409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
-          const folder: FakeFolder = { id: `AQMk${randomBytes(12).toString('base64url')}`, displayName: String(body.displayName ?? ''), messages: new Map() };
+          const folder: FakeFolder = { id: `AQMk${randomBytes(12).toString('base64url')}`, displayName: text(body.displayName), messages: new Map() };
           folders.set(folder.id, folder);
           return send(response, 201, { id: folder.id, displayName: folder.displayName });
         }
@@ -439,8 +442,8 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
           const message: FakeMessage = {
             id: `AAMk${randomBytes(24).toString('base64url')}`,
             internetMessageId: `<${randomBytes(8).toString('hex')}@fake.outlook.example>`,
-            subject: String(body.subject ?? ''),
-            body: String((body.body as { content?: unknown } | undefined)?.content ?? ''),
+            subject: text(body.subject),
+            body: text((body.body as { content?: unknown } | undefined)?.content),
             properties,
           };
           folder.messages.set(message.id, message);

@@ -85,7 +85,7 @@ function isTypeOnlyImport(node: ts.ImportDeclaration): boolean {
   const clause = node.importClause;
   // A bare `import './x.js'` runs the module.
   if (clause === undefined) return false;
-  if (clause.isTypeOnly) return true;
+  if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
   // `import { type A, type B } from` brings in no value either (under verbatimModuleSyntax it still loads the module,
   // but it is a dependency on types alone).
   const bindings = clause.namedBindings;

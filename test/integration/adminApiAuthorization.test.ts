@@ -89,7 +89,7 @@ describe('admin API authorisation: every route × every kind of caller', () => {
     });
     const response = await adminApi(request, new InvocationContext({ functionName: 'adminApi' }));
     const text = typeof response.body === 'string' ? response.body : '';
-    return { status: response.status ?? 200, headers: new Headers(response.headers as Record<string, string>), json: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
+    return { status: response.status ?? 200, headers: new Headers(response.headers), json: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
   }
 
   async function freshServices(): Promise<{ services: Services; fixtures: AdminFixtures }> {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type AnySchemaObject } from 'ajv/dist/2020.js';
 import { ADMIN_ROUTES } from '../../src/app/admin/adminRoutes.js';
-import type { Alert } from '../../src/domain/alerts.js';
+import type { Alert, AlertTriage } from '../../src/domain/alerts.js';
 import { DECOY_USER_UPN, seedAdminFixtures, useAdminApi } from '../helpers/adminTokens.js';
 import { useAzurite } from '../helpers/azurite.js';
 import type { FakeGraph } from '../helpers/fakeGraph.js';
@@ -17,7 +17,43 @@ const azurite = useAzurite();
 interface Answer {
   readonly status: number;
   readonly headers: Headers;
-  readonly json: any;
+  readonly json: unknown;
+}
+
+/** What the tests read of the OpenAPI document (the first test validates all of it against the OpenAPI 3.1 schema). */
+interface OpenApiOperation {
+  readonly responses?: Record<string, { readonly content?: Record<string, { readonly schema?: AnySchemaObject } | undefined> } | undefined>;
+  readonly parameters?: readonly { readonly name: string; readonly in: string }[];
+  readonly requestBody?: unknown;
+}
+interface OpenApiDocument {
+  readonly [key: string]: unknown;
+  readonly openapi: string;
+  readonly paths: Record<string, Record<string, OpenApiOperation | undefined> | undefined>;
+}
+
+/** What the tests read of the answers; `call` has checked each success answer against its documented schema. */
+interface DecoyAnswer {
+  readonly decoy: { readonly userPrincipalName: string; readonly memo?: string; readonly rotationIntervalInHours?: number };
+  readonly material: string;
+}
+interface LureAnswer {
+  readonly material?: string;
+  readonly note: string;
+}
+interface ErrorAnswer {
+  readonly error: { readonly code: string; readonly message: string };
+}
+interface Page<T> {
+  readonly items: T[];
+  readonly continuation?: string;
+}
+type TriagedAlert = Alert & { readonly triage: AlertTriage };
+interface StatusAnswer {
+  readonly sources: readonly { readonly stream: string; readonly silent: boolean; readonly lastEventAt?: string; readonly lagInSeconds: number }[];
+  readonly lastHour: readonly { readonly origin: string; readonly records: number; readonly deadLettered: number }[];
+  readonly channels: readonly { readonly channel: string }[];
+  readonly keySets: readonly { readonly set: string; readonly stale: boolean }[];
 }
 
 /**
@@ -28,7 +64,7 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
   const fakeTenant = useFakeTenant();
   let graph: FakeGraph;
   let clock: ReturnType<typeof movableClock>;
-  let document: any;
+  let document: OpenApiDocument;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   const { tenant, services, server } = useAdminApi(new Date(NOW), async ({ settings }) => {
     graph = fakeTenant.graph();
@@ -44,7 +80,7 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
   });
 
   before(async () => {
-    document = (await fetch(`${server().url}/openapi.json`).then((response) => response.json())) as unknown;
+    document = (await (await fetch(`${server().url}/openapi.json`)).json()) as OpenApiDocument;
   });
 
   /** Calls a route as `role`; checks a success answer against the document's schema for the route. */
@@ -76,9 +112,9 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     const served = [...ADMIN_ROUTES.map((route) => `${route.method} /api${route.path}`), 'GET /api/openapi.json'];
     assert.deepEqual(documented.sort(), served.sort());
     for (const route of ADMIN_ROUTES) {
-      const operation = document.paths[`/api${route.path}`][route.method.toLowerCase()];
-      assert.ok(operation.responses[String(route.response.status)], `${route.operationId} documents its ${route.response.status}`);
-      for (const name of Object.keys(route.params ?? {})) assert.ok(operation.parameters.some((parameter: { name: string; in: string }) => parameter.name === name && parameter.in === 'path'));
+      const operation = document.paths[`/api${route.path}`]![route.method.toLowerCase()]!;
+      assert.ok(operation.responses![String(route.response.status)], `${route.operationId} documents its ${route.response.status}`);
+      for (const name of Object.keys(route.params ?? {})) assert.ok(operation.parameters!.some((parameter) => parameter.name === name && parameter.in === 'path'));
       assert.equal(operation.requestBody !== undefined, route.body !== undefined, `${route.operationId} documents its body`);
     }
   });
@@ -88,27 +124,28 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.equal(created.status, 201, JSON.stringify(created.json));
     assert.equal(created.headers.get('location'), '/api/decoys/d-user-api');
     assert.equal(created.headers.get('cache-control'), 'no-store');
-    const user = [...graph.users.values()].find((candidate) => candidate.userPrincipalName === created.json.decoy.userPrincipalName)!;
+    const createdDecoy = created.json as DecoyAnswer;
+    const user = [...graph.users.values()].find((candidate) => candidate.userPrincipalName === createdDecoy.decoy.userPrincipalName)!;
     const password = user.passwords.at(-1)!;
-    assert.ok(created.json.material.includes(password), 'the creating answer carries the password');
+    assert.ok(createdDecoy.material.includes(password), 'the creating answer carries the password');
     for (const path of ['/decoys/d-user-api', '/decoys/d-user-api/lure', '/decoys', '/audit']) {
       const answer = await call('GET', path);
       assert.equal(answer.status, 200);
       assert.ok(!JSON.stringify(answer.json).includes(password), `${path} does not show the password`);
     }
     const lure = await call('GET', '/decoys/d-user-api/lure');
-    assert.equal(lure.json.material, undefined);
-    assert.match(lure.json.note, /rotate/);
+    assert.equal((lure.json as LureAnswer).material, undefined);
+    assert.match((lure.json as LureAnswer).note, /rotate/);
     const rotated = await call('POST', '/decoys/d-user-api/rotate');
     assert.equal(rotated.status, 200);
     const newPassword = user.passwords.at(-1)!;
     assert.notEqual(newPassword, password);
-    assert.ok(rotated.json.material.includes(newPassword));
+    assert.ok((rotated.json as DecoyAnswer).material.includes(newPassword));
     const retired = await call('DELETE', '/decoys/d-user-api');
     assert.equal(retired.status, 204);
-    assert.equal([...graph.users.values()].some((candidate) => candidate.userPrincipalName === created.json.decoy.userPrincipalName), false, 'the user Lure created is deleted');
+    assert.equal([...graph.users.values()].some((candidate) => candidate.userPrincipalName === createdDecoy.decoy.userPrincipalName), false, 'the user Lure created is deleted');
     assert.equal((await call('GET', '/decoys/d-user-api')).status, 404);
-    const audit = (await call('GET', '/audit')).json.items as { action: string; target: string; caller: { userPrincipalName: string }; detail: string }[];
+    const audit = ((await call('GET', '/audit')).json as Page<{ action: string; target: string; caller: { userPrincipalName: string }; detail: string }>).items;
     assert.deepEqual(
       audit.filter((entry) => entry.target === 'decoy:d-user-api').map((entry) => entry.action),
       ['decoy.retire', 'decoy.rotate', 'decoy.add'],
@@ -122,17 +159,17 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     const created = await call('POST', '/decoys', { body: { create: { kind: 'token', id: 'd-token-api' } } });
     assert.equal(created.status, 201);
     const lure = await call('GET', '/decoys/d-token-api/lure');
-    assert.equal(lure.json.material, created.json.material);
+    assert.equal((lure.json as LureAnswer).material, (created.json as DecoyAnswer).material);
 
     graph.fail('POST', /\/users$/, { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } } });
     const refused = await call('POST', '/decoys', { body: { create: { kind: 'user', id: 'd-user-refused' } } });
     assert.equal(refused.status, 502, JSON.stringify(refused.json));
-    assert.equal(refused.json.error.code, 'directoryFailed');
-    assert.match(refused.json.error.message, /403|Insufficient/);
-    const audit = (await call('GET', '/audit')).json.items as { target: string; outcome: string; status: number }[];
+    assert.equal((refused.json as ErrorAnswer).error.code, 'directoryFailed');
+    assert.match((refused.json as ErrorAnswer).error.message, /403|Insufficient/);
+    const audit = ((await call('GET', '/audit')).json as Page<{ target: string; outcome: string; status: number }>).items;
     const entry = audit.find((candidate) => candidate.target === 'decoy:d-user-refused');
     assert.equal(entry?.outcome, 'failed');
-    assert.equal(entry?.status, 502);
+    assert.equal(entry.status, 502);
   });
 
   it('PATCH switches a decoy off and on: hits in between are suppressed, hits after alert again; the schedule follows the interval', async () => {
@@ -149,16 +186,16 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.deepEqual(during.alerts.map((alert) => alert.status), ['suppressed']);
     const quiet = during.alerts[0]!.id;
     assert.equal((await call('POST', `/alerts/${quiet}/ack`)).status, 409, 'acknowledging a suppressed alert would make it notify');
-    assert.equal((await call('POST', `/alerts/${quiet}/resolve`, { body: { note: 'the pen testers' } })).json.status, 'resolved');
+    assert.equal(((await call('POST', `/alerts/${quiet}/resolve`, { body: { note: 'the pen testers' } })).json as Alert).status, 'resolved');
     await toggle({ enabled: true, memo: null });
     const afterwards = await sign('2026-11-28T14:10:00.000Z', '198.51.100.21');
     assert.deepEqual(afterwards.alerts.map((alert) => alert.status), ['open']);
-    const decoy = (await call('GET', '/decoys/d-user-1')).json.decoy;
+    const decoy = ((await call('GET', '/decoys/d-user-1')).json as DecoyAnswer).decoy;
     assert.equal(decoy.memo, undefined, 'null cleared the memo');
 
     const scheduled = await toggle({ rotationIntervalInHours: 24 });
-    assert.equal(scheduled.json.decoy.rotationIntervalInHours, 24);
-    const audit = (await call('GET', '/audit')).json.items as { target: string; detail: string }[];
+    assert.equal((scheduled.json as DecoyAnswer).decoy.rotationIntervalInHours, 24);
+    const audit = ((await call('GET', '/audit')).json as Page<{ target: string; detail: string }>).items;
     assert.deepEqual(
       audit.filter((entry) => entry.target === 'decoy:d-user-1').map((entry) => entry.detail).reverse(),
       ['enabled: true → false; memo changed', 'enabled: false → true; memo changed', 'rotationIntervalInHours: none → 24'],
@@ -175,8 +212,8 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     do {
       const page = await call('GET', `/alerts?top=3&to=2026-11-28T00:00:00Z${continuation === undefined ? '' : `&continuation=${continuation}`}`, { role: 'Lure.Reader' });
       assert.equal(page.status, 200);
-      seen.push(...(page.json.items as Alert[]));
-      continuation = page.json.continuation;
+      seen.push(...(page.json as Page<Alert>).items);
+      continuation = (page.json as Page<Alert>).continuation;
       pages += 1;
     } while (continuation !== undefined);
     assert.equal(pages, 3);
@@ -184,33 +221,34 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.equal(new Set(seen.map((alert) => alert.id)).size, 7, 'no alert twice');
     assert.deepEqual(seen.map((alert) => alert.occurredAt), [...seen.map((alert) => alert.occurredAt)].sort().reverse(), 'newest first');
     const critical = await call('GET', '/alerts?severity=critical&detection=decoy.user.signIn&from=2026-11-27T00:00:00Z&to=2026-11-28T00:00:00Z');
-    assert.equal(critical.json.items.length, 4, 'the four successful sign-ins are critical');
+    assert.equal((critical.json as Page<Alert>).items.length, 4, 'the four successful sign-ins are critical');
 
     const target = seen[0]!;
     const acknowledged = await call('POST', `/alerts/${target.id}/ack`, { body: { note: 'looking at the source IP' } });
     assert.equal(acknowledged.status, 200);
-    assert.equal(acknowledged.json.status, 'acknowledged');
-    assert.deepEqual(acknowledged.json.triage.by, { objectId: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21', userPrincipalName: 'secops-admin@contoso.example' });
-    assert.equal((await call('GET', '/alerts?status=acknowledged')).json.items.length, 1);
+    assert.equal((acknowledged.json as TriagedAlert).status, 'acknowledged');
+    assert.deepEqual((acknowledged.json as TriagedAlert).triage.by, { objectId: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21', userPrincipalName: 'secops-admin@contoso.example' });
+    assert.equal(((await call('GET', '/alerts?status=acknowledged')).json as Page<Alert>).items.length, 1);
     const resolved = await call('POST', `/alerts/${target.id}/resolve`, { body: { note: 'authorised red team' } });
-    assert.equal(resolved.json.status, 'resolved');
-    assert.equal(resolved.json.triage.note, 'authorised red team');
+    assert.equal((resolved.json as TriagedAlert).status, 'resolved');
+    assert.equal((resolved.json as TriagedAlert).triage.note, 'authorised red team');
     assert.equal((await call('POST', `/alerts/${target.id}/ack`)).status, 409, 'a resolved alert is not acknowledged again');
     assert.equal((await call('POST', `/alerts/${target.id}/resolve`)).status, 200, 'resolving again is harmless');
     // The same attacker again in the same hour: new evidence folds in, the decision stands.
     const again = await services().ingest([{ records: [signInRecord({ time: target.occurredAt.replace(':30:00', ':45:00'), userPrincipalName: DECOY_USER_UPN, ipAddress: target.actor.ipAddress!, tenantId: TENANT, errorCode: target.severity === 'critical' ? 0 : 50126 })] }], 'entra partition 1');
     assert.equal(again.alerts.find((alert) => alert.id === target.id)?.status, 'resolved');
     const stored = await call('GET', `/alerts/${target.id}`);
-    assert.equal(stored.json.count, 2);
-    assert.equal(stored.json.triage.status, 'resolved');
+    assert.equal((stored.json as TriagedAlert).count, 2);
+    assert.equal((stored.json as TriagedAlert).triage.status, 'resolved');
   });
 
   it('shows incidents, and the status of sources, channels and key sets', async () => {
     const incidents = await call('GET', '/incidents?status=open', { role: 'Lure.Reader' });
     assert.equal(incidents.status, 200);
-    assert.ok(incidents.json.items.length >= 1);
-    const incident = await call('GET', `/incidents/${incidents.json.items[0].id}`);
-    assert.equal(incident.json.id, incidents.json.items[0].id);
+    const open = (incidents.json as Page<{ id: string }>).items;
+    assert.ok(open.length >= 1);
+    const incident = await call('GET', `/incidents/${open[0]!.id}`);
+    assert.equal((incident.json as { id: string }).id, open[0]!.id);
 
     // Counts are written once a minute per instance.
     clock.advance(61_000);
@@ -218,21 +256,22 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     await services().store.upsertKeySetFetches([{ set: 'organization', fetchedAt: '2026-11-28T11:30:00.000Z' }, { set: 'consumer', fetchedAt: '2026-11-27T12:00:00.000Z' }]);
     const status = await call('GET', '/status', { role: 'Lure.Reader' });
     assert.equal(status.status, 200);
-    const entra = status.json.sources.find((source: { stream: string }) => source.stream === 'source:entra');
+    const report = status.json as StatusAnswer;
+    const entra = report.sources.find((source) => source.stream === 'source:entra')!;
     assert.equal(entra.silent, false);
     assert.ok(entra.lastEventAt !== undefined && entra.lagInSeconds >= 0);
-    const lastHour = status.json.lastHour.find((origin: { origin: string }) => origin.origin === 'entra');
-    assert.ok(lastHour.records >= 3, JSON.stringify(status.json.lastHour));
+    const lastHour = report.lastHour.find((origin) => origin.origin === 'entra')!;
+    assert.ok(lastHour.records >= 3, JSON.stringify(report.lastHour));
     assert.ok(lastHour.deadLettered >= 1, 'the malformed message is counted');
-    assert.deepEqual(status.json.channels.map((channel: { channel: string }) => channel.channel), ['teams', 'email', 'webhook']);
-    assert.deepEqual(status.json.keySets.map((set: { set: string; stale: boolean }) => [set.set, set.stale]), [['consumer', true], ['organization', false]]);
+    assert.deepEqual(report.channels.map((channel) => channel.channel), ['teams', 'email', 'webhook']);
+    assert.deepEqual(report.keySets.map((set) => [set.set, set.stale]), [['consumer', true], ['organization', false]]);
   });
 
   it('lists the audit trail by time range', async () => {
-    const all = (await call('GET', '/audit?top=500')).json.items as { at: string }[];
+    const all = ((await call('GET', '/audit?top=500')).json as Page<{ at: string }>).items;
     assert.ok(all.length >= 5);
     const from = all.at(-1)!.at;
-    const ranged = (await call('GET', `/audit?from=${encodeURIComponent(from)}&to=${encodeURIComponent(all[0]!.at)}`)).json.items as { at: string }[];
+    const ranged = ((await call('GET', `/audit?from=${encodeURIComponent(from)}&to=${encodeURIComponent(all[0]!.at)}`)).json as Page<{ at: string }>).items;
     assert.ok(ranged.every((entry) => entry.at >= from && entry.at < all[0]!.at));
   });
 });

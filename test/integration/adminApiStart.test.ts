@@ -46,7 +46,7 @@ describe('the admin API of npm start, end to end', () => {
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
         const text = await response.text();
-        return { status: response.status, etag: response.headers.get('etag'), json: text === '' ? undefined : JSON.parse(text) };
+        return { status: response.status, etag: response.headers.get('etag'), json: text === '' ? undefined : (JSON.parse(text) as unknown) };
       };
       const toggle = async (enabled: boolean) => {
         const read = await api('GET', '/decoys/d-user-e2e', reader);
@@ -74,10 +74,10 @@ describe('the admin API of npm start, end to end', () => {
       assert.equal(host.output.stdout.match(/decoy\.user\.signIn/g)?.length, 2, 'alerts again once it is on');
 
       const alerts = await api('GET', '/alerts?detection=decoy.user.signIn', reader);
-      assert.deepEqual(alerts.json.items.map((alert: { status: string }) => alert.status).sort(), ['open', 'open', 'suppressed']);
+      assert.deepEqual((alerts.json as { items: { status: string }[] }).items.map((alert) => alert.status).sort(), ['open', 'open', 'suppressed']);
       const audit = await api('GET', '/audit', reader);
       assert.deepEqual(
-        audit.json.items.map((entry: { action: string; detail: string; caller: { userPrincipalName: string } }) => `${entry.action} ${entry.detail} by ${entry.caller.userPrincipalName}`).reverse(),
+        (audit.json as { items: { action: string; detail: string; caller: { userPrincipalName: string } }[] }).items.map((entry) => `${entry.action} ${entry.detail} by ${entry.caller.userPrincipalName}`).reverse(),
         [
           'decoy.add registered user decoy d-user-e2e by pen-test-lead@contoso.example',
           'decoy.update enabled: true → false by pen-test-lead@contoso.example',
@@ -125,7 +125,7 @@ describe('the admin API of npm start, end to end', () => {
       const services = await testServices({ settings: tenant.settings, clock: fixedClock(now.toISOString()) });
       const token = await mintDevToken(key, { tenantId: API_TENANT_ID, audience: API_CLIENT_ID, authorityHost: tenant.login.url, roles: ['Lure.Admin'], lifetimeInMinutes: 60, now });
       const ask = (bearer: string) =>
-        adminApiFor(services).handle({ method: 'GET', url: new URL('https://lure-contoso.azurewebsites.net/api/decoys'), headers: new Headers({ authorization: `Bearer ${bearer}` }), readBody: async () => '' });
+        adminApiFor(services).handle({ method: 'GET', url: new URL('https://lure-contoso.azurewebsites.net/api/decoys'), headers: new Headers({ authorization: `Bearer ${bearer}` }), readBody: () => Promise.resolve('') });
       assert.equal((await ask(token)).status, 401, 'a dev token is refused in Azure');
       assert.equal((await ask(await tenant.mint())).status, 200, 'while a token of the tenant is accepted');
       const inAzureServices = await testServices({ settings: { LURE_TENANT_ID: API_TENANT_ID, LURE_API_CLIENT_ID: API_CLIENT_ID, WEBSITE_SITE_NAME: 'lure-contoso' } });

@@ -75,8 +75,9 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
   const pacedUntil: number[] = [];
   const services = async (options: { store?: StateStore; settings?: Record<string, string> } = {}): Promise<Services> => {
     const lure = await tenantServices({
-      sleep: async (ms) => {
+      sleep: (ms) => {
         pacedUntil.push(Date.now() + ms);
+        return Promise.resolve();
       },
       store: options.store ?? (await azuriteStore(azurite.connectionString(), azurite.uniquePrefix())),
       directory: fakeTenantDirectory(graph, login),
@@ -154,7 +155,7 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
     clock.advance(120 * 60_000);
     await lure.deliverAlerts();
     assert.deepEqual([teams.attempts, webhook.attempts], [2, 3], 'delivered once, never sent again');
-    assert.equal(webhook.received[0]!.headers['lure-delivery-id'], `webhook|alert|${JSON.parse(webhook.received[0]!.body).id}|critical`);
+    assert.equal(webhook.received[0]!.headers['lure-delivery-id'], `webhook|alert|${(JSON.parse(webhook.received[0]!.body) as { id: string }).id}|critical`);
   });
 
   it('waits exactly as long as a 429 Retry-After asks', async () => {

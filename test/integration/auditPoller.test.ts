@@ -20,13 +20,13 @@ const azurite = useAzurite();
 class RecordingHub implements EventPublisher {
   readonly events = new Map<string, unknown[]>();
   failures = 0;
-  async publish(hub: string, events: readonly unknown[]): Promise<PublishOutcome> {
+  publish(hub: string, events: readonly unknown[]): Promise<PublishOutcome> {
     if (this.failures > 0) {
       this.failures -= 1;
-      throw new Error('Event Hubs unavailable (scripted)');
+      return Promise.reject(new Error('Event Hubs unavailable (scripted)'));
     }
     this.events.set(hub, [...(this.events.get(hub) ?? []), ...events]);
-    return { tooLarge: [] };
+    return Promise.resolve({ tooLarge: [] });
   }
   async close(): Promise<void> {}
 }
@@ -67,8 +67,9 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
         tenantId: TENANT,
         publisherId: TENANT,
         credential: login.credential(),
-        sleep: async (ms) => {
+        sleep: (ms) => {
           waits.push(ms);
+          return Promise.resolve();
         },
       }),
       settings: { LURE_TENANT_ID: TENANT, LURE_EXCHANGE_HUB_NAME: 'o365-audit', ...settings },

@@ -84,6 +84,7 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
   ] as const) {
     const namesTheUser = overtaker === 'the UPN it asked for';
     it(`user: a create overtaken by a register of ${overtaker} (after its cloud step) answers 409 and keeps the registered decoy; the user it made ${namesTheUser ? 'stays, as that decoy names it' : 'is deleted'}`, async () => {
+      // eslint-disable-next-line prefer-const -- declared before the store whose hook calls it, assigned once that store exists
       let lure: Awaited<ReturnType<typeof services>> | undefined;
       const store = beforeRegistering(await azuriteStore(azurite.connectionString(), azurite.uniquePrefix()), () => lure!.registerDecoy(rival));
       lure = await tenantServices({ store, directory: fakeTenantDirectory(graph, login) });

@@ -20,7 +20,7 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 const azurite = useAzurite();
 const ADAPTERS: Record<string, () => Promise<StateStore>> = {
-  memory: async () => memoryStateStore(),
+  memory: () => Promise.resolve(memoryStateStore()),
   'table (Azurite)': () => azuriteStore(azurite.connectionString(), azurite.uniquePrefix()),
 };
 
@@ -55,7 +55,7 @@ for (const [adapter, storeFor] of Object.entries(ADAPTERS)) {
     }
 
     it(`${RACERS} registers of one id, each with its own kid: one 201, one succeeded audit entry, the winner stored`, async () => {
-      const racers = [...LETTERS].map((letter) => ({ kind: 'token', id: 'd-race-id', kid: `race-kid-${letter}` }));
+      const racers = LETTERS.split('').map((letter) => ({ kind: 'token', id: 'd-race-id', kid: `race-kid-${letter}` }));
       const statuses = await registerAll(racers);
       assert.equal(statuses.filter((status) => status === 201).length, 1, `statuses ${statuses.join(' ')}`);
       assert.deepEqual(
@@ -73,7 +73,7 @@ for (const [adapter, storeFor] of Object.entries(ADAPTERS)) {
     });
 
     it(`${RACERS} registers of one kid under different ids: one 201, one decoy owns the kid`, async () => {
-      const racers = [...LETTERS].map((letter) => ({ kind: 'token', id: `d-race-kid-${letter}`, kid: 'race-shared-kid' }));
+      const racers = LETTERS.split('').map((letter) => ({ kind: 'token', id: `d-race-kid-${letter}`, kid: 'race-shared-kid' }));
       const statuses = await registerAll(racers);
       assert.equal(statuses.filter((status) => status === 201).length, 1, `statuses ${statuses.join(' ')}`);
       assert.ok(statuses.every((status) => status === 201 || status === 409), `statuses ${statuses.join(' ')}`);
@@ -93,7 +93,7 @@ for (const [adapter, storeFor] of Object.entries(ADAPTERS)) {
         ['turn', () => new Promise<void>((resolve) => setImmediate(resolve))],
       ] as const) {
         const outcomes = await Promise.allSettled(
-          [...LETTERS].map(async (letter, index) => {
+          LETTERS.split('').map(async (letter, index) => {
             // Each starts `index` steps after the first, so some read the registry while another writes it.
             for (let step = 0; step < index; step += 1) await wait();
             await services().registerDecoy({ kind: 'token', id: `d-paced-${pace}-${letter}`, enabled: true, kid: `paced-kid-${pace}` });

@@ -48,7 +48,7 @@ describe('Event Hub functions on Table Storage (Azurite)', () => {
     const [entraLine, exchangeLine, defenderLine, tokenLine, ...rest] = mixedMessages();
     const logs: string[] = [];
     await entraEvents([Buffer.from(entraLine!), ...rest], eventHubContext({ functionName: 'entraEvents', logs }));
-    await exchangeEvents([JSON.parse(exchangeLine!), new TextEncoder().encode(defenderLine!)], eventHubContext({ functionName: 'exchangeEvents', logs }));
+    await exchangeEvents([JSON.parse(exchangeLine!), new TextEncoder().encode(defenderLine)], eventHubContext({ functionName: 'exchangeEvents', logs }));
     await tokenEvents([tokenLine!], eventHubContext({ functionName: 'tokenEvents', logs }));
     const alerts = (await all(store.listAlerts())).map((stored) => stored.alert);
     assert.deepEqual(summarize(alerts), [...MIXED_EXPECTED.alerts].sort(compareExpected));

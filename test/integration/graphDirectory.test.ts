@@ -15,8 +15,9 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
       credential: login.credential(),
       timeoutInMs: overrides.timeoutInMs ?? 5_000,
       maxAttempts: overrides.maxAttempts ?? 4,
-      sleep: async (ms) => {
+      sleep: (ms) => {
         waits.push(ms);
+        return Promise.resolve();
       },
     });
 

@@ -89,7 +89,7 @@ describe('lifecycle crash injection: killed after every journal step and every G
 
   it('rotation of an app whose secret a decoy message carries', async () => {
     const outcomes = new Set<string>();
-    let points = 0;
+    let points: number;
     for (let at = 1; ; at += 1) {
       const store = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
       const setup = await dyingServices(store, { at: 0, count: 0 });
@@ -122,7 +122,7 @@ describe('lifecycle crash injection: killed after every journal step and every G
   });
 
   it('creation of an app carried by a decoy message (the secret was the caller\'s: undone unless registered)', async () => {
-    let points = 0;
+    let points: number;
     for (let at = 1; ; at += 1) {
       const store = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
       const setup = await dyingServices(store, { at: 0, count: 0 });

@@ -21,7 +21,7 @@ async function everythingStored(connectionString: string, prefix: string): Promi
   for await (const table of service.listTables()) {
     if (table.name === undefined || !table.name.startsWith(prefix)) continue;
     const client = TableClient.fromConnectionString(connectionString, table.name, { allowInsecureConnection: true });
-    for await (const entity of client.listEntities<Record<string, unknown>>()) {
+    for await (const entity of client.listEntities()) {
       texts.push(JSON.stringify(entity));
       // Chunked properties (`doc0`, `doc1`, …) could split a secret: join each family in order.
       const families = new Map<string, string[]>();

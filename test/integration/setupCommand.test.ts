@@ -66,8 +66,8 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
     assert.equal(applied.code, 0, applied.stderr);
     const [unit] = [...graph.administrativeUnits.values()];
     assert.equal(unit?.visibility, 'HiddenMembership');
-    assert.deepEqual([...unit!.members], [created.id]);
-    assert.deepEqual(graph.roleAssignments, [{ principalId: LURE_OID, roleDefinitionId: USER_ADMINISTRATOR_ROLE_ID, directoryScopeId: `/administrativeUnits/${unit!.id}` }]);
+    assert.deepEqual([...unit.members], [created.id]);
+    assert.deepEqual(graph.roleAssignments, [{ principalId: LURE_OID, roleDefinitionId: USER_ADMINISTRATOR_ROLE_ID, directoryScopeId: `/administrativeUnits/${unit.id}` }]);
     assert.deepEqual([...graph.applicationOwners.get(application.id)!], [LURE_OID]);
     assert.equal(graph.count('POST', /\/owners\/\$ref$/), 2, 'the timed-out reference was retried, and its "already exist" taken as done');
     assert.match(applied.stdout, /New-ManagementScope -Name 'Lure decoy mailboxes' -RecipientRestrictionFilter "PrimarySmtpAddress -eq 'o''brien-archive@contoso\.example'"/);
@@ -76,14 +76,14 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
     assert.match(applied.stdout, /left out of the commands below.*"fin\$\(iex\)@contoso\.example"/);
     assert.doesNotMatch(applied.stdout, /-eq 'fin\$/, 'an address PowerShell would read as code never reaches a command');
 
-    const again = await runLure([...args, '--apply'], cleanEnvironment({ ...environment, LURE_SELF_PRINCIPAL_IDS: `${LURE_OID},${LURE_APP}` } as Record<string, string>));
+    const again = await runLure([...args, '--apply'], cleanEnvironment({ ...environment, LURE_SELF_PRINCIPAL_IDS: `${LURE_OID},${LURE_APP}` }));
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stdout, /\[(pending|applied)\]/, 'a second run finds everything in place');
     assert.equal(graph.roleAssignments.length, 1);
     assert.equal(graph.administrativeUnits.size, 1);
 
     // Someone adds a real user to the unit: Lure could reset that user's password. Setup says so.
-    unit!.members.add('5b6c7d8e-0000-4000-8000-000000000001');
+    unit.members.add('5b6c7d8e-0000-4000-8000-000000000001');
     const watched = await runLure(args, environment);
     assert.match(watched.stdout, /\[manual\] administrative unit holds only decoys: remove 1 member\(s\) that are not registered decoy users: 5b6c7d8e/);
   });

@@ -52,7 +52,7 @@ describe('HttpKeySource (real HTTP to a loopback login host)', () => {
     const path = `/${TENANT}/discovery/v2.0/keys`;
     login.script(path, { status: 429, headers: { 'retry-after': '2' } }, { status: 503 }, { status: 200, body: jwksOf({ kid: 'org2' }) });
     login.script(CONSUMER_KEYS, { status: 500 });
-    const keySource = new HttpKeySource({ authorityHost: login.url, tenantId: TENANT, appIds: [], clock: { now: () => new Date() }, maxAttempts: 3, timeoutInMs: 300, sleep: async (ms) => void waits.push(ms) });
+    const keySource = new HttpKeySource({ authorityHost: login.url, tenantId: TENANT, appIds: [], clock: { now: () => new Date() }, maxAttempts: 3, timeoutInMs: 300, sleep: (ms) => Promise.resolve(void waits.push(ms)) });
     const result = await keySource.fetchKeySets();
     assert.deepEqual(result.fetched.map((set) => set.keys.map((key) => key.kid)), [['org2']]);
     assert.equal(result.failures.length, 1);

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { ApplicationDecoy } from '../../domain/decoys.js';
 import type { ClientSecretGeneration, JournalEntry } from '../../domain/lifecycle.js';
@@ -7,7 +6,7 @@ import { DirectoryError } from '../../ports/directory.js';
 import type { CreateRequestBase, DecoyIdentifier, DecoyKindModule, LifecycleContext } from '../decoyKind.js';
 import { commonCreateFields, commonDecoyFields, guidSchema } from '../decoySchemaParts.js';
 import { applicationUniqueNameOf, credentialDisplayNameOf, journalIdIn } from '../markers.js';
-import { fingerprintOf, hintOf } from '../secrets.js';
+import { fingerprintOf, hintOf, randomItemOf } from '../secrets.js';
 
 export interface CreateApplicationDecoyRequest extends CreateRequestBase {
   readonly kind: 'application';
@@ -48,12 +47,12 @@ export const applicationDecoy: DecoyKindModule<'application', CreateApplicationD
     makesSecret: true,
     keptGenerations: (settings) => settings.keptSecrets,
 
-    targetOf: async (_request, journalId) => ({ kind: 'application', uniqueName: applicationUniqueNameOf(journalId) }),
+    targetOf: (_request, journalId) => Promise.resolve({ kind: 'application', uniqueName: applicationUniqueNameOf(journalId) }),
 
     async create(request, target, entry, context) {
       if (target.kind !== 'application') throw new TypeError('an application decoy needs an application target');
       // Upserts keyed by uniqueName and appId: a create resumed or retried after a crash makes no second app.
-      const application = await context.directory.upsertApplication(target.uniqueName, request.displayName ?? APPLICATION_NAMES[randomInt(APPLICATION_NAMES.length)]!);
+      const application = await context.directory.upsertApplication(target.uniqueName, request.displayName ?? randomItemOf(APPLICATION_NAMES));
       const servicePrincipalId = await context.directory.upsertServicePrincipal(application.appId);
       const secret = await addSecret(application.id, entry, context);
       return {

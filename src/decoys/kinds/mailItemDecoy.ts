@@ -41,10 +41,10 @@ export const mailItemDecoy: DecoyKindModule<'mailItem', CreateMailItemDecoyReque
       dedicatedFolder: z.boolean().default(false),
     })
     .refine((decoy) => decoy.internetMessageId ?? decoy.itemId ?? decoy.immutableId ?? decoy.folderId, {
-      message: 'needs at least one of internetMessageId, itemId, immutableId or folderId',
+      error: 'needs at least one of internetMessageId, itemId, immutableId or folderId',
     })
     .refine((decoy) => !decoy.dedicatedFolder || decoy.folderId !== undefined, {
-      message: 'dedicatedFolder needs folderId',
+      error: 'dedicatedFolder needs folderId',
       path: ['folderId'],
     }),
   identifiers(decoy: MailItemDecoy): DecoyIdentifier[] {

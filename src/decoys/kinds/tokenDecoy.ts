@@ -29,7 +29,7 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
       kid: opaqueIdSchema.optional(),
       jti: opaqueIdSchema.optional(),
     })
-    .refine((decoy) => decoy.kid ?? decoy.jti, { message: 'needs kid or jti' }),
+    .refine((decoy) => decoy.kid ?? decoy.jti, { error: 'needs kid or jti' }),
   identifiers(decoy: TokenDecoy): DecoyIdentifier[] {
     const identifiers: DecoyIdentifier[] = [];
     if (decoy.kid !== undefined) identifiers.push({ space: 'tokenKid', value: decoy.kid });
@@ -47,7 +47,7 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
     // The honeytoken is returned like a secret, but it grants nothing, and Lure keeps it.
     makesSecret: false,
     keptGenerations: () => 1,
-    targetOf: async () => ({ kind: 'token' }),
+    targetOf: () => Promise.resolve({ kind: 'token' }),
 
     async create(request, _target, entry, context) {
       // Shaped like an Entra signing key id (a base64url SHA-1 thumbprint), so it does not stand out.
@@ -80,7 +80,7 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
     // Nothing lives in the tenant: earlier honeytokens keep firing through the kid.
     removeGeneration: async () => {},
     undoCreate: async () => {},
-    sweep: async () => 0,
+    sweep: () => Promise.resolve(0),
     retire: async () => {},
 
     material(decoy, honeytoken) {

@@ -69,16 +69,19 @@ export const userDecoy: DecoyKindModule<'user', CreateUserDecoyRequest> = {
     async create(request, target, entry, context) {
       if (target.kind !== 'user') throw new TypeError('a user decoy needs a user target');
       const name = nameOfUserPrincipalName(target.userPrincipalName);
-      const profile = context.settings.jobTitles[hashIndex(target.userPrincipalName, context.settings.jobTitles.length)]!;
+      const profile = context.settings.jobTitles[hashIndex(target.userPrincipalName, context.settings.jobTitles.length)];
+      if (profile === undefined) throw new RangeError('a user decoy needs a job title: LURE_DECOY_JOB_TITLES is empty');
       const password = newPassword();
       const upn = target.userPrincipalName;
+      // split gives at least one part, whatever the UPN holds.
+      const [localPart] = upn.split('@') as [string, ...string[]];
       let objectId: string;
       try {
         objectId = (
           await context.directory.createUser({
             userPrincipalName: upn,
-            displayName: request.displayName ?? (name === undefined ? upn.split('@')[0]! : `${name.givenName} ${name.surname}`),
-            mailNickname: upn.split('@')[0]!.replace(/[^A-Za-z0-9.\-_]/g, ''),
+            displayName: request.displayName ?? (name === undefined ? localPart : `${name.givenName} ${name.surname}`),
+            mailNickname: localPart.replace(/[^A-Za-z0-9.\-_]/g, ''),
             ...(name === undefined ? {} : { givenName: name.givenName, surname: name.surname }),
             jobTitle: request.jobTitle ?? profile.jobTitle,
             department: request.department ?? profile.department,
@@ -125,7 +128,7 @@ export const userDecoy: DecoyKindModule<'user', CreateUserDecoyRequest> = {
       if (user !== undefined) await context.directory.deleteUser(user.id);
     },
 
-    sweep: async () => 0,
+    sweep: () => Promise.resolve(0),
 
     async retire(decoy, lifecycle, context) {
       // A registered user is the customer's own account: retiring the decoy leaves it alone.

@@ -8,6 +8,8 @@ import { startLocalHost } from '../local/localHost.js';
  * A second signal while a long inbox file finishes abandons the file at its next batch (it stays in the inbox).
  */
 export async function runLocalHost(config: Config): Promise<boolean> {
+  // isTTY is typed boolean but is undefined when stdout is not a terminal: colour stays a boolean.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- see above
   const colour = process.stdout.isTTY === true;
   // Status lines follow the log format too, so stderr is all JSON or all text.
   const say = (line: string, level: 'info' | 'error' = 'info') =>

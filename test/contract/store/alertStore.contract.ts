@@ -52,7 +52,7 @@ export function alertStoreContract(name: string, createStore: () => Promise<Aler
       await assert.rejects(store.updateAlert(storedAlert('race', { count: 3 }), second.etag), ConcurrencyError);
       const latest = await store.getAlert('race');
       assert.equal(latest?.value.alert.count, 2);
-      assert.notEqual(latest?.etag, first.etag);
+      assert.notEqual(latest.etag, first.etag);
       await assert.rejects(store.updateAlert(storedAlert('absent'), first.etag), ConcurrencyError);
     });
 

@@ -16,7 +16,7 @@ export function decoyStoreContract(name: string, createStore: () => Promise<Deco
       assert.deepEqual((await store.listDecoys()).sort((a, b) => a.id.localeCompare(b.id)), [token, user]);
       const read = await store.getDecoy('d-token-1');
       assert.deepEqual(read?.value, token);
-      assert.ok(read !== undefined && read.etag.length > 0);
+      assert.ok(read.etag.length > 0);
 
       await store.upsertDecoy({ ...user, enabled: false });
       assert.equal((await store.getDecoy('d-user-1'))?.value.enabled, false);
@@ -37,7 +37,7 @@ export function decoyStoreContract(name: string, createStore: () => Promise<Deco
       await assert.rejects(store.updateDecoy({ ...decoy, memo: 'lost' }, second.etag), ConcurrencyError);
       const latest = await store.getDecoy(decoy.id);
       assert.deepEqual(latest?.value, { ...decoy, enabled: false });
-      assert.equal(latest?.etag, etag);
+      assert.equal(latest.etag, etag);
       await store.deleteDecoy(decoy.id);
       await assert.rejects(store.updateDecoy(decoy, etag), ConcurrencyError);
       assert.equal(await store.getDecoy(decoy.id), undefined);

@@ -13,11 +13,11 @@ export function mailBaselineStoreContract(name: string, createStore: () => Promi
       await assert.rejects(store.createMailBaseline(baseline), ConcurrencyError);
       const read = await store.getMailBaseline(baseline.mailbox);
       assert.deepEqual(read?.value, baseline);
-      assert.equal(read?.etag, created, 'create returns the ETag a read then sees');
+      assert.equal(read.etag, created, 'create returns the ETag a read then sees');
       const grown = { ...baseline, pairs: { ...baseline.pairs, 'a|b': '2026-11-20T00:00:00.000Z' } };
-      const updated = await store.updateMailBaseline(grown, read!.etag);
+      const updated = await store.updateMailBaseline(grown, read.etag);
       assert.equal((await store.getMailBaseline(baseline.mailbox))?.etag, updated);
-      await assert.rejects(store.updateMailBaseline(baseline, read!.etag), ConcurrencyError);
+      await assert.rejects(store.updateMailBaseline(baseline, read.etag), ConcurrencyError);
       assert.deepEqual((await store.getMailBaseline(baseline.mailbox))?.value, grown);
       assert.equal(await store.getMailBaseline('nobody@contoso.example'), undefined);
     });

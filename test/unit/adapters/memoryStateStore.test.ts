@@ -1,4 +1,4 @@
 import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 import { stateStoreContracts } from '../../contract/store/stateStore.contract.js';
 
-stateStoreContracts('in memory', async () => memoryStateStore());
+stateStoreContracts('in memory', () => Promise.resolve(memoryStateStore()));

@@ -12,7 +12,7 @@ import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.
 function gatedChannel(): AlertChannel & { readonly sent: Delivery[]; open(): void } {
   const sent: Delivery[] = [];
   let release: () => void = () => {};
-  let gate = new Promise<void>((resolve) => (release = resolve));
+  const gate = new Promise<void>((resolve) => (release = resolve));
   return {
     name: 'teams',
     sent,
@@ -82,10 +82,10 @@ describe('alert delivery claims and follow-ups', () => {
     let failures = 1;
     const flaky: AlertChannel = {
       name: 'teams',
-      async send(delivery) {
-        if (failures-- > 0) throw new DeliveryError('HTTP 503', true);
+      send(delivery) {
+        if (failures-- > 0) return Promise.reject(new DeliveryError('HTTP 503', true));
         sent.push(delivery);
-        return 'delivered';
+        return Promise.resolve('delivered');
       },
     };
     const delivery = new AlertDelivery({ store, channels: { teams: flaky }, clock, settings: loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:1/flow' }).delivery, cloud: 'public', logger: recordingLogger(), sleep: async () => {} });

@@ -56,9 +56,7 @@ describe('assignIncident', () => {
   it('recovers when a crash left the incident written but not indexed: the retry joins it, no second incident', async () => {
     const store = memoryStateStore();
     const indexKeys = store.upsertIncidentActorKeys.bind(store);
-    store.upsertIncidentActorKeys = async () => {
-      throw new Error('store unavailable');
-    };
+    store.upsertIncidentActorKeys = () => Promise.reject(new Error('store unavailable'));
     await assert.rejects(assignIncident(store, alert('dddd'), NOW), /store unavailable/);
     store.upsertIncidentActorKeys = indexKeys;
     const retried = await assignIncident(store, alert('dddd'), NOW);

@@ -17,12 +17,12 @@ function feedOf(perType: number): AuditFeed & { fetched: string[] } {
   return {
     fetched,
     startSubscription: async () => {},
-    async listContent(contentType): Promise<AuditContent[]> {
-      return Array.from({ length: perType }, (_, index) => ({ contentType, contentId: `${contentType}-${index}`, contentUri: 'https://manage.office.com/x', contentCreated: `2026-11-28T11:${String(index).padStart(2, '0')}:00.000Z` }));
+    listContent(contentType): Promise<AuditContent[]> {
+      return Promise.resolve(Array.from({ length: perType }, (_, index) => ({ contentType, contentId: `${contentType}-${index}`, contentUri: 'https://manage.office.com/x', contentCreated: `2026-11-28T11:${String(index).padStart(2, '0')}:00.000Z` })));
     },
-    async fetchContent(content) {
+    fetchContent(content) {
       fetched.push(content.contentId);
-      return [{ Id: content.contentId }];
+      return Promise.resolve([{ Id: content.contentId }]);
     },
   };
 }
@@ -39,7 +39,7 @@ describe('AuditPoller', () => {
     const poller = new AuditPoller({
       store: memoryStateStore(),
       feed,
-      publisher: { publish: async () => ({ tooLarge: [] }), close: async () => {} },
+      publisher: { publish: () => Promise.resolve({ tooLarge: [] }), close: async () => {} },
       hub: 'exchange',
       clock: slowClock(),
       settings: { contentTypes: ['Audit.Exchange', 'Audit.AzureActiveDirectory'], lookbackInHours: 1 },
@@ -65,15 +65,15 @@ describe('AuditPoller and records past the bounds', () => {
     const large = { Id: 'large-1', Blob: 'x'.repeat(RECORD_BOUNDS.maxLength) };
     const feed: AuditFeed = {
       startSubscription: async () => {},
-      listContent: async (contentType) => [{ contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' }],
-      fetchContent: async () => [good, deep, large],
+      listContent: (contentType) => Promise.resolve([{ contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' }]),
+      fetchContent: () => Promise.resolve([good, deep, large]),
     };
     const sent: string[] = [];
     // A producer that serializes each event as the Event Hubs SDK does: JSON.stringify overflows on a deep record.
     const publisher = new EventHubPublisher({
       producerOf: () => {
         const batch = { count: 0, bodies: [] as string[], tryAdd: (event: { body: unknown }) => (batch.bodies.push(JSON.stringify(event.body)), (batch.count += 1), true) };
-        return { createBatch: async () => batch, sendBatch: async () => void sent.push(...batch.bodies.splice(0)), close: async () => {} };
+        return { createBatch: () => Promise.resolve(batch), sendBatch: () => Promise.resolve(void sent.push(...batch.bodies.splice(0))), close: async () => {} };
       },
     });
     const poller = new AuditPoller({ store, feed, publisher, hub: 'exchange', clock: { now: () => new Date('2026-11-28T12:00:00.000Z') }, settings: { contentTypes: ['Audit.Exchange'], lookbackInHours: 1 }, logger: recordingLogger() });
@@ -100,8 +100,8 @@ describe('AuditPoller and records too large for one event', () => {
     const after = { Id: 'good-2', Workload: 'Exchange', Operation: 'MailItemsAccessed' };
     const feed: AuditFeed = {
       startSubscription: async () => {},
-      listContent: async (contentType) => [{ contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' }],
-      fetchContent: async () => [good, wide, after],
+      listContent: (contentType) => Promise.resolve([{ contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' }]),
+      fetchContent: () => Promise.resolve([good, wide, after]),
     };
     const batches: unknown[][] = [];
     const publisher = new EventHubPublisher({ producerOf: () => fakeProducer(1_000, batches) });

@@ -56,9 +56,7 @@ describe('mail.appId.firstSeen', () => {
     const services = await testServices({ store });
     await services.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1')] }], 'exchange');
     const createAlert = store.createAlert.bind(store);
-    store.createAlert = async () => {
-      throw new Error('store unavailable');
-    };
+    store.createAlert = () => Promise.reject(new Error('store unavailable'));
     const batch = [{ records: [read('2026-11-20T09:00:00.000Z', STRANGER, 'u4')] }];
     await assert.rejects(services.ingest(batch, 'exchange'), /store unavailable/);
     store.createAlert = createAlert;

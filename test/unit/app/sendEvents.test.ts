@@ -14,10 +14,10 @@ import { readFileSync } from 'node:fs';
 class RecordingHub implements EventPublisher {
   readonly events: unknown[] = [];
   readonly calls: string[] = [];
-  async publish(hub: string, events: readonly unknown[]): Promise<PublishOutcome> {
+  publish(hub: string, events: readonly unknown[]): Promise<PublishOutcome> {
     this.calls.push(hub);
     this.events.push(...events);
-    return { tooLarge: [] };
+    return Promise.resolve({ tooLarge: [] });
   }
   async close(): Promise<void> {}
 }

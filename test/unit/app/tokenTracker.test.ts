@@ -265,7 +265,7 @@ describe('token.issuance.missing', () => {
     await services.resolveTokenChecks();
     const [alert] = await missingAlerts(services);
     assert.equal(alert?.severity, 'critical');
-    assert.match(alert?.title ?? '', /used in Microsoft Graph on a decoy$/);
+    assert.match(alert.title, /used in Microsoft Graph on a decoy$/);
   });
 
   it('raises one alert however often the use is redelivered or the resolver runs', async () => {

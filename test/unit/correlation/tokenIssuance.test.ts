@@ -82,8 +82,8 @@ describe('issuances and uses', () => {
     const read = expectMappedEvent(normalizeRecord(graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'g', requestUri: 'https://graph.microsoft.com/v1.0/me/mailFolders/inbox/messages' })), 'graphActivity');
     const use = tokenUseOf(read, { includeObservations: false });
     assert.equal(use?.source, 'graph');
-    assert.equal(use?.readsMail, true);
-    assert.equal(use?.issuedAt, '2026-11-02T08:55:00.000Z');
+    assert.equal(use.readsMail, true);
+    assert.equal(use.issuedAt, '2026-11-02T08:55:00.000Z');
     const list = expectMappedEvent(normalizeRecord(graphRecord({ time: '2026-11-02T09:00:00.000Z', uti: 'g2' })), 'graphActivity');
     assert.equal(tokenUseOf(list, { includeObservations: false })?.readsMail, false);
   });

@@ -14,7 +14,7 @@ describe(`${tokenSigningKeyAnomalous.id} alert fields`, () => {
     assert.equal(finding.subjectKey, '1LTMzakihiRla_8z2BEJVXeWMqo');
     assert.equal(finding.title, 'Token signed by a known-compromised key (1LTMzakihiRla_8z2BEJVXeWMqo)');
     assert.equal(finding.token?.kid, '1LTMzakihiRla_8z2BEJVXeWMqo');
-    assert.equal(finding.token?.uniqueTokenId, 'keyCaseUti0000000000001');
+    assert.equal(finding.token.uniqueTokenId, 'keyCaseUti0000000000001');
     assert.deepEqual(finding.target, { resource: 'https://api.contoso.example/payments/v1/transfers' });
     assert.ok(!JSON.stringify(finding).includes('eyJ'), 'no JWT segment in the finding');
   });

@@ -27,7 +27,7 @@ describe('function files', () => {
     }
   });
 
-  it('read the three hubs in batches and retry a failed batch forever, with backoff', async () => {
+  it('read the three hubs in batches and retry a failed batch forever, with backoff', () => {
     const handler = async () => {};
     for (const hub of ['entra', 'exchange', 'token'] as const) {
       const options = eventHubOptions(hub, handler);

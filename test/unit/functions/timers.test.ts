@@ -57,9 +57,7 @@ describe('timer functions', () => {
 
   it('fails the invocation visibly when the store fails', async () => {
     const store = memoryStateStore();
-    store.listSignInProgress = async () => {
-      throw new Error('store unavailable');
-    };
+    store.listSignInProgress = () => Promise.reject(new Error('store unavailable'));
     useServices(await testServices({ store }));
     const logs: string[] = [];
     await assert.rejects(resolveTokenChecks(TIMER, timerContext('resolveTokenChecks', logs)), /store unavailable/);

@@ -173,8 +173,7 @@ describe('fromGraphActivity', () => {
   });
 
   it('has no token context when the record carries no token identifiers', () => {
-    const properties: Record<string, unknown> = { ...appCall.properties };
-    for (const key of ['signInActivityId', 'C_Iat', 'tenantId']) delete properties[key];
+    const { signInActivityId: _signInActivityId, C_Iat: _iat, tenantId: _tenantId, ...properties } = appCall.properties;
     const event = expectEvent(fromGraphActivity({ ...appCall, properties }), 'graphActivity');
     assert.equal(event.token, undefined);
     // The envelope tenant still names the event's tenant.

@@ -142,7 +142,7 @@ describe('fromTokenObservation', () => {
       ver: '2.0',
     });
     assert.equal(event.token?.issuedAt, '2025-03-05T08:58:00.000Z');
-    assert.equal(event.token?.kid, undefined);
+    assert.equal(event.token.kid, undefined);
   });
 
   it('never keeps the token: the event does not contain the JWT or any of its segments', () => {

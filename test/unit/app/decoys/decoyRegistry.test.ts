@@ -52,9 +52,9 @@ describe('DecoyRegistry', () => {
   it('does not keep a failed read: the next batch tries again', async () => {
     const store = countingStore();
     let fail = true;
-    store.listDecoys = async () => {
-      if (fail) throw new Error('store down');
-      return [TOKEN];
+    store.listDecoys = () => {
+      if (fail) return Promise.reject(new Error('store down'));
+      return Promise.resolve([TOKEN]);
     };
     const registry = new DecoyRegistry(store, { now: () => new Date(0) }, 30_000);
     await assert.rejects(registry.current(), /store down/);
