@@ -36,7 +36,7 @@ describe('README settings table', () => {
   });
 
   it('matches the app settings the function registrations bind to', () => {
-    const source = readFileSync(path.join(PROJECT_ROOT, 'src', 'app', 'eventHubTrigger.ts'), 'utf8');
+    const source = readFileSync(path.join(PROJECT_ROOT, 'src', 'host', 'functions', 'eventHubTrigger.ts'), 'utf8');
     const bound = new Set([...source.matchAll(/'(LURE_[A-Z_]+)'|%(LURE_[A-Z_]+)%/g)].map((match) => match[1] ?? match[2]!));
     // Bound by the host; some (the hub names) are read by Lure too.
     const documented = SETTINGS.map((setting) => setting.name.split('__')[0]!);
