@@ -103,7 +103,7 @@ const optionalText = z
 /** The setting's text, or its default when it is unset or blank. */
 const blankOr = (fallback: string) => optionalText.transform((value) => value ?? fallback);
 
-const optionalHttpUrl = optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional());
+const optionalHttpUrl = optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional());
 const optionalGuid = optionalText.pipe(z.string().regex(GUID, 'must be a GUID').optional());
 const commaSeparated = (text: string) => text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
 const optionalList = z.string().optional().transform((value) => commaSeparated(value ?? ''));
@@ -123,26 +123,29 @@ const integer = (min: number, max: number, fallback: string) =>
 
 const flag = (fallback: 'true' | 'false') =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
     .optional()
     .transform((value) => ['true', '1', 'yes', 'on'].includes(value ?? fallback));
 
 const guidList = optionalList.transform((ids) => ids.map((id) => id.toLowerCase())).refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated GUIDs');
 
-const mode = (fallback: IssuanceMode) => z.enum(['alert', 'shadow', 'off'], { message: 'must be alert, shadow or off' }).optional().default(fallback);
+const mode = (fallback: IssuanceMode) => z.enum(['alert', 'shadow', 'off'], { error: 'must be alert, shadow or off' }).optional().default(fallback);
 
-const severity = (fallback: Severity) => z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` }).optional().default(fallback);
+const severity = (fallback: Severity) => z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional().default(fallback);
 
 const hubName = (fallback: string) => unsetOr(fallback).pipe(z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/, 'must be an event hub name'));
 
 const consumerGroup = (fallback: string) => blankOr(fallback).pipe(z.string().regex(/^[A-Za-z0-9$][A-Za-z0-9._-]{0,49}$/, 'must be a consumer group name'));
 
+/** Whether a split entry has exactly two parts. The refinements below check it; the transforms after them narrow with it (dropping nothing). */
+const isPair = (parts: readonly string[]): parts is [string, string] => parts.length === 2;
+
 /** `name=number` pairs, comma-separated: the names and numbers each rule allows. */
 const pairs = (isName: (name: string) => boolean, isNumber: (text: string) => boolean, message: string) =>
   optionalList
     .transform((entries) => entries.map((entry) => entry.split('=').map((part) => part.trim())))
-    .refine((entries) => entries.every((entry) => entry.length === 2 && isName(entry[0]!) && isNumber(entry[1]!)), message)
-    .transform((entries) => entries.map(([name, value]) => [name!, Number(value)] as const));
+    .refine((entries) => entries.every((entry) => isPair(entry) && isName(entry[0]) && isNumber(entry[1])), message)
+    .transform((entries) => entries.filter(isPair).map(([name, value]) => [name, Number(value)] as const));
 
 const silenceThresholds = pairs((name) => /^[A-Za-z]+$/.test(name), (text) => /^\d+$/.test(text), 'must be name=minutes pairs, comma-separated');
 const BUILT_IN_SILENCE_THRESHOLDS = silenceThresholds.parse(DEFAULTS.LURE_SILENCE_THRESHOLDS);
@@ -157,8 +160,8 @@ const BUILT_IN_CHANNEL_RATES = channelRates.parse(DEFAULTS.LURE_DELIVERY_RATES) 
 const ipRanges = optionalList.refine(
   (entries) =>
     entries.every((entry) => {
-      const [address, prefix] = entry.split('/');
-      const family = isIP(address!);
+      const [address = '', prefix] = entry.split('/');
+      const family = isIP(address);
       return family !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32)));
     }),
   'must be comma-separated IP addresses or CIDR ranges',
@@ -176,8 +179,8 @@ const jobTitles = unsetOr(DEFAULTS.LURE_DECOY_JOB_TITLES)
       .map((entry) => entry.split('/').map((part) => part.trim()))
       .filter((parts) => parts.some((part) => part !== '')),
   )
-  .refine((entries) => entries.length > 0 && entries.every((parts) => parts.length === 2 && parts.every((part) => part !== '' && part.length <= 64)), 'must be comma-separated title/department pairs')
-  .transform((entries) => entries.map(([jobTitle, department]) => ({ jobTitle: jobTitle!, department: department! })));
+  .refine((entries) => entries.length > 0 && entries.every((parts) => isPair(parts) && parts.every((part) => part !== '' && part.length <= 64)), 'must be comma-separated title/department pairs')
+  .transform((entries) => entries.filter(isPair).map(([jobTitle, department]) => ({ jobTitle, department })));
 
 const auditContentTypes = unsetOr(DEFAULTS.LURE_AUDIT_CONTENT_TYPES)
   .transform(commaSeparated)
@@ -185,8 +188,8 @@ const auditContentTypes = unsetOr(DEFAULTS.LURE_AUDIT_CONTENT_TYPES)
   .transform((entries) => (entries[0] === 'none' ? [] : entries));
 
 const settingsSchema = z.object({
-  LURE_STORE: z.enum(['table', 'memory'], { message: 'must be table or memory' }).optional().default(DEFAULTS.LURE_STORE),
-  LURE_LOG_FORMAT: z.enum(['json', 'human'], { message: 'must be json or human' }).optional(),
+  LURE_STORE: z.enum(['table', 'memory'], { error: 'must be table or memory' }).optional().default(DEFAULTS.LURE_STORE),
+  LURE_LOG_FORMAT: z.enum(['json', 'human'], { error: 'must be json or human' }).optional(),
   LURE_TABLE_SERVICE_URI: optionalHttpUrl,
   LURE_TABLE_CONNECTION_STRING: optionalText,
   AZURE_CLIENT_ID: optionalText,
@@ -209,8 +212,8 @@ const settingsSchema = z.object({
   LURE_ISSUANCE_ALLOWLIST_APP_IDS: guidList,
   LURE_ISSUANCE_JUDGE_APP_IDS: guidList,
   LURE_ISSUANCE_CACHE_SIZE: integer(0, 10_000_000, DEFAULTS.LURE_ISSUANCE_CACHE_SIZE),
-  LURE_CLOUD: z.enum(['public', 'usgov', 'usgovdod', 'china'], { message: 'must be public, usgov, usgovdod or china' }).optional().default(DEFAULTS.LURE_CLOUD),
-  LURE_GRAPH_HOST: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional()),
+  LURE_CLOUD: z.enum(['public', 'usgov', 'usgovdod', 'china'], { error: 'must be public, usgov, usgovdod or china' }).optional().default(DEFAULTS.LURE_CLOUD),
+  LURE_GRAPH_HOST: optionalText.pipe(z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional()),
   LURE_GRAPH_TIMEOUT_IN_SECONDS: integer(1, 300, DEFAULTS.LURE_GRAPH_TIMEOUT_IN_SECONDS),
   LURE_DECOY_USER_DOMAIN: optionalText.pipe(z.string().regex(HOST_NAME, 'must be a domain name').optional()),
   LURE_DECOY_JOB_TITLES: jobTitles,
@@ -291,6 +294,7 @@ export type Environment = z.output<typeof environmentSchema>;
 export function parseEnvironment(environment: Readonly<Record<string, string | undefined>>): Environment {
   const parsed = environmentSchema.safeParse(environment);
   if (!parsed.success) {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a failed safeParse always has an issue
     const issue = parsed.error.issues[0]!;
     throw new RangeError(`setting ${String(issue.path[0] ?? '?')}: ${issue.message}`);
   }

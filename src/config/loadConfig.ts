@@ -29,6 +29,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     ...new Set([...FIRST_PARTY_APPS_WITHOUT_SIGN_INS.map((app) => app.appId).filter((appId) => !judged.has(appId)), ...settings.LURE_ISSUANCE_ALLOWLIST_APP_IDS]),
   ];
   const inAzure = settings.WEBSITE_SITE_NAME !== undefined;
+  const managementApiHost = settings.LURE_MANAGEMENT_API_HOST ?? MANAGEMENT_API_HOSTS[settings.LURE_CLOUD];
   for (const name of ['LURE_TEAMS_WEBHOOK_URL', 'LURE_WEBHOOK_URL', 'LURE_AUTHORITY_HOST', 'LURE_MANAGEMENT_API_HOST'] as const) {
     const url = settings[name];
     if (inAzure && url !== undefined && new URL(url).protocol !== 'https:') throw new RangeError(`setting ${name}: must be an https URL (plain http is for local development only)`);
@@ -111,9 +112,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     },
     auditPoller: {
       contentTypes: settings.LURE_AUDIT_CONTENT_TYPES,
-      ...((settings.LURE_MANAGEMENT_API_HOST ?? MANAGEMENT_API_HOSTS[settings.LURE_CLOUD]) === undefined
-        ? {}
-        : { host: (settings.LURE_MANAGEMENT_API_HOST ?? MANAGEMENT_API_HOSTS[settings.LURE_CLOUD])!.replace(/\/+$/, '') }),
+      ...(managementApiHost === undefined ? {} : { host: managementApiHost.replace(/\/+$/, '') }),
       ...(settings.LURE_AUDIT_PUBLISHER_ID === undefined ? {} : { publisherId: settings.LURE_AUDIT_PUBLISHER_ID.toLowerCase() }),
       lookbackInHours: settings.LURE_AUDIT_LOOKBACK_IN_HOURS,
     },
