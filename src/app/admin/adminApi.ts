@@ -74,10 +74,12 @@ export class AdminApi {
       // A bad body is reported before a missing precondition: the caller fixes one thing at a time, in order.
       const ifMatch = route.requiresIfMatch ? parseIfMatch(request.headers.get('if-match')) : undefined;
       const result = await route.handle(this.dependencies, { params: validParams, query, body, caller, ...(ifMatch === undefined ? {} : { ifMatch }) });
-      if (route.audit !== undefined) {
+      const { audit } = route;
+      if (audit !== undefined) {
         // The change is made: an answer carrying a new secret must reach the caller even if the trail cannot be written.
-        await this.audit(route, caller, params, body, 'succeeded', result.status, result.auditDetail).catch((error: unknown) =>
-          this.dependencies.logger.error('admin API: audit entry not written', { action: route!.audit!.action, target: route!.audit!.target(params, body), objectId: caller!.objectId, error: error instanceof Error ? error.message : String(error) }),
+        const { objectId } = caller;
+        await this.audit(audit, caller, params, body, 'succeeded', result.status, result.auditDetail).catch((error: unknown) =>
+          this.dependencies.logger.error('admin API: audit entry not written', { action: audit.action, target: audit.target(params, body), objectId, error: error instanceof Error ? error.message : String(error) }),
         );
       }
       return respondWith(result);
@@ -85,7 +87,7 @@ export class AdminApi {
       const error = this.asApiError(thrown, route);
       // A change that started and could not finish is on the record too; a refused request changed nothing.
       if (route?.audit !== undefined && caller !== undefined && error.status >= 500) {
-        await this.audit(route, caller, params, body, 'failed', error.status, error.message).catch(() => undefined);
+        await this.audit(route.audit, caller, params, body, 'failed', error.status, error.message).catch(() => undefined);
       }
       return respond(error.status, errorBody(error), error.headers);
     }
@@ -107,14 +109,17 @@ export class AdminApi {
     } catch {
       throw new ApiError(400, 'invalidPath', 'the path is not validly percent-encoded');
     }
-    const candidates = ADMIN_ROUTES.map((route) => ({ route, params: matchPath(route.path, decoded) })).filter((candidate) => candidate.params !== undefined);
+    const candidates = ADMIN_ROUTES.flatMap((route) => {
+      const params = matchPath(route.path, decoded);
+      return params === undefined ? [] : [{ route, params }];
+    });
     if (candidates.length === 0) throw new ApiError(404, 'notFound', 'no such route');
     const chosen = candidates.find((candidate) => candidate.route.method === request.method);
     if (chosen === undefined) {
       const allowed = [...new Set(candidates.map((candidate) => candidate.route.method))].join(', ');
       throw new ApiError(405, 'methodNotAllowed', `this route takes ${allowed}`, undefined, { Allow: allowed });
     }
-    return { route: chosen.route, params: chosen.params! };
+    return { route: chosen.route, params: chosen.params };
   }
 
   private asApiError(error: unknown, route: Route | undefined): ApiError {
@@ -134,7 +139,7 @@ export class AdminApi {
     return new ApiError(500, 'internal', `the request failed inside Lure (reference ${reference}); nothing secret is in the logs, the reference is`);
   }
 
-  private async audit(route: Route, caller: Caller, params: Readonly<Record<string, string>>, body: unknown, outcome: 'succeeded' | 'failed', status: number, detail: string | undefined): Promise<void> {
+  private async audit(audit: NonNullable<Route['audit']>, caller: Caller, params: Readonly<Record<string, string>>, body: unknown, outcome: 'succeeded' | 'failed', status: number, detail: string | undefined): Promise<void> {
     await this.dependencies.store.createAuditEntry({
       id: newAuditId(),
       at: this.dependencies.clock.now().toISOString(),
@@ -143,8 +148,8 @@ export class AdminApi {
         ...(caller.userPrincipalName === undefined ? {} : { userPrincipalName: caller.userPrincipalName }),
         ...(caller.appId === undefined ? {} : { appId: caller.appId }),
       },
-      action: route.audit!.action,
-      target: route.audit!.target(params, body),
+      action: audit.action,
+      target: audit.target(params, body),
       outcome,
       status,
       ...(detail === undefined ? {} : { detail: detail.slice(0, 2000) }),
@@ -158,7 +163,9 @@ function matchPath(template: string, segments: readonly string[]): Record<string
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (const [index, part] of parts.entries()) {
-    const segment = segments[index]!;
+    const segment = segments[index];
+    // The lengths are equal, so there is a segment for every part.
+    if (segment === undefined) return undefined;
     if (part.startsWith('{')) params[part.slice(1, -1)] = segment;
     else if (part !== segment) return undefined;
   }
@@ -169,6 +176,7 @@ function parseParams(route: Route, params: Readonly<Record<string, string>>): Re
   const valid: Record<string, string> = {};
   for (const [name, schema] of Object.entries(route.params ?? {})) {
     const result = schema.safeParse(params[name]);
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a failed safeParse always has an issue
     if (!result.success) throw new ApiError(400, 'invalidField', result.error.issues[0]!.message, name);
     valid[name] = result.data;
   }
@@ -227,6 +235,7 @@ async function parseBody(route: Route, request: AdminRequest): Promise<unknown> 
 function validated(schema: z.ZodType, input: unknown, prefix: string): unknown {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a failed safeParse always has an issue
   const issue = result.error.issues[0]!;
   const path = [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.');
   if (issue.code === 'unrecognized_keys') {

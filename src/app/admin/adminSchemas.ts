@@ -13,22 +13,22 @@ export const alertIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be an aler
 export const incidentIdSchema = z.string().regex(/^inc-[0-9a-f]{24}$/, 'must be an incident id (inc- and 24 lower-case hex digits)');
 export { decoyIdSchema };
 
-const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date and time' });
+const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date and time' });
 const pageSize = z
   .string()
   .regex(/^\d{1,4}$/, 'must be a whole number')
   .transform(Number)
   .pipe(z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500'));
-const booleanText = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true');
+const booleanText = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true');
 
 export const decoyListQuery = z.strictObject({
-  kind: z.enum(DECOY_KINDS, { message: `must be one of ${DECOY_KINDS.join(', ')}` }).optional(),
+  kind: z.enum(DECOY_KINDS, { error: `must be one of ${DECOY_KINDS.join(', ')}` }).optional(),
   enabled: booleanText.optional(),
 });
 
 export const alertListQuery = z.strictObject({
-  status: z.enum(ALERT_STATUSES, { message: `must be one of ${ALERT_STATUSES.join(', ')}` }).optional(),
-  severity: z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
+  status: z.enum(ALERT_STATUSES, { error: `must be one of ${ALERT_STATUSES.join(', ')}` }).optional(),
+  severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
   detection: z.string().regex(/^[a-z][A-Za-z.]{1,80}$/, 'must be a detection id').optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
@@ -37,7 +37,7 @@ export const alertListQuery = z.strictObject({
 });
 
 export const incidentListQuery = z.strictObject({
-  status: z.enum(['open', 'resolved'], { message: 'must be open or resolved' }).optional(),
+  status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
   top: pageSize.optional(),
   continuation: z.string().max(512).optional(),
 });
@@ -60,7 +60,7 @@ export const decoyPostBody = z
     register: z.record(z.string(), z.unknown()).optional().describe('A decoy in the decoy file\'s shape (README "Decoy file").'),
     create: z.record(z.string(), z.unknown()).optional().describe('A create request: `kind`, `id` and the kind\'s options (README "Decoys in your tenant").'),
   })
-  .refine((body) => (body.register === undefined) !== (body.create === undefined), { message: 'must hold exactly one of register and create' });
+  .refine((body) => (body.register === undefined) !== (body.create === undefined), { error: 'must hold exactly one of register and create' });
 
 /** `PATCH /api/decoys/{id}`: what admins control. `null` clears the memo or the rotation interval. */
 export const decoyPatchBody = z
@@ -69,7 +69,7 @@ export const decoyPatchBody = z
     memo: z.string().max(1024).nullable().optional(),
     rotationIntervalInHours: z.number().int().min(1).max(24 * 365).nullable().optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one of enabled, memo, rotationIntervalInHours' });
+  .refine((body) => Object.keys(body).length > 0, { error: 'must change at least one of enabled, memo, rotationIntervalInHours' });
 
 /** `POST /api/alerts/{id}/ack` and `/resolve`. */
 export const triageBody = z.strictObject({ note: z.string().max(2000).optional() });

@@ -119,7 +119,7 @@ export class CallerAuthenticator {
     if (typeof payload['azp'] !== 'string' || payload['nonce'] !== undefined) throw this.refuse('an access token is required, not an ID token', 'azp/nonce', origin);
     const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
     const allowed = access === 'write' ? roles.includes(ADMIN_ROLE) : roles.includes(ADMIN_ROLE) || roles.includes(READER_ROLE);
-    const caller = callerOf(payload, roles);
+    const caller = callerOf(payload, payload['oid'], roles);
     if (!allowed) {
       this.options.logger.warn('admin API: caller lacks the role', { objectId: caller.objectId, needed: access === 'write' ? ADMIN_ROLE : READER_ROLE, ...origin });
       throw new ApiError(403, 'forbidden', `this route needs the ${access === 'write' ? ADMIN_ROLE : `${READER_ROLE} or ${ADMIN_ROLE}`} app role`, undefined, {
@@ -160,9 +160,9 @@ function unauthenticated(message: string, tokenPresented: boolean): ApiError {
   return new ApiError(401, 'unauthenticated', message, undefined, { 'WWW-Authenticate': challenge });
 }
 
-function callerOf(payload: Record<string, unknown>, roles: readonly string[]): Caller {
-  const text = (name: string): string | undefined => (typeof payload[name] === 'string' && payload[name] !== '' ? (payload[name] as string) : undefined);
+function callerOf(payload: Record<string, unknown>, objectId: string, roles: readonly string[]): Caller {
+  const text = (name: string): string | undefined => (typeof payload[name] === 'string' && payload[name] !== '' ? payload[name] : undefined);
   const userPrincipalName = text('preferred_username') ?? text('upn');
   const appId = text('azp') ?? text('appid');
-  return { objectId: text('oid')!, ...(userPrincipalName === undefined ? {} : { userPrincipalName }), ...(appId === undefined ? {} : { appId }), roles };
+  return { objectId, ...(userPrincipalName === undefined ? {} : { userPrincipalName }), ...(appId === undefined ? {} : { appId }), roles };
 }

@@ -3,7 +3,7 @@ import { type TriageAction, TRIAGE_STATUS } from '../../../correlation/triage.js
 import { triageStoredAlert } from '../../triageAlert.js';
 import * as schemas from '../adminSchemas.js';
 import { ApiError } from '../apiError.js';
-import { getRoute, listRoute, notFound, type Route } from './route.js';
+import { getRoute, idParam, listRoute, notFound, type Route } from './route.js';
 
 const alertParams = { id: schemas.alertIdSchema };
 
@@ -59,8 +59,9 @@ function triageRoute(verb: 'ack' | 'resolve', action: TriageAction, operationId:
     audit: { action: verb === 'ack' ? 'alert.acknowledge' : 'alert.resolve', target: (params) => `alert:${params['id']}` },
     async handle(dependencies, { params, body, caller }) {
       const { note } = body as z.infer<typeof schemas.triageBody>;
-      const outcome = await triageStoredAlert(dependencies, params['id']!, action, { by: caller, note });
-      if (outcome === undefined) throw notFound('alert', params['id']!);
+      const id = idParam(params);
+      const outcome = await triageStoredAlert(dependencies, id, action, { by: caller, note });
+      if (outcome === undefined) throw notFound('alert', id);
       if ('refused' in outcome) throw new ApiError(409, 'conflict', outcome.refused);
       const noted = note === undefined ? '' : `; note: ${note}`;
       return { status: 200, body: outcome.alert, auditDetail: outcome.changed ? `${outcome.previousStatus} → ${status}${noted}` : `already ${status}${noted}` };

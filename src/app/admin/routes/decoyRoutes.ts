@@ -6,7 +6,7 @@ import type { DecoyChanges } from '../../decoys/types.js';
 import * as schemas from '../adminSchemas.js';
 import { ApiError } from '../apiError.js';
 import { changeBody, decoyResource } from './decoyResource.js';
-import { getRoute, notFound, type Route } from './route.js';
+import { getRoute, idParam, notFound, type Route } from './route.js';
 
 const decoyParams = { id: schemas.decoyIdSchema };
 
@@ -41,7 +41,9 @@ export const DECOY_ROUTES: readonly Route[] = [
       action: 'decoy.add',
       target: (_params, body) => {
         const request = body as { register?: { id?: unknown }; create?: { id?: unknown } };
-        return `decoy:${String(request.register?.id ?? request.create?.id ?? '(no id)')}`;
+        // An entry is written only once the request has validated, and a decoy's id is text.
+        const id = request.register?.id ?? request.create?.id;
+        return `decoy:${typeof id === 'string' ? id : '(no id)'}`;
       },
     },
     async handle(dependencies, { body }) {
@@ -93,10 +95,12 @@ export const DECOY_ROUTES: readonly Route[] = [
     audit: { action: 'decoy.update', target: (params) => `decoy:${params['id']}` },
     async handle(dependencies, { params, body, ifMatch }) {
       const changes = body as DecoyChanges;
-      const before = await dependencies.store.getDecoy(params['id']!);
-      if (before === undefined) throw notFound('decoy', params['id']!);
+      const id = idParam(params);
+      if (ifMatch === undefined) throw new Error('updateDecoy requires If-Match, which the API checks before the handler runs');
+      const before = await dependencies.store.getDecoy(id);
+      if (before === undefined) throw notFound('decoy', id);
       try {
-        const { decoy, etag } = await dependencies.lifecycles.configure(params['id']!, changes, ifMatch!);
+        const { decoy, etag } = await dependencies.lifecycles.configure(id, changes, ifMatch);
         return { status: 200, body: decoyResource(decoy, await dependencies.store.getDecoyLifecycle(decoy.id)), etag, auditDetail: changesInWords(before.value, decoy) };
       } catch (error) {
         if (error instanceof ConcurrencyError) throw new ApiError(412, 'preconditionFailed', 'the decoy changed since that ETag was read: GET it again and retry', 'If-Match');
@@ -114,8 +118,9 @@ export const DECOY_ROUTES: readonly Route[] = [
     response: { status: 204, description: 'Retired' },
     audit: { action: 'decoy.retire', target: (params) => `decoy:${params['id']}` },
     async handle(dependencies, { params }) {
-      await dependencies.lifecycles.retire(params['id']!);
-      return { status: 204, auditDetail: `retired decoy ${params['id']}` };
+      const id = idParam(params);
+      await dependencies.lifecycles.retire(id);
+      return { status: 204, auditDetail: `retired decoy ${id}` };
     },
   },
   {
@@ -130,7 +135,7 @@ export const DECOY_ROUTES: readonly Route[] = [
     response: { status: 200, schema: schemas.decoyChange, description: 'The decoy as rotated, and the lure material to plant now' },
     audit: { action: 'decoy.rotate', target: (params) => `decoy:${params['id']}` },
     async handle(dependencies, { params }) {
-      const rotated = await dependencies.lifecycles.rotate(params['id']!, 'caller');
+      const rotated = await dependencies.lifecycles.rotate(idParam(params), 'caller');
       return { status: 200, body: changeBody(rotated), auditDetail: `rotated; placements rewritten: ${rotated.placementsRewritten.length}` };
     },
   },
@@ -143,7 +148,7 @@ export const DECOY_ROUTES: readonly Route[] = [
     params: decoyParams,
     response: { status: 200, schema: schemas.lureMaterial, description: 'What to plant, as far as Lure keeps it' },
     async handle(dependencies, { params }) {
-      const { decoy, material } = await dependencies.lifecycles.currentMaterial(params['id']!);
+      const { decoy, material } = await dependencies.lifecycles.currentMaterial(idParam(params));
       return {
         status: 200,
         body: {

@@ -49,6 +49,13 @@ export interface Route {
 /** What a reading route says of itself; the factories add the method, the access and the handler. */
 type ReadingRoute = Pick<Route, 'path' | 'operationId' | 'summary' | 'response'>;
 
+/** The `{id}` a route's path binds: always there once the route has matched. */
+export function idParam(params: Readonly<Record<string, string>>): string {
+  const id = params['id'];
+  if (id === undefined) throw new Error('the route has no {id} parameter');
+  return id;
+}
+
 export function notFound(kind: string, id: string): ApiError {
   return new ApiError(404, 'notFound', `${kind} ${id} does not exist`);
 }
@@ -72,7 +79,7 @@ export function getRoute<T>(
     access: 'read',
     ...described,
     async handle(dependencies, { params }) {
-      const id = params['id']!;
+      const id = idParam(params);
       const found = await load(dependencies, id);
       if (found === undefined) throw notFound(kind, id);
       return { status: 200, body: await show(found.value, dependencies), ...(sendsEtag ? { etag: found.etag } : {}) };
