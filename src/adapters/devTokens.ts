@@ -32,13 +32,13 @@ export async function loadDevSigningKey(dataDir: string): Promise<DevSigningKey>
   try {
     privateJwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new RangeError(`${file}: not a readable key file (delete it to make a new one)`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new RangeError(`${file}: not a readable key file (delete it to make a new one)`, { cause: error });
     const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
     privateJwk = { ...(await exportJWK(privateKey)), kid: `lure-dev-${randomUUID()}`, alg: 'RS256', use: 'sig' };
     await mkdir(dataDir, { recursive: true });
-    await writeFile(file, JSON.stringify(privateJwk), { mode: 0o600, flag: 'wx' }).catch(async (writeError: NodeJS.ErrnoException) => {
+    await writeFile(file, JSON.stringify(privateJwk), { mode: 0o600, flag: 'wx' }).catch(async (writeError: unknown) => {
       // Another process made it first: use theirs.
-      if (writeError.code !== 'EEXIST') throw writeError;
+      if ((writeError as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError;
       privateJwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
     });
     await chmod(file, 0o600);
@@ -63,6 +63,8 @@ export async function mintDevToken(key: DevSigningKey, claims: DevTokenClaims): 
   if (!(claims.lifetimeInMinutes >= 1 && claims.lifetimeInMinutes <= MAX_DEV_TOKEN_LIFETIME_IN_MINUTES)) {
     throw new RangeError(`a dev token lives 1 to ${MAX_DEV_TOKEN_LIFETIME_IN_MINUTES} minutes, not ${claims.lifetimeInMinutes}`);
   }
+  const { kid } = key.privateJwk;
+  if (kid === undefined) throw new RangeError('the dev signing key has no kid (delete its file to make a new one)');
   const issuedAt = Math.floor(claims.now.getTime() / 1000);
   return new SignJWT({
     tid: claims.tenantId,
@@ -72,7 +74,7 @@ export async function mintDevToken(key: DevSigningKey, claims: DevTokenClaims): 
     roles: [...claims.roles],
     ver: '2.0',
   })
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.privateJwk.kid! })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
     .setIssuer(`${claims.authorityHost}/${claims.tenantId}/v2.0`)
     .setAudience(claims.audience)
     .setIssuedAt(issuedAt)

@@ -29,16 +29,16 @@ export async function startEmbeddedAzurite(options: { readonly dataDir?: string;
   let TableServer: new (configuration: unknown) => AzuriteTableServer;
   let TableConfiguration: new (...args: unknown[]) => unknown;
   try {
-    TableServer = require('azurite/dist/src/table/TableServer').default;
-    TableConfiguration = require('azurite/dist/src/table/TableConfiguration').default;
+    TableServer = (require('azurite/dist/src/table/TableServer') as { default: typeof TableServer }).default;
+    TableConfiguration = (require('azurite/dist/src/table/TableConfiguration') as { default: typeof TableConfiguration }).default;
   } catch {
     throw new Error(
       'Azurite is not installed (it is a development dependency): run `npm install`, or set LURE_TABLE_CONNECTION_STRING or LURE_TABLE_SERVICE_URI',
     );
   }
   const inMemory = options.dataDir === undefined;
-  if (!inMemory) await mkdir(options.dataDir!, { recursive: true });
-  const databasePath = inMemory ? ':memory:' : path.join(options.dataDir!, '__azurite_db_table__.json');
+  if (!inMemory) await mkdir(options.dataDir, { recursive: true });
+  const databasePath = inMemory ? ':memory:' : path.join(options.dataDir, '__azurite_db_table__.json');
   // (host, port, keepAliveTimeout, metadataDBPath, enableDebugLog, enableAccessLog, accessLogWriteStream,
   //  debugLogFilePath, loose, skipApiVersionCheck, cert, key, pwd, oauth, disableProductStyleUrl, isMemoryPersistence)
   const configuration = new TableConfiguration('127.0.0.1', options.port ?? 0, 5, databasePath, false, false, undefined, undefined, false, true, '', '', '', undefined, false, inMemory);

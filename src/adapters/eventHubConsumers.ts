@@ -36,7 +36,12 @@ export function startHubConsumers(options: HubConsumersOptions): HubConsumers {
     const subscription = client.subscribe(
       {
         processEvents: async (events, context) => options.onBatch(hub, events, { partitionId: context.partitionId, updateCheckpoint: (event) => context.updateCheckpoint(event as never) }),
-        processError: async (error) => options.onError(hub, error.message),
+        // A promise the SDK can wait on, though reporting is synchronous (a throw rejects it, as from an async function).
+        processError: (error) =>
+          new Promise<void>((resolve) => {
+            options.onError(hub, error.message);
+            resolve();
+          }),
       },
       { startPosition: latestEventPosition, maxBatchSize: 100, maxWaitTimeInSeconds: 5 },
     );

@@ -29,9 +29,9 @@ export class EventHubPublisher implements EventPublisher {
       'producerOf' in connection
         ? connection.producerOf
         : (hub) =>
-            ('connectionString' in connection
+            'connectionString' in connection
               ? new EventHubProducerClient(connection.connectionString, hub)
-              : new EventHubProducerClient(connection.namespace, hub, connection.credential)) as unknown as ProducerLike;
+              : new EventHubProducerClient(connection.namespace, hub, connection.credential);
   }
 
   async publish(hub: string, events: readonly unknown[]): Promise<PublishOutcome> {

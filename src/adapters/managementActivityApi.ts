@@ -60,7 +60,8 @@ export class ManagementActivityApi implements AuditFeed {
   async fetchContent(content: AuditContent): Promise<unknown[]> {
     const { body } = await this.call('GET', this.withPublisher(this.onHost(content.contentUri, 'contentUri')));
     if (!Array.isArray(body)) throw new AuditFeedError(`content ${content.contentId}: the answer is not a JSON array`);
-    return body;
+    const records: unknown[] = body;
+    return records;
   }
 
   private url(operation: string, query: Record<string, string>): string {
@@ -149,7 +150,7 @@ function errorCodeOf(text: string): string | undefined {
 /** A listing item, or `undefined` when it lacks what fetching it needs. */
 function contentOf(item: unknown): AuditContent | undefined {
   const record = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
-  const text = (name: string): string | undefined => (typeof record[name] === 'string' && record[name] !== '' ? (record[name] as string) : undefined);
+  const text = (name: string): string | undefined => (typeof record[name] === 'string' && record[name] !== '' ? record[name] : undefined);
   const [contentType, contentId, contentUri, created] = [text('contentType'), text('contentId'), text('contentUri'), Date.parse(text('contentCreated') ?? '')];
   if (contentType === undefined || contentId === undefined || contentUri === undefined || Number.isNaN(created)) return undefined;
   return { contentType, contentId, contentUri, contentCreated: new Date(created).toISOString() };

@@ -124,8 +124,8 @@ class TimeoutHandler implements Middleware {
 
 function judgeGraphFailure(error: unknown): { retryable: boolean; retryAfterInMs?: number } {
   if (!(error instanceof GraphError)) return { retryable: false };
-  // -1: no response at all (network error or timeout).
-  if (error.statusCode === -1 || error.statusCode === undefined) return { retryable: true };
+  // -1: no response at all (network error or timeout); GraphError puts -1 for a status it was not given.
+  if (error.statusCode === -1) return { retryable: true };
   return { retryable: isRetryableStatus(error.statusCode), retryAfterInMs: retryAfterOf(error.headers?.get('retry-after')) };
 }
 
@@ -138,5 +138,5 @@ function directoryErrorOf(call: string, error: unknown, sensitive: boolean): Dir
     return new DirectoryError(call, what.slice(0, 500), status);
   }
   // Credential failures: the token could not be had.
-  return new DirectoryError(call, `${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(0, 500));
+  return new DirectoryError(call, (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500));
 }

@@ -12,17 +12,15 @@ export function memoryTokenIndexStore(): TokenIndexStore {
   return {
     async upsertTokenIssuances(batch) {
       // A batch's sign-ins fall in an hour or two: look the hour's partition up when the hour changes.
-      let hourPrefix: string | undefined;
-      let partition: Set<string> | undefined;
+      let current: { readonly hourPrefix: string; readonly partition: Set<string> } | undefined;
       for (const issuance of batch) {
-        if (partition === undefined || !issuance.issuedAt.startsWith(hourPrefix!)) {
-          hourPrefix = issuance.issuedAt.slice(0, 13);
+        if (current === undefined || !issuance.issuedAt.startsWith(current.hourPrefix)) {
           const hour = issuanceHourOf(issuance.issuedAt);
-          partition = issuances.get(hour) ?? new Set<string>();
-          issuances.set(hour, partition);
+          current = { hourPrefix: issuance.issuedAt.slice(0, 13), partition: issuances.get(hour) ?? new Set<string>() };
+          issuances.set(hour, current.partition);
         }
         // The Table adapter keeps the fields, for people reading the index.
-        partition.add(issuance.uti);
+        current.partition.add(issuance.uti);
       }
     },
 

@@ -58,7 +58,7 @@ function alertEntityOf(stored: StoredAlert): TableEntity {
 }
 
 function storedAlertOf(entity: Record<string, unknown>): StoredAlert {
-  const document = documentOf<Omit<StoredAlert, 'evidenceKeys'>>(entity);
+  const document = documentOf(entity) as Omit<StoredAlert, 'evidenceKeys'>;
   const keys = fromChunks('evidenceKeys', entity);
   return { ...document, evidenceKeys: keys === '' ? [] : keys.split(',') };
 }

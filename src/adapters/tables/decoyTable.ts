@@ -27,7 +27,7 @@ export function tableDecoyStore(table: DocumentTable): DecoyStore {
       if (!(error instanceof ConcurrencyError)) throw error;
       // Another instance made it first: read theirs.
       const created = await table.get(DECOY_PARTITION, REGISTRY_VERSION_ROW);
-      if (created === undefined) throw new Error('the decoy registry version row vanished while it was created');
+      if (created === undefined) throw new Error('the decoy registry version row vanished while it was created', { cause: error });
       return created;
     }
   };

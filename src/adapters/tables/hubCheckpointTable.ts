@@ -11,7 +11,7 @@ export function tableHubCheckpointStore(table: DocumentTable): HubCheckpointStor
     async listHubOwnerships(scope) {
       const owned: Versioned<HubPartitionOwnership>[] = [];
       for await (const entity of table.list(odata`PartitionKey eq ${hubScopePartitionOf(scope)} and kind eq ${'ownership'}`)) {
-        owned.push({ value: documentOf(entity), etag: entity.etag });
+        owned.push({ value: documentOf(entity) as HubPartitionOwnership, etag: entity.etag });
       }
       return owned;
     },

@@ -29,7 +29,7 @@ export function tableOutboxStore(table: DocumentTable): OutboxStore {
 
     async listDueOutboxEntries(dueBy) {
       const due: Versioned<OutboxEntry>[] = [];
-      for await (const entity of table.list(odata`status eq ${'pending'} and nextAttemptAt le ${dueBy}`)) due.push({ value: documentOf(entity), etag: entity.etag });
+      for await (const entity of table.list(odata`status eq ${'pending'} and nextAttemptAt le ${dueBy}`)) due.push({ value: documentOf(entity) as OutboxEntry, etag: entity.etag });
       return due;
     },
 
@@ -45,7 +45,8 @@ export function tableOutboxStore(table: DocumentTable): OutboxStore {
 
 /** Outbox entries are partitioned by channel (the id starts with it). */
 function outboxPartitionOf(id: string): string {
-  return id.split('|', 1)[0]!;
+  const end = id.indexOf('|');
+  return end === -1 ? id : id.slice(0, end);
 }
 
 function outboxEntityOf(entry: OutboxEntry): TableEntity {

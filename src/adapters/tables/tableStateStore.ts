@@ -80,10 +80,11 @@ export async function connectTableStateStore(options: TableStateStoreOptions): P
 }
 
 function tableClientsOf(options: TableStateStoreOptions): Record<TableName, DocumentTable> {
-  const counting: PipelinePolicy | undefined = options.onRequest && {
+  const { onRequest } = options;
+  const counting: PipelinePolicy | undefined = onRequest && {
     name: 'lureRequestCounter',
     sendRequest: (request, next) => {
-      options.onRequest!();
+      onRequest();
       return next(request);
     },
   };
