@@ -18,7 +18,8 @@ export function* messageBatchesOf(content: string, batchSize = FILE_BATCH_SIZE):
     document = JSON.parse(trimmed);
   } catch {
     const lines = trimmed.split(/\r?\n/).filter((line) => line.trim() !== '');
-    if (lines.length > 1 && opensDocument(lines[0]!)) {
+    const [firstLine] = lines;
+    if (lines.length > 1 && firstLine !== undefined && opensDocument(firstLine)) {
       yield [trimmed];
       return;
     }
@@ -41,7 +42,8 @@ export function* messageBatchesOf(content: string, batchSize = FILE_BATCH_SIZE):
  */
 export function isCutShort(content: string): boolean {
   const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
-  if (opensDocument(text.trimStart().split('\n', 1)[0]!)) return !parses(text);
+  const [firstLine = ''] = text.trimStart().split('\n', 1);
+  if (opensDocument(firstLine)) return !parses(text);
   if (text.trim() === '' || text.endsWith('\n')) return false;
   const lastLine = text.slice(text.lastIndexOf('\n') + 1).trim();
   return !parses(lastLine) && !parses(text);
@@ -61,10 +63,15 @@ function parses(text: string): boolean {
   }
 }
 
+/** `Array.isArray`, but the elements stay `unknown` (parsed JSON), not `any`. */
+function isArray(value: unknown): value is unknown[] {
+  return Array.isArray(value);
+}
+
 /** The records of an array or of a well-formed envelope; `undefined` for anything else (decoded as is). */
 function recordsOf(document: unknown): unknown[] | undefined {
-  if (Array.isArray(document)) return document;
-  if (typeof document === 'object' && document !== null && 'records' in document && Array.isArray(document.records)) return document.records;
+  if (isArray(document)) return document;
+  if (typeof document === 'object' && document !== null && 'records' in document && isArray(document.records)) return document.records;
   return undefined;
 }
 

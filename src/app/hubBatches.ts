@@ -9,7 +9,8 @@ import type { Ingest } from './ingest.js';
  * after a restart the batch is read again; folding makes that harmless.
  */
 export async function processHubBatch(ingest: Ingest, hub: HubName, events: readonly ReceivedEvent[], context: HubBatchContext): Promise<readonly Alert[]> {
-  if (events.length === 0) return [];
+  const last = events.at(-1);
+  if (last === undefined) return [];
   const partitionId = signInPartitionOf(hub, context.partitionId);
   const report = await ingest(
     events.map((event) => event.body),
@@ -17,6 +18,6 @@ export async function processHubBatch(ingest: Ingest, hub: HubName, events: read
     undefined,
     partitionId === undefined ? {} : { partitionId },
   );
-  await context.updateCheckpoint(events.at(-1)!);
+  await context.updateCheckpoint(last);
   return report.alerts;
 }

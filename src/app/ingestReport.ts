@@ -36,7 +36,7 @@ export function countSkipped(report: IngestReport, reason: SkipReason, detail: s
 
 function add<K>(counts: Map<K, Map<string, number>>, group: K, name: string, count: number): void {
   let byName = counts.get(group);
-  if (byName === undefined) counts.set(group, (byName = new Map()));
+  if (byName === undefined) counts.set(group, (byName = new Map<string, number>()));
   byName.set(name, (byName.get(name) ?? 0) + count);
 }
 

@@ -111,6 +111,10 @@ function byEventOrder(a: MailItemsAccessedEvent, b: MailItemsAccessedEvent): num
 
 /** Audit content mostly comes in time order: checking is one pass, sorting what is sorted costs more. */
 function inEventOrder(accesses: readonly MailItemsAccessedEvent[]): boolean {
-  for (let index = 1; index < accesses.length; index += 1) if (byEventOrder(accesses[index - 1]!, accesses[index]!) > 0) return false;
+  let previous: MailItemsAccessedEvent | undefined;
+  for (const access of accesses) {
+    if (previous !== undefined && byEventOrder(previous, access) > 0) return false;
+    previous = access;
+  }
   return true;
 }

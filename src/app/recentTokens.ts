@@ -23,7 +23,9 @@ export class RecentTokens {
     const size = this.tokens.size;
     this.tokens.add(uti);
     if (this.tokens.size === size) return;
-    if (this.tokens.size > this.capacity) this.tokens.delete(this.order[this.next]!);
+    // Over capacity means the ring is full: the next slot holds the oldest id.
+    const oldest = this.order[this.next];
+    if (this.tokens.size > this.capacity && oldest !== undefined) this.tokens.delete(oldest);
     this.order[this.next] = uti;
     this.next = (this.next + 1) % this.capacity;
   }

@@ -33,7 +33,8 @@ export async function sendEventFiles(publisher: EventPublisher, hub: string, fil
       });
       const { tooLarge } = await publisher.publish(hub, bodies);
       // The rest went; this one cannot, however often it is sent.
-      if (tooLarge.length > 0) throw new RangeError(`${file}: event ${eventsOfFile + tooLarge[0]! + 1} is larger than an Event Hubs event may be`);
+      const firstTooLarge = tooLarge.at(0);
+      if (firstTooLarge !== undefined) throw new RangeError(`${file}: event ${eventsOfFile + firstTooLarge + 1} is larger than an Event Hubs event may be`);
       events += bodies.length;
       eventsOfFile += bodies.length;
     }
@@ -47,7 +48,7 @@ function envelopesOf(records: readonly unknown[]): { records: unknown[] }[] {
   let current: unknown[] = [];
   let size = 0;
   for (const record of records) {
-    const bytes = Buffer.byteLength(JSON.stringify(record) ?? '');
+    const bytes = Buffer.byteLength(JSON.stringify(record));
     if (current.length > 0 && size + bytes > BYTES_PER_EVENT) {
       envelopes.push({ records: current });
       current = [];

@@ -140,11 +140,12 @@ function exchangeCommands(input: Omit<TenantSetupInput, 'emailSender'> & { reado
   const quote = (text: string) => text.replaceAll("'", "''");
   const filter = (addresses: readonly string[]) => addresses.map((address) => `PrimarySmtpAddress -eq '${quote(address)}'`).join(' -or ');
   const lines = ['Connect-ExchangeOnline', `New-ServicePrincipal -AppId ${input.lureAppId} -ObjectId ${input.lurePrincipalId} -DisplayName 'Lure'`];
-  if (mailboxes.length > 0) {
+  const [firstMailbox] = mailboxes;
+  if (firstMailbox !== undefined) {
     lines.push(
       `New-ManagementScope -Name 'Lure decoy mailboxes' -RecipientRestrictionFilter "${filter(mailboxes)}"`,
       `New-ManagementRoleAssignment -App ${input.lureAppId} -Role 'Application Mail.ReadWrite' -CustomResourceScope 'Lure decoy mailboxes'`,
-      `Test-ServicePrincipalAuthorization -Identity ${input.lureAppId} -Resource '${quote(mailboxes[0]!)}'`,
+      `Test-ServicePrincipalAuthorization -Identity ${input.lureAppId} -Resource '${quote(firstMailbox)}'`,
     );
   }
   if (input.emailSender !== undefined) {

@@ -117,7 +117,8 @@ export class TokenTracker {
         this.count(head, 'matched');
         continue;
       }
-      const partial = tokenUseOf(event, { includeObservations })!;
+      const partial = tokenUseOf(event, { includeObservations });
+      if (partial === undefined) throw new Error(`record ${event.recordId}: a token use with a head has no body`);
       const use: TokenUse = { ...partial, touchesDecoy: decoyRecords.has(evidenceKey(partial.evidence)) };
       pending.push({ ...use, dueAt: dueTimeOf(use, this.settings.graceInMinutes) });
     }
@@ -219,7 +220,7 @@ export class TokenTracker {
     const batch = new Map<SignInProgress['category'], Map<string, { firstEventTime: string; watermark: string }>>();
     const advance = (tenantId: string, category: SignInProgress['category'], time: string) => {
       let byTenant = batch.get(category);
-      if (byTenant === undefined) batch.set(category, (byTenant = new Map()));
+      if (byTenant === undefined) batch.set(category, (byTenant = new Map<string, { firstEventTime: string; watermark: string }>()));
       const seen = byTenant.get(tenantId);
       if (seen === undefined) byTenant.set(tenantId, { firstEventTime: time, watermark: time });
       else if (time < seen.firstEventTime) seen.firstEventTime = time;

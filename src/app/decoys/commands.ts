@@ -229,6 +229,7 @@ export function parseCreateRequest(input: unknown): AnyCreateRequest {
   if (typeof kind !== 'string' || !(kind in DECOY_KIND_MODULES)) throw new DecoyValidationError(`must be one of ${Object.keys(DECOY_KIND_MODULES).join(', ')}`, 'kind');
   const parsed = DECOY_KIND_MODULES[kind as DecoyKind].lifecycle.createSchema.safeParse(input);
   if (!parsed.success) {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a failed safeParse always has an issue
     const issue = parsed.error.issues[0]!;
     const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
     throw new DecoyValidationError(message, issue.path.join('.') || 'request');

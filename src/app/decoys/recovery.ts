@@ -169,8 +169,9 @@ export class OperationRecovery {
   /** Removes the generations that fell out of the kept ones from the tenant, then closes the entry. */
   private async removeDropped(operation: Operation): Promise<void> {
     const made = operation.entry.made;
+    const registered = made === undefined ? [] : [{ decoy: made.decoy }, ...made.placements];
     for (const { decoyId, generation } of made?.dropped ?? []) {
-      const decoy = [{ decoy: made!.decoy }, ...made!.placements].find((registered) => registered.decoy.id === decoyId)?.decoy;
+      const decoy = registered.find((candidate) => candidate.decoy.id === decoyId)?.decoy;
       if (decoy === undefined) continue;
       const context = lifecycleContext(this.deps, decoy.kind);
       await withKind(decoy, (module, decoy) => module.lifecycle.removeGeneration(decoy, generation, context));
@@ -200,7 +201,7 @@ export class OperationRecovery {
         return { reason: error.message.replace(/^decoys\[\d+\][^:]*: /, ''), namesWhatWasMade: rivals.some((rival) => sharesIdentifier(rival, decoy)) };
       }
       // Lost every round to other writers: not a lost claim on the journal entry, so the create is settled.
-      if (error instanceof ConcurrencyError) throw new Error('the decoy registry kept changing while the create registered its decoy; try again');
+      if (error instanceof ConcurrencyError) throw new Error('the decoy registry kept changing while the create registered its decoy; try again', { cause: error });
       throw error;
     }
   }
@@ -236,5 +237,5 @@ function withAdminFields(decoy: Decoy, admin: Decoy): Decoy {
     enabled: admin.enabled,
     ...(admin.memo === undefined ? {} : { memo: admin.memo }),
     ...(admin.rotationIntervalInHours === undefined ? {} : { rotationIntervalInHours: admin.rotationIntervalInHours }),
-  } as Decoy;
+  };
 }

@@ -74,7 +74,9 @@ export class AlertDelivery {
     const entry = pending(channel, `test|${now}`, { kind: 'test', requestedAt: now }, 'low', 'Lure test notification', now);
     await this.deps.store.createOutboxEntry(entry);
     await this.deliver([entry.id]);
-    return (await this.deps.store.getOutboxEntry(entry.id))!.value;
+    const delivered = await this.deps.store.getOutboxEntry(entry.id);
+    if (delivered === undefined) throw new Error(`outbox entry ${entry.id} vanished while it was delivered`);
+    return delivered.value;
   }
 
   /** Per channel: what was delivered or accepted, what waits, what died, and the last error still standing. */
@@ -84,7 +86,8 @@ export class AlertDelivery {
       CHANNELS.map((channel) => [channel, { channel, configured: this.deps.channels[channel] !== undefined, delivered: 0, accepted: 0, pending: 0, dead: 0, digested: 0, failedAt: '' }]),
     );
     for await (const entry of this.deps.store.listOutboxEntries()) {
-      const status = byChannel.get(entry.channel)!;
+      const status = byChannel.get(entry.channel);
+      if (status === undefined) throw new Error(`outbox entry ${entry.id} names an unknown channel ${entry.channel}`);
       status[entry.status] += 1;
       if ((entry.status === 'delivered' || entry.status === 'accepted') && entry.completedAt !== undefined && entry.completedAt > (status.lastCompletedAt ?? '')) {
         status.lastCompletedAt = entry.completedAt;
