@@ -73,7 +73,7 @@ export function eventHubOptions(hub: HubName, handler: ReturnType<typeof eventHu
 function partitionIdOf(context: InvocationContext): string | undefined {
   const partitionContext = context.triggerMetadata?.['partitionContext'];
   if (typeof partitionContext === 'object' && partitionContext !== null && 'partitionId' in partitionContext) {
-    const partitionId = (partitionContext as { partitionId: unknown }).partitionId;
+    const partitionId = partitionContext.partitionId;
     if (typeof partitionId === 'string' || typeof partitionId === 'number') return String(partitionId);
   }
   return undefined;

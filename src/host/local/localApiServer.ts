@@ -70,8 +70,8 @@ function headerOf(request: http.IncomingMessage, name: string): string | null {
  * Reads at most `limitInBytes`. A longer body is refused without reading the rest: the request is paused
  * (not destroyed, so the 413 can still be written) and the connection closes after the answer.
  */
-function readLimited(request: http.IncomingMessage, limitInBytes: number): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
+async function readLimited(request: http.IncomingMessage, limitInBytes: number): Promise<string> {
+  const body = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
     const onData = (chunk: Buffer): void => {
@@ -85,15 +85,11 @@ function readLimited(request: http.IncomingMessage, limitInBytes: number): Promi
       }
       chunks.push(chunk);
     };
-    const onEnd = (): void => {
-      try {
-        resolve(utf8Of(Buffer.concat(chunks)));
-      } catch (error) {
-        reject(error);
-      }
-    };
+    const onEnd = (): void => resolve(Buffer.concat(chunks));
     request.on('data', onData);
     request.once('end', onEnd);
     request.once('error', reject);
   });
+  // Bytes that are not UTF-8 reject the read, as utf8Of throws.
+  return utf8Of(body);
 }

@@ -91,7 +91,7 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
   } catch (error) {
     useServices(undefined);
     await azurite?.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new RangeError(`setting LURE_API_PORT: port ${config.local.apiPort} is in use (set another, or 0 for any free port)`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new RangeError(`setting LURE_API_PORT: port ${config.local.apiPort} is in use (set another, or 0 for any free port)`, { cause: error });
     throw error;
   }
   await claim.publish({ apiUrl: apiServer.url, ...(azurite === undefined ? {} : { tableConnectionString: azurite.connectionString }) });
@@ -190,9 +190,15 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
   // With Event Hubs settings, the local host reads the three hubs too (a laptop checking a deployment).
   const { eventHubs } = effective;
   let consumers: HubConsumers | undefined;
-  if (eventHubs.connectionString !== undefined || eventHubs.namespace !== undefined) {
+  const connection =
+    eventHubs.connectionString !== undefined
+      ? { connectionString: eventHubs.connectionString }
+      : eventHubs.namespace !== undefined
+        ? { namespace: eventHubs.namespace, credential: identityOf(effective) }
+        : undefined;
+  if (connection !== undefined) {
     consumers = startHubConsumers({
-      connection: eventHubs.connectionString !== undefined ? { connectionString: eventHubs.connectionString } : { namespace: eventHubs.namespace!, credential: identityOf(effective) },
+      connection,
       hubs: eventHubs.hubs,
       consumerGroup: eventHubs.localConsumerGroup,
       store: services.store,

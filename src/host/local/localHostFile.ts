@@ -54,8 +54,8 @@ export async function claimDataFolder(dataDir: string, now: Date = new Date()): 
       const aside = `${file}.stale-${randomUUID()}`;
       const moved = await rename(file, aside).then(
         () => true,
-        (renameError: NodeJS.ErrnoException) => {
-          if (renameError.code !== 'ENOENT') throw renameError;
+        (renameError: unknown) => {
+          if ((renameError as NodeJS.ErrnoException).code !== 'ENOENT') throw renameError;
           return false;
         },
       );

@@ -16,7 +16,7 @@ function stored(alert: Alert): StoredAlert {
 }
 
 /** Counts writes, and lets a test fold evidence in just before a write lands (the race with ingest). */
-function watched(store: AlertStore, beforeUpdate: (attempt: number) => Promise<void> = async () => undefined) {
+function watched(store: AlertStore, beforeUpdate: (attempt: number) => Promise<void> = () => Promise.resolve()) {
   let updates = 0;
   const watchedStore: AlertStore = {
     getAlert: (id) => store.getAlert(id),
