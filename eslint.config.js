@@ -28,7 +28,10 @@ export default defineConfig(
       '@typescript-eslint/consistent-type-imports': 'error',
       // node:test's describe() and it() return promises that the runner itself awaits; the files never
       // await them. Only those (and test/suite), imported from node:test, are let off.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+      ],
       // Numbers have one obvious text form, and counts, ports and HTTP statuses are written into messages
       // throughout; undefined, null, objects and the like stay errors.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],

@@ -7,7 +7,9 @@ const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
  * One line per log entry on a stream (stderr by default, so stdout stays for alerts): a JSON object for log
  * collectors (`json`, the default in Azure), or `lure: warn: message (field=value, …)` for a person.
  */
-export function consoleLogger(options: { readonly minimumLevel?: Level; readonly format?: 'json' | 'human'; readonly write?: (line: string) => void } = {}): Logger {
+export function consoleLogger(
+  options: { readonly minimumLevel?: Level; readonly format?: 'json' | 'human'; readonly write?: (line: string) => void } = {},
+): Logger {
   const minimum = ORDER[options.minimumLevel ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const human = options.format === 'human';

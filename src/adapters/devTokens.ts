@@ -32,7 +32,8 @@ export async function loadDevSigningKey(dataDir: string): Promise<DevSigningKey>
   try {
     privateJwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new RangeError(`${file}: not a readable key file (delete it to make a new one)`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new RangeError(`${file}: not a readable key file (delete it to make a new one)`, { cause: error });
     const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
     privateJwk = { ...(await exportJWK(privateKey)), kid: `lure-dev-${randomUUID()}`, alg: 'RS256', use: 'sig' };
     await mkdir(dataDir, { recursive: true });

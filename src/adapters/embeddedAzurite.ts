@@ -41,7 +41,24 @@ export async function startEmbeddedAzurite(options: { readonly dataDir?: string;
   const databasePath = inMemory ? ':memory:' : path.join(options.dataDir, '__azurite_db_table__.json');
   // (host, port, keepAliveTimeout, metadataDBPath, enableDebugLog, enableAccessLog, accessLogWriteStream,
   //  debugLogFilePath, loose, skipApiVersionCheck, cert, key, pwd, oauth, disableProductStyleUrl, isMemoryPersistence)
-  const configuration = new TableConfiguration('127.0.0.1', options.port ?? 0, 5, databasePath, false, false, undefined, undefined, false, true, '', '', '', undefined, false, inMemory);
+  const configuration = new TableConfiguration(
+    '127.0.0.1',
+    options.port ?? 0,
+    5,
+    databasePath,
+    false,
+    false,
+    undefined,
+    undefined,
+    false,
+    true,
+    '',
+    '',
+    '',
+    undefined,
+    false,
+    inMemory,
+  );
   const server = new TableServer(configuration);
   await server.start();
   const port = Number(server.getHttpServerAddress().split(':').pop());

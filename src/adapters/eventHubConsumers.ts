@@ -35,7 +35,8 @@ export function startHubConsumers(options: HubConsumersOptions): HubConsumers {
         : new EventHubConsumerClient(options.consumerGroup, options.connection.namespace, name, options.connection.credential, checkpoints);
     const subscription = client.subscribe(
       {
-        processEvents: async (events, context) => options.onBatch(hub, events, { partitionId: context.partitionId, updateCheckpoint: (event) => context.updateCheckpoint(event as never) }),
+        processEvents: async (events, context) =>
+          options.onBatch(hub, events, { partitionId: context.partitionId, updateCheckpoint: (event) => context.updateCheckpoint(event as never) }),
         // A promise the SDK can wait on, though reporting is synchronous (a throw rejects it, as from an async function).
         processError: (error) =>
           new Promise<void>((resolve) => {
@@ -49,10 +50,12 @@ export function startHubConsumers(options: HubConsumersOptions): HubConsumers {
   }
   return {
     async close() {
-      await Promise.all(running.map(async ({ client, subscription }) => {
-        await subscription.close();
-        await client.close();
-      }));
+      await Promise.all(
+        running.map(async ({ client, subscription }) => {
+          await subscription.close();
+          await client.close();
+        }),
+      );
     },
   };
 }

@@ -20,7 +20,12 @@ export class TeamsChannel implements AlertChannel {
 
   async send(delivery: Delivery): Promise<'delivered' | 'accepted'> {
     if (this.options.refusePrivateAddresses) await assertPublic(new URL(this.options.url).hostname, 'the Teams');
-    const response = await post(this.options.url, JSON.stringify(formatTeamsMessage(delivery.content)), { 'content-type': 'application/json' }, this.options.timeoutInMs);
+    const response = await post(
+      this.options.url,
+      JSON.stringify(formatTeamsMessage(delivery.content)),
+      { 'content-type': 'application/json' },
+      this.options.timeoutInMs,
+    );
     const body = await response.text().catch(() => '');
     if (response.ok && /HTTP error 429/.test(body)) throw new DeliveryError('Teams throttled (HTTP 200 with a 429 error text)', true);
     return outcomeOf(response);
@@ -53,7 +58,15 @@ export class EmailChannel implements AlertChannel {
 export class WebhookChannel implements AlertChannel {
   readonly name = 'webhook' as const;
 
-  constructor(private readonly options: { readonly url: string; readonly secret: string; readonly timeoutInMs: number; readonly refusePrivateAddresses: boolean; readonly clock: Clock }) {}
+  constructor(
+    private readonly options: {
+      readonly url: string;
+      readonly secret: string;
+      readonly timeoutInMs: number;
+      readonly refusePrivateAddresses: boolean;
+      readonly clock: Clock;
+    },
+  ) {}
 
   async send(delivery: Delivery): Promise<'delivered' | 'accepted'> {
     if (this.options.refusePrivateAddresses) await assertPublic(new URL(this.options.url).hostname, 'the webhook');
@@ -62,7 +75,12 @@ export class WebhookChannel implements AlertChannel {
     const response = await post(
       this.options.url,
       body,
-      { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, [DELIVERY_ID_HEADER]: delivery.id, [EVENT_HEADER]: delivery.alert === undefined ? 'test' : 'alert' },
+      {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signature,
+        [DELIVERY_ID_HEADER]: delivery.id,
+        [EVENT_HEADER]: delivery.alert === undefined ? 'test' : 'alert',
+      },
       this.options.timeoutInMs,
     );
     await response.body?.cancel();
@@ -94,11 +112,30 @@ function outcomeOf(response: Response): 'delivered' | 'accepted' {
 const PRIVATE_RANGES = (() => {
   const ranges = new BlockList();
   const v4: readonly (readonly [string, number])[] = [
-    ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
-    ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4], ['168.63.129.16', 32],
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+    ['224.0.0.0', 4],
+    ['240.0.0.0', 4],
+    ['168.63.129.16', 32],
   ];
   for (const [network, prefix] of v4) ranges.addSubnet(network, prefix, 'ipv4');
-  const v6: readonly (readonly [string, number])[] = [['::', 96], ['::1', 128], ['64:ff9b::', 96], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8]];
+  const v6: readonly (readonly [string, number])[] = [
+    ['::', 96],
+    ['::1', 128],
+    ['64:ff9b::', 96],
+    ['2002::', 16],
+    ['fc00::', 7],
+    ['fe80::', 10],
+    ['fec0::', 10],
+    ['ff00::', 8],
+  ];
   for (const [network, prefix] of v6) ranges.addSubnet(network, prefix, 'ipv6');
   return ranges;
 })();
@@ -109,6 +146,7 @@ export async function assertPublic(hostname: string, what = 'the destination'): 
   const addresses = isIP(host) !== 0 ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true }).catch(() => []);
   if (addresses.length === 0) throw new DeliveryError(`${what} host does not resolve`, true);
   for (const { address, family } of addresses) {
-    if (PRIVATE_RANGES.check(address, family === 6 ? 'ipv6' : 'ipv4')) throw new DeliveryError(`refused: ${what} URL leads to a private or loopback address`, false);
+    if (PRIVATE_RANGES.check(address, family === 6 ? 'ipv6' : 'ipv4'))
+      throw new DeliveryError(`refused: ${what} URL leads to a private or loopback address`, false);
   }
 }

@@ -56,7 +56,8 @@ export class HttpKeySource implements KeySource {
         if (!answer.ok) throw new HttpStatusError(answer.status, retryAfterOf(answer.headers.get('retry-after')));
         return answer;
       },
-      (error) => (error instanceof HttpStatusError ? { retryable: isRetryableStatus(error.status), retryAfterInMs: error.retryAfterInMs } : { retryable: true }),
+      (error) =>
+        error instanceof HttpStatusError ? { retryable: isRetryableStatus(error.status), retryAfterInMs: error.retryAfterInMs } : { retryable: true },
       { maxAttempts: this.options.maxAttempts, sleep: this.options.sleep },
     ).catch((error: unknown) => {
       if (error instanceof HttpStatusError && isRetryableStatus(error.status)) throw new Error(`HTTP ${error.status} after ${attempts} attempts`);

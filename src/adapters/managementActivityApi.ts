@@ -103,7 +103,11 @@ export class ManagementActivityApi implements AuditFeed {
         try {
           response = await fetch(url, {
             method,
-            headers: { authorization: `Bearer ${token.token}`, accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+            headers: {
+              authorization: `Bearer ${token.token}`,
+              accept: 'application/json',
+              ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+            },
             ...(method === 'POST' ? { body: '{}' } : {}),
             signal: AbortSignal.timeout(this.options.timeoutInMs ?? 30_000),
           });
@@ -113,7 +117,12 @@ export class ManagementActivityApi implements AuditFeed {
         const text = await response.text();
         if (!response.ok) {
           const code = errorCodeOf(text);
-          throw new AuditFeedError(`${method} ${operation}: HTTP ${response.status}${code === undefined ? '' : ` ${code}`}`, response.status, code, retryAfterOf(response.headers.get('retry-after')));
+          throw new AuditFeedError(
+            `${method} ${operation}: HTTP ${response.status}${code === undefined ? '' : ` ${code}`}`,
+            response.status,
+            code,
+            retryAfterOf(response.headers.get('retry-after')),
+          );
         }
         let body: unknown;
         try {
@@ -128,7 +137,10 @@ export class ManagementActivityApi implements AuditFeed {
         error instanceof AuditFeedError && error.status !== undefined
           ? { retryable: isRetryableStatus(error.status), ...(error.retryAfterInMs === undefined ? {} : { retryAfterInMs: error.retryAfterInMs }) }
           : { retryable: error instanceof AuditFeedError && error.message.includes('no response') },
-      { ...(this.options.maxAttempts === undefined ? {} : { maxAttempts: this.options.maxAttempts }), ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }) },
+      {
+        ...(this.options.maxAttempts === undefined ? {} : { maxAttempts: this.options.maxAttempts }),
+        ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
+      },
     );
   }
 }

@@ -18,7 +18,8 @@ export function issuanceHourOf(time: string): string {
 export function issuanceHoursBetween(from: string, to: string): string[] {
   const hours: string[] = [];
   const end = Date.parse(to);
-  for (let time = Math.floor(Date.parse(from) / 3_600_000) * 3_600_000; time <= end; time += 3_600_000) hours.push(issuanceHourOf(new Date(time).toISOString()));
+  for (let time = Math.floor(Date.parse(from) / 3_600_000) * 3_600_000; time <= end; time += 3_600_000)
+    hours.push(issuanceHourOf(new Date(time).toISOString()));
   return hours;
 }
 

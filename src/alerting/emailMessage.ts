@@ -41,7 +41,9 @@ export function formatEmail(content: NotificationContent): EmailMessage {
     content.subheading === undefined ? '' : `<p style="margin:4px 0 0;color:#605e5c">${escape(content.subheading)}</p>`,
     '</div>',
     content.lead === undefined ? '' : `<p>${escape(content.lead.summary)}</p>`,
-    facts.length === 0 ? '' : `<table cellpadding="4" style="border-collapse:collapse">${facts.map((fact) => `<tr><th align="left" valign="top">${escape(fact.title)}</th><td>${escape(fact.value)}</td></tr>`).join('')}</table>`,
+    facts.length === 0
+      ? ''
+      : `<table cellpadding="4" style="border-collapse:collapse">${facts.map((fact) => `<tr><th align="left" valign="top">${escape(fact.title)}</th><td>${escape(fact.value)}</td></tr>`).join('')}</table>`,
     others.length === 0 ? '' : `<h3>Other alerts in this incident</h3><ul>${others.map((line) => `<li>${escape(line)}</li>`).join('')}</ul>`,
     digestLines.length === 0 ? '' : `<ul>${digestLines.map((line) => `<li>${escape(line)}</li>`).join('')}${more > 0 ? `<li>and ${more} more</li>` : ''}</ul>`,
     content.runbook === undefined ? '' : `<h3>What to do now</h3><p>${escape(content.runbook)}</p>`,

@@ -67,11 +67,21 @@ export function factsOf(alert: Alert): Fact[] {
   const add = (title: string, value: string | undefined) => value !== undefined && value !== '' && facts.push({ title, value });
   add('Detection', `${alert.detection} (${alert.severity})`);
   add('Decoy', alert.decoyId);
-  const who = [alert.actor.userPrincipalName ?? alert.actor.userId, alert.actor.appId === undefined ? undefined : `app ${alert.actor.appId}`].filter((part) => part !== undefined).join(' · ');
+  const who = [alert.actor.userPrincipalName ?? alert.actor.userId, alert.actor.appId === undefined ? undefined : `app ${alert.actor.appId}`]
+    .filter((part) => part !== undefined)
+    .join(' · ');
   add('Who', who);
   add('From', [alert.actor.ipAddress, alert.actor.userAgent].filter((part) => part !== undefined).join(' · '));
   add('Target', [alert.target.mailbox, alert.target.objectId, alert.target.resource].filter((part) => part !== undefined).join(' · '));
-  add('Token', [alert.token?.uniqueTokenId === undefined ? undefined : `uti ${alert.token.uniqueTokenId}`, alert.token?.kid === undefined ? undefined : `kid ${alert.token.kid}`].filter((part) => part !== undefined).join(' · '));
+  add(
+    'Token',
+    [
+      alert.token?.uniqueTokenId === undefined ? undefined : `uti ${alert.token.uniqueTokenId}`,
+      alert.token?.kid === undefined ? undefined : `kid ${alert.token.kid}`,
+    ]
+      .filter((part) => part !== undefined)
+      .join(' · '),
+  );
   add('When', `event ${alert.occurredAt} · detected ${alert.detectedAt}`);
   const shown = alert.evidence.slice(0, EVIDENCE_LISTED).map((evidence) => `${evidence.type} ${evidence.id}`);
   add('Evidence', `${shown.join('; ')}${alert.count > shown.length ? ` (and ${alert.count - shown.length} more)` : ''}`);
@@ -97,10 +107,16 @@ export function portalLinksOf(alert: Alert, cloud: CloudName): { title: string; 
   const links: { title: string; url: string }[] = [];
   const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   if (alert.actor.userId !== undefined && guid.test(alert.actor.userId)) {
-    links.push({ title: 'User in Entra (revoke sessions)', url: `${entra}/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/${alert.actor.userId}` });
+    links.push({
+      title: 'User in Entra (revoke sessions)',
+      url: `${entra}/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/${alert.actor.userId}`,
+    });
   }
   if (alert.actor.appId !== undefined && guid.test(alert.actor.appId)) {
-    links.push({ title: 'App in Entra (credentials)', url: `${entra}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Credentials/appId/${alert.actor.appId}` });
+    links.push({
+      title: 'App in Entra (credentials)',
+      url: `${entra}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Credentials/appId/${alert.actor.appId}`,
+    });
   }
   links.push({ title: 'Sign-in logs', url: `${entra}/#view/Microsoft_AAD_IAM/SignInEventsV3Blade` });
   const purview = PURVIEW_PORTALS[cloud];

@@ -37,7 +37,17 @@ export function plannedEntries(alert: Alert, incident: Incident | undefined, set
     // Only news makes a follow-up: an alert that did not change (a redelivered batch) adds nothing to say.
     planned.push(
       changed
-        ? { entry: post, otherwise: pending(channel, `update|${incident.id}|${window}`, { kind: 'incidentUpdate', incidentId: incident.id, window }, incident.severity, incident.title, now) }
+        ? {
+            entry: post,
+            otherwise: pending(
+              channel,
+              `update|${incident.id}|${window}`,
+              { kind: 'incidentUpdate', incidentId: incident.id, window },
+              incident.severity,
+              incident.title,
+              now,
+            ),
+          }
         : { entry: post },
     );
   }
@@ -45,7 +55,17 @@ export function plannedEntries(alert: Alert, incident: Incident | undefined, set
 }
 
 export function pending(channel: ChannelName, key: string, notification: Notification, severity: Severity, title: string, now: string): OutboxEntry {
-  return { id: `${channel}|${key}`, channel, notification, severity, title: title.slice(0, 200), status: 'pending', createdAt: now, attempts: 0, nextAttemptAt: now };
+  return {
+    id: `${channel}|${key}`,
+    channel,
+    notification,
+    severity,
+    title: title.slice(0, 200),
+    status: 'pending',
+    createdAt: now,
+    attempts: 0,
+    nextAttemptAt: now,
+  };
 }
 
 /** The start of the fixed window `now` falls in (ISO), so every instance names a window alike. */

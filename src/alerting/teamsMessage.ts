@@ -7,8 +7,18 @@ export const ADAPTIVE_CARD_VERSION = '1.4';
 /** Teams refuses messages over about 28 KB; stay under with room for the flow's own wrapping. */
 export const TEAMS_MAX_BYTES = 27 * 1024;
 
-const COLOURS: Readonly<Record<Severity, 'Attention' | 'Warning' | 'Accent' | 'Default'>> = { critical: 'Attention', high: 'Attention', medium: 'Warning', low: 'Accent' };
-const STYLES: Readonly<Record<Severity, 'attention' | 'warning' | 'accent' | 'emphasis'>> = { critical: 'attention', high: 'attention', medium: 'warning', low: 'emphasis' };
+const COLOURS: Readonly<Record<Severity, 'Attention' | 'Warning' | 'Accent' | 'Default'>> = {
+  critical: 'Attention',
+  high: 'Attention',
+  medium: 'Warning',
+  low: 'Accent',
+};
+const STYLES: Readonly<Record<Severity, 'attention' | 'warning' | 'accent' | 'emphasis'>> = {
+  critical: 'attention',
+  high: 'attention',
+  medium: 'warning',
+  low: 'emphasis',
+};
 
 /** How much of each part a card shows; shrunk step by step until the message fits. */
 interface Limits {
@@ -45,7 +55,14 @@ function messageOf(content: NotificationContent, limits: Limits): Record<string,
       style: STYLES[content.severity],
       bleed: true,
       items: [
-        { type: 'TextBlock', text: text(`${content.kind === 'test' ? 'TEST · ' : ''}${content.severity.toUpperCase()} · ${content.heading}`), weight: 'Bolder', size: 'Medium', color: COLOURS[content.severity], wrap: true },
+        {
+          type: 'TextBlock',
+          text: text(`${content.kind === 'test' ? 'TEST · ' : ''}${content.severity.toUpperCase()} · ${content.heading}`),
+          weight: 'Bolder',
+          size: 'Medium',
+          color: COLOURS[content.severity],
+          wrap: true,
+        },
         ...(content.subheading === undefined ? [] : [{ type: 'TextBlock', text: text(content.subheading), isSubtle: true, spacing: 'None', wrap: true }]),
       ],
     },
@@ -59,12 +76,14 @@ function messageOf(content: NotificationContent, limits: Limits): Record<string,
     for (const alert of content.others.slice(0, limits.others)) {
       body.push({ type: 'TextBlock', text: text(`${alert.severity.toUpperCase()} · ${alert.title} · ${alert.occurredAt}`), wrap: true, spacing: 'Small' });
     }
-    if (content.others.length > limits.others) body.push({ type: 'TextBlock', text: `and ${content.others.length - limits.others} more`, isSubtle: true, spacing: 'None' });
+    if (content.others.length > limits.others)
+      body.push({ type: 'TextBlock', text: `and ${content.others.length - limits.others} more`, isSubtle: true, spacing: 'None' });
   }
   if (content.digest !== undefined) {
     const shown = content.digest.lines.slice(0, limits.digestLines);
     for (const line of shown) body.push({ type: 'TextBlock', text: text(`${line.severity.toUpperCase()} · ${line.title}`), wrap: true, spacing: 'Small' });
-    if (content.digest.total > shown.length) body.push({ type: 'TextBlock', text: `and ${content.digest.total - shown.length} more`, isSubtle: true, spacing: 'None' });
+    if (content.digest.total > shown.length)
+      body.push({ type: 'TextBlock', text: `and ${content.digest.total - shown.length} more`, isSubtle: true, spacing: 'None' });
   }
   if (content.runbook !== undefined) {
     body.push({ type: 'TextBlock', text: 'What to do now', weight: 'Bolder', spacing: 'Medium' });

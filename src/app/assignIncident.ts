@@ -35,7 +35,10 @@ async function incidentFor(store: IncidentStore, alert: Alert): Promise<Versione
   const since = new Date(Date.parse(alert.occurredAt) - INCIDENT_WINDOW_IN_HOURS * 3_600_000).toISOString();
   const ids = await store.findIncidentsByActorKeys(actorKeysOf(alert), since);
   const candidates = (await Promise.all(ids.map((id) => store.getIncident(id)))).filter((found): found is Versioned<Incident> => found !== undefined);
-  const chosen = incidentToJoin(alert, candidates.map((candidate) => candidate.value));
+  const chosen = incidentToJoin(
+    alert,
+    candidates.map((candidate) => candidate.value),
+  );
   if (chosen !== undefined) return candidates.find((candidate) => candidate.value.id === chosen.id);
   // An earlier attempt may have founded the alert's incident and failed before indexing it or writing the alert.
   return store.getIncident(foundingIncidentIdOf(alert));

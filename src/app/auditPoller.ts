@@ -75,7 +75,19 @@ export class AuditPoller {
   constructor(private readonly deps: AuditPollerDeps) {}
 
   async poll(): Promise<AuditPollReport> {
-    const report: MutableReport = { subscriptionsStarted: 0, listed: 0, alreadyCopied: 0, copied: 0, records: 0, duplicateRecords: 0, deadLettered: 0, recordsDeadLettered: 0, subscriptionsRestarted: 0, outOfTime: false, failures: [] };
+    const report: MutableReport = {
+      subscriptionsStarted: 0,
+      listed: 0,
+      alreadyCopied: 0,
+      copied: 0,
+      records: 0,
+      duplicateRecords: 0,
+      deadLettered: 0,
+      recordsDeadLettered: 0,
+      subscriptionsRestarted: 0,
+      outOfTime: false,
+      failures: [],
+    };
     const recordIds = new Set<string>();
     const types = this.deps.settings.contentTypes;
     const first = this.runs % Math.max(1, types.length);
@@ -160,9 +172,18 @@ export class AuditPoller {
       if (!permanent) throw error;
       const detail = `${content.contentType} blob not copied: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300);
       await this.deps.store.upsertDeadLetters([
-        { id: recordFingerprint('invalid-record', detail, content.contentId), receivedAt: this.deps.clock.now().toISOString(), origin: 'audit poller', reason: 'invalid-record', detail, excerpt: content.contentId },
+        {
+          id: recordFingerprint('invalid-record', detail, content.contentId),
+          receivedAt: this.deps.clock.now().toISOString(),
+          origin: 'audit poller',
+          reason: 'invalid-record',
+          detail,
+          excerpt: content.contentId,
+        },
       ]);
-      await this.deps.store.upsertCopiedAuditContent([{ contentType: content.contentType, contentId: content.contentId, contentCreated: content.contentCreated }]);
+      await this.deps.store.upsertCopiedAuditContent([
+        { contentType: content.contentType, contentId: content.contentId, contentCreated: content.contentCreated },
+      ]);
       this.deps.logger.error('audit blob dead-lettered', { contentType: content.contentType, contentId: content.contentId, error: detail });
       report.deadLettered += 1;
     }
@@ -189,14 +210,17 @@ export class AuditPoller {
     if (fresh.length > 0) {
       // Within the bounds yet too large for one event (its UTF-8 bytes): that record alone is dead-lettered.
       const { tooLarge } = await this.deps.publisher.publish(this.deps.hub, fresh);
-      for (const index of tooLarge) outOfBounds.push(deadLetterOfRecord(fresh[index], skip('too-large', 'larger than one Event Hubs event'), 'audit poller', receivedAt));
+      for (const index of tooLarge)
+        outOfBounds.push(deadLetterOfRecord(fresh[index], skip('too-large', 'larger than one Event Hubs event'), 'audit poller', receivedAt));
       report.records -= tooLarge.length;
     }
     if (outOfBounds.length > 0) {
       await this.deps.store.upsertDeadLetters(outOfBounds);
       report.recordsDeadLettered += outOfBounds.length;
     }
-    await this.deps.store.upsertCopiedAuditContent([{ contentType: content.contentType, contentId: content.contentId, contentCreated: content.contentCreated }]);
+    await this.deps.store.upsertCopiedAuditContent([
+      { contentType: content.contentType, contentId: content.contentId, contentCreated: content.contentCreated },
+    ]);
     report.records += fresh.length;
     report.copied += 1;
   }

@@ -63,7 +63,9 @@ export class MailBaselineTracker {
   }
 
   /** Writes the baselines the judged reads changed. Learning is a union, so a lost race just merges again. */
-  private async commit(pending: readonly { mailbox: string; accesses: readonly MailItemsAccessedEvent[]; read: Versioned<MailAppBaseline> | undefined }[]): Promise<void> {
+  private async commit(
+    pending: readonly { mailbox: string; accesses: readonly MailItemsAccessedEvent[]; read: Versioned<MailAppBaseline> | undefined }[],
+  ): Promise<void> {
     for (const { mailbox, accesses, read } of pending) {
       for (let attempt = 1; ; attempt += 1) {
         // A stale read only costs a lost race: the conditional write fails and the next attempt reads again.

@@ -62,7 +62,13 @@ export async function persistAlerts(
   return { changed: changed.sort(byTime), touched: touched.sort(byTime), touchedIds: [...groups.keys()] };
 }
 
-async function persistOne(store: AlertStore & IncidentStore, id: string, dedupeKey: string, findings: Finding[], now: string): Promise<{ alert: Alert; changed: boolean }> {
+async function persistOne(
+  store: AlertStore & IncidentStore,
+  id: string,
+  dedupeKey: string,
+  findings: Finding[],
+  now: string,
+): Promise<{ alert: Alert; changed: boolean }> {
   for (let attempt = 1; ; attempt += 1) {
     const existing = await store.getAlert(id);
     const folded = foldAlert(existing?.value, dedupeKey, findings, now);

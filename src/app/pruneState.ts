@@ -62,5 +62,17 @@ export async function pruneState(store: PrunedStores, config: Config, clock: Clo
   const alertBoundary = new Date(nowMs - config.alertRetentionInDays * 86_400_000).toISOString();
   const oldAlerts = await store.deleteAlertsBefore(alertBoundary);
   const oldIncidents = await store.deleteIncidentsBefore(alertBoundary);
-  return { tokenIssuances, expiredTokenChecks: expired.length, deadLetters, tokenMatchRows, journalEntries, outboxEntries, auditEntries, streamCounts, copiedAuditContent, oldAlerts, oldIncidents };
+  return {
+    tokenIssuances,
+    expiredTokenChecks: expired.length,
+    deadLetters,
+    tokenMatchRows,
+    journalEntries,
+    outboxEntries,
+    auditEntries,
+    streamCounts,
+    copiedAuditContent,
+    oldAlerts,
+    oldIncidents,
+  };
 }

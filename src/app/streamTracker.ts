@@ -98,7 +98,12 @@ export class StreamTracker {
     const key = `${origin}\u0000${bucket}`;
     const current = this.counts.get(key) ?? { origin, bucket, records: 0, deadLettered: 0 };
     const latest = latestOf([current.lastEventAt, batchLatest]);
-    this.counts.set(key, { ...current, records: current.records + tally.records, deadLettered: current.deadLettered + tally.deadLettered, ...(latest === undefined ? {} : { lastEventAt: latest }) });
+    this.counts.set(key, {
+      ...current,
+      records: current.records + tally.records,
+      deadLettered: current.deadLettered + tally.deadLettered,
+      ...(latest === undefined ? {} : { lastEventAt: latest }),
+    });
     this.countsChanged = true;
   }
 
@@ -113,7 +118,10 @@ export class StreamTracker {
     const raised = verdicts.flatMap((verdict) => (verdict.action === 'raise' ? [verdict] : []));
     const alerts: Alert[] = [];
     for (const verdict of raised) {
-      const { changed, touched, touchedIds } = await persistAlerts(this.store, [silentStreamFinding(verdict.stream, verdict.silentForInMinutes)], { ...this.folding, now });
+      const { changed, touched, touchedIds } = await persistAlerts(this.store, [silentStreamFinding(verdict.stream, verdict.silentForInMinutes)], {
+        ...this.folding,
+        now,
+      });
       await this.deliver(touched, new Set(changed.map((alert) => alert.id)));
       alerts.push(...changed);
       await this.store.setStreamSilence(verdict.stream.stream, touchedIds[0]);

@@ -42,10 +42,18 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
   const units = await admin.findAdministrativeUnits(DECOY_UNIT_NAME);
   let unitId = units[0]?.id;
   if (units.length > 1) {
-    steps.push({ step: 'administrative unit', state: 'manual', detail: `${units.length} units are named ${DECOY_UNIT_NAME} (${units.map((unit) => unit.id).join(', ')}): keep one, so Lure's role covers the one its decoys are in` });
+    steps.push({
+      step: 'administrative unit',
+      state: 'manual',
+      detail: `${units.length} units are named ${DECOY_UNIT_NAME} (${units.map((unit) => unit.id).join(', ')}): keep one, so Lure's role covers the one its decoys are in`,
+    });
   }
   if (units[0] !== undefined && units[0].visibility !== 'HiddenMembership') {
-    steps.push({ step: 'administrative unit', state: 'manual', detail: `${DECOY_UNIT_NAME} does not hide its membership: anyone who can read the directory can list the decoys. Recreate it with hidden membership` });
+    steps.push({
+      step: 'administrative unit',
+      state: 'manual',
+      detail: `${DECOY_UNIT_NAME} does not hide its membership: anyone who can read the directory can list the decoys. Recreate it with hidden membership`,
+    });
   }
   if (unitId !== undefined) steps.push({ step: 'administrative unit', state: 'done', detail: `${DECOY_UNIT_NAME} (${unitId})` });
   else if (apply) {
@@ -56,14 +64,22 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
   const scope = unitId === undefined ? undefined : `/administrativeUnits/${unitId}`;
   const assignments = await admin.listRoleAssignments(input.lurePrincipalId);
   if (assignments.some((assignment) => assignment.roleDefinitionId === USER_ADMINISTRATOR_ROLE_ID && assignment.directoryScopeId === '/')) {
-    steps.push({ step: 'password-reset role', state: 'manual', detail: 'Lure holds User Administrator over the whole tenant: remove that assignment; it needs the role over the decoy unit only' });
+    steps.push({
+      step: 'password-reset role',
+      state: 'manual',
+      detail: 'Lure holds User Administrator over the whole tenant: remove that assignment; it needs the role over the decoy unit only',
+    });
   }
-  if (scope !== undefined && assignments.some((assignment) => assignment.roleDefinitionId === USER_ADMINISTRATOR_ROLE_ID && assignment.directoryScopeId === scope)) {
+  if (
+    scope !== undefined &&
+    assignments.some((assignment) => assignment.roleDefinitionId === USER_ADMINISTRATOR_ROLE_ID && assignment.directoryScopeId === scope)
+  ) {
     steps.push({ step: 'password-reset role', state: 'done', detail: `User Administrator over ${DECOY_UNIT_NAME} only` });
   } else if (apply && scope !== undefined) {
     await admin.createRoleAssignment(input.lurePrincipalId, USER_ADMINISTRATOR_ROLE_ID, scope);
     steps.push({ step: 'password-reset role', state: 'applied', detail: `User Administrator over ${DECOY_UNIT_NAME} only` });
-  } else steps.push({ step: 'password-reset role', state: 'pending', detail: `assign User Administrator to ${input.lurePrincipalId} over ${DECOY_UNIT_NAME} only` });
+  } else
+    steps.push({ step: 'password-reset role', state: 'pending', detail: `assign User Administrator to ${input.lurePrincipalId} over ${DECOY_UNIT_NAME} only` });
 
   const decoys = await store.listDecoys();
   const members = unitId === undefined ? new Set<string>() : await admin.listAdministrativeUnitMembers(unitId);
@@ -84,7 +100,11 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
   // Lure can reset the password of every member: anything but a registered decoy user must leave the unit.
   const strangers = [...members].filter((id) => !decoyUserIds.has(id));
   if (strangers.length > 0) {
-    steps.push({ step: 'administrative unit holds only decoys', state: 'manual', detail: `remove ${strangers.length} member(s) that are not registered decoy users: ${strangers.join(', ')}` });
+    steps.push({
+      step: 'administrative unit holds only decoys',
+      state: 'manual',
+      detail: `remove ${strangers.length} member(s) that are not registered decoy users: ${strangers.join(', ')}`,
+    });
   }
 
   const lifecycles = new Map((await store.listDecoyLifecycles()).map((lifecycle) => [lifecycle.decoyId, lifecycle]));
@@ -107,7 +127,11 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
   // Addresses go into PowerShell and OPATH strings: anything beyond a plain address is left out, not escaped.
   const unsafe = [...mailboxes, ...(input.emailSender === undefined ? [] : [input.emailSender])].filter((address) => !SAFE_ADDRESS.test(address));
   if (unsafe.length > 0) {
-    steps.push({ step: 'Exchange RBAC for Applications', state: 'manual', detail: `left out of the commands below, as they hold characters PowerShell would read: ${unsafe.map((address) => JSON.stringify(address)).join(', ')}; add them by hand` });
+    steps.push({
+      step: 'Exchange RBAC for Applications',
+      state: 'manual',
+      detail: `left out of the commands below, as they hold characters PowerShell would read: ${unsafe.map((address) => JSON.stringify(address)).join(', ')}; add them by hand`,
+    });
   }
   steps.push({
     step: 'Exchange RBAC for Applications',
@@ -126,8 +150,12 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
   const self = new Set(input.selfPrincipalIds.map((id) => id.toLowerCase()));
   steps.push(
     self.has(input.lurePrincipalId.toLowerCase()) && self.has(input.lureAppId.toLowerCase())
-      ? { step: 'LURE_SELF_PRINCIPAL_IDS', state: 'done', detail: 'names Lure\'s identity' }
-      : { step: 'LURE_SELF_PRINCIPAL_IDS', state: 'manual', detail: `set LURE_SELF_PRINCIPAL_IDS=${input.lurePrincipalId},${input.lureAppId} (the deployment does)` },
+      ? { step: 'LURE_SELF_PRINCIPAL_IDS', state: 'done', detail: "names Lure's identity" }
+      : {
+          step: 'LURE_SELF_PRINCIPAL_IDS',
+          state: 'manual',
+          detail: `set LURE_SELF_PRINCIPAL_IDS=${input.lurePrincipalId},${input.lureAppId} (the deployment does)`,
+        },
   );
   return steps;
 }
@@ -155,7 +183,7 @@ function exchangeCommands(input: Omit<TenantSetupInput, 'emailSender'> & { reado
     );
   }
   lines.push(
-    '# The filters match primary SMTP addresses: where a decoy mailbox\'s differs from the name registered, use it instead.',
+    "# The filters match primary SMTP addresses: where a decoy mailbox's differs from the name registered, use it instead.",
     '# Never grant Mail.* to Lure in Entra: a tenant-wide grant adds to these scopes.',
   );
   return lines.join('\n');

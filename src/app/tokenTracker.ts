@@ -1,10 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config.js';
-import { coverageOf, dueTimeOf, ISSUING_CATEGORIES, type IssuanceCoverage, tokenIssuanceOf, tokenUseHeadOf, tokenUseOf, verdictOf } from '../correlation/tokenIssuance.js';
+import {
+  coverageOf,
+  dueTimeOf,
+  ISSUING_CATEGORIES,
+  type IssuanceCoverage,
+  tokenIssuanceOf,
+  tokenUseHeadOf,
+  tokenUseOf,
+  verdictOf,
+} from '../correlation/tokenIssuance.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
-import { issuanceLookupOf, type PendingTokenCheck, type SignInProgress, type TokenIssuance, type TokenMatchCount, type TokenUse, type TokenUseSource } from '../domain/tokens.js';
+import {
+  issuanceLookupOf,
+  type PendingTokenCheck,
+  type SignInProgress,
+  type TokenIssuance,
+  type TokenMatchCount,
+  type TokenUse,
+  type TokenUseSource,
+} from '../domain/tokens.js';
 import type { Clock } from '../ports/clock.js';
 import { type AlertFolding, type DeliverAlerts, persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
@@ -144,7 +161,10 @@ export class TokenTracker {
     const coverageFor = (check: PendingTokenCheck): IssuanceCoverage | 'uncoverable' | undefined => {
       const key = `${check.tenantId ?? ''}\u0000${check.principalType ?? 'unknown'}`;
       if (!coverage.has(key)) {
-        coverage.set(key, coverageOf(progressByTenant.get(check.tenantId ?? '') ?? [], this.gatingCategories, ISSUING_CATEGORIES[check.principalType ?? 'unknown']));
+        coverage.set(
+          key,
+          coverageOf(progressByTenant.get(check.tenantId ?? '') ?? [], this.gatingCategories, ISSUING_CATEGORIES[check.principalType ?? 'unknown']),
+        );
       }
       return coverage.get(key);
     };
@@ -189,7 +209,10 @@ export class TokenTracker {
     }
 
     const unknown = toJudge.filter((check) => !this.recent.has(check.uti));
-    const issued = unknown.length === 0 ? new Set<string>() : await this.store.findTokenIssuances(unknown.map((check) => issuanceLookupOf(check, this.settings.maxTokenLifetimeInHours)));
+    const issued =
+      unknown.length === 0
+        ? new Set<string>()
+        : await this.store.findTokenIssuances(unknown.map((check) => issuanceLookupOf(check, this.settings.maxTokenLifetimeInHours)));
     const findings: Finding[] = [];
     for (const check of toJudge) {
       if (this.recent.has(check.uti) || issued.has(check.uti)) {

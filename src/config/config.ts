@@ -7,9 +7,7 @@ import type { TokenUseSource } from '../domain/tokens.js';
 import type { CloudName } from '../keys/clouds.js';
 
 /** How to reach Table Storage, when it is the store. */
-export type TableSettings =
-  | { readonly connectionString: string }
-  | { readonly serviceUri: string; readonly managedIdentityClientId?: string };
+export type TableSettings = { readonly connectionString: string } | { readonly serviceUri: string; readonly managedIdentityClientId?: string };
 
 /** Lure's configuration: parsed once from the environment, validated, frozen. Nothing reads `process.env` after. */
 export interface Config {

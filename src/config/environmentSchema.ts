@@ -31,7 +31,8 @@ export const DEFAULTS = {
   LURE_ISSUANCE_CACHE_SIZE: '100000',
   LURE_CLOUD: 'public',
   LURE_GRAPH_TIMEOUT_IN_SECONDS: '30',
-  LURE_DECOY_JOB_TITLES: 'Backup Operator/IT Operations,Payroll Specialist/Finance,Service Desk Lead/IT Operations,Treasury Analyst/Finance,Systems Engineer/Infrastructure',
+  LURE_DECOY_JOB_TITLES:
+    'Backup Operator/IT Operations,Payroll Specialist/Finance,Service Desk Lead/IT Operations,Treasury Analyst/Finance,Systems Engineer/Infrastructure',
   LURE_DECOY_KEPT_SECRETS: '2',
   LURE_DECOY_KEPT_MESSAGES: '1',
   LURE_DECOY_SECRET_LIFETIME_IN_DAYS: '365',
@@ -91,7 +92,11 @@ const MAILBOX = /^[^\s@]+@[^\s@]+$/;
 const HOST_NAME = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 /** The setting's text, or its default when it is unset; a blank value is judged by the setting's rule. */
-const unsetOr = (fallback: string) => z.string().optional().transform((value) => value ?? fallback);
+const unsetOr = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => value ?? fallback);
 
 /** Unset and blank alike mean "not given". */
 const optionalText = z
@@ -105,8 +110,15 @@ const blankOr = (fallback: string) => optionalText.transform((value) => value ??
 
 const optionalHttpUrl = optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional());
 const optionalGuid = optionalText.pipe(z.string().regex(GUID, 'must be a GUID').optional());
-const commaSeparated = (text: string) => text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
-const optionalList = z.string().optional().transform((value) => commaSeparated(value ?? ''));
+const commaSeparated = (text: string) =>
+  text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+const optionalList = z
+  .string()
+  .optional()
+  .transform((value) => commaSeparated(value ?? ''));
 
 const integer = (min: number, max: number, fallback: string) =>
   unsetOr(fallback).pipe(
@@ -127,13 +139,25 @@ const flag = (fallback: 'true' | 'false') =>
     .optional()
     .transform((value) => ['true', '1', 'yes', 'on'].includes(value ?? fallback));
 
-const guidList = optionalList.transform((ids) => ids.map((id) => id.toLowerCase())).refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated GUIDs');
+const guidList = optionalList
+  .transform((ids) => ids.map((id) => id.toLowerCase()))
+  .refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated GUIDs');
 
 const mode = (fallback: IssuanceMode) => z.enum(['alert', 'shadow', 'off'], { error: 'must be alert, shadow or off' }).optional().default(fallback);
 
-const severity = (fallback: Severity) => z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional().default(fallback);
+const severity = (fallback: Severity) =>
+  z
+    .enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` })
+    .optional()
+    .default(fallback);
 
-const hubName = (fallback: string) => unsetOr(fallback).pipe(z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/, 'must be an event hub name'));
+const hubName = (fallback: string) =>
+  unsetOr(fallback).pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/, 'must be an event hub name'),
+  );
 
 const consumerGroup = (fallback: string) => blankOr(fallback).pipe(z.string().regex(/^[A-Za-z0-9$][A-Za-z0-9._-]{0,49}$/, 'must be a consumer group name'));
 
@@ -147,7 +171,11 @@ const pairs = (isName: (name: string) => boolean, isNumber: (text: string) => bo
     .refine((entries) => entries.every((entry) => isPair(entry) && isName(entry[0]) && isNumber(entry[1])), message)
     .transform((entries) => entries.filter(isPair).map(([name, value]) => [name, Number(value)] as const));
 
-const silenceThresholds = pairs((name) => /^[A-Za-z]+$/.test(name), (text) => /^\d+$/.test(text), 'must be name=minutes pairs, comma-separated');
+const silenceThresholds = pairs(
+  (name) => /^[A-Za-z]+$/.test(name),
+  (text) => /^\d+$/.test(text),
+  'must be name=minutes pairs, comma-separated',
+);
 const BUILT_IN_SILENCE_THRESHOLDS = silenceThresholds.parse(DEFAULTS.LURE_SILENCE_THRESHOLDS);
 
 const channelRates = pairs(
@@ -169,7 +197,10 @@ const ipRanges = optionalList.refine(
 
 const signInCategories = unsetOr(DEFAULTS.LURE_ISSUANCE_GATING_CATEGORIES)
   .transform(commaSeparated)
-  .refine((names) => names.length > 0 && names.every((name) => (SIGN_IN_CATEGORIES as readonly string[]).includes(name)), `must be a comma-separated list of ${SIGN_IN_CATEGORIES.join(', ')}`)
+  .refine(
+    (names) => names.length > 0 && names.every((name) => (SIGN_IN_CATEGORIES as readonly string[]).includes(name)),
+    `must be a comma-separated list of ${SIGN_IN_CATEGORIES.join(', ')}`,
+  )
   .transform((names) => names as EntraSignInCategory[]);
 
 const jobTitles = unsetOr(DEFAULTS.LURE_DECOY_JOB_TITLES)
@@ -179,12 +210,18 @@ const jobTitles = unsetOr(DEFAULTS.LURE_DECOY_JOB_TITLES)
       .map((entry) => entry.split('/').map((part) => part.trim()))
       .filter((parts) => parts.some((part) => part !== '')),
   )
-  .refine((entries) => entries.length > 0 && entries.every((parts) => isPair(parts) && parts.every((part) => part !== '' && part.length <= 64)), 'must be comma-separated title/department pairs')
+  .refine(
+    (entries) => entries.length > 0 && entries.every((parts) => isPair(parts) && parts.every((part) => part !== '' && part.length <= 64)),
+    'must be comma-separated title/department pairs',
+  )
   .transform((entries) => entries.filter(isPair).map(([jobTitle, department]) => ({ jobTitle, department })));
 
 const auditContentTypes = unsetOr(DEFAULTS.LURE_AUDIT_CONTENT_TYPES)
   .transform(commaSeparated)
-  .refine((entries) => (entries.length === 1 && entries[0] === 'none') || entries.every((entry) => (AUDIT_CONTENT_TYPES as readonly string[]).includes(entry)), `must be none or comma-separated content types (${AUDIT_CONTENT_TYPES.join(', ')})`)
+  .refine(
+    (entries) => (entries.length === 1 && entries[0] === 'none') || entries.every((entry) => (AUDIT_CONTENT_TYPES as readonly string[]).includes(entry)),
+    `must be none or comma-separated content types (${AUDIT_CONTENT_TYPES.join(', ')})`,
+  )
   .transform((entries) => (entries[0] === 'none' ? [] : entries));
 
 const settingsSchema = z.object({
@@ -193,7 +230,9 @@ const settingsSchema = z.object({
   LURE_TABLE_SERVICE_URI: optionalHttpUrl,
   LURE_TABLE_CONNECTION_STRING: optionalText,
   AZURE_CLIENT_ID: optionalText,
-  LURE_TABLE_PREFIX: unsetOr(DEFAULTS.LURE_TABLE_PREFIX).pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, 'must start with a letter and hold only letters and digits (at most 41)')),
+  LURE_TABLE_PREFIX: unsetOr(DEFAULTS.LURE_TABLE_PREFIX).pipe(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, 'must start with a letter and hold only letters and digits (at most 41)'),
+  ),
   LURE_DEDUPE_BUCKET_IN_MINUTES: integer(1, 24 * 60, DEFAULTS.LURE_DEDUPE_BUCKET_IN_MINUTES),
   LURE_DECOY_CACHE_REFRESH_IN_SECONDS: integer(0, 3600, DEFAULTS.LURE_DECOY_CACHE_REFRESH_IN_SECONDS),
   LURE_SELF_PRINCIPAL_IDS: guidList,
@@ -247,8 +286,15 @@ const settingsSchema = z.object({
   LURE_KEY_RETIREMENT_GRACE_IN_HOURS: integer(1, 30 * 24, DEFAULTS.LURE_KEY_RETIREMENT_GRACE_IN_HOURS),
   LURE_KEY_RETIRED_ALERT_AFTER_IN_HOURS: integer(0, 365 * 24, DEFAULTS.LURE_KEY_RETIRED_ALERT_AFTER_IN_HOURS),
   LURE_KEY_REFRESH_MIN_INTERVAL_IN_MINUTES: integer(1, 24 * 60, DEFAULTS.LURE_KEY_REFRESH_MIN_INTERVAL_IN_MINUTES),
-  LURE_EVENTHUB__fullyQualifiedNamespace: optionalText.pipe(z.string().regex(HOST_NAME, 'must be a namespace host name, e.g. lure-ns.servicebus.windows.net').optional()),
-  LURE_EVENTHUB_CONNECTION_STRING: optionalText.pipe(z.string().regex(/^Endpoint=sb:\/\//i, 'must be an Event Hubs connection string (Endpoint=sb://…)').optional()),
+  LURE_EVENTHUB__fullyQualifiedNamespace: optionalText.pipe(
+    z.string().regex(HOST_NAME, 'must be a namespace host name, e.g. lure-ns.servicebus.windows.net').optional(),
+  ),
+  LURE_EVENTHUB_CONNECTION_STRING: optionalText.pipe(
+    z
+      .string()
+      .regex(/^Endpoint=sb:\/\//i, 'must be an Event Hubs connection string (Endpoint=sb://…)')
+      .optional(),
+  ),
   LURE_ENTRA_HUB_NAME: hubName(DEFAULTS.LURE_ENTRA_HUB_NAME),
   LURE_EXCHANGE_HUB_NAME: hubName(DEFAULTS.LURE_EXCHANGE_HUB_NAME),
   LURE_TOKEN_HUB_NAME: hubName(DEFAULTS.LURE_TOKEN_HUB_NAME),
@@ -259,7 +305,12 @@ const settingsSchema = z.object({
   LURE_AUDIT_PUBLISHER_ID: optionalGuid,
   LURE_AUDIT_LOOKBACK_IN_HOURS: integer(1, 7 * 24 - 1, DEFAULTS.LURE_AUDIT_LOOKBACK_IN_HOURS),
   LURE_API_CLIENT_ID: optionalGuid,
-  LURE_API_APP_ID_URI: optionalText.pipe(z.string().regex(/^(api:\/\/|https:\/\/)\S+$/, 'must be an app id URI (api://… or https://…)').optional()),
+  LURE_API_APP_ID_URI: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(api:\/\/|https:\/\/)\S+$/, 'must be an app id URI (api://… or https://…)')
+      .optional(),
+  ),
   LURE_AUDIT_RETENTION_IN_DAYS: integer(1, 3650, DEFAULTS.LURE_AUDIT_RETENTION_IN_DAYS),
   LURE_ALERT_RETENTION_IN_DAYS: integer(7, 3650, DEFAULTS.LURE_ALERT_RETENTION_IN_DAYS),
   LURE_API_PORT: integer(0, 65535, DEFAULTS.LURE_API_PORT),
@@ -279,7 +330,8 @@ function withDerivedDefaults(settings: z.output<typeof settingsSchema>) {
   return {
     ...settings,
     LURE_LOG_FORMAT: settings.LURE_LOG_FORMAT ?? (settings.WEBSITE_SITE_NAME === undefined ? ('human' as const) : ('json' as const)),
-    LURE_API_APP_ID_URI: settings.LURE_API_APP_ID_URI ?? (settings.LURE_API_CLIENT_ID === undefined ? undefined : `api://${settings.LURE_API_CLIENT_ID.toLowerCase()}`),
+    LURE_API_APP_ID_URI:
+      settings.LURE_API_APP_ID_URI ?? (settings.LURE_API_CLIENT_ID === undefined ? undefined : `api://${settings.LURE_API_CLIENT_ID.toLowerCase()}`),
     LURE_INBOX_DIR: settings.LURE_INBOX_DIR ?? `${settings.LURE_DATA_DIR}/inbox`,
     LURE_AUDIT_PUBLISHER_ID: settings.LURE_AUDIT_PUBLISHER_ID ?? settings.LURE_TENANT_ID,
   };

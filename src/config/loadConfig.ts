@@ -16,7 +16,10 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     settings.LURE_TABLE_CONNECTION_STRING !== undefined
       ? { connectionString: settings.LURE_TABLE_CONNECTION_STRING }
       : settings.LURE_TABLE_SERVICE_URI !== undefined
-        ? { serviceUri: settings.LURE_TABLE_SERVICE_URI, ...(settings.AZURE_CLIENT_ID === undefined ? {} : { managedIdentityClientId: settings.AZURE_CLIENT_ID }) }
+        ? {
+            serviceUri: settings.LURE_TABLE_SERVICE_URI,
+            ...(settings.AZURE_CLIENT_ID === undefined ? {} : { managedIdentityClientId: settings.AZURE_CLIENT_ID }),
+          }
         : undefined;
   const minimumRetentionInHours = settings.LURE_MAX_TOKEN_LIFETIME_IN_HOURS + Math.ceil(settings.LURE_ISSUANCE_GRACE_IN_MINUTES / 60);
   if (settings.LURE_TOKEN_INDEX_RETENTION_IN_HOURS < minimumRetentionInHours) {
@@ -26,16 +29,22 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   }
   const judged = new Set(settings.LURE_ISSUANCE_JUDGE_APP_IDS);
   const unjudgedAppIds = [
-    ...new Set([...FIRST_PARTY_APPS_WITHOUT_SIGN_INS.map((app) => app.appId).filter((appId) => !judged.has(appId)), ...settings.LURE_ISSUANCE_ALLOWLIST_APP_IDS]),
+    ...new Set([
+      ...FIRST_PARTY_APPS_WITHOUT_SIGN_INS.map((app) => app.appId).filter((appId) => !judged.has(appId)),
+      ...settings.LURE_ISSUANCE_ALLOWLIST_APP_IDS,
+    ]),
   ];
   const inAzure = settings.WEBSITE_SITE_NAME !== undefined;
   const managementApiHost = settings.LURE_MANAGEMENT_API_HOST ?? MANAGEMENT_API_HOSTS[settings.LURE_CLOUD];
   for (const name of ['LURE_TEAMS_WEBHOOK_URL', 'LURE_WEBHOOK_URL', 'LURE_AUTHORITY_HOST', 'LURE_MANAGEMENT_API_HOST'] as const) {
     const url = settings[name];
-    if (inAzure && url !== undefined && new URL(url).protocol !== 'https:') throw new RangeError(`setting ${name}: must be an https URL (plain http is for local development only)`);
+    if (inAzure && url !== undefined && new URL(url).protocol !== 'https:')
+      throw new RangeError(`setting ${name}: must be an https URL (plain http is for local development only)`);
   }
   if (settings.LURE_LOCAL_CONSUMER_GROUP === settings.LURE_CONSUMER_GROUP) {
-    throw new RangeError('setting LURE_LOCAL_CONSUMER_GROUP: must differ from LURE_CONSUMER_GROUP, or the local host and the triggers take partitions from each other');
+    throw new RangeError(
+      'setting LURE_LOCAL_CONSUMER_GROUP: must differ from LURE_CONSUMER_GROUP, or the local host and the triggers take partitions from each other',
+    );
   }
   if ((settings.LURE_WEBHOOK_URL === undefined) !== (settings.LURE_WEBHOOK_SECRET === undefined)) {
     throw new RangeError('setting LURE_WEBHOOK_SECRET: the webhook needs both LURE_WEBHOOK_URL and LURE_WEBHOOK_SECRET');
@@ -92,7 +101,9 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     delivery: {
       ...(settings.LURE_TEAMS_WEBHOOK_URL === undefined ? {} : { teams: { url: settings.LURE_TEAMS_WEBHOOK_URL } }),
       ...(settings.LURE_EMAIL_SENDER === undefined ? {} : { email: { sender: settings.LURE_EMAIL_SENDER, recipients: settings.LURE_EMAIL_RECIPIENTS } }),
-      ...(settings.LURE_WEBHOOK_URL === undefined || settings.LURE_WEBHOOK_SECRET === undefined ? {} : { webhook: { url: settings.LURE_WEBHOOK_URL, secret: settings.LURE_WEBHOOK_SECRET } }),
+      ...(settings.LURE_WEBHOOK_URL === undefined || settings.LURE_WEBHOOK_SECRET === undefined
+        ? {}
+        : { webhook: { url: settings.LURE_WEBHOOK_URL, secret: settings.LURE_WEBHOOK_SECRET } }),
       minSeverity: { teams: settings.LURE_TEAMS_MIN_SEVERITY, email: settings.LURE_EMAIL_MIN_SEVERITY, webhook: settings.LURE_WEBHOOK_MIN_SEVERITY },
       updateWindowInMinutes: settings.LURE_NOTIFY_UPDATE_WINDOW_IN_MINUTES,
       digestThresholdPerMinute: settings.LURE_DIGEST_THRESHOLD_PER_MINUTE,
@@ -119,7 +130,10 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     api: {
       ...(settings.LURE_API_CLIENT_ID === undefined ? {} : { clientId: settings.LURE_API_CLIENT_ID.toLowerCase() }),
       // With a client id the app id URI is always set: its default follows from the id.
-      audiences: settings.LURE_API_CLIENT_ID === undefined || settings.LURE_API_APP_ID_URI === undefined ? [] : [settings.LURE_API_CLIENT_ID.toLowerCase(), settings.LURE_API_APP_ID_URI],
+      audiences:
+        settings.LURE_API_CLIENT_ID === undefined || settings.LURE_API_APP_ID_URI === undefined
+          ? []
+          : [settings.LURE_API_CLIENT_ID.toLowerCase(), settings.LURE_API_APP_ID_URI],
       auditRetentionInDays: settings.LURE_AUDIT_RETENTION_IN_DAYS,
     },
     local: {

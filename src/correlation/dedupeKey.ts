@@ -42,5 +42,8 @@ export function alertIdOf(dedupeKey: string): string {
 
 /** A short, stable fingerprint of one evidence record (72 bits), for counting distinct records. */
 export function evidenceKeyOf(evidence: Evidence): string {
-  return createHash('sha256').update(`${recordOriginOf(evidence.source)}\u0000${evidence.type}\u0000${evidence.id}`).digest('base64url').slice(0, 12);
+  return createHash('sha256')
+    .update(`${recordOriginOf(evidence.source)}\u0000${evidence.type}\u0000${evidence.id}`)
+    .digest('base64url')
+    .slice(0, 12);
 }

@@ -21,12 +21,7 @@ export interface FoldResult {
  * the lead is the most severe, then earliest, then lowest-keyed finding; `occurredAt` is the earliest
  * evidence time; the evidence shown is the earliest `MAX_EVIDENCE_SHOWN`; `count` is distinct records.
  */
-export function foldAlert(
-  existing: StoredAlert | undefined,
-  dedupeKey: string,
-  findings: readonly Finding[],
-  now: string,
-): FoldResult {
+export function foldAlert(existing: StoredAlert | undefined, dedupeKey: string, findings: readonly Finding[], now: string): FoldResult {
   if (findings.length === 0) {
     if (existing === undefined) throw new RangeError('foldAlert: findings must not be empty for a new alert');
     return { stored: existing, changed: false };

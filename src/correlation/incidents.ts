@@ -45,7 +45,11 @@ export function incidentToJoin(alert: Alert, candidates: readonly Incident[]): I
   const keys = new Set(actorKeysOf(alert));
   return candidates
     .filter((incident) => incident.alertIds.includes(alert.id) || incident.actorKeys.some((key) => keys.has(key)))
-    .filter((incident) => incident.alertIds.includes(alert.id) || (time >= Date.parse(incident.firstOccurredAt) - windowMs && time <= Date.parse(incident.lastOccurredAt) + windowMs))
+    .filter(
+      (incident) =>
+        incident.alertIds.includes(alert.id) ||
+        (time >= Date.parse(incident.firstOccurredAt) - windowMs && time <= Date.parse(incident.lastOccurredAt) + windowMs),
+    )
     .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1))[0];
 }
 
@@ -57,7 +61,8 @@ export function foundingIncidentIdOf(alert: Alert): string {
 /** An incident with this alert in it (a new one when `incident` is undefined). */
 export function withAlert(incident: Incident | undefined, alert: Alert, now: string): Incident {
   const detections = [...new Set([...(incident?.detections ?? []), alert.detection])].sort();
-  const highest = incident === undefined || severityRank(alert.severity) > severityRank(incident.highestAlertSeverity) ? alert.severity : incident.highestAlertSeverity;
+  const highest =
+    incident === undefined || severityRank(alert.severity) > severityRank(incident.highestAlertSeverity) ? alert.severity : incident.highestAlertSeverity;
   const alertIds = incident?.alertIds.includes(alert.id) ? incident.alertIds : [...(incident?.alertIds ?? []), alert.id].slice(0, MAX_INCIDENT_ALERTS);
   const firstOccurredAt = incident === undefined || alert.occurredAt < incident.firstOccurredAt ? alert.occurredAt : incident.firstOccurredAt;
   return {

@@ -22,13 +22,20 @@ const MAIL_PATH = /\/(messages|mailfolders)(\/|$|\?)/i;
  * What `tokenUseOf` would say of an event's token, cheaply: its id, source and app. Most uses match a token
  * indexed moments ago; they need no more than this, so the full use is built only for the rest.
  */
-export function tokenUseHeadOf(event: NormalizedEvent, options: { readonly includeObservations: boolean }): Pick<TokenUse, 'uti' | 'source' | 'appId'> | undefined {
+export function tokenUseHeadOf(
+  event: NormalizedEvent,
+  options: { readonly includeObservations: boolean },
+): Pick<TokenUse, 'uti' | 'source' | 'appId'> | undefined {
   const uti = event.token?.uniqueTokenId;
   if (uti === undefined) return undefined;
   const source =
     event.kind === 'graphActivity'
       ? 'graph'
-      : event.kind === 'mailItemsAccessed' || event.kind === 'mailItemOperation' || event.kind === 'mailboxChange' || event.kind === 'mailboxSearch' || event.kind === 'mailboxLogin'
+      : event.kind === 'mailItemsAccessed' ||
+          event.kind === 'mailItemOperation' ||
+          event.kind === 'mailboxChange' ||
+          event.kind === 'mailboxSearch' ||
+          event.kind === 'mailboxLogin'
         ? 'exchange'
         : event.kind === 'tokenObservation' && options.includeObservations
           ? 'token'
@@ -67,7 +74,12 @@ export function tokenUseOf(event: NormalizedEvent, options: { readonly includeOb
   };
   switch (event.kind) {
     case 'graphActivity':
-      return { ...common, source: 'graph', resource: `${event.method} ${event.requestUri}`, readsMail: event.method === 'GET' && MAIL_PATH.test(event.requestUri) };
+      return {
+        ...common,
+        source: 'graph',
+        resource: `${event.method} ${event.requestUri}`,
+        readsMail: event.method === 'GET' && MAIL_PATH.test(event.requestUri),
+      };
     case 'mailItemsAccessed':
     case 'mailItemOperation':
     case 'mailboxChange':

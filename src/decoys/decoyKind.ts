@@ -93,7 +93,13 @@ export interface KindLifecycle<K extends DecoyKind, R extends { readonly kind: K
    * (`ownMarker`) but is no kept generation: leftovers of crashes and of retried calls. `beforeRemoving` is
    * awaited once before the first removal (the caller journals it). Returns how many.
    */
-  sweep(decoy: DecoyOfKind<K>, lifecycle: DecoyLifecycle, ownMarker: (journalId: string) => boolean, context: LifecycleContext, beforeRemoving: () => Promise<void>): Promise<number>;
+  sweep(
+    decoy: DecoyOfKind<K>,
+    lifecycle: DecoyLifecycle,
+    ownMarker: (journalId: string) => boolean,
+    context: LifecycleContext,
+    beforeRemoving: () => Promise<void>,
+  ): Promise<number>;
   /** Removes the decoy from the tenant: deletes what Lure created, or only the secrets Lure added. */
   retire(decoy: DecoyOfKind<K>, lifecycle: DecoyLifecycle, context: LifecycleContext): Promise<void>;
   /** What an admin plants, given the new secret (or the honeytoken); undefined when there is nothing to plant. */

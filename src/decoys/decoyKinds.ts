@@ -17,7 +17,10 @@ export const DECOY_KIND_MODULES: { readonly [K in DecoyKind]: DecoyKindModule<K>
  * Hands `use` the module of a decoy's kind (or of a create request's) with the decoy, typed as of that one
  * kind, so the module's methods take the decoy as it is. A callback mixing kinds does not compile.
  */
-export function withKind<S extends Decoy | AnyCreateRequest, T>(subject: S, use: <K extends DecoyKind>(module: DecoyKindModule<K>, subject: Extract<S, { kind: K }>) => T): T {
+export function withKind<S extends Decoy | AnyCreateRequest, T>(
+  subject: S,
+  use: <K extends DecoyKind>(module: DecoyKindModule<K>, subject: Extract<S, { kind: K }>) => T,
+): T {
   // The module is the one `subject.kind` names, so the two are of one kind; TypeScript sees a union of
   // modules beside a union of subjects and cannot follow that correlation, hence this one cast.
   const useOfOneKind = use as (module: (typeof DECOY_KIND_MODULES)[DecoyKind], subject: S) => T;

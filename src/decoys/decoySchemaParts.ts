@@ -11,7 +11,6 @@ export class DecoyValidationError extends RangeError {
   }
 }
 
-
 /** Decoy ids appear in URLs and table keys: a conservative alphabet keeps them safe everywhere. */
 export const decoyIdSchema = z
   .string()
@@ -35,7 +34,12 @@ export const commonDecoyFields = {
   id: decoyIdSchema,
   enabled: z.boolean().default(true),
   memo: z.string().max(1024).optional(),
-  rotationIntervalInHours: z.number().int().min(1).max(24 * 365).optional(),
+  rotationIntervalInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .optional(),
 };
 
 /** Where a decoy's lure material is planted: in a managed decoy message, or by hand (described). */

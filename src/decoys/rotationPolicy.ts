@@ -6,7 +6,11 @@ import type { DecoyGeneration, DecoyLifecycle, JournalEntry } from '../domain/li
  * Generations Lure did not make (no journal id: a registered app's own secrets, say) are never counted and
  * never dropped: they are the customer's, planted who knows where.
  */
-export function keepNewest(generations: readonly DecoyGeneration[], added: DecoyGeneration, kept: number): { kept: DecoyGeneration[]; dropped: DecoyGeneration[] } {
+export function keepNewest(
+  generations: readonly DecoyGeneration[],
+  added: DecoyGeneration,
+  kept: number,
+): { kept: DecoyGeneration[]; dropped: DecoyGeneration[] } {
   const foreign = generations.filter((generation) => generation.journalId === undefined);
   const own = [...generations.filter((generation) => generation.journalId !== undefined), added];
   const cut = Math.max(0, own.length - kept);

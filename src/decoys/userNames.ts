@@ -1,8 +1,50 @@
 import { randomItemOf } from './secrets.js';
 
 /** Common given names and surnames across the English-speaking offices a decoy should blend into. */
-const GIVEN_NAMES = ['Dana', 'Lee', 'Morgan', 'Avery', 'Jordan', 'Casey', 'Riley', 'Taylor', 'Jamie', 'Robin', 'Alex', 'Sam', 'Chris', 'Pat', 'Jesse', 'Drew', 'Shawn', 'Kerry', 'Leslie', 'Terry'];
-const SURNAMES = ['Whitfield', 'Okafor', 'Brennan', 'Castillo', 'Lindqvist', 'Harrington', 'Nakamura', 'Abernathy', 'Delgado', 'Fairbanks', 'Gallagher', 'Holloway', 'Kowalski', 'Mercer', 'Pemberton', 'Quinlan', 'Rourke', 'Sandoval', 'Thornton', 'Wexler'];
+const GIVEN_NAMES = [
+  'Dana',
+  'Lee',
+  'Morgan',
+  'Avery',
+  'Jordan',
+  'Casey',
+  'Riley',
+  'Taylor',
+  'Jamie',
+  'Robin',
+  'Alex',
+  'Sam',
+  'Chris',
+  'Pat',
+  'Jesse',
+  'Drew',
+  'Shawn',
+  'Kerry',
+  'Leslie',
+  'Terry',
+];
+const SURNAMES = [
+  'Whitfield',
+  'Okafor',
+  'Brennan',
+  'Castillo',
+  'Lindqvist',
+  'Harrington',
+  'Nakamura',
+  'Abernathy',
+  'Delgado',
+  'Fairbanks',
+  'Gallagher',
+  'Holloway',
+  'Kowalski',
+  'Mercer',
+  'Pemberton',
+  'Quinlan',
+  'Rourke',
+  'Sandoval',
+  'Thornton',
+  'Wexler',
+];
 
 export interface DecoyName {
   readonly givenName: string;

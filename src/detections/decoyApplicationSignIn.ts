@@ -19,7 +19,7 @@ export const decoyApplicationSignIn = defineDetection({
   severities: ['critical'],
   attack: ['TA0001:T1078.004', 'TA0006:T1552.001'],
   runbook:
-    'Find where the credential generation named in the alert was planted, remove that lure, rotate the decoy\'s secret, and block the source IP. Check what else the same IP touched.',
+    "Find where the credential generation named in the alert was planted, remove that lure, rotate the decoy's secret, and block the source IP. Check what else the same IP touched.",
   eventKinds: ['signIn', 'graphActivity'],
   detect(event, context): Finding[] {
     const decoy = applicationDecoyOf(event.actor, context.decoys);

@@ -22,12 +22,11 @@ const GRAPH_TAKE_ACTIONS = new Set(['move', 'copy', 'forward', 'reply', 'replyal
 export const decoyMailItemAccessed = defineDetection({
   id: DECOY_MAIL_ITEM_ACCESSED,
   title: 'Decoy message accessed',
-  description:
-    'MailItemsAccessed Bind of a decoy item, Sync of a dedicated decoy folder, Send/move of a decoy item, or a Graph read of it.',
+  description: 'MailItemsAccessed Bind of a decoy item, Sync of a dedicated decoy folder, Send/move of a decoy item, or a Graph read of it.',
   severities: ['critical'],
   attack: ['TA0009:T1114.002'],
   runbook:
-    'Someone is reading this mailbox: identify the app and token in the alert, revoke the user\'s or app\'s sessions, and search MailItemsAccessed for everything else the same session read.',
+    "Someone is reading this mailbox: identify the app and token in the alert, revoke the user's or app's sessions, and search MailItemsAccessed for everything else the same session read.",
   eventKinds: ['mailItemsAccessed', 'mailItemOperation', 'graphActivity'],
   detect(event, context): Finding[] {
     if (isSelf(event.actor, context)) return [];
@@ -43,13 +42,21 @@ export const decoyMailItemAccessed = defineDetection({
           }
         }
         return [...decoys.values()].map(({ decoy, how }) =>
-          finding(decoy, event, `MailItemsAccessed ${how} in ${event.mailbox.ownerUpn ?? decoy.mailbox} by ${describeActor(event.actor)}${via(event.clientAppId, event.clientInfoString)}.`),
+          finding(
+            decoy,
+            event,
+            `MailItemsAccessed ${how} in ${event.mailbox.ownerUpn ?? decoy.mailbox} by ${describeActor(event.actor)}${via(event.clientAppId, event.clientInfoString)}.`,
+          ),
         );
       }
       case 'mailItemOperation': {
         if (!ACCESS_OPERATIONS.has(event.operation.toLowerCase())) return [];
         return mailItemDecoysIn(event.items, context.decoys).map((decoy) =>
-          finding(decoy, event, `${event.operation} of the decoy message in ${event.mailbox.ownerUpn ?? decoy.mailbox} by ${describeActor(event.actor)}${via(event.clientAppId, event.clientInfoString)}.`),
+          finding(
+            decoy,
+            event,
+            `${event.operation} of the decoy message in ${event.mailbox.ownerUpn ?? decoy.mailbox} by ${describeActor(event.actor)}${via(event.clientAppId, event.clientInfoString)}.`,
+          ),
         );
       }
       case 'graphActivity': {

@@ -31,7 +31,7 @@ export const decoyObjectModified = defineDetection({
   severities: ['high', 'critical'],
   attack: ['TA0003:T1098', 'TA0005:T1562.008'],
   runbook:
-    'Check who made the change and whether it was planned; if not, revert it, revoke that principal\'s sessions, and look for the same change on real accounts. A change by Lure\'s own identity that Lure did not journal means its identity may be compromised.',
+    "Check who made the change and whether it was planned; if not, revert it, revoke that principal's sessions, and look for the same change on real accounts. A change by Lure's own identity that Lure did not journal means its identity may be compromised.",
   eventKinds: ['directoryAudit', 'mailboxChange', 'mailItemOperation', 'graphActivity'],
   detect(event, context): Finding[] {
     switch (event.kind) {
@@ -76,15 +76,17 @@ export const decoyObjectModified = defineDetection({
 function finding(decoy: Decoy, event: NormalizedEvent, context: DetectionContext, change: string): Finding[] {
   const bySelf = isSelf(event.actor, context);
   if (bySelf && context.decoys.changedByLureAt(decoy.id, event.time)) return [];
-  return [decoyFinding({
-    detection: DECOY_OBJECT_MODIFIED,
-    decoy,
-    event,
-    severity: bySelf ? 'critical' : 'high',
-    title: `${bySelf ? "Lure's own identity changed" : 'Change to'} ${describeDecoy(decoy)}: ${change}`.slice(0, 200),
-    summary: `${change} by ${describeActor(event.actor)}${bySelf ? ", Lure's own identity, with no rotation journal entry for it" : ''}.`,
-    target: targetOf(decoy, change),
-  })];
+  return [
+    decoyFinding({
+      detection: DECOY_OBJECT_MODIFIED,
+      decoy,
+      event,
+      severity: bySelf ? 'critical' : 'high',
+      title: `${bySelf ? "Lure's own identity changed" : 'Change to'} ${describeDecoy(decoy)}: ${change}`.slice(0, 200),
+      summary: `${change} by ${describeActor(event.actor)}${bySelf ? ", Lure's own identity, with no rotation journal entry for it" : ''}.`,
+      target: targetOf(decoy, change),
+    }),
+  ];
 }
 
 function targetOf(decoy: Decoy, change: string) {

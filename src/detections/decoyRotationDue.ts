@@ -13,7 +13,8 @@ export const DECOY_ROTATION_DUE = 'decoy.rotation.due';
 export const decoyRotationDue: DetectionMetadata = {
   id: DECOY_ROTATION_DUE,
   title: 'A hand-planted decoy is due for rotation',
-  description: 'A decoy whose lure was planted by hand (or whose secret went to an admin) has passed its rotation interval; an admin must rotate it and re-plant the new material.',
+  description:
+    'A decoy whose lure was planted by hand (or whose secret went to an admin) has passed its rotation interval; an admin must rotate it and re-plant the new material.',
   severities: ['low'],
   attack: [],
   runbook: 'Rotate the decoy (`lure decoys rotate <id>`), plant the material it prints where the placement says, and remove the old copy.',

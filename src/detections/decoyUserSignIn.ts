@@ -17,7 +17,7 @@ export const decoyUserSignIn = defineDetection({
   severities: ['critical', 'high'],
   attack: ['TA0001:T1078.004', 'TA0006:T1110.003'],
   runbook:
-    'Treat the credentials planted for this decoy as stolen: find where the lure was planted, block the source IP, revoke the decoy\'s sessions, and look for other sign-ins from the same IP or user agent.',
+    "Treat the credentials planted for this decoy as stolen: find where the lure was planted, block the source IP, revoke the decoy's sessions, and look for other sign-ins from the same IP or user agent.",
   eventKinds: ['signIn', 'graphActivity', 'mailboxLogin'],
   detect(event, context): Finding[] {
     switch (event.kind) {

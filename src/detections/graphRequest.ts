@@ -40,7 +40,10 @@ const KEY_IN_PARENS = /^([A-Za-z]+)\((?:([A-Za-z]+)=)?'?([^')]*)'?\)$/;
 export function parseGraphRequest(requestUri: string): GraphRequestPath | undefined {
   const path = pathOf(requestUri);
   if (path === undefined) return undefined;
-  const segments = path.split('/').filter((segment) => segment !== '').map(safeDecode);
+  const segments = path
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map(safeDecode);
   const [head] = segments;
   if (head !== undefined && VERSION_SEGMENT.test(head)) segments.shift();
   const first = segments.shift();

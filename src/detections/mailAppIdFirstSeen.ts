@@ -17,7 +17,7 @@ export const mailAppIdFirstSeen: DetectionMetadata = {
   severities: ['medium'],
   attack: ['TA0009:T1114.002'],
   runbook:
-    'Look up the app id: is it a client this mailbox\'s owner uses? If not, check the token and session it used (token.issuance.missing for the same token id), what else it read, and revoke its access.',
+    "Look up the app id: is it a client this mailbox's owner uses? If not, check the token and session it used (token.issuance.missing for the same token id), what else it read, and revoke its access.",
 };
 
 export function firstSeenAppFinding(event: MailItemsAccessedEvent, mailbox: string): Finding {
@@ -27,7 +27,11 @@ export function firstSeenAppFinding(event: MailItemsAccessedEvent, mailbox: stri
     detection: MAIL_APP_ID_FIRST_SEEN,
     severity: 'medium',
     title: `Mailbox ${mailbox} read by app ${app} for the first time`,
-    summary: `MailItemsAccessed ${event.accessType ?? ''} in ${mailbox} by ${describeActor(event.actor)}${client}${event.clientInfoString ? `, ${event.clientInfoString}` : ''}: no record of this app reading this mailbox before.`.replace('  ', ' '),
+    summary:
+      `MailItemsAccessed ${event.accessType ?? ''} in ${mailbox} by ${describeActor(event.actor)}${client}${event.clientInfoString ? `, ${event.clientInfoString}` : ''}: no record of this app reading this mailbox before.`.replace(
+        '  ',
+        ' ',
+      ),
     subjectKey: `${mailbox}|${app.toLowerCase()}|${event.clientAppId?.toLowerCase() ?? ''}`,
     suppressed: false,
     actor: event.actor,

@@ -12,7 +12,8 @@ export const SOURCE_SILENT = 'source.silent';
 export const sourceSilent: DetectionMetadata = {
   id: SOURCE_SILENT,
   title: 'A log stream went silent',
-  description: 'An enabled source or sign-in category has delivered nothing for longer than its threshold (a deleted diagnostic setting blinds every other detection).',
+  description:
+    'An enabled source or sign-in category has delivered nothing for longer than its threshold (a deleted diagnostic setting blinds every other detection).',
   severities: ['high'],
   attack: ['TA0005:T1562.008'],
   runbook:

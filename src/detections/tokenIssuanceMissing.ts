@@ -20,7 +20,7 @@ export const tokenIssuanceMissing: DetectionMetadata = {
   severities: ['high', 'critical'],
   attack: ['TA0006:T1606.002', 'TA0005:T1550.001'],
   runbook:
-    'Treat the token as forged: revoke the user\'s sessions and the app\'s credentials, block the IP, and search every log for the same token id, session id and IP. Check for a signing key that is not the tenant\'s (token.signingKey.anomalous) and for other unissued tokens of the same app.',
+    "Treat the token as forged: revoke the user's sessions and the app's credentials, block the IP, and search every log for the same token id, session id and IP. Check for a signing key that is not the tenant's (token.signingKey.anomalous) and for other unissued tokens of the same app.",
 };
 
 /** The finding for a use whose token no sign-in issued. Critical when it read mail or touched a decoy. */

@@ -29,7 +29,13 @@ export const tokenSigningKeyAnomalous = defineDetection({
     const issuer = issuerKindOf(claims.iss, context.signing.authorityHost, context.signing.v1IssuerHost);
     if (issuer.kind === 'other') return [];
     // A honeytoken raises decoy.token.used and nothing else.
-    if (context.decoys.findAny([['tokenKid', header.kid], ['tokenJti', claims.jti]]) !== undefined) return [];
+    if (
+      context.decoys.findAny([
+        ['tokenKid', header.kid],
+        ['tokenJti', claims.jti],
+      ]) !== undefined
+    )
+      return [];
 
     const reasons: { severity: Severity; text: string }[] = [];
     const keyId = header.kid ?? header.x5t;
@@ -46,7 +52,10 @@ export const tokenSigningKeyAnomalous = defineDetection({
       const issuedAt = claims.iat === undefined ? undefined : claims.iat * 1000;
       const notAfter = known.key.certificateNotAfter;
       if (notAfter !== undefined && issuedAt !== undefined && issuedAt > Date.parse(notAfter)) {
-        reasons.push({ severity: 'high', text: `its key's certificate expired on ${notAfter}, before the token was issued (${new Date(issuedAt).toISOString()})` });
+        reasons.push({
+          severity: 'high',
+          text: `its key's certificate expired on ${notAfter}, before the token was issued (${new Date(issuedAt).toISOString()})`,
+        });
       }
       const retiredForMs = known.retiredSince === undefined ? 0 : Date.parse(event.time) - Date.parse(known.retiredSince);
       if (known.retiredSince !== undefined && retiredForMs > context.signing.retiredAlertAfterInHours * 3_600_000) {

@@ -80,9 +80,7 @@ export interface HoneytokenGeneration extends GenerationBase {
  * Where a decoy's lure material is planted. A managed placement (a decoy message Lure writes) is rewritten
  * in the same rotation; a manual one was planted by hand, so the timer only marks the decoy due.
  */
-export type Placement =
-  | { readonly kind: 'mailItem'; readonly decoyId: string }
-  | { readonly kind: 'manual'; readonly description: string };
+export type Placement = { readonly kind: 'mailItem'; readonly decoyId: string } | { readonly kind: 'manual'; readonly description: string };
 
 export const JOURNAL_STEPS = ['intent', 'cloudDone', 'registryUpdated', 'finished'] as const;
 export type JournalStep = (typeof JOURNAL_STEPS)[number];

@@ -79,7 +79,10 @@ export interface IssuanceLookup {
  * createdDateTime may precede the token's iat: aggregated non-interactive rows start earlier), else over
  * the longest token lifetime before the use.
  */
-export function issuanceLookupOf(use: { readonly uti: string; readonly issuedAt?: string; readonly usedAt: string }, maxTokenLifetimeInHours: number): IssuanceLookup {
+export function issuanceLookupOf(
+  use: { readonly uti: string; readonly issuedAt?: string; readonly usedAt: string },
+  maxTokenLifetimeInHours: number,
+): IssuanceLookup {
   const anchor = Date.parse(use.issuedAt ?? use.usedAt);
   const back = use.issuedAt === undefined ? maxTokenLifetimeInHours * 60 : 60;
   return { uti: use.uti, from: new Date(anchor - back * 60_000).toISOString(), to: new Date(anchor + 10 * 60_000).toISOString() };

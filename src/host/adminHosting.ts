@@ -26,8 +26,22 @@ export function adminApiFor(
     if (config.delivery.inAzure) throw new RangeError('dev tokens are for the local host only and cannot be accepted in Azure (WEBSITE_SITE_NAME is set)');
     const identity = devTokenIdentity(config);
     const audiences = configured ? config.api.audiences : [identity.audience, `api://${identity.audience}`];
-    return new AdminApi(dependencies, new CallerAuthenticator({ tenantId: identity.tenantId, authorityHost: config.signing.authorityHost, audiences, tenantKeys: configured, devKeys: options.devKeys, clock, logger }));
+    return new AdminApi(
+      dependencies,
+      new CallerAuthenticator({
+        tenantId: identity.tenantId,
+        authorityHost: config.signing.authorityHost,
+        audiences,
+        tenantKeys: configured,
+        devKeys: options.devKeys,
+        clock,
+        logger,
+      }),
+    );
   }
   if (!configured) return new AdminApi(dependencies, undefined);
-  return new AdminApi(dependencies, new CallerAuthenticator({ tenantId, authorityHost: config.signing.authorityHost, audiences: config.api.audiences, tenantKeys: true, clock, logger }));
+  return new AdminApi(
+    dependencies,
+    new CallerAuthenticator({ tenantId, authorityHost: config.signing.authorityHost, audiences: config.api.audiences, tenantKeys: true, clock, logger }),
+  );
 }

@@ -111,13 +111,17 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const deliver: DeliverAlerts = (alerts, changed) => delivery.notify(alerts, changed);
   const tokens = new TokenTracker(store, config.issuance, clock, folding, deliver);
   const keySource =
-    signing.tenantId === undefined ? undefined : new HttpKeySource({ authorityHost: signing.authorityHost, tenantId: signing.tenantId, appIds: signing.appIds, clock });
+    signing.tenantId === undefined
+      ? undefined
+      : new HttpKeySource({ authorityHost: signing.authorityHost, tenantId: signing.tenantId, appIds: signing.appIds, clock });
   const signingKeys = new KeyRegistry(store, keySource, clock, {
     retirementGraceInHours: signing.retirementGraceInHours,
     refreshMinIntervalInMinutes: signing.refreshMinIntervalInMinutes,
     cacheRefreshInMs: config.decoyCacheRefreshInSeconds * 1000,
   });
-  const mailBaselines = new MailBaselineTracker(store, { ...config.mailBaseline, cachedMailboxes: 50_000 }, (event) => isSelfActor(event.actor, selfPrincipalIds));
+  const mailBaselines = new MailBaselineTracker(store, { ...config.mailBaseline, cachedMailboxes: 50_000 }, (event) =>
+    isSelfActor(event.actor, selfPrincipalIds),
+  );
   const streams = new StreamTracker(store, config.silence, clock, folding, deliver);
   const lifecycles = new DecoyLifecycles({
     store,
@@ -169,13 +173,24 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
 function channelsOf(config: Config, directory: Directory | undefined, clock: Clock): Partial<Record<ChannelName, AlertChannel>> {
   const { delivery } = config;
   const timeoutInMs = delivery.timeoutInSeconds * 1000;
-  if (delivery.email !== undefined && directory === undefined) throw new RangeError('setting LURE_EMAIL_SENDER: e-mail is sent through Graph, which needs LURE_TENANT_ID');
+  if (delivery.email !== undefined && directory === undefined)
+    throw new RangeError('setting LURE_EMAIL_SENDER: e-mail is sent through Graph, which needs LURE_TENANT_ID');
   return {
     ...(delivery.teams === undefined ? {} : { teams: new TeamsChannel({ url: delivery.teams.url, timeoutInMs, refusePrivateAddresses: delivery.inAzure }) }),
-    ...(delivery.email === undefined || directory === undefined ? {} : { email: new EmailChannel({ directory, sender: delivery.email.sender, recipients: delivery.email.recipients }) }),
+    ...(delivery.email === undefined || directory === undefined
+      ? {}
+      : { email: new EmailChannel({ directory, sender: delivery.email.sender, recipients: delivery.email.recipients }) }),
     ...(delivery.webhook === undefined
       ? {}
-      : { webhook: new WebhookChannel({ url: delivery.webhook.url, secret: delivery.webhook.secret, timeoutInMs, refusePrivateAddresses: delivery.inAzure, clock }) }),
+      : {
+          webhook: new WebhookChannel({
+            url: delivery.webhook.url,
+            secret: delivery.webhook.secret,
+            timeoutInMs,
+            refusePrivateAddresses: delivery.inAzure,
+            clock,
+          }),
+        }),
   };
 }
 
@@ -191,7 +206,12 @@ function publisherOf(config: Config): EventPublisher | undefined {
 function auditFeedOf(config: Config): AuditFeed | undefined {
   const { auditPoller, signing } = config;
   if (signing.tenantId === undefined || auditPoller.host === undefined || auditPoller.publisherId === undefined) return undefined;
-  return new ManagementActivityApi({ host: auditPoller.host, tenantId: signing.tenantId, publisherId: auditPoller.publisherId, credential: identityOf(config) });
+  return new ManagementActivityApi({
+    host: auditPoller.host,
+    tenantId: signing.tenantId,
+    publisherId: auditPoller.publisherId,
+    credential: identityOf(config),
+  });
 }
 
 function auditPollerOffBecause(config: Config, feed: AuditFeed | undefined, publisher: EventPublisher | undefined): string {
@@ -222,12 +242,20 @@ function credentialOf(config: Config, managedIdentityClientId: string | undefine
  * for the tenant steps Lure itself must not be able to take.
  */
 export function tenantAdministrationOf(config: Config): GraphDirectory {
-  return new GraphDirectory({ baseUrl: config.lifecycle.graphBaseUrl, credential: credentialOf(config, undefined), timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000 });
+  return new GraphDirectory({
+    baseUrl: config.lifecycle.graphBaseUrl,
+    credential: credentialOf(config, undefined),
+    timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000,
+  });
 }
 
 /** Graph of the configured cloud, with the managed identity in Azure (any `DefaultAzureCredential` source locally). */
 function graphDirectoryOf(config: Config): Directory {
-  return new GraphDirectory({ baseUrl: config.lifecycle.graphBaseUrl, credential: identityOf(config), timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000 });
+  return new GraphDirectory({
+    baseUrl: config.lifecycle.graphBaseUrl,
+    credential: identityOf(config),
+    timeoutInMs: config.lifecycle.graphTimeoutInSeconds * 1000,
+  });
 }
 
 async function createStore(config: Config): Promise<StateStore> {

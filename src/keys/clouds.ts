@@ -6,7 +6,11 @@ export const CLOUDS = {
   public: { authorityHost: 'https://login.microsoftonline.com', v1IssuerHost: 'https://sts.windows.net', graphHost: 'https://graph.microsoft.com' },
   usgov: { authorityHost: 'https://login.microsoftonline.us', v1IssuerHost: 'https://sts.windows.net', graphHost: 'https://graph.microsoft.us' },
   usgovdod: { authorityHost: 'https://login.microsoftonline.us', v1IssuerHost: 'https://sts.windows.net', graphHost: 'https://dod-graph.microsoft.us' },
-  china: { authorityHost: 'https://login.chinacloudapi.cn', v1IssuerHost: 'https://sts.chinacloudapi.cn', graphHost: 'https://microsoftgraph.chinacloudapi.cn' },
+  china: {
+    authorityHost: 'https://login.chinacloudapi.cn',
+    v1IssuerHost: 'https://sts.chinacloudapi.cn',
+    graphHost: 'https://microsoftgraph.chinacloudapi.cn',
+  },
 } as const;
 export type CloudName = keyof typeof CLOUDS;
 
@@ -69,5 +73,7 @@ function issuerPatternsOf(authorityHost: string, v1IssuerHost: string): IssuerPa
  */
 export function keySetUrl(authorityHost: string, set: { readonly tenant: string; readonly appId?: string }): string {
   const tenant = encodeURIComponent(set.tenant);
-  return set.appId === undefined ? `${authorityHost}/${tenant}/discovery/v2.0/keys` : `${authorityHost}/${tenant}/discovery/keys?appid=${encodeURIComponent(set.appId)}`;
+  return set.appId === undefined
+    ? `${authorityHost}/${tenant}/discovery/v2.0/keys`
+    : `${authorityHost}/${tenant}/discovery/keys?appid=${encodeURIComponent(set.appId)}`;
 }

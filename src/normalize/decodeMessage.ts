@@ -4,8 +4,7 @@ import type { SkipReason } from '../domain/skips.js';
 
 /** One record out of a message, or the reason a part of the message could not be read as one. */
 export type DecodedUnit =
-  | { readonly record: unknown }
-  | { readonly malformed: Extract<SkipReason, 'malformed-json' | 'malformed-envelope'>; readonly excerpt: string };
+  { readonly record: unknown } | { readonly malformed: Extract<SkipReason, 'malformed-json' | 'malformed-envelope'>; readonly excerpt: string };
 
 /**
  * Splits one delivered message into records, whatever its framing:

@@ -1,24 +1,5 @@
-import type {
-  Actor,
-  EventSource,
-  ExchangeEvent,
-  MailboxRef,
-  MailFolderRef,
-  MailItemRef,
-  TokenContext,
-} from '../domain/events.js';
-import {
-  absentIfEmpty,
-  booleanOf,
-  ipAddressOf,
-  type JsonObject,
-  nameValuePairs,
-  numberOf,
-  objectOf,
-  objectsOf,
-  text,
-  timestampOf,
-} from './fields.js';
+import type { Actor, EventSource, ExchangeEvent, MailboxRef, MailFolderRef, MailItemRef, TokenContext } from '../domain/events.js';
+import { absentIfEmpty, booleanOf, ipAddressOf, type JsonObject, nameValuePairs, numberOf, objectOf, objectsOf, text, timestampOf } from './fields.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { wholeRecordFingerprint } from './recordFingerprint.js';
 

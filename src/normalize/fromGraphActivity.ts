@@ -22,8 +22,7 @@ export function fromGraphActivity(record: JsonObject): NormalizeOutcome {
   const identityTypeRaw = (text(properties['C_Idtyp']) ?? text(properties['c_Idtyp']) ?? text(properties['c_idtyp']))?.toLowerCase();
   const identityType = identityTypeRaw === 'app' || identityTypeRaw === 'user' ? identityTypeRaw : undefined;
   const principalObjectId = text(properties['UserPrincipalObjectID']) ?? text(properties['userPrincipalObjectId']);
-  const servicePrincipalId =
-    text(properties['servicePrincipalId']) ?? (identityType === 'app' ? principalObjectId : undefined);
+  const servicePrincipalId = text(properties['servicePrincipalId']) ?? (identityType === 'app' ? principalObjectId : undefined);
   const userId = text(properties['userId']) ?? (identityType === 'user' ? principalObjectId : undefined);
 
   const recordId = text(properties['requestId']) ?? wholeRecordFingerprint('graph', record);

@@ -1,5 +1,19 @@
 /** Query parameters that carry credentials in URLs (OAuth, SAS, SignalR/WebSocket tokens). */
-const SECRET_PARAMETERS = new Set(['access_token', 'id_token', 'refresh_token', 'token', 'code', 'client_secret', 'password', 'sig', 'signature', 'key', 'api-key', 'apikey', 'assertion']);
+const SECRET_PARAMETERS = new Set([
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'token',
+  'code',
+  'client_secret',
+  'password',
+  'sig',
+  'signature',
+  'key',
+  'api-key',
+  'apikey',
+  'assertion',
+]);
 const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
 /**
  * A parameter with one of those names, in a query without percent-encoding (where names need no

@@ -31,7 +31,16 @@ async function servicesOver(store: StateStore, settings: Record<string, string> 
   const services = await buildServices(loadConfig({ LURE_STORE: 'memory', LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '300', ...settings }), { store, logger: QUIET });
   await services.importDecoys(workloadDecoys());
   // The tenant's published keys, as the refreshSigningKeys timer would have stored them.
-  await store.upsertSigningKeys(['kid-0', 'kid-1', 'kid-2'].map((kid) => ({ kid, x5t: kid, set: 'organization' as const, issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`, firstSeen: '2026-10-01T00:00:00.000Z', lastSeen: '2026-11-02T00:00:00.000Z' })));
+  await store.upsertSigningKeys(
+    ['kid-0', 'kid-1', 'kid-2'].map((kid) => ({
+      kid,
+      x5t: kid,
+      set: 'organization' as const,
+      issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+      firstSeen: '2026-10-01T00:00:00.000Z',
+      lastSeen: '2026-11-02T00:00:00.000Z',
+    })),
+  );
   await store.upsertKeySetFetches([{ set: 'organization', fetchedAt: '2026-11-02T07:00:00.000Z' }]);
   return services;
 }
@@ -44,7 +53,10 @@ class WorkloadFromWorker {
   constructor(options: WorkloadOptions) {
     // A worker's entry module is loaded before --import hooks apply to it: load the TypeScript through tsx's API.
     const entry = new URL('./workloadWorker.ts', import.meta.url).href;
-    this.worker = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData: options });
+    this.worker = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`, {
+      eval: true,
+      workerData: options,
+    });
     this.worker.on('message', (next: IteratorResult<Batch, Omit<Workload, 'batches'>>) => this.settle()?.resolve(next));
     this.worker.on('error', (error: Error) => this.settle()?.reject(error));
   }
@@ -186,11 +198,13 @@ async function main(): Promise<void> {
   // The observer hears of collections asynchronously: let it catch up before reading.
   await new Promise((resolve) => setTimeout(resolve, 100));
   gcObserver.disconnect();
-  const collectedIn = ([from, to]: [number, number]) => collections.reduce((total, { start, duration }) => (start >= from && start < to ? total + duration : total), 0);
+  const collectedIn = ([from, to]: [number, number]) =>
+    collections.reduce((total, { start, duration }) => (start >= from && start < to ? total + duration : total), 0);
   const collectedWithin = (windows: readonly [number, number][]) => windows.reduce((total, window) => total + collectedIn(window), 0);
   const windowTotal = (windows: readonly [number, number][]) => windows.reduce((total, [from, to]) => total + to - from, 0);
   const workload = next.value;
-  const sum = (values: readonly number[], hub?: Batch['hub']) => values.reduce((total, value, index) => (hub === undefined || hubs[index] === hub ? total + value : total), 0);
+  const sum = (values: readonly number[], hub?: Batch['hub']) =>
+    values.reduce((total, value, index) => (hub === undefined || hubs[index] === hub ? total + value : total), 0);
   // Throughput: reading every JSON document, against the whole path (the worker's parse, then the handler).
   const throughputOf = (hub?: Batch['hub']) => sum(parseTimes, hub) / (sum(hostParseTimes, hub) + sum(latencies, hub));
   const throughputRatio = throughputOf();
@@ -199,10 +213,17 @@ async function main(): Promise<void> {
   const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
   row('records', `${workload.records} in ${latencies.length} batches of 100 events`);
   row('parse-only throughput (every JSON document)', `${Math.round(workload.records / (sum(parseTimes) / 1000))} records/s`);
-  row('pipeline throughput (worker parse + handler, memory store)', `${Math.round(workload.records / ((sum(hostParseTimes) + sum(latencies)) / 1000))} records/s`);
+  row(
+    'pipeline throughput (worker parse + handler, memory store)',
+    `${Math.round(workload.records / ((sum(hostParseTimes) + sum(latencies)) / 1000))} records/s`,
+  );
   row('throughput ratio', throughputRatio.toFixed(2), `≥ ${TARGETS.throughputRatio}: ${verdict(throughputRatio >= TARGETS.throughputRatio)}`);
   row('added latency (handler, to alerts persisted) median / p99', `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} ms`);
-  row('added latency ÷ the batch\'s parse time, median / p99', `${percentile(latencyRatios, 50).toFixed(2)} / ${latencyP99Ratio.toFixed(2)}`, `p99 ≤ ${TARGETS.latencyP99Ratio}: ${verdict(latencyP99Ratio <= TARGETS.latencyP99Ratio)}`);
+  row(
+    "added latency ÷ the batch's parse time, median / p99",
+    `${percentile(latencyRatios, 50).toFixed(2)} / ${latencyP99Ratio.toFixed(2)}`,
+    `p99 ≤ ${TARGETS.latencyP99Ratio}: ${verdict(latencyP99Ratio <= TARGETS.latencyP99Ratio)}`,
+  );
   for (const hub of ['entra', 'exchange', 'token'] as const) {
     const ratios = latencyRatios.filter((_ratio, index) => hubs[index] === hub);
     row(
@@ -211,21 +232,34 @@ async function main(): Promise<void> {
     );
   }
   // The tail, again with the collections that landed in each batch taken out of both its sides.
-  const ratiosWithoutCollection = latencies.map((ms, index) => (ms - collectedIn(handlerWindows[index]!)) / Math.max(parseTimes[index]! - collectedIn(parseWindows[index]!), 0.001));
-  row('  … with garbage collection taken out of both sides, median / p99', `${percentile(ratiosWithoutCollection, 50).toFixed(2)} / ${percentile(ratiosWithoutCollection, 99).toFixed(2)}`);
+  const ratiosWithoutCollection = latencies.map(
+    (ms, index) => (ms - collectedIn(handlerWindows[index]!)) / Math.max(parseTimes[index]! - collectedIn(parseWindows[index]!), 0.001),
+  );
+  row(
+    '  … with garbage collection taken out of both sides, median / p99',
+    `${percentile(ratiosWithoutCollection, 50).toFixed(2)} / ${percentile(ratiosWithoutCollection, 99).toFixed(2)}`,
+  );
   row(
     'garbage collection within the parse / within the handler',
     `${((100 * collectedWithin(parseWindows)) / windowTotal(parseWindows)).toFixed(0)}% / ${((100 * collectedWithin(handlerWindows)) / windowTotal(handlerWindows)).toFixed(0)}% of their time`,
   );
   const detections = [...alerts.values()].reduce<Record<string, number>>((counts, detection) => ({ ...counts, [detection]: (counts[detection] ?? 0) + 1 }), {});
-  row('alerts raised', JSON.stringify(detections), `planted: ${workload.planted.decoySignIns} decoy sign-ins, ${workload.planted.forgedKeyTokens} forged-key tokens`);
+  row(
+    'alerts raised',
+    JSON.stringify(detections),
+    `planted: ${workload.planted.decoySignIns} decoy sign-ins, ${workload.planted.forgedKeyTokens} forged-key tokens`,
+  );
 
   // Round trips: the Table adapter against Azurite, one instance on one partition.
   const azurite = await startEmbeddedAzurite();
   let requests = 0;
   let entities = 0;
   try {
-    const table = await connectTableStateStore({ connection: { connectionString: azurite.connectionString }, tablePrefix: 'bench', onRequest: () => (requests += 1) });
+    const table = await connectTableStateStore({
+      connection: { connectionString: azurite.connectionString },
+      tablePrefix: 'bench',
+      onRequest: () => (requests += 1),
+    });
     const counted = countingWrites(table, (count) => (entities += count));
     // First: every busy mailbox is seen for the first time (one read and one write each, once in its life).
     const firstDay = generateWorkload({ seed: SEED, batches: 30, users: 100_000 });
@@ -239,7 +273,11 @@ async function main(): Promise<void> {
     entities = 0;
     await ingestAll(tableServices, small);
     const roundTripsPer1k = (requests / small.records) * 1000;
-    row('store round trips per 1,000 records (Azurite, steady state)', roundTripsPer1k.toFixed(1), `≤ ${TARGETS.roundTripsPer1k}: ${verdict(roundTripsPer1k <= TARGETS.roundTripsPer1k)}`);
+    row(
+      'store round trips per 1,000 records (Azurite, steady state)',
+      roundTripsPer1k.toFixed(1),
+      `≤ ${TARGETS.roundTripsPer1k}: ${verdict(roundTripsPer1k <= TARGETS.roundTripsPer1k)}`,
+    );
     const entitiesPer1k = (entities / small.records) * 1000;
     row('entities written per 1,000 records', entitiesPer1k.toFixed(1));
     // The same, by an instance that indexed none of the tokens it sees used (another partition's sign-ins):
@@ -251,7 +289,11 @@ async function main(): Promise<void> {
     requests = 0;
     await ingestAll(uncached, later);
     const uncachedPer1k = (requests / later.records) * 1000;
-    row('  … by an instance that indexed none of the tokens it sees used', uncachedPer1k.toFixed(1), `≤ ${TARGETS.roundTripsPer1k}: ${verdict(uncachedPer1k <= TARGETS.roundTripsPer1k)}`);
+    row(
+      '  … by an instance that indexed none of the tokens it sees used',
+      uncachedPer1k.toFixed(1),
+      `≤ ${TARGETS.roundTripsPer1k}: ${verdict(uncachedPer1k <= TARGETS.roundTripsPer1k)}`,
+    );
     lines.push(['', '', '']);
 
     // The index alone: the decoys themselves are built (and held) first.
@@ -264,10 +306,11 @@ async function main(): Promise<void> {
       return cache;
     });
     row('heap: identifier index of 100,000 decoys', `${heapDecoys.toFixed(1)} MB (the decoys themselves: ${heapDecoyObjects.toFixed(1)} MB more)`);
-    row('heap: recent-token cache after a 100k-user day (1M tokens, 100k kept; the day\'s index is in Table Storage)', `${recent.toFixed(1)} MB`);
+    row("heap: recent-token cache after a 100k-user day (1M tokens, 100k kept; the day's index is in Table Storage)", `${recent.toFixed(1)} MB`);
 
     const width = Math.max(...lines.map(([name]) => name.length));
-    for (const [name, value, target] of lines) process.stdout.write(name === '' ? '\n' : `${name.padEnd(width)}  ${value}${target === '' ? '' : `   (target ${target})`}\n`);
+    for (const [name, value, target] of lines)
+      process.stdout.write(name === '' ? '\n' : `${name.padEnd(width)}  ${value}${target === '' ? '' : `   (target ${target})`}\n`);
     process.stdout.write(
       `throughput_ratio=${throughputRatio.toFixed(2)} store_roundtrips_per_1k=${roundTripsPer1k.toFixed(1)} store_roundtrips_per_1k_uncached=${uncachedPer1k.toFixed(1)} entities_written_per_1k=${entitiesPer1k.toFixed(1)} latency_p50_ms=${percentile(latencies, 50).toFixed(1)} latency_p99_ms=${percentile(latencies, 99).toFixed(1)} latency_p99_ratio=${latencyP99Ratio.toFixed(2)} peak_heap_mb_100k_decoys=${heapDecoys.toFixed(1)} heap_mb_100k_decoy_objects=${heapDecoyObjects.toFixed(1)} heap_mb_token_cache_100k=${recent.toFixed(1)}\n`,
     );
@@ -282,11 +325,34 @@ function manyDecoys(count: number): Decoy[] {
     const id = `d-${index}`;
     switch (index % 4) {
       case 0:
-        return { id, kind: 'user', enabled: true, userPrincipalName: `svc-${index}@contoso.example`, objectId: `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000` };
+        return {
+          id,
+          kind: 'user',
+          enabled: true,
+          userPrincipalName: `svc-${index}@contoso.example`,
+          objectId: `${String(index).padStart(8, '0')}-0000-4000-8000-000000000000`,
+        };
       case 1:
-        return { id, kind: 'application', enabled: true, appId: `${String(index).padStart(8, '0')}-1111-4000-8000-000000000000`, credentialKeyIds: [`${String(index).padStart(8, '0')}-2222-4000-8000-000000000000`] };
+        return {
+          id,
+          kind: 'application',
+          enabled: true,
+          appId: `${String(index).padStart(8, '0')}-1111-4000-8000-000000000000`,
+          credentialKeyIds: [`${String(index).padStart(8, '0')}-2222-4000-8000-000000000000`],
+        };
       case 2:
-        return { id, kind: 'mailItem', enabled: true, mailbox: `box-${index % 500}@contoso.example`, internetMessageId: `<m-${index}@contoso.example>`, itemId: `AAMkAD${index}`, alternateItemIds: [], alternateFolderIds: [], dedicatedFolder: true, folderId: `AQMkAD${index}` };
+        return {
+          id,
+          kind: 'mailItem',
+          enabled: true,
+          mailbox: `box-${index % 500}@contoso.example`,
+          internetMessageId: `<m-${index}@contoso.example>`,
+          itemId: `AAMkAD${index}`,
+          alternateItemIds: [],
+          alternateFolderIds: [],
+          dedicatedFolder: true,
+          folderId: `AQMkAD${index}`,
+        };
       default:
         return { id, kind: 'token', enabled: true, kid: `honey-kid-${index}`, jti: `honey-jti-${index}` };
     }
@@ -300,7 +366,13 @@ function countingWrites(store: StateStore, count: (entities: number) => void): S
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function' || !/^(upsert|create|update|record|advance|delete(?!.*Before))/.test(String(property))) return value;
       return (...args: unknown[]) => {
-        count(Array.isArray(args[0]) ? args[0].length : property === 'upsertTokenMatchCounts' || property === 'upsertStreamCounts' ? (args[1] as unknown[]).length : 1);
+        count(
+          Array.isArray(args[0])
+            ? args[0].length
+            : property === 'upsertTokenMatchCounts' || property === 'upsertStreamCounts'
+              ? (args[1] as unknown[]).length
+              : 1,
+        );
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },

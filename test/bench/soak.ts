@@ -39,15 +39,19 @@ const logger: Logger = {
 // Real records of the shared corpus join our own when it is there (beside CI's checkout); the run says which.
 const corpusSeeds = existsSync(CORPUS) ? corpusSeedRecords(CORPUS) : [];
 const seeds = [...seedRecords(), ...corpusSeeds];
-process.stderr.write(`seeds: ${seeds.length} records (${corpusSeeds.length > 0 ? `our fixtures and the shared corpus at ${CORPUS}` : `our fixtures only: no shared corpus at ${CORPUS}`})\n`);
+process.stderr.write(
+  `seeds: ${seeds.length} records (${corpusSeeds.length > 0 ? `our fixtures and the shared corpus at ${CORPUS}` : `our fixtures only: no shared corpus at ${CORPUS}`})\n`,
+);
 /** A record: pristine a fifth of the time, else mutated one to four times; now and then raw text cut anywhere. */
-const record = fc.tuple(fc.constantFrom(...seeds), fc.infiniteStream(fc.nat()), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 19 })).map(([seed, choices, rounds, textRoll]) => {
-  let value = seed as Json;
-  for (let round = 0; round < rounds; round += 1) value = mutate(value, choices);
-  if (textRoll !== 0) return value;
-  const text = JSON.stringify(value);
-  return text.slice(0, choices.next().value % (text.length + 1));
-});
+const record = fc
+  .tuple(fc.constantFrom(...seeds), fc.infiniteStream(fc.nat()), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 19 }))
+  .map(([seed, choices, rounds, textRoll]) => {
+    let value = seed as Json;
+    for (let round = 0; round < rounds; round += 1) value = mutate(value, choices);
+    if (textRoll !== 0) return value;
+    const text = JSON.stringify(value);
+    return text.slice(0, choices.next().value % (text.length + 1));
+  });
 const envelope = fc.array(record, { minLength: RECORDS_PER_MESSAGE, maxLength: RECORDS_PER_MESSAGE }).map((records) => ({ records }));
 /** As the host hands messages over: parsed, as text, as bytes, or as text cut short. */
 const message = fc.oneof(

@@ -30,7 +30,12 @@ const CATEGORIES = [
   ['MicrosoftServicePrincipalSignInLogs', 10],
   ['ADFSSignInLogs', 3],
 ] as const;
-const APPS = ['de8bc8b5-d9f9-48b1-a8ad-b748da725064', '1fec8e78-bce4-4aaf-ab1b-5451cc387264', '00000003-0000-0ff1-ce00-000000000000', 'd3590ed6-52b3-4102-aeff-aad2292ab01c'];
+const APPS = [
+  'de8bc8b5-d9f9-48b1-a8ad-b748da725064',
+  '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+  '00000003-0000-0ff1-ce00-000000000000',
+  'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+];
 
 export interface WorkloadOptions {
   readonly seed: number;
@@ -135,11 +140,35 @@ export function* workloadBatches(options: WorkloadOptions): Generator<Batch, Omi
         resourceTenantId: TENANT,
         homeTenantId: TENANT,
         status: { errorCode: 0 },
-        deviceDetail: { deviceId: guid(), displayName: `LAPTOP-${hex(6).toUpperCase()}`, operatingSystem: 'Windows10', browser: 'Edge 131.0.0', isCompliant: true, isManaged: true, trustType: 'Azure AD joined' },
+        deviceDetail: {
+          deviceId: guid(),
+          displayName: `LAPTOP-${hex(6).toUpperCase()}`,
+          operatingSystem: 'Windows10',
+          browser: 'Edge 131.0.0',
+          isCompliant: true,
+          isManaged: true,
+          trustType: 'Azure AD joined',
+        },
         location: { city: 'London', state: 'London', countryOrRegion: 'GB', geoCoordinates: { latitude: 51.5, longitude: -0.12 } },
-        appliedConditionalAccessPolicies: Array.from({ length: 6 }, (_, index) => ({ id: guid(), displayName: `CA${String(index).padStart(3, '0')} - Require compliant device`, enforcedGrantControls: ['RequireCompliantDevice'], enforcedSessionControls: [], result: index % 2 === 0 ? 'success' : 'notApplied' })),
-        authenticationDetails: [{ authenticationStepDateTime: time, authenticationMethod: 'Previously satisfied', succeeded: true, authenticationStepResultDetail: 'First factor requirement satisfied by claim in the token' }],
-        authenticationProcessingDetails: [{ key: 'Legacy TLS (TLS 1.0, 1.1, 3DES)', value: 'False' }, { key: 'Is CAE Token', value: 'False' }],
+        appliedConditionalAccessPolicies: Array.from({ length: 6 }, (_, index) => ({
+          id: guid(),
+          displayName: `CA${String(index).padStart(3, '0')} - Require compliant device`,
+          enforcedGrantControls: ['RequireCompliantDevice'],
+          enforcedSessionControls: [],
+          result: index % 2 === 0 ? 'success' : 'notApplied',
+        })),
+        authenticationDetails: [
+          {
+            authenticationStepDateTime: time,
+            authenticationMethod: 'Previously satisfied',
+            succeeded: true,
+            authenticationStepResultDetail: 'First factor requirement satisfied by claim in the token',
+          },
+        ],
+        authenticationProcessingDetails: [
+          { key: 'Legacy TLS (TLS 1.0, 1.1, 3DES)', value: 'False' },
+          { key: 'Is CAE Token', value: 'False' },
+        ],
         uniqueTokenIdentifier: token,
         sessionId: guid(),
         ...(principal ? { servicePrincipalId: guid(), servicePrincipalName: 'Backup agent' } : {}),
@@ -148,7 +177,8 @@ export function* workloadBatches(options: WorkloadOptions): Generator<Batch, Omi
   };
 
   const graphUse = (time: string, forged: boolean): Record<string, unknown> => {
-    const token = forged || issued.length === 0 ? { uti: uti(), at: time, user: pick(options.users) } : issued[issued.length - 1 - pick(Math.min(issued.length, 5_000))]!;
+    const token =
+      forged || issued.length === 0 ? { uti: uti(), at: time, user: pick(options.users) } : issued[issued.length - 1 - pick(Math.min(issued.length, 5_000))]!;
     return {
       time,
       resourceId: `/tenants/${TENANT}/providers/Microsoft.aadiam`,
@@ -211,7 +241,10 @@ export function* workloadBatches(options: WorkloadOptions): Generator<Batch, Omi
       MailboxGuid: guid(),
       MailboxOwnerSid: `S-1-5-21-${pick(1e9)}`,
       MailboxOwnerUPN: upn(user),
-      OperationProperties: [{ Name: 'MailAccessType', Value: 'Sync' }, { Name: 'IsThrottled', Value: 'False' }],
+      OperationProperties: [
+        { Name: 'MailAccessType', Value: 'Sync' },
+        { Name: 'IsThrottled', Value: 'False' },
+      ],
       OrganizationName: 'contoso.onmicrosoft.com',
       OriginatingServer: 'AM0PR01MB1234 (15.20.8000.000)',
       SessionId: guid(),
@@ -224,8 +257,30 @@ export function* workloadBatches(options: WorkloadOptions): Generator<Batch, Omi
   const observation = (time: string, kid: string): Record<string, unknown> => {
     const header = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid, x5t: kid })).toString('base64url');
     const iat = Math.floor(Date.parse(time) / 1000) - 60;
-    const payload = Buffer.from(JSON.stringify({ aud: 'api://reporting', iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, iat, nbf: iat, exp: iat + 3600, tid: TENANT, oid: guid(), azp: APPS[0], ver: '2.0', uti: uti() })).toString('base64url');
-    return { time, category: 'TokenObservation', properties: { jwt: `${header}.${payload}`, observer: 'apim-prod', ipAddress: `198.51.${pick(256)}.${pick(256)}`, requestUri: 'https://api.contoso.example/reports' } };
+    const payload = Buffer.from(
+      JSON.stringify({
+        aud: 'api://reporting',
+        iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+        iat,
+        nbf: iat,
+        exp: iat + 3600,
+        tid: TENANT,
+        oid: guid(),
+        azp: APPS[0],
+        ver: '2.0',
+        uti: uti(),
+      }),
+    ).toString('base64url');
+    return {
+      time,
+      category: 'TokenObservation',
+      properties: {
+        jwt: `${header}.${payload}`,
+        observer: 'apim-prod',
+        ipAddress: `198.51.${pick(256)}.${pick(256)}`,
+        requestUri: 'https://api.contoso.example/reports',
+      },
+    };
   };
 
   for (let batch = 0; batch < options.batches; batch += 1) {
@@ -245,7 +300,10 @@ export function* workloadBatches(options: WorkloadOptions): Generator<Batch, Omi
       if (hub === 'entra' && event === 0 && batch % 20 === 0) {
         const decoy = decoys[pick(decoys.length)] as Extract<Decoy, { kind: 'user' }>;
         const record = signIn(new Date(clock).toISOString());
-        envelope.push({ ...record, properties: { ...(record['properties'] as object), userPrincipalName: decoy.userPrincipalName, ipAddress: '203.0.113.66' } });
+        envelope.push({
+          ...record,
+          properties: { ...(record['properties'] as object), userPrincipalName: decoy.userPrincipalName, ipAddress: '203.0.113.66' },
+        });
         decoySignIns += 1;
       }
       if (hub === 'token' && event === 0 && batch % 50 === 49) {
@@ -263,5 +321,10 @@ export function* workloadBatches(options: WorkloadOptions): Generator<Batch, Omi
 
 /** The decoys every workload plants hits on (the same for any seed). */
 export function workloadDecoys(): Decoy[] {
-  return Array.from({ length: 20 }, (_, index) => ({ id: `d-user-${index}`, kind: 'user', enabled: true, userPrincipalName: `svc-decoy-${index}@contoso.example` }));
+  return Array.from({ length: 20 }, (_, index) => ({
+    id: `d-user-${index}`,
+    kind: 'user',
+    enabled: true,
+    userPrincipalName: `svc-decoy-${index}@contoso.example`,
+  }));
 }

@@ -11,12 +11,20 @@ import { CORPUS } from './corpus.js';
 
 describe('parseJwks on the published common and organizations key sets (corpus snapshots)', () => {
   const common = (JSON.parse(readFileSync(path.join(CORPUS, 'panva_wellknown_entra_common_openid_config_and_jwks.json'), 'utf8')) as { jwks: unknown }).jwks;
-  const organizations = (JSON.parse(readFileSync(path.join(CORPUS, 'panva_wellknown_entra_organizations_openid_config_and_jwks.json'), 'utf8')) as { jwks: unknown }).jwks;
+  const organizations = (
+    JSON.parse(readFileSync(path.join(CORPUS, 'panva_wellknown_entra_organizations_openid_config_and_jwks.json'), 'utf8')) as { jwks: unknown }
+  ).jwks;
 
   it('sorts the consumer keys of the common set into the consumer set, by their issuer', () => {
     const keys = parseJwks(common, 'organization', '2024-10-26T00:00:00.000Z');
     assert.equal(keys.length, 7);
-    assert.deepEqual(keys.filter((key) => key.set === 'consumer').map((key) => key.kid).sort(), ['8IIDH6M8c3cXoeojKme8Jvqsr2Y', 'iE89_EVhreMiV2-8rKE2zWBUm3M']);
+    assert.deepEqual(
+      keys
+        .filter((key) => key.set === 'consumer')
+        .map((key) => key.kid)
+        .sort(),
+      ['8IIDH6M8c3cXoeojKme8Jvqsr2Y', 'iE89_EVhreMiV2-8rKE2zWBUm3M'],
+    );
     assert.equal(keys.filter((key) => key.set === 'organization').length, 5);
   });
 
@@ -38,10 +46,13 @@ describe('key history on the published sets as they flapped (corpus: panva/wellk
     .filter((line) => line.split('\t')[2] === 'entra-common')
     .map((line) => {
       const [date, , , kids] = line.split('\t');
-      const keys: SigningKey[] = (kids ?? '').split(' ').filter((entry) => entry !== '').map((entry) => {
-        const [kid, issuer] = entry.split('|');
-        return { kid: kid!, set: issuer?.startsWith('MSA') ? 'consumer' : 'organization' };
-      });
+      const keys: SigningKey[] = (kids ?? '')
+        .split(' ')
+        .filter((entry) => entry !== '')
+        .map((entry) => {
+          const [kid, issuer] = entry.split('|');
+          return { kid: kid!, set: issuer?.startsWith('MSA') ? 'consumer' : 'organization' };
+        });
       return { fetchedAt: new Date(date!).toISOString(), keys };
     });
 
@@ -86,7 +97,11 @@ describe('key history on the published sets as they flapped (corpus: panva/wellk
     let history: SigningKey[] = [];
     let lastFetch = new Map<string, string>();
     for (const step of replayHistory()) ({ history, lastFetch } = step);
-    const index = new SigningKeyIndex(history, [...lastFetch].map(([set, fetchedAt]) => ({ set: set as SigningKey['set'], fetchedAt })), 48);
+    const index = new SigningKeyIndex(
+      history,
+      [...lastFetch].map(([set, fetchedAt]) => ({ set: set as SigningKey['set'], fetchedAt })),
+      48,
+    );
     const lastRow = rows.at(-1)!;
     for (const key of lastRow.keys) assert.equal(index.find(key.kid)?.retiredSince, undefined, `${key.kid} is listed in the last fetch`);
     const goneForGood = history.filter((key) => Date.parse(lastRow.fetchedAt) - Date.parse(key.lastSeen!) > 48 * 3_600_000);

@@ -111,10 +111,20 @@ describe('corpus: every line of every file', () => {
 
   recordSetChecks(
     () => ALL_LINES.map((entry) => ({ where: where(entry), text: entry.text, record: entry.record })),
-    ['signIn', 'graphActivity', 'mailItemsAccessed', 'every kind.actor', 'every kind.token', 'directoryAudit.targets[]', 'mailItemsAccessed.folders[].items[]', 'mailItemOperation.items[]', 'mailboxChange.parameters[]'],
+    [
+      'signIn',
+      'graphActivity',
+      'mailItemsAccessed',
+      'every kind.actor',
+      'every kind.token',
+      'directoryAudit.targets[]',
+      'mailItemsAccessed.folders[].items[]',
+      'mailItemOperation.items[]',
+      'mailboxChange.parameters[]',
+    ],
   );
 
-  it('decodes every file as NDJSON (LF and CRLF) to its lines\' records', () => {
+  it("decodes every file as NDJSON (LF and CRLF) to its lines' records", () => {
     for (const file of NDJSON_FILES) {
       const text = readFileSync(path.join(CORPUS, file), 'utf8');
       const units = decodeMessage(text);
@@ -145,9 +155,7 @@ describe('corpus: what must be accepted', () => {
 
   it('accepts every Management Activity API Exchange record of the operations Lure reads, with the right kind', () => {
     const exchangeLines = ALL_LINES.filter(
-      (entry) =>
-        stringField(entry.record, 'Workload') === 'Exchange' &&
-        Object.hasOwn(EXCHANGE_OPERATION_KINDS, stringField(entry.record, 'Operation') ?? ''),
+      (entry) => stringField(entry.record, 'Workload') === 'Exchange' && Object.hasOwn(EXCHANGE_OPERATION_KINDS, stringField(entry.record, 'Operation') ?? ''),
     );
     assert.ok(exchangeLines.length >= 14, `only ${exchangeLines.length} Exchange records found`);
     for (const entry of exchangeLines) {
@@ -297,7 +305,10 @@ describe('corpus: exact values of named lines', () => {
       event.targetIdentity,
       'EURPR07A010.PROD.OUTLOOK.COM/Microsoft Exchange Hosted Organizations/example.onmicrosoft.com/bc1b1df3-f861-4aec-bf7c-40ce5b5566c1\\RULE_NAME',
     );
-    assert.deepEqual(event.parameters.find((parameter) => parameter.name === 'ForwardTo'), { name: 'ForwardTo', value: 'bob@example.org' });
+    assert.deepEqual(
+      event.parameters.find((parameter) => parameter.name === 'ForwardTo'),
+      { name: 'ForwardTo', value: 'bob@example.org' },
+    );
     assert.equal(event.parameters.length, 12);
   });
 

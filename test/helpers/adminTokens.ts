@@ -78,7 +78,8 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
         .setIssuedAt(options.issuedAt ?? seconds - 60)
         .setNotBefore(options.issuedAt ?? seconds - 60)
         .setExpirationTime(options.expiresAt ?? seconds + 3600);
-      if (options.claims !== undefined || options.header !== undefined) return signedAsWritten(token, options, options.foreignKey ? foreignKey.privateKey : tenantKey.privateKey);
+      if (options.claims !== undefined || options.header !== undefined)
+        return signedAsWritten(token, options, options.foreignKey ? foreignKey.privateKey : tenantKey.privateKey);
       return token.sign(options.foreignKey ? foreignKey.privateKey : tenantKey.privateKey);
     },
     restoreKeys,
@@ -123,7 +124,10 @@ export async function seedAdminFixtures(services: Services): Promise<AdminFixtur
     { id: 'd-token-1', kind: 'token', enabled: true, kid: 'honey-kid-1', memo: 'planted in the build server' },
     { id: 'd-user-1', kind: 'user', enabled: true, userPrincipalName: DECOY_USER_UPN },
   ]);
-  const report = await services.ingest([{ records: [signInRecord({ time: '2026-11-28T11:50:00.000Z', userPrincipalName: DECOY_USER_UPN, ipAddress: '203.0.113.77', tenantId: TENANT })] }], 'entra partition 0');
+  const report = await services.ingest(
+    [{ records: [signInRecord({ time: '2026-11-28T11:50:00.000Z', userPrincipalName: DECOY_USER_UPN, ipAddress: '203.0.113.77', tenantId: TENANT })] }],
+    'entra partition 0',
+  );
   const alert = report.alerts[0];
   assert.ok(alert !== undefined && alert.incidentId !== undefined, 'the fixture sign-in raises an alert in an incident');
   return { alertId: alert.id, incidentId: alert.incidentId };
@@ -139,7 +143,15 @@ export function unsecuredToken(now: Date, issuer: string): string {
 /** What Easy Auth would put in `x-ms-client-principal` for an admin: a header anyone can forge when Easy Auth is off. */
 export function forgedClientPrincipal(): string {
   return Buffer.from(
-    JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims: [{ typ: 'roles', val: 'Lure.Admin' }, { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: ADMIN_CALLER.oid }] }),
+    JSON.stringify({
+      auth_typ: 'aad',
+      name_typ: 'name',
+      role_typ: 'roles',
+      claims: [
+        { typ: 'roles', val: 'Lure.Admin' },
+        { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: ADMIN_CALLER.oid },
+      ],
+    }),
   ).toString('base64');
 }
 

@@ -11,7 +11,12 @@ export function eventHubContext(options: { functionName: string; partitionId?: s
     invocationId: `test-${Math.random().toString(16).slice(2)}`,
     functionName: options.functionName,
     triggerMetadata: {
-      partitionContext: { fullyQualifiedNamespace: 'lure-test.servicebus.windows.net', eventHubName: 'hub', consumerGroup: 'lure', partitionId: options.partitionId ?? '0' },
+      partitionContext: {
+        fullyQualifiedNamespace: 'lure-test.servicebus.windows.net',
+        eventHubName: 'hub',
+        consumerGroup: 'lure',
+        partitionId: options.partitionId ?? '0',
+      },
       sequenceNumberArray: [],
       enqueuedTimeUtcArray: [],
     },

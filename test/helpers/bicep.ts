@@ -29,4 +29,3 @@ export function withoutComments(source: string): string {
   }
   return out;
 }
-

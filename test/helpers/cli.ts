@@ -34,7 +34,10 @@ export function runLure(args: readonly string[], environment: NodeJS.ProcessEnv 
 }
 
 /** Starts `lure <args>` and leaves it running, for long-lived commands like `start`. */
-export function spawnLure(args: readonly string[], environment: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams & { output: { stdout: string; stderr: string } } {
+export function spawnLure(
+  args: readonly string[],
+  environment: NodeJS.ProcessEnv,
+): ChildProcessWithoutNullStreams & { output: { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: PROJECT_ROOT, env: environment });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));

@@ -64,7 +64,12 @@ export function camelCaseOf(detectionId: string): string {
 export function fixtureSigningContext(): SigningContext {
   const document: unknown = JSON.parse(readFileSync(path.join(FIXTURES, 'signingKeys.json'), 'utf8'));
   const { keys, fetches } = document as { keys: SigningKey[]; fetches: KeySetFetch[] };
-  return { keys: new SigningKeyIndex(keys, fetches, 48), authorityHost: 'https://login.microsoftonline.com', v1IssuerHost: 'https://sts.windows.net', retiredAlertAfterInHours: 72 };
+  return {
+    keys: new SigningKeyIndex(keys, fetches, 48),
+    authorityHost: 'https://login.microsoftonline.com',
+    v1IssuerHost: 'https://sts.windows.net',
+    retiredAlertAfterInHours: 72,
+  };
 }
 
 /** The decoys every fixture is written against (`test/fixtures/decoys.json`). */
@@ -149,9 +154,6 @@ export function assertFindings(detection: Detection, findings: readonly Finding[
 function summaries(findings: readonly Finding[]): string {
   return findings.length === 0 ? '(none)' : findings.map((finding) => `[${finding.decoyId ?? '?'}] ${finding.summary}`).join(' | ');
 }
-
-
-
 
 /** The fixture case of that name; fails the test when a renamed case leaves an assertion pointing nowhere. */
 export function fixtureCase(fixture: DetectionFixture, name: string): DetectionFixtureCase {

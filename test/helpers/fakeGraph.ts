@@ -145,7 +145,8 @@ export async function startFakeTokenEndpoint(): Promise<FakeTokenEndpoint> {
     get tokenRequests() {
       return tokenRequests;
     },
-    credential: () => new ClientSecretCredential(FAKE_TENANT_ID, randomUUID(), 'fake-client-secret', { authorityHost: server.url, disableInstanceDiscovery: true }),
+    credential: () =>
+      new ClientSecretCredential(FAKE_TENANT_ID, randomUUID(), 'fake-client-secret', { authorityHost: server.url, disableInstanceDiscovery: true }),
     close: server.close,
   };
 }
@@ -259,12 +260,23 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
         }),
   });
 
-  const handle = (method: string, route: string, query: URLSearchParams, body: Record<string, unknown>, headers: IncomingMessage['headers'], response: ServerResponse): void => {
+  const handle = (
+    method: string,
+    route: string,
+    query: URLSearchParams,
+    body: Record<string, unknown>,
+    headers: IncomingMessage['headers'],
+    response: ServerResponse,
+  ): void => {
     let match: RegExpExecArray | null;
     if (route === '/directory/administrativeUnits') {
       if (method === 'GET') {
         const wanted = /displayName eq '((?:[^']|'')*)'/.exec(query.get('$filter') ?? '')?.[1]?.replaceAll("''", "'");
-        return send(response, 200, { value: [...administrativeUnits.values()].filter((unit) => wanted === undefined || unit.displayName === wanted).map(({ id, displayName, visibility }) => ({ id, displayName, visibility })) });
+        return send(response, 200, {
+          value: [...administrativeUnits.values()]
+            .filter((unit) => wanted === undefined || unit.displayName === wanted)
+            .map(({ id, displayName, visibility }) => ({ id, displayName, visibility })),
+        });
       }
       if (method === 'POST') {
         const unit = { id: randomUUID(), displayName: text(body.displayName), visibility: text(body.visibility), members: new Set<string>() };
@@ -278,7 +290,13 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
       if (method === 'GET' && match[2] === undefined) return send(response, 200, { value: [...unit.members].map((id) => ({ id })) });
       if (method === 'POST' && match[2] !== undefined) {
         const id = referencedId(body);
-        if (unit.members.has(id)) return graphError(response, 400, 'Request_BadRequest', 'One or more added object references already exist for the following modified properties: \'members\'.');
+        if (unit.members.has(id))
+          return graphError(
+            response,
+            400,
+            'Request_BadRequest',
+            "One or more added object references already exist for the following modified properties: 'members'.",
+          );
         unit.members.add(id);
         return send(response, 204);
       }
@@ -286,10 +304,18 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     if (route === '/roleManagement/directory/roleAssignments') {
       if (method === 'GET') {
         const principal = /principalId eq '([^']*)'/.exec(query.get('$filter') ?? '')?.[1];
-        return send(response, 200, { value: roleAssignments.filter((assignment) => principal === undefined || assignment.principalId === principal).map((assignment, index) => ({ id: `ra-${index}`, ...assignment })) });
+        return send(response, 200, {
+          value: roleAssignments
+            .filter((assignment) => principal === undefined || assignment.principalId === principal)
+            .map((assignment, index) => ({ id: `ra-${index}`, ...assignment })),
+        });
       }
       if (method === 'POST') {
-        const assignment = { principalId: text(body.principalId), roleDefinitionId: text(body.roleDefinitionId), directoryScopeId: text(body.directoryScopeId) };
+        const assignment = {
+          principalId: text(body.principalId),
+          roleDefinitionId: text(body.roleDefinitionId),
+          directoryScopeId: text(body.directoryScopeId),
+        };
         roleAssignments.push(assignment);
         return send(response, 201, { id: `ra-${roleAssignments.length - 1}`, ...assignment });
       }
@@ -302,7 +328,13 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
       if (method === 'GET' && match[2] === undefined) return send(response, 200, { value: [...owners].map((id) => ({ id })) });
       if (method === 'POST' && match[2] !== undefined) {
         const id = referencedId(body);
-        if (owners.has(id)) return graphError(response, 400, 'Request_BadRequest', 'One or more added object references already exist for the following modified properties: \'owners\'.');
+        if (owners.has(id))
+          return graphError(
+            response,
+            400,
+            'Request_BadRequest',
+            "One or more added object references already exist for the following modified properties: 'owners'.",
+          );
         owners.add(id);
         return send(response, 204);
       }
@@ -352,14 +384,21 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     if ((match = /^\/applications\(uniqueName='([^']*)'\)$/.exec(route))) {
       const uniqueName = decodeURIComponent(match[1]!);
       const existing = applicationByUniqueName(uniqueName);
-      if (method === 'GET') return existing === undefined ? graphError(response, 404, 'Request_ResourceNotFound', 'not found') : send(response, 200, applicationJson(existing));
+      if (method === 'GET')
+        return existing === undefined ? graphError(response, 404, 'Request_ResourceNotFound', 'not found') : send(response, 200, applicationJson(existing));
       if (method === 'PATCH') {
         if (existing !== undefined) {
           if (typeof body.displayName === 'string') existing.displayName = body.displayName;
           return send(response, 204);
         }
         if (headers.prefer !== 'create-if-missing') return graphError(response, 404, 'Request_ResourceNotFound', 'not found');
-        const application: FakeApplication = { id: randomUUID(), appId: randomUUID(), uniqueName, displayName: text(body.displayName), passwordCredentials: [] };
+        const application: FakeApplication = {
+          id: randomUUID(),
+          appId: randomUUID(),
+          uniqueName,
+          displayName: text(body.displayName),
+          passwordCredentials: [],
+        };
         applications.set(application.id, application);
         return send(response, 201, applicationJson(application));
       }
@@ -398,10 +437,12 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     if ((match = /^\/servicePrincipals\(appId='([^']*)'\)$/.exec(route))) {
       const appId = decodeURIComponent(match[1]!);
       const existing = servicePrincipals.get(appId);
-      if (method === 'GET') return existing === undefined ? graphError(response, 404, 'Request_ResourceNotFound', 'not found') : send(response, 200, { id: existing, appId });
+      if (method === 'GET')
+        return existing === undefined ? graphError(response, 404, 'Request_ResourceNotFound', 'not found') : send(response, 200, { id: existing, appId });
       if (method === 'PATCH') {
         if (existing !== undefined) return send(response, 204);
-        if (![...applications.values()].some((application) => application.appId === appId)) return graphError(response, 400, 'Request_BadRequest', 'no application with that appId');
+        if (![...applications.values()].some((application) => application.appId === appId))
+          return graphError(response, 400, 'Request_BadRequest', 'no application with that appId');
         const id = randomUUID();
         servicePrincipals.set(appId, id);
         return send(response, 201, { id, appId });
@@ -410,7 +451,8 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     if ((match = /^\/users\/([^/]+)\/(mailFolders|messages|translateExchangeIds|sendMail)(?:\/([^/]+))?(?:\/(messages))?$/.exec(route))) {
       const mailbox = decodeURIComponent(match[1]!).toLowerCase();
       const folders = mailboxes.get(mailbox);
-      if (folders === undefined) return graphError(response, 404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+      if (folders === undefined)
+        return graphError(response, 404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
       const [, , collection, itemId, sub] = match;
       if (collection === 'sendMail' && method === 'POST') {
         if (typeof body.mime !== 'string') return graphError(response, 400, 'ErrorMimeContentInvalid', 'expected a base64 MIME message');
@@ -424,10 +466,15 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
       if (collection === 'mailFolders' && itemId === undefined) {
         if (method === 'GET') {
           const wanted = /^displayName eq '(.*)'$/.exec(query.get('$filter') ?? '')?.[1]?.replace(/''/g, "'");
-          return send(response, 200, { value: [...folders.values()].filter((folder) => wanted === undefined || folder.displayName === wanted).map(({ id, displayName }) => ({ id, displayName })) });
+          return send(response, 200, {
+            value: [...folders.values()]
+              .filter((folder) => wanted === undefined || folder.displayName === wanted)
+              .map(({ id, displayName }) => ({ id, displayName })),
+          });
         }
         if (method === 'POST') {
-          if ([...folders.values()].some((folder) => folder.displayName === body.displayName)) return graphError(response, 409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+          if ([...folders.values()].some((folder) => folder.displayName === body.displayName))
+            return graphError(response, 409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
           const folder: FakeFolder = { id: `AQMk${randomBytes(12).toString('base64url')}`, displayName: text(body.displayName), messages: new Map() };
           folders.set(folder.id, folder);
           return send(response, 201, { id: folder.id, displayName: folder.displayName });
@@ -482,7 +529,10 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     if (rule !== undefined) {
       const fault = rule.faults.shift()!;
       if (!fault.passThrough) {
-        setTimeout(() => send(response, fault.status, fault.body ?? { error: { code: 'Scripted', message: `scripted ${fault.status}` } }, fault.headers), fault.delayInMs ?? 0);
+        setTimeout(
+          () => send(response, fault.status, fault.body ?? { error: { code: 'Scripted', message: `scripted ${fault.status}` } }, fault.headers),
+          fault.delayInMs ?? 0,
+        );
         return;
       }
       answer = delayedResponse(response, fault.delayInMs ?? 0);

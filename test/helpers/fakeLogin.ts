@@ -52,5 +52,15 @@ export async function startFakeLogin(): Promise<FakeLogin> {
 
 /** A JWKS document of keys known only by id (enough for Lure, which never verifies signatures). */
 export function jwksOf(...keys: { kid: string; issuer?: string }[]): unknown {
-  return { keys: keys.map(({ kid, issuer }) => ({ kty: 'RSA', use: 'sig', kid, x5t: kid, n: 'AQAB', e: 'AQAB', issuer: issuer ?? 'https://login.microsoftonline.com/{tenantid}/v2.0' })) };
+  return {
+    keys: keys.map(({ kid, issuer }) => ({
+      kty: 'RSA',
+      use: 'sig',
+      kid,
+      x5t: kid,
+      n: 'AQAB',
+      e: 'AQAB',
+      issuer: issuer ?? 'https://login.microsoftonline.com/{tenantid}/v2.0',
+    })),
+  };
 }

@@ -53,7 +53,8 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
     subscriptions,
     pageSize: 100,
     failNext(fragment, status, retryAfterInSeconds, times = 1) {
-      for (let index = 0; index < times; index += 1) faults.push({ fragment, status, ...(retryAfterInSeconds === undefined ? {} : { retryAfter: retryAfterInSeconds }) });
+      for (let index = 0; index < times; index += 1)
+        faults.push({ fragment, status, ...(retryAfterInSeconds === undefined ? {} : { retryAfter: retryAfterInSeconds }) });
     },
     fetchesOf: (contentId) => fetches.get(contentId) ?? 0,
     close: () =>
@@ -73,7 +74,12 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
     const fault = faults.findIndex((candidate) => target.pathname.includes(candidate.fragment));
     if (fault >= 0) {
       const { status, retryAfter } = faults.splice(fault, 1)[0]!;
-      send(response, status, { error: { code: status === 429 ? 'AF429' : 'AF50000', message: 'scripted fault' } }, retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) });
+      send(
+        response,
+        status,
+        { error: { code: status === 429 ? 'AF429' : 'AF50000', message: 'scripted fault' } },
+        retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
+      );
       return;
     }
     if (request.headers.authorization === undefined || target.searchParams.get('PublisherIdentifier') === null) {
@@ -98,7 +104,13 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
       const start = Date.parse(`${target.searchParams.get('startTime')}Z`);
       const end = Date.parse(`${target.searchParams.get('endTime')}Z`);
       if (!(end > start) || end - start > 86_400_000 || start < now().getTime() - 7 * 86_400_000) {
-        send(response, 400, { error: { code: 'AF20055', message: 'Start time and end time must both be specified (or both omitted) and must be less than or equal to 24 hours apart, with the start time no more than 7 days in the past.' } });
+        send(response, 400, {
+          error: {
+            code: 'AF20055',
+            message:
+              'Start time and end time must both be specified (or both omitted) and must be less than or equal to 24 hours apart, with the start time no more than 7 days in the past.',
+          },
+        });
         return;
       }
       const offset = Number(target.searchParams.get('nextPage') ?? '0');
@@ -115,7 +127,13 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
       send(
         response,
         200,
-        page.map((blob) => ({ contentType, contentId: blob.contentId, contentUri: blob.contentUri ?? `${url}${base}/audit/${encodeURIComponent(blob.contentId)}`, contentCreated: blob.contentCreated, contentExpiration: new Date(Date.parse(blob.contentCreated) + 7 * 86_400_000).toISOString() })),
+        page.map((blob) => ({
+          contentType,
+          contentId: blob.contentId,
+          contentUri: blob.contentUri ?? `${url}${base}/audit/${encodeURIComponent(blob.contentId)}`,
+          contentCreated: blob.contentCreated,
+          contentExpiration: new Date(Date.parse(blob.contentCreated) + 7 * 86_400_000).toISOString(),
+        })),
         headers,
       );
       return;

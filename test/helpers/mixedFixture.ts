@@ -30,7 +30,9 @@ export function fixtureDecoys(): Decoy[] {
 
 /** The lines of the mixed fixture: each one a message as a hub (or the poller) would deliver it. */
 export function mixedMessages(): string[] {
-  return readFileSync(MIXED_FILE, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return readFileSync(MIXED_FILE, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 /** Every single record of the mixed fixture (malformed lines stay as their text), for reshuffling. */

@@ -21,7 +21,11 @@ export function corpusSeedRecords(folder: string): unknown[] {
   return readdirSync(folder)
     .filter((name) => name.endsWith('.ndjson'))
     .sort()
-    .flatMap((name) => readFileSync(path.join(folder, name), 'utf8').split('\n').filter((line) => line.trim() !== ''))
+    .flatMap((name) =>
+      readFileSync(path.join(folder, name), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    )
     .map((line): unknown => JSON.parse(line));
 }
 
@@ -66,7 +70,6 @@ export function mutate(value: Json, choices: fc.Stream<number>, depth = 0): Json
   return pick(2) === 0 ? String(value) : null;
 }
 
-
 /**
  * The pipeline catches a normalizer's or detection's exception as a last resort (one record lost, an error
  * logged); the fuzz holds them to a higher standard: no error is logged at all.
@@ -81,15 +84,21 @@ export async function assertMutatedRecordsAccounted(seeds: readonly unknown[], n
   const logger = recordingLogger();
   const services = await testServices({ decoys: fixtureDecoys(), logger });
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom(...seeds), fc.infiniteStream(fc.nat()), fc.integer({ min: 1, max: 4 }), fc.boolean(), async (seed, choices, rounds, asText) => {
-      let record = seed as Json;
-      for (let round = 0; round < rounds; round += 1) record = mutate(record, choices);
-      const text = JSON.stringify(record);
-      const message = asText ? text.slice(0, choices.next().value % (text.length + 1)) : { records: [record] };
-      const report = await services.ingest([message], 'fuzz');
-      assert.equal(totalAccepted(report) + totalSkipped(report), report.read);
-      assertNoErrorLogged(logger);
-    }),
+    fc.asyncProperty(
+      fc.constantFrom(...seeds),
+      fc.infiniteStream(fc.nat()),
+      fc.integer({ min: 1, max: 4 }),
+      fc.boolean(),
+      async (seed, choices, rounds, asText) => {
+        let record = seed as Json;
+        for (let round = 0; round < rounds; round += 1) record = mutate(record, choices);
+        const text = JSON.stringify(record);
+        const message = asText ? text.slice(0, choices.next().value % (text.length + 1)) : { records: [record] };
+        const report = await services.ingest([message], 'fuzz');
+        assert.equal(totalAccepted(report) + totalSkipped(report), report.read);
+        assertNoErrorLogged(logger);
+      },
+    ),
     { numRuns },
   );
 }

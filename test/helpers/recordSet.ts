@@ -79,7 +79,10 @@ export function recordSetChecks(lines: () => readonly RecordLine[], expectedShap
         noteNested(`${field === 'actor' || field === 'token' ? 'every kind' : outcome.kind}.${field}`, value);
       }
     }
-    assert.ok(expectedShapes.every((where) => shapes.has(where)), [...shapes.keys()].join(' '));
+    assert.ok(
+      expectedShapes.every((where) => shapes.has(where)),
+      [...shapes.keys()].join(' '),
+    );
     for (const [where, keyLists] of shapes) assert.equal(keyLists.size, 1, `${where} has ${keyLists.size} shapes: ${[...keyLists].join(' | ')}`);
   });
 

@@ -67,7 +67,9 @@ export function graphRecord(options: {
       requestUri: options.requestUri ?? 'https://graph.microsoft.com/v1.0/users?$top=10',
       responseStatusCode: 200,
       appId: options.appId ?? 'de8bc8b5-d9f9-48b1-a8ad-b748da725064',
-      ...(app ? { servicePrincipalId: options.servicePrincipalId, C_Idtyp: 'app' } : { userId: options.userId ?? '11111111-2222-4333-8444-555555555555', C_Idtyp: 'user' }),
+      ...(app
+        ? { servicePrincipalId: options.servicePrincipalId, C_Idtyp: 'app' }
+        : { userId: options.userId ?? '11111111-2222-4333-8444-555555555555', C_Idtyp: 'user' }),
       ipAddress: options.ipAddress ?? '203.0.113.45',
       signInActivityId: options.uti,
       ...(options.issuedAt === undefined ? {} : { tokenIssuedAt: options.issuedAt }),
@@ -76,7 +78,14 @@ export function graphRecord(options: {
 }
 
 /** A Management Activity API MailItemsAccessed Bind record made with the token `uti`. */
-export function mailItemsAccessedRecord(options: { time: string; uti: string; issuedAt?: string; mailbox?: string; appId?: string; clientAppId?: string }): Record<string, unknown> {
+export function mailItemsAccessedRecord(options: {
+  time: string;
+  uti: string;
+  issuedAt?: string;
+  mailbox?: string;
+  appId?: string;
+  clientAppId?: string;
+}): Record<string, unknown> {
   const noZone = (iso: string) => iso.slice(0, 19);
   return mailItemsAccessedAuditRecord({
     creationTime: noZone(options.time),
@@ -98,9 +107,19 @@ export function mailItemsAccessedRecord(options: { time: string; uti: string; is
 /** A sign-in of each gating and issuing category at `time`, so every stream has come that far. */
 export function everyStreamAt(time: string): Record<string, unknown>[] {
   return [
-    signInRecord({ category: 'ManagedIdentitySignInLogs', time, appId: 'c0c0c0c0-1111-4222-8333-444444444444', servicePrincipalId: 'd0d0d0d0-1111-4222-8333-444444444444' }),
+    signInRecord({
+      category: 'ManagedIdentitySignInLogs',
+      time,
+      appId: 'c0c0c0c0-1111-4222-8333-444444444444',
+      servicePrincipalId: 'd0d0d0d0-1111-4222-8333-444444444444',
+    }),
     signInRecord({ category: 'SignInLogs', time, userPrincipalName: 'bob@contoso.example', userId: '22222222-3333-4444-8555-666666666666' }),
     signInRecord({ category: 'NonInteractiveUserSignInLogs', time, userPrincipalName: 'bob@contoso.example', userId: '22222222-3333-4444-8555-666666666666' }),
-    signInRecord({ category: 'ServicePrincipalSignInLogs', time, appId: 'f0f0f0f0-1111-4222-8333-444444444444', servicePrincipalId: 'e0e0e0e0-1111-4222-8333-444444444444' }),
+    signInRecord({
+      category: 'ServicePrincipalSignInLogs',
+      time,
+      appId: 'f0f0f0f0-1111-4222-8333-444444444444',
+      servicePrincipalId: 'e0e0e0e0-1111-4222-8333-444444444444',
+    }),
   ];
 }

@@ -36,17 +36,19 @@ export function recordingLogger(): Logger & { readonly lines: string[] } {
 }
 
 /** Services over the given store (in memory by default), with the decoys imported. */
-export async function testServices(options: {
-  decoys?: readonly Decoy[];
-  store?: StateStore;
-  settings?: Record<string, string>;
-  clock?: Clock;
-  logger?: Logger;
-  directory?: Directory;
-  sleep?: (ms: number) => Promise<void>;
-  auditFeed?: AuditFeed;
-  publisher?: EventPublisher;
-} = {}): Promise<Services> {
+export async function testServices(
+  options: {
+    decoys?: readonly Decoy[];
+    store?: StateStore;
+    settings?: Record<string, string>;
+    clock?: Clock;
+    logger?: Logger;
+    directory?: Directory;
+    sleep?: (ms: number) => Promise<void>;
+    auditFeed?: AuditFeed;
+    publisher?: EventPublisher;
+  } = {},
+): Promise<Services> {
   const services = await buildServices(loadConfig({ LURE_STORE: 'memory', LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '0', ...options.settings }), {
     store: options.store ?? memoryStateStore(),
     clock: options.clock ?? fixedClock(),

@@ -3,7 +3,17 @@ import { after, before, describe, it } from 'node:test';
 import { adminApi } from '../../functions/adminApi.js';
 import { ADMIN_ROUTES } from '../../src/app/admin/adminRoutes.js';
 import { HttpRequest, InvocationContext } from '../helpers/azf.js';
-import { type AdminFixtures, API_CLIENT_ID, API_TENANT_ID, forgedClientPrincipal, seedAdminFixtures, STORM_0558_KID, startTenantKeys, type TenantKeys, unsecuredToken } from '../helpers/adminTokens.js';
+import {
+  type AdminFixtures,
+  API_CLIENT_ID,
+  API_TENANT_ID,
+  forgedClientPrincipal,
+  seedAdminFixtures,
+  STORM_0558_KID,
+  startTenantKeys,
+  type TenantKeys,
+  unsecuredToken,
+} from '../helpers/adminTokens.js';
 import { fixedClock, testServices } from '../helpers/services.js';
 import { type Services, useServices } from '../../src/host/services.js';
 
@@ -39,8 +49,31 @@ const CALLS: Record<string, RouteCall> = {
   listDeadLetters: { method: 'GET', path: () => '/api/dead-letters?top=5', success: 200 },
 };
 
-type Credential = 'none' | 'expired' | 'wrongAudience' | 'wrongIssuer' | 'wrongTenant' | 'unknownKey' | 'storm0558Key' | 'algNone' | 'forgedPrincipalHeader' | 'reader' | 'admin';
-const CREDENTIALS: readonly Credential[] = ['none', 'expired', 'wrongAudience', 'wrongIssuer', 'wrongTenant', 'unknownKey', 'storm0558Key', 'algNone', 'forgedPrincipalHeader', 'reader', 'admin'];
+type Credential =
+  | 'none'
+  | 'expired'
+  | 'wrongAudience'
+  | 'wrongIssuer'
+  | 'wrongTenant'
+  | 'unknownKey'
+  | 'storm0558Key'
+  | 'algNone'
+  | 'forgedPrincipalHeader'
+  | 'reader'
+  | 'admin';
+const CREDENTIALS: readonly Credential[] = [
+  'none',
+  'expired',
+  'wrongAudience',
+  'wrongIssuer',
+  'wrongTenant',
+  'unknownKey',
+  'storm0558Key',
+  'algNone',
+  'forgedPrincipalHeader',
+  'reader',
+  'admin',
+];
 
 describe('admin API authorisation: every route × every kind of caller', () => {
   let tenant: TenantKeys;
@@ -72,7 +105,11 @@ describe('admin API authorisation: every route × every kind of caller', () => {
       case 'algNone':
         return bearer(unsecuredToken(NOW, `${tenant.login.url}/${API_TENANT_ID}/v2.0`));
       case 'forgedPrincipalHeader':
-        return { 'x-ms-client-principal': forgedClientPrincipal(), 'x-ms-client-principal-id': '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21', 'x-ms-client-principal-name': 'secops-admin@contoso.example' };
+        return {
+          'x-ms-client-principal': forgedClientPrincipal(),
+          'x-ms-client-principal-id': '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21',
+          'x-ms-client-principal-name': 'secops-admin@contoso.example',
+        };
       case 'reader':
         return bearer(await tenant.mint({ roles: ['Lure.Reader'] }));
       case 'admin':
@@ -89,7 +126,11 @@ describe('admin API authorisation: every route × every kind of caller', () => {
     });
     const response = await adminApi(request, new InvocationContext({ functionName: 'adminApi' }));
     const text = typeof response.body === 'string' ? response.body : '';
-    return { status: response.status ?? 200, headers: new Headers(response.headers), json: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
+    return {
+      status: response.status ?? 200,
+      headers: new Headers(response.headers),
+      json: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>),
+    };
   }
 
   async function freshServices(): Promise<{ services: Services; fixtures: AdminFixtures }> {
@@ -135,7 +176,11 @@ describe('admin API authorisation: every route × every kind of caller', () => {
           const audit = [];
           for await (const entry of services.store.listAuditEntries()) audit.push(entry);
           assert.equal(audit.length, 1, 'the change is on the audit trail');
-          assert.deepEqual(audit[0]!.caller, { objectId: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21', userPrincipalName: 'secops-admin@contoso.example', appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46' });
+          assert.deepEqual(audit[0]!.caller, {
+            objectId: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21',
+            userPrincipalName: 'secops-admin@contoso.example',
+            appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+          });
           assert.equal(audit[0]!.outcome, 'succeeded');
         }
       });
@@ -162,13 +207,29 @@ describe('admin API authorisation: every route × every kind of caller', () => {
 
   it('accepts the app id URI as audience, and refuses a token of the right tenant for another API', async () => {
     await freshServices();
-    assert.equal((await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ audience: `api://${API_CLIENT_ID}`, roles: ['Lure.Reader'] })}` })).status, 200);
-    assert.equal((await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ audience: `api://other-${API_CLIENT_ID}`, roles: ['Lure.Reader'] })}` })).status, 401);
-    assert.equal((await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ roles: [] })}` })).status, 403, 'a token without an app role');
-    assert.equal((await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ idToken: true, audience: API_CLIENT_ID })}` })).status, 401, 'an ID token of the API app');
+    assert.equal(
+      (await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ audience: `api://${API_CLIENT_ID}`, roles: ['Lure.Reader'] })}` }))
+        .status,
+      200,
+    );
+    assert.equal(
+      (await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ audience: `api://other-${API_CLIENT_ID}`, roles: ['Lure.Reader'] })}` }))
+        .status,
+      401,
+    );
+    assert.equal(
+      (await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ roles: [] })}` })).status,
+      403,
+      'a token without an app role',
+    );
+    assert.equal(
+      (await call('GET', '/api/decoys', { authorization: `Bearer ${await tenant.mint({ idToken: true, audience: API_CLIENT_ID })}` })).status,
+      401,
+      'an ID token of the API app',
+    );
   });
 
-  it('answers 503, not 401, while the tenant\'s key endpoint fails', async () => {
+  it("answers 503, not 401, while the tenant's key endpoint fails", async () => {
     tenant.login.script(`/${API_TENANT_ID}/discovery/v2.0/keys`, { status: 500, body: { error: 'temporarily_unavailable' } });
     try {
       await freshServices();

@@ -18,7 +18,9 @@ describe('GET /api/dead-letters', () => {
     await services().ingest(['not json at all'], 'exchange partition 1');
   });
 
-  async function get(path: string): Promise<{ status: number; body: { items: { reason: string; origin: string; excerpt: string; receivedAt: string }[]; continuation?: string } }> {
+  async function get(
+    path: string,
+  ): Promise<{ status: number; body: { items: { reason: string; origin: string; excerpt: string; receivedAt: string }[]; continuation?: string } }> {
     const answer = await fetch(`${server().url}${path}`, { headers: { authorization: `Bearer ${await tenant().mint({ roles: ['Lure.Reader'] })}` } });
     return { status: answer.status, body: (await answer.json()) as never };
   }
@@ -43,7 +45,10 @@ describe('GET /api/dead-letters', () => {
     assert.equal(first.body.items.length, 1);
     assert.ok(first.body.continuation !== undefined);
     const second = await get(`/dead-letters?top=1&continuation=${first.body.continuation}`);
-    assert.deepEqual(second.body.items.map((letter) => letter.reason), ['unrecognized-shape']);
+    assert.deepEqual(
+      second.body.items.map((letter) => letter.reason),
+      ['unrecognized-shape'],
+    );
     assert.equal(second.body.continuation, undefined);
   });
 });

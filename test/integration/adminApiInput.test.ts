@@ -52,7 +52,11 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: response.statusCode ?? 0, headers: response.headers, ...(text === '' ? {} : { json: JSON.parse(text) as NonNullable<Answer['json']> }) });
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              ...(text === '' ? {} : { json: JSON.parse(text) as NonNullable<Answer['json']> }),
+            });
           });
         },
       );
@@ -73,7 +77,14 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
     const decoys = await Promise.all((await services().store.listDecoys()).map((decoy) => services().store.getDecoy(decoy.id)));
     const journal = await services().store.listJournalEntries('2000-01-01T00:00:00.000Z');
     const sort = (items: unknown[]) => items.map((item) => JSON.stringify(item)).sort();
-    return JSON.stringify({ decoys: sort(decoys), alerts: sort(alerts), audit: sort(audit), outbox: sort(outbox), journal: sort(journal), lifecycles: sort(await services().store.listDecoyLifecycles()) });
+    return JSON.stringify({
+      decoys: sort(decoys),
+      alerts: sort(alerts),
+      audit: sort(audit),
+      outbox: sort(outbox),
+      journal: sort(journal),
+      lifecycles: sort(await services().store.listDecoyLifecycles()),
+    });
   }
 
   async function etagOf(id: string): Promise<string> {
@@ -82,38 +93,249 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
     return answer.headers.etag as string;
   }
 
-  const BAD: readonly { name: string; method: string; path: () => string; body?: string | Buffer; headers?: Record<string, string>; status: number; code: string; field?: string; chunked?: boolean }[] = [
+  const BAD: readonly {
+    name: string;
+    method: string;
+    path: () => string;
+    body?: string | Buffer;
+    headers?: Record<string, string>;
+    status: number;
+    code: string;
+    field?: string;
+    chunked?: boolean;
+  }[] = [
     { name: 'malformed JSON', method: 'POST', path: () => '/decoys', body: '{"register": {"id": "d-x", ', status: 400, code: 'malformedJson' },
     { name: 'JSON that is not an object', method: 'POST', path: () => '/decoys', body: '[1,2,3]', status: 400, code: 'invalidField', field: '(body)' },
-    { name: 'neither register nor create', method: 'POST', path: () => '/decoys', body: '{"decoy": {"id": "d-x", "kind": "token"}}', status: 400, code: 'invalidField', field: 'decoy' },
-    { name: 'a register with a wrong type', method: 'POST', path: () => '/decoys', body: '{"register": {"id": "d-x", "kind": "token", "kid": "k", "enabled": "yes"}}', status: 400, code: 'invalidField', field: 'register.enabled' },
-    { name: 'a register with an unknown field', method: 'POST', path: () => '/decoys', body: '{"register": {"id": "d-x", "kind": "token", "kid": "k", "owner": "me"}}', status: 400, code: 'invalidField', field: 'register' },
-    { name: 'both register and create', method: 'POST', path: () => '/decoys', body: '{"register": {"id": "d-x", "kind": "token", "kid": "k"}, "create": {"kind": "token", "id": "d-y"}}', status: 400, code: 'invalidField', field: '(body)' },
-    { name: 'a register whose id is a path', method: 'POST', path: () => '/decoys', body: '{"register": {"id": "../../d-token-1", "kind": "token", "kid": "k"}}', status: 400, code: 'invalidField', field: 'register.id' },
-    { name: 'a register of an id that exists', method: 'POST', path: () => '/decoys', body: '{"register": {"id": "d-token-1", "kind": "token", "kid": "other"}}', status: 409, code: 'conflict' },
-    { name: 'a register of an identifier another decoy owns', method: 'POST', path: () => '/decoys', body: '{"register": {"id": "d-token-9", "kind": "token", "kid": "honey-kid-1"}}', status: 409, code: 'conflict', field: 'register' },
-    { name: 'a create with an unknown kind', method: 'POST', path: () => '/decoys', body: '{"create": {"kind": "printer", "id": "d-x"}}', status: 400, code: 'invalidField', field: 'create.kind' },
-    { name: 'a create with an unknown field', method: 'POST', path: () => '/decoys', body: '{"create": {"kind": "token", "id": "d-x", "colour": "red"}}', status: 400, code: 'invalidField', field: 'create.request' },
-    { name: 'an unknown top-level field', method: 'POST', path: () => '/decoys', body: '{"register": {"id": "d-x", "kind": "token", "kid": "k"}, "force": true}', status: 400, code: 'invalidField' },
-    { name: 'a body as text/plain', method: 'POST', path: () => '/decoys', body: '{"register": {"id": "d-x", "kind": "token", "kid": "k"}}', headers: { 'content-type': 'text/plain' }, status: 415, code: 'unsupportedMediaType', field: 'Content-Type' },
-    { name: 'a form body', method: 'POST', path: () => '/decoys', body: 'register=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'unsupportedMediaType' },
-    { name: 'a body in another charset', method: 'POST', path: () => '/decoys', body: '{}', headers: { 'content-type': 'application/json; charset=latin1' }, status: 415, code: 'unsupportedMediaType' },
-    { name: 'bytes that are not UTF-8', method: 'POST', path: () => '/decoys', body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), status: 400, code: 'malformedJson' },
-    { name: 'a huge body (declared)', method: 'POST', path: () => '/decoys', body: `{"register": {"id": "d-x", "kind": "token", "kid": "${'k'.repeat(200_000)}"}}`, status: 413, code: 'payloadTooLarge' },
-    { name: 'a huge body (chunked, no length)', method: 'POST', path: () => '/decoys', body: `{"register": {"id": "d-x", "kind": "token", "kid": "${'k'.repeat(200_000)}"}}`, chunked: true, status: 413, code: 'payloadTooLarge' },
+    {
+      name: 'neither register nor create',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"decoy": {"id": "d-x", "kind": "token"}}',
+      status: 400,
+      code: 'invalidField',
+      field: 'decoy',
+    },
+    {
+      name: 'a register with a wrong type',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"register": {"id": "d-x", "kind": "token", "kid": "k", "enabled": "yes"}}',
+      status: 400,
+      code: 'invalidField',
+      field: 'register.enabled',
+    },
+    {
+      name: 'a register with an unknown field',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"register": {"id": "d-x", "kind": "token", "kid": "k", "owner": "me"}}',
+      status: 400,
+      code: 'invalidField',
+      field: 'register',
+    },
+    {
+      name: 'both register and create',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"register": {"id": "d-x", "kind": "token", "kid": "k"}, "create": {"kind": "token", "id": "d-y"}}',
+      status: 400,
+      code: 'invalidField',
+      field: '(body)',
+    },
+    {
+      name: 'a register whose id is a path',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"register": {"id": "../../d-token-1", "kind": "token", "kid": "k"}}',
+      status: 400,
+      code: 'invalidField',
+      field: 'register.id',
+    },
+    {
+      name: 'a register of an id that exists',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"register": {"id": "d-token-1", "kind": "token", "kid": "other"}}',
+      status: 409,
+      code: 'conflict',
+    },
+    {
+      name: 'a register of an identifier another decoy owns',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"register": {"id": "d-token-9", "kind": "token", "kid": "honey-kid-1"}}',
+      status: 409,
+      code: 'conflict',
+      field: 'register',
+    },
+    {
+      name: 'a create with an unknown kind',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"create": {"kind": "printer", "id": "d-x"}}',
+      status: 400,
+      code: 'invalidField',
+      field: 'create.kind',
+    },
+    {
+      name: 'a create with an unknown field',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"create": {"kind": "token", "id": "d-x", "colour": "red"}}',
+      status: 400,
+      code: 'invalidField',
+      field: 'create.request',
+    },
+    {
+      name: 'an unknown top-level field',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"register": {"id": "d-x", "kind": "token", "kid": "k"}, "force": true}',
+      status: 400,
+      code: 'invalidField',
+    },
+    {
+      name: 'a body as text/plain',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{"register": {"id": "d-x", "kind": "token", "kid": "k"}}',
+      headers: { 'content-type': 'text/plain' },
+      status: 415,
+      code: 'unsupportedMediaType',
+      field: 'Content-Type',
+    },
+    {
+      name: 'a form body',
+      method: 'POST',
+      path: () => '/decoys',
+      body: 'register=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      status: 415,
+      code: 'unsupportedMediaType',
+    },
+    {
+      name: 'a body in another charset',
+      method: 'POST',
+      path: () => '/decoys',
+      body: '{}',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+      status: 415,
+      code: 'unsupportedMediaType',
+    },
+    {
+      name: 'bytes that are not UTF-8',
+      method: 'POST',
+      path: () => '/decoys',
+      body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+      status: 400,
+      code: 'malformedJson',
+    },
+    {
+      name: 'a huge body (declared)',
+      method: 'POST',
+      path: () => '/decoys',
+      body: `{"register": {"id": "d-x", "kind": "token", "kid": "${'k'.repeat(200_000)}"}}`,
+      status: 413,
+      code: 'payloadTooLarge',
+    },
+    {
+      name: 'a huge body (chunked, no length)',
+      method: 'POST',
+      path: () => '/decoys',
+      body: `{"register": {"id": "d-x", "kind": "token", "kid": "${'k'.repeat(200_000)}"}}`,
+      chunked: true,
+      status: 413,
+      code: 'payloadTooLarge',
+    },
     { name: 'an empty body where one is required', method: 'POST', path: () => '/decoys', status: 400, code: 'invalidRequest' },
-    { name: 'a body on a route that takes none', method: 'DELETE', path: () => '/decoys/d-token-1', body: '{"really": true}', status: 400, code: 'invalidRequest' },
-    { name: 'a PATCH with a wrong type', method: 'PATCH', path: () => '/decoys/d-token-1', body: '{"enabled": "false"}', status: 400, code: 'invalidField', field: 'enabled' },
-    { name: 'a PATCH with an unknown field', method: 'PATCH', path: () => '/decoys/d-token-1', body: '{"enabled": false, "kid": "swapped"}', status: 400, code: 'invalidField', field: 'kid' },
+    {
+      name: 'a body on a route that takes none',
+      method: 'DELETE',
+      path: () => '/decoys/d-token-1',
+      body: '{"really": true}',
+      status: 400,
+      code: 'invalidRequest',
+    },
+    {
+      name: 'a PATCH with a wrong type',
+      method: 'PATCH',
+      path: () => '/decoys/d-token-1',
+      body: '{"enabled": "false"}',
+      status: 400,
+      code: 'invalidField',
+      field: 'enabled',
+    },
+    {
+      name: 'a PATCH with an unknown field',
+      method: 'PATCH',
+      path: () => '/decoys/d-token-1',
+      body: '{"enabled": false, "kid": "swapped"}',
+      status: 400,
+      code: 'invalidField',
+      field: 'kid',
+    },
     { name: 'a PATCH that changes nothing', method: 'PATCH', path: () => '/decoys/d-token-1', body: '{}', status: 400, code: 'invalidField' },
-    { name: 'a PATCH with an out-of-range interval', method: 'PATCH', path: () => '/decoys/d-token-1', body: '{"rotationIntervalInHours": 0}', status: 400, code: 'invalidField', field: 'rotationIntervalInHours' },
-    { name: 'a PATCH without If-Match', method: 'PATCH', path: () => '/decoys/d-token-1', body: '{"enabled": false}', status: 428, code: 'preconditionRequired', field: 'If-Match' },
-    { name: 'a PATCH with a made-up If-Match', method: 'PATCH', path: () => '/decoys/d-token-1', body: '{"enabled": false}', headers: { 'if-match': '"bm90LWFuLWV0YWc"' }, status: 412, code: 'preconditionFailed', field: 'If-Match' },
-    { name: 'a PATCH with If-Match *', method: 'PATCH', path: () => '/decoys/d-token-1', body: '{"enabled": false}', headers: { 'if-match': '*' }, status: 412, code: 'preconditionFailed' },
-    { name: 'a traversal in a decoy id (encoded slashes)', method: 'GET', path: () => '/decoys/..%2F..%2Fsecrets', status: 400, code: 'invalidField', field: 'id' },
-    { name: 'a traversal in a decoy id (dot segments, resolved by URL parsing)', method: 'DELETE', path: () => '/decoys/%2E%2E', status: 404, code: 'notFound' },
+    {
+      name: 'a PATCH with an out-of-range interval',
+      method: 'PATCH',
+      path: () => '/decoys/d-token-1',
+      body: '{"rotationIntervalInHours": 0}',
+      status: 400,
+      code: 'invalidField',
+      field: 'rotationIntervalInHours',
+    },
+    {
+      name: 'a PATCH without If-Match',
+      method: 'PATCH',
+      path: () => '/decoys/d-token-1',
+      body: '{"enabled": false}',
+      status: 428,
+      code: 'preconditionRequired',
+      field: 'If-Match',
+    },
+    {
+      name: 'a PATCH with a made-up If-Match',
+      method: 'PATCH',
+      path: () => '/decoys/d-token-1',
+      body: '{"enabled": false}',
+      headers: { 'if-match': '"bm90LWFuLWV0YWc"' },
+      status: 412,
+      code: 'preconditionFailed',
+      field: 'If-Match',
+    },
+    {
+      name: 'a PATCH with If-Match *',
+      method: 'PATCH',
+      path: () => '/decoys/d-token-1',
+      body: '{"enabled": false}',
+      headers: { 'if-match': '*' },
+      status: 412,
+      code: 'preconditionFailed',
+    },
+    {
+      name: 'a traversal in a decoy id (encoded slashes)',
+      method: 'GET',
+      path: () => '/decoys/..%2F..%2Fsecrets',
+      status: 400,
+      code: 'invalidField',
+      field: 'id',
+    },
+    {
+      name: 'a traversal in a decoy id (dot segments, resolved by URL parsing)',
+      method: 'DELETE',
+      path: () => '/decoys/%2E%2E',
+      status: 404,
+      code: 'notFound',
+    },
     { name: 'a decoy id starting with a dot', method: 'DELETE', path: () => '/decoys/.lure', status: 400, code: 'invalidField', field: 'id' },
-    { name: 'a traversal in a decoy id (backslashes)', method: 'GET', path: () => '/decoys/..%5C..%5Cwindows/lure', status: 400, code: 'invalidField', field: 'id' },
+    {
+      name: 'a traversal in a decoy id (backslashes)',
+      method: 'GET',
+      path: () => '/decoys/..%5C..%5Cwindows/lure',
+      status: 400,
+      code: 'invalidField',
+      field: 'id',
+    },
     { name: 'a decoy id with a NUL', method: 'GET', path: () => '/decoys/d-token-1%00', status: 400, code: 'invalidField', field: 'id' },
     { name: 'a broken percent-encoding', method: 'GET', path: () => '/decoys/%E0%A4%A', status: 400, code: 'invalidPath' },
     { name: 'an alert id that is not one', method: 'POST', path: () => '/alerts/..%2Fdecoys/ack', status: 400, code: 'invalidField', field: 'id' },
@@ -121,13 +343,35 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
     { name: 'an unknown decoy', method: 'DELETE', path: () => '/decoys/d-nobody', status: 404, code: 'notFound' },
     { name: 'an unknown decoy to rotate', method: 'POST', path: () => '/decoys/d-nobody/rotate', status: 404, code: 'notFound' },
     { name: 'an unknown alert', method: 'POST', path: () => `/alerts/${'0'.repeat(32)}/resolve`, body: '{}', status: 404, code: 'notFound' },
-    { name: 'a triage note of the wrong type', method: 'POST', path: () => `/alerts/${fixtures.alertId}/ack`, body: '{"note": 42}', status: 400, code: 'invalidField', field: 'note' },
+    {
+      name: 'a triage note of the wrong type',
+      method: 'POST',
+      path: () => `/alerts/${fixtures.alertId}/ack`,
+      body: '{"note": 42}',
+      status: 400,
+      code: 'invalidField',
+      field: 'note',
+    },
     { name: 'an unknown query parameter', method: 'GET', path: () => '/alerts?sort=asc', status: 400, code: 'invalidField', field: 'sort' },
-    { name: 'a query parameter given twice', method: 'GET', path: () => '/alerts?status=open&status=resolved', status: 400, code: 'invalidField', field: 'status' },
+    {
+      name: 'a query parameter given twice',
+      method: 'GET',
+      path: () => '/alerts?status=open&status=resolved',
+      status: 400,
+      code: 'invalidField',
+      field: 'status',
+    },
     { name: 'an unknown status filter', method: 'GET', path: () => '/alerts?status=deleted', status: 400, code: 'invalidField', field: 'status' },
     { name: 'a time that is not one', method: 'GET', path: () => '/alerts?from=yesterday', status: 400, code: 'invalidField', field: 'from' },
     { name: 'a page size too large', method: 'GET', path: () => '/alerts?top=100000', status: 400, code: 'invalidField', field: 'top' },
-    { name: 'a forged continuation token', method: 'GET', path: () => '/alerts?continuation=bm90IGEgdG9rZW4', status: 400, code: 'invalidField', field: 'continuation' },
+    {
+      name: 'a forged continuation token',
+      method: 'GET',
+      path: () => '/alerts?continuation=bm90IGEgdG9rZW4',
+      status: 400,
+      code: 'invalidField',
+      field: 'continuation',
+    },
     { name: 'an unknown route', method: 'GET', path: () => '/secrets', status: 404, code: 'notFound' },
     { name: 'a method the route does not take', method: 'PUT', path: () => '/decoys/d-token-1', body: '{}', status: 405, code: 'methodNotAllowed' },
   ];
@@ -135,7 +379,11 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
   for (const bad of BAD) {
     it(`${bad.name}: ${bad.status} ${bad.code}`, async () => {
       const before = await snapshot();
-      const answer = await send(bad.method, bad.path(), { ...(bad.body === undefined ? {} : { body: bad.body }), ...(bad.headers === undefined ? {} : { headers: bad.headers }), ...(bad.chunked ? { chunked: true } : {}) });
+      const answer = await send(bad.method, bad.path(), {
+        ...(bad.body === undefined ? {} : { body: bad.body }),
+        ...(bad.headers === undefined ? {} : { headers: bad.headers }),
+        ...(bad.chunked ? { chunked: true } : {}),
+      });
       assert.equal(answer.status, bad.status, JSON.stringify(answer.json));
       assert.equal(answer.json?.error?.code, bad.code);
       assert.ok(answer.json.error.message.length > 5, 'the message says what is wrong');
@@ -164,7 +412,9 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
     const auditBefore = [];
     for await (const entry of services().store.listAuditEntries()) auditBefore.push(entry);
     const answers = await Promise.all(
-      ['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((memo) => send('PATCH', '/decoys/d-user-1', { body: JSON.stringify({ memo }), headers: { 'if-match': etag } })),
+      ['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((memo) =>
+        send('PATCH', '/decoys/d-user-1', { body: JSON.stringify({ memo }), headers: { 'if-match': etag } }),
+      ),
     );
     const statuses = answers.map((answer) => answer.status).sort();
     assert.deepEqual(statuses, [200, 412, 412, 412, 412]);
@@ -180,7 +430,10 @@ describe('admin API: bad input gets a clear 4xx and changes nothing', () => {
   it('a well-formed request still works after all that', async () => {
     const answer = await send('GET', '/decoys?enabled=true');
     assert.equal(answer.status, 200);
-    assert.deepEqual(((answer.json?.['items'] as { decoy: { id: string } }[] | undefined) ?? []).map((item) => item.decoy.id), ['d-token-1', 'd-user-1']);
+    assert.deepEqual(
+      ((answer.json?.['items'] as { decoy: { id: string } }[] | undefined) ?? []).map((item) => item.decoy.id),
+      ['d-token-1', 'd-user-1'],
+    );
   });
 });
 

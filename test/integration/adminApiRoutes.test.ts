@@ -84,10 +84,18 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
   });
 
   /** Calls a route as `role`; checks a success answer against the document's schema for the route. */
-  async function call(method: string, path: string, options: { body?: unknown; role?: 'Lure.Admin' | 'Lure.Reader'; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async function call(
+    method: string,
+    path: string,
+    options: { body?: unknown; role?: 'Lure.Admin' | 'Lure.Reader'; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     // Each request a second after the last, as people click.
     clock.advance(1000);
-    const token = await tenant().mint({ roles: [options.role ?? 'Lure.Admin'], issuedAt: Math.floor(clock.now().getTime() / 1000) - 60, expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
+    const token = await tenant().mint({
+      roles: [options.role ?? 'Lure.Admin'],
+      issuedAt: Math.floor(clock.now().getTime() / 1000) - 60,
+      expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600,
+    });
     const response = await fetch(`${server().url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
@@ -95,8 +103,11 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     });
     const text = await response.text();
     const json: unknown = text === '' ? undefined : JSON.parse(text);
-    const template = ADMIN_ROUTES.find((route) => route.method === method && new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path.split('?')[0]!));
-    const schema = template && document.paths[`/api${template.path}`]?.[method.toLowerCase()]?.responses?.[String(response.status)]?.content?.['application/json']?.schema;
+    const template = ADMIN_ROUTES.find(
+      (route) => route.method === method && new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path.split('?')[0]!),
+    );
+    const schema =
+      template && document.paths[`/api${template.path}`]?.[method.toLowerCase()]?.responses?.[String(response.status)]?.content?.['application/json']?.schema;
     if (schema !== undefined && !('$ref' in schema)) {
       const validate = ajv.compile(schema);
       assert.ok(validate(json), `${method} ${path} answered outside its documented schema: ${JSON.stringify(validate.errors)}\n${text.slice(0, 500)}`);
@@ -108,13 +119,16 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     const result = await new Validator().validate(document);
     assert.equal(result.valid, true, JSON.stringify(result.errors));
     assert.equal(document.openapi, '3.1.0');
-    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     const served = [...ADMIN_ROUTES.map((route) => `${route.method} /api${route.path}`), 'GET /api/openapi.json'];
     assert.deepEqual(documented.sort(), served.sort());
     for (const route of ADMIN_ROUTES) {
       const operation = document.paths[`/api${route.path}`]![route.method.toLowerCase()]!;
       assert.ok(operation.responses![String(route.response.status)], `${route.operationId} documents its ${route.response.status}`);
-      for (const name of Object.keys(route.params ?? {})) assert.ok(operation.parameters!.some((parameter) => parameter.name === name && parameter.in === 'path'));
+      for (const name of Object.keys(route.params ?? {}))
+        assert.ok(operation.parameters!.some((parameter) => parameter.name === name && parameter.in === 'path'));
       assert.equal(operation.requestBody !== undefined, route.body !== undefined, `${route.operationId} documents its body`);
     }
   });
@@ -143,7 +157,11 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.ok((rotated.json as DecoyAnswer).material.includes(newPassword));
     const retired = await call('DELETE', '/decoys/d-user-api');
     assert.equal(retired.status, 204);
-    assert.equal([...graph.users.values()].some((candidate) => candidate.userPrincipalName === createdDecoy.decoy.userPrincipalName), false, 'the user Lure created is deleted');
+    assert.equal(
+      [...graph.users.values()].some((candidate) => candidate.userPrincipalName === createdDecoy.decoy.userPrincipalName),
+      false,
+      'the user Lure created is deleted',
+    );
     assert.equal((await call('GET', '/decoys/d-user-api')).status, 404);
     const audit = ((await call('GET', '/audit')).json as Page<{ action: string; target: string; caller: { userPrincipalName: string }; detail: string }>).items;
     assert.deepEqual(
@@ -173,7 +191,8 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
   });
 
   it('PATCH switches a decoy off and on: hits in between are suppressed, hits after alert again; the schedule follows the interval', async () => {
-    const sign = (time: string, ipAddress: string) => services().ingest([{ records: [signInRecord({ time, userPrincipalName: DECOY_USER_UPN, ipAddress, tenantId: TENANT })] }], 'entra partition 0');
+    const sign = (time: string, ipAddress: string) =>
+      services().ingest([{ records: [signInRecord({ time, userPrincipalName: DECOY_USER_UPN, ipAddress, tenantId: TENANT })] }], 'entra partition 0');
     const toggle = async (changes: object) => {
       const read = await call('GET', '/decoys/d-user-1');
       const changed = await call('PATCH', '/decoys/d-user-1', { body: changes, headers: { 'if-match': read.headers.get('etag')! } });
@@ -183,13 +202,19 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     };
     await toggle({ enabled: false, memo: 'pen test until Friday' });
     const during = await sign('2026-11-28T13:10:00.000Z', '198.51.100.20');
-    assert.deepEqual(during.alerts.map((alert) => alert.status), ['suppressed']);
+    assert.deepEqual(
+      during.alerts.map((alert) => alert.status),
+      ['suppressed'],
+    );
     const quiet = during.alerts[0]!.id;
     assert.equal((await call('POST', `/alerts/${quiet}/ack`)).status, 409, 'acknowledging a suppressed alert would make it notify');
     assert.equal(((await call('POST', `/alerts/${quiet}/resolve`, { body: { note: 'the pen testers' } })).json as Alert).status, 'resolved');
     await toggle({ enabled: true, memo: null });
     const afterwards = await sign('2026-11-28T14:10:00.000Z', '198.51.100.21');
-    assert.deepEqual(afterwards.alerts.map((alert) => alert.status), ['open']);
+    assert.deepEqual(
+      afterwards.alerts.map((alert) => alert.status),
+      ['open'],
+    );
     const decoy = ((await call('GET', '/decoys/d-user-1')).json as DecoyAnswer).decoy;
     assert.equal(decoy.memo, undefined, 'null cleared the memo');
 
@@ -197,20 +222,40 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.equal((scheduled.json as DecoyAnswer).decoy.rotationIntervalInHours, 24);
     const audit = ((await call('GET', '/audit')).json as Page<{ target: string; detail: string }>).items;
     assert.deepEqual(
-      audit.filter((entry) => entry.target === 'decoy:d-user-1').map((entry) => entry.detail).reverse(),
+      audit
+        .filter((entry) => entry.target === 'decoy:d-user-1')
+        .map((entry) => entry.detail)
+        .reverse(),
       ['enabled: true → false; memo changed', 'enabled: false → true; memo changed', 'rotationIntervalInHours: none → 24'],
     );
   });
 
   it('lists alerts newest first, filtered and paged without repeats; ack and resolve with notes; resolved stays resolved', async () => {
     for (let index = 0; index < 7; index += 1) {
-      await services().ingest([{ records: [signInRecord({ time: `2026-11-27T0${index}:30:00.000Z`, userPrincipalName: DECOY_USER_UPN, ipAddress: `192.0.2.${100 + index}`, tenantId: TENANT, errorCode: index % 2 === 0 ? 0 : 50126 })] }], 'entra partition 1');
+      await services().ingest(
+        [
+          {
+            records: [
+              signInRecord({
+                time: `2026-11-27T0${index}:30:00.000Z`,
+                userPrincipalName: DECOY_USER_UPN,
+                ipAddress: `192.0.2.${100 + index}`,
+                tenantId: TENANT,
+                errorCode: index % 2 === 0 ? 0 : 50126,
+              }),
+            ],
+          },
+        ],
+        'entra partition 1',
+      );
     }
     const seen: Alert[] = [];
     let continuation: string | undefined;
     let pages = 0;
     do {
-      const page = await call('GET', `/alerts?top=3&to=2026-11-28T00:00:00Z${continuation === undefined ? '' : `&continuation=${continuation}`}`, { role: 'Lure.Reader' });
+      const page = await call('GET', `/alerts?top=3&to=2026-11-28T00:00:00Z${continuation === undefined ? '' : `&continuation=${continuation}`}`, {
+        role: 'Lure.Reader',
+      });
       assert.equal(page.status, 200);
       seen.push(...(page.json as Page<Alert>).items);
       continuation = (page.json as Page<Alert>).continuation;
@@ -219,7 +264,11 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.equal(pages, 3);
     assert.equal(seen.length, 7);
     assert.equal(new Set(seen.map((alert) => alert.id)).size, 7, 'no alert twice');
-    assert.deepEqual(seen.map((alert) => alert.occurredAt), [...seen.map((alert) => alert.occurredAt)].sort().reverse(), 'newest first');
+    assert.deepEqual(
+      seen.map((alert) => alert.occurredAt),
+      [...seen.map((alert) => alert.occurredAt)].sort().reverse(),
+      'newest first',
+    );
     const critical = await call('GET', '/alerts?severity=critical&detection=decoy.user.signIn&from=2026-11-27T00:00:00Z&to=2026-11-28T00:00:00Z');
     assert.equal((critical.json as Page<Alert>).items.length, 4, 'the four successful sign-ins are critical');
 
@@ -227,7 +276,10 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     const acknowledged = await call('POST', `/alerts/${target.id}/ack`, { body: { note: 'looking at the source IP' } });
     assert.equal(acknowledged.status, 200);
     assert.equal((acknowledged.json as TriagedAlert).status, 'acknowledged');
-    assert.deepEqual((acknowledged.json as TriagedAlert).triage.by, { objectId: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21', userPrincipalName: 'secops-admin@contoso.example' });
+    assert.deepEqual((acknowledged.json as TriagedAlert).triage.by, {
+      objectId: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21',
+      userPrincipalName: 'secops-admin@contoso.example',
+    });
     assert.equal(((await call('GET', '/alerts?status=acknowledged')).json as Page<Alert>).items.length, 1);
     const resolved = await call('POST', `/alerts/${target.id}/resolve`, { body: { note: 'authorised red team' } });
     assert.equal((resolved.json as TriagedAlert).status, 'resolved');
@@ -235,7 +287,22 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.equal((await call('POST', `/alerts/${target.id}/ack`)).status, 409, 'a resolved alert is not acknowledged again');
     assert.equal((await call('POST', `/alerts/${target.id}/resolve`)).status, 200, 'resolving again is harmless');
     // The same attacker again in the same hour: new evidence folds in, the decision stands.
-    const again = await services().ingest([{ records: [signInRecord({ time: target.occurredAt.replace(':30:00', ':45:00'), userPrincipalName: DECOY_USER_UPN, ipAddress: target.actor.ipAddress!, tenantId: TENANT, errorCode: target.severity === 'critical' ? 0 : 50126 })] }], 'entra partition 1');
+    const again = await services().ingest(
+      [
+        {
+          records: [
+            signInRecord({
+              time: target.occurredAt.replace(':30:00', ':45:00'),
+              userPrincipalName: DECOY_USER_UPN,
+              ipAddress: target.actor.ipAddress!,
+              tenantId: TENANT,
+              errorCode: target.severity === 'critical' ? 0 : 50126,
+            }),
+          ],
+        },
+      ],
+      'entra partition 1',
+    );
     assert.equal(again.alerts.find((alert) => alert.id === target.id)?.status, 'resolved');
     const stored = await call('GET', `/alerts/${target.id}`);
     assert.equal((stored.json as TriagedAlert).count, 2);
@@ -252,8 +319,17 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
 
     // Counts are written once a minute per instance.
     clock.advance(61_000);
-    await services().ingest(['{"records": [ {"broken"', { records: [signInRecord({ time: '2026-11-28T11:58:00.000Z', userPrincipalName: 'someone@contoso.example', tenantId: TENANT })] }], 'entra partition 2');
-    await services().store.upsertKeySetFetches([{ set: 'organization', fetchedAt: '2026-11-28T11:30:00.000Z' }, { set: 'consumer', fetchedAt: '2026-11-27T12:00:00.000Z' }]);
+    await services().ingest(
+      [
+        '{"records": [ {"broken"',
+        { records: [signInRecord({ time: '2026-11-28T11:58:00.000Z', userPrincipalName: 'someone@contoso.example', tenantId: TENANT })] },
+      ],
+      'entra partition 2',
+    );
+    await services().store.upsertKeySetFetches([
+      { set: 'organization', fetchedAt: '2026-11-28T11:30:00.000Z' },
+      { set: 'consumer', fetchedAt: '2026-11-27T12:00:00.000Z' },
+    ]);
     const status = await call('GET', '/status', { role: 'Lure.Reader' });
     assert.equal(status.status, 200);
     const report = status.json as StatusAnswer;
@@ -263,8 +339,17 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     const lastHour = report.lastHour.find((origin) => origin.origin === 'entra')!;
     assert.ok(lastHour.records >= 3, JSON.stringify(report.lastHour));
     assert.ok(lastHour.deadLettered >= 1, 'the malformed message is counted');
-    assert.deepEqual(report.channels.map((channel) => channel.channel), ['teams', 'email', 'webhook']);
-    assert.deepEqual(report.keySets.map((set) => [set.set, set.stale]), [['consumer', true], ['organization', false]]);
+    assert.deepEqual(
+      report.channels.map((channel) => channel.channel),
+      ['teams', 'email', 'webhook'],
+    );
+    assert.deepEqual(
+      report.keySets.map((set) => [set.set, set.stale]),
+      [
+        ['consumer', true],
+        ['organization', false],
+      ],
+    );
   });
 
   it('lists the audit trail by time range', async () => {

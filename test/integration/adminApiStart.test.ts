@@ -33,7 +33,10 @@ describe('the admin API of npm start, end to end', () => {
     const environment = cleanEnvironment({ LURE_DATA_DIR: dataDir, LURE_DEMO: 'false' });
     const host = spawnLure(['start'], environment);
     try {
-      await waitFor(() => /Admin API: http:\/\/127\.0\.0\.1:\d+\/api/.test(host.output.stderr) && host.output.stderr.includes('Watching'), () => host.output.stderr);
+      await waitFor(
+        () => /Admin API: http:\/\/127\.0\.0\.1:\d+\/api/.test(host.output.stderr) && host.output.stderr.includes('Watching'),
+        () => host.output.stderr,
+      );
       const base = /Admin API: (http:\/\/127\.0\.0\.1:\d+\/api)/.exec(host.output.stderr)![1]!;
       const minted = await runLure(['dev-token', '--role', 'Lure.Admin', '--upn', 'pen-test-lead@contoso.example'], environment);
       assert.equal(minted.code, 0, minted.stderr);
@@ -59,25 +62,36 @@ describe('the admin API of npm start, end to end', () => {
       const inbox = path.join(dataDir, 'inbox');
 
       dropSignIn(inbox, '1-before.json', '2026-11-28T08:10:00.000Z', '203.0.113.10');
-      await waitFor(() => host.output.stderr.includes('1-before.json: 1 record,'), () => host.output.stderr);
+      await waitFor(
+        () => host.output.stderr.includes('1-before.json: 1 record,'),
+        () => host.output.stderr,
+      );
       assert.equal(host.output.stdout.match(new RegExp(`decoy\\.user\\.signIn .*${DECOY_UPN.replace('.', '\\.')}`, 'g'))?.length, 1, host.output.stdout);
 
       await toggle(false);
       dropSignIn(inbox, '2-off.json', '2026-11-28T09:10:00.000Z', '203.0.113.11');
-      await waitFor(() => host.output.stderr.includes('2-off.json: 1 record,'), () => host.output.stderr);
+      await waitFor(
+        () => host.output.stderr.includes('2-off.json: 1 record,'),
+        () => host.output.stderr,
+      );
       assert.match(host.output.stderr, /suppressed hit on disabled decoy d-user-e2e/);
       assert.equal(host.output.stdout.match(/decoy\.user\.signIn/g)?.length, 1, 'no alert while the decoy is off');
 
       await toggle(true);
       dropSignIn(inbox, '3-on.json', '2026-11-28T10:10:00.000Z', '203.0.113.12');
-      await waitFor(() => host.output.stderr.includes('3-on.json: 1 record,'), () => host.output.stderr);
+      await waitFor(
+        () => host.output.stderr.includes('3-on.json: 1 record,'),
+        () => host.output.stderr,
+      );
       assert.equal(host.output.stdout.match(/decoy\.user\.signIn/g)?.length, 2, 'alerts again once it is on');
 
       const alerts = await api('GET', '/alerts?detection=decoy.user.signIn', reader);
       assert.deepEqual((alerts.json as { items: { status: string }[] }).items.map((alert) => alert.status).sort(), ['open', 'open', 'suppressed']);
       const audit = await api('GET', '/audit', reader);
       assert.deepEqual(
-        (audit.json as { items: { action: string; detail: string; caller: { userPrincipalName: string } }[] }).items.map((entry) => `${entry.action} ${entry.detail} by ${entry.caller.userPrincipalName}`).reverse(),
+        (audit.json as { items: { action: string; detail: string; caller: { userPrincipalName: string } }[] }).items
+          .map((entry) => `${entry.action} ${entry.detail} by ${entry.caller.userPrincipalName}`)
+          .reverse(),
         [
           'decoy.add registered user decoy d-user-e2e by pen-test-lead@contoso.example',
           'decoy.update enabled: true → false by pen-test-lead@contoso.example',
@@ -88,7 +102,7 @@ describe('the admin API of npm start, end to end', () => {
       assert.equal((await api('PATCH', '/decoys/d-user-e2e', reader, { enabled: false }, { 'if-match': '"x"' })).status, 403, 'a reader cannot switch decoys');
       const otherDataDir = mkdtempSync(path.join(tmpdir(), 'lure-api-other-'));
       const foreign = (await runLure(['dev-token', '--role', 'Lure.Admin'], cleanEnvironment({ LURE_DATA_DIR: otherDataDir }))).stdout.trim();
-      assert.equal((await api('GET', '/decoys', foreign)).status, 401, 'a dev token signed by another data folder\'s key');
+      assert.equal((await api('GET', '/decoys', foreign)).status, 401, "a dev token signed by another data folder's key");
     } finally {
       assert.equal(await stop(host), 0, host.output.stderr);
     }
@@ -123,12 +137,26 @@ describe('the admin API of npm start, end to end', () => {
     const tenant = await startTenantKeys(now);
     try {
       const services = await testServices({ settings: tenant.settings, clock: fixedClock(now.toISOString()) });
-      const token = await mintDevToken(key, { tenantId: API_TENANT_ID, audience: API_CLIENT_ID, authorityHost: tenant.login.url, roles: ['Lure.Admin'], lifetimeInMinutes: 60, now });
+      const token = await mintDevToken(key, {
+        tenantId: API_TENANT_ID,
+        audience: API_CLIENT_ID,
+        authorityHost: tenant.login.url,
+        roles: ['Lure.Admin'],
+        lifetimeInMinutes: 60,
+        now,
+      });
       const ask = (bearer: string) =>
-        adminApiFor(services).handle({ method: 'GET', url: new URL('https://lure-contoso.azurewebsites.net/api/decoys'), headers: new Headers({ authorization: `Bearer ${bearer}` }), readBody: () => Promise.resolve('') });
+        adminApiFor(services).handle({
+          method: 'GET',
+          url: new URL('https://lure-contoso.azurewebsites.net/api/decoys'),
+          headers: new Headers({ authorization: `Bearer ${bearer}` }),
+          readBody: () => Promise.resolve(''),
+        });
       assert.equal((await ask(token)).status, 401, 'a dev token is refused in Azure');
       assert.equal((await ask(await tenant.mint())).status, 200, 'while a token of the tenant is accepted');
-      const inAzureServices = await testServices({ settings: { LURE_TENANT_ID: API_TENANT_ID, LURE_API_CLIENT_ID: API_CLIENT_ID, WEBSITE_SITE_NAME: 'lure-contoso' } });
+      const inAzureServices = await testServices({
+        settings: { LURE_TENANT_ID: API_TENANT_ID, LURE_API_CLIENT_ID: API_CLIENT_ID, WEBSITE_SITE_NAME: 'lure-contoso' },
+      });
       assert.throws(() => adminApiFor(inAzureServices, { devKeys: key.publicKeys }), /local host only/);
     } finally {
       await tenant.close();
@@ -139,15 +167,30 @@ describe('the admin API of npm start, end to end', () => {
 describe('the local admin API over configured Table Storage', () => {
   const azurite = useAzurite();
 
-  it('accepts no dev tokens: the data may be a deployment\'s', async () => {
+  it("accepts no dev tokens: the data may be a deployment's", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'lure-api-table-'));
-    const config = loadConfig({ LURE_TABLE_CONNECTION_STRING: azurite.connectionString(), LURE_TABLE_PREFIX: azurite.uniquePrefix(), LURE_DATA_DIR: dataDir, LURE_DEMO: 'false', LURE_API_PORT: '0' });
+    const config = loadConfig({
+      LURE_TABLE_CONNECTION_STRING: azurite.connectionString(),
+      LURE_TABLE_PREFIX: azurite.uniquePrefix(),
+      LURE_DATA_DIR: dataDir,
+      LURE_DEMO: 'false',
+      LURE_API_PORT: '0',
+    });
     const notes: string[] = [];
     const host = await startLocalHost(config, { alert: () => {}, note: (line) => notes.push(line) }, recordingLogger());
     try {
-      assert.ok(notes.some((line) => line.includes('tokens of the tenant only')), notes.join('\n'));
+      assert.ok(
+        notes.some((line) => line.includes('tokens of the tenant only')),
+        notes.join('\n'),
+      );
       const identity = devTokenIdentity(config);
-      const token = await mintDevToken(await loadDevSigningKey(dataDir), { ...identity, authorityHost: config.signing.authorityHost, roles: ['Lure.Admin'], lifetimeInMinutes: 5, now: new Date() });
+      const token = await mintDevToken(await loadDevSigningKey(dataDir), {
+        ...identity,
+        authorityHost: config.signing.authorityHost,
+        roles: ['Lure.Admin'],
+        lifetimeInMinutes: 5,
+        now: new Date(),
+      });
       const response = await fetch(`${host.apiUrl}/decoys`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(response.status, 503, 'no tenant configured: the API refuses all, dev tokens included');
     } finally {

@@ -84,7 +84,7 @@ describe('admin API: token headers and claims of any type, and token lifetimes',
     });
   }
 
-  it('refuses the issue\'s exact header, unsigned, with 401', async () => {
+  it("refuses the issue's exact header, unsigned, with 401", async () => {
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const token = `${part({ alg: 'RS256', kid: { toString: 'x' } })}.${part({ tid: 'x' })}.${part({})}`;
     assert.deepEqual(await statusWith(token), { status: 401, code: 'unauthenticated' });

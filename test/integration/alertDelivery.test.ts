@@ -96,7 +96,9 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
     await lure.importDecoys(fixtureDecoys());
     return lure;
   };
-  const decoySignIn = (ip: string, time = '2026-11-28T11:58:00.000Z') => ({ records: [signInRecord({ time, userPrincipalName: 'svc-backup@contoso.example', ipAddress: ip })] });
+  const decoySignIn = (ip: string, time = '2026-11-28T11:58:00.000Z') => ({
+    records: [signInRecord({ time, userPrincipalName: 'svc-backup@contoso.example', ipAddress: ip })],
+  });
 
   it('delivers a detection to all three channels at once, and a redelivered batch to none again', async () => {
     const lure = await services();
@@ -211,7 +213,12 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
     const lure = await services({ store, settings: { LURE_DIGEST_THRESHOLD_PER_MINUTE: '10' } });
     pacedUntil.length = 0;
     const findings = Array.from({ length: 1_000 }, (_, index) => ({
-      ...finding({ id: `flood-${index}`, time: '2026-11-28T11:59:00.000Z', ip: `10.${Math.floor(index / 250)}.${index % 250}.1`, severity: index === 999 ? 'critical' : 'medium' }),
+      ...finding({
+        id: `flood-${index}`,
+        time: '2026-11-28T11:59:00.000Z',
+        ip: `10.${Math.floor(index / 250)}.${index % 250}.1`,
+        severity: index === 999 ? 'critical' : 'medium',
+      }),
       actor: { userPrincipalName: `victim${index}@contoso.example`, ipAddress: `10.${Math.floor(index / 250)}.${index % 250}.1` },
     }));
     await lure.delivery.notify((await persistAlerts(store, findings, { dedupeBucketInMinutes: 60, now: clock.now().toISOString() })).touched);
@@ -265,15 +272,39 @@ describe('alert delivery to loopback receivers (Teams Workflows, Graph sendMail,
   it('records but does not notify an ignored actor, and e-mails only what meets its threshold', async () => {
     const lure = await services({ settings: { LURE_IGNORE_IPS: '198.51.100.0/24', LURE_EMAIL_MIN_SEVERITY: 'critical' } });
     const mailed = graph.sentMail.length;
-    const report = await lure.ingest([{ records: [signInRecord({ time: '2026-11-28T11:58:00.000Z', userPrincipalName: 'svc-backup@contoso.example', ipAddress: '198.51.100.9', errorCode: 50126 })] }], 'entra');
+    const report = await lure.ingest(
+      [
+        {
+          records: [
+            signInRecord({ time: '2026-11-28T11:58:00.000Z', userPrincipalName: 'svc-backup@contoso.example', ipAddress: '198.51.100.9', errorCode: 50126 }),
+          ],
+        },
+      ],
+      'entra',
+    );
     assert.equal(report.alerts.length, 1, 'the alert is stored');
     assert.deepEqual([teams.attempts, webhook.attempts, graph.sentMail.length - mailed], [0, 0, 0]);
-    await lure.ingest([{ records: [signInRecord({ time: '2026-11-28T11:58:00.000Z', userPrincipalName: 'svc-backup@contoso.example', ipAddress: '203.0.113.99', errorCode: 50126 })] }], 'entra');
-    assert.deepEqual([teams.received.length, webhook.received.length, graph.sentMail.length - mailed], [1, 1, 0], 'a failed sign-in is high: below the e-mail threshold of critical');
+    await lure.ingest(
+      [
+        {
+          records: [
+            signInRecord({ time: '2026-11-28T11:58:00.000Z', userPrincipalName: 'svc-backup@contoso.example', ipAddress: '203.0.113.99', errorCode: 50126 }),
+          ],
+        },
+      ],
+      'entra',
+    );
+    assert.deepEqual(
+      [teams.received.length, webhook.received.length, graph.sentMail.length - mailed],
+      [1, 1, 0],
+      'a failed sign-in is high: below the e-mail threshold of critical',
+    );
   });
 
   it('refuses, in Azure, a webhook that leads to a private or loopback address', async () => {
-    const lure = await services({ settings: { WEBSITE_SITE_NAME: 'lure-prod', LURE_WEBHOOK_URL: 'https://127.0.0.1:9/hook', LURE_TEAMS_WEBHOOK_URL: 'https://127.0.0.1:9/flow' } });
+    const lure = await services({
+      settings: { WEBSITE_SITE_NAME: 'lure-prod', LURE_WEBHOOK_URL: 'https://127.0.0.1:9/hook', LURE_TEAMS_WEBHOOK_URL: 'https://127.0.0.1:9/flow' },
+    });
     const entry = await lure.delivery.sendTest('webhook');
     assert.equal(entry.status, 'dead');
     assert.match(entry.lastError ?? '', /refused: the webhook URL leads to a private or loopback address/);

@@ -86,15 +86,36 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
     clock.set('2026-11-28T12:00:00.000Z');
     api.pageSize = 2;
     reset({
-      'Audit.Exchange': [blob('x1', '2026-11-28T09:00:00.000Z'), blob('x2', '2026-11-28T09:05:00.000Z'), blob('x3', '2026-11-28T10:00:00.000Z'), blob('x4', '2026-11-28T11:00:00.000Z'), blob('x5', '2026-11-28T11:30:00.000Z')],
+      'Audit.Exchange': [
+        blob('x1', '2026-11-28T09:00:00.000Z'),
+        blob('x2', '2026-11-28T09:05:00.000Z'),
+        blob('x3', '2026-11-28T10:00:00.000Z'),
+        blob('x4', '2026-11-28T11:00:00.000Z'),
+        blob('x5', '2026-11-28T11:30:00.000Z'),
+      ],
       'Audit.AzureActiveDirectory': [blob('a1', '2026-11-28T11:45:00.000Z')],
     });
     const store = await fresh();
     const hub = new RecordingHub();
     const lure = await poller(store, hub);
     const first = polled(await lure.pollAuditContent());
-    assert.deepEqual(first, { subscriptionsStarted: 2, listed: 6, alreadyCopied: 0, copied: 6, records: 12, duplicateRecords: 0, deadLettered: 0, recordsDeadLettered: 0, subscriptionsRestarted: 0, outOfTime: false, failures: [] });
-    assert.ok(api.requests.filter((request) => request.includes('subscriptions/content')).every((request) => /PublisherIdentifier=0a1b2c3d/.test(request)), 'every page, the NextPageUri ones too, names the publisher');
+    assert.deepEqual(first, {
+      subscriptionsStarted: 2,
+      listed: 6,
+      alreadyCopied: 0,
+      copied: 6,
+      records: 12,
+      duplicateRecords: 0,
+      deadLettered: 0,
+      recordsDeadLettered: 0,
+      subscriptionsRestarted: 0,
+      outOfTime: false,
+      failures: [],
+    });
+    assert.ok(
+      api.requests.filter((request) => request.includes('subscriptions/content')).every((request) => /PublisherIdentifier=0a1b2c3d/.test(request)),
+      'every page, the NextPageUri ones too, names the publisher',
+    );
     assert.equal(api.requests.filter((request) => request.includes('nextPage=')).length, 2, 'five Exchange blobs at two a page: two NextPageUri follow-ups');
     assert.ok(api.requests.filter((request) => request.startsWith('POST')).every((request) => /PublisherIdentifier=0a1b2c3d/.test(request)));
     assert.ok(api.tokens.every((token) => token === login.accessToken));
@@ -161,13 +182,18 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
     const retried = await lure.pollAuditContent();
     assert.equal(polled(retried).copied, 2);
     assert.equal(polled(retried).duplicateRecords, 1);
-    assert.deepEqual(hub.events.get('o365-audit')!.map((record) => (record as { Id: string }).Id), ['same', 'p1-only', 'p2-only']);
+    assert.deepEqual(
+      hub.events.get('o365-audit')!.map((record) => (record as { Id: string }).Id),
+      ['same', 'p1-only', 'p2-only'],
+    );
     assert.equal(api.fetchesOf('p1'), 2, 'fetched again after the failed publish: at least once');
   });
 
   it('after downtime catches up in windows of at most 24 hours, never further back than the API keeps content', async () => {
     clock.set('2026-11-28T12:00:00.000Z');
-    reset({ 'Audit.Exchange': [blob('d-old', '2026-11-25T00:00:00.000Z'), blob('d-mid', '2026-11-26T18:00:00.000Z'), blob('d-new', '2026-11-28T11:00:00.000Z')] });
+    reset({
+      'Audit.Exchange': [blob('d-old', '2026-11-25T00:00:00.000Z'), blob('d-mid', '2026-11-26T18:00:00.000Z'), blob('d-new', '2026-11-28T11:00:00.000Z')],
+    });
     const store = await fresh();
     await store.upsertAuditFeedState({ contentType: 'Audit.Exchange', subscribedAt: '2026-11-01T00:00:00.000Z', listedUntil: '2026-11-25T12:00:00.000Z' });
     api.subscriptions.add('Audit.Exchange');
@@ -203,7 +229,10 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
     assert.equal(report.deadLettered, 2);
     assert.equal(report.copied, 1);
     assert.deepEqual(report.failures, []);
-    assert.deepEqual(hub.events.get('o365-audit')!.map((record) => (record as { Id: string }).Id), ['fine-r1', 'fine-r2']);
+    assert.deepEqual(
+      hub.events.get('o365-audit')!.map((record) => (record as { Id: string }).Id),
+      ['fine-r1', 'fine-r2'],
+    );
     const letters = [];
     for await (const letter of store.listDeadLetters()) letters.push(letter);
     assert.deepEqual(letters.map((letter) => letter.excerpt).sort(), ['garbled', 'gone']);
@@ -244,12 +273,20 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
     reset({ 'Audit.Exchange': [blob('f1', '2026-11-28T11:00:00.000Z')] });
     const logs: string[] = [];
     useServices(await poller(await fresh(), new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' }));
-    await pollAuditContent({ isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, new InvocationContext({ functionName: 'pollAuditContent', logHandler: (_level, ...args) => logs.push(args.join(' ')) }));
-    assert.ok(logs.some((line) => line.startsWith('pollAuditContent done') && line.includes('"copied":1')), logs.join('\n'));
+    await pollAuditContent(
+      { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
+      new InvocationContext({ functionName: 'pollAuditContent', logHandler: (_level, ...args) => logs.push(args.join(' ')) }),
+    );
+    assert.ok(
+      logs.some((line) => line.startsWith('pollAuditContent done') && line.includes('"copied":1')),
+      logs.join('\n'),
+    );
 
     const off = await testServices({ settings: { LURE_AUDIT_CONTENT_TYPES: 'none' } });
     assert.deepEqual(await off.pollAuditContent(), { skipped: 'LURE_AUDIT_CONTENT_TYPES is none' });
-    const noTenant = await testServices({ settings: { LURE_EVENTHUB_CONNECTION_STRING: 'Endpoint=sb://lure-test.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=a2V5' } });
+    const noTenant = await testServices({
+      settings: { LURE_EVENTHUB_CONNECTION_STRING: 'Endpoint=sb://lure-test.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=a2V5' },
+    });
     assert.deepEqual(await noTenant.pollAuditContent(), { skipped: 'no LURE_TENANT_ID' });
   });
 });

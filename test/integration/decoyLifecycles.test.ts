@@ -43,13 +43,19 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     assert.ok(password.length >= 32);
     assert.ok(created.material?.text.includes(password), 'the material carries the password, once');
     const first = (await lure.store.getDecoyLifecycle('d-user-new'))!;
-    assert.deepEqual(first.generations.map((generation) => generation.kind === 'password' && generation.fingerprint), [fingerprintOf(password)]);
+    assert.deepEqual(
+      first.generations.map((generation) => generation.kind === 'password' && generation.fingerprint),
+      [fingerprintOf(password)],
+    );
 
     const rotated = await lure.lifecycles.rotate('d-user-new');
     assert.equal(user.passwords.length, 2);
     assert.ok(rotated.material?.text.includes(user.passwords[1]!));
     const lifecycle = (await lure.store.getDecoyLifecycle('d-user-new'))!;
-    assert.deepEqual(lifecycle.generations.map((generation) => generation.kind === 'password' && generation.fingerprint), [fingerprintOf(user.passwords[1]!)]);
+    assert.deepEqual(
+      lifecycle.generations.map((generation) => generation.kind === 'password' && generation.fingerprint),
+      [fingerprintOf(user.passwords[1]!)],
+    );
 
     await lure.lifecycles.retire('d-user-new');
     assert.equal(graph.users.has(decoy.objectId!), false);
@@ -80,7 +86,11 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
 
   for (const [overtaker, rival, wanted] of [
     ['its id', { kind: 'user', id: 'd-user-raced', enabled: true, userPrincipalName: 'registered.first@contoso.example' }, 'wanted.one@contoso.example'],
-    ['the UPN it asked for', { kind: 'user', id: 'd-user-rival', enabled: true, userPrincipalName: 'wanted.two@contoso.example' }, 'wanted.two@contoso.example'],
+    [
+      'the UPN it asked for',
+      { kind: 'user', id: 'd-user-rival', enabled: true, userPrincipalName: 'wanted.two@contoso.example' },
+      'wanted.two@contoso.example',
+    ],
   ] as const) {
     const namesTheUser = overtaker === 'the UPN it asked for';
     it(`user: a create overtaken by a register of ${overtaker} (after its cloud step) answers 409 and keeps the registered decoy; the user it made ${namesTheUser ? 'stays, as that decoy names it' : 'is deleted'}`, async () => {
@@ -99,7 +109,10 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
       assert.deepEqual(await lure.store.listDecoys(), [rival]);
       assert.equal(await lure.store.getDecoyLifecycle('d-user-raced'), undefined);
       const entries = await lure.store.listJournalEntries('2000-01-01T00:00:00.000Z');
-      assert.deepEqual(entries.map((entry) => [entry.operation, entry.step, entry.outcome]), [['create', 'finished', 'rolledBack']]);
+      assert.deepEqual(
+        entries.map((entry) => [entry.operation, entry.step, entry.outcome]),
+        [['create', 'finished', 'rolledBack']],
+      );
     });
   }
 
@@ -115,16 +128,31 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     const lure = await tenantServices({ store: contended, directory: fakeTenantDirectory(graph, login) });
     const usersBefore = new Set(graph.users.keys());
     await assert.rejects(lure.lifecycles.create({ kind: 'user', id: 'd-user-contended' }), /kept changing/);
-    assert.deepEqual([...graph.users.keys()].filter((id) => !usersBefore.has(id)), [], 'the user it made is deleted (its password was never handed out)');
+    assert.deepEqual(
+      [...graph.users.keys()].filter((id) => !usersBefore.has(id)),
+      [],
+      'the user it made is deleted (its password was never handed out)',
+    );
     const entries = await lure.store.listJournalEntries('2000-01-01T00:00:00.000Z');
-    assert.deepEqual(entries.map((entry) => [entry.operation, entry.step, entry.outcome]), [['create', 'finished', 'rolledBack']]);
+    assert.deepEqual(
+      entries.map((entry) => [entry.operation, entry.step, entry.outcome]),
+      [['create', 'finished', 'rolledBack']],
+    );
     assert.equal(await lure.store.getDecoy('d-user-contended'), undefined);
   });
 
   it('user: refuses a UPN that already exists (it would take over a real account)', async () => {
     const lure = await services();
-    const existing = await fakeTenantDirectory(graph, login).createUser({ userPrincipalName: 'real.person@contoso.example', displayName: 'Real Person', mailNickname: 'real.person', password: 'x'.repeat(40) });
-    await assert.rejects(lure.lifecycles.create({ kind: 'user', id: 'd-user-clash', userPrincipalName: 'real.person@contoso.example' }), /userPrincipalName: real\.person@contoso\.example already exists/);
+    const existing = await fakeTenantDirectory(graph, login).createUser({
+      userPrincipalName: 'real.person@contoso.example',
+      displayName: 'Real Person',
+      mailNickname: 'real.person',
+      password: 'x'.repeat(40),
+    });
+    await assert.rejects(
+      lure.lifecycles.create({ kind: 'user', id: 'd-user-clash', userPrincipalName: 'real.person@contoso.example' }),
+      /userPrincipalName: real\.person@contoso\.example already exists/,
+    );
     assert.equal(graph.users.get(existing.id)?.passwords.length, 1, 'the real account was not touched');
     assert.equal(await lure.store.getDecoy('d-user-clash'), undefined);
   });
@@ -139,7 +167,10 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     for (let rotation = 0; rotation < 3; rotation += 1) await lure.lifecycles.rotate('d-app-new');
     const registered = (await lure.store.getDecoy('d-app-new'))!.value as ApplicationDecoy;
     assert.equal(application.passwordCredentials.length, 2);
-    assert.deepEqual(registered.credentialKeyIds, application.passwordCredentials.map((credential) => credential.keyId));
+    assert.deepEqual(
+      registered.credentialKeyIds,
+      application.passwordCredentials.map((credential) => credential.keyId),
+    );
     await lure.lifecycles.retire('d-app-new');
     assert.equal(graph.applications.has(decoy.objectId!), false);
   });
@@ -149,14 +180,19 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     const directory = fakeTenantDirectory(graph, login);
     const application = await directory.upsertApplication('customer-owned', 'Customer app');
     const own = await directory.addApplicationPassword(application.id, { displayName: 'planted by hand', endDateTime: '2027-06-01T00:00:00.000Z' });
-    await lure.importDecoys([{ kind: 'application', id: 'd-app-registered', enabled: true, appId: application.appId, objectId: application.id, credentialKeyIds: [own.keyId] }]);
+    await lure.importDecoys([
+      { kind: 'application', id: 'd-app-registered', enabled: true, appId: application.appId, objectId: application.id, credentialKeyIds: [own.keyId] },
+    ]);
     for (let rotation = 0; rotation < 3; rotation += 1) await lure.lifecycles.rotate('d-app-registered');
     const keyIds = graph.applications.get(application.id)!.passwordCredentials.map((credential) => credential.keyId);
     assert.equal(keyIds.length, 3, "the customer's own secret and Lure's two kept generations");
     assert.ok(keyIds.includes(own.keyId));
     assert.deepEqual(((await lure.store.getDecoy('d-app-registered'))!.value as ApplicationDecoy).credentialKeyIds, keyIds);
     await lure.lifecycles.retire('d-app-registered');
-    assert.deepEqual(graph.applications.get(application.id)!.passwordCredentials.map((credential) => credential.keyId), [own.keyId]);
+    assert.deepEqual(
+      graph.applications.get(application.id)!.passwordCredentials.map((credential) => credential.keyId),
+      [own.keyId],
+    );
   });
 
   it('mailItem: plants the message even where translateExchangeIds refuses app-only callers (as Graph documents), keeping the id forms it can derive', async () => {
@@ -169,7 +205,10 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     assert.equal(decoy.itemId, message!.id);
     assert.equal(decoy.internetMessageId, message!.internetMessageId, 'the id audit records match on first');
     assert.equal(decoy.immutableId, undefined);
-    assert.deepEqual(decoy.alternateItemIds, [message!.id.replaceAll('-', '/').replaceAll('_', '+')].filter((id) => id !== message!.id));
+    assert.deepEqual(
+      decoy.alternateItemIds,
+      [message!.id.replaceAll('-', '/').replaceAll('_', '+')].filter((id) => id !== message!.id),
+    );
     await lure.lifecycles.retire('d-mail-apponly');
   });
 
@@ -219,8 +258,14 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
   it('a managed placement is rewritten in the same rotation, and the timer rotates such decoys itself', async () => {
     const clock = movableClock('2026-11-28T12:00:00.000Z');
     const lure = await services({ clock, settings: { LURE_DECOY_ROTATION_JITTER_PERCENT: '0' } });
-    const mail = (await lure.lifecycles.create({ kind: 'mailItem', id: 'd-mail-carrier', mailbox: DECOY_MAILBOX, folderName: 'Carrier' })).decoy as MailItemDecoy;
-    const created = await lure.lifecycles.create({ kind: 'application', id: 'd-app-placed', rotationIntervalInHours: 24, placements: [{ kind: 'mailItem', decoyId: 'd-mail-carrier' }] });
+    const mail = (await lure.lifecycles.create({ kind: 'mailItem', id: 'd-mail-carrier', mailbox: DECOY_MAILBOX, folderName: 'Carrier' }))
+      .decoy as MailItemDecoy;
+    const created = await lure.lifecycles.create({
+      kind: 'application',
+      id: 'd-app-placed',
+      rotationIntervalInHours: 24,
+      placements: [{ kind: 'mailItem', decoyId: 'd-mail-carrier' }],
+    });
     const folder = graph.mailboxes.get(DECOY_MAILBOX)!.get(mail.folderId!)!;
     const application = graph.applications.get((created.decoy as ApplicationDecoy).objectId!)!;
     const secretIn = (body: string) => graph.secrets.find((secret) => body.includes(secret));
@@ -246,7 +291,12 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
   it('a hand-planted decoy is not rotated by the timer: it is marked due once and raises decoy.rotation.due', async () => {
     const clock = movableClock('2026-11-28T12:00:00.000Z');
     const lure = await services({ clock, settings: { LURE_DECOY_ROTATION_JITTER_PERCENT: '0' } });
-    const created = await lure.lifecycles.create({ kind: 'application', id: 'd-app-manual', rotationIntervalInHours: 24, placements: [{ kind: 'manual', description: 'deploy.ps1 on the build share' }] });
+    const created = await lure.lifecycles.create({
+      kind: 'application',
+      id: 'd-app-manual',
+      rotationIntervalInHours: 24,
+      placements: [{ kind: 'manual', description: 'deploy.ps1 on the build share' }],
+    });
     const application = graph.applications.get((created.decoy as ApplicationDecoy).objectId!)!;
     clock.advance(25 * 3_600_000);
     const first = await lure.rotateDecoys();
@@ -276,8 +326,14 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     const report = await lure.rotateDecoys();
     assert.equal(report.swept, 1);
     const registered = (await lure.store.getDecoy('d-app-flaky'))!.value as ApplicationDecoy;
-    assert.deepEqual(application.passwordCredentials.map((credential) => credential.keyId), registered.credentialKeyIds);
-    const audit = await lure.ingest([{ records: [secretChangeAuditRecord({ time: '2026-11-28T12:50:02.000Z', applicationObjectId: objectId, actor: 'lure' })] }], 'entra');
+    assert.deepEqual(
+      application.passwordCredentials.map((credential) => credential.keyId),
+      registered.credentialKeyIds,
+    );
+    const audit = await lure.ingest(
+      [{ records: [secretChangeAuditRecord({ time: '2026-11-28T12:50:02.000Z', applicationObjectId: objectId, actor: 'lure' })] }],
+      'entra',
+    );
     assert.deepEqual(audit.alerts, [], "the sweep is journaled: its removal is Lure's own change");
   });
 
@@ -293,7 +349,10 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     clock.advance((ABANDONED_AFTER_IN_MINUTES + 1) * 60_000);
     const report = await lure.rotateDecoys();
     assert.equal(report.finished, 1);
-    assert.deepEqual(application.passwordCredentials.map((credential) => credential.keyId), ((await lure.store.getDecoy('d-app-cleanup'))!.value as ApplicationDecoy).credentialKeyIds);
+    assert.deepEqual(
+      application.passwordCredentials.map((credential) => credential.keyId),
+      ((await lure.store.getDecoy('d-app-cleanup'))!.value as ApplicationDecoy).credentialKeyIds,
+    );
     assert.equal(application.passwordCredentials.length, 1);
   });
 
@@ -302,7 +361,11 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     const created = await lure.lifecycles.create({ kind: 'application', id: 'd-app-refused' });
     const application = graph.applications.get((created.decoy as ApplicationDecoy).objectId!)!;
     const before = application.passwordCredentials.map((credential) => credential.keyId);
-    graph.fail('POST', /addPassword$/, { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } }, delayInMs: 500 });
+    graph.fail('POST', /addPassword$/, {
+      status: 403,
+      body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },
+      delayInMs: 500,
+    });
     const failing = lure.lifecycles.rotate('d-app-refused');
     await new Promise((resolve) => setTimeout(resolve, 150));
     const read = (await lure.store.getDecoy('d-app-refused'))!;
@@ -312,8 +375,15 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     assert.equal(after.enabled, false, 'the undo did not switch the decoy back on');
     assert.equal(after.memo, 'pen test');
     assert.deepEqual(after.credentialKeyIds, before);
-    assert.deepEqual(application.passwordCredentials.map((credential) => credential.keyId), before);
-    assert.deepEqual((await lure.store.listJournalEntries('2026-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'), [], 'nothing left for the timer');
+    assert.deepEqual(
+      application.passwordCredentials.map((credential) => credential.keyId),
+      before,
+    );
+    assert.deepEqual(
+      (await lure.store.listJournalEntries('2026-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'),
+      [],
+      'nothing left for the timer',
+    );
     await lure.lifecycles.rotate('d-app-refused');
     assert.equal(((await lure.store.getDecoy('d-app-refused'))!.value as ApplicationDecoy).enabled, false, 'nor did the next rotation');
   });
@@ -323,10 +393,21 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     const usersBefore = graph.users.size;
     for (const kind of ['token', 'user'] as const) {
       const id = `d-${kind}-race`;
-      const results = await Promise.allSettled([lure.lifecycles.create({ kind, id }), lure.lifecycles.create({ kind, id }), lure.lifecycles.create({ kind, id })]);
-      assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1, JSON.stringify(results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'ok'))));
+      const results = await Promise.allSettled([
+        lure.lifecycles.create({ kind, id }),
+        lure.lifecycles.create({ kind, id }),
+        lure.lifecycles.create({ kind, id }),
+      ]);
+      assert.equal(
+        results.filter((result) => result.status === 'fulfilled').length,
+        1,
+        JSON.stringify(results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'ok'))),
+      );
       for (const result of results) if (result.status === 'rejected') assert.match(String(result.reason), /started first|unfinished|already exists/);
-      assert.deepEqual((await lure.store.listJournalEntries('2026-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'), []);
+      assert.deepEqual(
+        (await lure.store.listJournalEntries('2026-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'),
+        [],
+      );
     }
     const created = (await lure.store.getDecoy('d-user-race'))!.value as UserDecoy;
     assert.equal(graph.users.size, usersBefore + 1, 'one user made in the tenant, not three');
@@ -356,7 +437,11 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     assert.equal(takeover.rolledBack, 1, 'the stalled operation counts as abandoned and is undone');
     await assert.rejects(stalled, /changed since it was read/);
     const registered = ((await lure.store.getDecoy('d-app-slow'))!.value as ApplicationDecoy).credentialKeyIds;
-    assert.deepEqual(application.passwordCredentials.map((credential) => credential.keyId), registered, 'the tenant and the registry agree');
+    assert.deepEqual(
+      application.passwordCredentials.map((credential) => credential.keyId),
+      registered,
+      'the tenant and the registry agree',
+    );
     assert.notDeepEqual(registered, before);
   });
 
@@ -380,21 +465,24 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
       ],
       'entra',
     );
-    assert.deepEqual(
-      report.alerts.map((alert) => [alert.severity, alert.occurredAt]).sort(),
-      [
-        ['critical', '2026-11-28T20:00:00.000Z'],
-        ['high', '2026-11-28T14:03:00.000Z'],
-      ],
-    );
+    assert.deepEqual(report.alerts.map((alert) => [alert.severity, alert.occurredAt]).sort(), [
+      ['critical', '2026-11-28T20:00:00.000Z'],
+      ['high', '2026-11-28T14:03:00.000Z'],
+    ]);
   });
 
   it('mailItem: refuses a folder that holds real mail (a Sync of it would alert on its owner)', async () => {
     const lure = await services();
     const directory = fakeTenantDirectory(graph, login);
     const folderId = await directory.ensureMailFolder(DECOY_MAILBOX, 'Projects');
-    graph.mailboxes.get(DECOY_MAILBOX)!.get(folderId)!.messages.set('AAMkreal1', { id: 'AAMkreal1', internetMessageId: '<real1@x>', subject: 'budget', body: 'numbers', properties: new Map() });
-    await assert.rejects(lure.lifecycles.create({ kind: 'mailItem', id: 'd-mail-real', mailbox: DECOY_MAILBOX, folderName: 'Projects' }), /folderName: Projects in finance-archive@contoso\.example holds 1 messages that are not decoys/);
+    graph.mailboxes
+      .get(DECOY_MAILBOX)!
+      .get(folderId)!
+      .messages.set('AAMkreal1', { id: 'AAMkreal1', internetMessageId: '<real1@x>', subject: 'budget', body: 'numbers', properties: new Map() });
+    await assert.rejects(
+      lure.lifecycles.create({ kind: 'mailItem', id: 'd-mail-real', mailbox: DECOY_MAILBOX, folderName: 'Projects' }),
+      /folderName: Projects in finance-archive@contoso\.example holds 1 messages that are not decoys/,
+    );
     assert.equal(graph.mailboxes.get(DECOY_MAILBOX)!.get(folderId)!.messages.size, 1);
   });
 
@@ -404,7 +492,10 @@ describe('decoy lifecycles in a loopback tenant (real Graph client and credentia
     await assert.rejects(lure.lifecycles.create({ kind: 'printer', id: 'x' }), /kind: must be one of user, application, mailItem, token/);
     await assert.rejects(lure.lifecycles.create({ kind: 'mailItem', id: 'd-mail-x' }), /mailbox: /);
     await assert.rejects(lure.lifecycles.create({ kind: 'user', id: 'bad id!' }), /id: must be 1-128 letters/);
-    await assert.rejects(lure.lifecycles.create({ kind: 'application', id: 'd-app-x', placements: [{ kind: 'mailItem', decoyId: 'nope' }] }), /placements: nope must be a mail decoy Lure created/);
+    await assert.rejects(
+      lure.lifecycles.create({ kind: 'application', id: 'd-app-x', placements: [{ kind: 'mailItem', decoyId: 'nope' }] }),
+      /placements: nope must be a mail decoy Lure created/,
+    );
     assert.equal(graph.requests.length, before);
   });
 });

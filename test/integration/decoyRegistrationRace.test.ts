@@ -76,7 +76,10 @@ for (const [adapter, storeFor] of Object.entries(ADAPTERS)) {
       const racers = LETTERS.split('').map((letter) => ({ kind: 'token', id: `d-race-kid-${letter}`, kid: 'race-shared-kid' }));
       const statuses = await registerAll(racers);
       assert.equal(statuses.filter((status) => status === 201).length, 1, `statuses ${statuses.join(' ')}`);
-      assert.ok(statuses.every((status) => status === 201 || status === 409), `statuses ${statuses.join(' ')}`);
+      assert.ok(
+        statuses.every((status) => status === 201 || status === 409),
+        `statuses ${statuses.join(' ')}`,
+      );
       const owners = (await store.listDecoys()).filter((decoy) => decoy.kind === 'token' && decoy.kid === 'race-shared-kid');
       assert.deepEqual(
         owners.map((decoy) => decoy.id),

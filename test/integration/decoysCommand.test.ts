@@ -42,7 +42,10 @@ describe('lure decoys (the composition root: DefaultAzureCredential from the env
     assert.equal(created.code, 0, created.stderr);
     const output = JSON.parse(created.stdout) as { decoy: { appId: string; objectId: string; credentialKeyIds: string[] }; material: string };
     const application = graph.applications.get(output.decoy.objectId)!;
-    assert.deepEqual(output.decoy.credentialKeyIds, application.passwordCredentials.map((credential) => credential.keyId));
+    assert.deepEqual(
+      output.decoy.credentialKeyIds,
+      application.passwordCredentials.map((credential) => credential.keyId),
+    );
     assert.ok(graph.secrets.some((secret) => output.material.includes(`AZURE_CLIENT_SECRET=${secret}`)));
     assert.match(created.stderr, /Lure keeps no copy of its secret/);
 
@@ -77,7 +80,10 @@ describe('lure decoys (the composition root: DefaultAzureCredential from the env
     const folder = await mkdtemp(path.join(tmpdir(), 'lure-decoys-'));
     const request = path.join(folder, 'request.json');
     await writeFile(request, JSON.stringify({ kind: 'user', id: 'd-user-cli', userPrincipalName: 'dana.whitfield@contoso.example' }));
-    const result = await runLure(['decoys', 'create', request], cleanEnvironment({ LURE_TABLE_CONNECTION_STRING: azurite.connectionString(), LURE_TABLE_PREFIX: azurite.uniquePrefix() }));
+    const result = await runLure(
+      ['decoys', 'create', request],
+      cleanEnvironment({ LURE_TABLE_CONNECTION_STRING: azurite.connectionString(), LURE_TABLE_PREFIX: azurite.uniquePrefix() }),
+    );
     assert.equal(result.code, 2);
     assert.match(result.stderr, /Lure has no Graph access: set LURE_TENANT_ID/);
   });

@@ -102,7 +102,10 @@ describe('Event Hub functions on Table Storage (Azurite)', () => {
     const alerts = (await all(store.listAlerts())).map((stored) => stored.alert);
     assert.ok(alerts.some((alert) => alert.detection === 'decoy.user.signIn' && alert.decoyId === 'd-user-1'));
     const letters = await all(store.listDeadLetters());
-    assert.deepEqual(letters.map((letter) => letter.reason), ['too-deep']);
+    assert.deepEqual(
+      letters.map((letter) => letter.reason),
+      ['too-deep'],
+    );
     assert.ok(letters[0]!.excerpt.startsWith('[[[[') && letters[0]!.excerpt.length < 200, 'the excerpt is the bounded text');
     assert.ok(logs.some((line) => line.startsWith('batch ingested') && line.includes('"deadLettered":1')));
   });

@@ -32,18 +32,37 @@ function batches(): { hub: 'entra' | 'exchange'; messages: unknown[] }[] {
     const records: Record<string, unknown>[] = [];
     for (let index = 0; index < 20; index += 1) {
       const uti = `u${batch}x${index}AAAAAAAAAAAAAA`;
-      records.push(signInRecord({ category: index % 2 === 0 ? 'SignInLogs' : 'NonInteractiveUserSignInLogs', time: at(index), uti, userPrincipalName: `user${index}@contoso.example` }));
+      records.push(
+        signInRecord({
+          category: index % 2 === 0 ? 'SignInLogs' : 'NonInteractiveUserSignInLogs',
+          time: at(index),
+          uti,
+          userPrincipalName: `user${index}@contoso.example`,
+        }),
+      );
       records.push(graphRecord({ time: at(index + 30), issuedAt: at(index), uti: index === 7 ? `forged${batch}AAAAAAAAAAAAA` : uti }));
     }
     // Two decoy sign-ins per batch from two addresses: alerts per actor and hour, counts that must be exact.
-    records.push(signInRecord({ time: at(50), userPrincipalName: DECOY, ipAddress: '203.0.113.7' }), signInRecord({ time: at(51), userPrincipalName: DECOY, ipAddress: `198.51.100.${batch % 3}` }));
+    records.push(
+      signInRecord({ time: at(50), userPrincipalName: DECOY, ipAddress: '203.0.113.7' }),
+      signInRecord({ time: at(51), userPrincipalName: DECOY, ipAddress: `198.51.100.${batch % 3}` }),
+    );
     out.push({ hub: 'entra', messages: [{ records }] });
     // Mail reads: the usual client, and from batch 3 on a client never seen for the mailbox (mail.appId.firstSeen).
     out.push({
       hub: 'exchange',
       messages: [
         mailItemsAccessedRecord({ time: at(60), uti: `u${batch}x3AAAAAAAAAAAAAA`, mailbox: `box${batch % 2}@contoso.example` }),
-        ...(batch >= 3 ? [mailItemsAccessedRecord({ time: at(61), uti: `u${batch}x5AAAAAAAAAAAAAA`, mailbox: `box${batch % 2}@contoso.example`, clientAppId: `0000000${batch}-aaaa-4bbb-8ccc-dddddddddddd` })] : []),
+        ...(batch >= 3
+          ? [
+              mailItemsAccessedRecord({
+                time: at(61),
+                uti: `u${batch}x5AAAAAAAAAAAAAA`,
+                mailbox: `box${batch % 2}@contoso.example`,
+                clientAppId: `0000000${batch}-aaaa-4bbb-8ccc-dddddddddddd`,
+              }),
+            ]
+          : []),
       ],
     });
   }
@@ -57,7 +76,10 @@ type Fault = 'before' | 'after';
  * the answer was lost — the hard case, where a retry repeats a write that happened. Errors look like the
  * Table client's (a status code), retryable (503) or not (400).
  */
-function faultyStore(store: StateStore, options: { readonly rate: number; readonly seed: number; readonly status: number; readonly fault: Fault }): StateStore & { failures: number } {
+function faultyStore(
+  store: StateStore,
+  options: { readonly rate: number; readonly seed: number; readonly status: number; readonly fault: Fault },
+): StateStore & { failures: number } {
   const rng = xoroshiro128plus(options.seed);
   const state = { failures: 0 };
   const fail = () => {
@@ -100,11 +122,18 @@ async function alertsOf(store: StateStore): Promise<string[]> {
   const alerts: StoredAlert[] = [];
   for await (const stored of store.listAlerts()) alerts.push(stored);
   const incidents = [];
-  for await (const incident of store.listIncidents()) incidents.push(`incident ${incident.id} ${incident.severity} ${incident.status} alerts=${[...incident.alertIds].sort().join(',')}`);
+  for await (const incident of store.listIncidents())
+    incidents.push(`incident ${incident.id} ${incident.severity} ${incident.status} alerts=${[...incident.alertIds].sort().join(',')}`);
   const pending = [];
   for await (const check of store.listPendingTokenChecks('9999-12-31T00:00:00.000Z')) pending.push(`pending ${check.uti}`);
   return [
-    ...alerts.map(({ alert }) => `${alert.detection} ${alert.id} count=${alert.count} ${alert.status} ${alert.actor.ipAddress ?? ''} incident=${alert.incidentId ?? ''} evidence=${alert.evidence.map((evidence) => evidence.id).sort().join(',')}`),
+    ...alerts.map(
+      ({ alert }) =>
+        `${alert.detection} ${alert.id} count=${alert.count} ${alert.status} ${alert.actor.ipAddress ?? ''} incident=${alert.incidentId ?? ''} evidence=${alert.evidence
+          .map((evidence) => evidence.id)
+          .sort()
+          .join(',')}`,
+    ),
     ...incidents,
     ...pending,
   ].sort();
@@ -159,15 +188,24 @@ describe('fault suite: a failing store, a failing channel', () => {
 
   it('the clean run raises what the workload plants', async () => {
     const store = memoryStateStore();
-    await runAsTheHostDoes(await testServices({ store, settings, clock: fixedClock(), decoys: [{ id: 'd-user-fault', kind: 'user', enabled: true, userPrincipalName: DECOY }] }));
+    await runAsTheHostDoes(
+      await testServices({ store, settings, clock: fixedClock(), decoys: [{ id: 'd-user-fault', kind: 'user', enabled: true, userPrincipalName: DECOY }] }),
+    );
     const alerts = await alertsOf(store);
     const of = (detection: string) => alerts.filter((alert) => alert.startsWith(`${detection} `));
     // Two decoy sign-ins per batch: one address throughout (an alert per hour), one of three rotating.
     assert.equal(of('decoy.user.signIn').length, 11, alerts.join('\n'));
-    assert.equal(of('decoy.user.signIn').reduce((sum, alert) => sum + Number(/count=(\d+)/.exec(alert)![1]), 0), 16);
+    assert.equal(
+      of('decoy.user.signIn').reduce((sum, alert) => sum + Number(/count=(\d+)/.exec(alert)![1]), 0),
+      16,
+    );
     assert.equal(of('token.issuance.missing').length, 8, 'one forged token per batch');
     assert.equal(of('mail.appId.firstSeen').length, 5, 'a new client per mailbox read from batch 3 on');
-    assert.deepEqual(alerts.filter((line) => line.startsWith('pending')), [], 'every check judged');
+    assert.deepEqual(
+      alerts.filter((line) => line.startsWith('pending')),
+      [],
+      'every check judged',
+    );
   });
 
   for (const { name, status, fault, rate } of [
@@ -177,7 +215,14 @@ describe('fault suite: a failing store, a failing channel', () => {
   ]) {
     it(`${name}: no alert lost, none duplicated, every decoy hit counted once`, async () => {
       const clean = memoryStateStore();
-      await runAsTheHostDoes(await testServices({ store: clean, settings, clock: fixedClock(), decoys: [{ id: 'd-user-fault', kind: 'user', enabled: true, userPrincipalName: DECOY }] }));
+      await runAsTheHostDoes(
+        await testServices({
+          store: clean,
+          settings,
+          clock: fixedClock(),
+          decoys: [{ id: 'd-user-fault', kind: 'user', enabled: true, userPrincipalName: DECOY }],
+        }),
+      );
       const expected = await alertsOf(clean);
       assert.ok(expected.filter((line) => line.startsWith('incident')).length >= 1, expected.join('\n'));
       // Three seeds: each puts the faults in other places.
@@ -216,10 +261,14 @@ describe('fault suite: a failing store, a failing channel', () => {
     });
     const raised = new Set<string>();
     for (let index = 0; index < 40; index += 1) {
-      const persisted = await persistAlerts(store, [finding({ id: `e${index}`, time: '2026-11-28T11:00:00.000Z', severity: 'critical', ip: `203.0.113.${index}` })], {
-        dedupeBucketInMinutes: 60,
-        now: clock.now().toISOString(),
-      });
+      const persisted = await persistAlerts(
+        store,
+        [finding({ id: `e${index}`, time: '2026-11-28T11:00:00.000Z', severity: 'critical', ip: `203.0.113.${index}` })],
+        {
+          dedupeBucketInMinutes: 60,
+          now: clock.now().toISOString(),
+        },
+      );
       await delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
       for (const alert of persisted.changed) raised.add(alert.id);
     }
@@ -232,7 +281,10 @@ describe('fault suite: a failing store, a failing channel', () => {
     assert.equal(status.dead, 0);
     const alertIds = [...received.keys()].map((id) => /alert\|([0-9a-f]{32})/.exec(id)?.[1]);
     assert.deepEqual(new Set(alertIds), raised, 'every alert reached the webhook');
-    assert.ok([...received.values()].every((count) => count === 1), 'and each exactly once');
+    assert.ok(
+      [...received.values()].every((count) => count === 1),
+      'and each exactly once',
+    );
   });
 });
 
@@ -244,10 +296,20 @@ describe('fault suite: rotation with a failing Graph', () => {
     const clock = movableClock('2026-11-28T12:00:00.000Z');
     const store = memoryStateStore();
     const healthy = fakeTenantDirectory(graph, tenant.login());
-    const lure = await tenantServices({ store, directory: healthy, clock, settings: { LURE_DECOY_KEPT_SECRETS: '2', LURE_DECOY_ROTATION_JITTER_PERCENT: '0' } });
+    const lure = await tenantServices({
+      store,
+      directory: healthy,
+      clock,
+      settings: { LURE_DECOY_KEPT_SECRETS: '2', LURE_DECOY_ROTATION_JITTER_PERCENT: '0' },
+    });
     // The app's secret is carried by a decoy message Lure manages, so the timer rotates both on its own.
     await lure.lifecycles.create({ kind: 'mailItem', id: 'd-mail-carrier', mailbox: DECOY_MAILBOX, folderName: 'Fault Suite' });
-    const created = await lure.lifecycles.create({ kind: 'application', id: 'd-app-faults', rotationIntervalInHours: 6, placements: [{ kind: 'mailItem', decoyId: 'd-mail-carrier' }] });
+    const created = await lure.lifecycles.create({
+      kind: 'application',
+      id: 'd-app-faults',
+      rotationIntervalInHours: 6,
+      placements: [{ kind: 'mailItem', decoyId: 'd-mail-carrier' }],
+    });
     const objectId = (created.decoy as ApplicationDecoy).objectId!;
 
     const rng = xoroshiro128plus(2026);
@@ -272,7 +334,12 @@ describe('fault suite: rotation with a failing Graph', () => {
         };
       },
     });
-    const flaky = await tenantServices({ store, directory: failing, clock, settings: { LURE_DECOY_KEPT_SECRETS: '2', LURE_DECOY_ROTATION_JITTER_PERCENT: '0' } });
+    const flaky = await tenantServices({
+      store,
+      directory: failing,
+      clock,
+      settings: { LURE_DECOY_KEPT_SECRETS: '2', LURE_DECOY_ROTATION_JITTER_PERCENT: '0' },
+    });
     let rotated = 0;
     for (let hour = 0; hour < 7 * 24; hour += 1) {
       clock.advance(3_600_000);
@@ -286,9 +353,17 @@ describe('fault suite: rotation with a failing Graph', () => {
     }
     const decoy = (await store.getDecoy('d-app-faults'))!.value as ApplicationDecoy;
     const credentials = graph.applications.get(objectId)!.passwordCredentials;
-    assert.deepEqual(decoy.credentialKeyIds, credentials.map((credential) => credential.keyId), 'the registry names exactly the secrets in the tenant');
+    assert.deepEqual(
+      decoy.credentialKeyIds,
+      credentials.map((credential) => credential.keyId),
+      'the registry names exactly the secrets in the tenant',
+    );
     assert.ok(credentials.length >= 1 && credentials.length <= 2, `kept generations: ${credentials.length}`);
-    assert.deepEqual((await store.listJournalEntries('1970-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'), [], 'nothing unfinished');
+    assert.deepEqual(
+      (await store.listJournalEntries('1970-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'),
+      [],
+      'nothing unfinished',
+    );
     const carrier = (await store.getDecoy('d-mail-carrier'))!.value as MailItemDecoy;
     const messages = [...graph.mailboxes.get(DECOY_MAILBOX)!.get(carrier.folderId!)!.messages.values()];
     assert.equal(messages.length, 1, 'one carrier message');

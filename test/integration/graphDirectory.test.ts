@@ -33,7 +33,13 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
 
   it('gets a token from the token endpoint and presents it to Graph', async () => {
     const before = login.tokenRequests;
-    const user = await directory().createUser({ userPrincipalName: 'dana.whitfield@contoso.example', displayName: 'Dana Whitfield', mailNickname: 'dana.whitfield', jobTitle: 'Backup Operator', password: 'p'.repeat(40) });
+    const user = await directory().createUser({
+      userPrincipalName: 'dana.whitfield@contoso.example',
+      displayName: 'Dana Whitfield',
+      mailNickname: 'dana.whitfield',
+      jobTitle: 'Backup Operator',
+      password: 'p'.repeat(40),
+    });
     assert.ok(login.tokenRequests > before, 'a token was requested');
     assert.equal(graph.users.get(user.id)?.jobTitle, 'Backup Operator');
     assert.equal(user.userPrincipalName, 'dana.whitfield@contoso.example');
@@ -43,7 +49,10 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
     const stranger = await startFakeGraph({ accessToken: 'another-token' });
     try {
       const refused = new GraphDirectory({ baseUrl: stranger.url, credential: login.credential(), timeoutInMs: 5_000 });
-      await assert.rejects(refused.getUser('x@contoso.example'), (error: unknown) => error instanceof DirectoryError && error.status === 401 && /GET \/users\/\{id\}/.test(error.message));
+      await assert.rejects(
+        refused.getUser('x@contoso.example'),
+        (error: unknown) => error instanceof DirectoryError && error.status === 401 && /GET \/users\/\{id\}/.test(error.message),
+      );
     } finally {
       await stranger.close();
     }
@@ -51,8 +60,17 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
 
   it('reads, resets and deletes users; a missing user is undefined and deleting it twice is fine', async () => {
     const client = directory();
-    const user = await client.createUser({ userPrincipalName: 'lee.okafor@contoso.example', displayName: 'Lee Okafor', mailNickname: 'lee.okafor', password: 'a'.repeat(40) });
-    assert.deepEqual(await client.getUser('LEE.OKAFOR@contoso.example'), { id: user.id, userPrincipalName: 'lee.okafor@contoso.example', accountEnabled: true });
+    const user = await client.createUser({
+      userPrincipalName: 'lee.okafor@contoso.example',
+      displayName: 'Lee Okafor',
+      mailNickname: 'lee.okafor',
+      password: 'a'.repeat(40),
+    });
+    assert.deepEqual(await client.getUser('LEE.OKAFOR@contoso.example'), {
+      id: user.id,
+      userPrincipalName: 'lee.okafor@contoso.example',
+      accountEnabled: true,
+    });
     await client.resetUserPassword(user.id, 'b'.repeat(40));
     assert.deepEqual(graph.users.get(user.id)?.passwords, ['a'.repeat(40), 'b'.repeat(40)]);
     await client.deleteUser(user.id);
@@ -73,7 +91,10 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
     assert.ok(secret.secretText.length >= 16);
     assert.equal(secret.hint, secret.secretText.slice(0, 3));
     const listed = await client.getApplication(first.id);
-    assert.deepEqual(listed?.passwordCredentials.map((credential) => [credential.keyId, credential.displayName]), [[secret.keyId, 'rotated 20261128 j1']]);
+    assert.deepEqual(
+      listed?.passwordCredentials.map((credential) => [credential.keyId, credential.displayName]),
+      [[secret.keyId, 'rotated 20261128 j1']],
+    );
     assert.ok(!JSON.stringify(listed).includes(secret.secretText), 'a listed credential never carries its secret');
 
     await client.removeApplicationPassword(first.id, secret.keyId);
@@ -90,7 +111,14 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
     assert.equal(await client.ensureMailFolder('archive@contoso.example', "Vendor's Credentials"), folderId);
     const planted = [];
     for (let index = 0; index < 103; index += 1) {
-      planted.push(await client.createMessage('archive@contoso.example', folderId, { subject: `VPN ${index}`, body: 'break-glass', from: { name: 'IT', address: 'it@contoso.example' }, marker: `m${index}` }));
+      planted.push(
+        await client.createMessage('archive@contoso.example', folderId, {
+          subject: `VPN ${index}`,
+          body: 'break-glass',
+          from: { name: 'IT', address: 'it@contoso.example' },
+          marker: `m${index}`,
+        }),
+      );
     }
     const stored = graph.mailboxes.get('archive@contoso.example')!.get(folderId)!.messages.get(planted[0]!.id)!;
     assert.equal(stored.properties.get('Integer 0x0E07'), '1', 'message flags make it a sent-looking message, not a draft');
@@ -112,7 +140,10 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
     graph.fail('GET', /mailFolders$/, { status: 200, body: { value: [] } });
     assert.equal(await client.ensureMailFolder('archive@contoso.example', 'Raced'), folderId);
     assert.equal(await client.findMailFolder('archive@contoso.example', 'Nowhere'), undefined);
-    graph.mailboxes.get('archive@contoso.example')!.get(folderId)!.messages.set('AAMkreal', { id: 'AAMkreal', internetMessageId: '<real@x>', subject: 'lunch', body: 'hi', properties: new Map() });
+    graph.mailboxes
+      .get('archive@contoso.example')!
+      .get(folderId)!
+      .messages.set('AAMkreal', { id: 'AAMkreal', internetMessageId: '<real@x>', subject: 'lunch', body: 'hi', properties: new Map() });
     assert.deepEqual(await client.listMessages('archive@contoso.example', folderId), [{ id: 'AAMkreal', internetMessageId: '<real@x>' }]);
   });
 
@@ -126,7 +157,10 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
   });
 
   it('keeps a refused request that carried a secret out of the error message', async () => {
-    graph.fail('POST', /^\/users$/, { status: 400, body: { error: { code: 'Request_BadRequest', message: 'The password hunter2hunter2 does not comply with policy' } } });
+    graph.fail('POST', /^\/users$/, {
+      status: 400,
+      body: { error: { code: 'Request_BadRequest', message: 'The password hunter2hunter2 does not comply with policy' } },
+    });
     await assert.rejects(
       directory().createUser({ userPrincipalName: 'y@contoso.example', displayName: 'y', mailNickname: 'y', password: 'hunter2hunter2' }),
       (error: unknown) => error instanceof DirectoryError && error.message === 'POST /users: HTTP 400 Request_BadRequest',
@@ -162,14 +196,21 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
 
   it('sends mail in one attempt: the alert outbox does the retrying', async () => {
     graph.fail('POST', /sendMail$/, { status: 503 });
-    await assert.rejects(directory().sendMail('archive@contoso.example', { to: ['soc@contoso.example'], subject: 's', html: 'h', text: 'h' }), (error: unknown) => error instanceof DirectoryError && error.status === 503);
+    await assert.rejects(
+      directory().sendMail('archive@contoso.example', { to: ['soc@contoso.example'], subject: 's', html: 'h', text: 'h' }),
+      (error: unknown) => error instanceof DirectoryError && error.status === 503,
+    );
     assert.equal(graph.count('POST', /sendMail$/), 2, 'the earlier test sent one; this one tried once');
   });
 
   it('abandons an attempt that outlives the timeout and tries again', async () => {
     waits.length = 0;
     graph.fail('GET', /^\/users\/slow/, { status: 200, body: { id: 'x', userPrincipalName: 'slow@contoso.example' }, delayInMs: 1_500 });
-    assert.equal(await directory({ timeoutInMs: 300 }).getUser('slow@contoso.example'), undefined, 'the second attempt reached the fake, which has no such user');
+    assert.equal(
+      await directory({ timeoutInMs: 300 }).getUser('slow@contoso.example'),
+      undefined,
+      'the second attempt reached the fake, which has no such user',
+    );
     assert.equal(waits.length, 1);
   });
 
@@ -177,13 +218,17 @@ describe('GraphDirectory against loopback fakes of Graph and the token endpoint 
     graph.fail('POST', /^\/users$/, { status: 500 }, { status: 500 }, { status: 500 });
     await assert.rejects(
       directory({ maxAttempts: 3 }).createUser({ userPrincipalName: 'x@contoso.example', displayName: 'x', mailNickname: 'x', password: 'c'.repeat(40) }),
-      (error: unknown) => error instanceof DirectoryError && error.status === 500 && error.call === 'POST /users' && /^POST \/users: HTTP 500/.test(error.message),
+      (error: unknown) =>
+        error instanceof DirectoryError && error.status === 500 && error.call === 'POST /users' && /^POST \/users: HTTP 500/.test(error.message),
     );
   });
 
   it('does not retry a refusal', async () => {
     const before = graph.count('POST', /addPassword$/);
-    graph.fail('POST', /addPassword$/, { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
+    graph.fail('POST', /addPassword$/, {
+      status: 403,
+      body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } },
+    });
     await assert.rejects(
       directory().addApplicationPassword('00000000-0000-0000-0000-000000000001', { displayName: 'd', endDateTime: '2027-01-01T00:00:00Z' }),
       (error: unknown) => error instanceof DirectoryError && error.status === 403 && /Authorization_RequestDenied/.test(error.message),

@@ -74,15 +74,26 @@ describe('lifecycle crash injection: killed after every journal step and every G
     const carrier = (await store.getDecoy(carrierId))!.value as MailItemDecoy;
     const credentials = graph.applications.get(app.objectId!)!.passwordCredentials;
     assert.equal(credentials.length, 2, `${context}: the kept generations of secrets, no more`);
-    assert.deepEqual(app.credentialKeyIds, credentials.map((credential) => credential.keyId), `${context}: the registry agrees with the tenant`);
+    assert.deepEqual(
+      app.credentialKeyIds,
+      credentials.map((credential) => credential.keyId),
+      `${context}: the registry agrees with the tenant`,
+    );
     const lifecycle = (await store.getDecoyLifecycle(appDecoyId))!;
-    assert.deepEqual(lifecycle.generations.map((generation) => generation.kind === 'clientSecret' && generation.keyId), app.credentialKeyIds, `${context}: lifecycle agrees`);
+    assert.deepEqual(
+      lifecycle.generations.map((generation) => generation.kind === 'clientSecret' && generation.keyId),
+      app.credentialKeyIds,
+      `${context}: lifecycle agrees`,
+    );
     assert.equal(lifecycle.nextRotationAt, undefined, `${context}: a decoy without an interval is not left due`);
     const messages = [...graph.mailboxes.get(DECOY_MAILBOX)!.get(carrier.folderId!)!.messages.values()];
     assert.equal(messages.length, 1, `${context}: one carrier message`);
     assert.equal(carrier.itemId, messages[0]!.id, `${context}: the registry names the message that is there`);
     const planted = graph.secrets.find((secret) => messages[0]!.body.includes(secret));
-    assert.ok(planted !== undefined && credentials.some((credential) => credential.hint === planted.slice(0, 3)), `${context}: the carrier holds a secret that still works`);
+    assert.ok(
+      planted !== undefined && credentials.some((credential) => credential.hint === planted.slice(0, 3)),
+      `${context}: the carrier holds a secret that still works`,
+    );
     const unfinished = (await store.listJournalEntries('1970-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished');
     assert.deepEqual(unfinished, [], `${context}: nothing unfinished`);
   }
@@ -121,12 +132,13 @@ describe('lifecycle crash injection: killed after every journal step and every G
     assert.deepEqual([...outcomes].sort(), ['completed', 'rolledBack'], 'some crashes are finished, some undone');
   });
 
-  it('creation of an app carried by a decoy message (the secret was the caller\'s: undone unless registered)', async () => {
+  it("creation of an app carried by a decoy message (the secret was the caller's: undone unless registered)", async () => {
     let points: number;
     for (let at = 1; ; at += 1) {
       const store = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
       const setup = await dyingServices(store, { at: 0, count: 0 });
-      const carrier = (await setup.lifecycles.create({ kind: 'mailItem', id: 'carrier', mailbox: DECOY_MAILBOX, folderName: `Create crash ${at}` })).decoy as MailItemDecoy;
+      const carrier = (await setup.lifecycles.create({ kind: 'mailItem', id: 'carrier', mailbox: DECOY_MAILBOX, folderName: `Create crash ${at}` }))
+        .decoy as MailItemDecoy;
       const appsBefore = graph.applications.size;
 
       const plan: CrashPlan = { at, count: 0 };
@@ -147,10 +159,18 @@ describe('lifecycle crash injection: killed after every journal step and every G
         assert.equal(graph.applications.size, appsBefore, `${context}: the half-made app was deleted`);
       } else {
         assert.equal(graph.applications.size, appsBefore + 1, context);
-        assert.deepEqual(graph.applications.get(registered.objectId!)!.passwordCredentials.map((credential) => credential.keyId), registered.credentialKeyIds, context);
+        assert.deepEqual(
+          graph.applications.get(registered.objectId!)!.passwordCredentials.map((credential) => credential.keyId),
+          registered.credentialKeyIds,
+          context,
+        );
         assert.ok(messages[0]!.body.includes('AZURE_CLIENT_SECRET='), `${context}: the carrier holds the app's secret`);
       }
-      assert.deepEqual((await store.listJournalEntries('1970-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'), [], context);
+      assert.deepEqual(
+        (await store.listJournalEntries('1970-01-01T00:00:00.000Z')).filter((entry) => entry.step !== 'finished'),
+        [],
+        context,
+      );
       if (plan.hit === undefined) {
         points = at - 1;
         break;
@@ -173,7 +193,8 @@ describe('lifecycle crash injection: killed after every journal step and every G
       assert.deepEqual((await nextTimerRun(store)).failures, []);
       const registered = (await store.getDecoy('user'))?.value as UserDecoy | undefined;
       assert.equal(graph.users.size, usersBefore + (registered === undefined ? 0 : 1), `after ${plan.hit ?? 'no crash'}`);
-      if (registered !== undefined) assert.equal([...graph.users.values()].find((user) => user.id === registered.objectId)?.userPrincipalName, registered.userPrincipalName);
+      if (registered !== undefined)
+        assert.equal([...graph.users.values()].find((user) => user.id === registered.objectId)?.userPrincipalName, registered.userPrincipalName);
       if (plan.hit === undefined) break;
     }
   });

@@ -7,12 +7,15 @@ import type { Alert } from '../../src/domain/alerts.js';
 import { cleanEnvironment, interruptLure, runLure, spawnLure, waitFor } from '../helpers/cli.js';
 
 describe('one local Lure per data folder, and a CLI that finds it', () => {
-  it('refuses a second lure start on the folder, naming the first; lure status, alerts and dead-letters read the running host\'s store', async () => {
+  it("refuses a second lure start on the folder, naming the first; lure status, alerts and dead-letters read the running host's store", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'lure-host-'));
     const environment = cleanEnvironment({ LURE_DATA_DIR: dataDir });
     const first = spawnLure(['start'], environment);
     try {
-      await waitFor(() => first.output.stderr.includes('demo-scenario.ndjson: 17 records'), () => first.output.stderr);
+      await waitFor(
+        () => first.output.stderr.includes('demo-scenario.ndjson: 17 records'),
+        () => first.output.stderr,
+      );
       const hostFile = path.join(dataDir, 'local-host.json');
       assert.equal(statSync(hostFile).mode & 0o777, 0o600, 'owner-readable only: it holds the store connection');
 
@@ -28,10 +31,21 @@ describe('one local Lure per data folder, and a CLI that finds it', () => {
 
       const alerts = await runLure(['alerts'], environment);
       assert.equal(alerts.code, 0, alerts.stderr);
-      const listed = alerts.stdout.trim().split('\n').map((line) => JSON.parse(line) as Alert);
-      assert.ok(listed.some((alert) => alert.detection === 'decoy.user.signIn'), alerts.stdout);
+      const listed = alerts.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Alert);
+      assert.ok(
+        listed.some((alert) => alert.detection === 'decoy.user.signIn'),
+        alerts.stdout,
+      );
       const open = await runLure(['alerts', '--status', 'open'], environment);
-      assert.ok(open.stdout.trim().split('\n').every((line) => (JSON.parse(line) as Alert).status === 'open'));
+      assert.ok(
+        open.stdout
+          .trim()
+          .split('\n')
+          .every((line) => (JSON.parse(line) as Alert).status === 'open'),
+      );
 
       const letters = await runLure(['dead-letters'], environment);
       assert.equal(letters.code, 0, letters.stderr);
@@ -56,7 +70,10 @@ describe('lure start writes one kind of line on stderr', () => {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'lure-log-'));
       const host = spawnLure(['start'], cleanEnvironment({ LURE_DATA_DIR: dataDir, LURE_LOG_FORMAT: format }));
       try {
-        await waitFor(() => host.output.stderr.includes('demo-scenario.ndjson: 17 records'), () => host.output.stderr);
+        await waitFor(
+          () => host.output.stderr.includes('demo-scenario.ndjson: 17 records'),
+          () => host.output.stderr,
+        );
       } finally {
         assert.equal(await interruptLure(host), 0, host.output.stderr);
       }

@@ -42,13 +42,18 @@ function base64url(text: string): string {
 /** A token observation of the fixture's honeytoken (`kid` lure-kid-01); `extraClaims` is JSON text spliced into its payload. */
 function honeytokenObservation(extraClaims = ''): Record<string, unknown> {
   const header = base64url('{"typ":"JWT","alg":"RS256","kid":"lure-kid-01"}');
-  const payload = base64url(`{"iss":"https://login.microsoftonline.com/${TENANT}/v2.0","tid":"${TENANT}","aud":"api://intranet","iat":1793613600${extraClaims}}`);
+  const payload = base64url(
+    `{"iss":"https://login.microsoftonline.com/${TENANT}/v2.0","tid":"${TENANT}","aud":"api://intranet","iat":1793613600${extraClaims}}`,
+  );
   return { time: TIME, category: 'TokenObservation', properties: { jwt: `${header}.${payload}`, observer: 'apim-prod', ipAddress: '203.0.113.45' } };
 }
 
 /** One record of each hub that raises an alert on the fixture's decoys, and the detection it raises. */
 const GOOD: Record<Hub, { readonly record: () => Record<string, unknown>; readonly detection: string }> = {
-  entra: { record: () => signInRecord({ time: TIME, userPrincipalName: 'svc-backup@contoso.example', ipAddress: '203.0.113.45' }), detection: 'decoy.user.signIn' },
+  entra: {
+    record: () => signInRecord({ time: TIME, userPrincipalName: 'svc-backup@contoso.example', ipAddress: '203.0.113.45' }),
+    detection: 'decoy.user.signIn',
+  },
   exchange: {
     record: () => ({
       ...mailItemsAccessedRecord({ time: TIME, uti: 'poisonUti0001', mailbox: 'finance-archive@contoso.example' }),
@@ -149,28 +154,40 @@ describe('poison records never blind ingest', () => {
   for (const hub of ['entra', 'exchange', 'token'] as const) {
     it(`the ${hub} hub's handler takes records of any depth and size: it never throws, accounts for each, dead-letters the poison and still alerts on the good record`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(poisonCase, { minLength: 1, maxLength: 3 }), fc.constantFrom<Form>('parsed', 'text', 'bytes'), fc.nat(), async (cases, form, goodAt) => {
-          const { services, reports } = await recordingServices();
-          useServices(services);
-          const messages = cases.map((poison) => messageOf(poison.text, form));
-          messages.splice(goodAt % (messages.length + 1), 0, { records: [GOOD[hub].record()] });
+        fc.asyncProperty(
+          fc.array(poisonCase, { minLength: 1, maxLength: 3 }),
+          fc.constantFrom<Form>('parsed', 'text', 'bytes'),
+          fc.nat(),
+          async (cases, form, goodAt) => {
+            const { services, reports } = await recordingServices();
+            useServices(services);
+            const messages = cases.map((poison) => messageOf(poison.text, form));
+            messages.splice(goodAt % (messages.length + 1), 0, { records: [GOOD[hub].record()] });
 
-          await HANDLERS[hub](messages, eventHubContext({ functionName: `${hub}Events` }));
+            await HANDLERS[hub](messages, eventHubContext({ functionName: `${hub}Events` }));
 
-          const [report] = reports;
-          assert.equal(reports.length, 1);
-          assert.equal(report!.read, cases.length + 1);
-          assert.equal(totalAccepted(report!) + totalSkipped(report!), report!.read, 'every record accounted for');
-          assert.equal(skippedFor(report!, 'too-deep'), countOf(cases, 'too-deep'));
-          assert.equal(skippedFor(report!, 'too-large'), countOf(cases, 'too-large'));
-          const letters: DeadLetter[] = await all(services.store.listDeadLetters());
-          for (const reason of ['too-deep', 'too-large'] as const) {
-            if (countOf(cases, reason) > 0) assert.ok(letters.some((letter) => letter.reason === reason), `a ${reason} dead letter`);
-          }
-          for (const letter of letters) assert.ok(letter.excerpt.length <= MAX_EXCERPT_LENGTH + 1);
-          const alerts: Alert[] = (await all(services.store.listAlerts())).map((stored) => stored.alert);
-          assert.ok(alerts.some((alert) => alert.detection === GOOD[hub].detection), `the good record's ${GOOD[hub].detection} alert`);
-        }),
+            const [report] = reports;
+            assert.equal(reports.length, 1);
+            assert.equal(report!.read, cases.length + 1);
+            assert.equal(totalAccepted(report!) + totalSkipped(report!), report!.read, 'every record accounted for');
+            assert.equal(skippedFor(report!, 'too-deep'), countOf(cases, 'too-deep'));
+            assert.equal(skippedFor(report!, 'too-large'), countOf(cases, 'too-large'));
+            const letters: DeadLetter[] = await all(services.store.listDeadLetters());
+            for (const reason of ['too-deep', 'too-large'] as const) {
+              if (countOf(cases, reason) > 0)
+                assert.ok(
+                  letters.some((letter) => letter.reason === reason),
+                  `a ${reason} dead letter`,
+                );
+            }
+            for (const letter of letters) assert.ok(letter.excerpt.length <= MAX_EXCERPT_LENGTH + 1);
+            const alerts: Alert[] = (await all(services.store.listAlerts())).map((stored) => stored.alert);
+            assert.ok(
+              alerts.some((alert) => alert.detection === GOOD[hub].detection),
+              `the good record's ${GOOD[hub].detection} alert`,
+            );
+          },
+        ),
         { numRuns: 25 },
       );
     });
@@ -184,7 +201,10 @@ describe('poison records never blind ingest', () => {
     await tokenEvents([{ records: [honeytokenObservation(deepClaim)] }], eventHubContext({ functionName: 'tokenEvents' }));
     assert.equal(totalAccepted(reports[0]!), 1);
     const alerts = (await all(services.store.listAlerts())).map((stored) => stored.alert);
-    assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.token.used']);
+    assert.deepEqual(
+      alerts.map((alert) => alert.detection),
+      ['decoy.token.used'],
+    );
   });
 
   for (const withId of [true, false]) {
@@ -201,7 +221,10 @@ describe('poison records never blind ingest', () => {
       assert.equal(totalAccepted(reports[0]!), 1);
       assert.deepEqual(await all(services.store.listDeadLetters()), []);
       const alerts = (await all(services.store.listAlerts())).map((stored) => stored.alert);
-      assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.user.signIn']);
+      assert.deepEqual(
+        alerts.map((alert) => alert.detection),
+        ['decoy.user.signIn'],
+      );
     });
   }
 
@@ -222,9 +245,15 @@ describe('poison records never blind ingest', () => {
     }
     assert.equal(deliveries, 1);
     const alerts = (await all(services.store.listAlerts())).map((stored) => stored.alert);
-    assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.user.signIn']);
+    assert.deepEqual(
+      alerts.map((alert) => alert.detection),
+      ['decoy.user.signIn'],
+    );
     const letters = await all(services.store.listDeadLetters());
-    assert.deepEqual(letters.map((letter) => [letter.reason, letter.detail]), [['too-deep', `nested deeper than ${RECORD_BOUNDS.maxDepth} levels`]]);
+    assert.deepEqual(
+      letters.map((letter) => [letter.reason, letter.detail]),
+      [['too-deep', `nested deeper than ${RECORD_BOUNDS.maxDepth} levels`]],
+    );
   });
 });
 
@@ -232,7 +261,7 @@ describe('lure replay over poison records', () => {
   const directory = mkdtemp(path.join(tmpdir(), 'lure-poison-'));
   after(async () => rm(await directory, { recursive: true, force: true }));
 
-  it('accounts for every record of files holding records of any depth and size, and prints the good record\'s alert', async () => {
+  it("accounts for every record of files holding records of any depth and size, and prints the good record's alert", async () => {
     const folder = await directory;
     let run = 0;
     await fc.assert(
@@ -244,8 +273,18 @@ describe('lure replay over poison records', () => {
         await writeFile(file, `${lines.join('\n')}\n`);
         const services = await testServices({ store: memoryStateStore() });
         const result = await replay(services, { files: [file], decoyFile: DECOY_FILE });
-        const summary = formatSummary(result.report, result.alerts, { files: 1, signingKeys: 0, tokenChecks: result.tokenChecks, tokenMatches: result.tokenMatches, incidents: result.incidents });
-        assert.deepEqual(accountedLine(summary), { accepted: totalAccepted(result.report), skipped: cases.length + 1 - totalAccepted(result.report), read: cases.length + 1 });
+        const summary = formatSummary(result.report, result.alerts, {
+          files: 1,
+          signingKeys: 0,
+          tokenChecks: result.tokenChecks,
+          tokenMatches: result.tokenMatches,
+          incidents: result.incidents,
+        });
+        assert.deepEqual(accountedLine(summary), {
+          accepted: totalAccepted(result.report),
+          skipped: cases.length + 1 - totalAccepted(result.report),
+          read: cases.length + 1,
+        });
         assert.equal(skippedFor(result.report, 'too-deep'), countOf(cases, 'too-deep'));
         assert.equal(skippedFor(result.report, 'too-large'), countOf(cases, 'too-large'));
         assert.ok(result.alerts.some((alert) => alert.detection === 'decoy.user.signIn'));
@@ -254,7 +293,7 @@ describe('lure replay over poison records', () => {
     );
   });
 
-  it('the command exits 0 on the issue\'s 5,000-deep line and 100,000-deep ones, with a summary and the good alert', async () => {
+  it("the command exits 0 on the issue's 5,000-deep line and 100,000-deep ones, with a summary and the good alert", async () => {
     const folder = await directory;
     const file = path.join(folder, 'deep.ndjson');
     const lines = [
@@ -270,7 +309,13 @@ describe('lure replay over poison records', () => {
     assert.deepEqual(accountedLine(result.stderr), { accepted: 1, skipped: 4, read: 5 });
     assert.match(result.stderr, /too-deep 3 \[dead-lettered\]/);
     assert.match(result.stderr, /too-large 1 \[dead-lettered\]/);
-    const alerts = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Alert);
-    assert.deepEqual(alerts.map((alert) => alert.detection), ['decoy.user.signIn']);
+    const alerts = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Alert);
+    assert.deepEqual(
+      alerts.map((alert) => alert.detection),
+      ['decoy.user.signIn'],
+    );
   });
 });

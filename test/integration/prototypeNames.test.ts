@@ -66,10 +66,14 @@ describe('record data named like Object.prototype is counted like any other name
     const answer = await fetch(`${server().url}/status`, { headers: { authorization: `Bearer ${await tenant().mint({ roles: ['Lure.Reader'] })}` } });
     assert.equal(answer.status, 200);
     const status = (await answer.json()) as { lastHour: { origin: string; records: number; deadLettered: number }[]; sources: { stream: string }[] };
-    assert.deepEqual(status.lastHour.map(({ origin, records, deadLettered }) => ({ origin, records, deadLettered })), [
-      { origin: 'exchange', records: RECORDS.length, deadLettered: NAMES.length },
-    ]);
-    assert.deepEqual(status.sources.map((source) => source.stream), ['source:exchange']);
+    assert.deepEqual(
+      status.lastHour.map(({ origin, records, deadLettered }) => ({ origin, records, deadLettered })),
+      [{ origin: 'exchange', records: RECORDS.length, deadLettered: NAMES.length }],
+    );
+    assert.deepEqual(
+      status.sources.map((source) => source.stream),
+      ['source:exchange'],
+    );
   });
 
   it('in the replay summary', async () => {

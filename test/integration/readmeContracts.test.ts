@@ -28,6 +28,9 @@ describe('the README states the contracts as the code has them', () => {
 
   it('its decoy file example has every kind, in the shape the decoy file takes', () => {
     const example = readmeJsonAfter('## Decoy file') as { decoys: { kind: string }[] };
-    assert.deepEqual(example.decoys.map((decoy) => decoy.kind), ['user', 'application', 'mailItem', 'token']);
+    assert.deepEqual(
+      example.decoys.map((decoy) => decoy.kind),
+      ['user', 'application', 'mailItem', 'token'],
+    );
   });
 });

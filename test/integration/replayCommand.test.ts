@@ -25,14 +25,19 @@ describe('lure replay', () => {
     const alerts = alertsOf(result.stdout);
     assert.deepEqual(summarize(alerts), [...MIXED_EXPECTED.alerts].sort(compareExpected));
     assert.equal(new Set(alerts.map((alert) => alert.id)).size, alerts.length);
-    assert.deepEqual(accountedLine(result.stderr), { accepted: MIXED_EXPECTED.accepted, skipped: MIXED_EXPECTED.read - MIXED_EXPECTED.accepted, read: MIXED_EXPECTED.read });
+    assert.deepEqual(accountedLine(result.stderr), {
+      accepted: MIXED_EXPECTED.accepted,
+      skipped: MIXED_EXPECTED.read - MIXED_EXPECTED.accepted,
+      read: MIXED_EXPECTED.read,
+    });
     assert.match(result.stderr, /^alerts 8: decoy\.application\.signIn 1, decoy\.mailItem\.accessed 2/m);
     assert.match(result.stderr, /malformed-json 1 \[dead-lettered\]/);
     // The attacker's address links the decoy-user sign-ins, the decoy message read and the honeytoken.
     assert.match(result.stderr, /^incidents 5$/m);
     assert.match(result.stderr, /^ {2}inc-[0-9a-f]{24} critical: 3 alerts \(decoy\.mailItem\.accessed, decoy\.token\.used, decoy\.user\.signIn\)/m);
     for (const alert of alerts) {
-      for (const [field, value] of Object.entries(alert)) assert.ok(value !== null && value !== '', `${field} of ${alert.id} is omitted, not empty, when it does not apply`);
+      for (const [field, value] of Object.entries(alert))
+        assert.ok(value !== null && value !== '', `${field} of ${alert.id} is omitted, not empty, when it does not apply`);
       assert.equal('decoyId' in alert, alert.detection.startsWith('decoy.'), 'decoyId only on decoy alerts');
       assert.equal('incidentId' in alert, alert.status !== 'suppressed', 'every notified alert belongs to an incident');
     }
@@ -61,7 +66,10 @@ describe('lure replay', () => {
     assert.equal(result.code, 0, result.stderr);
     // The two decoy-user sign-ins (08:14 and 08:16) now fall in different one-minute buckets.
     const userAlerts = alertsOf(result.stdout).filter((alert) => alert.decoyId === 'd-user-1' && alert.detection === 'decoy.user.signIn');
-    assert.deepEqual(userAlerts.map((alert) => alert.count), [1, 1]);
+    assert.deepEqual(
+      userAlerts.map((alert) => alert.count),
+      [1, 1],
+    );
   });
 
   it('loads --jwks files (repeatable) and refuses one that is not a JWKS', async () => {
@@ -78,14 +86,23 @@ describe('lure replay', () => {
     const observation = (kid: string) => ({
       time: '2026-11-02T13:00:00Z',
       category: 'TokenObservation',
-      properties: { jwt: `${part({ alg: 'RS256', kid })}.${part({ iss: `https://login.microsoftonline.com/${tenant}/v2.0`, tid: tenant, iat: 1793696400 })}.`, observer: 'apim' },
+      properties: {
+        jwt: `${part({ alg: 'RS256', kid })}.${part({ iss: `https://login.microsoftonline.com/${tenant}/v2.0`, tid: tenant, iat: 1793696400 })}.`,
+        observer: 'apim',
+      },
     });
     const tokens = path.join(scratch, 'tokens.ndjson');
-    writeFileSync(tokens, [observation('k1'), observation('unpublishedKid'), observation('1LTMzakihiRla_8z2BEJVXeWMqo')].map((record) => JSON.stringify(record)).join('\n'));
+    writeFileSync(
+      tokens,
+      [observation('k1'), observation('unpublishedKid'), observation('1LTMzakihiRla_8z2BEJVXeWMqo')].map((record) => JSON.stringify(record)).join('\n'),
+    );
     const judged = await runLure(['replay', '--jwks', jwks, tokens]);
     assert.equal(judged.code, 0, judged.stderr);
     const anomalies = alertsOf(judged.stdout).filter((alert) => alert.detection === 'token.signingKey.anomalous');
-    assert.deepEqual(anomalies.map((alert) => [alert.token?.kid, alert.severity]).sort(), [['1LTMzakihiRla_8z2BEJVXeWMqo', 'critical'], ['unpublishedKid', 'high']]);
+    assert.deepEqual(anomalies.map((alert) => [alert.token?.kid, alert.severity]).sort(), [
+      ['1LTMzakihiRla_8z2BEJVXeWMqo', 'critical'],
+      ['unpublishedKid', 'high'],
+    ]);
     const notJwks = path.join(scratch, 'not-jwks.json');
     writeFileSync(notJwks, JSON.stringify({ metadata: {} }));
     const bad = await runLure(['replay', '--jwks', notJwks, MIXED_FILE]);
@@ -108,10 +125,11 @@ describe('lure replay', () => {
     assert.match(result.stderr, /bad-decoys\.json: decoys\[0\]\.userPrincipalName: must be a user principal name/);
   });
 
-  it('lists the local host\'s settings under lure start --help', async () => {
+  it("lists the local host's settings under lure start --help", async () => {
     const result = await runLure(['start', '--help']);
     assert.equal(result.code, 0, result.stderr);
-    for (const name of ['LURE_STORE', 'LURE_DATA_DIR', 'LURE_INBOX_DIR', 'LURE_INBOX_SETTLE_IN_MILLISECONDS', 'LURE_API_PORT', 'LURE_DEMO']) assert.match(result.stdout, new RegExp(`^  ${name} `, 'm'), name);
+    for (const name of ['LURE_STORE', 'LURE_DATA_DIR', 'LURE_INBOX_DIR', 'LURE_INBOX_SETTLE_IN_MILLISECONDS', 'LURE_API_PORT', 'LURE_DEMO'])
+      assert.match(result.stdout, new RegExp(`^  ${name} `, 'm'), name);
   });
 
   it('prints its version', async () => {
@@ -150,7 +168,10 @@ describe('lure replay', () => {
 
 describe('lure replay: token.issuance.missing', () => {
   it('finds exactly the uses whose token ids no sign-in issued, whatever order the records come in', async () => {
-    const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'replay', 'token.issuance.missing.expected.json'), 'utf8')) as { read: number; missingTokens: string[] };
+    const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'replay', 'token.issuance.missing.expected.json'), 'utf8')) as {
+      read: number;
+      missingTokens: string[];
+    };
     const result = await runLure(['replay', path.join(FIXTURES, 'replay', 'token.issuance.missing.ndjson')]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(accountedLine(result.stderr).read, expected.read);
@@ -165,7 +186,10 @@ describe('lure replay: token.issuance.missing', () => {
 
 describe('lure replay: mail.appId.firstSeen', () => {
   it('reports exactly the apps first seen reading a mailbox after its learning period', async () => {
-    const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'replay', 'mail.appId.firstSeen.expected.json'), 'utf8')) as { read: number; firstSeen: { mailbox: string; appId: string }[] };
+    const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'replay', 'mail.appId.firstSeen.expected.json'), 'utf8')) as {
+      read: number;
+      firstSeen: { mailbox: string; appId: string }[];
+    };
     const result = await runLure(['replay', path.join(FIXTURES, 'replay', 'mail.appId.firstSeen.ndjson')]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(accountedLine(result.stderr).read, expected.read);

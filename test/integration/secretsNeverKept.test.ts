@@ -53,17 +53,40 @@ describe('secrets never reach logs, tables or alerts', () => {
     const store = await azuriteStore(azurite.connectionString(), prefix);
     const logger = recordingLogger();
     const clock = movableClock('2026-11-28T12:00:00.000Z');
-    const lure = await tenantServices({ store, directory: fakeTenantDirectory(graph, login), logger, clock, settings: { LURE_DECOY_ROTATION_JITTER_PERCENT: '0' } });
+    const lure = await tenantServices({
+      store,
+      directory: fakeTenantDirectory(graph, login),
+      logger,
+      clock,
+      settings: { LURE_DECOY_ROTATION_JITTER_PERCENT: '0' },
+    });
     useServices(lure);
     const handedOut: string[] = [];
     const keep = (material: { text: string } | undefined) => material !== undefined && handedOut.push(material.text);
 
     await lure.lifecycles.create({ kind: 'mailItem', id: 'carrier', mailbox: DECOY_MAILBOX });
     await lure.lifecycles.create({ kind: 'mailItem', id: 'user-carrier', mailbox: DECOY_MAILBOX, folderName: 'HR Archive' });
-    keep((await lure.lifecycles.create({ kind: 'user', id: 'user', rotationIntervalInHours: 24, placements: [{ kind: 'mailItem', decoyId: 'user-carrier' }] })).material);
-    const app = await lure.lifecycles.create({ kind: 'application', id: 'app', rotationIntervalInHours: 24, placements: [{ kind: 'mailItem', decoyId: 'carrier' }] });
+    keep(
+      (await lure.lifecycles.create({ kind: 'user', id: 'user', rotationIntervalInHours: 24, placements: [{ kind: 'mailItem', decoyId: 'user-carrier' }] }))
+        .material,
+    );
+    const app = await lure.lifecycles.create({
+      kind: 'application',
+      id: 'app',
+      rotationIntervalInHours: 24,
+      placements: [{ kind: 'mailItem', decoyId: 'carrier' }],
+    });
     keep(app.material);
-    keep((await lure.lifecycles.create({ kind: 'application', id: 'manual', rotationIntervalInHours: 24, placements: [{ kind: 'manual', description: 'build share' }] })).material);
+    keep(
+      (
+        await lure.lifecycles.create({
+          kind: 'application',
+          id: 'manual',
+          rotationIntervalInHours: 24,
+          placements: [{ kind: 'manual', description: 'build share' }],
+        })
+      ).material,
+    );
     keep((await lure.lifecycles.create({ kind: 'token', id: 'token' })).material);
     keep((await lure.lifecycles.rotate('user')).material);
     keep((await lure.lifecycles.rotate('app')).material);
@@ -72,15 +95,30 @@ describe('secrets never reach logs, tables or alerts', () => {
     graph.fail('POST', /addPassword$/, { status: 200, passThrough: true, delayInMs: 3_000 });
     keep((await lure.lifecycles.rotate('manual')).material);
     // A rotation Graph refuses: its failure is logged.
-    graph.fail('PATCH', /^\/users\//, { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
+    graph.fail('PATCH', /^\/users\//, {
+      status: 403,
+      body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } },
+    });
     clock.advance(25 * 3_600_000);
     const logs: string[] = [];
-    await rotateDecoys(TIMER, new InvocationContext({ invocationId: 'r', functionName: 'rotateDecoys', logHandler: (_level, ...args) => logs.push(args.map(String).join(' ')) }));
-    assert.ok(logs.some((line) => line.includes('"swept":1,"failures":1,"rotated":1,"markedDue":1')), logs.join('\n'));
-    assert.ok(logger.lines.some((line) => line.includes('decoy rotation failed') && line.includes('Authorization_RequestDenied')), 'the refused rotation was logged');
+    await rotateDecoys(
+      TIMER,
+      new InvocationContext({ invocationId: 'r', functionName: 'rotateDecoys', logHandler: (_level, ...args) => logs.push(args.map(String).join(' ')) }),
+    );
+    assert.ok(
+      logs.some((line) => line.includes('"swept":1,"failures":1,"rotated":1,"markedDue":1')),
+      logs.join('\n'),
+    );
+    assert.ok(
+      logger.lines.some((line) => line.includes('decoy rotation failed') && line.includes('Authorization_RequestDenied')),
+      'the refused rotation was logged',
+    );
 
     const objectId = ((await store.getDecoy('app'))!.value as ApplicationDecoy).objectId!;
-    const ingested = await lure.ingest([{ records: [secretChangeAuditRecord({ time: '2026-11-29T13:00:30.000Z', applicationObjectId: objectId, actor: 'admin' })] }], 'entra');
+    const ingested = await lure.ingest(
+      [{ records: [secretChangeAuditRecord({ time: '2026-11-29T13:00:30.000Z', applicationObjectId: objectId, actor: 'admin' })] }],
+      'entra',
+    );
     assert.equal(ingested.alerts.length, 1);
     await lure.lifecycles.retire('manual');
 

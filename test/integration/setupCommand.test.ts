@@ -39,7 +39,12 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
     const created = await fetch(`${graph.url}/v1.0/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ userPrincipalName: 'svc-payroll@contoso.example', displayName: 'Payroll service', mailNickname: 'svc-payroll', passwordProfile: { password: 'x'.repeat(40) } }),
+      body: JSON.stringify({
+        userPrincipalName: 'svc-payroll@contoso.example',
+        displayName: 'Payroll service',
+        mailNickname: 'svc-payroll',
+        passwordProfile: { password: 'x'.repeat(40) },
+      }),
     }).then((response) => response.json() as Promise<{ id: string }>);
     const application = await fetch(`${graph.url}/v1.0/applications(uniqueName='registered-app')`, {
       method: 'PATCH',
@@ -48,8 +53,26 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
     }).then((response) => response.json() as Promise<{ id: string; appId: string }>);
     await store.upsertDecoy({ id: 'd-user-1', kind: 'user', enabled: true, userPrincipalName: 'svc-payroll@contoso.example' });
     await store.upsertDecoy({ id: 'd-app-1', kind: 'application', enabled: true, appId: application.appId, objectId: application.id, credentialKeyIds: [] });
-    await store.upsertDecoy({ id: 'd-mail-1', kind: 'mailItem', enabled: true, mailbox: "o'brien-archive@contoso.example", internetMessageId: 'x@y', alternateItemIds: [], alternateFolderIds: [], dedicatedFolder: false });
-    await store.upsertDecoy({ id: 'd-mail-2', kind: 'mailItem', enabled: true, mailbox: 'fin$(iex)@contoso.example', internetMessageId: 'x2@y', alternateItemIds: [], alternateFolderIds: [], dedicatedFolder: false });
+    await store.upsertDecoy({
+      id: 'd-mail-1',
+      kind: 'mailItem',
+      enabled: true,
+      mailbox: "o'brien-archive@contoso.example",
+      internetMessageId: 'x@y',
+      alternateItemIds: [],
+      alternateFolderIds: [],
+      dedicatedFolder: false,
+    });
+    await store.upsertDecoy({
+      id: 'd-mail-2',
+      kind: 'mailItem',
+      enabled: true,
+      mailbox: 'fin$(iex)@contoso.example',
+      internetMessageId: 'x2@y',
+      alternateItemIds: [],
+      alternateFolderIds: [],
+      dedicatedFolder: false,
+    });
 
     const args = ['setup', '--principal-id', LURE_OID, '--app-id', LURE_APP];
     const planned = await runLure(args, environment);
@@ -67,11 +90,19 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
     const [unit] = [...graph.administrativeUnits.values()];
     assert.equal(unit?.visibility, 'HiddenMembership');
     assert.deepEqual([...unit.members], [created.id]);
-    assert.deepEqual(graph.roleAssignments, [{ principalId: LURE_OID, roleDefinitionId: USER_ADMINISTRATOR_ROLE_ID, directoryScopeId: `/administrativeUnits/${unit.id}` }]);
+    assert.deepEqual(graph.roleAssignments, [
+      { principalId: LURE_OID, roleDefinitionId: USER_ADMINISTRATOR_ROLE_ID, directoryScopeId: `/administrativeUnits/${unit.id}` },
+    ]);
     assert.deepEqual([...graph.applicationOwners.get(application.id)!], [LURE_OID]);
     assert.equal(graph.count('POST', /\/owners\/\$ref$/), 2, 'the timed-out reference was retried, and its "already exist" taken as done');
-    assert.match(applied.stdout, /New-ManagementScope -Name 'Lure decoy mailboxes' -RecipientRestrictionFilter "PrimarySmtpAddress -eq 'o''brien-archive@contoso\.example'"/);
-    assert.match(applied.stdout, /New-ManagementRoleAssignment -App 1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b -Role 'Application Mail\.Send' -CustomResourceScope 'Lure alert sender'/);
+    assert.match(
+      applied.stdout,
+      /New-ManagementScope -Name 'Lure decoy mailboxes' -RecipientRestrictionFilter "PrimarySmtpAddress -eq 'o''brien-archive@contoso\.example'"/,
+    );
+    assert.match(
+      applied.stdout,
+      /New-ManagementRoleAssignment -App 1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b -Role 'Application Mail\.Send' -CustomResourceScope 'Lure alert sender'/,
+    );
     assert.match(applied.stdout, /\[manual\] LURE_SELF_PRINCIPAL_IDS: set LURE_SELF_PRINCIPAL_IDS=9a8b7c6d/);
     assert.match(applied.stdout, /left out of the commands below.*"fin\$\(iex\)@contoso\.example"/);
     assert.doesNotMatch(applied.stdout, /-eq 'fin\$/, 'an address PowerShell would read as code never reaches a command');

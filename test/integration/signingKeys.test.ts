@@ -30,7 +30,11 @@ function observation(kid: string, time = '2026-11-02T13:00:00.000Z') {
   return {
     time,
     category: 'TokenObservation',
-    properties: { jwt: `${part({ alg: 'RS256', kid })}.${part({ iss: `${login.url}/${TENANT}/v2.0`, tid: TENANT, iat: 1793696400, aud: 'api://payments' })}`, observer: 'apim', ipAddress: '198.51.100.9' },
+    properties: {
+      jwt: `${part({ alg: 'RS256', kid })}.${part({ iss: `${login.url}/${TENANT}/v2.0`, tid: TENANT, iat: 1793696400, aud: 'api://payments' })}`,
+      observer: 'apim',
+      ipAddress: '198.51.100.9',
+    },
   };
 }
 
@@ -43,7 +47,11 @@ describe('HttpKeySource (real HTTP to a loopback login host)', () => {
     assert.deepEqual(result.failures, []);
     assert.deepEqual(
       result.fetched.map((set) => [set.set, set.keys.map((key) => `${key.kid}:${key.set}`)]),
-      [['consumer', ['msa1:consumer']], ['organization', ['org1:organization']], [`app:${APP}`, [`app1:app:${APP}`]]],
+      [
+        ['consumer', ['msa1:consumer']],
+        ['organization', ['org1:organization']],
+        [`app:${APP}`, [`app1:app:${APP}`]],
+      ],
     );
   });
 
@@ -52,9 +60,20 @@ describe('HttpKeySource (real HTTP to a loopback login host)', () => {
     const path = `/${TENANT}/discovery/v2.0/keys`;
     login.script(path, { status: 429, headers: { 'retry-after': '2' } }, { status: 503 }, { status: 200, body: jwksOf({ kid: 'org2' }) });
     login.script(CONSUMER_KEYS, { status: 500 });
-    const keySource = new HttpKeySource({ authorityHost: login.url, tenantId: TENANT, appIds: [], clock: { now: () => new Date() }, maxAttempts: 3, timeoutInMs: 300, sleep: (ms) => Promise.resolve(void waits.push(ms)) });
+    const keySource = new HttpKeySource({
+      authorityHost: login.url,
+      tenantId: TENANT,
+      appIds: [],
+      clock: { now: () => new Date() },
+      maxAttempts: 3,
+      timeoutInMs: 300,
+      sleep: (ms) => Promise.resolve(void waits.push(ms)),
+    });
     const result = await keySource.fetchKeySets();
-    assert.deepEqual(result.fetched.map((set) => set.keys.map((key) => key.kid)), [['org2']]);
+    assert.deepEqual(
+      result.fetched.map((set) => set.keys.map((key) => key.kid)),
+      [['org2']],
+    );
     assert.equal(result.failures.length, 1);
     assert.match(result.failures[0]!.error, /HTTP 500 after 3 attempts/);
     assert.equal(waits[2], 2000, 'the Retry-After of the 429 was honoured');
@@ -64,7 +83,15 @@ describe('HttpKeySource (real HTTP to a loopback login host)', () => {
     login.script(CONSUMER_KEYS, { status: 400, body: { error: 'invalid_tenant' } });
     login.script(ORG_KEYS, { status: 200, body: jwksOf({ kid: 'slow' }), delayInMs: 2_000 });
     const before = login.requests.length;
-    const result = await new HttpKeySource({ authorityHost: login.url, tenantId: TENANT, appIds: [], clock: { now: () => new Date() }, maxAttempts: 2, timeoutInMs: 200, sleep: noWait }).fetchKeySets();
+    const result = await new HttpKeySource({
+      authorityHost: login.url,
+      tenantId: TENANT,
+      appIds: [],
+      clock: { now: () => new Date() },
+      maxAttempts: 2,
+      timeoutInMs: 200,
+      sleep: noWait,
+    }).fetchKeySets();
     assert.deepEqual(result.fetched, []);
     assert.match(result.failures.find((failure) => failure.set === 'consumer')!.error, /HTTP 400/);
     assert.equal(login.requests.slice(before).filter((path) => path === CONSUMER_KEYS).length, 1, 'a 400 is not retried');

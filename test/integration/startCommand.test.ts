@@ -6,7 +6,16 @@ import { describe, it } from 'node:test';
 import { cleanEnvironment, interruptLure, spawnLure, waitFor } from '../helpers/cli.js';
 import { MIXED_FILE } from '../helpers/mixedFixture.js';
 
-const DEMO_DETECTIONS = ['decoy.user.signIn', 'decoy.application.signIn', 'decoy.object.accessed', 'decoy.object.modified', 'decoy.mailItem.accessed', 'decoy.token.used', 'token.issuance.missing', 'token.signingKey.anomalous'];
+const DEMO_DETECTIONS = [
+  'decoy.user.signIn',
+  'decoy.application.signIn',
+  'decoy.object.accessed',
+  'decoy.object.modified',
+  'decoy.mailItem.accessed',
+  'decoy.token.used',
+  'token.issuance.missing',
+  'token.signingKey.anomalous',
+];
 
 describe('lure start (npm start)', () => {
   it('shows the demo alerts on first start, ingests dropped files, stops cleanly, and does not re-alert on restart', async () => {
@@ -20,16 +29,25 @@ describe('lure start (npm start)', () => {
         () => `demo alerts; stdout:\n${first.output.stdout}\nstderr:\n${first.output.stderr}`,
       );
       assert.match(first.output.stderr, /First start: loaded 5 demo decoys/);
-      await waitFor(() => first.output.stderr.includes('suppressed hit on disabled decoy d-user-2'), () => first.output.stderr);
+      await waitFor(
+        () => first.output.stderr.includes('suppressed hit on disabled decoy d-user-2'),
+        () => first.output.stderr,
+      );
       assert.doesNotMatch(first.output.stdout, /svc-scanner/, 'a hit on a disabled decoy is never notified');
       assert.match(first.output.stdout, /\[CRITICAL\] decoy\.user\.signIn {2}Successful sign-in as decoy user svc-backup@contoso\.example/);
-      await waitFor(() => first.output.stderr.includes('demo-scenario.ndjson: 17 records'), () => first.output.stderr);
+      await waitFor(
+        () => first.output.stderr.includes('demo-scenario.ndjson: 17 records'),
+        () => first.output.stderr,
+      );
 
       // A file dropped while running. Its decoy-user sign-ins come from the demo attacker's address in the same
       // hour, so they fold into the demo alert, which is printed again with four records.
       const before = first.output.stdout.length;
       copyFileSync(MIXED_FILE, path.join(dataDir, 'inbox', 'dropped.ndjson'));
-      await waitFor(() => first.output.stderr.includes('dropped.ndjson: 20 records'), () => first.output.stderr);
+      await waitFor(
+        () => first.output.stderr.includes('dropped.ndjson: 20 records'),
+        () => first.output.stderr,
+      );
       assert.match(first.output.stdout.slice(before), /decoy\.user\.signIn {2}Successful sign-in as decoy user svc-backup@contoso\.example\n.*\(4 records,/);
       assert.ok(readdirSync(path.join(dataDir, 'inbox', 'processed')).some((name) => name.endsWith('-dropped.ndjson')));
       assert.equal(existsSync(path.join(dataDir, 'inbox', 'dropped.ndjson')), false);
@@ -40,7 +58,10 @@ describe('lure start (npm start)', () => {
 
     const second = spawnLure(['start'], environment);
     try {
-      await waitFor(() => second.output.stderr.includes('Watching'), () => second.output.stderr);
+      await waitFor(
+        () => second.output.stderr.includes('Watching'),
+        () => second.output.stderr,
+      );
       assert.match(second.output.stderr, /Decoys in force: 5/);
       assert.doesNotMatch(second.output.stderr, /First start/);
     } finally {

@@ -39,7 +39,12 @@ describe('lure test-alert and lure status', () => {
     assert.match(String(webhook.received[0]!.headers['lure-signature']), /^t=\d+,v1=[0-9a-f]{64}$/);
 
     const status = await runLure(['status'], environment(prefix));
-    const channels = new Map((JSON.parse(status.stdout) as { channels: { channel: string; configured: boolean; accepted: number; delivered: number }[] }).channels.map((channel) => [channel.channel, channel]));
+    const channels = new Map(
+      (JSON.parse(status.stdout) as { channels: { channel: string; configured: boolean; accepted: number; delivered: number }[] }).channels.map((channel) => [
+        channel.channel,
+        channel,
+      ]),
+    );
     assert.equal(channels.get('teams')?.accepted, 1);
     assert.equal(channels.get('webhook')?.delivered, 1);
     assert.equal(channels.get('email')?.configured, false);

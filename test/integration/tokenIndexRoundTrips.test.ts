@@ -46,17 +46,30 @@ describe('token index write path (Azurite, counted HTTP requests)', () => {
 
     // The index holds them all, across the hour boundary the last batches cross.
     const lookups = [0, 5, 9].map((batch) =>
-      issuanceLookupOf({ uti: `rt${String(batch).padStart(3, '0')}050AAAAAAAAAAAAAAA`, issuedAt: new Date(start + (batch * 100 + 50) * 3_000).toISOString(), usedAt: new Date(start + 3_600_000).toISOString() }, 28),
+      issuanceLookupOf(
+        {
+          uti: `rt${String(batch).padStart(3, '0')}050AAAAAAAAAAAAAAA`,
+          issuedAt: new Date(start + (batch * 100 + 50) * 3_000).toISOString(),
+          usedAt: new Date(start + 3_600_000).toISOString(),
+        },
+        28,
+      ),
     );
     assert.equal((await store.findTokenIssuances(lookups)).size, 3);
   });
 
   it('writes the token uses of a batch that need a later check in one transaction per due bucket', async () => {
     let requests = 0;
-    const store = await connectTableStateStore({ connection: { connectionString: azurite.connectionString() }, tablePrefix: azurite.uniquePrefix(), onRequest: () => (requests += 1) });
+    const store = await connectTableStateStore({
+      connection: { connectionString: azurite.connectionString() },
+      tablePrefix: azurite.uniquePrefix(),
+      onRequest: () => (requests += 1),
+    });
     const services = await testServices({ store, settings: { LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '300' } });
     await services.ingest([{ records: signInBatch(0, Date.parse('2026-11-02T08:00:00.000Z')) }], 'warm-up');
-    const uses = Array.from({ length: 100 }, (_, index) => graphRecord({ time: '2026-11-02T08:30:00.000Z', issuedAt: '2026-11-02T08:29:00.000Z', uti: `pending${String(index).padStart(3, '0')}AAAAAAAAAAAA` }));
+    const uses = Array.from({ length: 100 }, (_, index) =>
+      graphRecord({ time: '2026-11-02T08:30:00.000Z', issuedAt: '2026-11-02T08:29:00.000Z', uti: `pending${String(index).padStart(3, '0')}AAAAAAAAAAAA` }),
+    );
     const before = requests;
     const report = await services.ingest([{ records: uses }], 'entra partition 0');
     assert.equal(report.tokens.usesPending, 100);

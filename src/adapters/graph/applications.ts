@@ -25,31 +25,42 @@ export async function upsertApplication(graph: GraphClient, uniqueName: string, 
     client.api(path).header('Prefer', 'create-if-missing').patch({ displayName, signInAudience: 'AzureADMyOrg' }),
   );
   if (created !== undefined && typeof created === 'object' && 'appId' in created) return applicationOf(created);
-  return applicationOf(await graph.call<RawApplication>('GET /applications(uniqueName)', (client) => client.api(path).select(APPLICATION_FIELDS).get(), { justCreated: true }));
+  return applicationOf(
+    await graph.call<RawApplication>('GET /applications(uniqueName)', (client) => client.api(path).select(APPLICATION_FIELDS).get(), { justCreated: true }),
+  );
 }
 
 export async function getApplicationByUniqueName(graph: GraphClient, uniqueName: string): Promise<DirectoryApplication | undefined> {
   const application = await graph.callOrMissing<RawApplication>('GET /applications(uniqueName)', (client) =>
-    client.api(`/applications(uniqueName='${odataString(uniqueName)}')`).select(APPLICATION_FIELDS).get(),
+    client
+      .api(`/applications(uniqueName='${odataString(uniqueName)}')`)
+      .select(APPLICATION_FIELDS)
+      .get(),
   );
   return application === undefined ? undefined : applicationOf(application);
 }
 
 export async function getApplication(graph: GraphClient, objectId: string): Promise<DirectoryApplication | undefined> {
   const application = await graph.callOrMissing<RawApplication>('GET /applications/{id}', (client) =>
-    client.api(`/applications/${encodeURIComponent(objectId)}`).select(APPLICATION_FIELDS).get(),
+    client
+      .api(`/applications/${encodeURIComponent(objectId)}`)
+      .select(APPLICATION_FIELDS)
+      .get(),
   );
   return application === undefined ? undefined : applicationOf(application);
 }
 
 export async function upsertServicePrincipal(graph: GraphClient, appId: string): Promise<string> {
   const path = `/servicePrincipals(appId='${odataString(appId)}')`;
-  const created = await graph.call<{ id?: unknown } | undefined>('PATCH /servicePrincipals(appId)', (client) =>
-    client.api(path).header('Prefer', 'create-if-missing').patch({}),
+  const created = await graph.call<{ id?: unknown } | undefined>(
+    'PATCH /servicePrincipals(appId)',
+    (client) => client.api(path).header('Prefer', 'create-if-missing').patch({}),
     { justCreated: true },
   );
   if (typeof created?.id === 'string') return created.id;
-  const existing = await graph.call<{ id?: unknown }>('GET /servicePrincipals(appId)', (client) => client.api(path).select(['id']).get(), { justCreated: true });
+  const existing = await graph.call<{ id?: unknown }>('GET /servicePrincipals(appId)', (client) => client.api(path).select(['id']).get(), {
+    justCreated: true,
+  });
   if (typeof existing.id !== 'string') throw new DirectoryError('GET /servicePrincipals(appId)', 'the response has no id');
   return existing.id;
 }
@@ -60,8 +71,9 @@ export async function addApplicationPassword(
   credential: { readonly displayName: string; readonly endDateTime: string },
 ): Promise<NewPasswordCredential> {
   const call = 'POST /applications/{id}/addPassword';
-  const added = await graph.call<RawPasswordCredential>(call, (client) =>
-    client.api(`/applications/${encodeURIComponent(objectId)}/addPassword`).post({ passwordCredential: credential }),
+  const added = await graph.call<RawPasswordCredential>(
+    call,
+    (client) => client.api(`/applications/${encodeURIComponent(objectId)}/addPassword`).post({ passwordCredential: credential }),
     { justCreated: true },
   );
   if (typeof added.secretText !== 'string' || typeof added.keyId !== 'string') throw new DirectoryError(call, 'the response lacks keyId or secretText');

@@ -56,9 +56,15 @@ export class GraphClient {
    * directory may not have replicated it yet, so a 404 is worth another try.
    */
   async call<T>(name: string, request: (client: Client) => Promise<unknown>, options: CallOptions = {}): Promise<T> {
-    const judge = options.justCreated === true ? (error: unknown) => (error instanceof GraphError && error.statusCode === 404 ? { retryable: true } : judgeGraphFailure(error)) : judgeGraphFailure;
+    const judge =
+      options.justCreated === true
+        ? (error: unknown) => (error instanceof GraphError && error.statusCode === 404 ? { retryable: true } : judgeGraphFailure(error))
+        : judgeGraphFailure;
     try {
-      return (await withRetries(() => request(this.client), judge, { ...this.options, ...(options.attempts === undefined ? {} : { maxAttempts: options.attempts }) })) as T;
+      return (await withRetries(() => request(this.client), judge, {
+        ...this.options,
+        ...(options.attempts === undefined ? {} : { maxAttempts: options.attempts }),
+      })) as T;
     } catch (error) {
       throw directoryErrorOf(name, error, options.sensitive === true);
     }

@@ -18,7 +18,11 @@ interface RawMessage {
 
 export async function findMailFolder(graph: GraphClient, mailbox: string, displayName: string): Promise<string | undefined> {
   const found = await graph.call<{ value?: { id?: unknown }[] }>('GET /users/{id}/mailFolders', (client) =>
-    client.api(`/users/${encodeURIComponent(mailbox)}/mailFolders`).filter(`displayName eq '${odataString(displayName)}'`).select(['id', 'displayName']).get(),
+    client
+      .api(`/users/${encodeURIComponent(mailbox)}/mailFolders`)
+      .filter(`displayName eq '${odataString(displayName)}'`)
+      .select(['id', 'displayName'])
+      .get(),
   );
   const id = found.value?.[0]?.id;
   return typeof id === 'string' ? id : undefined;
@@ -29,7 +33,9 @@ export async function ensureMailFolder(graph: GraphClient, mailbox: string, disp
   if (existing !== undefined) return existing;
   const call = 'POST /users/{id}/mailFolders';
   try {
-    const created = await graph.call<{ id?: unknown }>(call, (client) => client.api(`/users/${encodeURIComponent(mailbox)}/mailFolders`).post({ displayName, isHidden: false }));
+    const created = await graph.call<{ id?: unknown }>(call, (client) =>
+      client.api(`/users/${encodeURIComponent(mailbox)}/mailFolders`).post({ displayName, isHidden: false }),
+    );
     if (typeof created.id !== 'string') throw new DirectoryError(call, 'the response has no id');
     return created.id;
   } catch (error) {
@@ -43,17 +49,19 @@ export async function ensureMailFolder(graph: GraphClient, mailbox: string, disp
 
 export async function createMessage(graph: GraphClient, mailbox: string, folderId: string, message: NewMessage): Promise<DirectoryMessage> {
   const call = 'POST /users/{id}/mailFolders/{id}/messages';
-  const created = await graph.call<RawMessage>(call, (client) =>
-    client.api(`/users/${encodeURIComponent(mailbox)}/mailFolders/${encodeURIComponent(folderId)}/messages`).post({
-      subject: message.subject,
-      body: { contentType: 'text', content: message.body },
-      from: { emailAddress: { name: message.from.name, address: message.from.address } },
-      toRecipients: [{ emailAddress: { address: mailbox } }],
-      singleValueExtendedProperties: [
-        { id: MESSAGE_FLAGS_PROPERTY_ID, value: '1' },
-        { id: MARKER_PROPERTY_ID, value: message.marker },
-      ],
-    }),
+  const created = await graph.call<RawMessage>(
+    call,
+    (client) =>
+      client.api(`/users/${encodeURIComponent(mailbox)}/mailFolders/${encodeURIComponent(folderId)}/messages`).post({
+        subject: message.subject,
+        body: { contentType: 'text', content: message.body },
+        from: { emailAddress: { name: message.from.name, address: message.from.address } },
+        toRecipients: [{ emailAddress: { address: mailbox } }],
+        singleValueExtendedProperties: [
+          { id: MESSAGE_FLAGS_PROPERTY_ID, value: '1' },
+          { id: MARKER_PROPERTY_ID, value: message.marker },
+        ],
+      }),
     { sensitive: true },
   );
   if (typeof created.id !== 'string') throw new DirectoryError(call, 'the response has no id');
@@ -100,7 +108,8 @@ export async function translateExchangeId(graph: GraphClient, mailbox: string, r
       // Graph documents translateExchangeIds for delegated permissions only (and not in US Government
       // clouds): as Lure's own identity it is refused. The EWS form is the REST id's base64 alphabet
       // restored; the binary forms cannot be derived here, so matching leans on the message id.
-      if (error instanceof DirectoryError && (error.status === 403 || error.status === 400 || error.status === 401 || error.status === 404)) return { restId, ewsId: ewsIdOf(restId) };
+      if (error instanceof DirectoryError && (error.status === 403 || error.status === 400 || error.status === 401 || error.status === 404))
+        return { restId, ewsId: ewsIdOf(restId) };
       throw error;
     }
     const targetId = translated.value?.[0]?.targetId;
@@ -114,7 +123,11 @@ export async function sendMail(graph: GraphClient, sender: string, mail: Outgoin
   const mime = await new MailComposer({ from: sender, to: [...mail.to], subject: mail.subject, html: mail.html, text: mail.text }).compile().build();
   await graph.call(
     'POST /users/{id}/sendMail',
-    (client) => client.api(`/users/${encodeURIComponent(sender)}/sendMail`).header('Content-Type', 'text/plain').post(mime.toString('base64')),
+    (client) =>
+      client
+        .api(`/users/${encodeURIComponent(sender)}/sendMail`)
+        .header('Content-Type', 'text/plain')
+        .post(mime.toString('base64')),
     // One attempt: the alert outbox retries, and a send must end within its claim.
     { sensitive: true, attempts: 1 },
   );
@@ -126,5 +139,9 @@ function ewsIdOf(restId: string): string {
 }
 
 function messageOf(raw: RawMessage, marker: string | undefined): DirectoryMessage {
-  return { id: String(raw.id), ...(typeof raw.internetMessageId === 'string' ? { internetMessageId: raw.internetMessageId } : {}), ...(marker === undefined ? {} : { marker }) };
+  return {
+    id: String(raw.id),
+    ...(typeof raw.internetMessageId === 'string' ? { internetMessageId: raw.internetMessageId } : {}),
+    ...(marker === undefined ? {} : { marker }),
+  };
 }

@@ -4,14 +4,19 @@ import { type GraphClient, odataString } from './graphClient.js';
 
 export async function findAdministrativeUnits(graph: GraphClient, displayName: string): Promise<{ readonly id: string; readonly visibility?: string }[]> {
   const found = await graph.call<{ value?: { id: string; visibility?: string | null }[] }>('GET /directory/administrativeUnits', (client) =>
-    client.api('/directory/administrativeUnits').filter(`displayName eq '${odataString(displayName)}'`).select(['id', 'visibility']).get(),
+    client
+      .api('/directory/administrativeUnits')
+      .filter(`displayName eq '${odataString(displayName)}'`)
+      .select(['id', 'visibility'])
+      .get(),
   );
   return (found.value ?? []).map(({ id, visibility }) => ({ id, ...(typeof visibility === 'string' ? { visibility } : {}) }));
 }
 
 export async function createAdministrativeUnit(graph: GraphClient, displayName: string, description: string): Promise<string> {
-  const created = await graph.call<{ id: string }>('POST /directory/administrativeUnits', (client) =>
-    client.api('/directory/administrativeUnits').post({ displayName, description, visibility: 'HiddenMembership' }),
+  const created = await graph.call<{ id: string }>(
+    'POST /directory/administrativeUnits',
+    (client) => client.api('/directory/administrativeUnits').post({ displayName, description, visibility: 'HiddenMembership' }),
     // Not retried: a create whose answer was lost would make a second unit.
     { attempts: 1 },
   );
@@ -23,19 +28,35 @@ export async function listAdministrativeUnitMembers(graph: GraphClient, unitId: 
 }
 
 export async function addAdministrativeUnitMember(graph: GraphClient, unitId: string, objectId: string): Promise<void> {
-  await graph.addReference('POST /directory/administrativeUnits/{id}/members/$ref', `/directory/administrativeUnits/${encodeURIComponent(unitId)}/members/$ref`, objectId);
+  await graph.addReference(
+    'POST /directory/administrativeUnits/{id}/members/$ref',
+    `/directory/administrativeUnits/${encodeURIComponent(unitId)}/members/$ref`,
+    objectId,
+  );
 }
 
-export async function listRoleAssignments(graph: GraphClient, principalId: string): Promise<{ readonly roleDefinitionId: string; readonly directoryScopeId: string }[]> {
-  const found = await graph.call<{ value?: { roleDefinitionId: string; directoryScopeId: string }[] }>('GET /roleManagement/directory/roleAssignments', (client) =>
-    client.api('/roleManagement/directory/roleAssignments').filter(`principalId eq '${odataString(principalId)}'`).get(),
+export async function listRoleAssignments(
+  graph: GraphClient,
+  principalId: string,
+): Promise<{ readonly roleDefinitionId: string; readonly directoryScopeId: string }[]> {
+  const found = await graph.call<{ value?: { roleDefinitionId: string; directoryScopeId: string }[] }>(
+    'GET /roleManagement/directory/roleAssignments',
+    (client) =>
+      client
+        .api('/roleManagement/directory/roleAssignments')
+        .filter(`principalId eq '${odataString(principalId)}'`)
+        .get(),
   );
   return (found.value ?? []).map(({ roleDefinitionId, directoryScopeId }) => ({ roleDefinitionId, directoryScopeId }));
 }
 
 export async function createRoleAssignment(graph: GraphClient, principalId: string, roleDefinitionId: string, directoryScopeId: string): Promise<void> {
-  await graph.call('POST /roleManagement/directory/roleAssignments', (client) =>
-    client.api('/roleManagement/directory/roleAssignments').post({ '@odata.type': '#microsoft.graph.unifiedRoleAssignment', principalId, roleDefinitionId, directoryScopeId }),
+  await graph.call(
+    'POST /roleManagement/directory/roleAssignments',
+    (client) =>
+      client
+        .api('/roleManagement/directory/roleAssignments')
+        .post({ '@odata.type': '#microsoft.graph.unifiedRoleAssignment', principalId, roleDefinitionId, directoryScopeId }),
     { attempts: 1 },
   );
 }

@@ -8,18 +8,20 @@ interface RawUser {
 }
 
 export async function createUser(graph: GraphClient, user: NewDirectoryUser): Promise<DirectoryUser> {
-  const created = await graph.call<RawUser>('POST /users', (client) =>
-    client.api('/users').post({
-      accountEnabled: true,
-      userPrincipalName: user.userPrincipalName,
-      displayName: user.displayName,
-      mailNickname: user.mailNickname,
-      ...(user.givenName === undefined ? {} : { givenName: user.givenName }),
-      ...(user.surname === undefined ? {} : { surname: user.surname }),
-      ...(user.jobTitle === undefined ? {} : { jobTitle: user.jobTitle }),
-      ...(user.department === undefined ? {} : { department: user.department }),
-      passwordProfile: { password: user.password, forceChangePasswordNextSignIn: false },
-    }),
+  const created = await graph.call<RawUser>(
+    'POST /users',
+    (client) =>
+      client.api('/users').post({
+        accountEnabled: true,
+        userPrincipalName: user.userPrincipalName,
+        displayName: user.displayName,
+        mailNickname: user.mailNickname,
+        ...(user.givenName === undefined ? {} : { givenName: user.givenName }),
+        ...(user.surname === undefined ? {} : { surname: user.surname }),
+        ...(user.jobTitle === undefined ? {} : { jobTitle: user.jobTitle }),
+        ...(user.department === undefined ? {} : { department: user.department }),
+        passwordProfile: { password: user.password, forceChangePasswordNextSignIn: false },
+      }),
     { sensitive: true },
   );
   return userOf(created);
@@ -27,14 +29,18 @@ export async function createUser(graph: GraphClient, user: NewDirectoryUser): Pr
 
 export async function getUser(graph: GraphClient, idOrUserPrincipalName: string): Promise<DirectoryUser | undefined> {
   const user = await graph.callOrMissing<RawUser>('GET /users/{id}', (client) =>
-    client.api(`/users/${encodeURIComponent(idOrUserPrincipalName)}`).select(['id', 'userPrincipalName', 'accountEnabled']).get(),
+    client
+      .api(`/users/${encodeURIComponent(idOrUserPrincipalName)}`)
+      .select(['id', 'userPrincipalName', 'accountEnabled'])
+      .get(),
   );
   return user === undefined ? undefined : userOf(user);
 }
 
 export async function resetUserPassword(graph: GraphClient, userId: string, password: string): Promise<void> {
-  await graph.call('PATCH /users/{id} passwordProfile', (client) =>
-    client.api(`/users/${encodeURIComponent(userId)}`).patch({ passwordProfile: { password, forceChangePasswordNextSignIn: false } }),
+  await graph.call(
+    'PATCH /users/{id} passwordProfile',
+    (client) => client.api(`/users/${encodeURIComponent(userId)}`).patch({ passwordProfile: { password, forceChangePasswordNextSignIn: false } }),
     { sensitive: true, justCreated: true },
   );
 }

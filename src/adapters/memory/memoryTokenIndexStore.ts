@@ -48,7 +48,10 @@ export function memoryTokenIndexStore(): TokenIndexStore {
       for (const entry of entries) {
         const key = `${entry.tenantId}\u0000${entry.category}`;
         const current = progress.get(key);
-        progress.set(key, current === undefined ? { ...entry } : { ...current, watermark: entry.watermark > current.watermark ? entry.watermark : current.watermark });
+        progress.set(
+          key,
+          current === undefined ? { ...entry } : { ...current, watermark: entry.watermark > current.watermark ? entry.watermark : current.watermark },
+        );
       }
     },
 

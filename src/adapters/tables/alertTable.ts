@@ -47,12 +47,17 @@ function alertEntityOf(stored: StoredAlert): TableEntity {
   const { alert } = stored;
   return {
     // Queryable copies of a few fields; the document is the truth.
-    ...documentEntity(alertPartitionOf(alert.id), encodeKey(alert.id), { alert, lead: stored.lead }, {
-      detection: alert.detection,
-      severity: alert.severity,
-      status: alert.status,
-      occurredAt: alert.occurredAt,
-    }),
+    ...documentEntity(
+      alertPartitionOf(alert.id),
+      encodeKey(alert.id),
+      { alert, lead: stored.lead },
+      {
+        detection: alert.detection,
+        severity: alert.severity,
+        status: alert.status,
+        occurredAt: alert.occurredAt,
+      },
+    ),
     ...toChunks('evidenceKeys', stored.evidenceKeys.join(',')),
   };
 }

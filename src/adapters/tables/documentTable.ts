@@ -125,7 +125,8 @@ export class DocumentTable {
   async deleteMatching(filter: string): Promise<number> {
     const stale: TableEntity[] = [];
     for await (const entity of this.list(filter, ['PartitionKey', 'RowKey'])) {
-      if (typeof entity['partitionKey'] === 'string' && typeof entity['rowKey'] === 'string') stale.push({ partitionKey: entity['partitionKey'], rowKey: entity['rowKey'] });
+      if (typeof entity['partitionKey'] === 'string' && typeof entity['rowKey'] === 'string')
+        stale.push({ partitionKey: entity['partitionKey'], rowKey: entity['rowKey'] });
     }
     await this.writeInTransactions(stale, 'delete');
     return stale.length;

@@ -27,7 +27,9 @@ export function tableHubCheckpointStore(table: DocumentTable): HubCheckpointStor
     },
 
     async upsertHubCheckpoint(checkpoint) {
-      await table.upsert(documentEntity(hubScopePartitionOf(checkpoint), `checkpoint-${encodeKey(checkpoint.partitionId)}`, checkpoint, { kind: 'checkpoint' }));
+      await table.upsert(
+        documentEntity(hubScopePartitionOf(checkpoint), `checkpoint-${encodeKey(checkpoint.partitionId)}`, checkpoint, { kind: 'checkpoint' }),
+      );
     },
   };
 }

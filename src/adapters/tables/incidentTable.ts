@@ -36,7 +36,12 @@ export function tableIncidentStore(incidents: DocumentTable, actorKeys: Document
 
     async upsertIncidentActorKeys(incident) {
       for (const key of incident.actorKeys) {
-        await actorKeys.upsert({ partitionKey: encodeKey(key), rowKey: encodeKey(incident.id), incidentId: incident.id, lastOccurredAt: incident.lastOccurredAt });
+        await actorKeys.upsert({
+          partitionKey: encodeKey(key),
+          rowKey: encodeKey(incident.id),
+          incidentId: incident.id,
+          lastOccurredAt: incident.lastOccurredAt,
+        });
       }
     },
 

@@ -17,7 +17,11 @@ export function tableMailBaselineStore(table: DocumentTable): MailBaselineStore 
     },
 
     async updateMailBaseline(baseline, etag) {
-      return table.update(documentEntity(encodeKey(baseline.mailbox), BASELINE_ROW, baseline), etag, `the baseline of ${baseline.mailbox} changed since it was read`);
+      return table.update(
+        documentEntity(encodeKey(baseline.mailbox), BASELINE_ROW, baseline),
+        etag,
+        `the baseline of ${baseline.mailbox} changed since it was read`,
+      );
     },
   };
 }

@@ -29,7 +29,8 @@ export function tableOutboxStore(table: DocumentTable): OutboxStore {
 
     async listDueOutboxEntries(dueBy) {
       const due: Versioned<OutboxEntry>[] = [];
-      for await (const entity of table.list(odata`status eq ${'pending'} and nextAttemptAt le ${dueBy}`)) due.push({ value: documentOf(entity) as OutboxEntry, etag: entity.etag });
+      for await (const entity of table.list(odata`status eq ${'pending'} and nextAttemptAt le ${dueBy}`))
+        due.push({ value: documentOf(entity) as OutboxEntry, etag: entity.etag });
       return due;
     },
 

@@ -33,7 +33,9 @@ export function tableStreamStore(streams: DocumentTable, counts: DocumentTable):
       // One transaction; Merge leaves the silence alert, which the timer sets, alone.
       const unique = new Map(arrivals.map((arrival) => [arrival.stream, arrival]));
       if (unique.size === 0) return;
-      await streams.submit([...unique.values()].map((arrival) => ['upsert', { partitionKey: STREAM_PARTITION, rowKey: encodeKey(arrival.stream), ...arrival }, 'Merge']));
+      await streams.submit(
+        [...unique.values()].map((arrival) => ['upsert', { partitionKey: STREAM_PARTITION, rowKey: encodeKey(arrival.stream), ...arrival }, 'Merge']),
+      );
     },
 
     async setStreamSilence(stream, silentAlertId) {

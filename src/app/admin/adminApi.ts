@@ -64,7 +64,8 @@ export class AdminApi {
       const matched = this.match(request);
       if (matched === 'openapi') return respond(200, this.document);
       ({ route, params } = matched);
-      if (this.authenticator === undefined) throw new ApiError(503, 'notConfigured', 'the admin API is not configured: set LURE_TENANT_ID and LURE_API_CLIENT_ID');
+      if (this.authenticator === undefined)
+        throw new ApiError(503, 'notConfigured', 'the admin API is not configured: set LURE_TENANT_ID and LURE_API_CLIENT_ID');
       caller = await this.authenticator.authenticate(request.headers.get('authorization'), route.access === 'public' ? 'read' : route.access, {
         ...(request.ipAddress === undefined ? {} : { ipAddress: request.ipAddress }),
       });
@@ -79,7 +80,12 @@ export class AdminApi {
         // The change is made: an answer carrying a new secret must reach the caller even if the trail cannot be written.
         const { objectId } = caller;
         await this.audit(audit, caller, params, body, 'succeeded', result.status, result.auditDetail).catch((error: unknown) =>
-          this.dependencies.logger.error('admin API: audit entry not written', { action: audit.action, target: audit.target(params, body), objectId, error: error instanceof Error ? error.message : String(error) }),
+          this.dependencies.logger.error('admin API: audit entry not written', {
+            action: audit.action,
+            target: audit.target(params, body),
+            objectId,
+            error: error instanceof Error ? error.message : String(error),
+          }),
         );
       }
       return respondWith(result);
@@ -135,11 +141,23 @@ export class AdminApi {
     if (error instanceof ConcurrencyError) return new ApiError(409, 'conflict', 'the object changed meanwhile; try again');
     if (error instanceof DirectoryError) return new ApiError(502, 'directoryFailed', `Microsoft Graph: ${error.message}`);
     const reference = newAuditId();
-    this.dependencies.logger.error('admin API: request failed', { reference, route: route?.operationId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    this.dependencies.logger.error('admin API: request failed', {
+      reference,
+      route: route?.operationId,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
     return new ApiError(500, 'internal', `the request failed inside Lure (reference ${reference}); nothing secret is in the logs, the reference is`);
   }
 
-  private async audit(audit: NonNullable<Route['audit']>, caller: Caller, params: Readonly<Record<string, string>>, body: unknown, outcome: 'succeeded' | 'failed', status: number, detail: string | undefined): Promise<void> {
+  private async audit(
+    audit: NonNullable<Route['audit']>,
+    caller: Caller,
+    params: Readonly<Record<string, string>>,
+    body: unknown,
+    outcome: 'succeeded' | 'failed',
+    status: number,
+    detail: string | undefined,
+  ): Promise<void> {
     await this.dependencies.store.createAuditEntry({
       id: newAuditId(),
       at: this.dependencies.clock.now().toISOString(),
@@ -200,7 +218,8 @@ function parseQuery(route: Route, search: URLSearchParams): Record<string, unkno
 }
 
 function parseIfMatch(header: string | null): string {
-  if (header === null) throw new ApiError(428, 'preconditionRequired', 'send If-Match with the ETag of a GET of this decoy, so no one else\'s change is overwritten', 'If-Match');
+  if (header === null)
+    throw new ApiError(428, 'preconditionRequired', "send If-Match with the ETag of a GET of this decoy, so no one else's change is overwritten", 'If-Match');
   const tag = /^"([A-Za-z0-9_-]+)"$/.exec(header.trim())?.[1];
   if (tag === undefined) throw new ApiError(412, 'preconditionFailed', 'If-Match must be one ETag this API gave', 'If-Match');
   return Buffer.from(tag, 'base64url').toString('utf8');

@@ -29,7 +29,10 @@ export const decoyListQuery = z.strictObject({
 export const alertListQuery = z.strictObject({
   status: z.enum(ALERT_STATUSES, { error: `must be one of ${ALERT_STATUSES.join(', ')}` }).optional(),
   severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).optional(),
-  detection: z.string().regex(/^[a-z][A-Za-z.]{1,80}$/, 'must be a detection id').optional(),
+  detection: z
+    .string()
+    .regex(/^[a-z][A-Za-z.]{1,80}$/, 'must be a detection id')
+    .optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
   top: pageSize.optional(),
@@ -67,7 +70,13 @@ export const decoyPatchBody = z
   .strictObject({
     enabled: z.boolean().optional(),
     memo: z.string().max(1024).nullable().optional(),
-    rotationIntervalInHours: z.number().int().min(1).max(24 * 365).nullable().optional(),
+    rotationIntervalInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365)
+      .nullable()
+      .optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { error: 'must change at least one of enabled, memo, rotationIntervalInHours' });
 
@@ -105,7 +114,17 @@ export const decoyChange = z.object({
   placementsRewritten: z.array(z.string()).optional(),
 });
 
-const actorSchema = z.object({ userPrincipalName: z.string(), userId: z.string(), appId: z.string(), servicePrincipalId: z.string(), ipAddress: z.string(), userAgent: z.string() }).partial().loose();
+const actorSchema = z
+  .object({
+    userPrincipalName: z.string(),
+    userId: z.string(),
+    appId: z.string(),
+    servicePrincipalId: z.string(),
+    ipAddress: z.string(),
+    userAgent: z.string(),
+  })
+  .partial()
+  .loose();
 export const alertResource = z
   .object({
     id: z.string(),
@@ -124,7 +143,14 @@ export const alertResource = z
     dedupeKey: z.string(),
     incidentId: z.string().optional(),
     status: z.enum(ALERT_STATUSES),
-    triage: z.object({ status: z.enum(ALERT_STATUSES), at: z.string(), by: z.object({ objectId: z.string(), userPrincipalName: z.string().optional() }), note: z.string().optional() }).optional(),
+    triage: z
+      .object({
+        status: z.enum(ALERT_STATUSES),
+        at: z.string(),
+        by: z.object({ objectId: z.string(), userPrincipalName: z.string().optional() }),
+        note: z.string().optional(),
+      })
+      .optional(),
   })
   .describe('An alert (README "Alerts")');
 export const alertPage = z.object({ items: z.array(alertResource), continuation: z.string().optional() });

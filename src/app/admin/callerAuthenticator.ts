@@ -116,12 +116,17 @@ export class CallerAuthenticator {
     if (typeof payload['oid'] !== 'string' || payload['oid'] === '') throw this.refuse('token names no caller (oid)', 'oid', origin);
     // An ID token of the same app registration has the same issuer and audience, and may carry roles: only
     // v2 access tokens name the client they were issued to (azp), and only ID tokens answer a sign-in (nonce).
-    if (typeof payload['azp'] !== 'string' || payload['nonce'] !== undefined) throw this.refuse('an access token is required, not an ID token', 'azp/nonce', origin);
+    if (typeof payload['azp'] !== 'string' || payload['nonce'] !== undefined)
+      throw this.refuse('an access token is required, not an ID token', 'azp/nonce', origin);
     const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
     const allowed = access === 'write' ? roles.includes(ADMIN_ROLE) : roles.includes(ADMIN_ROLE) || roles.includes(READER_ROLE);
     const caller = callerOf(payload, payload['oid'], roles);
     if (!allowed) {
-      this.options.logger.warn('admin API: caller lacks the role', { objectId: caller.objectId, needed: access === 'write' ? ADMIN_ROLE : READER_ROLE, ...origin });
+      this.options.logger.warn('admin API: caller lacks the role', {
+        objectId: caller.objectId,
+        needed: access === 'write' ? ADMIN_ROLE : READER_ROLE,
+        ...origin,
+      });
       throw new ApiError(403, 'forbidden', `this route needs the ${access === 'write' ? ADMIN_ROLE : `${READER_ROLE} or ${ADMIN_ROLE}`} app role`, undefined, {
         'WWW-Authenticate': 'Bearer realm="lure", error="insufficient_scope"',
       });
@@ -130,14 +135,21 @@ export class CallerAuthenticator {
   }
 
   private verificationFailure(error: unknown, kid: string | undefined, origin: { readonly ipAddress?: string }): ApiError {
-    if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? this.refuse('token is older than Entra issues tokens for', 'iat', origin) : this.refuse('token expired', 'exp', origin);
+    if (error instanceof errors.JWTExpired)
+      return error.claim === 'iat' ? this.refuse('token is older than Entra issues tokens for', 'iat', origin) : this.refuse('token expired', 'exp', origin);
     if (error instanceof errors.JWTClaimValidationFailed) return this.refuse(`token claim ${error.claim} is not accepted`, error.claim, origin);
-    if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return this.refuse('token signed by a key the tenant does not publish', `kid ${logged(kid)}`, origin);
+    if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+      return this.refuse('token signed by a key the tenant does not publish', `kid ${logged(kid)}`, origin);
     if (error instanceof errors.JWSSignatureVerificationFailed) return this.refuse('token signature is invalid', 'signature', origin);
     // A key endpoint that timed out, answered other than 200 (jose's generic error) or served junk is an outage, not a bad token.
-    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {
-      this.options.logger.error('admin API: the tenant\'s signing keys could not be fetched', { error: error instanceof Error ? error.message : String(error) });
-      return new ApiError(503, 'keysUnavailable', 'the tenant\'s signing keys could not be fetched; try again shortly', undefined, { 'Retry-After': '30' });
+    if (
+      error instanceof errors.JWKSTimeout ||
+      error instanceof errors.JWKSInvalid ||
+      !(error instanceof errors.JOSEError) ||
+      error.code === 'ERR_JOSE_GENERIC'
+    ) {
+      this.options.logger.error("admin API: the tenant's signing keys could not be fetched", { error: error instanceof Error ? error.message : String(error) });
+      return new ApiError(503, 'keysUnavailable', "the tenant's signing keys could not be fetched; try again shortly", undefined, { 'Retry-After': '30' });
     }
     return this.refuse('token is not valid', error.code, origin);
   }

@@ -8,7 +8,7 @@ const COMMON_ERRORS: Readonly<Record<string, string>> = {
   '401': 'No token, or a token that is not a current v2 access token of the tenant for this API',
   '403': 'The token lacks the app role the route needs',
   '404': 'No such object',
-  '503': 'The API is not configured, or the tenant\'s signing keys cannot be fetched',
+  '503': "The API is not configured, or the tenant's signing keys cannot be fetched",
 };
 const WRITE_ERRORS: Readonly<Record<string, string>> = {
   '409': 'Conflicts with the current state (an id taken, an operation unfinished)',
@@ -47,7 +47,9 @@ export function openApiDocument(routes: readonly Route[]): object {
     servers: [{ url: '/' }],
     security: [{ entra: [] }],
     components: {
-      securitySchemes: { entra: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID v2 access token; roles Lure.Reader or Lure.Admin' } },
+      securitySchemes: {
+        entra: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID v2 access token; roles Lure.Reader or Lure.Admin' },
+      },
       schemas: { Error: jsonSchemaOf(errorResource, 'output') },
     },
     paths,
@@ -58,21 +60,34 @@ function operationOf(route: Route): object {
   const parameters = [
     ...Object.entries(route.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchemaOf(schema, 'input') })),
     ...queryParametersOf(route),
-    ...(route.requiresIfMatch ? [{ name: 'If-Match', in: 'header', required: true, description: 'The ETag of a GET of this object', schema: { type: 'string' } }] : []),
+    ...(route.requiresIfMatch
+      ? [{ name: 'If-Match', in: 'header', required: true, description: 'The ETag of a GET of this object', schema: { type: 'string' } }]
+      : []),
   ];
-  const errors = { ...COMMON_ERRORS, ...(route.access === 'write' ? WRITE_ERRORS : {}), ...(route.requiresIfMatch ? { '412': 'The ETag is stale', '428': 'If-Match is missing' } : {}) };
+  const errors = {
+    ...COMMON_ERRORS,
+    ...(route.access === 'write' ? WRITE_ERRORS : {}),
+    ...(route.requiresIfMatch ? { '412': 'The ETag is stale', '428': 'If-Match is missing' } : {}),
+  };
   return {
     operationId: route.operationId,
     summary: route.summary,
     'x-lure-role': route.access === 'write' ? 'Lure.Admin' : 'Lure.Reader or Lure.Admin',
     ...(parameters.length === 0 ? {} : { parameters }),
-    ...(route.body === undefined ? {} : { requestBody: { required: route.bodyOptional !== true, content: { 'application/json': { schema: jsonSchemaOf(route.body, 'input') } } } }),
+    ...(route.body === undefined
+      ? {}
+      : { requestBody: { required: route.bodyOptional !== true, content: { 'application/json': { schema: jsonSchemaOf(route.body, 'input') } } } }),
     responses: {
       [String(route.response.status)]: {
         description: route.response.description,
         ...(route.response.schema === undefined ? {} : { content: { 'application/json': { schema: jsonSchemaOf(route.response.schema, 'output') } } }),
       },
-      ...Object.fromEntries(Object.entries(errors).map(([status, description]) => [status, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
+      ...Object.fromEntries(
+        Object.entries(errors).map(([status, description]) => [
+          status,
+          { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        ]),
+      ),
     },
   };
 }
@@ -80,7 +95,12 @@ function operationOf(route: Route): object {
 function queryParametersOf(route: Route): object[] {
   if (route.query === undefined) return [];
   const schema = jsonSchemaOf(route.query, 'input') as { properties?: Record<string, object>; required?: string[] };
-  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: property }));
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: schema.required?.includes(name) ?? false,
+    schema: property,
+  }));
 }
 
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): object {

@@ -12,7 +12,12 @@ const DEFAULT_PAGE_SIZE = 50;
  * Pages items by (time descending, id ascending). The continuation token names the last item given, not an
  * offset, so items arriving between two calls neither repeat nor hide one.
  */
-export function pageOf<T>(items: readonly T[], keyOf: (item: T) => { readonly time: string; readonly id: string }, top: number | undefined, continuation: string | undefined): Page<T> {
+export function pageOf<T>(
+  items: readonly T[],
+  keyOf: (item: T) => { readonly time: string; readonly id: string },
+  top: number | undefined,
+  continuation: string | undefined,
+): Page<T> {
   const after = continuation === undefined ? undefined : decodeContinuation(continuation);
   const sorted = items
     .map((item) => ({ item, key: keyOf(item) }))
@@ -31,7 +36,8 @@ function encodeContinuation(key: { readonly time: string; readonly id: string })
 function decodeContinuation(token: string): { time: string; id: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') return { time: parsed[0], id: parsed[1] };
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string')
+      return { time: parsed[0], id: parsed[1] };
   } catch {
     // Falls through to the refusal below.
   }

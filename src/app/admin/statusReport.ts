@@ -43,7 +43,10 @@ export function statusReportOf(input: {
         lastArrivalAt: stream.lastArrivalAt,
         ...(stream.lastEventAt === undefined
           ? {}
-          : { lastEventAt: stream.lastEventAt, lagInSeconds: Math.max(0, Math.round((Date.parse(stream.lastArrivalAt) - Date.parse(stream.lastEventAt)) / 1000)) }),
+          : {
+              lastEventAt: stream.lastEventAt,
+              lagInSeconds: Math.max(0, Math.round((Date.parse(stream.lastArrivalAt) - Date.parse(stream.lastEventAt)) / 1000)),
+            }),
         silent: stream.silentAlertId !== undefined,
       })),
     lastHour: [...byOrigin.values()].sort((a, b) => a.origin.localeCompare(b.origin)),

@@ -29,12 +29,26 @@ export class DecoyCommands {
     return withKind(request, (module, request) => this.createOfKind(module, request, carriers, options));
   }
 
-  private async createOfKind<K extends DecoyKind>(module: DecoyKindModule<K>, request: CreateRequestOfKind<K>, carriers: readonly RegisteredDecoy[], options: SettleOptions): Promise<LifecycleResult> {
+  private async createOfKind<K extends DecoyKind>(
+    module: DecoyKindModule<K>,
+    request: CreateRequestOfKind<K>,
+    carriers: readonly RegisteredDecoy[],
+    options: SettleOptions,
+  ): Promise<LifecycleResult> {
     const context = lifecycleContext(this.deps, module.kind);
     const id = newJournalId();
     const target = await module.lifecycle.targetOf(request, id, context);
     await this.journal.assertNothingUnfinished([request.id, ...carriers.map((carrier) => carrier.decoy.id)], target);
-    let operation = await this.journal.begin({ id, decoyId: request.id, kind: request.kind, operation: 'create', secretTo: 'caller', placementDecoyIds: carriers.map((carrier) => carrier.decoy.id), target, before: carriers });
+    let operation = await this.journal.begin({
+      id,
+      decoyId: request.id,
+      kind: request.kind,
+      operation: 'create',
+      secretTo: 'caller',
+      placementDecoyIds: carriers.map((carrier) => carrier.decoy.id),
+      target,
+      before: carriers,
+    });
     return this.recovery.settled(operation.entry.id, options, async () => {
       const created = await module.lifecycle.create(request, target, operation.entry, context);
       const lifecycle: DecoyLifecycle = {
@@ -60,7 +74,11 @@ export class DecoyCommands {
         },
       });
       await this.recovery.register(operation);
-      return { decoy: created.decoy, ...(material === undefined ? {} : { material }), placementsRewritten: placements.rewritten.map((placement) => placement.decoy.id) };
+      return {
+        decoy: created.decoy,
+        ...(material === undefined ? {} : { material }),
+        placementsRewritten: placements.rewritten.map((placement) => placement.decoy.id),
+      };
     });
   }
 
@@ -85,7 +103,11 @@ export class DecoyCommands {
     });
     return this.recovery.settled(operation.entry.id, options, async () => {
       const made = await withKind(decoy, (module, decoy) => module.lifecycle.rotate(decoy, lifecycle, operation.entry, context));
-      const { kept, dropped } = keepNewest(lifecycle.generations, made.generation, DECOY_KIND_MODULES[decoy.kind].lifecycle.keptGenerations(this.deps.settings));
+      const { kept, dropped } = keepNewest(
+        lifecycle.generations,
+        made.generation,
+        DECOY_KIND_MODULES[decoy.kind].lifecycle.keptGenerations(this.deps.settings),
+      );
       const rotated: Decoy = withKind(decoy, (module, decoy) => module.lifecycle.registered(decoy, kept));
       // A new schedule from now (none without an interval), no notice pending, no failure standing.
       const { rotationDueSince: _due, lastFailure: _failure, nextRotationAt: _next, ...rest } = lifecycle;
@@ -157,7 +179,10 @@ export class DecoyCommands {
    */
   async currentMaterial(decoyId: string): Promise<{ readonly decoy: Decoy; readonly material?: LureMaterial }> {
     const { decoy, lifecycle } = await registeredDecoy(this.deps, decoyId);
-    const material = decoy.kind === 'token' && lifecycle.honeytoken !== undefined ? DECOY_KIND_MODULES.token.lifecycle.material(decoy, lifecycle.honeytoken, lifecycleContext(this.deps, 'token')) : undefined;
+    const material =
+      decoy.kind === 'token' && lifecycle.honeytoken !== undefined
+        ? DECOY_KIND_MODULES.token.lifecycle.material(decoy, lifecycle.honeytoken, lifecycleContext(this.deps, 'token'))
+        : undefined;
     return { decoy, ...(material === undefined ? {} : { material }) };
   }
 
@@ -166,7 +191,8 @@ export class DecoyCommands {
     const decoy = (await this.deps.store.getDecoy(decoyId))?.value;
     if (decoy === undefined) throw new DecoyNotFoundError(decoyId);
     const carried = (await this.deps.store.listDecoyLifecycles()).filter((lifecycle) => placementDecoyIdsOf(lifecycle.placements).includes(decoyId));
-    if (carried.length > 0) throw new LifecycleConflictError(`decoy ${decoyId} carries the lure of ${carried.map((lifecycle) => lifecycle.decoyId).join(', ')}: retire those first`);
+    if (carried.length > 0)
+      throw new LifecycleConflictError(`decoy ${decoyId} carries the lure of ${carried.map((lifecycle) => lifecycle.decoyId).join(', ')}: retire those first`);
     await this.journal.assertNothingUnfinished([decoyId]);
     const lifecycle = await this.deps.store.getDecoyLifecycle(decoyId);
     let operation = await this.journal.begin({ id: newJournalId(), decoyId, kind: decoy.kind, operation: 'retire', secretTo: 'caller', placementDecoyIds: [] });
@@ -195,7 +221,10 @@ export class DecoyCommands {
       if (decoy.kind !== 'mailItem') throw new DecoyValidationError(`${decoy.id} is not a mail decoy`, 'placements');
       const made = await mail.rotate(decoy, lifecycle, entry, lifecycleContext(this.deps, 'mailItem'), material.text);
       const { kept, dropped: fell } = keepNewest(lifecycle.generations, made.generation, mail.keptGenerations(this.deps.settings));
-      rewritten.push({ decoy: mail.registered(decoy, kept), lifecycle: { ...lifecycle, generations: kept, lastRotatedAt: this.deps.clock.now().toISOString() } });
+      rewritten.push({
+        decoy: mail.registered(decoy, kept),
+        lifecycle: { ...lifecycle, generations: kept, lastRotatedAt: this.deps.clock.now().toISOString() },
+      });
       generations.push({ decoyId: decoy.id, generation: made.generation });
       dropped.push(...fell.map((generation) => ({ decoyId: decoy.id, generation })));
     }
@@ -226,7 +255,8 @@ export class DecoyCommands {
 /** Validates a create request against its kind's schema; a `DecoyValidationError` names the field. */
 export function parseCreateRequest(input: unknown): AnyCreateRequest {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
-  if (typeof kind !== 'string' || !(kind in DECOY_KIND_MODULES)) throw new DecoyValidationError(`must be one of ${Object.keys(DECOY_KIND_MODULES).join(', ')}`, 'kind');
+  if (typeof kind !== 'string' || !(kind in DECOY_KIND_MODULES))
+    throw new DecoyValidationError(`must be one of ${Object.keys(DECOY_KIND_MODULES).join(', ')}`, 'kind');
   const parsed = DECOY_KIND_MODULES[kind as DecoyKind].lifecycle.createSchema.safeParse(input);
   if (!parsed.success) {
     // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a failed safeParse always has an issue

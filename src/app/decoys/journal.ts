@@ -27,7 +27,10 @@ export class OperationJournal {
     const entry: JournalEntry = { ...fields, step: 'intent', startedAt: now, updatedAt: now };
     const operation = { entry, etag: await this.deps.store.createJournalEntry(entry) };
     const earlier = (await this.deps.store.listJournalEntries(now)).filter(
-      (other) => other.step !== 'finished' && other.id !== entry.id && (other.startedAt < entry.startedAt || (other.startedAt === entry.startedAt && other.id < entry.id)),
+      (other) =>
+        other.step !== 'finished' &&
+        other.id !== entry.id &&
+        (other.startedAt < entry.startedAt || (other.startedAt === entry.startedAt && other.id < entry.id)),
     );
     const rival = conflictingEntry(earlier, [entry.decoyId, ...entry.placementDecoyIds], entry.target);
     if (rival !== undefined) {
@@ -50,7 +53,8 @@ export class OperationJournal {
   async assertNothingUnfinished(decoyIds: readonly string[], target?: JournalEntry['target']): Promise<void> {
     const unfinished = (await this.deps.store.listJournalEntries(this.deps.clock.now().toISOString())).filter((entry) => entry.step !== 'finished');
     const open = conflictingEntry(unfinished, decoyIds, target);
-    if (open !== undefined) throw new LifecycleConflictError(`decoy ${open.decoyId}: operation ${open.id} on it is unfinished; the rotateDecoys timer finishes or undoes it first`);
+    if (open !== undefined)
+      throw new LifecycleConflictError(`decoy ${open.decoyId}: operation ${open.id} on it is unfinished; the rotateDecoys timer finishes or undoes it first`);
   }
 
   /** How far back finished entries are listed: the journal's retention. */

@@ -137,7 +137,14 @@ export class Reconciler {
       if (decoy === undefined || (this.deps.directory === undefined && decoy.kind !== 'token')) continue;
       let sweepOperation: Operation | undefined;
       const journalSweep = async () => {
-        sweepOperation = await this.journal.begin({ id: newJournalId(), decoyId: decoy.id, kind: decoy.kind, operation: 'sweep', secretTo: 'placements', placementDecoyIds: [] });
+        sweepOperation = await this.journal.begin({
+          id: newJournalId(),
+          decoyId: decoy.id,
+          kind: decoy.kind,
+          operation: 'sweep',
+          secretTo: 'placements',
+          placementDecoyIds: [],
+        });
       };
       try {
         const context = lifecycleContext(this.deps, decoy.kind);

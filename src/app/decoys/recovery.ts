@@ -104,7 +104,9 @@ export class OperationRecovery {
         if (overtaken !== undefined) {
           // A decoy registered meanwhile that names what this create made (its UPN, say) keeps it in the tenant.
           await this.rollBack(operation, { keepCreated: overtaken.namesWhatWasMade });
-          throw new CreateOvertakenError(overtaken.namesWhatWasMade ? `${overtaken.reason}; what the create made stays in the tenant, as that decoy names it` : overtaken.reason);
+          throw new CreateOvertakenError(
+            overtaken.namesWhatWasMade ? `${overtaken.reason}; what the create made stays in the tenant, as that decoy names it` : overtaken.reason,
+          );
         }
       } else {
         await this.upsertKeepingAdminFields(made.decoy);
@@ -120,7 +122,11 @@ export class OperationRecovery {
     try {
       await this.removeDropped(operation);
     } catch (error) {
-      this.deps.logger.warn('old decoy generations not removed yet; the rotateDecoys timer finishes it', { decoyId: entry.decoyId, journalId: entry.id, error: messageOf(error) });
+      this.deps.logger.warn('old decoy generations not removed yet; the rotateDecoys timer finishes it', {
+        decoyId: entry.decoyId,
+        journalId: entry.id,
+        error: messageOf(error),
+      });
     }
   }
 
@@ -158,7 +164,10 @@ export class OperationRecovery {
         await module.lifecycle.sweep(decoy, before.lifecycle, ownMarker, context, async () => {});
       });
       // The decoy itself falls due again (its rotation did not happen); a carrier keeps its schedule.
-      const lifecycle = before.decoy.id === entry.decoyId && entry.operation === 'rotate' ? { ...before.lifecycle, nextRotationAt: context.now.toISOString() } : before.lifecycle;
+      const lifecycle =
+        before.decoy.id === entry.decoyId && entry.operation === 'rotate'
+          ? { ...before.lifecycle, nextRotationAt: context.now.toISOString() }
+          : before.lifecycle;
       await this.upsertKeepingAdminFields(before.decoy);
       await this.deps.store.upsertDecoyLifecycle(lifecycle);
     }
@@ -201,7 +210,8 @@ export class OperationRecovery {
         return { reason: error.message.replace(/^decoys\[\d+\][^:]*: /, ''), namesWhatWasMade: rivals.some((rival) => sharesIdentifier(rival, decoy)) };
       }
       // Lost every round to other writers: not a lost claim on the journal entry, so the create is settled.
-      if (error instanceof ConcurrencyError) throw new Error('the decoy registry kept changing while the create registered its decoy; try again', { cause: error });
+      if (error instanceof ConcurrencyError)
+        throw new Error('the decoy registry kept changing while the create registered its decoy; try again', { cause: error });
       throw error;
     }
   }
@@ -224,7 +234,8 @@ function isMadeBy(made: Decoy, stored: Decoy): boolean {
 
 /** Whether two decoys name one thing in the tenant (a UPN, an object id, a message), whatever their ids. */
 function sharesIdentifier(a: Decoy, b: Decoy): boolean {
-  const keys = (decoy: Decoy) => identifiersOf(decoy).map((identifier) => `${identifier.space}\u0000${canonicalIdentifier(identifier.space, identifier.value)}`);
+  const keys = (decoy: Decoy) =>
+    identifiersOf(decoy).map((identifier) => `${identifier.space}\u0000${canonicalIdentifier(identifier.space, identifier.value)}`);
   const ofA = new Set(keys(a));
   return keys(b).some((key) => ofA.has(key));
 }

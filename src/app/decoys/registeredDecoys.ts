@@ -20,7 +20,8 @@ export async function registeredDecoyOrUndefined(deps: DecoyLifecyclesDeps, deco
 /** A registered decoy's generations, as far as its registration tells (an app's secrets by keyId, none Lure's). */
 export function adoptedLifecycleOf(decoy: Decoy, now: Date): DecoyLifecycle {
   const createdAt = now.toISOString();
-  const generations: DecoyGeneration[] = decoy.kind === 'application' ? decoy.credentialKeyIds.map((keyId) => ({ kind: 'clientSecret', keyId, createdAt })) : [];
+  const generations: DecoyGeneration[] =
+    decoy.kind === 'application' ? decoy.credentialKeyIds.map((keyId) => ({ kind: 'clientSecret', keyId, createdAt })) : [];
   return { decoyId: decoy.id, kind: decoy.kind, createdByLure: false, generations, placements: [] };
 }
 

@@ -63,7 +63,8 @@ export class AlertDelivery {
   async deliverDue(): Promise<DeliveryReport> {
     const due = await this.deps.store.listDueOutboxEntries(this.now());
     const report = emptyReport();
-    for (const versioned of due.sort((a, b) => a.value.createdAt.localeCompare(b.value.createdAt))) report[await this.sender.send(versioned, Number.POSITIVE_INFINITY)] += 1;
+    for (const versioned of due.sort((a, b) => a.value.createdAt.localeCompare(b.value.createdAt)))
+      report[await this.sender.send(versioned, Number.POSITIVE_INFINITY)] += 1;
     return report;
   }
 
@@ -83,13 +84,20 @@ export class AlertDelivery {
   async status(): Promise<ChannelStatus[]> {
     type Mutable = { -readonly [K in keyof ChannelStatus]: ChannelStatus[K] };
     const byChannel = new Map<ChannelName, Mutable & { failedAt: string }>(
-      CHANNELS.map((channel) => [channel, { channel, configured: this.deps.channels[channel] !== undefined, delivered: 0, accepted: 0, pending: 0, dead: 0, digested: 0, failedAt: '' }]),
+      CHANNELS.map((channel) => [
+        channel,
+        { channel, configured: this.deps.channels[channel] !== undefined, delivered: 0, accepted: 0, pending: 0, dead: 0, digested: 0, failedAt: '' },
+      ]),
     );
     for await (const entry of this.deps.store.listOutboxEntries()) {
       const status = byChannel.get(entry.channel);
       if (status === undefined) throw new Error(`outbox entry ${entry.id} names an unknown channel ${entry.channel}`);
       status[entry.status] += 1;
-      if ((entry.status === 'delivered' || entry.status === 'accepted') && entry.completedAt !== undefined && entry.completedAt > (status.lastCompletedAt ?? '')) {
+      if (
+        (entry.status === 'delivered' || entry.status === 'accepted') &&
+        entry.completedAt !== undefined &&
+        entry.completedAt > (status.lastCompletedAt ?? '')
+      ) {
         status.lastCompletedAt = entry.completedAt;
       }
       // Delivered entries carry no error: a failure that was overcome is not standing.

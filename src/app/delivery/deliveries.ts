@@ -36,7 +36,9 @@ export async function deliveryOf(store: AlertDeliveryDeps['store'], cloud: Cloud
       }
       const incident = (await store.getIncident(notification.incidentId))?.value;
       if (incident === undefined) throw new DeliveryError(`incident ${notification.incidentId} is not stored`, false);
-      const alerts = (await Promise.all(incident.alertIds.slice(-ALERTS_SHOWN).map((id) => store.getAlert(id)))).flatMap((stored) => (stored === undefined ? [] : [stored.value.alert]));
+      const alerts = (await Promise.all(incident.alertIds.slice(-ALERTS_SHOWN).map((id) => store.getAlert(id)))).flatMap((stored) =>
+        stored === undefined ? [] : [stored.value.alert],
+      );
       return { id: entry.id, content: incidentContent(notification.kind, incident, alerts, cloud, runbookOf) };
     }
     case 'digest':

@@ -48,7 +48,11 @@ export class OutboxEnqueuer {
    * being sent (or sent) takes nothing more: the entry goes into the next minute's.
    */
   private async fold(entry: OutboxEntry, fromMinute: string): Promise<string> {
-    const line: DigestLine = { severity: entry.severity, title: entry.title, ...('incidentId' in entry.notification ? { incidentId: entry.notification.incidentId } : {}) };
+    const line: DigestLine = {
+      severity: entry.severity,
+      title: entry.title,
+      ...('incidentId' in entry.notification ? { incidentId: entry.notification.incidentId } : {}),
+    };
     for (let minute = fromMinute; ; minute = nextMinute(minute)) {
       const id = `${entry.channel}|digest|${minute}`;
       for (;;) {
@@ -63,7 +67,11 @@ export class OutboxEnqueuer {
         }
         const { value } = current;
         if (value.status !== 'pending' || value.attempts > 0 || value.notification.kind !== 'digest') break;
-        const notification: Notification = { ...value.notification, lines: mostSevere([...value.notification.lines, line]), total: value.notification.total + 1 };
+        const notification: Notification = {
+          ...value.notification,
+          lines: mostSevere([...value.notification.lines, line]),
+          total: value.notification.total + 1,
+        };
         const severity: Severity = severityRank(entry.severity) > severityRank(value.severity) ? entry.severity : value.severity;
         try {
           await this.deps.store.updateOutboxEntry({ ...value, notification, severity }, current.etag);

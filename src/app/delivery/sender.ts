@@ -52,7 +52,13 @@ export class EntrySender {
         result = sent;
       }
     } catch (error) {
-      const failure = error instanceof DeliveryError ? error : new DeliveryError(`${error instanceof Error ? error.name : 'Error'}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300), true);
+      const failure =
+        error instanceof DeliveryError
+          ? error
+          : new DeliveryError(
+              `${error instanceof Error ? error.name : 'Error'}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300),
+              true,
+            );
       const last = !failure.retryable || entry.attempts >= this.deps.settings.maxAttempts;
       const waitInMs = Math.min(failure.retryAfterInMs ?? backoffInMs(entry.attempts), LONGEST_RETRY_IN_MS);
       outcome = last

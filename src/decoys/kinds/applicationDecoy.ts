@@ -14,7 +14,13 @@ export interface CreateApplicationDecoyRequest extends CreateRequestBase {
 }
 
 /** Names an app an intruder would want the secret of, and nobody would miss. */
-const APPLICATION_NAMES = ['Backup Sync Connector', 'Payroll Export Service', 'Legacy SharePoint Migration', 'Finance Reporting Automation', 'Mailbox Archive Exporter'];
+const APPLICATION_NAMES = [
+  'Backup Sync Connector',
+  'Payroll Export Service',
+  'Legacy SharePoint Migration',
+  'Finance Reporting Automation',
+  'Mailbox Archive Exporter',
+];
 
 /**
  * A decoy app registration and its service principal, with no API permissions, holding client secrets
@@ -114,7 +120,8 @@ export const applicationDecoy: DecoyKindModule<'application', CreateApplicationD
       }
       // A registered app is the customer's: only the secrets Lure added go.
       for (const generation of lifecycle.generations) {
-        if (generation.kind === 'clientSecret' && generation.journalId !== undefined) await context.directory.removeApplicationPassword(objectIdOf(decoy), generation.keyId);
+        if (generation.kind === 'clientSecret' && generation.journalId !== undefined)
+          await context.directory.removeApplicationPassword(objectIdOf(decoy), generation.keyId);
       }
     },
 
@@ -130,7 +137,8 @@ export const applicationDecoy: DecoyKindModule<'application', CreateApplicationD
           '',
           `az login --service-principal --username ${decoy.appId} --password '${secret}'${tenant === undefined ? '' : ` --tenant ${tenant}`} --allow-no-subscriptions`,
         ].join('\n'),
-        advice: 'Plant where an intruder harvests app secrets: a .env or pipeline variable file in a repository or file share, an automation script, a decoy Key Vault secret.',
+        advice:
+          'Plant where an intruder harvests app secrets: a .env or pipeline variable file in a repository or file share, an automation script, a decoy Key Vault secret.',
       };
     },
   },
@@ -155,7 +163,10 @@ function secretGeneration(secret: NewPasswordCredential, journalId: string, cont
 
 function objectIdOf(decoy: ApplicationDecoy): string {
   if (decoy.objectId === undefined) {
-    throw new DirectoryError('applications', `decoy ${decoy.id} has no objectId (the application object's id): register it with one so Lure can manage its secrets`);
+    throw new DirectoryError(
+      'applications',
+      `decoy ${decoy.id} has no objectId (the application object's id): register it with one so Lure can manage its secrets`,
+    );
   }
   return decoy.objectId;
 }

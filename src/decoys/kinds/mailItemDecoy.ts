@@ -55,7 +55,8 @@ export const mailItemDecoy: DecoyKindModule<'mailItem', CreateMailItemDecoyReque
     }
     // Desktop Outlook syncs whole folders: only a folder that holds nothing but decoys may fire on a Sync.
     if (decoy.dedicatedFolder) {
-      for (const folderId of [decoy.folderId, ...decoy.alternateFolderIds]) if (folderId !== undefined) identifiers.push({ space: 'dedicatedFolderId', value: folderId });
+      for (const folderId of [decoy.folderId, ...decoy.alternateFolderIds])
+        if (folderId !== undefined) identifiers.push({ space: 'dedicatedFolderId', value: folderId });
     }
     return identifiers;
   },
@@ -78,8 +79,13 @@ export const mailItemDecoy: DecoyKindModule<'mailItem', CreateMailItemDecoyReque
       const folderName = request.folderName ?? context.settings.mailFolderName;
       // A Sync of the folder will be a hit: it must hold nothing but Lure's decoys, or its owner's every sync alerts.
       const folderId = await context.directory.findMailFolder(request.mailbox, folderName);
-      const foreign = folderId === undefined ? 0 : (await context.directory.listMessages(request.mailbox, folderId)).filter((message) => message.marker === undefined).length;
-      if (foreign > 0) throw new DecoyValidationError(`${folderName} in ${request.mailbox} holds ${foreign} messages that are not decoys; name a new or empty folder`, 'folderName');
+      const foreign =
+        folderId === undefined ? 0 : (await context.directory.listMessages(request.mailbox, folderId)).filter((message) => message.marker === undefined).length;
+      if (foreign > 0)
+        throw new DecoyValidationError(
+          `${folderName} in ${request.mailbox} holds ${foreign} messages that are not decoys; name a new or empty folder`,
+          'folderName',
+        );
       return { kind: 'mailItem', mailbox: request.mailbox, folderName };
     },
 
@@ -124,7 +130,14 @@ export const mailItemDecoy: DecoyKindModule<'mailItem', CreateMailItemDecoyReque
       if (current === undefined) return decoy;
       const { internetMessageId: _internetMessageId, immutableId: _immutableId, ...rest } = decoy;
       const older = messages.slice(0, -1).reverse();
-      const alternateItemIds = [...current.otherItemIds, ...older.flatMap((message) => [message.messageId, ...(message.restImmutableEntryId === undefined ? [] : [message.restImmutableEntryId]), ...message.otherItemIds])];
+      const alternateItemIds = [
+        ...current.otherItemIds,
+        ...older.flatMap((message) => [
+          message.messageId,
+          ...(message.restImmutableEntryId === undefined ? [] : [message.restImmutableEntryId]),
+          ...message.otherItemIds,
+        ]),
+      ];
       return {
         ...rest,
         itemId: current.messageId,
@@ -172,7 +185,14 @@ export const mailItemDecoy: DecoyKindModule<'mailItem', CreateMailItemDecoyReque
   },
 };
 
-async function plant(mailbox: string, folderId: string, template: MessageTemplate, body: string, entry: JournalEntry, context: LifecycleContext): Promise<MessageGeneration> {
+async function plant(
+  mailbox: string,
+  folderId: string,
+  template: MessageTemplate,
+  body: string,
+  entry: JournalEntry,
+  context: LifecycleContext,
+): Promise<MessageGeneration> {
   const message = await context.directory.createMessage(mailbox, folderId, {
     subject: template.subject,
     body,

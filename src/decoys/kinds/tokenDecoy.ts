@@ -69,7 +69,8 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
     },
 
     async rotate(decoy, lifecycle, entry, context) {
-      if (decoy.kid === undefined) throw new DecoyStateError(`decoy ${decoy.id}: a honeytoken registered by jti alone cannot be minted again; create a new one`);
+      if (decoy.kid === undefined)
+        throw new DecoyStateError(`decoy ${decoy.id}: a honeytoken registered by jti alone cannot be minted again; create a new one`);
       return mint(decoy.kid, lifecycle.honeytokenAudience ?? 'https://graph.microsoft.com', lifecycle.honeytokenLifetimeInDays ?? 365, entry.id, context);
     },
 
@@ -92,13 +93,20 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
           '',
           `curl -H 'Authorization: Bearer ${honeytoken}' https://graph.microsoft.com/v1.0/users`,
         ].join('\n'),
-        advice: 'Plant where an intruder collects tokens: a config file or CI log in a repository, a browser-extension export, a script on a jump host. Any API behind a gateway that reports tokens to Lure will catch its use.',
+        advice:
+          'Plant where an intruder collects tokens: a config file or CI log in a repository, a browser-extension export, a script on a jump host. Any API behind a gateway that reports tokens to Lure will catch its use.',
       };
     },
   },
 };
 
-async function mint(kid: string, audience: string, lifetimeInDays: number, journalId: string, context: LifecycleContext): Promise<{ generation: HoneytokenGeneration; honeytoken: string }> {
+async function mint(
+  kid: string,
+  audience: string,
+  lifetimeInDays: number,
+  journalId: string,
+  context: LifecycleContext,
+): Promise<{ generation: HoneytokenGeneration; honeytoken: string }> {
   const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
   const jti = newOpaqueId(16);
   const issuedAt = Math.floor(context.now.getTime() / 1000);

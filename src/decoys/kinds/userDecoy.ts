@@ -52,7 +52,10 @@ export const userDecoy: DecoyKindModule<'user', CreateUserDecoyRequest> = {
     async targetOf(request, _journalId, context) {
       if (request.userPrincipalName !== undefined) {
         if ((await context.directory.getUser(request.userPrincipalName)) !== undefined) {
-          throw new DecoyValidationError(`${request.userPrincipalName} already exists in the tenant; register it as a decoy instead of creating it`, 'userPrincipalName');
+          throw new DecoyValidationError(
+            `${request.userPrincipalName} already exists in the tenant; register it as a decoy instead of creating it`,
+            'userPrincipalName',
+          );
         }
         return { kind: 'user', userPrincipalName: request.userPrincipalName };
       }
@@ -147,7 +150,8 @@ export const userDecoy: DecoyKindModule<'user', CreateUserDecoyRequest> = {
           '',
           `az login --username '${decoy.userPrincipalName}' --password '${secret}' --allow-no-subscriptions`,
         ].join('\n'),
-        advice: 'Plant where an intruder looks for credentials: a runbook or wiki page, a script in a file share, a password-manager export. Never where a real person would use it.',
+        advice:
+          'Plant where an intruder looks for credentials: a runbook or wiki page, a script in a file share, a password-manager export. Never where a real person would use it.',
       };
     },
   },

@@ -34,9 +34,14 @@ export async function printJsonLines(items: AsyncIterable<unknown> | Iterable<un
 
 /** `lure start --help`: the settings of the local host, from the same list as the README's table. */
 export function localHostSettingsHelp(): string {
-  const local = SETTINGS.filter((setting) => setting.description.startsWith('Local host') || ['LURE_STORE', 'LURE_TABLE_CONNECTION_STRING', 'LURE_TABLE_SERVICE_URI'].includes(setting.name));
+  const local = SETTINGS.filter(
+    (setting) =>
+      setting.description.startsWith('Local host') || ['LURE_STORE', 'LURE_TABLE_CONNECTION_STRING', 'LURE_TABLE_SERVICE_URI'].includes(setting.name),
+  );
   const width = Math.max(...local.map((setting) => setting.name.length));
-  const rows = local.map((setting) => `  ${setting.name.padEnd(width)}  ${setting.defaultValue.replaceAll('`', '').padEnd(24)} ${setting.description.replace(/^Local host: /, '')}`);
+  const rows = local.map(
+    (setting) => `  ${setting.name.padEnd(width)}  ${setting.defaultValue.replaceAll('`', '').padEnd(24)} ${setting.description.replace(/^Local host: /, '')}`,
+  );
   return `\nSettings (environment variables; every one is in the README's Settings table):\n  ${'name'.padEnd(width)}  ${'default'.padEnd(24)} meaning\n${rows.join('\n')}\n`;
 }
 
@@ -80,7 +85,8 @@ function positiveInteger(value: string): number {
 
 export function devTokenMinutes(value: string): number {
   const minutes = positiveInteger(value);
-  if (minutes > MAX_DEV_TOKEN_LIFETIME_IN_MINUTES) throw new InvalidArgumentError(`at most ${MAX_DEV_TOKEN_LIFETIME_IN_MINUTES} minutes (a day): the admin API refuses tokens that live longer than Entra's`);
+  if (minutes > MAX_DEV_TOKEN_LIFETIME_IN_MINUTES)
+    throw new InvalidArgumentError(`at most ${MAX_DEV_TOKEN_LIFETIME_IN_MINUTES} minutes (a day): the admin API refuses tokens that live longer than Entra's`);
   return minutes;
 }
 
@@ -121,4 +127,3 @@ export async function readSettingsFile(file: string): Promise<Record<string, str
   }
   return Object.fromEntries(settings);
 }
-

@@ -24,23 +24,40 @@ export function formatSummary(
   lines.push(`lure replay: ${report.read} records read from ${extra.files} file${extra.files === 1 ? '' : 's'}`);
   lines.push(`accepted ${accepted}`);
   for (const [source, kinds] of sortedEntries(report.accepted)) {
-    lines.push(`  ${source.padEnd(9)} ${sortedEntries(kinds).map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+    lines.push(
+      `  ${source.padEnd(9)} ${sortedEntries(kinds)
+        .map(([kind, count]) => `${kind} ${count}`)
+        .join(', ')}`,
+    );
   }
   lines.push(`skipped ${skipped}`);
   for (const [reason, details] of sortedEntries(report.skipped)) {
     const total = [...details.values()].reduce((sum, count) => sum + count, 0);
-    const shown = sortedEntries(details).slice(0, 8).map(([detail, count]) => `${detail} ${count}`);
+    const shown = sortedEntries(details)
+      .slice(0, 8)
+      .map(([detail, count]) => `${detail} ${count}`);
     const more = details.size > 8 ? `, … ${details.size - 8} more` : '';
     lines.push(`  ${reason} ${total}${isDeadLettered(reason) ? ' [dead-lettered]' : ''}: ${shown.join(', ')}${more}`);
     lines.push(`    (${SKIP_REASONS[reason]})`);
   }
   const byDetection = new Map<string, number>();
   for (const alert of alerts) byDetection.set(alert.detection, (byDetection.get(alert.detection) ?? 0) + 1);
-  lines.push(`alerts ${alerts.length}${alerts.length > 0 ? `: ${[...byDetection].sort().map(([detection, count]) => `${detection} ${count}`).join(', ')}` : ''}`);
+  lines.push(
+    `alerts ${alerts.length}${
+      alerts.length > 0
+        ? `: ${[...byDetection]
+            .sort()
+            .map(([detection, count]) => `${detection} ${count}`)
+            .join(', ')}`
+        : ''
+    }`,
+  );
   if (extra.incidents.length > 0) {
     lines.push(`incidents ${extra.incidents.length}`);
     for (const incident of [...extra.incidents].sort((a, b) => (a.firstOccurredAt < b.firstOccurredAt ? -1 : 1)).slice(0, 10)) {
-      lines.push(`  ${incident.id} ${incident.severity}: ${incident.alertIds.length} alert${incident.alertIds.length === 1 ? '' : 's'} (${incident.detections.join(', ')}) from ${incident.firstOccurredAt}`);
+      lines.push(
+        `  ${incident.id} ${incident.severity}: ${incident.alertIds.length} alert${incident.alertIds.length === 1 ? '' : 's'} (${incident.detections.join(', ')}) from ${incident.firstOccurredAt}`,
+      );
     }
   }
   const tokens = report.tokens;

@@ -40,10 +40,14 @@ async function storeServices() {
   if (config.store === 'table' && config.table === undefined) {
     const running = await findRunningLocalHost(config.local.dataDir);
     if (running === undefined) {
-      throw new UsageError(`no store: set LURE_TABLE_SERVICE_URI (or LURE_TABLE_CONNECTION_STRING), or run npm start, whose store this command then uses (no local Lure is running on ${config.local.dataDir})`);
+      throw new UsageError(
+        `no store: set LURE_TABLE_SERVICE_URI (or LURE_TABLE_CONNECTION_STRING), or run npm start, whose store this command then uses (no local Lure is running on ${config.local.dataDir})`,
+      );
     }
     if (running.tableConnectionString === undefined) {
-      throw new UsageError(`the local Lure running on ${config.local.dataDir} (pid ${running.pid}) has no embedded Azurite (its store is in memory or configured Table Storage): set the same LURE_TABLE_* settings here`);
+      throw new UsageError(
+        `the local Lure running on ${config.local.dataDir} (pid ${running.pid}) has no embedded Azurite (its store is in memory or configured Table Storage): set the same LURE_TABLE_* settings here`,
+      );
     }
     config = { ...config, table: { connectionString: running.tableConnectionString } };
     process.stderr.write(`lure: using the store of the local Lure running on ${config.local.dataDir} (pid ${running.pid})\n`);
@@ -80,8 +84,12 @@ async function main(argv: readonly string[]): Promise<number> {
         `${formatSummary(result.report, result.alerts, { files: files.length, signingKeys: result.signingKeys.length, tokenChecks: result.tokenChecks, tokenMatches: result.tokenMatches, incidents: result.incidents })}\n`,
       );
       // Exit 0 either way (the input was read), but a run that could not have alerted says why.
-      if (totalAccepted(result.report) === 0) process.stderr.write(`lure: warning: no record of ${files.length === 1 ? 'this file' : 'these files'} was accepted: is it Lure's input (Event Hub messages, audit content, NDJSON of records)?\n`);
-      if (options.decoys === undefined && (await services.store.listDecoys()).length === 0) process.stderr.write('lure: note: no --decoys file, so no decoy hit can be found; only the token and mail detections ran\n');
+      if (totalAccepted(result.report) === 0)
+        process.stderr.write(
+          `lure: warning: no record of ${files.length === 1 ? 'this file' : 'these files'} was accepted: is it Lure's input (Event Hub messages, audit content, NDJSON of records)?\n`,
+        );
+      if (options.decoys === undefined && (await services.store.listDecoys()).length === 0)
+        process.stderr.write('lure: note: no --decoys file, so no decoy hit can be found; only the token and mail detections ran\n');
     });
 
   program
@@ -105,7 +113,9 @@ async function main(argv: readonly string[]): Promise<number> {
     .action(async (file: string) => {
       const request = await readJsonInput(file);
       const result = await (await lifecycles()).create(request);
-      process.stdout.write(`${JSON.stringify({ decoy: result.decoy, ...(result.material === undefined ? {} : { material: result.material.text }) }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ decoy: result.decoy, ...(result.material === undefined ? {} : { material: result.material.text }) }, null, 2)}\n`,
+      );
       printMaterial(result.material);
     });
   decoys
@@ -114,7 +124,9 @@ async function main(argv: readonly string[]): Promise<number> {
     .argument('<id>')
     .action(async (id: string) => {
       const result = await (await lifecycles()).rotate(id, 'caller');
-      process.stdout.write(`${JSON.stringify({ decoy: result.decoy, ...(result.material === undefined ? {} : { material: result.material.text }) }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ decoy: result.decoy, ...(result.material === undefined ? {} : { material: result.material.text }) }, null, 2)}\n`,
+      );
       printMaterial(result.material);
     });
   decoys
@@ -128,7 +140,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('test-alert')
-    .description('Send a clearly marked test notification through one channel\'s real path, and say how it went')
+    .description("Send a clearly marked test notification through one channel's real path, and say how it went")
     .addOption(new Option('--channel <channel>', 'the channel to test').choices(['teams', 'email', 'webhook']).makeOptionMandatory())
     .action(async (options: { channel: 'teams' | 'email' | 'webhook' }) => {
       const services = await storeServices();
@@ -140,13 +152,14 @@ async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('send')
-    .description('Push event files (any framing) to one of Lure\'s Event Hubs, as the sources would: a test event after deploying')
+    .description("Push event files (any framing) to one of Lure's Event Hubs, as the sources would: a test event after deploying")
     .addOption(new Option('--hub <hub>', 'which hub').choices(['entra', 'exchange', 'token']).makeOptionMandatory())
     .argument('<files...>', 'event files: Event Hub messages, JSON arrays or NDJSON')
     .action(async (files: string[], options: { hub: 'entra' | 'exchange' | 'token' }) => {
       const config = configFrom(process.env);
       const services = await buildServices({ ...config, store: 'memory' }, { logger: consoleLogger({ minimumLevel: 'warn', format: config.logFormat }) });
-      if (services.publisher === undefined) throw new UsageError('setting LURE_EVENTHUB__fullyQualifiedNamespace: set it (with an identity allowed to send) or LURE_EVENTHUB_CONNECTION_STRING');
+      if (services.publisher === undefined)
+        throw new UsageError('setting LURE_EVENTHUB__fullyQualifiedNamespace: set it (with an identity allowed to send) or LURE_EVENTHUB_CONNECTION_STRING');
       try {
         const hub = config.eventHubs.hubs[options.hub];
         const sent = await sendEventFiles(services.publisher, hub, files);
@@ -183,7 +196,10 @@ async function main(argv: readonly string[]): Promise<number> {
     .description('Print an admin API token the local host (npm start) accepts, signed by the key in the local data folder; never accepted in Azure')
     .addOption(new Option('--role <role>', 'the app role the token carries').choices([ADMIN_ROLE, READER_ROLE]).makeOptionMandatory())
     .addOption(
-      new Option('--expires-in-minutes <minutes>', `how long the token lives, at most ${MAX_DEV_TOKEN_LIFETIME_IN_MINUTES} (the API refuses longer-lived tokens)`)
+      new Option(
+        '--expires-in-minutes <minutes>',
+        `how long the token lives, at most ${MAX_DEV_TOKEN_LIFETIME_IN_MINUTES} (the API refuses longer-lived tokens)`,
+      )
         .argParser(devTokenMinutes)
         .default(60),
     )
@@ -214,7 +230,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('alerts')
-    .description("Print the stored alerts as JSON lines (the alert JSON), newest event first")
+    .description('Print the stored alerts as JSON lines (the alert JSON), newest event first')
     .addOption(new Option('--status <status>', 'only alerts in this status').choices(['open', 'acknowledged', 'resolved', 'suppressed']))
     .action(async (options: { status?: AlertStatus }) => {
       const services = await storeServices();

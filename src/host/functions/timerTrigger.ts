@@ -24,5 +24,9 @@ export function timerHandler(name: string, useCase: (services: Services) => Prom
 
 /** Counts only: reports may carry alerts, whose words belong in the alert channels, not in logs. */
 function summaryOf(report: object): Record<string, number> {
-  return Object.fromEntries(Object.entries(report).map(([key, value]: [string, unknown]) => [key, Array.isArray(value) ? value.length : value]).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+  return Object.fromEntries(
+    Object.entries(report)
+      .map(([key, value]: [string, unknown]) => [key, Array.isArray(value) ? value.length : value])
+      .filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+  );
 }

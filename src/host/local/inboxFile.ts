@@ -24,13 +24,7 @@ export interface FileWork {
 const LONG_FILE_RECORDS = 10_000;
 /** How long a file whose last record is cut short waits for the rest before it is read as it is. */
 export const CUT_SHORT_PATIENCE_IN_MS = 60_000;
-export async function processFile(
-  ingest: Ingest,
-  file: string,
-  processedDir: string,
-  output: LocalHostOutput,
-  work: FileWork,
-): Promise<'done' | 'waiting'> {
+export async function processFile(ingest: Ingest, file: string, processedDir: string, output: LocalHostOutput, work: FileWork): Promise<'done' | 'waiting'> {
   const name = path.basename(file);
   let content: string;
   let before: Stats;
@@ -46,10 +40,14 @@ export async function processFile(
   if (isCutShort(content)) {
     if (Date.now() - before.mtimeMs < CUT_SHORT_PATIENCE_IN_MS) {
       // Left where it is: the watcher sees it again when its writer adds the rest.
-      output.note(`${name}: its last record is cut short, so it stays in the inbox until it is complete (write files as ${name}.partial and rename them in; a complete file may end its last line with a newline)`);
+      output.note(
+        `${name}: its last record is cut short, so it stays in the inbox until it is complete (write files as ${name}.partial and rename them in; a complete file may end its last line with a newline)`,
+      );
       return 'waiting';
     }
-    output.note(`${name}: its last record has been cut short for over ${CUT_SHORT_PATIENCE_IN_MS / 60_000} minute; read as it is (that record is dead-lettered)`);
+    output.note(
+      `${name}: its last record has been cut short for over ${CUT_SHORT_PATIENCE_IN_MS / 60_000} minute; read as it is (that record is dead-lettered)`,
+    );
   }
   try {
     let read = 0;
@@ -63,7 +61,9 @@ export async function processFile(
     if (progress.total >= LONG_FILE_RECORDS) output.note(`${name}: reading ${progress.total.toLocaleString('en-US')} records`);
     for (const batch of batches) {
       if (work.abandon) {
-        output.note(`${name}: stopped at ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} records; it stays in the inbox and is read again on the next start (what it raised folds, not twice)`);
+        output.note(
+          `${name}: stopped at ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} records; it stays in the inbox and is read again on the next start (what it raised folds, not twice)`,
+        );
         return 'done';
       }
       const report = await ingest(batch, name);
@@ -98,7 +98,10 @@ export function show(alert: Alert, output: LocalHostOutput): void {
 }
 
 function uniquePath(folder: string, name: string): string {
-  const stamp = new Date().toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replaceAll(':', '')
+    .replace(/\.\d+Z$/, 'Z');
   return path.join(folder, `${stamp}-${name}`);
 }
 

@@ -91,11 +91,14 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
   } catch (error) {
     useServices(undefined);
     await azurite?.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new RangeError(`setting LURE_API_PORT: port ${config.local.apiPort} is in use (set another, or 0 for any free port)`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new RangeError(`setting LURE_API_PORT: port ${config.local.apiPort} is in use (set another, or 0 for any free port)`, { cause: error });
     throw error;
   }
   await claim.publish({ apiUrl: apiServer.url, ...(azurite === undefined ? {} : { tableConnectionString: azurite.connectionString }) });
-  output.note(`Admin API: ${apiServer.url} (${devTokens ? 'a token for it: npx lure dev-token --role Lure.Admin' : 'tokens of the tenant only: the store is configured Table Storage'})`);
+  output.note(
+    `Admin API: ${apiServer.url} (${devTokens ? 'a token for it: npx lure dev-token --role Lure.Admin' : 'tokens of the tenant only: the store is configured Table Storage'})`,
+  );
 
   const inboxDir = config.local.inboxDir;
   const processedDir = path.join(inboxDir, 'processed');
@@ -176,7 +179,9 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
       const rotated = await services.rotateDecoys();
       rotated.alerts.forEach((alert) => show(alert, output));
       if (rotated.rotated + rotated.finished + rotated.rolledBack + rotated.swept > 0 || rotated.failures.length > 0) {
-        output.note(`decoys: ${rotated.rotated} rotated, ${rotated.finished} interrupted operations finished, ${rotated.rolledBack} undone, ${rotated.swept} leftovers removed${rotated.failures.length > 0 ? `; failures: ${rotated.failures.join('; ')}` : ''}`);
+        output.note(
+          `decoys: ${rotated.rotated} rotated, ${rotated.finished} interrupted operations finished, ${rotated.rolledBack} undone, ${rotated.swept} leftovers removed${rotated.failures.length > 0 ? `; failures: ${rotated.failures.join('; ')}` : ''}`,
+        );
       }
     } catch (error) {
       output.note(`decoy rotation failed (${error instanceof Error ? error.message : String(error)}); the next run tries again`);
@@ -202,10 +207,13 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
       hubs: eventHubs.hubs,
       consumerGroup: eventHubs.localConsumerGroup,
       store: services.store,
-      onBatch: (hub, events, context) => run(async () => (await processHubBatch(services.ingest, hub, events, context)).forEach((alert) => show(alert, output))),
+      onBatch: (hub, events, context) =>
+        run(async () => (await processHubBatch(services.ingest, hub, events, context)).forEach((alert) => show(alert, output))),
       onError: (hub, message) => output.note(`hub ${hub}: ${message}`),
     });
-    output.note(`Reading hubs ${Object.values(eventHubs.hubs).join(', ')} on consumer group ${eventHubs.localConsumerGroup} (from the newest event, then from each checkpoint)`);
+    output.note(
+      `Reading hubs ${Object.values(eventHubs.hubs).join(', ')} on consumer group ${eventHubs.localConsumerGroup} (from the newest event, then from each checkpoint)`,
+    );
   }
 
   const watcher: FSWatcher = watch(inboxDir, {
@@ -255,4 +263,3 @@ async function resolveChecks(services: Services, output: LocalHostOutput): Promi
     output.note(`token checks not resolved (${error instanceof Error ? error.message : String(error)}); the next run tries again`);
   }
 }
-

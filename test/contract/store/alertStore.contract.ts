@@ -12,7 +12,9 @@ export function alertStoreContract(name: string, createStore: () => Promise<Aler
       const store = await createStore();
       await store.createAlert(storedAlert('a1', { status: 'open', severity: 'critical', occurredAt: '2026-11-01T00:00:00.000Z' }));
       await store.createAlert(storedAlert('a2', { status: 'acknowledged', severity: 'critical', occurredAt: '2026-11-02T00:00:00.000Z' }));
-      await store.createAlert(storedAlert('a3', { status: 'open', severity: 'high', detection: 'token.issuance.missing', occurredAt: '2026-11-03T00:00:00.000Z' }));
+      await store.createAlert(
+        storedAlert('a3', { status: 'open', severity: 'high', detection: 'token.issuance.missing', occurredAt: '2026-11-03T00:00:00.000Z' }),
+      );
       await store.createAlert(storedAlert("a4'quote", { status: 'open', severity: 'high', detection: "it's", occurredAt: '2026-11-04T00:00:00.000Z' }));
       const ids = async (filter: AlertFilter | undefined) => (await all(store.listAlerts(filter))).map((stored) => stored.alert.id).sort();
       assert.deepEqual(await ids(undefined), ['a1', 'a2', 'a3', "a4'quote"]);
@@ -58,8 +60,16 @@ export function alertStoreContract(name: string, createStore: () => Promise<Aler
 
     it('keeps large alerts whole (documents beyond one Table property)', async () => {
       const store = await createStore();
-      const evidence = Array.from({ length: 20 }, (_, index) => ({ source: 'exchange' as const, type: 'MailItemsAccessed', id: `${index}-${'z'.repeat(500)}`, time: '2026-11-02T09:40:12.000Z' }));
-      const big: StoredAlert = { ...storedAlert('big', { evidence, count: 5000, summary: 's'.repeat(40_000) }), evidenceKeys: Array.from({ length: 5000 }, (_, index) => `k${String(index).padStart(11, '0')}`) };
+      const evidence = Array.from({ length: 20 }, (_, index) => ({
+        source: 'exchange' as const,
+        type: 'MailItemsAccessed',
+        id: `${index}-${'z'.repeat(500)}`,
+        time: '2026-11-02T09:40:12.000Z',
+      }));
+      const big: StoredAlert = {
+        ...storedAlert('big', { evidence, count: 5000, summary: 's'.repeat(40_000) }),
+        evidenceKeys: Array.from({ length: 5000 }, (_, index) => `k${String(index).padStart(11, '0')}`),
+      };
       await store.createAlert(big);
       assert.deepEqual((await store.getAlert('big'))?.value, big);
     });
@@ -69,7 +79,10 @@ export function alertStoreContract(name: string, createStore: () => Promise<Aler
       await store.createAlert(storedAlert('old', { occurredAt: '2025-01-01T00:00:00.000Z' }));
       await store.createAlert(storedAlert('new', { occurredAt: '2026-11-01T00:00:00.000Z' }));
       assert.equal(await store.deleteAlertsBefore('2026-01-01T00:00:00.000Z'), 1);
-      assert.deepEqual((await all(store.listAlerts())).map((stored) => stored.alert.id), ['new']);
+      assert.deepEqual(
+        (await all(store.listAlerts())).map((stored) => stored.alert.id),
+        ['new'],
+      );
     });
   });
 }

@@ -5,13 +5,17 @@ import type { AuditFeedStore } from '../../../src/ports/store/auditFeedStore.js'
 /** What every `AuditFeedStore` must do: the in-memory and Table adapters both run it, so the fake cannot drift from the real thing. */
 export function auditFeedStoreContract(name: string, createStore: () => Promise<AuditFeedStore>): void {
   describe(`AuditFeedStore contract: ${name}`, () => {
-    it('keeps the audit poller\'s state per content type and the copied blobs per type, listed since a time and pruned', async () => {
+    it("keeps the audit poller's state per content type and the copied blobs per type, listed since a time and pruned", async () => {
       const store = await createStore();
       assert.equal(await store.getAuditFeedState('Audit.Exchange'), undefined);
       await store.upsertAuditFeedState({ contentType: 'Audit.Exchange', subscribedAt: '2026-11-20T00:00:00.000Z' });
       await store.upsertAuditFeedState({ contentType: 'Audit.Exchange', subscribedAt: '2026-11-20T00:00:00.000Z', listedUntil: '2026-11-28T11:55:00.000Z' });
       await store.upsertAuditFeedState({ contentType: 'Audit.AzureActiveDirectory' });
-      assert.deepEqual(await store.getAuditFeedState('Audit.Exchange'), { contentType: 'Audit.Exchange', subscribedAt: '2026-11-20T00:00:00.000Z', listedUntil: '2026-11-28T11:55:00.000Z' });
+      assert.deepEqual(await store.getAuditFeedState('Audit.Exchange'), {
+        contentType: 'Audit.Exchange',
+        subscribedAt: '2026-11-20T00:00:00.000Z',
+        listedUntil: '2026-11-28T11:55:00.000Z',
+      });
       const blob = (contentType: string, contentId: string, contentCreated: string) => ({ contentType, contentId, contentCreated });
       const awkward = '20261128115500123$20261128115500123$audit_exchange$Audit_Exchange$emea0021/x#y?';
       await store.upsertCopiedAuditContent([

@@ -8,7 +8,16 @@ export function auditStoreContract(name: string, createStore: () => Promise<Audi
   describe(`AuditStore contract: ${name}`, () => {
     it('keeps the audit trail, lists it by time range and prunes whole days', async () => {
       const store = await createStore();
-      const entry = (id: string, at: string) => ({ id, at, caller: { objectId: 'o1', userPrincipalName: 'admin@contoso.example' }, action: 'decoy.update', target: `decoy:${id}`, outcome: 'succeeded' as const, status: 200, detail: 'enabled: true → false' });
+      const entry = (id: string, at: string) => ({
+        id,
+        at,
+        caller: { objectId: 'o1', userPrincipalName: 'admin@contoso.example' },
+        action: 'decoy.update',
+        target: `decoy:${id}`,
+        outcome: 'succeeded' as const,
+        status: 200,
+        detail: 'enabled: true → false',
+      });
       await store.createAuditEntry(entry('e1', '2026-11-01T23:59:59.000Z'));
       await store.createAuditEntry(entry('e2', '2026-11-02T00:00:00.000Z'));
       await store.createAuditEntry(entry('e3', '2026-11-03T12:00:00.000Z'));

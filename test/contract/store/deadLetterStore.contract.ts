@@ -13,12 +13,19 @@ export function deadLetterStoreContract(name: string, createStore: () => Promise
       await store.upsertDeadLetters(letters);
       const stored = await all(store.listDeadLetters());
       assert.equal(stored.length, letters.length);
-      assert.deepEqual(stored.sort((a, b) => a.id.localeCompare(b.id)), [...letters].sort((a, b) => a.id.localeCompare(b.id)));
+      assert.deepEqual(
+        stored.sort((a, b) => a.id.localeCompare(b.id)),
+        [...letters].sort((a, b) => a.id.localeCompare(b.id)),
+      );
     });
 
     it('deletes dead letters of days before a boundary', async () => {
       const store = await createStore();
-      await store.upsertDeadLetters([deadLetter('old', '2026-10-01T23:59:59.000Z'), deadLetter('boundary', '2026-10-02T00:00:00.000Z'), deadLetter('new', '2026-11-28T12:00:00.000Z')]);
+      await store.upsertDeadLetters([
+        deadLetter('old', '2026-10-01T23:59:59.000Z'),
+        deadLetter('boundary', '2026-10-02T00:00:00.000Z'),
+        deadLetter('new', '2026-11-28T12:00:00.000Z'),
+      ]);
       assert.equal(await store.deleteDeadLettersBefore('2026-10-02T12:00:00.000Z'), 1);
       assert.deepEqual((await all(store.listDeadLetters())).map((letter) => letter.id).sort(), ['boundary', 'new']);
     });

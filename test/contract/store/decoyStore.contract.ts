@@ -9,11 +9,20 @@ export function decoyStoreContract(name: string, createStore: () => Promise<Deco
   describe(`DecoyStore contract: ${name}`, () => {
     it('stores, lists, replaces and deletes decoys', async () => {
       const store = await createStore();
-      const user: Decoy = { id: 'd-user-1', kind: 'user', enabled: true, userPrincipalName: 'svc-backup@contoso.example', objectId: '6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44' };
+      const user: Decoy = {
+        id: 'd-user-1',
+        kind: 'user',
+        enabled: true,
+        userPrincipalName: 'svc-backup@contoso.example',
+        objectId: '6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44',
+      };
       const token: Decoy = { id: 'd-token-1', kind: 'token', enabled: false, kid: 'k/1#?', memo: 'planted in repo' };
       await store.upsertDecoy(user);
       await store.upsertDecoy(token);
-      assert.deepEqual((await store.listDecoys()).sort((a, b) => a.id.localeCompare(b.id)), [token, user]);
+      assert.deepEqual(
+        (await store.listDecoys()).sort((a, b) => a.id.localeCompare(b.id)),
+        [token, user],
+      );
       const read = await store.getDecoy('d-token-1');
       assert.deepEqual(read?.value, token);
       assert.ok(read.etag.length > 0);
@@ -57,8 +66,17 @@ export function decoyStoreContract(name: string, createStore: () => Promise<Deco
       const read = await store.getDecoyRegistry();
       assert.deepEqual(read, { value: [first], etag: afterFirst });
       await store.upsertDecoys([second, { ...first, memo: 'second write' }], read.etag);
-      assert.deepEqual((await store.listDecoys()).sort((a, b) => a.id.localeCompare(b.id)), [{ ...first, memo: 'second write' }, second]);
-      await assert.rejects(store.upsertDecoys(Array.from({ length: MAX_DECOYS_PER_WRITE + 1 }, (_, index) => ({ ...first, id: `d-${index}`, kid: `k-${index}` })), (await store.getDecoyRegistry()).etag), RangeError);
+      assert.deepEqual(
+        (await store.listDecoys()).sort((a, b) => a.id.localeCompare(b.id)),
+        [{ ...first, memo: 'second write' }, second],
+      );
+      await assert.rejects(
+        store.upsertDecoys(
+          Array.from({ length: MAX_DECOYS_PER_WRITE + 1 }, (_, index) => ({ ...first, id: `d-${index}`, kid: `k-${index}` })),
+          (await store.getDecoyRegistry()).etag,
+        ),
+        RangeError,
+      );
     });
 
     it('moves the registry version on every decoy write, so a decision on an older registry cannot be written', async () => {

@@ -5,7 +5,17 @@ import type { PendingTokenCheck, TokenIssuance } from '../../../src/domain/token
 /* Documents the store contracts write and read. */
 
 /** Ids holding every character Table keys forbid, plus the ones message and item ids really carry. */
-export const AWKWARD_IDS = ['a/b', 'back\\slash', 'hash#tag', 'what?', 'LgAAAA+/x/y==', '<msg@contoso.example>', 'ctl\u0001\u007f', 'é-ü-日本', 'x'.repeat(900)];
+export const AWKWARD_IDS = [
+  'a/b',
+  'back\\slash',
+  'hash#tag',
+  'what?',
+  'LgAAAA+/x/y==',
+  '<msg@contoso.example>',
+  'ctl\u0001\u007f',
+  'é-ü-日本',
+  'x'.repeat(900),
+];
 
 export function storedAlert(id: string, overrides: Partial<Alert> = {}): StoredAlert {
   const alert: Alert = {

@@ -17,16 +17,22 @@ export function hubCheckpointStoreContract(name: string, createStore: () => Prom
       await assert.rejects(store.claimHubOwnership(owner('0', 'a'), etag), ConcurrencyError, 'a claim at a stale ETag loses');
       await store.claimHubOwnership({ ...other, partitionId: '0', ownerId: 'c', lastModifiedTimeInMs: 1 }, undefined);
       const owned = await store.listHubOwnerships(scope);
-      assert.deepEqual(owned.map(({ value }) => [value.partitionId, value.ownerId]), [['0', 'b']]);
+      assert.deepEqual(
+        owned.map(({ value }) => [value.partitionId, value.ownerId]),
+        [['0', 'b']],
+      );
       assert.equal(owned[0]!.etag, stolen);
 
       await store.upsertHubCheckpoint({ ...scope, partitionId: '0', sequenceNumber: 41, offset: '4096' });
       await store.upsertHubCheckpoint({ ...scope, partitionId: '0', sequenceNumber: 42, offset: '8192' });
       await store.upsertHubCheckpoint({ ...scope, partitionId: '1', sequenceNumber: 7, offset: '512' });
-      assert.deepEqual((await store.listHubCheckpoints(scope)).sort((a, b) => a.partitionId.localeCompare(b.partitionId)), [
-        { ...scope, partitionId: '0', sequenceNumber: 42, offset: '8192' },
-        { ...scope, partitionId: '1', sequenceNumber: 7, offset: '512' },
-      ]);
+      assert.deepEqual(
+        (await store.listHubCheckpoints(scope)).sort((a, b) => a.partitionId.localeCompare(b.partitionId)),
+        [
+          { ...scope, partitionId: '0', sequenceNumber: 42, offset: '8192' },
+          { ...scope, partitionId: '1', sequenceNumber: 7, offset: '512' },
+        ],
+      );
       assert.deepEqual(await store.listHubCheckpoints(other), []);
     });
   });

@@ -27,7 +27,10 @@ export function incidentStoreContract(name: string, createStore: () => Promise<I
         await store.upsertIncidentActorKeys(item);
       }
       assert.equal(await store.deleteIncidentsBefore('2026-01-01T00:00:00.000Z'), 1);
-      assert.deepEqual((await all(store.listIncidents())).map((item) => item.id), ['inc-new']);
+      assert.deepEqual(
+        (await all(store.listIncidents())).map((item) => item.id),
+        ['inc-new'],
+      );
       assert.deepEqual(await store.findIncidentsByActorKeys(['ip:inc-old', 'ip:inc-new'], '2000-01-01T00:00:00.000Z'), ['inc-new']);
     });
   });

@@ -14,7 +14,14 @@ export function lifecycleStoreContract(name: string, createStore: () => Promise<
         decoyId,
         kind: 'application',
         createdByLure: true,
-        generations: keyIds.map((keyId) => ({ kind: 'clientSecret', keyId, journalId: 'j000000001', createdAt: '2026-11-28T12:00:00.000Z', fingerprint: 'sha256:ab', hint: 'Q1w' })),
+        generations: keyIds.map((keyId) => ({
+          kind: 'clientSecret',
+          keyId,
+          journalId: 'j000000001',
+          createdAt: '2026-11-28T12:00:00.000Z',
+          fingerprint: 'sha256:ab',
+          hint: 'Q1w',
+        })),
         placements: [{ kind: 'manual', description: 'ops wiki page' }],
         nextRotationAt: '2026-12-28T12:00:00.000Z',
       });
@@ -46,7 +53,11 @@ export function lifecycleStoreContract(name: string, createStore: () => Promise<
       const etag = await store.createJournalEntry(entry('recent0001', 'cloudDone', '2026-11-28T11:00:00.000Z'));
       await assert.rejects(store.createJournalEntry(entry('recent0001', 'intent', '2026-11-28T11:00:00.000Z')), ConcurrencyError);
       const next = await store.updateJournalEntry(entry('recent0001', 'finished', '2026-11-28T11:30:00.000Z'), etag);
-      await assert.rejects(store.updateJournalEntry(entry('recent0001', 'intent', '2026-11-28T11:40:00.000Z'), etag), ConcurrencyError, 'a run that was taken over cannot write');
+      await assert.rejects(
+        store.updateJournalEntry(entry('recent0001', 'intent', '2026-11-28T11:40:00.000Z'), etag),
+        ConcurrencyError,
+        'a run that was taken over cannot write',
+      );
       assert.equal((await store.getJournalEntry('recent0001'))?.etag, next);
       assert.deepEqual((await store.listJournalEntries('2026-11-28T00:00:00.000Z')).map((listed) => listed.id).sort(), ['recent0001', 'stuck00001']);
       assert.equal((await store.getJournalEntry('recent0001'))?.value.step, 'finished');

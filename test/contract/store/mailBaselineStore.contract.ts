@@ -8,7 +8,11 @@ export function mailBaselineStoreContract(name: string, createStore: () => Promi
   describe(`MailBaselineStore contract: ${name}`, () => {
     it('keeps one mail baseline per mailbox, created once, updated at its ETag', async () => {
       const store = await createStore();
-      const baseline = { mailbox: 'finance/archive#1@contoso.example', firstSeen: '2026-11-01T00:00:00.000Z', pairs: { '00000003-0000-0000-c000-000000000000|': '2026-11-01T00:00:00.000Z' } };
+      const baseline = {
+        mailbox: 'finance/archive#1@contoso.example',
+        firstSeen: '2026-11-01T00:00:00.000Z',
+        pairs: { '00000003-0000-0000-c000-000000000000|': '2026-11-01T00:00:00.000Z' },
+      };
       const created = await store.createMailBaseline(baseline);
       await assert.rejects(store.createMailBaseline(baseline), ConcurrencyError);
       const read = await store.getMailBaseline(baseline.mailbox);

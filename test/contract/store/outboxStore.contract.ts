@@ -24,10 +24,15 @@ export function outboxStoreContract(name: string, createStore: () => Promise<Out
       });
       assert.equal(await store.createOutboxEntry(entry('teams|incident|a/b#1')), true);
       assert.equal(await store.createOutboxEntry(entry('teams|incident|a/b#1', { attempts: 9 })), false, 'enqueuing twice is one entry');
-      await store.createOutboxEntry(entry('webhook|alert|later', { channel: 'webhook', notification: { kind: 'alert', alertId: 'later' }, nextAttemptAt: '2026-11-28T13:00:00.000Z' }));
+      await store.createOutboxEntry(
+        entry('webhook|alert|later', { channel: 'webhook', notification: { kind: 'alert', alertId: 'later' }, nextAttemptAt: '2026-11-28T13:00:00.000Z' }),
+      );
       await store.createOutboxEntry(entry('email|incident|done', { channel: 'email', status: 'delivered', completedAt: '2026-10-01T00:00:00.000Z' }));
       const due = await store.listDueOutboxEntries('2026-11-28T12:30:00.000Z');
-      assert.deepEqual(due.map(({ value }) => value.id), ['teams|incident|a/b#1']);
+      assert.deepEqual(
+        due.map(({ value }) => value.id),
+        ['teams|incident|a/b#1'],
+      );
       const etag = await store.updateOutboxEntry({ ...due[0]!.value, attempts: 1, status: 'delivered', completedAt: '2026-11-28T12:01:00.000Z' }, due[0]!.etag);
       await assert.rejects(store.updateOutboxEntry({ ...due[0]!.value, attempts: 2 }, due[0]!.etag), ConcurrencyError, 'a second sender loses its claim');
       assert.equal((await store.getOutboxEntry('teams|incident|a/b#1'))?.etag, etag);

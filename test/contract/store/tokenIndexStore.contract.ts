@@ -9,7 +9,9 @@ export function tokenIndexStoreContract(name: string, createStore: () => Promise
   describe(`TokenIndexStore contract: ${name}`, () => {
     it('indexes token issuances by hour and finds them around their issue time, case-sensitively', async () => {
       const store = await createStore();
-      const inOneHour = Array.from({ length: 150 }, (_, index) => issuance(`uti${index}AAAAAAAAAAAAAAAA`, `2026-11-02T08:${String(index % 60).padStart(2, '0')}:00.000Z`));
+      const inOneHour = Array.from({ length: 150 }, (_, index) =>
+        issuance(`uti${index}AAAAAAAAAAAAAAAA`, `2026-11-02T08:${String(index % 60).padStart(2, '0')}:00.000Z`),
+      );
       await store.upsertTokenIssuances([...inOneHour, issuance('a/b+c==', '2026-11-02T09:05:00.000Z'), issuance('CaseToken', '2026-11-02T10:00:00.000Z')]);
       const around = (uti: string, iat: string) => issuanceLookupOf({ uti, issuedAt: iat, usedAt: iat }, 28);
       const found = await store.findTokenIssuances([
@@ -34,12 +36,16 @@ export function tokenIndexStoreContract(name: string, createStore: () => Promise
     it('moves sign-in progress forward only, keeping the first event time', async () => {
       const store = await createStore();
       const tenantId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-      await store.advanceSignInProgress([{ tenantId, category: 'SignInLogs', firstEventTime: '2026-11-02T08:00:00.000Z', watermark: '2026-11-02T08:30:00.000Z' }]);
+      await store.advanceSignInProgress([
+        { tenantId, category: 'SignInLogs', firstEventTime: '2026-11-02T08:00:00.000Z', watermark: '2026-11-02T08:30:00.000Z' },
+      ]);
       await store.advanceSignInProgress([
         { tenantId, category: 'SignInLogs', firstEventTime: '2026-11-02T07:00:00.000Z', watermark: '2026-11-02T08:10:00.000Z' },
         { tenantId, category: 'NonInteractiveUserSignInLogs', firstEventTime: '2026-11-02T08:05:00.000Z', watermark: '2026-11-02T08:06:00.000Z' },
       ]);
-      await store.advanceSignInProgress([{ tenantId, category: 'SignInLogs', firstEventTime: '2026-11-02T09:00:00.000Z', watermark: '2026-11-02T09:45:00.000Z' }]);
+      await store.advanceSignInProgress([
+        { tenantId, category: 'SignInLogs', firstEventTime: '2026-11-02T09:00:00.000Z', watermark: '2026-11-02T09:45:00.000Z' },
+      ]);
       const progress = (await store.listSignInProgress()).sort((a, b) => a.category.localeCompare(b.category));
       assert.deepEqual(progress, [
         { tenantId, category: 'NonInteractiveUserSignInLogs', firstEventTime: '2026-11-02T08:05:00.000Z', watermark: '2026-11-02T08:06:00.000Z' },
@@ -56,13 +62,19 @@ export function tokenIndexStoreContract(name: string, createStore: () => Promise
       await store.upsertPendingTokenChecks([early]);
       const due = await all(store.listPendingTokenChecks('2026-11-02T10:00:00.000Z'));
       assert.deepEqual(due.map((check) => check.evidence.id).sort(), ['r-other', 'r-tokA/+']);
-      assert.deepEqual(due.find((check) => check.evidence.id === 'r-other'), sameTokenOtherRecord);
+      assert.deepEqual(
+        due.find((check) => check.evidence.id === 'r-other'),
+        sameTokenOtherRecord,
+      );
       assert.equal((await all(store.listPendingTokenChecks('2026-11-02T13:00:00.000Z'))).length, 3);
       await store.deletePendingTokenChecks([early, late, pendingCheck('never-stored', '2026-11-02T11:00:00.000Z')]);
-      assert.deepEqual((await all(store.listPendingTokenChecks('2026-11-03T00:00:00.000Z'))).map((check) => check.evidence.id), ['r-other']);
+      assert.deepEqual(
+        (await all(store.listPendingTokenChecks('2026-11-03T00:00:00.000Z'))).map((check) => check.evidence.id),
+        ['r-other'],
+      );
     });
 
-    it('sums every writer\'s match counts per source and app, each writer replacing its own', async () => {
+    it("sums every writer's match counts per source and app, each writer replacing its own", async () => {
       const store = await createStore();
       const app = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
       await store.upsertTokenMatchCounts('writer-1', [{ source: 'exchange', appId: app, matched: 5, unmatched: 1 }], '2026-11-01T00:00:00.000Z');

@@ -42,7 +42,13 @@ const LEAD: Alert = alertFixture('a-lead', {
   title: 'Graph call with a token no sign-in issued',
   summary: 'A token read mail.',
   decoyId: 'd-user-1',
-  actor: { userPrincipalName: 'svc-backup@contoso.example', userId: '6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44', appId: 'de8bc8b5-d9f9-48b1-a8ad-b748da725064', ipAddress: '203.0.113.45', userAgent: 'python-requests/2.31' },
+  actor: {
+    userPrincipalName: 'svc-backup@contoso.example',
+    userId: '6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44',
+    appId: 'de8bc8b5-d9f9-48b1-a8ad-b748da725064',
+    ipAddress: '203.0.113.45',
+    userAgent: 'python-requests/2.31',
+  },
   target: { mailbox: 'ceo@contoso.example', resource: 'GET https://graph.microsoft.com/v1.0/users/ceo/messages' },
   token: { uniqueTokenId: 'forged000ZZZZZZZZZZZZZ' },
   evidence: [{ source: 'entra', type: 'MicrosoftGraphActivityLogs', id: 'e1', time: '2026-11-02T08:00:00.000Z' }],
@@ -65,24 +71,59 @@ const INCIDENT: Incident = {
 
 describe('Teams card', () => {
   it('passes the Adaptive Cards parser and validation at the version Workflows accepts, with links and no Submit', () => {
-    const message = formatTeamsMessage(incidentContent('incident', INCIDENT, [LEAD, alertFixture('a-2', { severity: 'high', incidentId: 'inc-1' })], 'public', runbookOf));
+    const message = formatTeamsMessage(
+      incidentContent('incident', INCIDENT, [LEAD, alertFixture('a-2', { severity: 'high', incidentId: 'inc-1' })], 'public', runbookOf),
+    );
     assert.deepEqual(cardProblems(message), []);
     const card = (message.attachments as { content: { version: string; actions: { type: string; url: string }[] } }[])[0]!.content;
     assert.equal(card.version, ADAPTIVE_CARD_VERSION);
     assert.ok(card.actions.every((action) => action.type === 'Action.OpenUrl'));
-    assert.ok(card.actions.some((action) => action.url === 'https://entra.microsoft.com/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44'));
+    assert.ok(
+      card.actions.some(
+        (action) =>
+          action.url ===
+          'https://entra.microsoft.com/#view/Microsoft_AAD_UsersAndTenants/UserProfileMenuBlade/~/overview/userId/6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44',
+      ),
+    );
     const text = JSON.stringify(message);
-    for (const expected of ['svc-backup@contoso.example', '203.0.113.45', 'forged000ZZZZZZZZZZZZZ', 'MicrosoftGraphActivityLogs e1', 'What to do now', 'event 2026-11-02T08:00:00.000Z']) assert.ok(text.includes(expected), expected);
+    for (const expected of [
+      'svc-backup@contoso.example',
+      '203.0.113.45',
+      'forged000ZZZZZZZZZZZZZ',
+      'MicrosoftGraphActivityLogs e1',
+      'What to do now',
+      'event 2026-11-02T08:00:00.000Z',
+    ])
+      assert.ok(text.includes(expected), expected);
   });
 
   it('stays under 28 KB with the largest evidence Lure produces, and still validates', () => {
     const huge = 'Ü'.repeat(20_000);
-    const evidence = Array.from({ length: 20 }, (_, index) => ({ source: 'exchange' as const, type: 'MailItemsAccessed', id: `${index}${'x'.repeat(1_023)}`, time: '2026-11-02T08:00:00.000Z' }));
-    const lead = alertFixture('a-huge', { severity: 'critical', title: huge, summary: huge, actor: { userPrincipalName: `${huge}@x`, userAgent: huge, ipAddress: '203.0.113.45' }, target: { resource: huge, mailbox: huge }, evidence, count: 5_000, decoyId: huge });
+    const evidence = Array.from({ length: 20 }, (_, index) => ({
+      source: 'exchange' as const,
+      type: 'MailItemsAccessed',
+      id: `${index}${'x'.repeat(1_023)}`,
+      time: '2026-11-02T08:00:00.000Z',
+    }));
+    const lead = alertFixture('a-huge', {
+      severity: 'critical',
+      title: huge,
+      summary: huge,
+      actor: { userPrincipalName: `${huge}@x`, userAgent: huge, ipAddress: '203.0.113.45' },
+      target: { resource: huge, mailbox: huge },
+      evidence,
+      count: 5_000,
+      decoyId: huge,
+    });
     const others = Array.from({ length: 500 }, (_, index) => alertFixture(`a-${index}`, { title: huge, severity: 'high' }));
     for (const content of [
       incidentContent('incident', { ...INCIDENT, title: huge, alertIds: others.map((alert) => alert.id) }, [lead, ...others], 'public', runbookOf),
-      digestContent('2026-11-28T12:00', Array.from({ length: 20 }, () => ({ severity: 'high' as const, title: huge })), 1_000, 'critical'),
+      digestContent(
+        '2026-11-28T12:00',
+        Array.from({ length: 20 }, () => ({ severity: 'high' as const, title: huge })),
+        1_000,
+        'critical',
+      ),
     ]) {
       const message = formatTeamsMessage(content);
       assert.ok(Buffer.byteLength(JSON.stringify(message)) <= TEAMS_MAX_BYTES, `${Buffer.byteLength(JSON.stringify(message))} bytes`);
@@ -92,7 +133,9 @@ describe('Teams card', () => {
   });
 
   it('does not let attacker-controlled text form a markdown link or an autolink', () => {
-    const lead = alertFixture('a-ua', { actor: { userAgent: 'Mozilla [click here](https://evil.example/login) <https://evil.example>', ipAddress: '198.51.100.9' } });
+    const lead = alertFixture('a-ua', {
+      actor: { userAgent: 'Mozilla [click here](https://evil.example/login) <https://evil.example>', ipAddress: '198.51.100.9' },
+    });
     const text = JSON.stringify(formatTeamsMessage(incidentContent('incident', { ...INCIDENT, alertIds: ['a-ua'] }, [lead], 'public', runbookOf)));
     assert.doesNotMatch(text, /\]\(https:\/\/evil/);
     assert.doesNotMatch(text, /<https:\/\/evil/);
@@ -107,21 +150,45 @@ describe('Teams card', () => {
 
 describe('e-mail', () => {
   it('carries the same content as HTML and as text, escaping what records say', () => {
-    const lead = alertFixture('a-xss', { title: '<script>alert(1)</script>', summary: 'x & y', actor: { userAgent: '"><img src=x onerror=alert(1)>', ipAddress: '203.0.113.45' }, incidentId: 'inc-1' });
+    const lead = alertFixture('a-xss', {
+      title: '<script>alert(1)</script>',
+      summary: 'x & y',
+      actor: { userAgent: '"><img src=x onerror=alert(1)>', ipAddress: '203.0.113.45' },
+      incidentId: 'inc-1',
+    });
     const mail = formatEmail(incidentContent('incident', { ...INCIDENT, alertIds: ['a-xss'] }, [lead], 'public', runbookOf));
     assert.equal(mail.subject, '[Lure critical] <script>alert(1)</script>');
     assert.doesNotMatch(mail.html, /<script>|<img src=x/);
     assert.match(mail.html, /&lt;script&gt;/);
     for (const part of ['203.0.113.45', 'x & y', 'What to do now']) assert.ok(mail.text.includes(part), part);
     assert.match(mail.html, /x &amp; y/);
-    assert.equal(formatEmail(incidentContent('incident', { ...INCIDENT, title: 'a\r\nBcc: evil@example.com' }, [], 'public', runbookOf)).subject.includes('\n'), false);
+    assert.equal(
+      formatEmail(incidentContent('incident', { ...INCIDENT, title: 'a\r\nBcc: evil@example.com' }, [], 'public', runbookOf)).subject.includes('\n'),
+      false,
+    );
   });
 });
 
 describe('destinations in Azure', () => {
   it('lets public addresses through and refuses private, loopback, metadata and translated ones', async () => {
     for (const host of ['8.8.8.8', '20.50.2.1', '[2606:4700:4700::1111]']) await assertPublic(host);
-    for (const host of ['127.0.0.1', '10.1.2.3', '172.20.0.5', '192.168.1.1', '169.254.169.254', '168.63.129.16', '100.64.0.1', '198.18.0.1', '224.0.0.1', '[::1]', '[::ffff:7f00:1]', '[::7f00:1]', '[64:ff9b::a00:1]', '[fd00::1]', '[fe80::1]']) {
+    for (const host of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.5',
+      '192.168.1.1',
+      '169.254.169.254',
+      '168.63.129.16',
+      '100.64.0.1',
+      '198.18.0.1',
+      '224.0.0.1',
+      '[::1]',
+      '[::ffff:7f00:1]',
+      '[::7f00:1]',
+      '[64:ff9b::a00:1]',
+      '[fd00::1]',
+      '[fe80::1]',
+    ]) {
       await assert.rejects(assertPublic(host, 'the webhook'), /refused: the webhook URL leads to a private or loopback address/, host);
     }
   });
@@ -147,7 +214,11 @@ describe('webhook signature', () => {
 });
 
 describe('notification plan', () => {
-  const settings = { channels: ['teams', 'email', 'webhook'] as const, minSeverity: { teams: 'medium', email: 'critical', webhook: 'low' } as const, updateWindowInMinutes: 30 };
+  const settings = {
+    channels: ['teams', 'email', 'webhook'] as const,
+    minSeverity: { teams: 'medium', email: 'critical', webhook: 'low' } as const,
+    updateWindowInMinutes: 30,
+  };
 
   it('sends the webhook every alert (again when its severity rises) and Teams and e-mail the incident, then follow-ups per window', () => {
     const planned = plannedEntries(LEAD, INCIDENT, settings, '2026-11-28T12:44:00.000Z');
@@ -163,16 +234,26 @@ describe('notification plan', () => {
 
   it('honours each channel threshold, and notifies nobody of a suppressed or resolved alert', () => {
     const planned = plannedEntries({ ...LEAD, severity: 'low' }, { ...INCIDENT, severity: 'high' }, settings, '2026-11-28T12:00:00.000Z');
-    assert.deepEqual(planned.map((entry) => entry.entry.channel), ['teams', 'webhook']);
+    assert.deepEqual(
+      planned.map((entry) => entry.entry.channel),
+      ['teams', 'webhook'],
+    );
     assert.deepEqual(plannedEntries({ ...LEAD, status: 'suppressed' }, INCIDENT, settings, '2026-11-28T12:00:00.000Z'), []);
     assert.deepEqual(plannedEntries({ ...LEAD, status: 'resolved' }, INCIDENT, settings, '2026-11-28T12:00:00.000Z'), []);
-    assert.ok(plannedEntries({ ...LEAD, status: 'acknowledged' }, INCIDENT, settings, '2026-11-28T12:00:00.000Z').length > 0, 'someone is on it: news still reaches them');
+    assert.ok(
+      plannedEntries({ ...LEAD, status: 'acknowledged' }, INCIDENT, settings, '2026-11-28T12:00:00.000Z').length > 0,
+      'someone is on it: news still reaches them',
+    );
   });
 });
 
 describe('ignore list', () => {
   it('matches addresses and ranges of both families, whole user agents and app ids', () => {
-    const ignore = new IgnoreList({ ips: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'], userAgents: ['Qualys Scanner/1.0'], appIds: ['DE8BC8B5-D9F9-48B1-A8AD-B748DA725064'] });
+    const ignore = new IgnoreList({
+      ips: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'],
+      userAgents: ['Qualys Scanner/1.0'],
+      appIds: ['DE8BC8B5-D9F9-48B1-A8AD-B748DA725064'],
+    });
     const hit = (actor: Alert['actor']) => ignore.matches(alertFixture('x', { actor }));
     assert.equal(hit({ ipAddress: '203.0.113.7' }), true);
     assert.equal(hit({ ipAddress: '198.51.100.200' }), true);

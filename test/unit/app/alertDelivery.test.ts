@@ -88,12 +88,23 @@ describe('alert delivery claims and follow-ups', () => {
         return Promise.resolve('delivered');
       },
     };
-    const delivery = new AlertDelivery({ store, channels: { teams: flaky }, clock, settings: loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:1/flow' }).delivery, cloud: 'public', logger: recordingLogger(), sleep: async () => {} });
+    const delivery = new AlertDelivery({
+      store,
+      channels: { teams: flaky },
+      clock,
+      settings: loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:1/flow' }).delivery,
+      cloud: 'public',
+      logger: recordingLogger(),
+      sleep: async () => {},
+    });
     const record = async (id: string, time: string) => {
-    const persisted = await persistAlerts(store, [finding({ id, time, severity: 'critical' })], { dedupeBucketInMinutes: 60, now: clock.now().toISOString() });
-    await delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
-    return persisted;
-  };
+      const persisted = await persistAlerts(store, [finding({ id, time, severity: 'critical' })], {
+        dedupeBucketInMinutes: 60,
+        now: clock.now().toISOString(),
+      });
+      await delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
+      return persisted;
+    };
     await record('e1', '2026-11-28T10:00:00.000Z');
     clock.advance(1_000);
     await record('e2', '2026-11-28T11:30:00.000Z');

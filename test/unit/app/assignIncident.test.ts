@@ -61,7 +61,10 @@ describe('assignIncident', () => {
     store.upsertIncidentActorKeys = indexKeys;
     const retried = await assignIncident(store, alert('dddd'), NOW);
     const incidents = await all(store.listIncidents());
-    assert.deepEqual(incidents.map((incident) => incident.id), [retried.incidentId]);
+    assert.deepEqual(
+      incidents.map((incident) => incident.id),
+      [retried.incidentId],
+    );
     assert.equal((await assignIncident(store, alert('eeee'), NOW)).incidentId, retried.incidentId, 'and it is indexed now');
   });
 });

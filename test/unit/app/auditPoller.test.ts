@@ -18,7 +18,14 @@ function feedOf(perType: number): AuditFeed & { fetched: string[] } {
     fetched,
     startSubscription: async () => {},
     listContent(contentType): Promise<AuditContent[]> {
-      return Promise.resolve(Array.from({ length: perType }, (_, index) => ({ contentType, contentId: `${contentType}-${index}`, contentUri: 'https://manage.office.com/x', contentCreated: `2026-11-28T11:${String(index).padStart(2, '0')}:00.000Z` })));
+      return Promise.resolve(
+        Array.from({ length: perType }, (_, index) => ({
+          contentType,
+          contentId: `${contentType}-${index}`,
+          contentUri: 'https://manage.office.com/x',
+          contentCreated: `2026-11-28T11:${String(index).padStart(2, '0')}:00.000Z`,
+        })),
+      );
     },
     fetchContent(content) {
       fetched.push(content.contentId);
@@ -49,7 +56,10 @@ describe('AuditPoller', () => {
     const first = await poller.poll();
     assert.equal(first.outOfTime, true);
     assert.ok(first.copied > 0 && first.copied < 40, `copied ${first.copied}`);
-    assert.ok(feed.fetched.every((id) => id.startsWith('Audit.Exchange')), 'the first run began with Exchange');
+    assert.ok(
+      feed.fetched.every((id) => id.startsWith('Audit.Exchange')),
+      'the first run began with Exchange',
+    );
     const before = feed.fetched.length;
     await poller.poll();
     assert.ok(feed.fetched.slice(before)[0]!.startsWith('Audit.AzureActiveDirectory'), 'the next run begins with the other type');
@@ -58,33 +68,58 @@ describe('AuditPoller', () => {
 });
 
 describe('AuditPoller and records past the bounds', () => {
-  it('dead-letters a blob\'s too-deep and too-large records one by one and publishes the rest of the blob', async () => {
+  it("dead-letters a blob's too-deep and too-large records one by one and publishes the rest of the blob", async () => {
     const store = memoryStateStore();
     const good = { Id: 'good-1', Workload: 'Exchange', Operation: 'MailItemsAccessed' };
     const deep = JSON.parse(`{"Id":"deep-1","Nested":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) as unknown;
     const large = { Id: 'large-1', Blob: 'x'.repeat(RECORD_BOUNDS.maxLength) };
     const feed: AuditFeed = {
       startSubscription: async () => {},
-      listContent: (contentType) => Promise.resolve([{ contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' }]),
+      listContent: (contentType) =>
+        Promise.resolve([
+          { contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' },
+        ]),
       fetchContent: () => Promise.resolve([good, deep, large]),
     };
     const sent: string[] = [];
     // A producer that serializes each event as the Event Hubs SDK does: JSON.stringify overflows on a deep record.
     const publisher = new EventHubPublisher({
       producerOf: () => {
-        const batch = { count: 0, bodies: [] as string[], tryAdd: (event: { body: unknown }) => (batch.bodies.push(JSON.stringify(event.body)), (batch.count += 1), true) };
-        return { createBatch: () => Promise.resolve(batch), sendBatch: () => Promise.resolve(void sent.push(...batch.bodies.splice(0))), close: async () => {} };
+        const batch = {
+          count: 0,
+          bodies: [] as string[],
+          tryAdd: (event: { body: unknown }) => (batch.bodies.push(JSON.stringify(event.body)), (batch.count += 1), true),
+        };
+        return {
+          createBatch: () => Promise.resolve(batch),
+          sendBatch: () => Promise.resolve(void sent.push(...batch.bodies.splice(0))),
+          close: async () => {},
+        };
       },
     });
-    const poller = new AuditPoller({ store, feed, publisher, hub: 'exchange', clock: { now: () => new Date('2026-11-28T12:00:00.000Z') }, settings: { contentTypes: ['Audit.Exchange'], lookbackInHours: 1 }, logger: recordingLogger() });
+    const poller = new AuditPoller({
+      store,
+      feed,
+      publisher,
+      hub: 'exchange',
+      clock: { now: () => new Date('2026-11-28T12:00:00.000Z') },
+      settings: { contentTypes: ['Audit.Exchange'], lookbackInHours: 1 },
+      logger: recordingLogger(),
+    });
     const report = await poller.poll();
     assert.deepEqual(report.failures, []);
     assert.equal(report.copied, 1);
     assert.equal(report.recordsDeadLettered, 2);
-    assert.deepEqual(sent.map((body) => (JSON.parse(body) as { Id: string }).Id), ['good-1']);
+    assert.deepEqual(
+      sent.map((body) => (JSON.parse(body) as { Id: string }).Id),
+      ['good-1'],
+    );
     const letters = [];
     for await (const letter of store.listDeadLetters()) letters.push(letter);
-    assert.deepEqual(letters.map((letter) => [letter.reason, letter.origin]).sort(), [['too-deep', 'audit poller'], ['too-large', 'audit poller']]);
+    assert.deepEqual(letters.map((letter) => [letter.reason, letter.origin]).sort(), [
+      ['too-deep', 'audit poller'],
+      ['too-large', 'audit poller'],
+    ]);
     assert.ok(letters.every((letter) => letter.excerpt.length <= MAX_EXCERPT_LENGTH + 1));
     // Copied, so the next run does not fetch it again.
     assert.equal((await poller.poll()).alreadyCopied, 1);
@@ -100,18 +135,35 @@ describe('AuditPoller and records too large for one event', () => {
     const after = { Id: 'good-2', Workload: 'Exchange', Operation: 'MailItemsAccessed' };
     const feed: AuditFeed = {
       startSubscription: async () => {},
-      listContent: (contentType) => Promise.resolve([{ contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' }]),
+      listContent: (contentType) =>
+        Promise.resolve([
+          { contentType, contentId: `${contentType}-0`, contentUri: 'https://manage.office.com/x', contentCreated: '2026-11-28T11:00:00.000Z' },
+        ]),
       fetchContent: () => Promise.resolve([good, wide, after]),
     };
     const batches: unknown[][] = [];
     const publisher = new EventHubPublisher({ producerOf: () => fakeProducer(1_000, batches) });
-    const poller = new AuditPoller({ store, feed, publisher, hub: 'exchange', clock: { now: () => new Date('2026-11-28T12:00:00.000Z') }, settings: { contentTypes: ['Audit.Exchange'], lookbackInHours: 1 }, logger: recordingLogger() });
+    const poller = new AuditPoller({
+      store,
+      feed,
+      publisher,
+      hub: 'exchange',
+      clock: { now: () => new Date('2026-11-28T12:00:00.000Z') },
+      settings: { contentTypes: ['Audit.Exchange'], lookbackInHours: 1 },
+      logger: recordingLogger(),
+    });
     const report = await poller.poll();
     assert.deepEqual(report.failures, []);
-    assert.deepEqual({ copied: report.copied, deadLettered: report.deadLettered, records: report.records, recordsDeadLettered: report.recordsDeadLettered }, { copied: 1, deadLettered: 0, records: 2, recordsDeadLettered: 1 });
+    assert.deepEqual(
+      { copied: report.copied, deadLettered: report.deadLettered, records: report.records, recordsDeadLettered: report.recordsDeadLettered },
+      { copied: 1, deadLettered: 0, records: 2, recordsDeadLettered: 1 },
+    );
     assert.deepEqual(batches.flat(), [good, after]);
     const letters = [];
     for await (const letter of store.listDeadLetters()) letters.push(letter);
-    assert.deepEqual(letters.map((letter) => [letter.reason, letter.detail]), [['too-large', 'larger than one Event Hubs event']]);
+    assert.deepEqual(
+      letters.map((letter) => [letter.reason, letter.detail]),
+      [['too-large', 'larger than one Event Hubs event']],
+    );
   });
 });

@@ -12,7 +12,15 @@ describe('ingest never lets bad input escape as an exception', () => {
     const services = await testServices({ decoys: fixtureDecoys(), logger });
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.jsonValue(), fc.json(), fc.string(), fc.uint8Array(), fc.jsonValue().map((records) => ({ records })))),
+        fc.array(
+          fc.oneof(
+            fc.jsonValue(),
+            fc.json(),
+            fc.string(),
+            fc.uint8Array(),
+            fc.jsonValue().map((records) => ({ records })),
+          ),
+        ),
         async (messages) => {
           const report = await services.ingest(messages, 'fuzz');
           assert.equal(totalAccepted(report) + totalSkipped(report), report.read);

@@ -87,7 +87,13 @@ describe('ingestMessages', () => {
       new Map([
         ['malformed-json', new Map([['malformed-json', 1]])],
         ['unknown-category', new Map([['NotAThing', 1]])],
-        ['not-an-object', new Map([['number', 1], ['null', 1]])],
+        [
+          'not-an-object',
+          new Map([
+            ['number', 1],
+            ['null', 1],
+          ]),
+        ],
         ['malformed-envelope', new Map([['malformed-envelope', 1]])],
       ]),
     );
@@ -97,7 +103,9 @@ describe('ingestMessages', () => {
       assert.equal(letter.origin, 'exchange partition 3');
       assert.ok(letter.excerpt.length <= MAX_EXCERPT_LENGTH + 1, `excerpt of ${letter.reason} is bounded`);
     }
-    assert.ok(letters.some((letter) => letter.reason === 'unknown-category' && letter.detail === 'NotAThing' && letter.excerpt.startsWith('{"category":"NotAThing"')));
+    assert.ok(
+      letters.some((letter) => letter.reason === 'unknown-category' && letter.detail === 'NotAThing' && letter.excerpt.startsWith('{"category":"NotAThing"')),
+    );
   });
 
   it('never puts a token into logs, the store or alerts, even from records it cannot read', async () => {
@@ -105,7 +113,9 @@ describe('ingestMessages', () => {
     const store = memoryStateStore();
     const services = await testServices({ decoys: fixtureDecoys(), store, logger });
     const header = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'lure-kid-01', typ: 'JWT' })).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ iss: 'https://login.microsoftonline.com/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/v2.0', jti: 'x', oid: 'o' })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ iss: 'https://login.microsoftonline.com/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/v2.0', jti: 'x', oid: 'o' }),
+    ).toString('base64url');
     const signature = Buffer.from('s'.repeat(64)).toString('base64url');
     const token = `${header}.${payload}.${signature}`;
     const garbled = `${header}.%%%not-base64%%%`;
@@ -136,7 +146,10 @@ describe('ingestMessages', () => {
     const services = await testServices({ decoys: fixtureDecoys() });
     const report = await services.ingest(mixedMessages(), 'entra');
     const suppressed = report.alerts.filter((alert) => alert.status === 'suppressed');
-    assert.deepEqual(suppressed.map((alert) => alert.decoyId), ['d-user-off']);
+    assert.deepEqual(
+      suppressed.map((alert) => alert.decoyId),
+      ['d-user-off'],
+    );
   });
 
   it('sees decoy changes on the next batch once the cache has expired', async () => {
@@ -144,6 +157,9 @@ describe('ingestMessages', () => {
     const tokenLine = mixedMessages().find((message) => message.includes('TokenObservation'))!;
     assert.deepEqual((await services.ingest([tokenLine], 'token')).alerts, []);
     await services.importDecoys(fixtureDecoys().filter((decoy) => decoy.id === 'd-token-1'));
-    assert.deepEqual((await services.ingest([tokenLine], 'token')).alerts.map((alert) => alert.detection), ['decoy.token.used']);
+    assert.deepEqual(
+      (await services.ingest([tokenLine], 'token')).alerts.map((alert) => alert.detection),
+      ['decoy.token.used'],
+    );
   });
 });

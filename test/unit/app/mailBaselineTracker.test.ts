@@ -29,9 +29,23 @@ function read(time: string, appId: string, uti: string, mailbox = 'alice@contoso
 describe('mail.appId.firstSeen', () => {
   it('learns for 14 days, then raises medium once for an app never seen reading the mailbox', async () => {
     const services = await testServices();
-    await services.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1'), read('2026-11-05T08:00:00.000Z', '27922004-5251-4030-b22d-91ecd9a37ea4', 'u2')] }], 'exchange');
+    await services.ingest(
+      [{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1'), read('2026-11-05T08:00:00.000Z', '27922004-5251-4030-b22d-91ecd9a37ea4', 'u2')] }],
+      'exchange',
+    );
     assert.deepEqual(await firstSeenAlerts(services), [], 'a second app during learning is learned, not reported');
-    const report = await services.ingest([{ records: [read('2026-11-20T08:00:00.000Z', OWA, 'u3'), read('2026-11-20T09:00:00.000Z', STRANGER, 'u4'), read('2026-11-20T09:05:00.000Z', STRANGER, 'u5')] }], 'exchange');
+    const report = await services.ingest(
+      [
+        {
+          records: [
+            read('2026-11-20T08:00:00.000Z', OWA, 'u3'),
+            read('2026-11-20T09:00:00.000Z', STRANGER, 'u4'),
+            read('2026-11-20T09:05:00.000Z', STRANGER, 'u5'),
+          ],
+        },
+      ],
+      'exchange',
+    );
     const alerts = report.alerts.filter((alert) => alert.detection === 'mail.appId.firstSeen');
     assert.equal(alerts.length, 1);
     assert.equal(alerts[0]!.severity, 'medium');
@@ -61,7 +75,10 @@ describe('mail.appId.firstSeen', () => {
     await assert.rejects(services.ingest(batch, 'exchange'), /store unavailable/);
     store.createAlert = createAlert;
     const retried = await services.ingest(batch, 'exchange');
-    assert.deepEqual(retried.alerts.map((alert) => alert.detection), ['mail.appId.firstSeen']);
+    assert.deepEqual(
+      retried.alerts.map((alert) => alert.detection),
+      ['mail.appId.firstSeen'],
+    );
   });
 
   it("does not mistake another instance's learning for a new app (cached baselines are checked afresh)", async () => {

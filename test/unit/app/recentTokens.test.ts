@@ -7,14 +7,20 @@ describe('RecentTokens', () => {
     const recent = new RecentTokens(3);
     for (const uti of ['a', 'b', 'c', 'd']) recent.add(uti);
     assert.equal(recent.size, 3);
-    assert.deepEqual(['a', 'b', 'c', 'd'].map((uti) => recent.has(uti)), [false, true, true, true]);
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd'].map((uti) => recent.has(uti)),
+      [false, true, true, true],
+    );
   });
 
   it('counts a token indexed again once, and evicts nothing for it', () => {
     const recent = new RecentTokens(3);
     for (const uti of ['a', 'b', 'c', 'a', 'c']) recent.add(uti);
     assert.equal(recent.size, 3);
-    assert.deepEqual(['a', 'b', 'c'].map((uti) => recent.has(uti)), [true, true, true]);
+    assert.deepEqual(
+      ['a', 'b', 'c'].map((uti) => recent.has(uti)),
+      [true, true, true],
+    );
   });
 
   it('keeps the latest tokens through many rounds of eviction', () => {

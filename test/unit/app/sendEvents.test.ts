@@ -46,7 +46,9 @@ describe('lure send', () => {
     const decoys = parseDecoyFile(JSON.parse(readFileSync(DECOY_FILE, 'utf8')));
     const viaHub = await testServices({ decoys });
     const ingested = await viaHub.ingest(hub.events, 'exchange');
-    const direct = await (await testServices({ decoys })).ingest([...lines, { records: enveloped }, '{"time": "2026-11-02T08:00:00Z", "category": "SignInLogs"', 'not json at all'], 'files');
+    const direct = await (
+      await testServices({ decoys })
+    ).ingest([...lines, { records: enveloped }, '{"time": "2026-11-02T08:00:00Z", "category": "SignInLogs"', 'not json at all'], 'files');
     assert.equal(ingested.read, direct.read, 'every record arrives, the broken lines as records to dead-letter');
     assert.equal(ingested.deadLettered, direct.deadLettered);
     assert.ok(ingested.deadLettered >= 2);
@@ -58,14 +60,21 @@ describe('lure send', () => {
   it('keeps each event well under the 1 MB an Event Hub message may be, however large the records', async () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'lure-send-big-'));
     const file = path.join(directory, 'big.json');
-    const bulky = Array.from({ length: 100 }, (_, index) => ({ time: '2026-11-28T11:00:00Z', category: 'NonInteractiveUserSignInLogs', properties: { id: `r${index}`, padding: 'x'.repeat(20_000) } }));
+    const bulky = Array.from({ length: 100 }, (_, index) => ({
+      time: '2026-11-28T11:00:00Z',
+      category: 'NonInteractiveUserSignInLogs',
+      properties: { id: `r${index}`, padding: 'x'.repeat(20_000) },
+    }));
     writeFileSync(file, JSON.stringify({ records: bulky }));
     const hub = new RecordingHub();
     const report = await sendEventFiles(hub, 'entra', [file]);
     assert.equal(report.records, 100);
     assert.ok(hub.events.length >= 8, `${hub.events.length} events`);
     assert.ok(hub.events.every((event) => Buffer.byteLength(JSON.stringify(event)) < 300 * 1024));
-    assert.deepEqual(hub.events.flatMap((event) => (event as { records: { properties: { id: string } }[] }).records.map((record) => record.properties.id)), bulky.map((record) => record.properties.id));
+    assert.deepEqual(
+      hub.events.flatMap((event) => (event as { records: { properties: { id: string } }[] }).records.map((record) => record.properties.id)),
+      bulky.map((record) => record.properties.id),
+    );
   });
 
   it('says which setting is missing when there is no hub to send to', async () => {

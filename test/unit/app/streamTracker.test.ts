@@ -23,7 +23,10 @@ describe('silenceVerdicts', () => {
     lastArrivalAt,
     ...(silentAlertId === undefined ? {} : { silentAlertId }),
   });
-  const thresholds = new Map([['exchange', 360], ['ManagedIdentitySignInLogs', 1440]]);
+  const thresholds = new Map([
+    ['exchange', 360],
+    ['ManagedIdentitySignInLogs', 1440],
+  ]);
 
   it('raises past the threshold (per stream, per source, else the default), once, and clears when flowing', () => {
     const verdicts = silenceVerdicts(
@@ -65,10 +68,12 @@ describe('source.silent', () => {
     clock.set('2026-11-28T10:30:00.000Z');
     const silent = await services.checkSources();
     // Every stream but the managed identities' (a day's threshold) is silent.
-    assert.deepEqual(
-      silent.alerts.map((alert) => alert.target.resource).sort(),
-      ['NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs', 'SignInLogs', 'entra'],
-    );
+    assert.deepEqual(silent.alerts.map((alert) => alert.target.resource).sort(), [
+      'NonInteractiveUserSignInLogs',
+      'ServicePrincipalSignInLogs',
+      'SignInLogs',
+      'entra',
+    ]);
     assert.ok(silent.alerts.every((alert) => alert.detection === 'source.silent' && alert.severity === 'high' && alert.status === 'open'));
     assert.equal((await services.checkSources()).silent, 0, 'one alert per silence');
 
@@ -86,7 +91,17 @@ describe('stream arrivals', () => {
     const clock = movableClock('2026-11-28T08:00:00.000Z');
     const services = await testServices({ clock });
     const times = ['2026-11-28T07:30:00.000Z', '2026-11-28T07:50:00.000Z', '2026-11-28T07:10:00.000Z'];
-    await services.ingest([{ records: [...times.map((time) => signInRecord({ time })), signInRecord({ time: '2026-11-28T07:20:00.000Z', category: 'NonInteractiveUserSignInLogs' })] }], 'entra');
+    await services.ingest(
+      [
+        {
+          records: [
+            ...times.map((time) => signInRecord({ time })),
+            signInRecord({ time: '2026-11-28T07:20:00.000Z', category: 'NonInteractiveUserSignInLogs' }),
+          ],
+        },
+      ],
+      'entra',
+    );
     const streams = new Map((await services.store.listStreams()).map((state) => [state.stream, state.lastEventAt]));
     assert.equal(streams.get('source:entra'), '2026-11-28T07:50:00.000Z');
     assert.equal(streams.get('category:SignInLogs'), '2026-11-28T07:50:00.000Z');
@@ -98,6 +113,9 @@ describe('stream arrivals', () => {
     await services.ingest([{ records: [signInRecord({ time: '2026-11-28T07:40:00.000Z' })] }], 'entra');
     const counts = await services.store.listStreamCounts('2026-11-28T07:00:00.000Z');
     assert.deepEqual([...new Set(counts.map((count) => count.lastEventAt))], ['2026-11-28T07:50:00.000Z']);
-    assert.equal(counts.reduce((total, count) => total + count.records, 0), 5);
+    assert.equal(
+      counts.reduce((total, count) => total + count.records, 0),
+      5,
+    );
   });
 });

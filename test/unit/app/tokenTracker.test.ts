@@ -24,7 +24,16 @@ describe('token.issuance.missing', () => {
   it('raises nothing while the sign-in streams are short of the due time, then names the unissued token', async () => {
     const services = await testServices();
     await services.ingest([{ records: STREAMS_START }], 'entra');
-    await services.ingest([{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'forgedUti0000000000001', ipAddress: '198.51.100.66' })] }], 'entra');
+    await services.ingest(
+      [
+        {
+          records: [
+            graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'forgedUti0000000000001', ipAddress: '198.51.100.66' }),
+          ],
+        },
+      ],
+      'entra',
+    );
 
     await services.ingest([{ records: everyStreamAt('2026-11-02T10:54:00.000Z') }], 'entra');
     const early = await services.resolveTokenChecks();
@@ -51,8 +60,14 @@ describe('token.issuance.missing', () => {
     const first = await testServices({ store });
     const second = await testServices({ store });
     await first.ingest([{ records: STREAMS_START }], 'entra partition 0');
-    await first.ingest([{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:58:00.000Z', uti: 'lateSignInUti000000001' })] }], 'entra partition 0');
-    await second.ingest([{ records: [signInRecord({ time: '2026-11-02T08:58:00.000Z', uti: 'lateSignInUti000000001', userPrincipalName: 'alice@contoso.example' })] }], 'entra partition 1');
+    await first.ingest(
+      [{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:58:00.000Z', uti: 'lateSignInUti000000001' })] }],
+      'entra partition 0',
+    );
+    await second.ingest(
+      [{ records: [signInRecord({ time: '2026-11-02T08:58:00.000Z', uti: 'lateSignInUti000000001', userPrincipalName: 'alice@contoso.example' })] }],
+      'entra partition 1',
+    );
     await second.ingest([{ records: everyStreamAt('2026-11-02T12:00:00.000Z') }], 'entra partition 1');
     const report = await first.resolveTokenChecks();
     assert.equal(report.matched, 1);
@@ -62,12 +77,23 @@ describe('token.issuance.missing', () => {
   it('matches at once, writing no pending check, when the issuing sign-in is in the same batch or seen lately', async () => {
     const services = await testServices();
     const report = await services.ingest(
-      [{ records: [...STREAMS_START, graphRecord({ time: '2026-11-02T08:10:00.000Z', issuedAt: '2026-11-02T08:09:00.000Z', uti: 'sameBatchUti0000000001' }), signInRecord({ time: '2026-11-02T08:09:00.000Z', uti: 'sameBatchUti0000000001' })] }],
+      [
+        {
+          records: [
+            ...STREAMS_START,
+            graphRecord({ time: '2026-11-02T08:10:00.000Z', issuedAt: '2026-11-02T08:09:00.000Z', uti: 'sameBatchUti0000000001' }),
+            signInRecord({ time: '2026-11-02T08:09:00.000Z', uti: 'sameBatchUti0000000001' }),
+          ],
+        },
+      ],
       'entra',
     );
     assert.equal(report.tokens.usesMatchedAtOnce, 1);
     assert.equal(report.tokens.usesPending, 0);
-    const later = await services.ingest([{ records: [graphRecord({ time: '2026-11-02T08:30:00.000Z', issuedAt: '2026-11-02T08:09:00.000Z', uti: 'sameBatchUti0000000001' })] }], 'entra');
+    const later = await services.ingest(
+      [{ records: [graphRecord({ time: '2026-11-02T08:30:00.000Z', issuedAt: '2026-11-02T08:09:00.000Z', uti: 'sameBatchUti0000000001' })] }],
+      'entra',
+    );
     assert.equal(later.tokens.usesMatchedAtOnce, 1);
     assert.deepEqual(await all(services.store.listPendingTokenChecks('9999-01-01T00:00:00.000Z')), []);
   });
@@ -90,9 +116,24 @@ describe('token.issuance.missing', () => {
         {
           records: [
             ...STREAMS_START,
-            signInRecord({ category: 'MicrosoftServicePrincipalSignInLogs', time: '2026-11-02T08:20:00.000Z', uti: 'firstPartyUti000000001', appId: '1b912ec3-a9dd-4c4d-a53e-76aa7adb28d7' }),
-            signInRecord({ category: 'ADFSSignInLogs', time: '2026-11-02T08:21:00.000Z', uti: 'adfsUti000000000000001', userPrincipalName: 'carol@contoso.example' }),
-            signInRecord({ category: 'ManagedIdentitySignInLogs', time: '2026-11-02T08:22:00.000Z', uti: 'managedIdUti0000000001', appId: '2f39d8ec-e2c9-4e60-b9ac-3aa56f1a3637' }),
+            signInRecord({
+              category: 'MicrosoftServicePrincipalSignInLogs',
+              time: '2026-11-02T08:20:00.000Z',
+              uti: 'firstPartyUti000000001',
+              appId: '1b912ec3-a9dd-4c4d-a53e-76aa7adb28d7',
+            }),
+            signInRecord({
+              category: 'ADFSSignInLogs',
+              time: '2026-11-02T08:21:00.000Z',
+              uti: 'adfsUti000000000000001',
+              userPrincipalName: 'carol@contoso.example',
+            }),
+            signInRecord({
+              category: 'ManagedIdentitySignInLogs',
+              time: '2026-11-02T08:22:00.000Z',
+              uti: 'managedIdUti0000000001',
+              appId: '2f39d8ec-e2c9-4e60-b9ac-3aa56f1a3637',
+            }),
           ],
         },
       ],
@@ -102,9 +143,19 @@ describe('token.issuance.missing', () => {
       [
         {
           records: [
-            graphRecord({ time: '2026-11-02T08:25:00.000Z', issuedAt: '2026-11-02T08:20:00.000Z', uti: 'firstPartyUti000000001', servicePrincipalId: '29f4d705-d0bf-42fa-ad8f-e7bd308e94cb' }),
+            graphRecord({
+              time: '2026-11-02T08:25:00.000Z',
+              issuedAt: '2026-11-02T08:20:00.000Z',
+              uti: 'firstPartyUti000000001',
+              servicePrincipalId: '29f4d705-d0bf-42fa-ad8f-e7bd308e94cb',
+            }),
             graphRecord({ time: '2026-11-02T08:25:00.000Z', issuedAt: '2026-11-02T08:21:00.000Z', uti: 'adfsUti000000000000001' }),
-            graphRecord({ time: '2026-11-02T08:25:00.000Z', issuedAt: '2026-11-02T08:22:00.000Z', uti: 'managedIdUti0000000001', servicePrincipalId: 'fa179562-7d53-49bc-b38a-c52915cf554c' }),
+            graphRecord({
+              time: '2026-11-02T08:25:00.000Z',
+              issuedAt: '2026-11-02T08:22:00.000Z',
+              uti: 'managedIdUti0000000001',
+              servicePrincipalId: 'fa179562-7d53-49bc-b38a-c52915cf554c',
+            }),
             ...everyStreamAt('2026-11-02T12:00:00.000Z'),
           ],
         },
@@ -140,14 +191,20 @@ describe('token.issuance.missing', () => {
   it('judges a use without issue time once the index covers the longest token lifetime before it', async () => {
     const services = await testServices();
     await services.ingest([{ records: STREAMS_START }], 'entra');
-    await services.ingest([{ records: [graphRecord({ time: '2026-11-03T12:30:00.000Z', uti: 'noIatCoveredUti0000001' }), ...everyStreamAt('2026-11-03T15:00:00.000Z')] }], 'entra');
+    await services.ingest(
+      [{ records: [graphRecord({ time: '2026-11-03T12:30:00.000Z', uti: 'noIatCoveredUti0000001' }), ...everyStreamAt('2026-11-03T15:00:00.000Z')] }],
+      'entra',
+    );
     assert.equal((await services.resolveTokenChecks()).missingAlerted, 1);
   });
 
   it('holds every judgement while one gating stream is stalled (non-interactive lagging)', async () => {
     const services = await testServices();
     await services.ingest([{ records: STREAMS_START }], 'entra');
-    await services.ingest([{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'stalledUti000000000001' })] }], 'entra');
+    await services.ingest(
+      [{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'stalledUti000000000001' })] }],
+      'entra',
+    );
     // Interactive and service-principal sign-ins are far past the due time; non-interactive ones stopped at 09:30.
     await services.ingest(
       [
@@ -168,13 +225,19 @@ describe('token.issuance.missing', () => {
 
   it('does not judge app tokens when the tenant exports no service-principal or managed-identity sign-ins', async () => {
     const services = await testServices();
-    const userStreams = (time: string) => everyStreamAt(time).filter((record) => ['SignInLogs', 'NonInteractiveUserSignInLogs'].includes(String(record['category'])));
+    const userStreams = (time: string) =>
+      everyStreamAt(time).filter((record) => ['SignInLogs', 'NonInteractiveUserSignInLogs'].includes(String(record['category'])));
     await services.ingest([{ records: userStreams('2026-11-02T08:00:00.000Z') }], 'entra');
     await services.ingest(
       [
         {
           records: [
-            graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'daemonAppUti0000000001', servicePrincipalId: 'a1a1a1a1-1111-4222-8333-444444444444' }),
+            graphRecord({
+              time: '2026-11-02T09:00:00.000Z',
+              issuedAt: '2026-11-02T08:55:00.000Z',
+              uti: 'daemonAppUti0000000001',
+              servicePrincipalId: 'a1a1a1a1-1111-4222-8333-444444444444',
+            }),
             graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'forgedUserUti000000001' }),
             ...userStreams('2026-11-02T12:00:00.000Z'),
           ],
@@ -184,18 +247,38 @@ describe('token.issuance.missing', () => {
     );
     const report = await services.resolveTokenChecks();
     assert.equal(report.notCovered, 1, 'the app token: no log that issues it is exported');
-    assert.deepEqual((await missingAlerts(services)).map((alert) => alert.token?.uniqueTokenId), ['forgedUserUti000000001']);
+    assert.deepEqual(
+      (await missingAlerts(services)).map((alert) => alert.token?.uniqueTokenId),
+      ['forgedUserUti000000001'],
+    );
   });
 
   it('holds judgements while one Entra hub partition lags behind the others', async () => {
     const services = await testServices();
     await services.ingest([{ records: STREAMS_START }], 'entra partition 0', undefined, { partitionId: '0' });
     await services.ingest([{ records: STREAMS_START }], 'entra partition 1', undefined, { partitionId: '1' });
-    await services.ingest([{ records: [graphRecord({ time: '2026-11-02T10:05:00.000Z', issuedAt: '2026-11-02T10:00:00.000Z', uti: 'backlogUti000000000001' })] }], 'entra partition 1', undefined, { partitionId: '1' });
+    await services.ingest(
+      [{ records: [graphRecord({ time: '2026-11-02T10:05:00.000Z', issuedAt: '2026-11-02T10:00:00.000Z', uti: 'backlogUti000000000001' })] }],
+      'entra partition 1',
+      undefined,
+      { partitionId: '1' },
+    );
     // Partition 1 has caught up to 13:00; partition 0 still holds the 10:00 sign-in that issued the token.
     await services.ingest([{ records: everyStreamAt('2026-11-02T13:00:00.000Z') }], 'entra partition 1', undefined, { partitionId: '1' });
     assert.equal((await services.resolveTokenChecks()).missingAlerted, 0, 'partition 0 has not passed the due time');
-    await services.ingest([{ records: [signInRecord({ time: '2026-11-02T10:00:00.000Z', uti: 'backlogUti000000000001', userPrincipalName: 'alice@contoso.example' }), ...everyStreamAt('2026-11-02T12:30:00.000Z')] }], 'entra partition 0', undefined, { partitionId: '0' });
+    await services.ingest(
+      [
+        {
+          records: [
+            signInRecord({ time: '2026-11-02T10:00:00.000Z', uti: 'backlogUti000000000001', userPrincipalName: 'alice@contoso.example' }),
+            ...everyStreamAt('2026-11-02T12:30:00.000Z'),
+          ],
+        },
+      ],
+      'entra partition 0',
+      undefined,
+      { partitionId: '0' },
+    );
     const report = await services.resolveTokenChecks();
     assert.deepEqual([report.matched, report.missingAlerted], [1, 0]);
     assert.deepEqual(await missingAlerts(services), []);
@@ -209,7 +292,12 @@ describe('token.issuance.missing', () => {
         {
           records: [
             ...STREAMS_START,
-            graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'teamsUti00000000000001', appId: 'cc15fd57-2c6c-4117-a88c-83b1d56b4bbe' }),
+            graphRecord({
+              time: '2026-11-02T09:00:00.000Z',
+              issuedAt: '2026-11-02T08:55:00.000Z',
+              uti: 'teamsUti00000000000001',
+              appId: 'cc15fd57-2c6c-4117-a88c-83b1d56b4bbe',
+            }),
             graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'extraUti00000000000001', appId: extra.toUpperCase() }),
           ],
         },
@@ -233,13 +321,18 @@ describe('token.issuance.missing', () => {
     const shadowReport = await shadow.resolveTokenChecks();
     assert.equal(shadowReport.missingShadow, 1);
     assert.deepEqual(await missingAlerts(shadow), []);
-    assert.deepEqual(await shadow.store.listTokenMatchCounts(), [{ source: 'exchange', appId: '00000003-0000-0000-c000-000000000000', matched: 1, unmatched: 1 }]);
+    assert.deepEqual(await shadow.store.listTokenMatchCounts(), [
+      { source: 'exchange', appId: '00000003-0000-0000-c000-000000000000', matched: 1, unmatched: 1 },
+    ]);
 
     const alerting = await testServices({ settings: { LURE_ISSUANCE_MODE_EXCHANGE: 'alert' } });
     await alerting.ingest([{ records }], 'exchange');
     await alerting.resolveTokenChecks();
     const alerts = await missingAlerts(alerting);
-    assert.deepEqual(alerts.map((alert) => [alert.token?.uniqueTokenId, alert.severity]), [['exchangeForged00000001', 'critical']]);
+    assert.deepEqual(
+      alerts.map((alert) => [alert.token?.uniqueTokenId, alert.severity]),
+      [['exchangeForged00000001', 'critical']],
+    );
     assert.match(alerts[0]!.title, /never issued by any sign-in, used in Exchange Online to read mail/);
   });
 
@@ -270,7 +363,9 @@ describe('token.issuance.missing', () => {
 
   it('raises one alert however often the use is redelivered or the resolver runs', async () => {
     const services = await testServices();
-    const batch = [{ records: [...STREAMS_START, graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'redeliveredUti00000001' })] }];
+    const batch = [
+      { records: [...STREAMS_START, graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'redeliveredUti00000001' })] },
+    ];
     await services.ingest(batch, 'entra');
     await services.ingest([{ records: everyStreamAt('2026-11-02T12:00:00.000Z') }], 'entra');
     await services.resolveTokenChecks();

@@ -37,7 +37,11 @@ describe('triageStoredAlert', () => {
     const store = memoryStateStore();
     await store.createAlert(stored(alertFixture('a1')));
     const outcome = await triageStoredAlert({ store, clock }, 'a1', 'acknowledge', { by, note: 'on it' });
-    const expected = { ...alertFixture('a1'), status: 'acknowledged', triage: { status: 'acknowledged', at: '2026-11-29T09:30:00.000Z', by, note: 'on it' } } as const;
+    const expected = {
+      ...alertFixture('a1'),
+      status: 'acknowledged',
+      triage: { status: 'acknowledged', at: '2026-11-29T09:30:00.000Z', by, note: 'on it' },
+    } as const;
     assert.deepEqual(outcome, { alert: expected, changed: true, previousStatus: 'open' });
     assert.deepEqual((await store.getAlert('a1'))?.value, stored(expected), 'evidence keys and lead kept');
   });
@@ -64,7 +68,10 @@ describe('triageStoredAlert', () => {
       const current = (await memory.getAlert('a1'))!;
       await memory.updateAlert(stored({ ...current.value.alert, count: current.value.alert.count + 1 }), current.etag);
     });
-    await assert.rejects(triageStoredAlert({ store, clock }, 'a1', 'resolve', { by }), (error: unknown) => error instanceof LifecycleConflictError && /kept changing/.test(error.message));
+    await assert.rejects(
+      triageStoredAlert({ store, clock }, 'a1', 'resolve', { by }),
+      (error: unknown) => error instanceof LifecycleConflictError && /kept changing/.test(error.message),
+    );
     assert.equal(updates(), 5);
     assert.equal((await memory.getAlert('a1'))?.value.alert.status, 'open');
   });
@@ -74,9 +81,15 @@ describe('triageStoredAlert', () => {
     await memory.createAlert(stored(alertFixture('resolved', { status: 'resolved' })));
     await memory.createAlert(stored(alertFixture('quiet', { status: 'suppressed' })));
     const { store, updates } = watched(memory);
-    assert.deepEqual(await triageStoredAlert({ store, clock }, 'resolved', 'resolve', { by }), { alert: alertFixture('resolved', { status: 'resolved' }), changed: false, previousStatus: 'resolved' });
+    assert.deepEqual(await triageStoredAlert({ store, clock }, 'resolved', 'resolve', { by }), {
+      alert: alertFixture('resolved', { status: 'resolved' }),
+      changed: false,
+      previousStatus: 'resolved',
+    });
     assert.deepEqual(await triageStoredAlert({ store, clock }, 'resolved', 'acknowledge', { by }), { refused: 'the alert is resolved already' });
-    assert.deepEqual(await triageStoredAlert({ store, clock }, 'quiet', 'acknowledge', { by }), { refused: 'a suppressed alert (a hit on a disabled decoy) notifies no one: resolve it instead' });
+    assert.deepEqual(await triageStoredAlert({ store, clock }, 'quiet', 'acknowledge', { by }), {
+      refused: 'a suppressed alert (a hit on a disabled decoy) notifies no one: resolve it instead',
+    });
     assert.equal(await triageStoredAlert({ store, clock }, 'missing', 'resolve', { by }), undefined);
     assert.equal(updates(), 0);
   });

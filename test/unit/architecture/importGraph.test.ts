@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ImportRule, importGraph, moduleReferences, NODE_BUILTINS, PACKAGES, readSourceFiles, violationReport, violationsOf } from '../../helpers/importGraph.js';
+import {
+  type ImportRule,
+  importGraph,
+  moduleReferences,
+  NODE_BUILTINS,
+  PACKAGES,
+  readSourceFiles,
+  violationReport,
+  violationsOf,
+} from '../../helpers/importGraph.js';
 import { PROJECT_ROOT } from '../../helpers/paths.js';
 
 /** The core: what Lure knows about records, detections and alerts, whatever hosts it or stores its state. */
@@ -80,9 +89,15 @@ describe('the import graph keeps the layering', () => {
 describe('the import graph checker', () => {
   const files = new Map([
     ['src/domain/alerts.ts', "import { z } from 'zod';\nexport type Alert = { id: string };"],
-    ['src/ports/alertStore.ts', "import type { Alert } from '../domain/alerts.js';\nexport type { Incident } from '../correlation/index.js';\nimport { type Clock } from '../app/clock.js';"],
+    [
+      'src/ports/alertStore.ts',
+      "import type { Alert } from '../domain/alerts.js';\nexport type { Incident } from '../correlation/index.js';\nimport { type Clock } from '../app/clock.js';",
+    ],
     ['src/correlation/index.ts', "import './setup.js';\nexport * from './fold.js';\nconst lazy = () => import('../adapters/table.js');"],
-    ['src/correlation/fold.ts', "import crypto from 'crypto';\nimport x = require('../config/settings.js');\nexport type Load = typeof import('../config/settings.js');"],
+    [
+      'src/correlation/fold.ts',
+      "import crypto from 'crypto';\nimport x = require('../config/settings.js');\nexport type Load = typeof import('../config/settings.js');",
+    ],
     ['src/correlation/setup.ts', ''],
     ['src/adapters/table.ts', "import { TableClient } from '@azure/data-tables';\nimport { run } from '../app/index.js';"],
     ['src/app/index.ts', "export { run } from './run.js';\nimport { missing } from './gone.js';"],
@@ -122,7 +137,10 @@ describe('the import graph checker', () => {
     const rule: ImportRule = { name: 'ports import only domain', files: ['src/ports/'], mayImportOnly: ['src/domain/'] };
     const violations = violationsOf(rule, edges);
     assert.deepEqual(violations, ['src/ports/alertStore.ts → src/correlation/index.ts (type)', 'src/ports/alertStore.ts → src/app/clock.ts (type)']);
-    assert.match(violationReport(rule, violations), /^ports import only domain: 2 offending import\(s\)\n {2}src\/ports\/alertStore\.ts → src\/correlation\/index\.ts \(type\)\n/);
+    assert.match(
+      violationReport(rule, violations),
+      /^ports import only domain: 2 offending import\(s\)\n {2}src\/ports\/alertStore\.ts → src\/correlation\/index\.ts \(type\)\n/,
+    );
   });
 
   it('reports every import of a forbidden folder, and leaves the excepted files alone', () => {

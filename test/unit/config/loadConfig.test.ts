@@ -17,7 +17,13 @@ describe('loadConfig', () => {
       alertRetentionInDays: 400,
       silence: {
         defaultThresholdInMinutes: 120,
-        thresholds: new Map([['exchange', 360], ['token', 1440], ['ManagedIdentitySignInLogs', 1440], ['MicrosoftServicePrincipalSignInLogs', 720], ['ADFSSignInLogs', 1440]]),
+        thresholds: new Map([
+          ['exchange', 360],
+          ['token', 1440],
+          ['ManagedIdentitySignInLogs', 1440],
+          ['MicrosoftServicePrincipalSignInLogs', 720],
+          ['ADFSSignInLogs', 1440],
+        ]),
       },
       mailBaseline: { learningInDays: 14, maxPairs: 100 },
       issuance: {
@@ -100,16 +106,38 @@ describe('loadConfig', () => {
     assert.deepEqual(delivery.ratesPerSecond, { teams: 1, email: 2, webhook: 10 });
     assert.deepEqual(delivery.ignore.ips, ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32']);
     assert.throws(() => loadConfig({ LURE_WEBHOOK_URL: 'https://siem.contoso.example/lure' }), /LURE_WEBHOOK_SECRET: the webhook needs both/);
-    assert.throws(() => loadConfig({ LURE_WEBHOOK_URL: 'https://x.example', LURE_WEBHOOK_SECRET: 'short' }), /LURE_WEBHOOK_SECRET: must be at least 32 characters/);
+    assert.throws(
+      () => loadConfig({ LURE_WEBHOOK_URL: 'https://x.example', LURE_WEBHOOK_SECRET: 'short' }),
+      /LURE_WEBHOOK_SECRET: must be at least 32 characters/,
+    );
     assert.throws(() => loadConfig({ LURE_EMAIL_SENDER: 'lure@contoso.example' }), /LURE_EMAIL_RECIPIENTS: e-mail needs both/);
     assert.throws(() => loadConfig({ LURE_IGNORE_IPS: 'not-an-ip' }), /LURE_IGNORE_IPS: must be comma-separated IP addresses or CIDR ranges/);
     assert.throws(() => loadConfig({ LURE_IGNORE_IPS: '10.0.0.0/40' }), /LURE_IGNORE_IPS: must be comma-separated IP addresses or CIDR ranges/);
-    assert.throws(() => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_WEBHOOK_URL: 'HTTP://siem.example/x', LURE_WEBHOOK_SECRET: secret }), /LURE_WEBHOOK_URL: must be an https URL/, 'the scheme in any case');
+    assert.throws(
+      () => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_WEBHOOK_URL: 'HTTP://siem.example/x', LURE_WEBHOOK_SECRET: secret }),
+      /LURE_WEBHOOK_URL: must be an https URL/,
+      'the scheme in any case',
+    );
     assert.throws(() => loadConfig({ LURE_DELIVERY_RATES: 'slack=3' }), /LURE_DELIVERY_RATES: must be channel=requests-per-second pairs/);
-    assert.equal(loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:7071/flow' }).delivery.teams?.url, 'http://127.0.0.1:7071/flow', 'plain http for local development');
-    assert.throws(() => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_TEAMS_WEBHOOK_URL: 'http://flow.example/x' }), /LURE_TEAMS_WEBHOOK_URL: must be an https URL/);
-    assert.throws(() => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_AUTHORITY_HOST: 'http://login.example' }), /LURE_AUTHORITY_HOST: must be an https URL/, 'signing keys only over https in Azure');
-    assert.equal(loadConfig({ LURE_AUTHORITY_HOST: 'http://127.0.0.1:8080' }).signing.authorityHost, 'http://127.0.0.1:8080', 'a loopback login host for development');
+    assert.equal(
+      loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:7071/flow' }).delivery.teams?.url,
+      'http://127.0.0.1:7071/flow',
+      'plain http for local development',
+    );
+    assert.throws(
+      () => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_TEAMS_WEBHOOK_URL: 'http://flow.example/x' }),
+      /LURE_TEAMS_WEBHOOK_URL: must be an https URL/,
+    );
+    assert.throws(
+      () => loadConfig({ WEBSITE_SITE_NAME: 'lure-prod', LURE_AUTHORITY_HOST: 'http://login.example' }),
+      /LURE_AUTHORITY_HOST: must be an https URL/,
+      'signing keys only over https in Azure',
+    );
+    assert.equal(
+      loadConfig({ LURE_AUTHORITY_HOST: 'http://127.0.0.1:8080' }).signing.authorityHost,
+      'http://127.0.0.1:8080',
+      'a loopback login host for development',
+    );
     assert.equal(loadConfig({ WEBSITE_SITE_NAME: 'lure-prod' }).delivery.inAzure, true);
   });
 
@@ -118,8 +146,15 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ LURE_CLOUD: 'usgovdod' }).signing.authorityHost, 'https://login.microsoftonline.us');
     assert.equal(loadConfig({ LURE_CLOUD: 'china' }).lifecycle.graphBaseUrl, 'https://microsoftgraph.chinacloudapi.cn');
     assert.equal(loadConfig({ LURE_GRAPH_HOST: 'https://127.0.0.1:9443/' }).lifecycle.graphBaseUrl, 'https://127.0.0.1:9443');
-    const { lifecycle } = loadConfig({ LURE_DECOY_JOB_TITLES: 'Auditor / Finance, DBA/IT', LURE_DECOY_USER_DOMAIN: 'Contoso.example', LURE_DECOY_KEPT_SECRETS: '3' });
-    assert.deepEqual(lifecycle.jobTitles, [{ jobTitle: 'Auditor', department: 'Finance' }, { jobTitle: 'DBA', department: 'IT' }]);
+    const { lifecycle } = loadConfig({
+      LURE_DECOY_JOB_TITLES: 'Auditor / Finance, DBA/IT',
+      LURE_DECOY_USER_DOMAIN: 'Contoso.example',
+      LURE_DECOY_KEPT_SECRETS: '3',
+    });
+    assert.deepEqual(lifecycle.jobTitles, [
+      { jobTitle: 'Auditor', department: 'Finance' },
+      { jobTitle: 'DBA', department: 'IT' },
+    ]);
     assert.equal(lifecycle.userDomain, 'contoso.example');
     assert.equal(lifecycle.keptSecrets, 3);
     assert.throws(() => loadConfig({ LURE_GRAPH_HOST: 'http://127.0.0.1:9443' }), /LURE_GRAPH_HOST: must be an https URL/);
@@ -129,7 +164,11 @@ describe('loadConfig', () => {
   });
 
   it('reads the signing-key settings, the cloud choosing the hosts unless overridden', () => {
-    const { signing } = loadConfig({ LURE_CLOUD: 'usgov', LURE_TENANT_ID: '0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D', LURE_KEY_APP_IDS: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c' });
+    const { signing } = loadConfig({
+      LURE_CLOUD: 'usgov',
+      LURE_TENANT_ID: '0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D',
+      LURE_KEY_APP_IDS: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c',
+    });
     assert.equal(signing.authorityHost, 'https://login.microsoftonline.us');
     assert.equal(signing.tenantId, '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
     assert.deepEqual(signing.appIds, ['3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c']);
@@ -203,10 +242,10 @@ describe('loadConfig', () => {
       audiences: ['8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b', 'api://8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b'],
       auditRetentionInDays: 730,
     });
-    assert.deepEqual(loadConfig({ LURE_API_CLIENT_ID: '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b', LURE_API_APP_ID_URI: 'https://contoso.example/lure' }).api.audiences, [
-      '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b',
-      'https://contoso.example/lure',
-    ]);
+    assert.deepEqual(
+      loadConfig({ LURE_API_CLIENT_ID: '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b', LURE_API_APP_ID_URI: 'https://contoso.example/lure' }).api.audiences,
+      ['8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b', 'https://contoso.example/lure'],
+    );
     assert.throws(() => loadConfig({ LURE_API_CLIENT_ID: 'lure-api' }), /LURE_API_CLIENT_ID: must be a GUID/);
     const hubs = loadConfig({
       LURE_CLOUD: 'usgov',
@@ -217,9 +256,19 @@ describe('loadConfig', () => {
       LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange',
       LURE_AUDIT_LOOKBACK_IN_HOURS: '48',
     });
-    assert.deepEqual(hubs.eventHubs, { namespace: 'lure-ns.servicebus.usgovcloudapi.net', hubs: { entra: 'entra', exchange: 'o365-audit', token: 'token' }, consumerGroup: 'lure-prod', localConsumerGroup: 'lure-local' });
+    assert.deepEqual(hubs.eventHubs, {
+      namespace: 'lure-ns.servicebus.usgovcloudapi.net',
+      hubs: { entra: 'entra', exchange: 'o365-audit', token: 'token' },
+      consumerGroup: 'lure-prod',
+      localConsumerGroup: 'lure-local',
+    });
     assert.throws(() => loadConfig({ LURE_LOCAL_CONSUMER_GROUP: 'lure' }), /LURE_LOCAL_CONSUMER_GROUP: must differ from LURE_CONSUMER_GROUP/);
-    assert.deepEqual(hubs.auditPoller, { contentTypes: ['Audit.Exchange'], host: 'https://manage.office365.us', publisherId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', lookbackInHours: 48 });
+    assert.deepEqual(hubs.auditPoller, {
+      contentTypes: ['Audit.Exchange'],
+      host: 'https://manage.office365.us',
+      publisherId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      lookbackInHours: 48,
+    });
     assert.deepEqual(loadConfig({ LURE_AUDIT_CONTENT_TYPES: 'none' }).auditPoller.contentTypes, []);
     assert.equal(loadConfig({ LURE_CLOUD: 'china' }).auditPoller.host, undefined);
     assert.throws(() => loadConfig({ LURE_AUDIT_CONTENT_TYPES: 'DLP.All' }), /LURE_AUDIT_CONTENT_TYPES/);
@@ -253,7 +302,10 @@ describe('loadConfig', () => {
     ['LURE_ISSUANCE_ALLOWLIST_APP_IDS', 'outlook', /LURE_ISSUANCE_ALLOWLIST_APP_IDS: must be comma-separated GUIDs/],
   ] as const) {
     it(`names ${setting} when it is bad (${value})`, () => {
-      assert.throws(() => loadConfig({ [setting]: value }), (error: unknown) => error instanceof RangeError && message.test(error.message));
+      assert.throws(
+        () => loadConfig({ [setting]: value }),
+        (error: unknown) => error instanceof RangeError && message.test(error.message),
+      );
     });
   }
 

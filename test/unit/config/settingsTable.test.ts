@@ -20,10 +20,11 @@ describe('README settings table', () => {
   it('lists every setting Lure and its host read, with its default, and nothing else', () => {
     const rows = readmeSettings();
     assert.deepEqual([...rows.keys()].sort(), SETTINGS.map((setting) => setting.name).sort());
-    for (const setting of SETTINGS) assert.equal(rows.get(setting.name), setting.defaultValue === '—' ? '—' : `\`${setting.defaultValue.replaceAll('`', '')}\``, setting.name);
+    for (const setting of SETTINGS)
+      assert.equal(rows.get(setting.name), setting.defaultValue === '—' ? '—' : `\`${setting.defaultValue.replaceAll('`', '')}\``, setting.name);
   });
 
-  it('lists Lure\'s settings exactly as the environment schema parses them', () => {
+  it("lists Lure's settings exactly as the environment schema parses them", () => {
     const documented = SETTINGS.filter((setting) => setting.readBy === 'lure').map((setting) => setting.name);
     assert.deepEqual([...documented].sort(), [...SETTING_NAMES].sort());
   });

@@ -49,7 +49,10 @@ describe('foldAlert', () => {
     const b = finding({ id: 'b', time: '2026-11-02T08:20:00.000Z' });
     const stored = foldInBatches([[a, a], [b], [a, b]]);
     assert.equal(stored.alert.count, 2);
-    assert.deepEqual(stored.alert.evidence.map((evidence) => evidence.id), ['a', 'b']);
+    assert.deepEqual(
+      stored.alert.evidence.map((evidence) => evidence.id),
+      ['a', 'b'],
+    );
   });
 
   it('changes nothing when a batch brings only evidence already counted (a redelivery)', () => {
@@ -82,7 +85,9 @@ describe('foldAlert', () => {
   });
 
   it(`shows the earliest ${MAX_EVIDENCE_SHOWN} evidence records and counts them all`, () => {
-    const findings = Array.from({ length: 50 }, (_, index) => finding({ id: `e${index}`, time: new Date(Date.UTC(2026, 10, 2, 8, 0, 59 - index)).toISOString() }));
+    const findings = Array.from({ length: 50 }, (_, index) =>
+      finding({ id: `e${index}`, time: new Date(Date.UTC(2026, 10, 2, 8, 0, 59 - index)).toISOString() }),
+    );
     const stored = foldInBatches([findings.slice(0, 25), findings.slice(25)]);
     assert.equal(stored.alert.count, 50);
     assert.equal(stored.alert.evidence.length, MAX_EVIDENCE_SHOWN);

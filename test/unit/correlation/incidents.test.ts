@@ -20,7 +20,12 @@ function grouped(alerts: readonly Alert[]): Incident[] {
 
 describe('incidents', () => {
   it('recognise an actor by address, user, app, session and token, never mixing kinds', () => {
-    const keys = actorKeysOf(alert('a', { actor: { ipAddress: '203.0.113.45', userId: 'U1', appId: 'A1', userPrincipalName: 'x@y' }, token: { sessionId: 'S1', uniqueTokenId: 'T1' } }));
+    const keys = actorKeysOf(
+      alert('a', {
+        actor: { ipAddress: '203.0.113.45', userId: 'U1', appId: 'A1', userPrincipalName: 'x@y' },
+        token: { sessionId: 'S1', uniqueTokenId: 'T1' },
+      }),
+    );
     assert.deepEqual(keys.sort(), ['app:a1', 'ip:203.0.113.45', 'session:s1', 'token:t1', 'user:u1']);
     assert.deepEqual(actorKeysOf(alert('b', { actor: { servicePrincipalId: 'SP', appId: 'A' } })), ['app:sp']);
     // Microsoft Graph as the AppId of a mail read says nothing about who read it.
@@ -36,7 +41,10 @@ describe('incidents', () => {
       alert('e', { occurredAt: '2026-11-02T09:00:00.000Z', actor: { ipAddress: '192.0.2.1' } }),
     ]);
     // b shares nothing with a; c shares a's address (and b's user, but a's incident is older); d is two days on.
-    assert.deepEqual(incidents.map((incident) => incident.alertIds), [['a', 'c'], ['b'], ['d'], ['e']]);
+    assert.deepEqual(
+      incidents.map((incident) => incident.alertIds),
+      [['a', 'c'], ['b'], ['d'], ['e']],
+    );
   });
 
   it('take the highest severity of their alerts, one step higher when two different detections agree', () => {
@@ -51,14 +59,21 @@ describe('incidents', () => {
 
   it("keep their first and last event times and the founding alert's words", () => {
     const [incident] = grouped([alert('late', { occurredAt: '2026-11-02T10:00:00.000Z' }), alert('early', { occurredAt: '2026-11-02T07:00:00.000Z' })]);
-    assert.deepEqual([incident!.firstOccurredAt, incident!.lastOccurredAt, incident!.title, incident!.id], ['2026-11-02T07:00:00.000Z', '2026-11-02T10:00:00.000Z', 'alert late', 'inc-late']);
+    assert.deepEqual(
+      [incident!.firstOccurredAt, incident!.lastOccurredAt, incident!.title, incident!.id],
+      ['2026-11-02T07:00:00.000Z', '2026-11-02T10:00:00.000Z', 'alert late', 'inc-late'],
+    );
   });
 
   it('stay unchanged when an alert already in them is joined again (a redelivery)', () => {
     const first = withAlert(undefined, alert('a'), NOW);
     const again = withAlert(first, alert('a'), '2026-11-28T13:00:00.000Z');
     assert.equal(incidentChanged(first, again), false);
-    assert.equal(incidentToJoin(alert('a', { actor: { ipAddress: '10.0.0.1' }, occurredAt: '2026-12-25T00:00:00.000Z' }), [first])?.id, first.id, 'an alert finds the incident that lists it');
+    assert.equal(
+      incidentToJoin(alert('a', { actor: { ipAddress: '10.0.0.1' }, occurredAt: '2026-12-25T00:00:00.000Z' }), [first])?.id,
+      first.id,
+      'an alert finds the incident that lists it',
+    );
     assert.equal(incidentChanged(first, withAlert(first, alert('b', { severity: 'critical' }), NOW)), true);
   });
 

@@ -15,7 +15,11 @@ function baselineAt(firstSeen: string, pairs: Record<string, string>): MailAppBa
 describe('observeMailAccess', () => {
   it('starts a baseline with the first access, learning', () => {
     const result = observeMailAccess(undefined, { mailbox: 'alice@contoso.example', pair: OUTLOOK, time: '2026-11-01T08:00:00.000Z' }, SETTINGS);
-    assert.deepEqual(result, { baseline: baselineAt('2026-11-01T08:00:00.000Z', { [OUTLOOK]: '2026-11-01T08:00:00.000Z' }), verdict: 'learning', changed: true });
+    assert.deepEqual(result, {
+      baseline: baselineAt('2026-11-01T08:00:00.000Z', { [OUTLOOK]: '2026-11-01T08:00:00.000Z' }),
+      verdict: 'learning',
+      changed: true,
+    });
   });
 
   it('learns new apps silently during the learning period, and reports one after it', () => {
@@ -67,7 +71,11 @@ describe('observeMailAccess', () => {
   });
 
   it('keeps at most maxPairs, forgetting the least recently seen', () => {
-    const baseline = baselineAt('2026-10-01T00:00:00.000Z', { 'a|': '2026-11-01T00:00:00.000Z', 'b|': '2026-11-03T00:00:00.000Z', 'c|': '2026-11-02T00:00:00.000Z' });
+    const baseline = baselineAt('2026-10-01T00:00:00.000Z', {
+      'a|': '2026-11-01T00:00:00.000Z',
+      'b|': '2026-11-03T00:00:00.000Z',
+      'c|': '2026-11-02T00:00:00.000Z',
+    });
     const result = observeMailAccess(baseline, { mailbox: baseline.mailbox, pair: 'd|', time: '2026-11-04T00:00:00.000Z' }, SETTINGS);
     assert.deepEqual(Object.keys(result.baseline.pairs).sort(), ['b|', 'c|', 'd|']);
   });

@@ -29,15 +29,34 @@ describe('coverageOf', () => {
   });
 
   it('is uncoverable for tokens whose issuing category never delivered, and starts with the issuing categories', () => {
-    const userOnly = [progress('SignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T12:00:00.000Z'), progress('NonInteractiveUserSignInLogs', '2026-11-02T08:30:00.000Z', '2026-11-02T11:00:00.000Z')];
+    const userOnly = [
+      progress('SignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T12:00:00.000Z'),
+      progress('NonInteractiveUserSignInLogs', '2026-11-02T08:30:00.000Z', '2026-11-02T11:00:00.000Z'),
+    ];
     assert.equal(coverageOf(userOnly, GATING, ['ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs']), 'uncoverable');
-    const withApps = [...userOnly, progress('ServicePrincipalSignInLogs', '2026-11-02T08:10:00.000Z', '2026-11-02T12:00:00.000Z'), progress('ManagedIdentitySignInLogs', '2026-11-02T09:00:00.000Z', '2026-11-02T09:05:00.000Z')];
-    assert.deepEqual(coverageOf(withApps, GATING, ['ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs']), { coverageStart: '2026-11-02T09:00:00.000Z', watermark: '2026-11-02T11:00:00.000Z' });
-    assert.equal(verdictOf({ issuedAt: '2026-11-02T10:00:00.000Z', usedAt: '2026-11-02T10:00:00.000Z', dueAt: '2026-11-02T12:00:00.000Z' }, 'uncoverable', { force: false, maxTokenLifetimeInHours: 28 }), 'notCovered');
+    const withApps = [
+      ...userOnly,
+      progress('ServicePrincipalSignInLogs', '2026-11-02T08:10:00.000Z', '2026-11-02T12:00:00.000Z'),
+      progress('ManagedIdentitySignInLogs', '2026-11-02T09:00:00.000Z', '2026-11-02T09:05:00.000Z'),
+    ];
+    assert.deepEqual(coverageOf(withApps, GATING, ['ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs']), {
+      coverageStart: '2026-11-02T09:00:00.000Z',
+      watermark: '2026-11-02T11:00:00.000Z',
+    });
+    assert.equal(
+      verdictOf({ issuedAt: '2026-11-02T10:00:00.000Z', usedAt: '2026-11-02T10:00:00.000Z', dueAt: '2026-11-02T12:00:00.000Z' }, 'uncoverable', {
+        force: false,
+        maxTokenLifetimeInHours: 28,
+      }),
+      'notCovered',
+    );
   });
 
   it('holds at the least advanced hub partition', () => {
-    const entries = [progress('SignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T12:00:00.000Z'), { ...progress('SignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T09:30:00.000Z'), category: 'partition:0' as const }];
+    const entries = [
+      progress('SignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T12:00:00.000Z'),
+      { ...progress('SignInLogs', '2026-11-02T08:00:00.000Z', '2026-11-02T09:30:00.000Z'), category: 'partition:0' as const },
+    ];
     assert.equal((coverageOf(entries, GATING) as { watermark: string }).watermark, '2026-11-02T09:30:00.000Z');
   });
 
@@ -51,8 +70,14 @@ describe('verdictOf', () => {
   const options = { force: false, maxTokenLifetimeInHours: 28 };
 
   it('judges a covered check once the streams passed its due time, and waits before', () => {
-    assert.equal(verdictOf({ issuedAt: '2026-11-02T08:50:00.000Z', usedAt: '2026-11-02T09:00:00.000Z', dueAt: '2026-11-02T10:50:00.000Z' }, coverage, options), 'judge');
-    assert.equal(verdictOf({ issuedAt: '2026-11-02T09:10:00.000Z', usedAt: '2026-11-02T09:20:00.000Z', dueAt: '2026-11-02T11:10:00.000Z' }, coverage, options), 'wait');
+    assert.equal(
+      verdictOf({ issuedAt: '2026-11-02T08:50:00.000Z', usedAt: '2026-11-02T09:00:00.000Z', dueAt: '2026-11-02T10:50:00.000Z' }, coverage, options),
+      'judge',
+    );
+    assert.equal(
+      verdictOf({ issuedAt: '2026-11-02T09:10:00.000Z', usedAt: '2026-11-02T09:20:00.000Z', dueAt: '2026-11-02T11:10:00.000Z' }, coverage, options),
+      'wait',
+    );
   });
 
   it('never judges tokens that may predate the index, even when forced', () => {
@@ -73,13 +98,32 @@ describe('verdictOf', () => {
 
 describe('issuances and uses', () => {
   it('takes the issuance from any sign-in carrying a token id, and none from one without', () => {
-    const event = expectMappedEvent(normalizeRecord(signInRecord({ category: 'ManagedIdentitySignInLogs', time: '2026-11-02T08:00:00.000Z', uti: 'mi-uti', appId: 'a' })), 'signIn');
-    assert.deepEqual(tokenIssuanceOf(event), { uti: 'mi-uti', issuedAt: '2026-11-02T08:00:00.000Z', tenantId: TENANT, category: 'ManagedIdentitySignInLogs', principal: 'a' });
+    const event = expectMappedEvent(
+      normalizeRecord(signInRecord({ category: 'ManagedIdentitySignInLogs', time: '2026-11-02T08:00:00.000Z', uti: 'mi-uti', appId: 'a' })),
+      'signIn',
+    );
+    assert.deepEqual(tokenIssuanceOf(event), {
+      uti: 'mi-uti',
+      issuedAt: '2026-11-02T08:00:00.000Z',
+      tenantId: TENANT,
+      category: 'ManagedIdentitySignInLogs',
+      principal: 'a',
+    });
     assert.equal(tokenIssuanceOf(expectMappedEvent(normalizeRecord(signInRecord({ time: '2026-11-02T08:00:00.000Z' })), 'signIn')), undefined);
   });
 
   it('reads a Graph use, and whether it read mail', () => {
-    const read = expectMappedEvent(normalizeRecord(graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:55:00.000Z', uti: 'g', requestUri: 'https://graph.microsoft.com/v1.0/me/mailFolders/inbox/messages' })), 'graphActivity');
+    const read = expectMappedEvent(
+      normalizeRecord(
+        graphRecord({
+          time: '2026-11-02T09:00:00.000Z',
+          issuedAt: '2026-11-02T08:55:00.000Z',
+          uti: 'g',
+          requestUri: 'https://graph.microsoft.com/v1.0/me/mailFolders/inbox/messages',
+        }),
+      ),
+      'graphActivity',
+    );
     const use = tokenUseOf(read, { includeObservations: false });
     assert.equal(use?.source, 'graph');
     assert.equal(use.readsMail, true);
@@ -89,9 +133,15 @@ describe('issuances and uses', () => {
   });
 
   it('reads an Exchange use with its issue time, as mail read', () => {
-    const event = expectMappedEvent(normalizeRecord(mailItemsAccessedRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:50:00.000Z', uti: 'x' })), 'mailItemsAccessed');
+    const event = expectMappedEvent(
+      normalizeRecord(mailItemsAccessedRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:50:00.000Z', uti: 'x' })),
+      'mailItemsAccessed',
+    );
     const use = tokenUseOf(event, { includeObservations: false });
-    assert.deepEqual([use?.source, use?.readsMail, use?.issuedAt, use?.resource], ['exchange', true, '2026-11-02T08:50:00.000Z', 'MailItemsAccessed on alice@contoso.example']);
+    assert.deepEqual(
+      [use?.source, use?.readsMail, use?.issuedAt, use?.resource],
+      ['exchange', true, '2026-11-02T08:50:00.000Z', 'MailItemsAccessed on alice@contoso.example'],
+    );
   });
 
   it('dates the check from the issue time, or the use time when unknown', () => {

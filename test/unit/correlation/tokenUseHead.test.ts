@@ -22,7 +22,11 @@ describe('tokenUseHeadOf', () => {
       for (const includeObservations of [true, false]) {
         const full = tokenUseOf(event, { includeObservations });
         const head = tokenUseHeadOf(event, { includeObservations });
-        assert.deepEqual(head, full === undefined ? undefined : { uti: full.uti, source: full.source, ...(full.appId === undefined ? {} : { appId: full.appId }) }, `${event.kind} ${event.recordId}`);
+        assert.deepEqual(
+          head,
+          full === undefined ? undefined : { uti: full.uti, source: full.source, ...(full.appId === undefined ? {} : { appId: full.appId }) },
+          `${event.kind} ${event.recordId}`,
+        );
         compared += full === undefined ? 0 : 1;
       }
     }

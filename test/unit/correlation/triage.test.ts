@@ -23,12 +23,19 @@ describe('triageAlert', () => {
     for (const [from, action, to] of moves) {
       const before = alertIn(from);
       const outcome = triageAlert(before, action, { by: ANALYST, at: AT, note: 'looking at the source IP' });
-      assert.deepEqual(outcome, { alert: { ...before, status: to, triage: { status: to, at: AT, by: ANALYST, note: 'looking at the source IP' } }, changed: true }, `${from} → ${action}`);
+      assert.deepEqual(
+        outcome,
+        { alert: { ...before, status: to, triage: { status: to, at: AT, by: ANALYST, note: 'looking at the source IP' } }, changed: true },
+        `${from} → ${action}`,
+      );
     }
   });
 
   it('leaves an alert that has the status already as it is, earlier triage and all (asking twice is harmless)', () => {
-    for (const [status, action] of [['acknowledged', 'acknowledge'], ['resolved', 'resolve']] as const) {
+    for (const [status, action] of [
+      ['acknowledged', 'acknowledge'],
+      ['resolved', 'resolve'],
+    ] as const) {
       const before = alertIn(status);
       const outcome = triageAlert(before, action, { by: ANALYST, at: AT, note: 'again' });
       assert.deepEqual(outcome, { alert: before, changed: false });

@@ -7,7 +7,17 @@ const decoys = parseDecoyFile({
   decoys: [
     { id: 'u', kind: 'user', userPrincipalName: 'Svc-Backup@Contoso.example', objectId: '6F1C2A9E-4B7D-4E21-9A53-0C8D2F1E7B44' },
     { id: 'a', kind: 'application', appId: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c', servicePrincipalId: 'a4b5c6d7-e8f9-4a0b-8c1d-2e3f4a5b6c7d' },
-    { id: 'm', kind: 'mailItem', mailbox: 'finance@contoso.example', internetMessageId: '<x@y>', itemId: 'Lg/AA+B==', alternateItemIds: ['AAMk1'], folderId: 'F1', alternateFolderIds: ['AQMkF1'], dedicatedFolder: true },
+    {
+      id: 'm',
+      kind: 'mailItem',
+      mailbox: 'finance@contoso.example',
+      internetMessageId: '<x@y>',
+      itemId: 'Lg/AA+B==',
+      alternateItemIds: ['AAMk1'],
+      folderId: 'F1',
+      alternateFolderIds: ['AQMkF1'],
+      dedicatedFolder: true,
+    },
     { id: 'n', kind: 'mailItem', mailbox: 'FINANCE@contoso.example', itemId: 'other', folderId: 'F2' },
     { id: 't', kind: 'token', kid: 'Kid-1', jti: 'jti-1' },
   ],
@@ -44,13 +54,25 @@ describe('DecoyIndex', () => {
   });
 
   it('lists the decoys living in a mailbox, any case', () => {
-    assert.deepEqual(index.inMailbox('finance@CONTOSO.example').map((decoy) => decoy.id), ['m', 'n']);
-    assert.deepEqual(index.inMailbox('svc-backup@contoso.example').map((decoy) => decoy.id), ['u']);
+    assert.deepEqual(
+      index.inMailbox('finance@CONTOSO.example').map((decoy) => decoy.id),
+      ['m', 'n'],
+    );
+    assert.deepEqual(
+      index.inMailbox('svc-backup@contoso.example').map((decoy) => decoy.id),
+      ['u'],
+    );
     assert.deepEqual(index.inMailbox(undefined), []);
   });
 
   it('returns the first match among candidates, and nothing for absent values', () => {
-    assert.equal(index.findAny([['userObjectId', undefined], ['userPrincipalName', 'svc-backup@contoso.example']])?.id, 'u');
+    assert.equal(
+      index.findAny([
+        ['userObjectId', undefined],
+        ['userPrincipalName', 'svc-backup@contoso.example'],
+      ])?.id,
+      'u',
+    );
     assert.equal(index.find('appId', undefined), undefined);
     assert.equal(index.size, 5);
   });

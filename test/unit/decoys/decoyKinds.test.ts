@@ -12,12 +12,20 @@ const decoys: Decoy[] = [
 
 describe('withKind', () => {
   it("hands each decoy its own kind's module", () => {
-    for (const decoy of decoys) assert.equal(withKind(decoy, (module): object => module), DECOY_KIND_MODULES[decoy.kind], decoy.kind);
+    for (const decoy of decoys)
+      assert.equal(
+        withKind(decoy, (module): object => module),
+        DECOY_KIND_MODULES[decoy.kind],
+        decoy.kind,
+      );
   });
 
   it("hands a create request its own kind's module", () => {
     const request = { kind: 'token', id: 't', enabled: true, placements: [] } as const;
-    assert.equal(withKind(request, (module): object => module), DECOY_KIND_MODULES.token);
+    assert.equal(
+      withKind(request, (module): object => module),
+      DECOY_KIND_MODULES.token,
+    );
   });
 
   it("lets no callback hand a decoy to another kind's module (the typecheck holds this)", () => {

@@ -4,7 +4,14 @@ import { DecoyValidationError, parseDecoy, parseDecoyFile } from '../../../src/d
 
 const USER = { id: 'd-user-1', kind: 'user', userPrincipalName: 'svc-backup@contoso.example', objectId: '6f1c2a9e-4b7d-4e21-9a53-0c8d2f1e7b44' };
 const APP = { id: 'd-app-1', kind: 'application', appId: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c' };
-const MAIL = { id: 'd-mail-1', kind: 'mailItem', mailbox: 'finance-archive@contoso.example', internetMessageId: '<a@b>', folderId: 'F/1', dedicatedFolder: true };
+const MAIL = {
+  id: 'd-mail-1',
+  kind: 'mailItem',
+  mailbox: 'finance-archive@contoso.example',
+  internetMessageId: '<a@b>',
+  folderId: 'F/1',
+  dedicatedFolder: true,
+};
 const TOKEN = { id: 'd-token-1', kind: 'token', kid: 'k1' };
 
 function fieldOf(run: () => unknown): string {
@@ -45,13 +52,28 @@ describe('parseDecoyFile', () => {
     ['an id with a path separator', { decoys: [{ ...TOKEN, id: '../etc' }] }, 'decoys[0].id'],
     ['a token decoy with neither kid nor jti', { decoys: [{ id: 't', kind: 'token' }] }, 'decoys[0]'],
     ['a mail decoy with no identifier', { decoys: [{ id: 'm', kind: 'mailItem', mailbox: 'a@b.c' }] }, 'decoys[0]'],
-    ['a dedicated folder without its id', { decoys: [{ id: 'm', kind: 'mailItem', mailbox: 'a@b.c', itemId: 'i', dedicatedFolder: true }] }, 'decoys[0].folderId'],
+    [
+      'a dedicated folder without its id',
+      { decoys: [{ id: 'm', kind: 'mailItem', mailbox: 'a@b.c', itemId: 'i', dedicatedFolder: true }] },
+      'decoys[0].folderId',
+    ],
     ['a duplicate id', { decoys: [TOKEN, { ...TOKEN, kid: 'k2' }] }, 'decoys[1].id'],
-    ['one UPN owned twice (any case)', { decoys: [USER, { ...USER, id: 'd-user-2', objectId: undefined, userPrincipalName: 'SVC-BACKUP@contoso.example' }] }, 'decoys[1]'],
-    ['one message id owned twice (with and without brackets)', { decoys: [MAIL, { id: 'd-mail-2', kind: 'mailItem', mailbox: 'x@contoso.example', internetMessageId: 'a@b' }] }, 'decoys[1]'],
+    [
+      'one UPN owned twice (any case)',
+      { decoys: [USER, { ...USER, id: 'd-user-2', objectId: undefined, userPrincipalName: 'SVC-BACKUP@contoso.example' }] },
+      'decoys[1]',
+    ],
+    [
+      'one message id owned twice (with and without brackets)',
+      { decoys: [MAIL, { id: 'd-mail-2', kind: 'mailItem', mailbox: 'x@contoso.example', internetMessageId: 'a@b' }] },
+      'decoys[1]',
+    ],
   ] as const) {
     it(`refuses ${name}, naming ${field}`, () => {
-      assert.equal(fieldOf(() => parseDecoyFile(input)), field);
+      assert.equal(
+        fieldOf(() => parseDecoyFile(input)),
+        field,
+      );
     });
   }
 

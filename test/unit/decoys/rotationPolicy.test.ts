@@ -5,25 +5,54 @@ import type { DecoyGeneration, DecoyLifecycle, JournalEntry } from '../../../src
 import { keepNewest, nextRotationAt, rotationPlanOf, selfChangeWindowsOf } from '../../../src/decoys/rotationPolicy.js';
 import { DecoyIndex } from '../../../src/decoys/decoyIndex.js';
 
-const secret = (keyId: string): DecoyGeneration => ({ kind: 'clientSecret', keyId, journalId: `j${keyId.padEnd(9, '0')}`, createdAt: '2026-11-28T12:00:00.000Z' });
+const secret = (keyId: string): DecoyGeneration => ({
+  kind: 'clientSecret',
+  keyId,
+  journalId: `j${keyId.padEnd(9, '0')}`,
+  createdAt: '2026-11-28T12:00:00.000Z',
+});
 const customers = (keyId: string): DecoyGeneration => ({ kind: 'clientSecret', keyId, createdAt: '2026-11-01T12:00:00.000Z' });
-const APP: Decoy = { kind: 'application', id: 'app', enabled: true, appId: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c', credentialKeyIds: [], rotationIntervalInHours: 24 };
+const APP: Decoy = {
+  kind: 'application',
+  id: 'app',
+  enabled: true,
+  appId: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c',
+  credentialKeyIds: [],
+  rotationIntervalInHours: 24,
+};
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 
 function lifecycle(overrides: Partial<DecoyLifecycle> = {}): DecoyLifecycle {
-  return { decoyId: 'app', kind: 'application', createdByLure: true, generations: [], placements: [{ kind: 'mailItem', decoyId: 'carrier' }], nextRotationAt: '2026-11-28T11:00:00.000Z', ...overrides };
+  return {
+    decoyId: 'app',
+    kind: 'application',
+    createdByLure: true,
+    generations: [],
+    placements: [{ kind: 'mailItem', decoyId: 'carrier' }],
+    nextRotationAt: '2026-11-28T11:00:00.000Z',
+    ...overrides,
+  };
 }
 
 describe('rotation policy', () => {
   it('keeps the newest generations and names the ones that fell out', () => {
     assert.deepEqual(keepNewest([secret('a'), secret('b')], secret('c'), 2), { kept: [secret('b'), secret('c')], dropped: [secret('a')] });
     assert.deepEqual(keepNewest([], secret('a'), 2), { kept: [secret('a')], dropped: [] });
-    assert.deepEqual(keepNewest([secret('a'), secret('b'), secret('c')], secret('d'), 1), { kept: [secret('d')], dropped: [secret('a'), secret('b'), secret('c')] });
+    assert.deepEqual(keepNewest([secret('a'), secret('b'), secret('c')], secret('d'), 1), {
+      kept: [secret('d')],
+      dropped: [secret('a'), secret('b'), secret('c')],
+    });
   });
 
   it("never counts or drops generations Lure did not make (a registered app's own secrets)", () => {
-    assert.deepEqual(keepNewest([customers('own1'), customers('own2')], secret('a'), 2), { kept: [customers('own1'), customers('own2'), secret('a')], dropped: [] });
-    assert.deepEqual(keepNewest([customers('own1'), secret('a'), secret('b')], secret('c'), 2), { kept: [customers('own1'), secret('b'), secret('c')], dropped: [secret('a')] });
+    assert.deepEqual(keepNewest([customers('own1'), customers('own2')], secret('a'), 2), {
+      kept: [customers('own1'), customers('own2'), secret('a')],
+      dropped: [],
+    });
+    assert.deepEqual(keepNewest([customers('own1'), secret('a'), secret('b')], secret('c'), 2), {
+      kept: [customers('own1'), secret('b'), secret('c')],
+      dropped: [secret('a')],
+    });
   });
 
   it('schedules the next rotation after the interval plus at most the jitter share of it', () => {
@@ -39,7 +68,12 @@ describe('rotation policy', () => {
     assert.equal(rotationPlanOf(APP, lifecycle({ nextRotationAt: undefined }), true, NOW, false), 'wait', 'no interval');
     assert.equal(rotationPlanOf({ ...APP, enabled: false }, lifecycle(), true, NOW, false), 'wait', 'disabled');
     assert.equal(rotationPlanOf(APP, lifecycle(), true, NOW, true), 'wait', 'a carrier rotates with the decoy it carries');
-    const manual = lifecycle({ placements: [{ kind: 'mailItem', decoyId: 'carrier' }, { kind: 'manual', description: 'wiki' }] });
+    const manual = lifecycle({
+      placements: [
+        { kind: 'mailItem', decoyId: 'carrier' },
+        { kind: 'manual', description: 'wiki' },
+      ],
+    });
     assert.equal(rotationPlanOf(APP, manual, true, NOW, false), 'markDue');
     assert.equal(rotationPlanOf(APP, { ...manual, rotationDueSince: '2026-11-28T11:30:00.000Z' }, true, NOW, false), 'wait', 'already marked');
     assert.equal(rotationPlanOf(APP, lifecycle({ placements: [] }), true, NOW, false), 'markDue', 'a secret handed to an admin with no recorded placement');

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decoyMailItemAccessed } from '../../../src/detections/decoyMailItemAccessed.js';
-import {
-  describeFixtureCases,
-  loadDetectionFixture,
-  loadFixtureDecoys,
-  onlyFinding,
-} from '../../helpers/detectionFixtures.js';
+import { describeFixtureCases, loadDetectionFixture, loadFixtureDecoys, onlyFinding } from '../../helpers/detectionFixtures.js';
 
 const fixture = loadDetectionFixture(decoyMailItemAccessed.id);
 const decoys = loadFixtureDecoys();

@@ -27,7 +27,13 @@ describe('parseGraphRequest', () => {
 
   it('reads /me paths without a key, and collections without one', () => {
     assert.deepEqual(parseGraphRequest('https://graph.microsoft.com/v1.0/me/messages'), { collection: 'me', rest: ['messages'], restAsWritten: ['messages'] });
-    assert.deepEqual(parseGraphRequest('https://graph.microsoft.com/v1.0/users'), { collection: 'users', key: undefined, keyName: undefined, rest: [], restAsWritten: [] });
+    assert.deepEqual(parseGraphRequest('https://graph.microsoft.com/v1.0/users'), {
+      collection: 'users',
+      key: undefined,
+      keyName: undefined,
+      rest: [],
+      restAsWritten: [],
+    });
   });
 
   it('gives nothing for an empty path and keeps a malformed escape as written', () => {

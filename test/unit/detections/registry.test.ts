@@ -4,12 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ALL_DETECTIONS, DETECTIONS, detectionsByKind, STATEFUL_DETECTIONS, TIMER_DETECTIONS } from '../../../src/detections/index.js';
-import {
-  camelCaseOf,
-  detectionFixturePath,
-  loadDetectionFixture,
-  loadFixtureDecoys,
-} from '../../helpers/detectionFixtures.js';
+import { camelCaseOf, detectionFixturePath, loadDetectionFixture, loadFixtureDecoys } from '../../helpers/detectionFixtures.js';
 import { PROJECT_ROOT } from '../../helpers/paths.js';
 
 const ATTACK = /^TA\d{4}:T\d{4}(\.\d{3})?$/;
@@ -36,7 +31,10 @@ describe('detection registry', () => {
       const module: unknown = await import(pathToFileURL(path.join(DETECTIONS_SOURCE, `${moduleName}.ts`)).href);
       assert.equal((module as Record<string, unknown>)[moduleName], detection);
       for (const suffix of ['.ndjson', '.expected.json']) {
-        assert.ok(existsSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay', `${detection.id}${suffix}`)), `test/fixtures/replay/${detection.id}${suffix}`);
+        assert.ok(
+          existsSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay', `${detection.id}${suffix}`)),
+          `test/fixtures/replay/${detection.id}${suffix}`,
+        );
       }
     });
   }

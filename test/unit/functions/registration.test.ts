@@ -22,7 +22,9 @@ describe('function files', () => {
 
   it('stay thin: no logic beyond binding a trigger to a use case', () => {
     for (const file of files) {
-      const lines = readFileSync(path.join(FUNCTIONS, file), 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('//') && !line.trim().startsWith('/**') && !line.trim().startsWith('*'));
+      const lines = readFileSync(path.join(FUNCTIONS, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !line.trim().startsWith('//') && !line.trim().startsWith('/**') && !line.trim().startsWith('*'));
       assert.ok(lines.length <= 6, `${file} has ${lines.length} lines of code`);
     }
   });

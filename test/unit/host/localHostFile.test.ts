@@ -15,7 +15,12 @@ describe('the local host file: one Lure per data folder', () => {
       assert.match(error.message, new RegExp(`pid ${process.pid}, started 2026-12-06T10:00:00.000Z, admin API http://127.0.0.1:7071/api`));
       return true;
     });
-    assert.deepEqual(await findRunningLocalHost(dataDir), { pid: process.pid, startedAt: '2026-12-06T10:00:00.000Z', apiUrl: 'http://127.0.0.1:7071/api', tableConnectionString: 'UseDevelopmentStorage=true' });
+    assert.deepEqual(await findRunningLocalHost(dataDir), {
+      pid: process.pid,
+      startedAt: '2026-12-06T10:00:00.000Z',
+      apiUrl: 'http://127.0.0.1:7071/api',
+      tableConnectionString: 'UseDevelopmentStorage=true',
+    });
     await claim.release();
     assert.equal(await findRunningLocalHost(dataDir), undefined);
     await (await claimDataFolder(dataDir)).release();

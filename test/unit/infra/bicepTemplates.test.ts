@@ -184,7 +184,9 @@ describe('Bicep templates under infra/', () => {
     for (const { name, source } of all) {
       for (const param of params(source)) {
         count += 1;
-        const description = param.decorators.map((decorator) => /^@(?:sys\.)?description\('(Required|Optional)\. /.exec(decorator)?.[1]).find((status) => status !== undefined);
+        const description = param.decorators
+          .map((decorator) => /^@(?:sys\.)?description\('(Required|Optional)\. /.exec(decorator)?.[1])
+          .find((status) => status !== undefined);
         assert.ok(description !== undefined, `${name}: param ${param.name} has @description('Required. …') or @description('Optional. …')`);
         const optional = param.defaultValue !== undefined || param.type.endsWith('?');
         assert.equal(description === 'Optional', optional, `${name}: param ${param.name} is ${description} but ${optional ? 'has' : 'has no'} default`);
@@ -230,7 +232,10 @@ describe('Bicep templates under infra/', () => {
       for (const match of source.matchAll(/\broleDefinitionId\s*:\s*([^\n]+)/g)) {
         const value = match[1]!.trim();
         const inner = /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions',\s*([\w.]+)\)$/.exec(value)?.[1] ?? value;
-        assert.ok(/^roleDefinitionIds\.\w+$/.test(inner) || declaredParams.has(inner), `${name}: roleDefinitionId ${value} names a role from roleDefinitions.bicep or a param`);
+        assert.ok(
+          /^roleDefinitionIds\.\w+$/.test(inner) || declaredParams.has(inner),
+          `${name}: roleDefinitionId ${value} names a role from roleDefinitions.bicep or a param`,
+        );
       }
       for (const match of source.matchAll(/'(Microsoft\.Authorization\/roleAssignments)@([^']+)'/g)) {
         assert.equal(match[2], '2022-04-01', `${name}: ${match[1]} uses 2022-04-01`);
@@ -241,7 +246,11 @@ describe('Bicep templates under infra/', () => {
         assert.ok(guid in NON_ROLE_GUIDS, `${name}: literal GUID ${guid} belongs in roleDefinitions.bicep or NON_ROLE_GUIDS`);
       }
     }
-    assert.deepEqual([...roles.keys()].filter((key) => !used.has(key)), [], 'every named role is assigned somewhere');
+    assert.deepEqual(
+      [...roles.keys()].filter((key) => !used.has(key)),
+      [],
+      'every named role is assigned somewhere',
+    );
   });
 
   it('deploy no resource with a preview API version, beyond the listed exceptions', () => {
@@ -266,7 +275,10 @@ describe('Bicep templates under infra/', () => {
       assert.ok(existsSync(config), `${name} has a bicepconfig.json beside it`);
       const parsed: unknown = JSON.parse(readFileSync(config, 'utf8'));
       const extensions = typeof parsed === 'object' && parsed !== null && 'extensions' in parsed ? parsed.extensions : undefined;
-      const reference = typeof extensions === 'object' && extensions !== null && GRAPH_EXTENSION_ALIAS in extensions ? (extensions as Record<string, unknown>)[GRAPH_EXTENSION_ALIAS] : undefined;
+      const reference =
+        typeof extensions === 'object' && extensions !== null && GRAPH_EXTENSION_ALIAS in extensions
+          ? (extensions as Record<string, unknown>)[GRAPH_EXTENSION_ALIAS]
+          : undefined;
       assert.equal(reference, GRAPH_EXTENSION_REFERENCE, `${path.relative(PROJECT_ROOT, config)} maps ${GRAPH_EXTENSION_ALIAS}`);
     }
   });
@@ -277,7 +289,11 @@ describe('Bicep templates under infra/', () => {
         const key = match[1]!;
         assert.ok(!FLEX_FORBIDDEN_SETTINGS.has(key) && !key.startsWith('WEBSITE_CONTENT'), `${name} sets ${key}`);
       }
-      assert.doesNotMatch(source, /'(FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|WEBSITE_NODE_DEFAULT_VERSION|WEBSITE_RUN_FROM_PACKAGE|WEBSITE_CONTENT\w*)'/, `${name} names a forbidden setting in a string`);
+      assert.doesNotMatch(
+        source,
+        /'(FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION|WEBSITE_NODE_DEFAULT_VERSION|WEBSITE_RUN_FROM_PACKAGE|WEBSITE_CONTENT\w*)'/,
+        `${name} names a forbidden setting in a string`,
+      );
     }
   });
 
@@ -287,18 +303,34 @@ describe('Bicep templates under infra/', () => {
     assert.ok(typeof parsed === 'object' && parsed !== null && 'parameters' in parsed && typeof parsed.parameters === 'object' && parsed.parameters !== null);
     const given = Object.keys(parsed.parameters);
     const names = new Set(declared.map((param) => param.name));
-    assert.deepEqual(given.filter((name) => !names.has(name)), [], 'parameters main.bicep does not declare');
+    assert.deepEqual(
+      given.filter((name) => !names.has(name)),
+      [],
+      'parameters main.bicep does not declare',
+    );
     const required = declared.filter((param) => param.defaultValue === undefined && !param.type.endsWith('?')).map((param) => param.name);
-    assert.deepEqual(required.filter((name) => !given.includes(name)), [], 'Required parameters missing from main.parameters.json');
+    assert.deepEqual(
+      required.filter((name) => !given.includes(name)),
+      [],
+      'Required parameters missing from main.parameters.json',
+    );
     const secure = declared.filter((param) => param.decorators.some((decorator) => decorator.startsWith('@secure()'))).map((param) => param.name);
-    assert.deepEqual(given.filter((name) => secure.includes(name)), [], 'secure values belong on the command line, not in the file');
+    assert.deepEqual(
+      given.filter((name) => secure.includes(name)),
+      [],
+      'secure values belong on the command line, not in the file',
+    );
   });
 
   it('grant no tenant-wide mail permission, and only the application permissions Lure needs', () => {
     let permissions = 0;
     for (const { name, source } of all) {
       for (const literal of stringLiterals(source)) {
-        assert.doesNotMatch(literal, /^(Mail|MailboxSettings|MailboxFolder|MailboxItem)[.-]|^full_access_as_app$|^EWS\./i, `${name} names the mail permission ${literal}`);
+        assert.doesNotMatch(
+          literal,
+          /^(Mail|MailboxSettings|MailboxFolder|MailboxItem)[.-]|^full_access_as_app$|^EWS\./i,
+          `${name} names the mail permission ${literal}`,
+        );
       }
       if (!/'Microsoft\.Graph\/appRoleAssignedTo@/.test(source)) continue;
       for (const literal of stringLiterals(source).filter((candidate) => /^[A-Z][A-Za-z-]*(\.[A-Za-z]+)+$/.test(candidate) && !candidate.startsWith('Lure.'))) {

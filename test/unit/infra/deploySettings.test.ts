@@ -22,7 +22,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_MAIL_BASELINE_LEARNING_IN_DAYS: 'tunable; the default fits Azure',
   LURE_MAIL_BASELINE_MAX_PAIRS: 'tunable; the default fits Azure',
   LURE_ISSUANCE_GRACE_IN_MINUTES: 'tunable; the default fits Azure',
-  LURE_MAX_TOKEN_LIFETIME_IN_HOURS: 'tunable; the default is Entra\'s longest token lifetime',
+  LURE_MAX_TOKEN_LIFETIME_IN_HOURS: "tunable; the default is Entra's longest token lifetime",
   LURE_TOKEN_INDEX_RETENTION_IN_HOURS: 'tunable; the default fits Azure',
   LURE_ISSUANCE_GATING_CATEGORIES: 'tunable; the default matches the categories the tenant deployment streams',
   LURE_ISSUANCE_MODE_GRAPH: 'rollout switch, changed by an operator after watching shadow counts',
@@ -52,7 +52,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_DIGEST_THRESHOLD_PER_MINUTE: 'tunable; the default fits Azure',
   LURE_DELIVERY_MAX_ATTEMPTS: 'tunable; the default fits Azure',
   LURE_DELIVERY_TIMEOUT_IN_SECONDS: 'tunable; the default fits Azure',
-  LURE_DELIVERY_RATES: 'tunable; the defaults stay under Teams\' throttling',
+  LURE_DELIVERY_RATES: "tunable; the defaults stay under Teams' throttling",
   LURE_IGNORE_IPS: 'tenant-specific exceptions, empty by default',
   LURE_IGNORE_USER_AGENTS: 'tenant-specific exceptions, empty by default',
   LURE_IGNORE_APP_IDS: 'tenant-specific exceptions, empty by default',
@@ -76,7 +76,6 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
 };
 
 const INFRA = path.join(PROJECT_ROOT, 'infra');
-
 
 /** main.bicep and every local module it deploys, transitively: absolute path → source without comments. */
 function deployedTemplates(): Map<string, string> {
@@ -142,7 +141,9 @@ describe('app settings the deployment sets', () => {
 
   it('cover every setting Lure reads, except those listed as not deployed with a reason', () => {
     const deployed = deployedOnce();
-    const undecided = SETTINGS.filter((setting) => setting.readBy === 'lure' && !deployed.has(setting.name) && !(setting.name in NOT_DEPLOYED)).map((setting) => setting.name);
+    const undecided = SETTINGS.filter((setting) => setting.readBy === 'lure' && !deployed.has(setting.name) && !(setting.name in NOT_DEPLOYED)).map(
+      (setting) => setting.name,
+    );
     assert.deepEqual(undecided, [], 'deploy these in infra/modules/functionApp.bicep or list them in NOT_DEPLOYED with a reason');
   });
 

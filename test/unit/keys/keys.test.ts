@@ -24,10 +24,19 @@ describe('known-compromised keys', () => {
 describe('issuerKindOf', () => {
   const publicCloud = ['https://login.microsoftonline.com', 'https://sts.windows.net'] as const;
   it('tells organisation (v1 and v2) and consumer issuers of the cloud from any other', () => {
-    assert.deepEqual(issuerKindOf(`https://login.microsoftonline.com/${TENANT.toUpperCase()}/v2.0`, ...publicCloud), { kind: 'organization', tenantId: TENANT });
+    assert.deepEqual(issuerKindOf(`https://login.microsoftonline.com/${TENANT.toUpperCase()}/v2.0`, ...publicCloud), {
+      kind: 'organization',
+      tenantId: TENANT,
+    });
     assert.deepEqual(issuerKindOf(`https://sts.windows.net/${TENANT}/`, ...publicCloud), { kind: 'organization', tenantId: TENANT });
     assert.deepEqual(issuerKindOf(`https://login.microsoftonline.com/${CONSUMER_TENANT_ID}/v2.0`, ...publicCloud), { kind: 'consumer' });
-    for (const other of [undefined, 'https://contoso.b2clogin.com/x/v2.0/', `https://login.microsoftonline.com/${TENANT}/v2.0/extra`, 'https://accounts.google.com', `https://login.microsoftonline.com.evil.example/${TENANT}/v2.0`]) {
+    for (const other of [
+      undefined,
+      'https://contoso.b2clogin.com/x/v2.0/',
+      `https://login.microsoftonline.com/${TENANT}/v2.0/extra`,
+      'https://accounts.google.com',
+      `https://login.microsoftonline.com.evil.example/${TENANT}/v2.0`,
+    ]) {
       assert.deepEqual(issuerKindOf(other, ...publicCloud), { kind: 'other' }, String(other));
     }
   });
@@ -53,14 +62,32 @@ describe('issuerKindOf', () => {
 
   it('builds key-set addresses, with an app id when asked', () => {
     assert.equal(keySetUrl('https://login.microsoftonline.com', { tenant: TENANT }), `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`);
-    assert.equal(keySetUrl('https://login.microsoftonline.us', { tenant: TENANT, appId: 'abc' }), `https://login.microsoftonline.us/${TENANT}/discovery/keys?appid=abc`);
+    assert.equal(
+      keySetUrl('https://login.microsoftonline.us', { tenant: TENANT, appId: 'abc' }),
+      `https://login.microsoftonline.us/${TENANT}/discovery/keys?appid=abc`,
+    );
   });
 });
 
 describe('recordFetch', () => {
   it('keeps a key listed by several sets under the label that matters most: consumer, organisation, app', () => {
-    let history = recordFetch([], [{ kid: 'k', set: 'consumer' }, { kid: 'o', set: 'organization' }], '2026-11-01T00:00:00.000Z');
-    history = recordFetch(history, [{ kid: 'k', set: 'app:abc' }, { kid: 'o', set: 'app:abc' }, { kid: 'a', set: 'app:abc' }], '2026-11-02T00:00:00.000Z');
+    let history = recordFetch(
+      [],
+      [
+        { kid: 'k', set: 'consumer' },
+        { kid: 'o', set: 'organization' },
+      ],
+      '2026-11-01T00:00:00.000Z',
+    );
+    history = recordFetch(
+      history,
+      [
+        { kid: 'k', set: 'app:abc' },
+        { kid: 'o', set: 'app:abc' },
+        { kid: 'a', set: 'app:abc' },
+      ],
+      '2026-11-02T00:00:00.000Z',
+    );
     assert.deepEqual(
       history.map((key) => [key.kid, key.set, key.firstSeen, key.lastSeen]),
       [
@@ -77,7 +104,9 @@ describe('parseJwks', () => {
   it('refuses what is not a JWKS, naming the field, and skips keys no token can name', () => {
     assert.throws(() => parseJwks({ metadata: {} }), /JWKS\.keys/);
     assert.throws(() => parseJwks({ keys: [{ kid: 'x' }] }), /JWKS\.keys\[0\]\.kty/);
-    assert.deepEqual(parseJwks({ keys: [{ kty: 'RSA' }, { kty: 'RSA', x5t: 'onlyX5t', x5c: ['not a certificate'] }] }), [{ kid: 'onlyX5t', x5t: 'onlyX5t', set: 'organization' }]);
+    assert.deepEqual(parseJwks({ keys: [{ kty: 'RSA' }, { kty: 'RSA', x5t: 'onlyX5t', x5c: ['not a certificate'] }] }), [
+      { kid: 'onlyX5t', x5t: 'onlyX5t', set: 'organization' },
+    ]);
   });
 });
 
@@ -101,7 +130,10 @@ describe('key history as published sets flap (our own history; the real one is i
       }
     }
     const index = new SigningKeyIndex(history, [{ set: 'organization', fetchedAt: at(120) }], 48);
-    assert.deepEqual(['stayer', 'flapper', 'leaver'].map((kid) => index.find(kid)?.retiredSince), [undefined, undefined, at(24)]);
+    assert.deepEqual(
+      ['stayer', 'flapper', 'leaver'].map((kid) => index.find(kid)?.retiredSince),
+      [undefined, undefined, at(24)],
+    );
     assert.equal(history.find((known) => known.kid === 'flapper')?.firstSeen, at(0), 'first seen survives the gap');
   });
 });

@@ -150,16 +150,15 @@ describe('arrayOf and objectsOf', () => {
 
 describe('nameValuePairs', () => {
   it('reads Exchange [{Name, Value}] lists keyed by lower-cased name', () => {
-    const pairs = nameValuePairs([
-      { Name: 'IsThrottled', Value: 'False' },
-      { Name: 'MailAccessType', Value: 'Bind' },
-      { Name: 'RuleName' },
-    ]);
-    assert.deepEqual([...pairs], [
-      ['isthrottled', 'False'],
-      ['mailaccesstype', 'Bind'],
-      ['rulename', undefined],
-    ]);
+    const pairs = nameValuePairs([{ Name: 'IsThrottled', Value: 'False' }, { Name: 'MailAccessType', Value: 'Bind' }, { Name: 'RuleName' }]);
+    assert.deepEqual(
+      [...pairs],
+      [
+        ['isthrottled', 'False'],
+        ['mailaccesstype', 'Bind'],
+        ['rulename', undefined],
+      ],
+    );
   });
 
   it('reads Entra [{key, value}] lists', () => {
@@ -327,7 +326,16 @@ describe('timestampOf against an independent reading', () => {
     assert.equal(timestampOf('2200-02-29T00:00:00'), undefined);
     const canonical = '2026-11-02T08:15:30.123Z';
     assert.equal(timestampOf(canonical), canonical);
-    for (const broken of ['2026-11-02T08:15:30.Z', '2026-11-02T08:15:30.123ZZ', '2026-11-02T08:15:3', '2026-11-02T08', '2026-1-02T08:15:30Z', '2026-11-02T08:15:30.123Z trailing', '2026-11-02X08:15:30Z', '२०२६-11-02T08:15:30Z']) {
+    for (const broken of [
+      '2026-11-02T08:15:30.Z',
+      '2026-11-02T08:15:30.123ZZ',
+      '2026-11-02T08:15:3',
+      '2026-11-02T08',
+      '2026-1-02T08:15:30Z',
+      '2026-11-02T08:15:30.123Z trailing',
+      '2026-11-02X08:15:30Z',
+      '२०२६-11-02T08:15:30Z',
+    ]) {
       assert.equal(timestampOf(broken), undefined, broken);
     }
   });

@@ -18,12 +18,22 @@ function fixtureLines(): RecordLine[] {
     .flatMap((name) =>
       readFileSync(path.join(replayFolder, name), 'utf8')
         .split('\n')
-        .flatMap((text, index) => decodeMessage(text).flatMap((unit) => ('record' in unit ? [{ where: `${name}:${index + 1}`, text: JSON.stringify(unit.record), record: unit.record }] : []))),
+        .flatMap((text, index) =>
+          decodeMessage(text).flatMap((unit) =>
+            'record' in unit ? [{ where: `${name}:${index + 1}`, text: JSON.stringify(unit.record), record: unit.record }] : [],
+          ),
+        ),
     );
   const detected = readdirSync(DETECTION_FIXTURES)
     .filter((name) => name.endsWith('.json'))
     .sort()
-    .flatMap((name) => loadDetectionFixture(name.replace(/\.json$/, '')).cases.map((fixtureCase) => ({ where: `${name}#${fixtureCase.name}`, text: JSON.stringify(fixtureCase.record), record: fixtureCase.record })));
+    .flatMap((name) =>
+      loadDetectionFixture(name.replace(/\.json$/, '')).cases.map((fixtureCase) => ({
+        where: `${name}#${fixtureCase.name}`,
+        text: JSON.stringify(fixtureCase.record),
+        record: fixtureCase.record,
+      })),
+    );
   return [...replayed, ...detected];
 }
 

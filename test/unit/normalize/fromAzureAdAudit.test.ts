@@ -76,7 +76,15 @@ describe('fromAzureAdAudit: STS logons (RecordType 15)', () => {
   });
 
   it('maps UserLoginFailed with a string ErrorNumber as a failed sign-in', () => {
-    const record = { ...loggedIn, Id: 'aa11aa11-0000-4000-8000-000000000002', Operation: 'UserLoginFailed', ErrorNumber: '50126', LogonError: 'InvalidUserNameOrPassword', ActorIpAddress: undefined, ClientIP: '[2001:db8::7]:443' };
+    const record = {
+      ...loggedIn,
+      Id: 'aa11aa11-0000-4000-8000-000000000002',
+      Operation: 'UserLoginFailed',
+      ErrorNumber: '50126',
+      LogonError: 'InvalidUserNameOrPassword',
+      ActorIpAddress: undefined,
+      ClientIP: '[2001:db8::7]:443',
+    };
     const event = expectEvent(fromAzureAdAudit(record), 'signIn');
     assert.equal(event.recordType, 'UserLoginFailed');
     assert.equal(event.succeeded, false);

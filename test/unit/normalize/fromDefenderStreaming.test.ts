@@ -141,7 +141,12 @@ describe('fromDefenderStreaming: CloudAppEvents of Exchange Online', () => {
       Id: 'dd00dd00-0000-4000-8000-000000000021',
       ClientIP: '192.0.2.21',
       ClientIPAddress: '192.0.2.21 ',
-      Item: { Id: 'RgAAAACLureSend', ImmutableId: 'ErrorDuringIdConversion', InternetMessageId: '<send-1@contoso.example>', ParentFolder: { Id: 'LgAAAACLureDrafts', Path: '\\Drafts' } },
+      Item: {
+        Id: 'RgAAAACLureSend',
+        ImmutableId: 'ErrorDuringIdConversion',
+        InternetMessageId: '<send-1@contoso.example>',
+        ParentFolder: { Id: 'LgAAAACLureDrafts', Path: '\\Drafts' },
+      },
     };
     const event = expectEvent(fromDefenderStreaming(cloudAppEvent({ ActionType: 'Send', RawEventData: send }), CLOUD_APP_EVENTS), 'mailItemOperation');
     assert.equal(event.source, 'defender');

@@ -46,7 +46,11 @@ const credentialAdded = {
         type: 'Application',
         userPrincipalName: null,
         modifiedProperties: [
-          { displayName: 'KeyDescription', oldValue: '[]', newValue: '["[KeyIdentifier=0ddba11a-9999-4999-8999-000000000001,KeyType=Password,KeyUsage=Verify,DisplayName=backup]"]' },
+          {
+            displayName: 'KeyDescription',
+            oldValue: '[]',
+            newValue: '["[KeyIdentifier=0ddba11a-9999-4999-8999-000000000001,KeyType=Password,KeyUsage=Verify,DisplayName=backup]"]',
+          },
           { displayName: 'Included Updated Properties', oldValue: null, newValue: '"KeyDescription"' },
         ],
       },
@@ -118,7 +122,12 @@ describe('fromEntraAudit', () => {
         operationType: 'Update',
         initiatedBy: {
           user: null,
-          app: { appId: 'ap000000-0000-4000-8000-000000000002', displayName: null, servicePrincipalId: 'sp000000-0000-4000-8000-000000000002', servicePrincipalName: null },
+          app: {
+            appId: 'ap000000-0000-4000-8000-000000000002',
+            displayName: null,
+            servicePrincipalId: 'sp000000-0000-4000-8000-000000000002',
+            servicePrincipalName: null,
+          },
         },
         targetResources: [
           { id: 'sp000000-0000-4000-8000-000000000003', type: 'ServicePrincipal', displayName: null, modifiedProperties: [] },

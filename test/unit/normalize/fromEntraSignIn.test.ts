@@ -143,7 +143,12 @@ describe('fromEntraSignIn', () => {
   });
 
   it('treats resultType "0" as success when status is missing', () => {
-    const record = { time: '2025-07-24T15:40:02Z', category: 'SignInLogs', resultType: '0', properties: { id: 'rt-0', createdDateTime: '2025-07-24T15:30:00Z' } };
+    const record = {
+      time: '2025-07-24T15:40:02Z',
+      category: 'SignInLogs',
+      resultType: '0',
+      properties: { id: 'rt-0', createdDateTime: '2025-07-24T15:30:00Z' },
+    };
     const event = expectEvent(fromEntraSignIn(record, 'SignInLogs'), 'signIn');
     assert.equal(event.errorCode, 0);
     assert.equal(event.succeeded, true);
@@ -255,7 +260,11 @@ describe('fromEntraSignIn', () => {
   });
 
   it('takes the tenant from properties when the envelope has none', () => {
-    const record = { time: '2025-01-01T00:00:00Z', category: 'SignInLogs', properties: { id: 't-1', createdDateTime: '2025-01-01T00:00:00Z', resourceTenantId: TENANT } };
+    const record = {
+      time: '2025-01-01T00:00:00Z',
+      category: 'SignInLogs',
+      properties: { id: 't-1', createdDateTime: '2025-01-01T00:00:00Z', resourceTenantId: TENANT },
+    };
     assert.equal(expectEvent(fromEntraSignIn(record, 'SignInLogs'), 'signIn').tenantId, TENANT);
   });
 
@@ -265,7 +274,11 @@ describe('fromEntraSignIn', () => {
   });
 
   it('gives a stable fingerprint id to a record without properties.id', () => {
-    const record = { time: '2025-01-01T00:00:00Z', category: 'SignInLogs', properties: { createdDateTime: '2025-01-01T00:00:00Z', userPrincipalName: 'x@contoso.example' } };
+    const record = {
+      time: '2025-01-01T00:00:00Z',
+      category: 'SignInLogs',
+      properties: { createdDateTime: '2025-01-01T00:00:00Z', userPrincipalName: 'x@contoso.example' },
+    };
     const first = expectEvent(fromEntraSignIn(record, 'SignInLogs'), 'signIn');
     const again = expectEvent(fromEntraSignIn(structuredClone(record), 'SignInLogs'), 'signIn');
     assert.match(first.recordId, /^sha256:[0-9a-f]{32}$/);

@@ -211,7 +211,12 @@ describe('fromExchangeAudit: mail item operations', () => {
       clientInfoString: 'Client=REST;Client=RESTSystem;;',
       clientAppId: 'cb000000-0000-4000-8000-000000000010',
       items: [
-        { internetMessageId: '<sent-1@contoso.example>', itemId: 'RgAAAACLureSentItem', immutableId: 'LgAAAACLureSentImmutable', folderId: 'LgAAAACLureDraftsFolder' },
+        {
+          internetMessageId: '<sent-1@contoso.example>',
+          itemId: 'RgAAAACLureSentItem',
+          immutableId: 'LgAAAACLureSentImmutable',
+          folderId: 'LgAAAACLureDraftsFolder',
+        },
       ],
     };
     assert.deepEqual(event, expected);
@@ -237,7 +242,11 @@ describe('fromExchangeAudit: mail item operations', () => {
         MailboxOwnerUPN: OWNER,
         MailboxGuid: MAILBOX_GUID,
         AffectedItems: [
-          { Id: 'RgAAAACLureDel1', InternetMessageId: '<del-1@contoso.example>', ParentFolder: { Id: 'LgAAAACLureDeletions', Path: '\\Recoverable Items\\Deletions' } },
+          {
+            Id: 'RgAAAACLureDel1',
+            InternetMessageId: '<del-1@contoso.example>',
+            ParentFolder: { Id: 'LgAAAACLureDeletions', Path: '\\Recoverable Items\\Deletions' },
+          },
           { Id: 'RgAAAACLureDel2', InternetMessageId: '<del-2@contoso.example>', ImmutableId: 'ErrorDuringIdConversion' },
         ],
         CrossMailboxOperation: false,
@@ -257,7 +266,14 @@ describe('fromExchangeAudit: mail item operations', () => {
   });
 
   it('maps Create and Update, and a Move destination folder', () => {
-    const create = { CreationTime: '2025-03-06T20:35:01', Id: 'c-1', Operation: 'Create', RecordType: 2, Workload: 'Exchange', Item: { Id: 'RgAAAACLureNew', ParentFolder: { Id: 'LgAAAACLureDrafts' } } };
+    const create = {
+      CreationTime: '2025-03-06T20:35:01',
+      Id: 'c-1',
+      Operation: 'Create',
+      RecordType: 2,
+      Workload: 'Exchange',
+      Item: { Id: 'RgAAAACLureNew', ParentFolder: { Id: 'LgAAAACLureDrafts' } },
+    };
     assert.deepEqual(expectEvent(fromExchangeAudit(create), 'mailItemOperation').items, [{ itemId: 'RgAAAACLureNew', folderId: 'LgAAAACLureDrafts' }]);
     const update = { ...create, Id: 'u-1', Operation: 'Update' };
     assert.equal(expectEvent(fromExchangeAudit(update), 'mailItemOperation').recordType, 'Update');
@@ -279,7 +295,8 @@ describe('fromExchangeAudit: mail item operations', () => {
 
 describe('fromExchangeAudit: mailbox changes', () => {
   it('maps New-InboxRule exactly: ClientIP with a port, Parameters in order, ObjectId as target', () => {
-    const objectId = 'EURPR00A000.PROD.OUTLOOK.COM/Microsoft Exchange Hosted Organizations/contoso.onmicrosoft.com/0b0b0b0b-0000-4000-8000-000000000001\\Forward all';
+    const objectId =
+      'EURPR00A000.PROD.OUTLOOK.COM/Microsoft Exchange Hosted Organizations/contoso.onmicrosoft.com/0b0b0b0b-0000-4000-8000-000000000001\\Forward all';
     const record = {
       CreationTime: '2025-03-07T15:10:53',
       Id: 'r0r0r0r0-0000-4000-8000-000000000001',
@@ -399,7 +416,14 @@ describe('fromExchangeAudit: mailbox changes', () => {
 
 describe('fromExchangeAudit: search, login and what is not used', () => {
   it('maps SearchQueryInitiatedExchange and MailboxLogin', () => {
-    const search = { CreationTime: '2025-03-10T01:02:03', Id: 's-1', Operation: 'SearchQueryInitiatedExchange', RecordType: 101, Workload: 'Exchange', MailboxOwnerUPN: OWNER };
+    const search = {
+      CreationTime: '2025-03-10T01:02:03',
+      Id: 's-1',
+      Operation: 'SearchQueryInitiatedExchange',
+      RecordType: 101,
+      Workload: 'Exchange',
+      MailboxOwnerUPN: OWNER,
+    };
     const searchEvent = expectEvent(fromExchangeAudit(search), 'mailboxSearch');
     assert.deepEqual(searchEvent.mailbox, { ownerUpn: OWNER });
     assert.equal(searchEvent.time, '2025-03-10T01:02:03.000Z');

@@ -190,6 +190,9 @@ describe('fromGraphActivity', () => {
     expectSkip(fromGraphActivity({ ...appCall, properties: { ...appCall.properties, requestUri: '' } }), 'invalid-record');
     expectSkip(fromGraphActivity({ ...appCall, properties: { ...appCall.properties, requestMethod: null } }), 'invalid-record');
     expectSkip(fromGraphActivity({ time: appCall.time, category: 'MicrosoftGraphActivityLogs' }), 'invalid-record');
-    expectSkip(fromGraphActivity({ category: 'MicrosoftGraphActivityLogs', properties: { requestMethod: 'GET', requestUri: 'https://graph.microsoft.com/' } }), 'invalid-record');
+    expectSkip(
+      fromGraphActivity({ category: 'MicrosoftGraphActivityLogs', properties: { requestMethod: 'GET', requestUri: 'https://graph.microsoft.com/' } }),
+      'invalid-record',
+    );
   });
 });

@@ -41,7 +41,14 @@ function observation(jwt: unknown, extra: Record<string, unknown> = {}): Record<
   return {
     time: '2025-03-05T09:00:00.1234567Z',
     category: 'TokenObservation',
-    properties: { jwt, observer: 'apim-prod', ipAddress: '203.0.113.88:50123', requestUri: 'https://api.contoso.example/orders', userAgent: 'curl/8.5.0', ...extra },
+    properties: {
+      jwt,
+      observer: 'apim-prod',
+      ipAddress: '203.0.113.88:50123',
+      requestUri: 'https://api.contoso.example/orders',
+      userAgent: 'curl/8.5.0',
+      ...extra,
+    },
   };
 }
 
@@ -57,7 +64,9 @@ describe('fromTokenObservation', () => {
 
   it('gives a token with few claims the same keys as one with all of them, header and claims included', () => {
     const full = fromTokenObservation(observation(twoSegments));
-    const sparse = fromTokenObservation(observation(`${segment({ alg: 'RS256' })}.${segment({ tid: TENANT })}`, { ipAddress: undefined, userAgent: undefined, requestUri: undefined }));
+    const sparse = fromTokenObservation(
+      observation(`${segment({ alg: 'RS256' })}.${segment({ tid: TENANT })}`, { ipAddress: undefined, userAgent: undefined, requestUri: undefined }),
+    );
     assert.ok(!isSkip(full) && !isSkip(sparse) && full.kind === 'tokenObservation' && sparse.kind === 'tokenObservation');
     assert.deepEqual(Object.keys(sparse), Object.keys(full));
     assert.deepEqual(Object.keys(sparse.header), Object.keys(full.header));

@@ -9,7 +9,13 @@ import { isDeadLettered } from '../../../src/domain/skips.js';
 const TIME = '2025-06-01T12:00:00.0000000Z';
 
 function signIn(category: string): Record<string, unknown> {
-  return { time: TIME, category, resultType: '0', level: '4', properties: { id: `id-${category}`, createdDateTime: '2025-06-01T11:59:00+00:00', status: { errorCode: 0 } } };
+  return {
+    time: TIME,
+    category,
+    resultType: '0',
+    level: '4',
+    properties: { id: `id-${category}`, createdDateTime: '2025-06-01T11:59:00+00:00', status: { errorCode: 0 } },
+  };
 }
 
 const jwt = `${Buffer.from('{"alg":"RS256","kid":"k1"}').toString('base64url')}.${Buffer.from('{"uti":"u1","iat":1748779200}').toString('base64url')}`;
@@ -27,14 +33,23 @@ describe('normalizeRecord: routing', () => {
   });
 
   it('sends AuditLogs to the directory-audit mapper', () => {
-    const record = { time: TIME, category: 'AuditLogs', Level: 4, properties: { id: 'Directory_R1', activityDisplayName: 'Reset user password', activityDateTime: '2025-06-01T11:58:00.5+00:00' } };
+    const record = {
+      time: TIME,
+      category: 'AuditLogs',
+      Level: 4,
+      properties: { id: 'Directory_R1', activityDisplayName: 'Reset user password', activityDateTime: '2025-06-01T11:58:00.5+00:00' },
+    };
     const event = expectEvent(normalizeRecord(record), 'directoryAudit');
     assert.equal(event.recordId, 'Directory_R1');
     assert.equal(event.time, '2025-06-01T11:58:00.500Z');
   });
 
   it('sends MicrosoftGraphActivityLogs to the Graph mapper', () => {
-    const record = { time: TIME, category: 'MicrosoftGraphActivityLogs', properties: { requestId: 'g-1', timeGenerated: TIME, requestMethod: 'GET', requestUri: 'https://graph.microsoft.com/v1.0/me' } };
+    const record = {
+      time: TIME,
+      category: 'MicrosoftGraphActivityLogs',
+      properties: { requestId: 'g-1', timeGenerated: TIME, requestMethod: 'GET', requestUri: 'https://graph.microsoft.com/v1.0/me' },
+    };
     const event = expectEvent(normalizeRecord(record), 'graphActivity');
     assert.equal(event.recordId, 'g-1');
   });
@@ -84,14 +99,28 @@ describe('normalizeRecord: routing', () => {
   });
 
   it('routes a Management Activity API record by Workload even when it has a Category of its own', () => {
-    const record = { CreationTime: '2025-06-01T11:56:00', Id: 'x-2', Operation: 'MailItemsAccessed', RecordType: 50, Workload: 'Exchange', category: 'AuditLogs' };
+    const record = {
+      CreationTime: '2025-06-01T11:56:00',
+      Id: 'x-2',
+      Operation: 'MailItemsAccessed',
+      RecordType: 50,
+      Workload: 'Exchange',
+      category: 'AuditLogs',
+    };
     expectEvent(normalizeRecord(record), 'mailItemsAccessed');
   });
 });
 
 describe('normalizeRecord: skips', () => {
   it('marks known Entra categories Lure does not use as category-not-used (not dead-lettered)', () => {
-    for (const category of ['UserRiskEvents', 'RiskyUsers', 'ProvisioningLogs', 'GraphNotificationsActivityLogs', 'RiskyServicePrincipals', 'ServicePrincipalRiskEvents']) {
+    for (const category of [
+      'UserRiskEvents',
+      'RiskyUsers',
+      'ProvisioningLogs',
+      'GraphNotificationsActivityLogs',
+      'RiskyServicePrincipals',
+      'ServicePrincipalRiskEvents',
+    ]) {
       const skipped = expectSkip(normalizeRecord({ time: TIME, category, Level: 'Information', properties: { id: 'x' } }), 'category-not-used');
       assert.equal(skipped.detail, category);
       assert.equal(isDeadLettered(skipped.skipped), false);
@@ -108,7 +137,10 @@ describe('normalizeRecord: skips', () => {
 
   it('marks Management Activity API records of other workloads as workload-not-used', () => {
     for (const workload of ['SharePoint', 'OneDrive', 'MicrosoftTeams', 'SecurityComplianceCenter']) {
-      const skipped = expectSkip(normalizeRecord({ CreationTime: '2025-06-01T11:56:00', Id: 'w', Operation: 'Anything', RecordType: 6, Workload: workload }), 'workload-not-used');
+      const skipped = expectSkip(
+        normalizeRecord({ CreationTime: '2025-06-01T11:56:00', Id: 'w', Operation: 'Anything', RecordType: 6, Workload: workload }),
+        'workload-not-used',
+      );
       assert.equal(skipped.detail, workload);
     }
   });

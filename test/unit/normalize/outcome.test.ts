@@ -6,13 +6,22 @@ import { isDeadLettered, SKIP_REASONS, type SkipReason } from '../../../src/doma
 describe('outcome', () => {
   it('dead-letters exactly the reasons that point at something wrong', () => {
     const deadLettered = (Object.keys(SKIP_REASONS) as SkipReason[]).filter(isDeadLettered).sort();
-    assert.deepEqual(deadLettered, ['invalid-record', 'malformed-envelope', 'malformed-json', 'not-an-object', 'too-deep', 'too-large', 'unknown-category', 'unrecognized-shape']);
+    assert.deepEqual(deadLettered, [
+      'invalid-record',
+      'malformed-envelope',
+      'malformed-json',
+      'not-an-object',
+      'too-deep',
+      'too-large',
+      'unknown-category',
+      'unrecognized-shape',
+    ]);
     for (const reason of Object.keys(SKIP_REASONS) as SkipReason[]) {
       assert.equal(isDeadLettered(reason), SKIP_REASONS[reason].includes('(dead-lettered)'), reason);
     }
   });
 
-  it('keeps a skip\'s detail short, whatever the record named (an operation of 600,000 characters)', () => {
+  it("keeps a skip's detail short, whatever the record named (an operation of 600,000 characters)", () => {
     const skipped = skip('invalid-record', `AzureActiveDirectory ${'o'.repeat(600_000)}: no readable CreationTime`);
     assert.equal(skipped.detail.length, MAX_DETAIL_LENGTH + 1);
     assert.ok(skipped.detail.startsWith('AzureActiveDirectory ooo') && skipped.detail.endsWith('…'));

@@ -63,7 +63,13 @@ describe('boundedJsonText', () => {
     const large = boundedJsonText({ blob: 'x'.repeat(5 * RECORD_BOUNDS.maxLength) }, 1000);
     assert.equal(large.length, 1001);
     assert.ok(large.startsWith('{"blob":"xxx') && large.endsWith('…'));
-    assert.equal(boundedJsonText(Array.from({ length: 1_000_000 }, () => 7), 100).length, 101);
+    assert.equal(
+      boundedJsonText(
+        Array.from({ length: 1_000_000 }, () => 7),
+        100,
+      ).length,
+      101,
+    );
   });
 
   it('writes values no parser makes without throwing', () => {

@@ -21,7 +21,15 @@ describe('recordFingerprint', () => {
   });
 
   it('is the SHA-256 of the parts, each followed by a NUL: ids stored by earlier versions stay the same', () => {
-    const reference = createHash('sha256').update('token').update('\u0000').update('2026-11-02T08:00:00.000Z').update('\u0000').update('\u0000').update('eyJ.é').update('\u0000').digest('hex');
+    const reference = createHash('sha256')
+      .update('token')
+      .update('\u0000')
+      .update('2026-11-02T08:00:00.000Z')
+      .update('\u0000')
+      .update('\u0000')
+      .update('eyJ.é')
+      .update('\u0000')
+      .digest('hex');
     assert.equal(recordFingerprint('token', '2026-11-02T08:00:00.000Z', undefined, 'eyJ.é'), `sha256:${reference.slice(0, 32)}`);
   });
 });

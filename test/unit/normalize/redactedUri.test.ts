@@ -36,18 +36,29 @@ describe('redactedUri', () => {
 
   it('replaces a token wherever it stands, and leaves plain URIs alone', () => {
     assert.equal(redactedUri(`https://api.contoso.example/x/${JWT}/y`), 'https://api.contoso.example/x/[redacted-token]/y');
-    assert.equal(redactedUri('https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,%27a%27)'), 'https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,%27a%27)');
+    assert.equal(
+      redactedUri('https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,%27a%27)'),
+      'https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,%27a%27)',
+    );
   });
 
   it('keeps tokens in gateway URLs out of token observations and Graph events', () => {
     const observation = expectEvent(
-      normalizeRecord({ time: '2026-11-02T10:00:00Z', category: 'TokenObservation', properties: { jwt: JWT, requestUri: `https://api.contoso.example/hub?access_token=${JWT}` } }),
+      normalizeRecord({
+        time: '2026-11-02T10:00:00Z',
+        category: 'TokenObservation',
+        properties: { jwt: JWT, requestUri: `https://api.contoso.example/hub?access_token=${JWT}` },
+      }),
       'tokenObservation',
     );
     assert.equal(observation.requestUri, 'https://api.contoso.example/hub?access_token=[redacted]');
     assert.ok(!JSON.stringify(observation).includes(JWT.split('.')[1]!));
     const graph = expectEvent(
-      normalizeRecord({ time: '2026-11-02T10:00:00Z', category: 'MicrosoftGraphActivityLogs', properties: { requestId: 'r', requestMethod: 'GET', requestUri: `https://graph.microsoft.com/v1.0/me?token=${JWT}` } }),
+      normalizeRecord({
+        time: '2026-11-02T10:00:00Z',
+        category: 'MicrosoftGraphActivityLogs',
+        properties: { requestId: 'r', requestMethod: 'GET', requestUri: `https://graph.microsoft.com/v1.0/me?token=${JWT}` },
+      }),
       'graphActivity',
     );
     assert.equal(graph.requestUri, 'https://graph.microsoft.com/v1.0/me?token=[redacted]');

@@ -21,7 +21,11 @@ export function decoyResource(decoy: Decoy, lifecycle: DecoyLifecycle | undefine
 }
 
 /** A created or rotated decoy, with the lure material to plant now (in this answer only). */
-export function changeBody(result: { readonly decoy: Decoy; readonly material?: { readonly text: string; readonly advice: string }; readonly placementsRewritten: readonly string[] }) {
+export function changeBody(result: {
+  readonly decoy: Decoy;
+  readonly material?: { readonly text: string; readonly advice: string };
+  readonly placementsRewritten: readonly string[];
+}) {
   return {
     decoy: result.decoy,
     ...(result.material === undefined ? {} : { material: result.material.text, advice: result.material.advice }),

@@ -101,9 +101,15 @@ export const DECOY_ROUTES: readonly Route[] = [
       if (before === undefined) throw notFound('decoy', id);
       try {
         const { decoy, etag } = await dependencies.lifecycles.configure(id, changes, ifMatch);
-        return { status: 200, body: decoyResource(decoy, await dependencies.store.getDecoyLifecycle(decoy.id)), etag, auditDetail: changesInWords(before.value, decoy) };
+        return {
+          status: 200,
+          body: decoyResource(decoy, await dependencies.store.getDecoyLifecycle(decoy.id)),
+          etag,
+          auditDetail: changesInWords(before.value, decoy),
+        };
       } catch (error) {
-        if (error instanceof ConcurrencyError) throw new ApiError(412, 'preconditionFailed', 'the decoy changed since that ETag was read: GET it again and retry', 'If-Match');
+        if (error instanceof ConcurrencyError)
+          throw new ApiError(412, 'preconditionFailed', 'the decoy changed since that ETag was read: GET it again and retry', 'If-Match');
         throw error;
       }
     },
@@ -170,6 +176,7 @@ function changesInWords(before: Decoy, after: Decoy): string {
   const changes: string[] = [];
   if (before.enabled !== after.enabled) changes.push(`enabled: ${before.enabled} → ${after.enabled}`);
   if (before.memo !== after.memo) changes.push('memo changed');
-  if (before.rotationIntervalInHours !== after.rotationIntervalInHours) changes.push(`rotationIntervalInHours: ${before.rotationIntervalInHours ?? 'none'} → ${after.rotationIntervalInHours ?? 'none'}`);
+  if (before.rotationIntervalInHours !== after.rotationIntervalInHours)
+    changes.push(`rotationIntervalInHours: ${before.rotationIntervalInHours ?? 'none'} → ${after.rotationIntervalInHours ?? 'none'}`);
   return changes.length === 0 ? 'no change' : changes.join('; ');
 }

@@ -15,11 +15,20 @@ const key = (item: { id: string; time: string }) => item;
 describe('pageOf', () => {
   it('pages newest first, ties by id, continuing after the last item given', () => {
     const first = pageOf(items, key, 2, undefined);
-    assert.deepEqual(first.items.map((item) => item.id), ['e', 'c']);
+    assert.deepEqual(
+      first.items.map((item) => item.id),
+      ['e', 'c'],
+    );
     const second = pageOf(items, key, 2, first.continuation);
-    assert.deepEqual(second.items.map((item) => item.id), ['a', 'b']);
+    assert.deepEqual(
+      second.items.map((item) => item.id),
+      ['a', 'b'],
+    );
     const third = pageOf(items, key, 2, second.continuation);
-    assert.deepEqual(third.items.map((item) => item.id), ['d']);
+    assert.deepEqual(
+      third.items.map((item) => item.id),
+      ['d'],
+    );
     assert.equal(third.continuation, undefined);
   });
 
@@ -27,12 +36,18 @@ describe('pageOf', () => {
     const first = pageOf(items, key, 2, undefined);
     const grown = [...items, { id: 'f', time: '2026-11-28T13:00:00.000Z' }, { id: 'aa', time: '2026-11-28T10:00:00.000Z' }];
     const rest = pageOf(grown, key, 10, first.continuation);
-    assert.deepEqual(rest.items.map((item) => item.id), ['a', 'aa', 'b', 'd']);
+    assert.deepEqual(
+      rest.items.map((item) => item.id),
+      ['a', 'aa', 'b', 'd'],
+    );
   });
 
   it('refuses a token it did not give', () => {
     for (const token of ['not-base64!', Buffer.from('{"x":1}').toString('base64url'), Buffer.from('[1,2]').toString('base64url')]) {
-      assert.throws(() => pageOf(items, key, 2, token), (error: unknown) => error instanceof ApiError && error.status === 400 && error.field === 'continuation');
+      assert.throws(
+        () => pageOf(items, key, 2, token),
+        (error: unknown) => error instanceof ApiError && error.status === 400 && error.field === 'continuation',
+      );
     }
   });
 });

@@ -5,7 +5,7 @@ import { lastHourSince, statusReportOf } from '../../../../src/app/admin/statusR
 describe('statusReportOf', () => {
   const now = new Date('2026-11-28T12:35:00.000Z');
 
-  it('sums every instance\'s counts of the last hour per origin, and nothing older', () => {
+  it("sums every instance's counts of the last hour per origin, and nothing older", () => {
     assert.equal(lastHourSince(now), '2026-11-28T11:40:00.000Z');
     const report = statusReportOf({
       now,
@@ -29,7 +29,13 @@ describe('statusReportOf', () => {
     const report = statusReportOf({
       now,
       streams: [
-        { stream: 'source:exchange', source: 'exchange', lastArrivalAt: '2026-11-28T12:30:00.000Z', lastEventAt: '2026-11-28T11:00:00.000Z', silentAlertId: 'a1' },
+        {
+          stream: 'source:exchange',
+          source: 'exchange',
+          lastArrivalAt: '2026-11-28T12:30:00.000Z',
+          lastEventAt: '2026-11-28T11:00:00.000Z',
+          silentAlertId: 'a1',
+        },
         { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T12:34:00.000Z' },
       ],
       counts: [],
