@@ -50,7 +50,8 @@ const DETECTIONS_BY_KIND = detectionsByKind();
 
 /**
  * The one path every event takes, in the order the stages run: decode → normalize → detect → correlate →
- * persist → deliver. Serves the Event Hub functions, the local host and `lure replay` alike.
+ * persist → deliver (after which the mail baselines learn what the batch showed). Serves the Event Hub
+ * functions, the local host and `lure replay` alike.
  *
  * A bad record never fails the batch: it is counted, dead-lettered and skipped, whatever it holds (every
  * step that reads a raw record is inside `intake`'s guard or bounded by `RECORD_BOUNDS`). A store failure
@@ -75,14 +76,15 @@ export async function ingestMessages(
   if (deadLetters.length > 0) await deps.store.upsertDeadLetters(deadLetters);
   report.deadLettered = deadLetters.length;
   const persisted = await persistAlerts(deps.store, [...findings, ...mailReads.findings], { ...deps.folding, now });
-  // Baselines learn only once the alerts they caused are stored: a failure in between repeats, never loses, them.
-  await mailReads.commit();
   report.alerts = persisted.changed;
   report.touchedAlertIds = persisted.touchedIds;
   report.tokens = await deps.tokens.track(events, findings, options.partitionId);
   await deps.streams.recordArrivals(events, { origin, records: report.read, deadLettered: report.deadLettered });
 
   await deps.deliver(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
+  // Baselines learn only once the alerts they caused are delivered: until then a retried batch judges the
+  // read new again and raises (folds into) the same alert, so a failure anywhere above repeats, never loses, it.
+  await mailReads.commit();
   return report;
 }
 

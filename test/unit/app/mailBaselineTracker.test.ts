@@ -81,6 +81,27 @@ describe('mail.appId.firstSeen', () => {
     );
   });
 
+  it('still delivers the first sighting when the batch failed after its alert was stored (the host retries it)', async () => {
+    const store = memoryStateStore();
+    const services = await testServices({ store, settings: { LURE_WEBHOOK_URL: 'http://127.0.0.1:1/hook', LURE_WEBHOOK_SECRET: 's'.repeat(40) } });
+    await services.ingest([{ records: [read('2026-11-01T08:00:00.000Z', OWA, 'u1')] }], 'exchange');
+    // A write after the alert is stored (the token index) fails: the batch fails before it reaches the outbox.
+    const upsertPendingTokenChecks = store.upsertPendingTokenChecks.bind(store);
+    store.upsertPendingTokenChecks = () => Promise.reject(new Error('store unavailable'));
+    const batch = [{ records: [read('2026-11-20T09:00:00.000Z', STRANGER, 'u4')] }];
+    await assert.rejects(services.ingest(batch, 'exchange'), /store unavailable/);
+    store.upsertPendingTokenChecks = upsertPendingTokenChecks;
+    await services.ingest(batch, 'exchange');
+    const [alert] = await firstSeenAlerts(services);
+    assert.ok(alert !== undefined, 'the first sighting is stored');
+    const outbox = await all(store.listOutboxEntries());
+    assert.deepEqual(
+      outbox.filter((entry) => entry.notification.kind === 'alert' && entry.notification.alertId === alert.id).map((entry) => entry.channel),
+      ['webhook'],
+      'the retry hands it to delivery: the baseline had not learned the app yet',
+    );
+  });
+
   it("does not mistake another instance's learning for a new app (cached baselines are checked afresh)", async () => {
     const store = memoryStateStore();
     const first = await testServices({ store });
