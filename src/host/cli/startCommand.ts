@@ -5,7 +5,8 @@ import { startLocalHost } from '../local/localHost.js';
 
 /**
  * `lure start`: runs the local host until SIGINT or SIGTERM, then stops it. Answers whether it stopped cleanly.
- * A second signal while a long inbox file finishes abandons the file at its next batch (it stays in the inbox).
+ * A second signal while a long inbox file finishes abandons the file at its next batch (it stays in the inbox);
+ * a third stops the process at once.
  */
 export async function runLocalHost(config: Config): Promise<boolean> {
   // isTTY is typed boolean but is undefined when stdout is not a terminal: colour stays a boolean.
@@ -29,34 +30,47 @@ export async function runLocalHost(config: Config): Promise<boolean> {
       : `; finishing ${progress.name}: ${progress.done.toLocaleString('en-US')} / ${progress.total.toLocaleString('en-US')} records; Ctrl-C again to stop now — the file stays in the inbox`;
   };
   return new Promise<boolean>((resolve) => {
-    let stopping = false;
-    // One listener for the whole run: swapping listeners would leave an instant with none, in which a
-    // second Ctrl-C takes Node's default action and kills the process mid-write.
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
+    let signals = 0;
+    const stopListening = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+    // One listener until the third signal: swapping listeners would leave an instant with none, in which a
+    // quick second Ctrl-C takes Node's default action and kills the process mid-write.
+    function onSignal(signal: NodeJS.Signals): void {
+      signals += 1;
+      if (signals === 3) {
+        // A stop that hangs (a store or hub that never answers) must not hold the terminal: the third
+        // Ctrl-C takes the default action, as it always did.
+        say('stopping now');
+        stopListening();
+        process.kill(process.pid, signal);
+        return;
+      }
+      if (signals === 2) {
         say('stopping after the batch in hand');
         host.abandonFile();
         return;
       }
-      stopping = true;
       say(`${signal} received, stopping${waitingFor()}`);
       // While a long file finishes, say how far it has come.
       const reporter = setInterval(() => {
         const line = waitingFor();
         if (line !== '') say(`stopping${line}`);
       }, 2_000);
+      const stopped = (clean: boolean) => {
+        clearInterval(reporter);
+        stopListening();
+        resolve(clean);
+      };
       host.stop().then(
-        () => {
-          clearInterval(reporter);
-          resolve(true);
-        },
+        () => stopped(true),
         (error: unknown) => {
-          clearInterval(reporter);
           say(`stop failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
-          resolve(false);
+          stopped(false);
         },
       );
-    };
+    }
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
