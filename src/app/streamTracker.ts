@@ -4,7 +4,7 @@ import { silentStreamFinding } from '../detections/sourceSilent.js';
 import type { Alert } from '../domain/alerts.js';
 import type { NormalizedEvent } from '../domain/events.js';
 import { randomUUID } from 'node:crypto';
-import { countBucketOf, type StreamArrival, type StreamCount } from '../domain/streams.js';
+import { countBucketOf, hubOfOrigin, type StreamArrival, type StreamCount } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
 import { type AlertFolding, type DeliverAlerts, persistAlerts } from './persistAlerts.js';
 import { ConcurrencyError } from '../ports/store/versioned.js';
@@ -93,7 +93,7 @@ export class StreamTracker {
 
   private count(tally: BatchTally, batchLatest: string | undefined, now: Date): void {
     // Partitions of one hub are one origin to the admins.
-    const origin = /^(entra|exchange|token)( partition .*)?$/.exec(tally.origin)?.[1] ?? 'files';
+    const origin = hubOfOrigin(tally.origin) ?? 'files';
     const bucket = countBucketOf(now.toISOString());
     const key = `${origin}\u0000${bucket}`;
     const current = this.counts.get(key) ?? { origin, bucket, records: 0, deadLettered: 0 };

@@ -1,3 +1,4 @@
+import type { HubName } from '../domain/streams.js';
 import type { LifecycleSettings } from '../domain/lifecycle.js';
 import type { IssuanceMode } from '../correlation/tokenIssuance.js';
 import type { ChannelName } from '../domain/delivery.js';
@@ -94,7 +95,7 @@ export interface Config {
     readonly namespace?: string;
     /** Outside Azure: a connection string instead. */
     readonly connectionString?: string;
-    readonly hubs: { readonly entra: string; readonly exchange: string; readonly token: string };
+    readonly hubs: Readonly<Record<HubName, string>>;
     readonly consumerGroup: string;
     /** What the local host reads with: never the triggers' group. */
     readonly localConsumerGroup: string;

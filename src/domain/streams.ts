@@ -67,6 +67,11 @@ export function hubOriginOf(hub: HubName, partitionId: string | undefined): stri
   return partitionId === undefined ? hub : `${hub} partition ${partitionId}`;
 }
 
+/** The hub an origin names (`entra`, `entra partition 3`); undefined for files and other origins. */
+export function hubOfOrigin(origin: string): HubName | undefined {
+  return HUB_NAMES.find((name) => origin === name || origin.startsWith(`${name} partition `));
+}
+
 /**
  * The partition whose progress a batch moves, if any: only the Entra hub's partitions carry sign-ins, so only
  * they show how far the sign-in streams have come.

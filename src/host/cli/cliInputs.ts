@@ -94,7 +94,7 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** The version in package.json, found upwards from this file (src/cli when run from source, dist/src/cli when built). */
+/** The version in package.json, found upwards from this file (src/host/cli when run from source, dist/src/host/cli when built). */
 export async function packageVersion(): Promise<string> {
   for (let folder = path.dirname(fileURLToPath(import.meta.url)); ; folder = path.dirname(folder)) {
     try {

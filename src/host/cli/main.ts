@@ -5,6 +5,7 @@ import { replay, ReplayInputError } from '../../app/replay.js';
 import { consoleLogger } from '../../adapters/consoleLogger.js';
 import { formatSummary } from './formatSummary.js';
 import type { Alert, AlertStatus } from '../../domain/alerts.js';
+import { HUB_NAMES, type HubName } from '../../domain/streams.js';
 import { totalAccepted } from '../../app/ingestReport.js';
 import { sendEventFiles } from '../../app/sendEvents.js';
 import { setUpTenant } from '../../app/tenantSetup.js';
@@ -153,9 +154,9 @@ async function main(argv: readonly string[]): Promise<number> {
   program
     .command('send')
     .description("Push event files (any framing) to one of Lure's Event Hubs, as the sources would: a test event after deploying")
-    .addOption(new Option('--hub <hub>', 'which hub').choices(['entra', 'exchange', 'token']).makeOptionMandatory())
+    .addOption(new Option('--hub <hub>', 'which hub').choices(HUB_NAMES).makeOptionMandatory())
     .argument('<files...>', 'event files: Event Hub messages, JSON arrays or NDJSON')
-    .action(async (files: string[], options: { hub: 'entra' | 'exchange' | 'token' }) => {
+    .action(async (files: string[], options: { hub: HubName }) => {
       const config = configFrom(process.env);
       const services = await buildServices({ ...config, store: 'memory' }, { logger: consoleLogger({ minimumLevel: 'warn', format: config.logFormat }) });
       if (services.publisher === undefined)

@@ -47,6 +47,16 @@ const RULES: readonly ImportRule[] = [
     mayNotImport: ['src/adapters/', 'src/app/', 'src/host/', 'src/config/'],
   },
   {
+    name: 'src/config imports no src/adapters, src/app or src/host: settings are parsed before anything is built',
+    files: ['src/config/'],
+    mayNotImport: ['src/adapters/', 'src/app/', 'src/host/'],
+  },
+  {
+    name: 'src/demo imports only src/domain, src/demo, packages and node built-ins',
+    files: ['src/demo/'],
+    mayImportOnly: ['src/domain/', 'src/demo/', PACKAGES, NODE_BUILTINS],
+  },
+  {
     name: 'src/adapters imports no src/app',
     files: ['src/adapters/'],
     mayNotImport: ['src/app/'],
