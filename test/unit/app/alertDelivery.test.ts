@@ -7,6 +7,8 @@ import { type AlertChannel, type Delivery, DeliveryError } from '../../../src/po
 import { finding } from '../../helpers/alerts.js';
 import { movableClock, recordingLogger } from '../../helpers/services.js';
 import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
+import type { Clock } from '../../../src/ports/clock.js';
+import type { StateStore } from '../../../src/ports/store/stateStore.js';
 
 /** A Teams stand-in whose sends wait until the test lets them through. */
 function gatedChannel(): AlertChannel & { readonly sent: Delivery[]; open(): void } {
@@ -25,6 +27,13 @@ function gatedChannel(): AlertChannel & { readonly sent: Delivery[]; open(): voi
   };
 }
 
+/** A critical finding persisted into its alert, then handed to delivery, as ingest does. */
+async function persistAndDeliver(store: StateStore, delivery: AlertDelivery, clock: Clock, id: string, time: string) {
+  const persisted = await persistAlerts(store, [finding({ id, time, severity: 'critical' })], { dedupeBucketInMinutes: 60, now: clock.now().toISOString() });
+  await delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
+  return persisted;
+}
+
 function setup() {
   const store = memoryStateStore();
   const clock = movableClock('2026-11-28T12:00:00.000Z');
@@ -38,11 +47,7 @@ function setup() {
     logger: recordingLogger(),
     sleep: async () => {},
   });
-  const record = async (id: string, time: string) => {
-    const persisted = await persistAlerts(store, [finding({ id, time, severity: 'critical' })], { dedupeBucketInMinutes: 60, now: clock.now().toISOString() });
-    await delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
-    return persisted;
-  };
+  const record = (id: string, time: string) => persistAndDeliver(store, delivery, clock, id, time);
   return { store, clock, channel, delivery, record };
 }
 
@@ -97,14 +102,7 @@ describe('alert delivery claims and follow-ups', () => {
       logger: recordingLogger(),
       sleep: async () => {},
     });
-    const record = async (id: string, time: string) => {
-      const persisted = await persistAlerts(store, [finding({ id, time, severity: 'critical' })], {
-        dedupeBucketInMinutes: 60,
-        now: clock.now().toISOString(),
-      });
-      await delivery.notify(persisted.touched, new Set(persisted.changed.map((alert) => alert.id)));
-      return persisted;
-    };
+    const record = (id: string, time: string) => persistAndDeliver(store, delivery, clock, id, time);
     await record('e1', '2026-11-28T10:00:00.000Z');
     clock.advance(1_000);
     await record('e2', '2026-11-28T11:30:00.000Z');
