@@ -34,10 +34,10 @@ async function persistAndDeliver(store: StateStore, delivery: AlertDelivery, clo
   return persisted;
 }
 
-function setup() {
+/** A delivery over one Teams channel. */
+function deliveryOver(channel: AlertChannel) {
   const store = memoryStateStore();
   const clock = movableClock('2026-11-28T12:00:00.000Z');
-  const channel = gatedChannel();
   const delivery = new AlertDelivery({
     store,
     channels: { teams: channel },
@@ -48,7 +48,13 @@ function setup() {
     sleep: async () => {},
   });
   const record = (id: string, time: string) => persistAndDeliver(store, delivery, clock, id, time);
-  return { store, clock, channel, delivery, record };
+  return { store, clock, delivery, record };
+}
+
+/** A delivery over the gated Teams stand-in. */
+function setup() {
+  const channel = gatedChannel();
+  return { ...deliveryOver(channel), channel };
 }
 
 describe('alert delivery claims and follow-ups', () => {
@@ -81,8 +87,6 @@ describe('alert delivery claims and follow-ups', () => {
   });
 
   it('drops a follow-up the incident post, built after it, already told', async () => {
-    const store = memoryStateStore();
-    const clock = movableClock('2026-11-28T12:00:00.000Z');
     const sent: Delivery[] = [];
     let failures = 1;
     const flaky: AlertChannel = {
@@ -93,16 +97,7 @@ describe('alert delivery claims and follow-ups', () => {
         return Promise.resolve('delivered');
       },
     };
-    const delivery = new AlertDelivery({
-      store,
-      channels: { teams: flaky },
-      clock,
-      settings: loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:1/flow' }).delivery,
-      cloud: 'public',
-      logger: recordingLogger(),
-      sleep: async () => {},
-    });
-    const record = (id: string, time: string) => persistAndDeliver(store, delivery, clock, id, time);
+    const { clock, delivery, record } = deliveryOver(flaky);
     await record('e1', '2026-11-28T10:00:00.000Z');
     clock.advance(1_000);
     await record('e2', '2026-11-28T11:30:00.000Z');
