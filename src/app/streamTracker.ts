@@ -4,7 +4,16 @@ import { silentStreamFinding } from '../detections/sourceSilent.js';
 import type { Alert } from '../domain/alerts.js';
 import type { NormalizedEvent } from '../domain/events.js';
 import { randomUUID } from 'node:crypto';
-import { countBucketOf, hubOfOrigin, type StreamArrival, type StreamCount } from '../domain/streams.js';
+import {
+  countBucketOf,
+  hubOfOrigin,
+  nameOfStream,
+  type StreamArrival,
+  type StreamCount,
+  type StreamExpectation,
+  type StreamState,
+  streamNamed,
+} from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
 import { type AlertFolding, type DeliverAlerts, persistAlerts } from './persistAlerts.js';
 import { ConcurrencyError } from '../ports/store/versioned.js';
@@ -32,7 +41,8 @@ export interface SourceCheckReport {
 
 /**
  * Knows which streams deliver (each source, and each Entra category) and raises `source.silent` when one
- * that delivered before stops: a deleted diagnostic setting must not leave Lure blind and quiet.
+ * that delivered before stops, or one Lure expects never starts: a deleted or missing diagnostic setting
+ * must not leave Lure blind and quiet.
  */
 export class StreamTracker {
   private readonly written = new Map<string, number>();
@@ -108,20 +118,24 @@ export class StreamTracker {
   }
 
   /**
-   * The timer's check: raises one alert per silence (keyed by when it began), and marks the alert resolved
-   * once the stream delivers again.
+   * The timer's check: marks expected streams Lure has not seen yet (their first-delivery grace starts now),
+   * raises one alert per silence (keyed by when it began, or for a stream that never began, by when it was
+   * first expected), and marks the alert resolved once the stream delivers again.
    */
   async check(): Promise<SourceCheckReport> {
     const now = this.clock.now().toISOString();
-    const streams = await this.store.listStreams();
-    const verdicts = silenceVerdicts(streams, now, this.settings.thresholds, this.settings.defaultThresholdInMinutes);
+    const streams = await this.withExpectations(await this.store.listStreams(), now);
+    const verdicts = silenceVerdicts(streams, now, {
+      thresholds: this.settings.thresholds,
+      defaultInMinutes: this.settings.defaultThresholdInMinutes,
+      expected: new Set(this.settings.expected),
+      firstDeliveryGraceInMinutes: this.settings.firstDeliveryGraceInHours * 60,
+    });
     const raised = verdicts.flatMap((verdict) => (verdict.action === 'raise' ? [verdict] : []));
     const alerts: Alert[] = [];
     for (const verdict of raised) {
-      const { changed, touched, touchedIds } = await persistAlerts(this.store, [silentStreamFinding(verdict.stream, verdict.silentForInMinutes)], {
-        ...this.folding,
-        now,
-      });
+      const finding = silentStreamFinding(verdict.stream, verdict.silence, verdict.silentForInMinutes);
+      const { changed, touched, touchedIds } = await persistAlerts(this.store, [finding], { ...this.folding, now });
       await this.deliver(touched, new Set(changed.map((alert) => alert.id)));
       alerts.push(...changed);
       await this.store.setStreamSilence(verdict.stream.stream, touchedIds[0]);
@@ -134,6 +148,23 @@ export class StreamTracker {
       cleared += 1;
     }
     return { streams: streams.length, silent: raised.length, cleared, alerts };
+  }
+
+  /** The streams, with every expected one not yet marked recorded as expected from now. */
+  private async withExpectations(streams: readonly StreamState[], now: string): Promise<StreamState[]> {
+    const known = new Map(streams.map((stream) => [stream.stream, stream]));
+    const unmarked: StreamExpectation[] = [];
+    for (const name of this.settings.expected) {
+      const current = known.get(name);
+      if (current?.expectedSince !== undefined) continue;
+      const stream = streamNamed(nameOfStream(name));
+      if (stream === undefined) continue;
+      unmarked.push({ ...stream, expectedSince: now });
+    }
+    if (unmarked.length === 0) return [...streams];
+    await this.store.recordStreamExpectations(unmarked);
+    for (const expectation of unmarked) known.set(expectation.stream, { ...known.get(expectation.stream), ...expectation });
+    return [...known.values()];
   }
 
   private async resolve(alertId: string): Promise<void> {

@@ -30,6 +30,10 @@ export interface Config {
     readonly defaultThresholdInMinutes: number;
     /** Thresholds by stream (`SignInLogs`) or source (`exchange`), in minutes. */
     readonly thresholds: ReadonlyMap<string, number>;
+    /** Streams (`category:SignInLogs`, `source:exchange`) that must deliver even if they never have. */
+    readonly expected: readonly string[];
+    /** How long an expected stream may stay without its first record, from when Lure began expecting it. */
+    readonly firstDeliveryGraceInHours: number;
   };
   readonly mailBaseline: {
     /** From a mailbox's first MailItemsAccessed record, how long every reading app is learned silently. */

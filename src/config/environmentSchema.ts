@@ -4,6 +4,7 @@ import type { IssuanceMode } from '../correlation/tokenIssuance.js';
 import { SEVERITIES, type Severity } from '../domain/alerts.js';
 import { CHANNELS, type ChannelName } from '../domain/delivery.js';
 import { type EntraSignInCategory, SIGN_IN_CATEGORIES } from '../domain/events.js';
+import { ENTRA_CATEGORIES, EVENT_SOURCES, streamNamed } from '../domain/streams.js';
 
 /**
  * Each setting's default, as the environment text it stands for: parsed by the setting's own rule, and
@@ -18,6 +19,9 @@ export const DEFAULTS = {
   LURE_SILENCE_THRESHOLD_IN_MINUTES: '120',
   // Quiet streams get longer: Exchange audit arrives an hour or more late, a gateway may see no tokens at
   // night, managed identities and ADFS may sign in a few times a day. A value set is read over these.
+  // The Management Activity API can take 12 hours to deliver after a subscription starts, Entra up to a day
+  // after a new diagnostic setting: a stream expected and never seen is reported after a day.
+  LURE_FIRST_DELIVERY_GRACE_IN_HOURS: '24',
   LURE_SILENCE_THRESHOLDS: 'exchange=360,token=1440,ManagedIdentitySignInLogs=1440,MicrosoftServicePrincipalSignInLogs=720,ADFSSignInLogs=1440',
   LURE_MAIL_BASELINE_LEARNING_IN_DAYS: '14',
   LURE_MAIL_BASELINE_MAX_PAIRS: '100',
@@ -195,6 +199,13 @@ const ipRanges = optionalList.refine(
   'must be comma-separated IP addresses or CIDR ranges',
 );
 
+const expectedStreams = optionalList
+  .refine(
+    (names) => names.every((name) => streamNamed(name) !== undefined),
+    `must be a comma-separated list of ${EVENT_SOURCES.join(', ')} and Entra categories (${ENTRA_CATEGORIES.join(', ')})`,
+  )
+  .transform((names) => [...new Set(names.flatMap((name) => streamNamed(name)?.stream ?? []))]);
+
 const signInCategories = unsetOr(DEFAULTS.LURE_ISSUANCE_GATING_CATEGORIES)
   .transform(commaSeparated)
   .refine(
@@ -238,6 +249,8 @@ const settingsSchema = z.object({
   LURE_SELF_PRINCIPAL_IDS: guidList,
   LURE_DEAD_LETTER_RETENTION_IN_DAYS: integer(1, 3650, DEFAULTS.LURE_DEAD_LETTER_RETENTION_IN_DAYS),
   LURE_SILENCE_THRESHOLD_IN_MINUTES: integer(5, 7 * 24 * 60, DEFAULTS.LURE_SILENCE_THRESHOLD_IN_MINUTES),
+  LURE_EXPECTED_SOURCES: expectedStreams,
+  LURE_FIRST_DELIVERY_GRACE_IN_HOURS: integer(1, 14 * 24, DEFAULTS.LURE_FIRST_DELIVERY_GRACE_IN_HOURS),
   LURE_SILENCE_THRESHOLDS: silenceThresholds.transform((given): ReadonlyMap<string, number> => new Map([...BUILT_IN_SILENCE_THRESHOLDS, ...given])),
   LURE_MAIL_BASELINE_LEARNING_IN_DAYS: integer(0, 365, DEFAULTS.LURE_MAIL_BASELINE_LEARNING_IN_DAYS),
   LURE_MAIL_BASELINE_MAX_PAIRS: integer(1, 1000, DEFAULTS.LURE_MAIL_BASELINE_MAX_PAIRS),

@@ -65,6 +65,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     silence: {
       defaultThresholdInMinutes: settings.LURE_SILENCE_THRESHOLD_IN_MINUTES,
       thresholds: settings.LURE_SILENCE_THRESHOLDS,
+      expected: settings.LURE_EXPECTED_SOURCES,
+      firstDeliveryGraceInHours: settings.LURE_FIRST_DELIVERY_GRACE_IN_HOURS,
     },
     mailBaseline: { learningInDays: settings.LURE_MAIL_BASELINE_LEARNING_IN_DAYS, maxPairs: settings.LURE_MAIL_BASELINE_MAX_PAIRS },
     issuance: {

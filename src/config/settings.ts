@@ -69,6 +69,17 @@ const DESCRIBED_SETTINGS: readonly DescribedSetting[] = [
     description: 'A source or Entra category that has delivered before and then nothing for this long raises `source.silent` (arrival time).',
   },
   {
+    name: 'LURE_EXPECTED_SOURCES',
+    readBy: 'lure',
+    description:
+      'Sources (`entra`, `exchange`, `defender`, `token`) and Entra categories (`SignInLogs`, …) that must deliver, comma-separated: one that has never delivered `LURE_FIRST_DELIVERY_GRACE_IN_HOURS` after Lure began expecting it raises `source.silent`, naming the likely cause. Bicep sets what it configured; empty expects nothing.',
+  },
+  {
+    name: 'LURE_FIRST_DELIVERY_GRACE_IN_HOURS',
+    readBy: 'lure',
+    description: 'How long an expected stream may go without its first record (the Management Activity API can take 12 hours, a new diagnostic setting a day).',
+  },
+  {
     name: 'LURE_SILENCE_THRESHOLDS',
     readBy: 'lure',
     description: 'Thresholds by source or category (`name=minutes`, comma-separated), over the built-in ones listed here.',

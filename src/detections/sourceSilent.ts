@@ -1,4 +1,4 @@
-import type { StreamState } from '../domain/streams.js';
+import { nameOfStream, type StreamSilence, type StreamState } from '../domain/streams.js';
 import type { DetectionMetadata } from './detection.js';
 import type { Finding } from '../domain/findings.js';
 
@@ -13,24 +13,56 @@ export const sourceSilent: DetectionMetadata = {
   id: SOURCE_SILENT,
   title: 'A log stream went silent',
   description:
-    'An enabled source or sign-in category has delivered nothing for longer than its threshold (a deleted diagnostic setting blinds every other detection).',
+    'A source or sign-in category has delivered nothing for longer than its threshold, or an expected one never delivered within the first-delivery grace (a deleted or missing diagnostic setting blinds every other detection).',
   severities: ['high'],
   attack: ['TA0005:T1562.008'],
   runbook:
     'Check the Entra diagnostic settings (were they changed or deleted, and by whom: see the audit log), the Event Hubs namespace and the Exchange poller. Until records flow again, detections on this stream see nothing.',
 };
 
-export function silentStreamFinding(stream: StreamState, silentForInMinutes: number): Finding {
-  const name = stream.stream.replace(/^(source|category):/, '');
+/** Where to look first when a stream never delivered, by stream name, then by source. */
+const LIKELY_CAUSES: Readonly<Record<string, string>> = {
+  MicrosoftGraphActivityLogs:
+    'the tenant diagnostic setting does not stream MicrosoftGraphActivityLogs (it needs Entra ID P1 or P2), or cannot write to the entra hub',
+  MicrosoftServicePrincipalSignInLogs: 'the preview category is not enabled for the tenant, or the diagnostic setting does not stream it',
+  ADFSSignInLogs: 'the tenant has no AD FS with Connect Health: the category carries nothing there, and should not be expected',
+  entra:
+    'no tenant diagnostic setting streams to the entra hub (infra/tenant/diagnosticSettings.bicep not deployed), or it cannot write there (its authorization rule, or local authentication off on the namespace)',
+  exchange:
+    'the Management Activity API has delivered nothing: unified audit logging off in Purview, ActivityFeed.Read not granted to Lure, or a subscription disabled by a tenant admin (see the poller in `lure status`)',
+  defender:
+    'Defender XDR streaming (Settings › Microsoft Defender XDR › Streaming API) is not configured for the exchange hub, or CloudAppEvents is not selected',
+  token: 'the API Management policy infra/apim/token-observation-policy.xml is on no API, or its logger cannot send to the token hub',
+};
+
+/** The likely cause of a stream's never delivering, for the alert and the status report. */
+export function likelyCauseOfNoDelivery(stream: Pick<StreamState, 'stream' | 'source'>): string {
+  const name = nameOfStream(stream.stream);
+  return (
+    LIKELY_CAUSES[name] ??
+    (stream.source === 'entra'
+      ? `the tenant diagnostic setting does not stream ${name}, or cannot write to the entra hub (its authorization rule, or local authentication off on the namespace)`
+      : (LIKELY_CAUSES[stream.source] ?? `nothing has sent ${name} records to its hub`))
+  );
+}
+
+export function silentStreamFinding(stream: StreamState, silence: StreamSilence, silentForInMinutes: number): Finding {
+  const name = nameOfStream(stream.stream);
+  const common = { detection: SOURCE_SILENT, severity: 'high', subjectKey: stream.stream, suppressed: false, actor: {}, target: { resource: name } } as const;
+  if (silence === 'neverDelivered' || stream.lastArrivalAt === undefined) {
+    const since = stream.expectedSince ?? '';
+    return {
+      ...common,
+      title: `No ${name} records ever, ${Math.floor(silentForInMinutes / 60)} hours after Lure began expecting them`,
+      summary: `The ${name} stream (${stream.source}) is expected but has delivered nothing since ${since}: detections that read it are blind. Most likely cause: ${likelyCauseOfNoDelivery(stream)}.`,
+      // One alert per stream that never began.
+      evidence: { source: stream.source, type: 'StreamSilence', id: `${stream.stream}@expected:${since}`, time: since },
+    };
+  }
   return {
-    detection: SOURCE_SILENT,
-    severity: 'high',
+    ...common,
     title: `No ${name} records for ${silentForInMinutes} minutes`,
     summary: `The ${name} stream (${stream.source}) delivered its last records at ${stream.lastArrivalAt} and nothing since: detections that read it are blind until it flows again.`,
-    subjectKey: stream.stream,
-    suppressed: false,
-    actor: {},
-    target: { resource: name },
     // One alert per silence: keyed by when it began.
     evidence: { source: stream.source, type: 'StreamSilence', id: `${stream.stream}@${stream.lastArrivalAt}`, time: stream.lastArrivalAt },
   };

@@ -1,15 +1,18 @@
-import type { EventSource } from './events.js';
+import { type EventSource, SIGN_IN_CATEGORIES } from './events.js';
 
 /**
- * A stream Lure expects records from: a source (`entra`, `exchange`, `defender`, `token`) or an Entra
- * category (`SignInLogs`, `MicrosoftGraphActivityLogs`, …). It exists once it has delivered.
+ * A stream Lure knows: a source (`entra`, `exchange`, `defender`, `token`) or an Entra category
+ * (`SignInLogs`, `MicrosoftGraphActivityLogs`, …). It exists once it has delivered, or once Lure was told to
+ * expect it (`LURE_EXPECTED_SOURCES`).
  */
 export interface StreamState {
   /** `source:entra`, `category:SignInLogs`, … */
   readonly stream: string;
   readonly source: EventSource;
-  /** Wall-clock time records last arrived (not their event time: a stalled stream has no new event time). */
-  readonly lastArrivalAt: string;
+  /** Wall-clock time records last arrived (not their event time: a stalled stream has no new event time); absent until the first. */
+  readonly lastArrivalAt?: string;
+  /** When Lure first checked for this stream while told to expect it: the first-delivery grace counts from here. */
+  readonly expectedSince?: string;
   /** The latest event time the stream's last written arrival carried (records may arrive out of order). */
   readonly lastEventAt?: string;
   /** The open `source.silent` alert, while the stream is silent. */
@@ -30,7 +33,31 @@ export interface StreamCount {
 }
 
 /** What a batch tells of a stream: it delivered, now, with events up to `lastEventAt`. */
-export type StreamArrival = Pick<StreamState, 'stream' | 'source' | 'lastArrivalAt' | 'lastEventAt'>;
+export type StreamArrival = Pick<StreamState, 'stream' | 'source' | 'lastEventAt'> & { readonly lastArrivalAt: string };
+
+/** `stopped`: delivered, then nothing for longer than its threshold; `neverDelivered`: expected, and no first record within the grace. */
+export type StreamSilence = 'stopped' | 'neverDelivered';
+
+/** That Lure expects a stream, since when. */
+export type StreamExpectation = Pick<StreamState, 'stream' | 'source'> & { readonly expectedSince: string };
+
+/** The sources Lure reads, each a stream of its own. */
+export const EVENT_SOURCES: readonly EventSource[] = ['entra', 'exchange', 'defender', 'token'];
+
+/** The Entra diagnostic-setting categories Lure reads, each a stream of its own. */
+export const ENTRA_CATEGORIES = [...SIGN_IN_CATEGORIES, 'AuditLogs', 'MicrosoftGraphActivityLogs'] as const;
+
+/** The stream a name of `LURE_EXPECTED_SOURCES` stands for (a source, else an Entra category), or undefined for neither. */
+export function streamNamed(name: string): Pick<StreamState, 'stream' | 'source'> | undefined {
+  const source = EVENT_SOURCES.find((candidate) => candidate === name);
+  if (source !== undefined) return { stream: `source:${source}`, source };
+  return (ENTRA_CATEGORIES as readonly string[]).includes(name) ? { stream: `category:${name}`, source: 'entra' } : undefined;
+}
+
+/** A stream's name as admins write it: `SignInLogs`, `exchange`. */
+export function nameOfStream(stream: string): string {
+  return stream.replace(/^(source|category):/, '');
+}
 
 /** Which Event Hubs consumer group reads a hub: the scope of partition ownership and checkpoints. */
 export interface HubScope {

@@ -48,6 +48,8 @@ export interface Services {
   readonly delivery: AlertDelivery;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** `LURE_EXPECTED_SOURCES`, as streams (`category:SignInLogs`). */
+  readonly expectedStreams: readonly string[];
   /** Runs messages through the pipeline (see `ingestMessages`). */
   readonly ingest: Ingest;
   /** Judges pending token checks (see `TokenTracker.resolve`). */
@@ -157,6 +159,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
         options,
       ),
     refreshSigningKeys: () => signingKeys.refresh(),
+    expectedStreams: config.silence.expected,
     checkSources: () => streams.check(),
     resolveTokenChecks: (options) => tokens.resolve({ force: options?.force ?? false }),
     prune: () => pruneState(store, config, clock),

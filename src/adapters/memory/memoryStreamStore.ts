@@ -14,6 +14,10 @@ export function memoryStreamStore(): StreamStore {
       for (const arrival of arrivals) streams.set(arrival.stream, { ...streams.get(arrival.stream), ...arrival });
     },
 
+    async recordStreamExpectations(expectations) {
+      for (const expectation of expectations) streams.set(expectation.stream, { ...streams.get(expectation.stream), ...expectation });
+    },
+
     async setStreamSilence(stream, silentAlertId) {
       const current = streams.get(stream);
       if (current === undefined) return;

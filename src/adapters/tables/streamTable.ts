@@ -16,12 +16,13 @@ export function tableStreamStore(streams: DocumentTable, counts: DocumentTable):
     async listStreams() {
       const states: StreamState[] = [];
       for await (const entity of streams.list()) {
-        const { stream, source, lastArrivalAt, lastEventAt, silentAlertId } = entity;
-        if (typeof stream !== 'string' || typeof source !== 'string' || typeof lastArrivalAt !== 'string') continue;
+        const { stream, source, lastArrivalAt, expectedSince, lastEventAt, silentAlertId } = entity;
+        if (typeof stream !== 'string' || typeof source !== 'string' || (typeof lastArrivalAt !== 'string' && typeof expectedSince !== 'string')) continue;
         states.push({
           stream,
           source: source as EventSource,
-          lastArrivalAt,
+          ...(typeof lastArrivalAt === 'string' ? { lastArrivalAt } : {}),
+          ...(typeof expectedSince === 'string' ? { expectedSince } : {}),
           ...(typeof lastEventAt === 'string' ? { lastEventAt } : {}),
           ...(typeof silentAlertId === 'string' && silentAlertId !== '' ? { silentAlertId } : {}),
         });
@@ -35,6 +36,18 @@ export function tableStreamStore(streams: DocumentTable, counts: DocumentTable):
       if (unique.size === 0) return;
       await streams.submit(
         [...unique.values()].map((arrival) => ['upsert', { partitionKey: STREAM_PARTITION, rowKey: encodeKey(arrival.stream), ...arrival }, 'Merge']),
+      );
+    },
+
+    async recordStreamExpectations(expectations) {
+      const unique = new Map(expectations.map((expectation) => [expectation.stream, expectation]));
+      if (unique.size === 0) return;
+      await streams.submit(
+        [...unique.values()].map((expectation) => [
+          'upsert',
+          { partitionKey: STREAM_PARTITION, rowKey: encodeKey(expectation.stream), ...expectation },
+          'Merge',
+        ]),
       );
     },
 

@@ -24,6 +24,8 @@ export interface AdminDependencies {
   /** Per channel delivery, for the status report. */
   readonly delivery: Pick<AlertDelivery, 'status'>;
   readonly clock: Clock;
+  /** `LURE_EXPECTED_SOURCES`, as streams: the status report lists those that never delivered. */
+  readonly expectedStreams: readonly string[];
   /** Adds one decoy that exists, refusing a taken id or identifier (see `registerDecoy`). */
   registerDecoy(decoy: Decoy): Promise<void>;
 }

@@ -204,12 +204,17 @@ export const statusResource = z.object({
   sources: z.array(
     z.object({
       stream: z.string(),
-      lastArrivalAt: z.string(),
+      expected: z.boolean(),
+      delivered: z.boolean(),
+      lastArrivalAt: z.string().optional(),
       lastEventAt: z.string().optional(),
       lagInSeconds: z.number().optional(),
+      expectedSince: z.string().optional(),
       silent: z.boolean(),
+      likelyCause: z.string().optional(),
     }),
   ),
+  neverDelivered: z.array(z.string()),
   lastHour: z.array(z.object({ origin: z.string(), records: z.number().int(), deadLettered: z.number().int(), lastEventAt: z.string().optional() })),
   channels: z.array(z.object({ channel: z.string() }).loose()),
   keySets: z.array(z.object({ set: z.string(), fetchedAt: z.string(), ageInMinutes: z.number(), stale: z.boolean() })),

@@ -1,12 +1,37 @@
+import { likelyCauseOfNoDelivery } from '../../detections/sourceSilent.js';
 import type { ChannelStatus } from '../../domain/delivery.js';
 import type { KeySetFetch } from '../../domain/signingKeys.js';
-import { countBucketOf, type StreamCount, type StreamState } from '../../domain/streams.js';
+import { countBucketOf, nameOfStream, type StreamCount, type StreamState, streamNamed } from '../../domain/streams.js';
+import type { Clock } from '../../ports/clock.js';
+import type { SigningKeyStore } from '../../ports/store/signingKeyStore.js';
+import type { StreamStore } from '../../ports/store/streamStore.js';
+import type { AlertDelivery } from '../delivery/alertDelivery.js';
+
+/** One stream in the report: a source or an Entra category that delivered, or that Lure expects. */
+export interface SourceHealth {
+  readonly stream: string;
+  /** Named in `LURE_EXPECTED_SOURCES`. */
+  readonly expected: boolean;
+  /** Whether any record of it ever arrived. */
+  readonly delivered: boolean;
+  readonly lastArrivalAt?: string;
+  readonly lastEventAt?: string;
+  readonly lagInSeconds?: number;
+  /** When Lure began expecting it (its first-delivery grace counts from here); absent until the silence timer first ran. */
+  readonly expectedSince?: string;
+  /** A `source.silent` alert is open for it. */
+  readonly silent: boolean;
+  /** For an expected stream that never delivered: where to look first. */
+  readonly likelyCause?: string;
+}
 
 /** The health Lure reports: what each stream delivered, how far behind it runs, what alerts reached, how fresh the keys are. */
 export interface StatusReport {
   readonly generatedAt: string;
-  /** Each source and Entra category that has delivered: last arrival, latest event time, lag between them, silence. */
-  readonly sources: readonly { stream: string; lastArrivalAt: string; lastEventAt?: string; lagInSeconds?: number; silent: boolean }[];
+  /** Each source and Entra category that has delivered or is expected: last arrival, latest event time, lag between them, silence. */
+  readonly sources: readonly SourceHealth[];
+  /** The expected streams that have never delivered (`SignInLogs`, `exchange`): empty once a deployment is wired. */
+  readonly neverDelivered: readonly string[];
   /** Records and dead letters per origin over the last hour (to the ten minutes), summed over every instance. */
   readonly lastHour: readonly { origin: string; records: number; deadLettered: number; lastEventAt?: string }[];
   readonly channels: readonly ChannelStatus[];
@@ -20,6 +45,8 @@ const KEY_SET_STALE_AFTER_IN_MINUTES = 180;
 export function statusReportOf(input: {
   readonly now: Date;
   readonly streams: readonly StreamState[];
+  /** `LURE_EXPECTED_SOURCES`, as streams (`category:SignInLogs`). */
+  readonly expected: readonly string[];
   readonly counts: readonly StreamCount[];
   readonly channels: readonly ChannelStatus[];
   readonly keySetFetches: readonly KeySetFetch[];
@@ -34,21 +61,18 @@ export function statusReportOf(input: {
     if (count.lastEventAt !== undefined && (total.lastEventAt === undefined || count.lastEventAt > total.lastEventAt)) total.lastEventAt = count.lastEventAt;
     byOrigin.set(count.origin, total);
   }
+  const expected = new Set(input.expected);
+  const known = new Map(input.streams.map((stream) => [stream.stream, stream]));
+  // An expected stream the silence timer has not marked yet is still reported.
+  for (const name of expected) {
+    const named = streamNamed(nameOfStream(name));
+    if (named !== undefined && !known.has(name)) known.set(name, named);
+  }
+  const sources = [...known.values()].sort((a, b) => a.stream.localeCompare(b.stream)).map((stream) => sourceHealthOf(stream, expected.has(stream.stream)));
   return {
     generatedAt: input.now.toISOString(),
-    sources: [...input.streams]
-      .sort((a, b) => a.stream.localeCompare(b.stream))
-      .map((stream) => ({
-        stream: stream.stream,
-        lastArrivalAt: stream.lastArrivalAt,
-        ...(stream.lastEventAt === undefined
-          ? {}
-          : {
-              lastEventAt: stream.lastEventAt,
-              lagInSeconds: Math.max(0, Math.round((Date.parse(stream.lastArrivalAt) - Date.parse(stream.lastEventAt)) / 1000)),
-            }),
-        silent: stream.silentAlertId !== undefined,
-      })),
+    sources,
+    neverDelivered: sources.filter((source) => source.expected && !source.delivered).map((source) => nameOfStream(source.stream)),
     lastHour: [...byOrigin.values()].sort((a, b) => a.origin.localeCompare(b.origin)),
     channels: input.channels,
     keySets: [...input.keySetFetches]
@@ -58,6 +82,43 @@ export function statusReportOf(input: {
         return { set: fetch.set, fetchedAt: fetch.fetchedAt, ageInMinutes, stale: ageInMinutes > KEY_SET_STALE_AFTER_IN_MINUTES };
       }),
   };
+}
+
+function sourceHealthOf(stream: StreamState, expected: boolean): SourceHealth {
+  const { lastArrivalAt, lastEventAt, expectedSince } = stream;
+  return {
+    stream: stream.stream,
+    expected,
+    delivered: lastArrivalAt !== undefined,
+    ...(lastArrivalAt === undefined ? {} : { lastArrivalAt }),
+    ...(lastArrivalAt === undefined || lastEventAt === undefined
+      ? {}
+      : { lastEventAt, lagInSeconds: Math.max(0, Math.round((Date.parse(lastArrivalAt) - Date.parse(lastEventAt)) / 1000)) }),
+    ...(expected && expectedSince !== undefined ? { expectedSince } : {}),
+    silent: stream.silentAlertId !== undefined,
+    ...(expected && lastArrivalAt === undefined ? { likelyCause: likelyCauseOfNoDelivery(stream) } : {}),
+  };
+}
+
+/** What the status report reads. */
+export interface StatusSources {
+  readonly store: StreamStore & SigningKeyStore;
+  readonly delivery: Pick<AlertDelivery, 'status'>;
+  readonly clock: Clock;
+  /** `LURE_EXPECTED_SOURCES`, as streams. */
+  readonly expectedStreams: readonly string[];
+}
+
+/** Reads the store and the delivery state and builds the report (`GET /api/status`, `lure status`). */
+export async function readStatusReport(sources: StatusSources): Promise<StatusReport> {
+  const now = sources.clock.now();
+  const [streams, counts, channels, keySetFetches] = await Promise.all([
+    sources.store.listStreams(),
+    sources.store.listStreamCounts(lastHourSince(now)),
+    sources.delivery.status(),
+    sources.store.listKeySetFetches(),
+  ]);
+  return statusReportOf({ now, streams, expected: sources.expectedStreams, counts, channels, keySetFetches });
 }
 
 /** The first ten-minute bucket that counts as the last hour. */

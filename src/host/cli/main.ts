@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readStatusReport } from '../../app/admin/statusReport.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EventFileError } from '../../app/eventFiles.js';
 import { replay, ReplayInputError } from '../../app/replay.js';
@@ -223,10 +224,12 @@ async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('status')
-    .description('Print the delivery status per channel (delivered, accepted, pending, dead, last error) as JSON')
+    .description(
+      'Print the status report as JSON, as GET /api/status: each stream (expected ones that never delivered in neverDelivered, with the likely cause), the last hour, delivery per channel, key sets',
+    )
     .action(async () => {
       const services = await storeServices();
-      process.stdout.write(`${JSON.stringify({ channels: await services.delivery.status() }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(await readStatusReport(services), null, 2)}\n`);
     });
 
   program

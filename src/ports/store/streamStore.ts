@@ -1,10 +1,12 @@
-import type { StreamArrival, StreamCount, StreamState } from '../../domain/streams.js';
+import type { StreamArrival, StreamCount, StreamExpectation, StreamState } from '../../domain/streams.js';
 
-/** When each stream last delivered, and its open silence alert. Fields are merged, never clobbered. */
+/** When each stream last delivered or began to be expected, and its open silence alert. Fields are merged, never clobbered. */
 export interface StreamStore {
   listStreams(): Promise<StreamState[]>;
   /** Sets each stream's last arrival (creating it), leaving its silence alert as it is. */
   recordStreamArrivals(arrivals: readonly StreamArrival[]): Promise<void>;
+  /** Sets when each stream began to be expected (creating it), leaving its arrival and silence alert as they are. */
+  recordStreamExpectations(expectations: readonly StreamExpectation[]): Promise<void>;
   /** Sets or clears (`undefined`) a stream's open silence alert, leaving its last arrival as it is. */
   setStreamSilence(stream: string, silentAlertId: string | undefined): Promise<void>;
   /**

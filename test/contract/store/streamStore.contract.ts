@@ -62,5 +62,30 @@ export function streamStoreContract(name: string, createStore: () => Promise<Str
       );
       assert.equal((await store.listStreams()).length, 2);
     });
+
+    it('keeps a stream expected and never delivered, then merges its arrival and silence with the expectation', async () => {
+      const store = await createStore();
+      await store.recordStreamExpectations([
+        { stream: 'source:exchange', source: 'exchange', expectedSince: '2026-11-28T08:00:00.000Z' },
+        { stream: 'category:AuditLogs', source: 'entra', expectedSince: '2026-11-28T08:00:00.000Z' },
+      ]);
+      await store.setStreamSilence('source:exchange', 'alert-never');
+      assert.deepEqual(
+        (await store.listStreams()).find((stream) => stream.stream === 'source:exchange'),
+        { stream: 'source:exchange', source: 'exchange', expectedSince: '2026-11-28T08:00:00.000Z', silentAlertId: 'alert-never' },
+      );
+      await store.recordStreamArrivals([{ stream: 'source:exchange', source: 'exchange', lastArrivalAt: '2026-11-29T10:00:00.000Z' }]);
+      assert.deepEqual(
+        (await store.listStreams()).find((stream) => stream.stream === 'source:exchange'),
+        {
+          stream: 'source:exchange',
+          source: 'exchange',
+          lastArrivalAt: '2026-11-29T10:00:00.000Z',
+          expectedSince: '2026-11-28T08:00:00.000Z',
+          silentAlertId: 'alert-never',
+        },
+      );
+      assert.equal((await store.listStreams()).length, 2);
+    });
   });
 }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { silenceVerdicts } from '../../../src/correlation/silence.js';
 import type { StreamState } from '../../../src/domain/streams.js';
-import { everyStreamAt, signInRecord } from '../../helpers/records.js';
+import { everyStreamAt, mailItemsAccessedRecord, signInRecord } from '../../helpers/records.js';
+import { readStatusReport } from '../../../src/app/admin/statusReport.js';
+import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 import { testServices } from '../../helpers/services.js';
 
 function movableClock(start: string) {
@@ -39,8 +41,7 @@ describe('silenceVerdicts', () => {
         stream('source:token', '2026-11-28T11:59:00.000Z', 'old-alert'),
       ],
       '2026-11-28T12:00:00.000Z',
-      thresholds,
-      120,
+      { thresholds, defaultInMinutes: 120, expected: new Set(), firstDeliveryGraceInMinutes: 1440 },
     );
     assert.deepEqual(
       verdicts.map((verdict) => [verdict.stream.stream, verdict.action]),
@@ -52,6 +53,110 @@ describe('silenceVerdicts', () => {
         ['source:entra', 'none'],
         ['source:token', 'clear'],
       ],
+    );
+  });
+});
+
+describe('silenceVerdicts of expected streams that never delivered', () => {
+  const never = (name: string, expectedSince: string | undefined, silentAlertId?: string): StreamState => ({
+    stream: name,
+    source: 'entra',
+    ...(expectedSince === undefined ? {} : { expectedSince }),
+    ...(silentAlertId === undefined ? {} : { silentAlertId }),
+  });
+  const rules = { thresholds: new Map<string, number>(), defaultInMinutes: 120, firstDeliveryGraceInMinutes: 1440 };
+
+  it('raise past the grace (arrival time from when they were first expected), once; nothing for a stream no longer expected', () => {
+    const verdicts = silenceVerdicts(
+      [
+        never('category:SignInLogs', '2026-11-27T11:59:00.000Z'),
+        never('category:AuditLogs', '2026-11-27T12:01:00.000Z'),
+        never('category:MicrosoftGraphActivityLogs', '2026-11-26T00:00:00.000Z', 'already-alerted'),
+        never('category:ADFSSignInLogs', '2026-11-20T00:00:00.000Z'),
+        never('category:ManagedIdentitySignInLogs', '2026-11-20T00:00:00.000Z', 'alerted-when-expected'),
+      ],
+      '2026-11-28T12:00:00.000Z',
+      { ...rules, expected: new Set(['category:SignInLogs', 'category:AuditLogs', 'category:MicrosoftGraphActivityLogs']) },
+    );
+    assert.deepEqual(
+      verdicts.map((verdict) => [verdict.stream.stream, verdict.action, verdict.action === 'raise' ? [verdict.silence, verdict.silentForInMinutes] : []]),
+      [
+        ['category:SignInLogs', 'raise', ['neverDelivered', 1441]],
+        ['category:AuditLogs', 'none', []],
+        ['category:MicrosoftGraphActivityLogs', 'none', []],
+        ['category:ADFSSignInLogs', 'none', []],
+        ['category:ManagedIdentitySignInLogs', 'clear', []],
+      ],
+    );
+  });
+});
+
+describe('source.silent for expected streams', () => {
+  const settings = { LURE_EXPECTED_SOURCES: 'SignInLogs, exchange', LURE_FIRST_DELIVERY_GRACE_IN_HOURS: '24' };
+
+  it('raises exactly one alert per expected stream that never delivers, after the grace, and resolves it on its first record, however old', async () => {
+    const clock = movableClock('2026-11-28T08:00:00.000Z');
+    const services = await testServices({ clock, settings });
+    assert.equal((await services.checkSources()).silent, 0, 'the first check starts the grace');
+    const marked = new Map((await services.store.listStreams()).map((stream) => [stream.stream, stream.expectedSince]));
+    assert.deepEqual(Object.fromEntries(marked), { 'category:SignInLogs': '2026-11-28T08:00:00.000Z', 'source:exchange': '2026-11-28T08:00:00.000Z' });
+
+    clock.set('2026-11-29T07:59:00.000Z');
+    assert.equal((await services.checkSources()).silent, 0, 'within the grace');
+
+    clock.set('2026-11-29T08:05:00.000Z');
+    const silent = await services.checkSources();
+    assert.deepEqual(silent.alerts.map((alert) => alert.target.resource).sort(), ['SignInLogs', 'exchange'], 'only expected streams; token was never expected');
+    const exchange = silent.alerts.find((alert) => alert.target.resource === 'exchange')!;
+    assert.equal(exchange.detection, 'source.silent');
+    assert.equal(exchange.severity, 'high');
+    assert.match(exchange.title, /^No exchange records ever, 24 hours after Lure began expecting them$/);
+    assert.match(exchange.summary, /Most likely cause: the Management Activity API has delivered nothing/);
+    const signIns = silent.alerts.find((alert) => alert.target.resource === 'SignInLogs')!;
+    assert.match(signIns.summary, /Most likely cause: the tenant diagnostic setting does not stream SignInLogs/);
+
+    clock.set('2026-11-29T09:00:00.000Z');
+    assert.equal((await services.checkSources()).silent, 0, 'one alert per stream that never began');
+    assert.equal((await all(services.store.listAlerts())).length, 2);
+
+    // Arrival time decides: a first record with an event time three days old still shows the stream flows.
+    clock.set('2026-11-29T10:00:00.000Z');
+    await services.ingest([{ records: [mailItemsAccessedRecord({ time: '2026-11-26T10:00:00.000Z', uti: 'first-exchange-record' })] }], 'exchange');
+    const flowing = await services.checkSources();
+    assert.equal(flowing.cleared, 1);
+    const statuses = new Map((await all(services.store.listAlerts())).map((stored) => [stored.alert.target.resource, stored.alert.status]));
+    assert.deepEqual(Object.fromEntries(statuses), { SignInLogs: 'open', exchange: 'resolved' });
+
+    clock.set('2026-11-29T10:30:00.000Z');
+    assert.equal((await services.checkSources()).silent, 0);
+    const report = await readStatusReport(services);
+    assert.deepEqual(report.neverDelivered, ['SignInLogs']);
+    const row = report.sources.find((source) => source.stream === 'category:SignInLogs')!;
+    assert.deepEqual(
+      { expected: row.expected, delivered: row.delivered, expectedSince: row.expectedSince, silent: row.silent },
+      { expected: true, delivered: false, expectedSince: '2026-11-28T08:00:00.000Z', silent: true },
+    );
+    assert.match(row.likelyCause ?? '', /diagnostic setting/);
+  });
+
+  it('marks streams expected later from when they were added, and clears the alert of one no longer expected', async () => {
+    const clock = movableClock('2026-11-28T08:00:00.000Z');
+    const store = memoryStateStore();
+    const first = await testServices({ clock, store, settings: { LURE_EXPECTED_SOURCES: 'token' } });
+    await first.checkSources();
+    clock.set('2026-11-29T09:00:00.000Z');
+    assert.equal((await first.checkSources()).silent, 1);
+
+    // Redeployed: token no longer expected, SignInLogs newly expected.
+    const second = await testServices({ clock, store, settings: { LURE_EXPECTED_SOURCES: 'SignInLogs' } });
+    const report = await second.checkSources();
+    assert.deepEqual([report.silent, report.cleared], [0, 1]);
+    const streams = new Map((await store.listStreams()).map((stream) => [stream.stream, stream]));
+    assert.equal(streams.get('category:SignInLogs')?.expectedSince, '2026-11-29T09:00:00.000Z', 'its grace starts now, not at the first start');
+    assert.equal(streams.get('source:token')?.silentAlertId, undefined);
+    assert.deepEqual(
+      (await all(store.listAlerts())).map((stored) => stored.alert.status),
+      ['resolved'],
     );
   });
 });

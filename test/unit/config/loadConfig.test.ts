@@ -24,6 +24,8 @@ describe('loadConfig', () => {
           ['MicrosoftServicePrincipalSignInLogs', 720],
           ['ADFSSignInLogs', 1440],
         ]),
+        expected: [],
+        firstDeliveryGraceInHours: 24,
       },
       mailBaseline: { learningInDays: 14, maxPairs: 100 },
       issuance: {
@@ -177,6 +179,17 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ LURE_CLOUD: 'germany' }), /LURE_CLOUD: must be public, usgov, usgovdod or china/);
   });
 
+  it('reads the expected streams as sources and categories, once each', () => {
+    const { silence } = loadConfig({
+      LURE_EXPECTED_SOURCES: 'SignInLogs, exchange,MicrosoftGraphActivityLogs,SignInLogs',
+      LURE_FIRST_DELIVERY_GRACE_IN_HOURS: '12',
+    });
+    assert.deepEqual(silence.expected, ['category:SignInLogs', 'source:exchange', 'category:MicrosoftGraphActivityLogs']);
+    assert.equal(silence.firstDeliveryGraceInHours, 12);
+    assert.deepEqual(loadConfig({}).silence.expected, [], 'nothing is expected unless the deployment says so');
+    assert.equal(loadConfig({}).silence.firstDeliveryGraceInHours, 24);
+  });
+
   it('reads the token-issuance settings, adjusting the built-in allowlist', () => {
     const exchange = '00000002-0000-0ff1-ce00-000000000000';
     const extra = 'de8bc8b5-d9f9-48b1-a8ad-b748da725064';
@@ -299,6 +312,12 @@ describe('loadConfig', () => {
     ['LURE_MAX_TOKEN_LIFETIME_IN_HOURS', '24', /LURE_MAX_TOKEN_LIFETIME_IN_HOURS: must be at least 28/],
     ['LURE_ISSUANCE_MODE_GRAPH', 'loud', /LURE_ISSUANCE_MODE_GRAPH: must be alert, shadow or off/],
     ['LURE_ISSUANCE_GATING_CATEGORIES', 'SignInLogs,AuditLogs', /LURE_ISSUANCE_GATING_CATEGORIES: must be a comma-separated list of/],
+    [
+      'LURE_EXPECTED_SOURCES',
+      'SignInLogs,SigninLogs',
+      /LURE_EXPECTED_SOURCES: must be a comma-separated list of entra, exchange, defender, token and Entra categories/,
+    ],
+    ['LURE_FIRST_DELIVERY_GRACE_IN_HOURS', '0', /LURE_FIRST_DELIVERY_GRACE_IN_HOURS: must be at least 1/],
     ['LURE_ISSUANCE_ALLOWLIST_APP_IDS', 'outlook', /LURE_ISSUANCE_ALLOWLIST_APP_IDS: must be comma-separated GUIDs/],
   ] as const) {
     it(`names ${setting} when it is bad (${value})`, () => {

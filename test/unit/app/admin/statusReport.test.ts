@@ -10,6 +10,7 @@ describe('statusReportOf', () => {
     const report = statusReportOf({
       now,
       streams: [],
+      expected: [],
       channels: [],
       keySetFetches: [],
       counts: [
@@ -37,7 +38,9 @@ describe('statusReportOf', () => {
           silentAlertId: 'a1',
         },
         { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T12:34:00.000Z' },
+        { stream: 'category:AuditLogs', source: 'entra', expectedSince: '2026-11-27T12:00:00.000Z', silentAlertId: 'a2' },
       ],
+      expected: ['category:AuditLogs', 'source:token', 'source:entra'],
       counts: [],
       channels: [],
       keySetFetches: [
@@ -45,10 +48,31 @@ describe('statusReportOf', () => {
         { set: 'consumer', fetchedAt: '2026-11-28T09:00:00.000Z' },
       ],
     });
+    const tokenCause = 'the API Management policy infra/apim/token-observation-policy.xml is on no API, or its logger cannot send to the token hub';
     assert.deepEqual(report.sources, [
-      { stream: 'source:entra', lastArrivalAt: '2026-11-28T12:34:00.000Z', silent: false },
-      { stream: 'source:exchange', lastArrivalAt: '2026-11-28T12:30:00.000Z', lastEventAt: '2026-11-28T11:00:00.000Z', lagInSeconds: 5400, silent: true },
+      {
+        stream: 'category:AuditLogs',
+        expected: true,
+        delivered: false,
+        expectedSince: '2026-11-27T12:00:00.000Z',
+        silent: true,
+        likelyCause:
+          'the tenant diagnostic setting does not stream AuditLogs, or cannot write to the entra hub (its authorization rule, or local authentication off on the namespace)',
+      },
+      { stream: 'source:entra', expected: true, delivered: true, lastArrivalAt: '2026-11-28T12:34:00.000Z', silent: false },
+      {
+        stream: 'source:exchange',
+        expected: false,
+        delivered: true,
+        lastArrivalAt: '2026-11-28T12:30:00.000Z',
+        lastEventAt: '2026-11-28T11:00:00.000Z',
+        lagInSeconds: 5400,
+        silent: true,
+      },
+      // Expected, and not yet marked by the silence timer: reported all the same.
+      { stream: 'source:token', expected: true, delivered: false, silent: false, likelyCause: tokenCause },
     ]);
+    assert.deepEqual(report.neverDelivered, ['AuditLogs', 'token']);
     assert.deepEqual(report.keySets, [
       { set: 'consumer', fetchedAt: '2026-11-28T09:00:00.000Z', ageInMinutes: 215, stale: true },
       { set: 'organization', fetchedAt: '2026-11-28T12:00:00.000Z', ageInMinutes: 35, stale: false },
