@@ -15,6 +15,10 @@ export const TENANT_KEY_ID = 'tenant-signing-key-1';
 /** The Storm-0558 key id (the stolen consumer signing key). */
 export const STORM_0558_KID = '1LTMzakihiRla_8z2BEJVXeWMqo';
 export const ADMIN_CALLER = { oid: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21', upn: 'secops-admin@contoso.example' };
+/** The Azure CLI's client id: a person's token through it is delegated, with `scp`. */
+export const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+/** An automation app calling with its own (application) token, and its service principal. */
+export const AUTOMATION_APP = { appId: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', oid: '7b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e' };
 
 export interface TenantKeys {
   readonly login: FakeLogin;
@@ -39,6 +43,10 @@ export interface MintOptions {
   readonly foreignKey?: boolean;
   readonly kid?: string;
   readonly objectId?: string;
+  /** `app`: an application token of AUTOMATION_APP (no `scp`, no user). Default: a person's token through the Azure CLI with `scp`. */
+  readonly app?: boolean;
+  /** The delegated token's `scp` (default `access_as_user`). */
+  readonly scopes?: string;
   /** Shape it as an ID token of the same app registration: no `azp`, a `nonce`. */
   readonly idToken?: boolean;
   /** Header fields over the usual ones, of any type (a forger writes what it likes). */
@@ -64,11 +72,18 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
     settings: { LURE_TENANT_ID: API_TENANT_ID, LURE_API_CLIENT_ID: API_CLIENT_ID, LURE_AUTHORITY_HOST: login.url },
     mint(options = {}) {
       const tenantId = options.tenantId ?? API_TENANT_ID;
+      const caller = options.app
+        ? { oid: options.objectId ?? AUTOMATION_APP.oid, azp: AUTOMATION_APP.appId, idtyp: 'app' }
+        : {
+            oid: options.objectId ?? ADMIN_CALLER.oid,
+            preferred_username: ADMIN_CALLER.upn,
+            azp: AZURE_CLI_CLIENT_ID,
+            scp: options.scopes ?? 'access_as_user',
+          };
+      const { azp, ...withoutClient } = caller;
       const token = new SignJWT({
         tid: tenantId,
-        oid: options.objectId ?? ADMIN_CALLER.oid,
-        preferred_username: ADMIN_CALLER.upn,
-        ...(options.idToken ? { nonce: 'n-0S6_WzA2Mj' } : { azp: '04b07795-8ddb-461a-bbee-02f9e1bf7b46' }),
+        ...(options.idToken ? { ...withoutClient, nonce: 'n-0S6_WzA2Mj' } : { ...withoutClient, azp }),
         roles: [...(options.roles ?? ['Lure.Admin'])],
         ver: '2.0',
       })

@@ -4,8 +4,11 @@ import { adminApi } from '../../functions/adminApi.js';
 import { ADMIN_ROUTES } from '../../src/app/admin/adminRoutes.js';
 import { HttpRequest, InvocationContext } from '../helpers/azf.js';
 import {
+  ADMIN_CALLER,
   type AdminFixtures,
   API_CLIENT_ID,
+  AUTOMATION_APP,
+  AZURE_CLI_CLIENT_ID,
   API_TENANT_ID,
   forgedClientPrincipal,
   seedAdminFixtures,
@@ -60,7 +63,11 @@ type Credential =
   | 'algNone'
   | 'forgedPrincipalHeader'
   | 'reader'
-  | 'admin';
+  | 'admin'
+  | 'appReader'
+  | 'appAdmin'
+  | 'noRole'
+  | 'otherScope';
 const CREDENTIALS: readonly Credential[] = [
   'none',
   'expired',
@@ -73,7 +80,20 @@ const CREDENTIALS: readonly Credential[] = [
   'forgedPrincipalHeader',
   'reader',
   'admin',
+  'appReader',
+  'appAdmin',
+  'noRole',
+  'otherScope',
 ];
+
+/** What each credential may do: a person (delegated token, `scp`) and an app (application token) alike, by role. */
+function expectedFor(credential: Credential, access: string, success: number): number {
+  if (credential === 'admin' || credential === 'appAdmin') return success;
+  if (credential === 'reader' || credential === 'appReader') return access === 'write' ? 403 : success;
+  // Verified tokens that may do nothing: a person with no role, and a person's token for another scope of the API.
+  if (credential === 'noRole' || credential === 'otherScope') return 403;
+  return 401;
+}
 
 describe('admin API authorisation: every route × every kind of caller', () => {
   let tenant: TenantKeys;
@@ -114,6 +134,14 @@ describe('admin API authorisation: every route × every kind of caller', () => {
         return bearer(await tenant.mint({ roles: ['Lure.Reader'] }));
       case 'admin':
         return bearer(await tenant.mint({ roles: ['Lure.Admin'] }));
+      case 'appReader':
+        return bearer(await tenant.mint({ app: true, roles: ['Lure.Reader'] }));
+      case 'appAdmin':
+        return bearer(await tenant.mint({ app: true, roles: ['Lure.Admin'] }));
+      case 'noRole':
+        return bearer(await tenant.mint({ roles: [] }));
+      case 'otherScope':
+        return bearer(await tenant.mint({ roles: ['Lure.Admin'], scopes: 'User.Read' }));
     }
   }
 
@@ -155,7 +183,7 @@ describe('admin API authorisation: every route × every kind of caller', () => {
   for (const route of ADMIN_ROUTES) {
     const spec = CALLS[route.operationId]!;
     for (const credential of CREDENTIALS) {
-      const expected = credential === 'admin' ? spec.success : credential === 'reader' ? (route.access === 'write' ? 403 : spec.success) : 401;
+      const expected = expectedFor(credential, route.access, spec.success);
       it(`${route.method} ${route.path} with ${credential} → ${expected}`, async () => {
         const { services, fixtures } = await freshServices();
         const before = await snapshot(services);
@@ -172,15 +200,16 @@ describe('admin API authorisation: every route × every kind of caller', () => {
           assert.doesNotMatch(JSON.stringify(response.json), /at .*\.ts:\d+|stack/i, 'no stack trace reaches the caller');
           assert.equal(await snapshot(services), before, 'a refused caller changed nothing');
         }
-        if (credential === 'admin' && route.access === 'write') {
+        if ((credential === 'admin' || credential === 'appAdmin') && route.access === 'write') {
           const audit = [];
           for await (const entry of services.store.listAuditEntries()) audit.push(entry);
           assert.equal(audit.length, 1, 'the change is on the audit trail');
-          assert.deepEqual(audit[0]!.caller, {
-            objectId: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21',
-            userPrincipalName: 'secops-admin@contoso.example',
-            appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
-          });
+          assert.deepEqual(
+            audit[0]!.caller,
+            credential === 'admin'
+              ? { objectId: ADMIN_CALLER.oid, userPrincipalName: ADMIN_CALLER.upn, appId: AZURE_CLI_CLIENT_ID }
+              : { objectId: AUTOMATION_APP.oid, appId: AUTOMATION_APP.appId },
+          );
           assert.equal(audit[0]!.outcome, 'succeeded');
         }
       });

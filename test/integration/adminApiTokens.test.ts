@@ -26,6 +26,7 @@ const REFUSED: Record<string, MintOptions> = {
   'tid an object': { claims: { tid: { toLowerCase: 'x' } } },
   'oid an object': { claims: { oid: { toString: 'x' } } },
   'azp a number': { claims: { azp: 5 } },
+  'scp an array holding the API scope': { claims: { scp: ['access_as_user'] } },
   'iat text': { claims: { iat: 'now' } },
   'exp text': { claims: { exp: 'later' } },
   'nbf an object': { claims: { nbf: {} } },

@@ -9,6 +9,12 @@ import { ApiError } from './apiError.js';
 /** App roles of the Lure API app registration. */
 export const ADMIN_ROLE = 'Lure.Admin';
 export const READER_ROLE = 'Lure.Reader';
+/**
+ * The delegated scope the API exposes (infra/entra/main.bicep), so that a person can get a token through a
+ * pre-authorised client (the Azure CLI, PowerShell, the console). It only admits the caller: the app roles
+ * assigned to the person still decide what they may do.
+ */
+export const USER_SCOPE = 'access_as_user';
 
 /** What a route needs: any verified caller with a role (`read`: Reader or Admin), or an Admin (`write`). */
 export type AccessLevel = 'read' | 'write';
@@ -47,8 +53,9 @@ const LOGGED_HEADER_LENGTH = 64;
 /**
  * Verifies the bearer token of an admin API request with `jose`: a v2 access token of the tenant
  * (`iss` `{authority}/{tid}/v2.0`, `tid`), for this API (`aud`), current, RS256, signed by a key the tenant
- * publishes, and carrying an app role that allows the route. Nothing else is trusted: not an
- * `x-ms-client-principal` header, which nothing guarantees the platform set.
+ * publishes, and carrying an app role that allows the route. A person's (delegated) token also carries
+ * `scp`, which must name the API's scope; an app's token carries none. Either way the roles decide. Nothing
+ * else is trusted: not an `x-ms-client-principal` header, which nothing guarantees the platform set.
  */
 export class CallerAuthenticator {
   private readonly issuer: string;
@@ -118,6 +125,15 @@ export class CallerAuthenticator {
     // v2 access tokens name the client they were issued to (azp), and only ID tokens answer a sign-in (nonce).
     if (typeof payload['azp'] !== 'string' || payload['nonce'] !== undefined)
       throw this.refuse('an access token is required, not an ID token', 'azp/nonce', origin);
+    // A delegated token names the scopes the client was granted; one granted some other scope of this API is not for Lure's routes.
+    const scopes = payload['scp'];
+    if (scopes !== undefined && typeof scopes !== 'string') throw this.refuse('malformed token claim scp', 'scp', origin);
+    if (scopes !== undefined && !scopes.split(' ').includes(USER_SCOPE)) {
+      this.options.logger.warn('admin API: delegated token without the API scope', { objectId: payload['oid'], ...origin });
+      throw new ApiError(403, 'forbidden', `a delegated token must carry the ${USER_SCOPE} scope`, undefined, {
+        'WWW-Authenticate': `Bearer realm="lure", error="insufficient_scope", scope="${USER_SCOPE}"`,
+      });
+    }
     const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
     const allowed = access === 'write' ? roles.includes(ADMIN_ROLE) : roles.includes(ADMIN_ROLE) || roles.includes(READER_ROLE);
     const caller = callerOf(payload, payload['oid'], roles);
