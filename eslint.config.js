@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'node_modules/', 'coverage/', '.lure/', 'tmp/'],
+    ignores: ['dist/', 'node_modules/', 'coverage/', '.lure/', 'tmp/', '.deploy/'],
   },
   {
     files: ['**/*.ts'],

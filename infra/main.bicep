@@ -8,7 +8,46 @@ targetScope = 'resourceGroup'
 @maxLength(64)
 param environmentName string
 
-@description('Optional. Azure region of every resource.')
+// Flex Consumption is offered only in some regions: a region without it fails here, before anything is
+// deployed, rather than midway. The list is Microsoft's Flex quickstart's (Azure-Samples/
+// functions-quickstart-typescript-azd); no US Government or China region appears in any Microsoft list
+// (infra/README.md "Regions"). `az functionapp list-flexconsumption-locations` in your cloud is the
+// authority: add a region it lists.
+@description('Optional. Azure region of every resource: one that offers Flex Consumption.')
+@metadata({ azd: { type: 'location' } })
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 param location string = resourceGroup().location
 
 @description('Optional. Tags added to every resource.')
@@ -41,14 +80,23 @@ param webhookSigningKey string = ''
 @description('Optional. Mailbox alert e-mail is sent from through Graph sendMail (scoped with Exchange RBAC for Applications). Give it with emailRecipients or not at all.')
 param emailSender string = ''
 
-@description('Optional. Addresses alert e-mail goes to.')
-param emailRecipients array = []
+@description('Optional. Addresses alert e-mail goes to, comma-separated.')
+param emailRecipients string = ''
 
 @description('Optional. Verified domain of the decoy users Lure creates when a request names no UPN.')
 param decoyUserDomain string = ''
 
 @description('Optional. Management Activity API content types the pollAuditContent timer copies to the exchange hub, comma-separated; none when Defender XDR streams to that hub instead.')
 param auditContentTypes string = 'Audit.Exchange,Audit.AzureActiveDirectory'
+
+@description('Optional. Whether the tenant diagnostic setting (infra/tenant/diagnosticSettings.bicep) streams to the entra hub: its categories are then expected (LURE_EXPECTED_SOURCES), and one that never delivers raises source.silent. False only for a tenant without Entra ID P1/P2.')
+param entraLogsExpected bool = true
+
+@description('Optional. Whether the tenant deployment also streams the preview category MicrosoftServicePrincipalSignInLogs (its previewCategoriesEnabled): then it is expected too.')
+param entraPreviewCategoriesEnabled bool = false
+
+@description('Optional. Whether Defender XDR streams CloudAppEvents to the exchange hub (configured in the Defender portal): the defender stream is then expected.')
+param defenderStreamingEnabled bool = false
 
 @description('Optional. Partitions per event hub (fixed after creation). Each Event Hubs function scales to at most one instance per partition.')
 @minValue(1)
@@ -60,8 +108,8 @@ param eventHubPartitionCount int = 2
 @maxValue(7)
 param eventHubRetentionInDays int = 7
 
-@description('Optional. Keep SAS (local) authentication on the Event Hubs namespace. Lure never uses it; the Entra diagnostic setting streams with a SAS rule and is reported not to deliver without it. See infra/README.md before changing.')
-param eventHubsLocalAuthEnabled bool = false
+@description('Optional. SAS (local) authentication on the Event Hubs namespace. Lure never uses it; the Entra diagnostic setting can only authenticate with a namespace SAS rule (Manage, Send, Listen), so with it off the entra hub receives nothing. See infra/README.md before changing.')
+param eventHubsLocalAuthEnabled bool = true
 
 @description('Optional. Most instances the Function App scales out to.')
 @minValue(40)
@@ -76,7 +124,10 @@ param maximumInstanceCount int = 40
 ])
 param instanceMemoryMB int = 2048
 
-@description('Optional. Days the Log Analytics workspace keeps logs.')
+@description('Optional. Resource id of an existing Log Analytics workspace (often Sentinel\'s) for Application Insights; empty to create one.')
+param logAnalyticsWorkspaceId string = ''
+
+@description('Optional. Days the Log Analytics workspace keeps logs, when this deployment creates it.')
 @minValue(30)
 @maxValue(730)
 param logRetentionInDays int = 30
@@ -106,6 +157,23 @@ var hubNames = {
 }
 var consumerGroupName = 'lure'
 
+// What Lure should hear from, as deployed: a stream named here that never delivers raises source.silent.
+// ADFSSignInLogs is streamed but not expected (it carries data only with AD FS and Connect Health).
+var entraCategories = loadJsonContent('entraCategories.json')
+var expectedEntraCategories = entraLogsExpected
+  ? concat(filter(entraCategories.streamed, category => !contains(entraCategories.notExpected, category)), entraPreviewCategoriesEnabled ? entraCategories.preview : [])
+  : []
+var expectedSources = join(
+  concat(
+    expectedEntraCategories,
+    // China documents no Management Activity API host, so the poller does not run there.
+    auditContentTypes == 'none' || cloud == 'china' ? [] : ['exchange'],
+    defenderStreamingEnabled ? ['defender'] : [],
+    empty(apimServiceName) ? [] : ['token']
+  ),
+  ','
+)
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${abbrs.managedIdentity}${resourceToken}'
   location: location
@@ -120,6 +188,7 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: allTags
     retentionInDays: logRetentionInDays
+    existingWorkspaceId: logAnalyticsWorkspaceId
   }
 }
 
@@ -189,9 +258,7 @@ module functionApp 'modules/functionApp.bicep' = {
     identityResourceId: identity.id
     identityClientId: identity.properties.clientId
     identityPrincipalId: identity.properties.principalId
-    storageAccountName: storage.outputs.name
-    storageBlobEndpoint: storage.outputs.blobEndpoint
-    tableServiceUri: storage.outputs.tableServiceUri
+    storageServiceUris: storage.outputs.serviceUris
     deploymentContainerName: deploymentContainerName
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     eventHubsFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
@@ -207,6 +274,7 @@ module functionApp 'modules/functionApp.bicep' = {
     emailRecipients: emailRecipients
     decoyUserDomain: decoyUserDomain
     auditContentTypes: auditContentTypes
+    expectedSources: expectedSources
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
@@ -245,3 +313,22 @@ output identityClientId string = identity.properties.clientId
 
 @description('Name of the Key Vault holding the alert secrets.')
 output keyVaultName string = keyVault.outputs.name
+
+@description('Resource id of the storage account (a role for lure status from a laptop is assigned on it).')
+output storageAccountId string = storage.outputs.id
+
+@description('Table service URI of Lure\'s state (LURE_TABLE_SERVICE_URI), for lure status and lure setup from a laptop.')
+output tableServiceUri string = storage.outputs.serviceUris.table
+
+@description('The streams Lure expects (LURE_EXPECTED_SOURCES): lure status lists any that never delivered.')
+output expectedSources string = expectedSources
+
+// The names azd and its hooks read (azd saves every output into the environment).
+@description('Region of the deployment.')
+output AZURE_LOCATION string = location
+
+@description('Tenant of the deployment.')
+output AZURE_TENANT_ID string = tenant().tenantId
+
+@description('The Function App azd deploys service api to.')
+output SERVICE_API_NAME string = functionApp.outputs.name

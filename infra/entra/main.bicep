@@ -2,8 +2,8 @@ metadata name = 'Lure in Entra ID'
 metadata description = 'The Lure API app registration and its service principal, and the application permissions Lure\'s managed identity needs: Microsoft Graph (decoy users and apps) and the Office 365 Management APIs (the audit poller).'
 
 // Microsoft Graph Bicep extension (GA July 2025, types v1.0 1.0.0, Bicep >= 0.36.1; bicepconfig.json here
-// names it). Graph Bicep deploys in the public cloud only: in US Government or China clouds, do these
-// steps with Graph PowerShell instead (infra/README.md).
+// names it). Microsoft's "what's new" for Graph Bicep says national clouds are supported since January
+// 2025; not tried here in US Government or China (infra/README.md has the Graph PowerShell fallback).
 //
 // Deploy after infra/main.bicep, into any resource group, as a user holding Privileged Role
 // Administrator (to grant application permissions) and Application Administrator or Cloud Application
@@ -13,8 +13,8 @@ metadata description = 'The Lure API app registration and its service principal,
 // Not here, by design: any Mail.* permission. A Graph application permission is tenant-wide, and Exchange
 // RBAC for Applications cannot narrow it; Lure's mail access is granted in Exchange Online instead, scoped
 // to the decoy mailboxes and the alert sender (infra/README.md). Not here, because Graph Bicep cannot:
-// directory-role assignments (User Administrator over the decoy administrative unit), decoy users
-// (users are read-only in Graph Bicep), and the API's identifier URI (see identifierUris below).
+// directory-role assignments (User Administrator over the decoy administrative unit) and decoy users
+// (users are read-only in Graph Bicep).
 
 extension microsoftGraphV1
 
@@ -29,6 +29,15 @@ param apiAppDisplayName string = 'Lure API'
 
 @description('Optional. Let Lure create and delete decoy users (Graph User.ReadWrite.All). When false Lure gets User.Read.All, and you create decoy users yourself and register them.')
 param allowDecoyUserCreation bool = true
+
+@description('Optional. Clients pre-authorised for the API\'s delegated scope (a person\'s token without a consent prompt): by default the Azure CLI and Azure PowerShell.')
+param preAuthorizedClientIds array = [
+  '04b07795-8ddb-461a-bbee-02f9e1bf7b46' // Azure CLI
+  '1950a258-227b-4e31-a9cf-717495945fc2' // Azure PowerShell
+]
+
+@description('Optional. Redirect URIs of the Lure console (SPA), e.g. https://<functionAppHostName>/.')
+param consoleRedirectUris array = []
 
 @description('Optional. Grant ActivityFeed.Read on the Office 365 Management APIs for the pollAuditContent timer. False when Defender XDR streams Exchange audit instead (LURE_AUDIT_CONTENT_TYPES=none).')
 param grantManagementActivityApi bool = true
@@ -59,6 +68,18 @@ var apiAppRoles = [
   }
 ]
 
+// What a person's token carries besides their roles: the one scope, which only admits them; the roles decide.
+var userScope = {
+  id: '33b72f1d-10a1-4253-a5cb-161710862545'
+  value: 'access_as_user'
+  type: 'User'
+  isEnabled: true
+  adminConsentDisplayName: 'Use Lure as the signed-in user'
+  adminConsentDescription: 'Call the Lure admin API as the signed-in user; what they may do follows their Lure.Admin or Lure.Reader role.'
+  userConsentDisplayName: 'Use Lure as you'
+  userConsentDescription: 'Call the Lure admin API as you; what you may do follows your Lure role.'
+}
+
 // Least privilege for what Lure does through Graph (shared/reference/infra.md §4.1; README "What Lure's
 // identity needs"). Password resets also need the User Administrator directory role scoped to the decoy
 // administrative unit, and Application.ReadWrite.OwnedBy reaches only apps Lure's identity owns.
@@ -72,22 +93,39 @@ var graphPermissionValues = [
 var microsoftGraphAppId = '00000003-0000-0000-c000-000000000000'
 var office365ManagementApisAppId = 'c5393580-f805-4401-95e8-94b7a6ef2fc2'
 
-resource apiApp 'Microsoft.Graph/applications@v1.0' = {
-  uniqueName: apiAppUniqueName
-  displayName: apiAppDisplayName
-  signInAudience: 'AzureADMyOrg'
-  // identifierUris stays empty: api://<appId> cannot name the app's own appId while creating it, and tenant
-  // app-management policies may refuse other forms. Lure accepts the client id as audience (v2 tokens carry
-  // it) and defaults LURE_API_APP_ID_URI to api://<appId>; set that URI afterwards if clients want it
-  // (az ad app update --id <appId> --identifier-uris api://<appId>).
-  api: {
-    requestedAccessTokenVersion: 2
+// Twice, because Graph refuses, in the request that declares a scope, a pre-authorisation naming it
+// (microsoftgraph/microsoft-graph-docs#20177), and api://<appId> cannot name the app id before it exists.
+// The first pass declares the roles and the scope; the second, the same registration by its unique name,
+// adds the identifier URI and the pre-authorised clients, now that both can be named.
+module apiAppWithScope 'apiApplication.bicep' = {
+  name: 'lure-api-app-scope'
+  params: {
+    uniqueName: apiAppUniqueName
+    displayName: apiAppDisplayName
+    appRoles: apiAppRoles
+    userScope: userScope
+    spaRedirectUris: consoleRedirectUris
   }
-  appRoles: apiAppRoles
+}
+
+module apiApp 'apiApplication.bicep' = {
+  name: 'lure-api-app'
+  params: {
+    uniqueName: apiAppUniqueName
+    displayName: apiAppDisplayName
+    appRoles: apiAppRoles
+    userScope: userScope
+    identifierUris: [
+      'api://${apiAppWithScope.outputs.appId}'
+    ]
+    // The console signs in as this same registration, so it is pre-authorised for its own scope too.
+    preAuthorizedClientIds: concat(preAuthorizedClientIds, [apiAppWithScope.outputs.appId])
+    spaRedirectUris: consoleRedirectUris
+  }
 }
 
 resource apiServicePrincipal 'Microsoft.Graph/servicePrincipals@v1.0' = {
-  appId: apiApp.appId
+  appId: apiApp.outputs.appId
   // Only users and apps given Lure.Admin or Lure.Reader can get a token for the API at all.
   appRoleAssignmentRequired: true
 }
@@ -116,7 +154,10 @@ resource activityFeedRead 'Microsoft.Graph/appRoleAssignedTo@v1.0' = if (grantMa
 }
 
 @description('Client id of the Lure API app registration: main.bicep parameter apiClientId (LURE_API_CLIENT_ID).')
-output apiClientId string = apiApp.appId
+output apiClientId string = apiApp.outputs.appId
+
+@description('The delegated scope people request (az account get-access-token --scope api://<apiClientId>/access_as_user).')
+output apiUserScope string = 'api://${apiApp.outputs.appId}/${userScope.value}'
 
 @description('Object id of the Lure API service principal, for assigning Lure.Admin and Lure.Reader.')
 output apiServicePrincipalId string = apiServicePrincipal.id

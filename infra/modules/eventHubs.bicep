@@ -36,8 +36,8 @@ param messageRetentionInDays int = 7
 @maxValue(40)
 param capacity int = 1
 
-@description('Optional. Keep SAS (local) authentication enabled. Lure never uses SAS; Entra diagnostic settings stream with a SAS rule and are reported not to deliver when local authentication is off (see infra/README.md).')
-param localAuthEnabled bool = false
+@description('Optional. SAS (local) authentication on the namespace. Lure never uses it, but the Entra diagnostic setting can only authenticate with a SAS rule (and Defender XDR streaming is assumed to): off, they deliver nothing. Turn it off only where no tenant stream writes to this namespace.')
+param localAuthEnabled bool = true
 
 @description('Optional. Name of the namespace authorization rule the Entra diagnostic setting references.')
 param diagnosticsAuthorizationRuleName string = 'entra-diagnostics'
@@ -84,9 +84,9 @@ resource localConsumerGroups 'Microsoft.EventHub/namespaces/eventhubs/consumergr
   }
 }]
 
-// microsoft.aadiam/diagnosticSettings takes an authorization rule id, not an identity, and Azure Monitor
-// documents that streaming needs Manage, Send and Listen on it. This rule exists for that alone; it is
-// usable only while local authentication is enabled (parameter localAuthEnabled).
+// microsoft.aadiam/diagnosticSettings takes an authorization rule id, not an identity; Azure Monitor documents
+// that streaming needs Manage, Send and Listen on it, and the service refuses a rule scoped to one hub. This
+// rule exists for that alone (no one else is given its keys); it works only while local authentication is on.
 resource diagnosticsRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
   parent: namespace
   name: diagnosticsAuthorizationRuleName
@@ -102,7 +102,7 @@ resource diagnosticsRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-
 @description('Name of the namespace.')
 output name string = namespace.name
 
-@description('Host name of the namespace, e.g. evhns-abc.servicebus.windows.net (from serviceBusEndpoint, so right in every cloud).')
+@description('Host name of the namespace, <name>.servicebus.<the cloud\'s suffix> (from serviceBusEndpoint, so right in every cloud).')
 output fullyQualifiedNamespace string = split(split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0], '/')[0]
 
 @description('Resource id of the authorization rule for the Entra diagnostic setting.')

@@ -22,14 +22,8 @@ param identityClientId string
 @description('Required. Principal (object) id of Lure\'s user-assigned managed identity.')
 param identityPrincipalId string
 
-@description('Required. Name of the storage account for host storage.')
-param storageAccountName string
-
-@description('Required. Blob endpoint of that account, with its trailing slash.')
-param storageBlobEndpoint string
-
-@description('Required. Table service URI of that account, for Lure\'s tables.')
-param tableServiceUri string
+@description('Required. Service URIs of the storage account (blob, queue, table; no trailing slashes), in this cloud: host storage and Lure\'s tables.')
+param storageServiceUris object
 
 @description('Required. Blob container the app package is deployed to.')
 param deploymentContainerName string
@@ -67,14 +61,17 @@ param webhookSigningKeyConfigured bool = false
 @description('Optional. Mailbox alert e-mail is sent from; empty for no e-mail.')
 param emailSender string = ''
 
-@description('Optional. Addresses alert e-mail goes to.')
-param emailRecipients array = []
+@description('Optional. Addresses alert e-mail goes to, comma-separated.')
+param emailRecipients string = ''
 
 @description('Optional. Domain of the decoy users Lure creates; empty to require a UPN on every create.')
 param decoyUserDomain string = ''
 
 @description('Required. Management Activity API content types the audit poller copies, or none.')
 param auditContentTypes string
+
+@description('Required. Sources and Entra categories the deployment wired, comma-separated (LURE_EXPECTED_SOURCES): one that never delivers raises source.silent.')
+param expectedSources string
 
 @description('Optional. Most instances the app scales out to.')
 @minValue(40)
@@ -106,7 +103,8 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
-  tags: union(tags, { 'azd-service-name': 'lure' })
+  // azd deploys the code of service api (azure.yaml) to the site with this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
@@ -127,7 +125,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          value: '${storageServiceUris.blob}/${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityResourceId
@@ -165,8 +163,15 @@ resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
 // Flex Consumption sets the worker runtime, extension version and package mount itself: none of
 // FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION, WEBSITE_NODE_DEFAULT_VERSION,
 // WEBSITE_RUN_FROM_PACKAGE or WEBSITE_CONTENT* may be set (test/unit/infra checks it).
+//
+// Host storage by service URI, never AzureWebJobsStorage__accountName: from an account name the Event Hubs
+// extension builds its checkpoint store on the public core.windows.net suffix, so in US Government and China
+// every trigger would fail (Azure/azure-sdk-for-net#57543). Only blob is used (leases, checkpoints, timers,
+// the package), so only blob has a role; queue and table are named so no part of the host guesses a suffix.
 var hostSettings = {
-  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__blobServiceUri: storageServiceUris.blob
+  AzureWebJobsStorage__queueServiceUri: storageServiceUris.queue
+  AzureWebJobsStorage__tableServiceUri: storageServiceUris.table
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
@@ -178,7 +183,7 @@ var hostSettings = {
 
 var lureSettings = {
   LURE_STORE: 'table'
-  LURE_TABLE_SERVICE_URI: tableServiceUri
+  LURE_TABLE_SERVICE_URI: storageServiceUris.table
   AZURE_CLIENT_ID: identityClientId
   LURE_TENANT_ID: tenant().tenantId
   LURE_CLOUD: cloud
@@ -189,6 +194,7 @@ var lureSettings = {
   LURE_TOKEN_HUB_NAME: hubNames.token
   LURE_CONSUMER_GROUP: consumerGroupName
   LURE_AUDIT_CONTENT_TYPES: auditContentTypes
+  LURE_EXPECTED_SOURCES: expectedSources
 }
 
 var apiSettings = empty(apiClientId) ? {} : { LURE_API_CLIENT_ID: apiClientId }
@@ -210,7 +216,7 @@ var webhookSigningKeySettings = webhookSigningKeyConfigured ? {
 
 var emailSenderSettings = empty(emailSender) ? {} : { LURE_EMAIL_SENDER: emailSender }
 
-var emailRecipientSettings = empty(emailRecipients) ? {} : { LURE_EMAIL_RECIPIENTS: join(emailRecipients, ',') }
+var emailRecipientSettings = empty(emailRecipients) ? {} : { LURE_EMAIL_RECIPIENTS: emailRecipients }
 
 var decoySettings = empty(decoyUserDomain) ? {} : { LURE_DECOY_USER_DOMAIN: decoyUserDomain }
 

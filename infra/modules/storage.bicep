@@ -53,9 +53,15 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 @description('Name of the storage account.')
 output name string = storage.name
 
-@description('Blob endpoint of the account, with its trailing slash.')
-output blobEndpoint string = storage.properties.primaryEndpoints.blob
+@description('Resource id of the storage account.')
+output id string = storage.id
 
-// Built rather than read from primaryEndpoints.table, which ends in a slash the Tables client would double.
-@description('Table service URI of the account, without a trailing slash.')
-output tableServiceUri string = 'https://${storage.name}.table.${environment().suffixes.storage}'
+
+// Built from the cloud's storage suffix (core.windows.net, core.usgovcloudapi.net, core.chinacloudapi.cn),
+// without a trailing slash, which the Tables client would double.
+@description('Service URIs of the account by service (blob, queue, table), in this cloud, without trailing slashes.')
+output serviceUris object = {
+  blob: 'https://${storage.name}.blob.${environment().suffixes.storage}'
+  queue: 'https://${storage.name}.queue.${environment().suffixes.storage}'
+  table: 'https://${storage.name}.table.${environment().suffixes.storage}'
+}

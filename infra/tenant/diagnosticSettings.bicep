@@ -1,5 +1,5 @@
 metadata name = 'Lure Entra diagnostic setting'
-metadata description = 'Streams every Entra sign-in category, the directory audit log and Microsoft Graph activity to Lure\'s entra hub.'
+metadata description = 'Streams the Entra sign-in categories, the directory audit log and Microsoft Graph activity to Lure\'s entra hub.'
 
 // Tenant-scope deployment (microsoft.aadiam/diagnosticSettings has one API version, 2017-04-01):
 //   az deployment tenant create -l <region> -f infra/tenant/diagnosticSettings.bicep \
@@ -7,20 +7,18 @@ metadata description = 'Streams every Entra sign-in category, the directory audi
 //
 // Requirements:
 // - Licence: Microsoft Entra ID P1 or P2 (diagnostic settings, and Microsoft Graph activity logs, need it).
-//   ADFSSignInLogs carry data only with AD FS and Connect Health. MicrosoftServicePrincipalSignInLogs is
-//   described as a preview category by secondary sources; if the deployment refuses a category, remove it
-//   from the list and note it (Lure raises source.silent only for categories that have delivered before).
+//   ADFSSignInLogs carry data only with AD FS and Connect Health (streamed, but not expected by Lure).
 // - Entra role: Security Administrator (least privileged; Global Administrator also works).
 // - Azure: rights to deploy at tenant root scope ("/"), e.g. Owner at root after "Elevate access", removed
 //   afterwards; and Microsoft.EventHub/namespaces/authorizationRules/listKeys/action on the rule below.
 // - The subscription and namespace must belong to the tenant whose logs are streamed.
 //
-// Caveat: the setting authenticates with the SAS authorization rule it names (Azure Monitor documents that
-// streaming needs Manage, Send and Listen on it), not with an identity. infra/main.bicep creates that rule
-// (entra-diagnostics), but its namespace has local (SAS) authentication disabled by default, and users report
-// that diagnostic settings then deliver nothing (MicrosoftDocs/azure-docs#119932). Not verified in a tenant:
-// if the entra hub stays empty a few hours after this deployment (the first records can take up to a day),
-// redeploy infra/main.bicep with eventHubsLocalAuthEnabled=true. Lure itself keeps using its identity.
+// Authentication: the setting names a namespace authorization rule (SAS), the only way
+// microsoft.aadiam/diagnosticSettings reaches Event Hubs: it has no identity property. Azure Monitor's
+// diagnostic-settings destinations table: "Streaming to event hubs requires Manage, Send, and Listen
+// permissions" on that rule, and ListKey for whoever creates the setting; the service refuses a rule of one
+// hub (namespaces/eventhubs/authorizationRules). So infra/main.bicep keeps the namespace's local (SAS)
+// authentication on and creates the rule entra-diagnostics; Lure itself reads with its identity.
 
 targetScope = 'tenant'
 
@@ -33,18 +31,14 @@ param eventHubName string = 'entra'
 @description('Optional. Name of the diagnostic setting.')
 param name string = 'lure-entra'
 
+@description('Optional. Also stream MicrosoftServicePrincipalSignInLogs (sign-ins of Microsoft\'s own services). Described as a preview needing an opt-in: a tenant without it fails the whole deployment. Give main.bicep the same value.')
+param previewCategoriesEnabled bool = false
+
 // Every sign-in category (Lure indexes each issuance; a token used with no sign-in record is an alert),
-// the directory audit log (changes to decoys) and Graph activity (decoy touches, token uses).
-var categories = [
-  'SignInLogs'
-  'NonInteractiveUserSignInLogs'
-  'ServicePrincipalSignInLogs'
-  'ManagedIdentitySignInLogs'
-  'MicrosoftServicePrincipalSignInLogs'
-  'ADFSSignInLogs'
-  'AuditLogs'
-  'MicrosoftGraphActivityLogs'
-]
+// the directory audit log (changes to decoys) and Graph activity (decoy touches, token uses). main.bicep
+// reads the same file for the streams Lure expects.
+var entraCategories = loadJsonContent('../entraCategories.json')
+var categories = concat(entraCategories.streamed, previewCategoriesEnabled ? entraCategories.preview : [])
 
 resource entraToLure 'Microsoft.AADIAM/diagnosticSettings@2017-04-01' = {
   name: name
@@ -57,3 +51,6 @@ resource entraToLure 'Microsoft.AADIAM/diagnosticSettings@2017-04-01' = {
     }]
   }
 }
+
+@description('The categories streamed.')
+output categories array = categories

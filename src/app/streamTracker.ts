@@ -147,6 +147,10 @@ export class StreamTracker {
       await this.store.setStreamSilence(verdict.stream.stream, undefined);
       cleared += 1;
     }
+    // The store says what the deployment expects (the status report reads it): what it no longer expects goes.
+    const expected = new Set(this.settings.expected);
+    const unexpected = streams.filter((stream) => stream.expectedSince !== undefined && !expected.has(stream.stream)).map((stream) => stream.stream);
+    if (unexpected.length > 0) await this.store.forgetStreamExpectations(unexpected);
     return { streams: streams.length, silent: raised.length, cleared, alerts };
   }
 

@@ -376,9 +376,20 @@ const DESCRIBED_SETTINGS: readonly DescribedSetting[] = [
     description: 'Each poll lists the content published this far back again (content arrives late and out of order); content already copied is skipped by id.',
   },
   {
-    name: 'AzureWebJobsStorage__accountName',
+    name: 'AzureWebJobsStorage__blobServiceUri',
     readBy: 'host',
-    description: 'Functions host storage (leases, timers, deployment package), reached with the managed identity.',
+    description:
+      "Functions host storage (leases, Event Hubs checkpoints, timers), reached with the managed identity; a URI in the cloud's own suffix, never an account name (from which the Event Hubs extension assumes the public cloud).",
+  },
+  {
+    name: 'AzureWebJobsStorage__queueServiceUri',
+    readBy: 'host',
+    description: "The same account's queue service URI, so no part of the host guesses a suffix.",
+  },
+  {
+    name: 'AzureWebJobsStorage__tableServiceUri',
+    readBy: 'host',
+    description: "The same account's table service URI, so no part of the host guesses a suffix.",
   },
   { name: 'AzureWebJobsStorage__credential', readBy: 'host', description: '`managedidentity` for host storage.' },
   { name: 'AzureWebJobsStorage__clientId', readBy: 'host', description: 'Client id of the user-assigned identity for host storage.' },

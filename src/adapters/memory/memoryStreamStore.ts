@@ -18,6 +18,16 @@ export function memoryStreamStore(): StreamStore {
       for (const expectation of expectations) streams.set(expectation.stream, { ...streams.get(expectation.stream), ...expectation });
     },
 
+    async forgetStreamExpectations(names) {
+      for (const name of names) {
+        const current = streams.get(name);
+        if (current === undefined) continue;
+        const { expectedSince: _forgotten, ...rest } = current;
+        if (rest.lastArrivalAt === undefined) streams.delete(name);
+        else streams.set(name, rest);
+      }
+    },
+
     async setStreamSilence(stream, silentAlertId) {
       const current = streams.get(stream);
       if (current === undefined) return;

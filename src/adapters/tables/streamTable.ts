@@ -17,12 +17,13 @@ export function tableStreamStore(streams: DocumentTable, counts: DocumentTable):
       const states: StreamState[] = [];
       for await (const entity of streams.list()) {
         const { stream, source, lastArrivalAt, expectedSince, lastEventAt, silentAlertId } = entity;
-        if (typeof stream !== 'string' || typeof source !== 'string' || (typeof lastArrivalAt !== 'string' && typeof expectedSince !== 'string')) continue;
+        const expected = typeof expectedSince === 'string' && expectedSince !== '';
+        if (typeof stream !== 'string' || typeof source !== 'string' || (typeof lastArrivalAt !== 'string' && !expected)) continue;
         states.push({
           stream,
           source: source as EventSource,
           ...(typeof lastArrivalAt === 'string' ? { lastArrivalAt } : {}),
-          ...(typeof expectedSince === 'string' ? { expectedSince } : {}),
+          ...(expected ? { expectedSince } : {}),
           ...(typeof lastEventAt === 'string' ? { lastEventAt } : {}),
           ...(typeof silentAlertId === 'string' && silentAlertId !== '' ? { silentAlertId } : {}),
         });
@@ -48,6 +49,15 @@ export function tableStreamStore(streams: DocumentTable, counts: DocumentTable):
           { partitionKey: STREAM_PARTITION, rowKey: encodeKey(expectation.stream), ...expectation },
           'Merge',
         ]),
+      );
+    },
+
+    async forgetStreamExpectations(names) {
+      // Blanked rather than deleted: a row that never delivered and is no longer expected is then not listed.
+      const unique = [...new Set(names)];
+      if (unique.length === 0) return;
+      await streams.submit(
+        unique.map((stream) => ['upsert', { partitionKey: STREAM_PARTITION, rowKey: encodeKey(stream), stream, expectedSince: '' }, 'Merge']),
       );
     },
 

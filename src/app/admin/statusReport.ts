@@ -10,7 +10,7 @@ import type { AlertDelivery } from '../delivery/alertDelivery.js';
 /** One stream in the report: a source or an Entra category that delivered, or that Lure expects. */
 export interface SourceHealth {
   readonly stream: string;
-  /** Named in `LURE_EXPECTED_SOURCES`. */
+  /** Named in `LURE_EXPECTED_SOURCES` (here, or where the silence timer runs). */
   readonly expected: boolean;
   /** Whether any record of it ever arrived. */
   readonly delivered: boolean;
@@ -61,7 +61,9 @@ export function statusReportOf(input: {
     if (count.lastEventAt !== undefined && (total.lastEventAt === undefined || count.lastEventAt > total.lastEventAt)) total.lastEventAt = count.lastEventAt;
     byOrigin.set(count.origin, total);
   }
-  const expected = new Set(input.expected);
+  // Expected by this process's settings, or marked expected by the deployment's silence timer (so `lure
+  // status` on a laptop reports what the deployment expects).
+  const expected = new Set([...input.expected, ...input.streams.flatMap((stream) => (stream.expectedSince === undefined ? [] : [stream.stream]))]);
   const known = new Map(input.streams.map((stream) => [stream.stream, stream]));
   // An expected stream the silence timer has not marked yet is still reported.
   for (const name of expected) {

@@ -7,6 +7,8 @@ export interface StreamStore {
   recordStreamArrivals(arrivals: readonly StreamArrival[]): Promise<void>;
   /** Sets when each stream began to be expected (creating it), leaving its arrival and silence alert as they are. */
   recordStreamExpectations(expectations: readonly StreamExpectation[]): Promise<void>;
+  /** Forgets that these streams were expected; one that never delivered is then gone. */
+  forgetStreamExpectations(streams: readonly string[]): Promise<void>;
   /** Sets or clears (`undefined`) a stream's open silence alert, leaving its last arrival as it is. */
   setStreamSilence(stream: string, silentAlertId: string | undefined): Promise<void>;
   /**

@@ -86,6 +86,12 @@ export function streamStoreContract(name: string, createStore: () => Promise<Str
         },
       );
       assert.equal((await store.listStreams()).length, 2);
+
+      // No longer expected: the one that delivered keeps its arrival, the one that never did is gone.
+      await store.forgetStreamExpectations(['source:exchange', 'category:AuditLogs']);
+      assert.deepEqual(await store.listStreams(), [
+        { stream: 'source:exchange', source: 'exchange', lastArrivalAt: '2026-11-29T10:00:00.000Z', silentAlertId: 'alert-never' },
+      ]);
     });
   });
 }

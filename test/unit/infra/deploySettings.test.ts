@@ -19,6 +19,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_DEAD_LETTER_RETENTION_IN_DAYS: 'tunable; the default fits Azure',
   LURE_SILENCE_THRESHOLD_IN_MINUTES: 'tunable; the default fits Azure',
   LURE_SILENCE_THRESHOLDS: 'tunable; the built-in thresholds fit Azure',
+  LURE_FIRST_DELIVERY_GRACE_IN_HOURS: 'tunable; the default covers the Management Activity API and Entra first-delivery delays',
   LURE_MAIL_BASELINE_LEARNING_IN_DAYS: 'tunable; the default fits Azure',
   LURE_MAIL_BASELINE_MAX_PAIRS: 'tunable; the default fits Azure',
   LURE_ISSUANCE_GRACE_IN_MINUTES: 'tunable; the default fits Azure',
@@ -58,7 +59,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_IGNORE_APP_IDS: 'tenant-specific exceptions, empty by default',
   LURE_OUTBOX_RETENTION_IN_DAYS: 'tunable; the default fits Azure',
   WEBSITE_SITE_NAME: 'set by Azure Functions itself',
-  LURE_API_APP_ID_URI: 'the default api://<LURE_API_CLIENT_ID> is the URI infra/README.md has you set',
+  LURE_API_APP_ID_URI: 'the default api://<LURE_API_CLIENT_ID> is the URI infra/entra/main.bicep sets',
   LURE_AUDIT_RETENTION_IN_DAYS: 'tunable; the default fits Azure',
   LURE_API_PORT: 'local host only',
   LURE_DATA_DIR: 'local host only',
@@ -117,7 +118,7 @@ describe('app settings the deployment sets', () => {
   it('are found in the templates at all (the parser reads what it should)', () => {
     const deployed = deployedOnce();
     assert.ok(deployed.size >= 20, `found ${deployed.size}: ${[...deployed].join(', ')}`);
-    assert.ok(deployed.has('LURE_STORE') && deployed.has('AzureWebJobsStorage__accountName'));
+    assert.ok(deployed.has('LURE_STORE') && deployed.has('AzureWebJobsStorage__blobServiceUri'));
   });
 
   it('are written as object keys only, never as a siteConfig.appSettings name/value list the parser would miss', () => {

@@ -38,9 +38,10 @@ describe('statusReportOf', () => {
           silentAlertId: 'a1',
         },
         { stream: 'source:entra', source: 'entra', lastArrivalAt: '2026-11-28T12:34:00.000Z' },
+        // Marked expected by the deployment's timer, though this process was told nothing (lure status on a laptop).
         { stream: 'category:AuditLogs', source: 'entra', expectedSince: '2026-11-27T12:00:00.000Z', silentAlertId: 'a2' },
       ],
-      expected: ['category:AuditLogs', 'source:token', 'source:entra'],
+      expected: ['source:token', 'source:entra'],
       counts: [],
       channels: [],
       keySetFetches: [
