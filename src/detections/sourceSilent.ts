@@ -17,7 +17,7 @@ export const sourceSilent: DetectionMetadata = {
   severities: ['high'],
   attack: ['TA0005:T1562.008'],
   runbook:
-    'Check the Entra diagnostic settings (were they changed or deleted, and by whom: see the audit log), the Event Hubs namespace and the Exchange poller. Until records flow again, detections on this stream see nothing.',
+    'Check the Entra diagnostic settings (were they changed or deleted, and by whom: see the audit log), the Event Hubs namespace and the Exchange poller. A stream that never delivered names its likely cause: a missing tenant diagnostic setting or category, local authentication off on the namespace, a poller subscription not started or disabled. Until records flow, detections on this stream see nothing.',
 };
 
 /** Where to look first when a stream never delivered, by stream name, then by source. */
