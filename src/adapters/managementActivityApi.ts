@@ -36,7 +36,8 @@ export class ManagementActivityApi implements AuditFeed {
 
   async startSubscription(contentType: string): Promise<void> {
     try {
-      await this.call('POST', this.url('subscriptions/start', { contentType }));
+      // One attempt: a retry would be another start request inside the API's 15-minute wait.
+      await this.call('POST', this.url('subscriptions/start', { contentType }), 1);
     } catch (error) {
       if (error instanceof AuditFeedError && error.code === ALREADY_ENABLED) return;
       throw error;
@@ -93,7 +94,7 @@ export class ManagementActivityApi implements AuditFeed {
     return url.toString();
   }
 
-  private async call(method: 'GET' | 'POST', url: string): Promise<{ body: unknown; nextPageUri?: string }> {
+  private async call(method: 'GET' | 'POST', url: string, maxAttempts = this.options.maxAttempts): Promise<{ body: unknown; nextPageUri?: string }> {
     const operation = new URL(url).pathname.replace(/^.*\/activity\/feed\//, '');
     return withRetries(
       async () => {
@@ -116,12 +117,13 @@ export class ManagementActivityApi implements AuditFeed {
         }
         const text = await response.text();
         if (!response.ok) {
-          const code = errorCodeOf(text);
+          const { code, message } = apiErrorOf(text);
           throw new AuditFeedError(
             `${method} ${operation}: HTTP ${response.status}${code === undefined ? '' : ` ${code}`}`,
             response.status,
             code,
             retryAfterOf(response.headers.get('retry-after')),
+            message,
           );
         }
         let body: unknown;
@@ -138,7 +140,7 @@ export class ManagementActivityApi implements AuditFeed {
           ? { retryable: isRetryableStatus(error.status), ...(error.retryAfterInMs === undefined ? {} : { retryAfterInMs: error.retryAfterInMs }) }
           : { retryable: error instanceof AuditFeedError && error.message.includes('no response') },
       {
-        ...(this.options.maxAttempts === undefined ? {} : { maxAttempts: this.options.maxAttempts }),
+        ...(maxAttempts === undefined ? {} : { maxAttempts }),
         ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
       },
     );
@@ -150,12 +152,14 @@ function apiTimeOf(iso: string): string {
   return new Date(iso).toISOString().slice(0, 19);
 }
 
-function errorCodeOf(text: string): string | undefined {
+/** The API's `{"error":{"code","message"}}`, as far as it is there; the message cut to 200 characters. */
+function apiErrorOf(text: string): { code?: string; message?: string } {
   try {
-    const parsed = JSON.parse(text) as { error?: { code?: unknown } };
-    return typeof parsed.error?.code === 'string' ? parsed.error.code : undefined;
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = parsed.error ?? {};
+    return { ...(typeof code === 'string' ? { code } : {}), ...(typeof message === 'string' ? { message: message.slice(0, 200) } : {}) };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
+import { alertIdOf, dedupeKeyOf } from '../correlation/dedupeKey.js';
 import { silenceVerdicts } from '../correlation/silence.js';
-import { silentStreamFinding } from '../detections/sourceSilent.js';
+import { disabledSubscriptionFinding, silentStreamFinding } from '../detections/sourceSilent.js';
 import type { Alert } from '../domain/alerts.js';
 import type { NormalizedEvent } from '../domain/events.js';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +21,7 @@ import { ConcurrencyError } from '../ports/store/versioned.js';
 import type { StreamStore } from '../ports/store/streamStore.js';
 import type { AlertStore } from '../ports/store/alertStore.js';
 import type { IncidentStore } from '../ports/store/incidentStore.js';
+import type { AuditFeedStore } from '../ports/store/auditFeedStore.js';
 
 /** A stream's arrival is written at most this often per process: silence is measured in tens of minutes. */
 const ARRIVAL_WRITE_INTERVAL_IN_MS = 60_000;
@@ -34,15 +36,17 @@ export interface BatchTally {
 
 export interface SourceCheckReport {
   readonly streams: number;
+  /** Streams, and audit subscriptions an admin disabled, newly alerted. */
   readonly silent: number;
+  /** Their alerts resolved: flowing again, no longer expected, or enabled again. */
   readonly cleared: number;
   readonly alerts: Alert[];
 }
 
 /**
  * Knows which streams deliver (each source, and each Entra category) and raises `source.silent` when one
- * that delivered before stops, or one Lure expects never starts: a deleted or missing diagnostic setting
- * must not leave Lure blind and quiet.
+ * that delivered before stops, or one Lure expects never starts, or an admin disables an audit subscription:
+ * a deleted or missing diagnostic setting must not leave Lure blind and quiet.
  */
 export class StreamTracker {
   private readonly written = new Map<string, number>();
@@ -54,7 +58,7 @@ export class StreamTracker {
   private countsChanged = false;
 
   constructor(
-    private readonly store: StreamStore & AlertStore & IncidentStore,
+    private readonly store: StreamStore & AlertStore & IncidentStore & AuditFeedStore,
     private readonly settings: Config['silence'],
     private readonly clock: Clock,
     private readonly folding: AlertFolding,
@@ -151,7 +155,48 @@ export class StreamTracker {
     const expected = new Set(this.settings.expected);
     const unexpected = streams.filter((stream) => stream.expectedSince !== undefined && !expected.has(stream.stream)).map((stream) => stream.stream);
     if (unexpected.length > 0) await this.store.forgetStreamExpectations(unexpected);
-    return { streams: streams.length, silent: raised.length, cleared, alerts };
+    const subscriptions = await this.checkSubscriptions(now);
+    alerts.push(...subscriptions.alerts);
+    return { streams: streams.length, silent: raised.length + subscriptions.silent, cleared: cleared + subscriptions.cleared, alerts };
+  }
+
+  /**
+   * One alert per audit subscription an admin disabled (see `disabledSubscriptionFinding`), resolved once the
+   * poller finds it enabled again. The poller owns the rest of the state and writes it often, so the alert id
+   * is written over a fresh read. Should a poller write still drop the id, the next check folds the same
+   * finding into the same alert (same dedupe key, its evidence already counted): nothing is raised twice.
+   */
+  private async checkSubscriptions(now: string): Promise<{ silent: number; cleared: number; alerts: Alert[] }> {
+    const result = { silent: 0, cleared: 0, alerts: [] as Alert[] };
+    for (const { contentType, disabled, silentAlertId } of await this.store.listAuditFeedStates()) {
+      if (disabled === undefined) {
+        if (silentAlertId === undefined) continue;
+        await this.resolve(silentAlertId);
+        await this.recordSubscriptionAlert(contentType, silentAlertId, undefined);
+        result.cleared += 1;
+        continue;
+      }
+      const finding = disabledSubscriptionFinding(contentType, disabled);
+      const alertId = alertIdOf(dedupeKeyOf(finding, this.folding.dedupeBucketInMinutes));
+      if (silentAlertId === alertId) continue;
+      const { changed, touched } = await persistAlerts(this.store, [finding], { ...this.folding, now });
+      await this.deliver(touched, new Set(changed.map((alert) => alert.id)));
+      result.alerts.push(...changed);
+      // The alert of an earlier disabling, the subscription enabled and disabled again between two checks.
+      if (silentAlertId !== undefined) await this.resolve(silentAlertId);
+      await this.recordSubscriptionAlert(contentType, silentAlertId, alertId);
+      result.silent += 1;
+    }
+    return result;
+  }
+
+  /** Replaces the state's alert id `from` by `to`, over a fresh read: the poller's progress stands. */
+  private async recordSubscriptionAlert(contentType: string, from: string | undefined, to: string | undefined): Promise<void> {
+    const current = await this.store.getAuditFeedState(contentType);
+    // Gone, already so, or another check got there first.
+    if (current === undefined || current.silentAlertId === to || (current.silentAlertId !== undefined && current.silentAlertId !== from)) return;
+    const { silentAlertId: _from, ...rest } = current;
+    await this.store.upsertAuditFeedState(to === undefined ? rest : { ...rest, silentAlertId: to });
   }
 
   /** The streams, with every expected one not yet marked recorded as expected from now. */

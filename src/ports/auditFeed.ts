@@ -2,7 +2,10 @@ import type { AuditContent } from '../domain/auditFeed.js';
 
 /** The Office 365 Management Activity API, as far as Lure needs it. */
 export interface AuditFeed {
-  /** Starts Lure's subscription to a content type; succeeds if it is already started. */
+  /**
+   * Starts Lure's subscription to a content type; succeeds if it is already started. One request, never
+   * retried: the API wants 15 minutes between start requests, so the caller decides when to ask again.
+   */
   startSubscription(contentType: string): Promise<void>;
   /** The blobs listed for a window of at most 24 hours, following every `NextPageUri`. */
   listContent(contentType: string, startTime: string, endTime: string): Promise<AuditContent[]>;
@@ -10,7 +13,7 @@ export interface AuditFeed {
   fetchContent(content: AuditContent): Promise<unknown[]>;
 }
 
-/** A call the Management Activity API refused or failed, with its status and the API's error code. */
+/** A call the Management Activity API refused or failed, with its status and the API's error code and message. */
 export class AuditFeedError extends Error {
   override name = 'AuditFeedError';
   constructor(
@@ -18,6 +21,8 @@ export class AuditFeedError extends Error {
     readonly status?: number,
     readonly code?: string,
     readonly retryAfterInMs?: number,
+    /** The API's own `error.message` (`The subscription was disabled by a tenant admin.`), cut short. */
+    readonly apiMessage?: string,
   ) {
     super(message);
   }
@@ -30,3 +35,8 @@ export function isTransientFeedFailure(error: unknown): boolean {
   // (its message says so) may pass.
   return error.status === undefined ? error.message.includes('no response') : error.status === 429 || error.status >= 500;
 }
+
+/** The API's answer when Lure's subscription to a content type was never started, or has stopped (expired) since. */
+export const NO_SUBSCRIPTION = 'AF20022';
+/** The API's answer when a tenant or service admin disabled the subscription (or turned unified audit logging off). */
+export const SUBSCRIPTION_DISABLED = 'AF20023';

@@ -20,6 +20,14 @@ export interface FakeManagementApi {
   /** Blobs per content type. */
   readonly blobs: Map<string, FakeBlob[]>;
   readonly subscriptions: Set<string>;
+  /** Content types an admin disabled, with who (`a tenant admin`): listing and start answer AF20023. */
+  readonly disabled: Map<string, string>;
+  /** When start was last requested per content type (fake clock, ms): another within 15 minutes is refused. */
+  readonly startRequestedAt: Map<string, number>;
+  /** An admin disables the content type's subscription (or turns unified audit logging off). */
+  disableSubscription(contentType: string, by?: 'a tenant admin' | 'a service admin'): void;
+  /** An admin enables it again: listed as a started subscription from now on. */
+  enableSubscription(contentType: string): void;
   /** Listings answer at most this many items per page (then a `NextPageUri`). */
   pageSize: number;
   /** The next requests whose path includes `fragment` get this status (with Retry-After when given), once each. */
@@ -29,9 +37,13 @@ export interface FakeManagementApi {
   close(): Promise<void>;
 }
 
+/** The fake's answer to a start request within 15 minutes of the last one for the same content type. */
+export const START_THROTTLED = { status: 429, code: 'AF429' } as const;
+
 /**
  * A loopback fake of the Office 365 Management Activity API: subscriptions/start (AF20024 when started
- * already), subscriptions/content listing by contentCreated within a window of at most 24 hours and no more
+ * already; refused within 15 minutes of the previous start request; AF20023 when an admin disabled it),
+ * subscriptions/content listing (AF20022 without a subscription, AF20023 when disabled) by contentCreated within a window of at most 24 hours and no more
  * than seven days back (AF20055 otherwise) with `NextPageUri` paging, and content fetches.
  */
 export async function startFakeManagementApi(tenantId: string, now: () => Date): Promise<FakeManagementApi> {
@@ -39,6 +51,8 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
   const tokens: string[] = [];
   const blobs = new Map<string, FakeBlob[]>();
   const subscriptions = new Set<string>();
+  const disabled = new Map<string, string>();
+  const startRequestedAt = new Map<string, number>();
   const faults: { fragment: string; status: number; retryAfter?: number }[] = [];
   const fetches = new Map<string, number>();
   const base = `/api/v1.0/${tenantId}/activity/feed`;
@@ -51,6 +65,15 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
     tokens,
     blobs,
     subscriptions,
+    disabled,
+    startRequestedAt,
+    disableSubscription(contentType, by = 'a tenant admin') {
+      disabled.set(contentType, by);
+    },
+    enableSubscription(contentType) {
+      disabled.delete(contentType);
+      subscriptions.add(contentType);
+    },
     pageSize: 100,
     failNext(fragment, status, retryAfterInSeconds, times = 1) {
       for (let index = 0; index < times; index += 1)
@@ -87,7 +110,23 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
       return;
     }
     const contentType = target.searchParams.get('contentType') ?? '';
+    const disabledBy = disabled.get(contentType);
+    const disabledAnswer = { error: { code: 'AF20023', message: `The subscription was disabled by ${disabledBy ?? ''}.` } };
     if (request.method === 'POST' && target.pathname === `${base}/subscriptions/start`) {
+      // Microsoft documents the 15-minute wait between start requests, not the error that enforces it: the
+      // status and code here are a plausible guess.
+      const previous = startRequestedAt.get(contentType);
+      startRequestedAt.set(contentType, now().getTime());
+      if (previous !== undefined && now().getTime() - previous < 15 * 60_000) {
+        send(response, START_THROTTLED.status, {
+          error: { code: START_THROTTLED.code, message: 'Please wait 15 minutes after a subscription request before another (fake).' },
+        });
+        return;
+      }
+      if (disabledBy !== undefined) {
+        send(response, 400, disabledAnswer);
+        return;
+      }
       if (subscriptions.has(contentType)) {
         send(response, 400, { error: { code: 'AF20024', message: 'The subscription is already enabled. No property change.' } });
         return;
@@ -97,6 +136,10 @@ export async function startFakeManagementApi(tenantId: string, now: () => Date):
       return;
     }
     if (request.method === 'GET' && target.pathname === `${base}/subscriptions/content`) {
+      if (disabledBy !== undefined) {
+        send(response, 400, disabledAnswer);
+        return;
+      }
       if (!subscriptions.has(contentType)) {
         send(response, 400, { error: { code: 'AF20022', message: 'No subscription found for the specified content type' } });
         return;

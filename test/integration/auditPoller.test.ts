@@ -11,6 +11,8 @@ import { exchangeRecord, type FakeBlob, type FakeManagementApi, startFakeManagem
 import { movableClock, recordingLogger, testServices } from '../helpers/services.js';
 import { azuriteStore } from '../helpers/tenant.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
+import type { Logger } from '../../src/ports/logger.js';
+import { readStatusReport } from '../../src/app/admin/statusReport.js';
 import { type Services, useServices } from '../../src/host/services.js';
 
 const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -56,11 +58,11 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
   });
 
   const waits: number[] = [];
-  const poller = (store: StateStore, hub: RecordingHub, settings: Record<string, string> = {}): Promise<Services> =>
+  const poller = (store: StateStore, hub: RecordingHub, settings: Record<string, string> = {}, logger: Logger = recordingLogger()): Promise<Services> =>
     testServices({
       store,
       clock,
-      logger: recordingLogger(),
+      logger,
       publisher: hub,
       auditFeed: new ManagementActivityApi({
         host: api.url,
@@ -78,6 +80,8 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
   const reset = (contentTypes: Record<string, FakeBlob[]>) => {
     api.blobs.clear();
     api.subscriptions.clear();
+    api.disabled.clear();
+    api.startRequestedAt.clear();
     api.requests.length = 0;
     for (const [type, blobs] of Object.entries(contentTypes)) api.blobs.set(type, blobs);
   };
@@ -109,6 +113,8 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
       deadLettered: 0,
       recordsDeadLettered: 0,
       subscriptionsRestarted: 0,
+      subscriptionsDisabled: 0,
+      startsDeferred: 0,
       outOfTime: false,
       failures: [],
     });
@@ -249,11 +255,163 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
     assert.equal(polled(await lure.pollAuditContent()).copied, 1);
     api.subscriptions.delete('Audit.Exchange');
     api.blobs.get('Audit.Exchange')!.push(blob('r2', '2026-11-28T12:01:00.000Z'));
-    clock.advance(5 * 60_000);
+    // Past the API's 15-minute wait since the first start (the next test covers a restart inside it).
+    clock.advance(16 * 60_000);
     const report = polled(await lure.pollAuditContent());
     assert.equal(report.subscriptionsRestarted, 1);
     assert.equal(report.copied, 1);
+    assert.deepEqual(report.failures, []);
     assert.ok(api.subscriptions.has('Audit.Exchange'));
+    assert.equal((await store.getAuditFeedState('Audit.Exchange'))?.subscribedAt, '2026-11-28T12:16:00.000Z', 'started again now');
+  });
+
+  it('never sends a start request within 15 minutes of the previous one (the API asks for the wait), and sends it after', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [blob('w1', '2026-11-28T11:00:00.000Z')] });
+    const store = await fresh();
+    const lure = await poller(store, new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' });
+    const starts = () => api.requests.filter((request) => request.startsWith('POST') && request.includes('subscriptions/start')).length;
+    assert.equal(polled(await lure.pollAuditContent()).subscriptionsStarted, 1);
+    assert.equal(starts(), 1);
+    assert.equal((await store.getAuditFeedState('Audit.Exchange'))?.startRequestedAt, '2026-11-28T12:00:00.000Z');
+
+    // Gone five minutes after the start (AF20022): the restart waits, run after run, until 15 minutes have passed.
+    api.subscriptions.delete('Audit.Exchange');
+    api.blobs.get('Audit.Exchange')!.push(blob('w2', '2026-11-28T12:02:00.000Z'));
+    for (const at of ['2026-11-28T12:05:00.000Z', '2026-11-28T12:14:59.999Z']) {
+      clock.set(at);
+      const deferred = polled(await lure.pollAuditContent());
+      assert.deepEqual([deferred.startsDeferred, deferred.subscriptionsRestarted, deferred.copied, deferred.failures], [1, 0, 0, []], at);
+      assert.equal(starts(), 1, `no start request at ${at}`);
+    }
+    clock.set('2026-11-28T12:15:00.000Z');
+    const restarted = polled(await lure.pollAuditContent());
+    assert.deepEqual([restarted.startsDeferred, restarted.subscriptionsRestarted, restarted.copied, restarted.failures], [0, 1, 1, []]);
+    assert.equal(starts(), 2);
+
+    // A start request that fails is one request (never retried inside the wait), and counts for the wait.
+    api.subscriptions.delete('Audit.Exchange');
+    api.failNext('subscriptions/start', 503);
+    clock.set('2026-11-28T12:31:00.000Z');
+    const failed = polled(await lure.pollAuditContent());
+    assert.equal(failed.failures.length, 1);
+    assert.match(failed.failures[0]!, /HTTP 503/);
+    assert.equal(starts(), 3, 'one request, not four');
+    clock.set('2026-11-28T12:40:00.000Z');
+    assert.equal(polled(await lure.pollAuditContent()).startsDeferred, 1);
+    assert.equal(starts(), 3);
+    clock.set('2026-11-28T12:46:00.000Z');
+    const again = polled(await lure.pollAuditContent());
+    assert.deepEqual([again.subscriptionsRestarted, again.failures], [1, []]);
+    assert.equal(starts(), 4);
+  });
+
+  it('never starts a subscription an admin disabled (AF20023), alerts once, shows it in status, and resumes once an admin enables it', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [blob('e1', '2026-11-28T11:00:00.000Z')], 'Audit.AzureActiveDirectory': [blob('aad1', '2026-11-28T11:00:00.000Z')] });
+    // Disabled before Lure ever asked: the very first start answers AF20023.
+    api.disableSubscription('Audit.AzureActiveDirectory', 'a service admin');
+    const store = await fresh();
+    const logger = recordingLogger();
+    const lure = await poller(store, new RecordingHub(), { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange,Audit.AzureActiveDirectory' }, logger);
+    const isStart = (request: string) => request.startsWith('POST') && request.includes('subscriptions/start');
+    const first = polled(await lure.pollAuditContent());
+    assert.deepEqual([first.subscriptionsStarted, first.subscriptionsDisabled, first.copied, first.failures], [1, 1, 1, []]);
+    assert.deepEqual(await store.getAuditFeedState('Audit.AzureActiveDirectory'), {
+      contentType: 'Audit.AzureActiveDirectory',
+      startRequestedAt: '2026-11-28T12:00:00.000Z',
+      disabled: { since: '2026-11-28T12:00:00.000Z', detail: 'AF20023: The subscription was disabled by a service admin.' },
+    });
+
+    // A tenant admin disables Exchange auditing five minutes on.
+    api.disableSubscription('Audit.Exchange');
+    api.blobs.get('Audit.Exchange')!.push(blob('e2', '2026-11-28T12:02:00.000Z'));
+    api.requests.length = 0;
+    logger.lines.length = 0;
+    clock.set('2026-11-28T12:05:00.000Z');
+    const disabling = polled(await lure.pollAuditContent());
+    assert.deepEqual([disabling.subscriptionsDisabled, disabling.subscriptionsRestarted, disabling.startsDeferred, disabling.copied], [2, 0, 0, 0]);
+    assert.deepEqual(disabling.failures, [], 'a disabling is not a failure');
+    const exchangeDisabled = { since: '2026-11-28T12:05:00.000Z', detail: 'AF20023: The subscription was disabled by a tenant admin.' };
+    assert.deepEqual((await store.getAuditFeedState('Audit.Exchange'))?.disabled, exchangeDisabled);
+
+    // Run after run, well past the 15-minute wait: one listing each (how Lure learns it is back), never a start.
+    for (let run = 1; run <= 3; run += 1) {
+      clock.advance(20 * 60_000);
+      const report = polled(await lure.pollAuditContent());
+      assert.deepEqual([report.subscriptionsDisabled, report.listed, report.failures], [2, 0, []]);
+    }
+    assert.ok(!api.requests.some(isStart), api.requests.join('\n'));
+    assert.equal(api.requests.filter((request) => request.includes('subscriptions/content')).length, 8, 'one listing per content type per run');
+    assert.equal((await store.getAuditFeedState('Audit.Exchange'))?.disabled?.since, '2026-11-28T12:05:00.000Z', 'since when Lure first saw it');
+    const lines = logger.lines.map((line) => JSON.parse(line) as { level: string; message: string; contentTypes?: string });
+    assert.equal(lines.filter((line) => line.level === 'error').length, 0);
+    assert.deepEqual(
+      lines.filter((line) => line.level === 'warn').map((line) => line.contentTypes),
+      Array.from({ length: 4 }, () => 'Audit.AzureActiveDirectory, Audit.Exchange'),
+      'one warning a run',
+    );
+
+    // One source.silent per disabled subscription, however often the check runs.
+    const check = await lure.checkSources();
+    const silentAlerts = async () => {
+      const alerts = [];
+      for await (const stored of store.listAlerts()) if (stored.alert.detection === 'source.silent') alerts.push(stored.alert);
+      return alerts;
+    };
+    assert.deepEqual(check.alerts.map((alert) => alert.target.resource).sort(), ['Audit.AzureActiveDirectory', 'Audit.Exchange']);
+    const exchange = check.alerts.find((alert) => alert.target.resource === 'Audit.Exchange')!;
+    assert.equal(exchange.title, 'The Audit.Exchange subscription was disabled by a tenant admin');
+    assert.equal(exchange.severity, 'high');
+    assert.match(exchange.summary, /Lure will not start it again/);
+    assert.match(exchange.summary, /Purview/);
+    assert.deepEqual(exchange.evidence, [
+      { source: 'exchange', type: 'SubscriptionDisabled', id: 'subscription:Audit.Exchange@2026-11-28T12:05:00.000Z', time: '2026-11-28T12:05:00.000Z' },
+    ]);
+    assert.equal(
+      check.alerts.find((alert) => alert.target.resource === 'Audit.AzureActiveDirectory')?.title,
+      'The Audit.AzureActiveDirectory subscription was disabled by a service admin',
+    );
+    assert.equal((await store.getAuditFeedState('Audit.Exchange'))?.silentAlertId, exchange.id);
+    for (let again = 0; again < 2; again += 1) {
+      clock.advance(5 * 60_000);
+      assert.deepEqual((await lure.checkSources()).alerts, []);
+    }
+    assert.equal((await silentAlerts()).length, 2);
+
+    // A poller write that read the state before the check wrote the alert id drops it: the finding folds
+    // into the same alert (same dedupe key, evidence already counted), and the id is written again.
+    const { silentAlertId: _dropped, ...stale } = (await store.getAuditFeedState('Audit.Exchange'))!;
+    await store.upsertAuditFeedState(stale);
+    assert.deepEqual((await lure.checkSources()).alerts, []);
+    assert.equal((await silentAlerts()).length, 2, 'no second alert');
+    assert.equal((await store.getAuditFeedState('Audit.Exchange'))?.silentAlertId, exchange.id);
+
+    const status = await readStatusReport(lure);
+    assert.deepEqual(status.auditSubscriptions, [
+      {
+        contentType: 'Audit.AzureActiveDirectory',
+        disabled: { since: '2026-11-28T12:00:00.000Z', detail: 'AF20023: The subscription was disabled by a service admin.' },
+      },
+      { contentType: 'Audit.Exchange', subscribedAt: '2026-11-28T12:00:00.000Z', listedUntil: '2026-11-28T12:00:00.000Z', disabled: exchangeDisabled },
+    ]);
+
+    // An admin enables Exchange again: the next run lists and copies, without a start; the next check resolves.
+    api.enableSubscription('Audit.Exchange');
+    clock.advance(5 * 60_000);
+    const resumed = polled(await lure.pollAuditContent());
+    assert.deepEqual([resumed.subscriptionsDisabled, resumed.copied, resumed.failures], [1, 1, []]);
+    assert.ok(!api.requests.some(isStart));
+    const enabled = (await store.getAuditFeedState('Audit.Exchange'))!;
+    assert.equal(enabled.disabled, undefined);
+    assert.equal(enabled.listedUntil, clock.now().toISOString());
+    const cleared = await lure.checkSources();
+    assert.equal(cleared.cleared, 1);
+    const statuses = new Map((await silentAlerts()).map((alert) => [alert.target.resource, alert.status]));
+    assert.deepEqual(Object.fromEntries(statuses), { 'Audit.AzureActiveDirectory': 'open', 'Audit.Exchange': 'resolved' });
+    assert.equal((await store.getAuditFeedState('Audit.Exchange'))?.silentAlertId, undefined);
+    assert.equal((await store.getAuditFeedState('Audit.Exchange'))?.listedUntil, enabled.listedUntil, "the check leaves the poller's progress");
+    assert.equal((await readStatusReport(lure)).auditSubscriptions.find((row) => row.contentType === 'Audit.Exchange')?.disabled, undefined);
   });
 
   it('never follows a content URL or next page to another host, so the token stays with the API', async () => {

@@ -36,6 +36,10 @@ export function memoryAuditFeedStore(): AuditFeedStore {
       return states.get(contentType)?.value;
     },
 
+    async listAuditFeedStates() {
+      return states.values();
+    },
+
     async upsertAuditFeedState(state) {
       states.set(state.contentType, state);
     },

@@ -13,6 +13,10 @@ export function tableAuditFeedStore(table: DocumentTable): AuditFeedStore {
       return (await table.getDocument<AuditFeedState>(FEED_STATE_PARTITION, encodeKey(contentType)))?.value;
     },
 
+    async listAuditFeedStates() {
+      return table.collectDocuments<AuditFeedState>(odata`PartitionKey eq ${FEED_STATE_PARTITION}`);
+    },
+
     async upsertAuditFeedState(state) {
       await table.upsert(documentEntity(FEED_STATE_PARTITION, encodeKey(state.contentType), state));
     },

@@ -2,6 +2,7 @@ import type { Decoy } from '../../domain/decoys.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { AlertStore } from '../../ports/store/alertStore.js';
+import type { AuditFeedStore } from '../../ports/store/auditFeedStore.js';
 import type { AuditStore } from '../../ports/store/auditStore.js';
 import type { DeadLetterStore } from '../../ports/store/deadLetterStore.js';
 import type { DecoyStore } from '../../ports/store/decoyStore.js';
@@ -18,7 +19,7 @@ import type { DecoyLifecycles } from '../decoys/decoyLifecycles.js';
  */
 export interface AdminDependencies {
   /** Reads of every resource the API shows; alert writes (triage) and audit entries. */
-  readonly store: AlertStore & AuditStore & DeadLetterStore & DecoyStore & IncidentStore & LifecycleStore & SigningKeyStore & StreamStore;
+  readonly store: AlertStore & AuditFeedStore & AuditStore & DeadLetterStore & DecoyStore & IncidentStore & LifecycleStore & SigningKeyStore & StreamStore;
   /** Creating, changing, rotating and retiring decoys in the tenant. */
   readonly lifecycles: Pick<DecoyLifecycles, 'create' | 'configure' | 'currentMaterial' | 'retire' | 'rotate'>;
   /** Per channel delivery, for the status report. */

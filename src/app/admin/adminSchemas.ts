@@ -218,6 +218,17 @@ export const statusResource = z.object({
   lastHour: z.array(z.object({ origin: z.string(), records: z.number().int(), deadLettered: z.number().int(), lastEventAt: z.string().optional() })),
   channels: z.array(z.object({ channel: z.string() }).loose()),
   keySets: z.array(z.object({ set: z.string(), fetchedAt: z.string(), ageInMinutes: z.number(), stale: z.boolean() })),
+  auditSubscriptions: z.array(
+    z.object({
+      contentType: z.string(),
+      subscribedAt: z.string().optional(),
+      listedUntil: z.string().optional(),
+      disabled: z
+        .object({ since: z.string(), detail: z.string() })
+        .optional()
+        .describe('An admin disabled the subscription (AF20023): Lure will not start it again, and raises source.silent'),
+    }),
+  ),
 });
 
 export const errorResource = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });

@@ -1,8 +1,10 @@
 import { likelyCauseOfNoDelivery } from '../../detections/sourceSilent.js';
+import type { AuditFeedState, AuditSubscriptionDisabled } from '../../domain/auditFeed.js';
 import type { ChannelStatus } from '../../domain/delivery.js';
 import type { KeySetFetch } from '../../domain/signingKeys.js';
 import { countBucketOf, nameOfStream, type StreamCount, type StreamState, streamNamed } from '../../domain/streams.js';
 import type { Clock } from '../../ports/clock.js';
+import type { AuditFeedStore } from '../../ports/store/auditFeedStore.js';
 import type { SigningKeyStore } from '../../ports/store/signingKeyStore.js';
 import type { StreamStore } from '../../ports/store/streamStore.js';
 import type { AlertDelivery } from '../delivery/alertDelivery.js';
@@ -25,6 +27,17 @@ export interface SourceHealth {
   readonly likelyCause?: string;
 }
 
+/** One Management Activity API subscription the audit poller keeps. */
+export interface AuditSubscriptionHealth {
+  readonly contentType: string;
+  /** When Lure started (or found started) it. */
+  readonly subscribedAt?: string;
+  /** How far listing has come. */
+  readonly listedUntil?: string;
+  /** An admin disabled it (AF20023): Lure will not start it again, and a `source.silent` alert is raised. */
+  readonly disabled?: AuditSubscriptionDisabled;
+}
+
 /** The health Lure reports: what each stream delivered, how far behind it runs, what alerts reached, how fresh the keys are. */
 export interface StatusReport {
   readonly generatedAt: string;
@@ -37,6 +50,8 @@ export interface StatusReport {
   readonly channels: readonly ChannelStatus[];
   /** When each published key set was last fetched; stale after three missed hourly refreshes. */
   readonly keySets: readonly { set: string; fetchedAt: string; ageInMinutes: number; stale: boolean }[];
+  /** The audit poller's subscriptions, by content type: empty until it first ran. */
+  readonly auditSubscriptions: readonly AuditSubscriptionHealth[];
 }
 
 const KEY_SET_STALE_AFTER_IN_MINUTES = 180;
@@ -50,6 +65,7 @@ export function statusReportOf(input: {
   readonly counts: readonly StreamCount[];
   readonly channels: readonly ChannelStatus[];
   readonly keySetFetches: readonly KeySetFetch[];
+  readonly auditFeedStates: readonly AuditFeedState[];
 }): StatusReport {
   const since = lastHourSince(input.now);
   const byOrigin = new Map<string, { origin: string; records: number; deadLettered: number; lastEventAt?: string }>();
@@ -83,6 +99,14 @@ export function statusReportOf(input: {
         const ageInMinutes = Math.max(0, Math.round((input.now.getTime() - Date.parse(fetch.fetchedAt)) / 60_000));
         return { set: fetch.set, fetchedAt: fetch.fetchedAt, ageInMinutes, stale: ageInMinutes > KEY_SET_STALE_AFTER_IN_MINUTES };
       }),
+    auditSubscriptions: [...input.auditFeedStates]
+      .sort((a, b) => a.contentType.localeCompare(b.contentType))
+      .map(({ contentType, subscribedAt, listedUntil, disabled }) => ({
+        contentType,
+        ...(subscribedAt === undefined ? {} : { subscribedAt }),
+        ...(listedUntil === undefined ? {} : { listedUntil }),
+        ...(disabled === undefined ? {} : { disabled: { since: disabled.since, detail: disabled.detail } }),
+      })),
   };
 }
 
@@ -104,7 +128,7 @@ function sourceHealthOf(stream: StreamState, expected: boolean): SourceHealth {
 
 /** What the status report reads. */
 export interface StatusSources {
-  readonly store: StreamStore & SigningKeyStore;
+  readonly store: StreamStore & SigningKeyStore & AuditFeedStore;
   readonly delivery: Pick<AlertDelivery, 'status'>;
   readonly clock: Clock;
   /** `LURE_EXPECTED_SOURCES`, as streams. */
@@ -114,13 +138,14 @@ export interface StatusSources {
 /** Reads the store and the delivery state and builds the report (`GET /api/status`, `lure status`). */
 export async function readStatusReport(sources: StatusSources): Promise<StatusReport> {
   const now = sources.clock.now();
-  const [streams, counts, channels, keySetFetches] = await Promise.all([
+  const [streams, counts, channels, keySetFetches, auditFeedStates] = await Promise.all([
     sources.store.listStreams(),
     sources.store.listStreamCounts(lastHourSince(now)),
     sources.delivery.status(),
     sources.store.listKeySetFetches(),
+    sources.store.listAuditFeedStates(),
   ]);
-  return statusReportOf({ now, streams, expected: sources.expectedStreams, counts, channels, keySetFetches });
+  return statusReportOf({ now, streams, expected: sources.expectedStreams, counts, channels, keySetFetches, auditFeedStates });
 }
 
 /** The first ten-minute bucket that counts as the last hour. */

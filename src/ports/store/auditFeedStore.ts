@@ -3,6 +3,8 @@ import type { AuditFeedState, CopiedAuditContent } from '../../domain/auditFeed.
 /** The audit poller's progress: subscriptions, how far listing has come, and the blobs already copied. */
 export interface AuditFeedStore {
   getAuditFeedState(contentType: string): Promise<AuditFeedState | undefined>;
+  /** Every content type's state, in no particular order. */
+  listAuditFeedStates(): Promise<AuditFeedState[]>;
   /** Replaces the content type's state. */
   upsertAuditFeedState(state: AuditFeedState): Promise<void>;
   /** Ids of the content type's copied blobs created at or after `since`. */

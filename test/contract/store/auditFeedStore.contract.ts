@@ -31,5 +31,30 @@ export function auditFeedStoreContract(name: string, createStore: () => Promise<
       assert.deepEqual([...(await store.listCopiedAuditContent('Audit.Exchange', '2026-11-01T00:00:00.000Z'))], [awkward]);
       assert.ok((await store.getAuditFeedState('Audit.AzureActiveDirectory')) !== undefined, 'pruning blobs leaves the state');
     });
+
+    it("lists every content type's state, and only states (never a copied blob), with a disabling and its alert kept whole", async () => {
+      const store = await createStore();
+      assert.deepEqual(await store.listAuditFeedStates(), []);
+      const disabled = {
+        contentType: 'Audit.Exchange',
+        subscribedAt: '2026-11-20T00:00:00.000Z',
+        listedUntil: '2026-11-28T11:55:00.000Z',
+        startRequestedAt: '2026-11-20T00:00:00.000Z',
+        disabled: { since: '2026-11-28T12:00:00.000Z', detail: 'AF20023: The subscription was disabled by a tenant admin.' },
+        silentAlertId: 'a1',
+      };
+      await store.upsertAuditFeedState(disabled);
+      await store.upsertAuditFeedState({ contentType: 'Audit.AzureActiveDirectory', listedUntil: '2026-11-28T11:55:00.000Z' });
+      await store.upsertCopiedAuditContent([{ contentType: 'Audit.Exchange', contentId: 'x1', contentCreated: '2026-11-28T11:50:00.000Z' }]);
+      const listed = (await store.listAuditFeedStates()).sort((a, b) => a.contentType.localeCompare(b.contentType));
+      assert.deepEqual(listed, [{ contentType: 'Audit.AzureActiveDirectory', listedUntil: '2026-11-28T11:55:00.000Z' }, disabled]);
+      // Enabled again: the state is replaced whole, so the disabling is gone from the listing too.
+      const { disabled: _gone, ...enabled } = disabled;
+      await store.upsertAuditFeedState(enabled);
+      assert.deepEqual(
+        (await store.listAuditFeedStates()).find((state) => state.contentType === 'Audit.Exchange'),
+        enabled,
+      );
+    });
   });
 }

@@ -167,3 +167,40 @@ describe('AuditPoller and records too large for one event', () => {
     );
   });
 });
+
+describe('AuditPoller and the silence check writing the same state', () => {
+  it("keeps the alert id the check wrote during a run: the poller's writes carry it over from a fresh read", async () => {
+    const store = memoryStateStore();
+    await store.upsertAuditFeedState({
+      contentType: 'Audit.Exchange',
+      subscribedAt: '2026-11-20T00:00:00.000Z',
+      listedUntil: '2026-11-28T11:00:00.000Z',
+      disabled: { since: '2026-11-28T11:00:00.000Z', detail: 'AF20023: The subscription was disabled by a tenant admin.' },
+    });
+    const feed = feedOf(1);
+    // The check raises its alert and records the id after the run read the state, while it lists.
+    const listContent = feed.listContent.bind(feed);
+    feed.listContent = async (...args) => {
+      const current = (await store.getAuditFeedState('Audit.Exchange'))!;
+      await store.upsertAuditFeedState({ ...current, silentAlertId: 'alert-1' });
+      return listContent(...args);
+    };
+    const poller = new AuditPoller({
+      store,
+      feed,
+      publisher: { publish: () => Promise.resolve({ tooLarge: [] }), close: async () => {} },
+      hub: 'exchange',
+      clock: { now: () => new Date('2026-11-28T12:00:00.000Z') },
+      settings: { contentTypes: ['Audit.Exchange'], lookbackInHours: 1 },
+      logger: recordingLogger(),
+    });
+    const report = await poller.poll();
+    assert.deepEqual([report.copied, report.subscriptionsDisabled, report.failures], [1, 0, []]);
+    assert.deepEqual(await store.getAuditFeedState('Audit.Exchange'), {
+      contentType: 'Audit.Exchange',
+      subscribedAt: '2026-11-20T00:00:00.000Z',
+      listedUntil: '2026-11-28T12:00:00.000Z',
+      silentAlertId: 'alert-1',
+    });
+  });
+});

@@ -224,3 +224,71 @@ describe('stream arrivals', () => {
     );
   });
 });
+
+describe('source.silent for an audit subscription an admin disabled', () => {
+  const disabled = { since: '2026-11-28T08:00:00.000Z', detail: 'AF20023: The subscription was disabled by a tenant admin.' };
+
+  it("writes its alert id over a fresh read, so a poller write during the check keeps its progress, and resolves it on the poller's word", async () => {
+    const clock = movableClock('2026-11-28T08:05:00.000Z');
+    const memory = memoryStateStore();
+    // The poller writes its progress while the check is persisting the alert (after the check listed the states).
+    let pollerWrites = 0;
+    const store = {
+      ...memory,
+      async createAlert(...args: Parameters<typeof memory.createAlert>) {
+        await memory.createAlert(...args);
+        const current = (await memory.getAuditFeedState('Audit.Exchange'))!;
+        await memory.upsertAuditFeedState({ ...current, listedUntil: '2026-11-28T08:04:00.000Z' });
+        pollerWrites += 1;
+      },
+    };
+    await memory.upsertAuditFeedState({
+      contentType: 'Audit.Exchange',
+      subscribedAt: '2026-11-20T00:00:00.000Z',
+      listedUntil: '2026-11-28T07:55:00.000Z',
+      disabled,
+    });
+    const services = await testServices({ clock, store });
+    const raised = await services.checkSources();
+    assert.equal(pollerWrites, 1);
+    assert.equal(raised.silent, 1);
+    assert.equal(raised.alerts[0]?.target.resource, 'Audit.Exchange');
+    const state = (await memory.getAuditFeedState('Audit.Exchange'))!;
+    assert.equal(state.listedUntil, '2026-11-28T08:04:00.000Z', "the poller's progress stands");
+    assert.equal(state.silentAlertId, raised.alerts[0].id);
+
+    // Enabled again (the poller's write, as it makes it: the rest of the state kept, the disabling gone).
+    const { disabled: _gone, ...enabled } = state;
+    await memory.upsertAuditFeedState({ ...enabled, listedUntil: '2026-11-28T08:10:00.000Z' });
+    clock.set('2026-11-28T08:10:00.000Z');
+    const cleared = await services.checkSources();
+    assert.deepEqual([cleared.silent, cleared.cleared], [0, 1]);
+    assert.deepEqual(
+      (await all(memory.listAlerts())).map((stored) => stored.alert.status),
+      ['resolved'],
+    );
+    assert.deepEqual(await memory.getAuditFeedState('Audit.Exchange'), {
+      contentType: 'Audit.Exchange',
+      subscribedAt: '2026-11-20T00:00:00.000Z',
+      listedUntil: '2026-11-28T08:10:00.000Z',
+    });
+    assert.equal((await services.checkSources()).cleared, 0, 'resolved once');
+  });
+
+  it('resolves the alert of an earlier disabling when the subscription was enabled and disabled again between two checks', async () => {
+    const clock = movableClock('2026-11-28T08:05:00.000Z');
+    const store = memoryStateStore();
+    await store.upsertAuditFeedState({ contentType: 'Audit.Exchange', disabled });
+    const services = await testServices({ clock, store, settings: { LURE_DEDUPE_BUCKET_IN_MINUTES: '60' } });
+    const first = (await services.checkSources()).alerts[0]!;
+    const state = (await store.getAuditFeedState('Audit.Exchange'))!;
+    await store.upsertAuditFeedState({ ...state, disabled: { ...disabled, since: '2026-11-28T10:00:00.000Z' } });
+    clock.set('2026-11-28T10:05:00.000Z');
+    const second = await services.checkSources();
+    assert.equal(second.alerts.length, 1);
+    assert.notEqual(second.alerts[0]?.id, first.id);
+    const statuses = new Map((await all(store.listAlerts())).map((stored) => [stored.alert.id, stored.alert.status]));
+    assert.deepEqual([statuses.get(first.id), statuses.get(second.alerts[0]!.id)], ['resolved', 'open']);
+    assert.equal((await store.getAuditFeedState('Audit.Exchange'))?.silentAlertId, second.alerts[0]?.id);
+  });
+});

@@ -9,7 +9,7 @@ export const STATUS_ROUTES: readonly Route[] = [
     path: '/status',
     operationId: 'getStatus',
     summary:
-      'Health: per source last event, lag, expected streams that never delivered, records and dead letters in the last hour; per channel delivery; key-set freshness',
+      'Health: per source last event, lag, expected streams that never delivered, records and dead letters in the last hour; per channel delivery; key-set freshness; audit subscriptions',
     access: 'read',
     query: schemas.emptyQuery,
     response: { status: 200, schema: schemas.statusResource, description: 'The status report' },

@@ -13,6 +13,7 @@ describe('statusReportOf', () => {
       expected: [],
       channels: [],
       keySetFetches: [],
+      auditFeedStates: [],
       counts: [
         { origin: 'entra', bucket: '2026-11-28T11:30:00.000Z', records: 1000, deadLettered: 9 },
         { origin: 'entra', bucket: '2026-11-28T11:40:00.000Z', records: 5, deadLettered: 1, lastEventAt: '2026-11-28T11:41:00.000Z' },
@@ -48,6 +49,7 @@ describe('statusReportOf', () => {
         { set: 'organization', fetchedAt: '2026-11-28T12:00:00.000Z' },
         { set: 'consumer', fetchedAt: '2026-11-28T09:00:00.000Z' },
       ],
+      auditFeedStates: [],
     });
     const tokenCause = 'the API Management policy infra/apim/token-observation-policy.xml is on no API, or its logger cannot send to the token hub';
     assert.deepEqual(report.sources, [
@@ -77,6 +79,34 @@ describe('statusReportOf', () => {
     assert.deepEqual(report.keySets, [
       { set: 'consumer', fetchedAt: '2026-11-28T09:00:00.000Z', ageInMinutes: 215, stale: true },
       { set: 'organization', fetchedAt: '2026-11-28T12:00:00.000Z', ageInMinutes: 35, stale: false },
+    ]);
+  });
+
+  it('lists the audit subscriptions by content type, a disabled one with since when and what the API said, and nothing of the poller internals', () => {
+    const disabled = { since: '2026-11-28T12:00:00.000Z', detail: 'AF20023: The subscription was disabled by a tenant admin.' };
+    const report = statusReportOf({
+      now,
+      streams: [],
+      expected: [],
+      counts: [],
+      channels: [],
+      keySetFetches: [],
+      auditFeedStates: [
+        {
+          contentType: 'Audit.Exchange',
+          subscribedAt: '2026-11-20T00:00:00.000Z',
+          startRequestedAt: '2026-11-20T00:00:00.000Z',
+          disabled,
+          silentAlertId: 'a1',
+        },
+        { contentType: 'Audit.AzureActiveDirectory', subscribedAt: '2026-11-20T00:00:00.000Z', listedUntil: '2026-11-28T12:30:00.000Z' },
+        { contentType: 'Audit.General' },
+      ],
+    });
+    assert.deepEqual(report.auditSubscriptions, [
+      { contentType: 'Audit.AzureActiveDirectory', subscribedAt: '2026-11-20T00:00:00.000Z', listedUntil: '2026-11-28T12:30:00.000Z' },
+      { contentType: 'Audit.Exchange', subscribedAt: '2026-11-20T00:00:00.000Z', disabled },
+      { contentType: 'Audit.General' },
     ]);
   });
 });
