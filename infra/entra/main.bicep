@@ -72,7 +72,8 @@ var apiAppRoles = [
 var userScope = {
   id: '33b72f1d-10a1-4253-a5cb-161710862545'
   value: 'access_as_user'
-  type: 'User'
+  // Admin consent only: no one can consent for themselves to an app that would then act with their role.
+  type: 'Admin'
   isEnabled: true
   adminConsentDisplayName: 'Use Lure as the signed-in user'
   adminConsentDescription: 'Call the Lure admin API as the signed-in user; what they may do follows their Lure.Admin or Lure.Reader role.'

@@ -119,6 +119,8 @@ export interface Config {
     readonly clientId?: string;
     /** Accepted token audiences: the client id and the app id URI. */
     readonly audiences: readonly string[];
+    /** Clients whose delegated tokens (a person's, with `scp`) are accepted, lower-cased: the configured ones and the API's own (the console). */
+    readonly delegatedClientIds: readonly string[];
     /** Audit-trail entries are kept this long. */
     readonly auditRetentionInDays: number;
   };

@@ -66,6 +66,8 @@ export const DEFAULTS = {
   LURE_AUDIT_RETENTION_IN_DAYS: '365',
   LURE_ALERT_RETENTION_IN_DAYS: '400',
   LURE_API_PORT: '7071',
+  // The Azure CLI and Azure PowerShell: the clients infra/entra/main.bicep pre-authorises for the API's scope.
+  LURE_API_DELEGATED_CLIENT_IDS: '04b07795-8ddb-461a-bbee-02f9e1bf7b46,1950a258-227b-4e31-a9cf-717495945fc2',
   LURE_DATA_DIR: '.lure',
   LURE_INBOX_SETTLE_IN_MILLISECONDS: '1000',
   LURE_DEMO: 'true',
@@ -206,6 +208,10 @@ const expectedStreams = optionalList
   )
   .transform((names) => [...new Set(names.flatMap((name) => streamNamed(name)?.stream ?? []))]);
 
+const delegatedClientIds = unsetOr(DEFAULTS.LURE_API_DELEGATED_CLIENT_IDS)
+  .transform((text) => commaSeparated(text).map((id) => id.toLowerCase()))
+  .refine((ids) => ids.every((id) => GUID.test(id)), 'must be comma-separated GUIDs');
+
 const signInCategories = unsetOr(DEFAULTS.LURE_ISSUANCE_GATING_CATEGORIES)
   .transform(commaSeparated)
   .refine(
@@ -318,6 +324,7 @@ const settingsSchema = z.object({
   LURE_AUDIT_PUBLISHER_ID: optionalGuid,
   LURE_AUDIT_LOOKBACK_IN_HOURS: integer(1, 7 * 24 - 1, DEFAULTS.LURE_AUDIT_LOOKBACK_IN_HOURS),
   LURE_API_CLIENT_ID: optionalGuid,
+  LURE_API_DELEGATED_CLIENT_IDS: delegatedClientIds,
   LURE_API_APP_ID_URI: optionalText.pipe(
     z
       .string()

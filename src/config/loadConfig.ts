@@ -136,6 +136,12 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
         settings.LURE_API_CLIENT_ID === undefined || settings.LURE_API_APP_ID_URI === undefined
           ? []
           : [settings.LURE_API_CLIENT_ID.toLowerCase(), settings.LURE_API_APP_ID_URI],
+      delegatedClientIds: [
+        ...new Set([
+          ...settings.LURE_API_DELEGATED_CLIENT_IDS,
+          ...(settings.LURE_API_CLIENT_ID === undefined ? [] : [settings.LURE_API_CLIENT_ID.toLowerCase()]),
+        ]),
+      ],
       auditRetentionInDays: settings.LURE_AUDIT_RETENTION_IN_DAYS,
     },
     local: {

@@ -293,6 +293,12 @@ const DESCRIBED_SETTINGS: readonly DescribedSetting[] = [
     description:
       'Admin API: client id of the Lure API app registration (v2 tokens, app roles `Lure.Admin` and `Lure.Reader`). With `LURE_TENANT_ID`, tokens of that tenant for this API are accepted; without both, the API answers 503 in Azure.',
   },
+  {
+    name: 'LURE_API_DELEGATED_CLIENT_IDS',
+    readBy: 'lure',
+    description:
+      "Admin API: clients whose delegated tokens (a person's, with `scp`) are accepted, comma-separated; the API's own client id (the console) always is. A person's token through any other app is refused (403), even with a role: consent phishing cannot reach the API.",
+  },
   { name: 'LURE_API_APP_ID_URI', readBy: 'lure', description: 'Admin API: the app id URI, accepted as a token audience besides the client id.' },
   {
     name: 'LURE_ALERT_RETENTION_IN_DAYS',

@@ -32,6 +32,7 @@ export function adminApiFor(
         tenantId: identity.tenantId,
         authorityHost: config.signing.authorityHost,
         audiences,
+        delegatedClientIds: [...config.api.delegatedClientIds, identity.audience.toLowerCase()],
         tenantKeys: configured,
         devKeys: options.devKeys,
         clock,
@@ -42,6 +43,14 @@ export function adminApiFor(
   if (!configured) return new AdminApi(dependencies, undefined);
   return new AdminApi(
     dependencies,
-    new CallerAuthenticator({ tenantId, authorityHost: config.signing.authorityHost, audiences: config.api.audiences, tenantKeys: true, clock, logger }),
+    new CallerAuthenticator({
+      tenantId,
+      authorityHost: config.signing.authorityHost,
+      audiences: config.api.audiences,
+      delegatedClientIds: config.api.delegatedClientIds,
+      tenantKeys: true,
+      clock,
+      logger,
+    }),
   );
 }

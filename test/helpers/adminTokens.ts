@@ -47,6 +47,8 @@ export interface MintOptions {
   readonly app?: boolean;
   /** The delegated token's `scp` (default `access_as_user`). */
   readonly scopes?: string;
+  /** The delegated token's client (`azp`; default the Azure CLI). */
+  readonly clientId?: string;
   /** Shape it as an ID token of the same app registration: no `azp`, a `nonce`. */
   readonly idToken?: boolean;
   /** Header fields over the usual ones, of any type (a forger writes what it likes). */
@@ -77,7 +79,7 @@ export async function startTenantKeys(now: Date): Promise<TenantKeys> {
         : {
             oid: options.objectId ?? ADMIN_CALLER.oid,
             preferred_username: ADMIN_CALLER.upn,
-            azp: AZURE_CLI_CLIENT_ID,
+            azp: options.clientId ?? AZURE_CLI_CLIENT_ID,
             scp: options.scopes ?? 'access_as_user',
           };
       const { azp, ...withoutClient } = caller;

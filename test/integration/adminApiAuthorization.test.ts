@@ -67,7 +67,8 @@ type Credential =
   | 'appReader'
   | 'appAdmin'
   | 'noRole'
-  | 'otherScope';
+  | 'otherScope'
+  | 'otherClient';
 const CREDENTIALS: readonly Credential[] = [
   'none',
   'expired',
@@ -84,14 +85,16 @@ const CREDENTIALS: readonly Credential[] = [
   'appAdmin',
   'noRole',
   'otherScope',
+  'otherClient',
 ];
 
 /** What each credential may do: a person (delegated token, `scp`) and an app (application token) alike, by role. */
 function expectedFor(credential: Credential, access: string, success: number): number {
   if (credential === 'admin' || credential === 'appAdmin') return success;
   if (credential === 'reader' || credential === 'appReader') return access === 'write' ? 403 : success;
-  // Verified tokens that may do nothing: a person with no role, and a person's token for another scope of the API.
-  if (credential === 'noRole' || credential === 'otherScope') return 403;
+  // Verified tokens that may do nothing: a person with no role, a person's token for another scope of the API,
+  // and an admin's token through an app nobody chose for Lure (consent phishing).
+  if (credential === 'noRole' || credential === 'otherScope' || credential === 'otherClient') return 403;
   return 401;
 }
 
@@ -142,6 +145,8 @@ describe('admin API authorisation: every route × every kind of caller', () => {
         return bearer(await tenant.mint({ roles: [] }));
       case 'otherScope':
         return bearer(await tenant.mint({ roles: ['Lure.Admin'], scopes: 'User.Read' }));
+      case 'otherClient':
+        return bearer(await tenant.mint({ roles: ['Lure.Admin'], clientId: '0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f' }));
     }
   }
 

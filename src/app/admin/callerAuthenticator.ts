@@ -26,6 +26,8 @@ export interface CallerAuthenticatorOptions {
   readonly authorityHost: string;
   /** The API's client id and its app id URI: a token's `aud` must be one of them. */
   readonly audiences: readonly string[];
+  /** Clients whose delegated tokens are accepted (lower-case `azp`): a person's token through any other app is refused. */
+  readonly delegatedClientIds: readonly string[];
   /** Whether to trust the tenant's published keys (fetched, cached and refreshed on an unknown `kid`). */
   readonly tenantKeys: boolean;
   /** Local development only: public keys of the tokens `lure dev-token` mints. */
@@ -133,6 +135,23 @@ export class CallerAuthenticator {
       throw new ApiError(403, 'forbidden', `a delegated token must carry the ${USER_SCOPE} scope`, undefined, {
         'WWW-Authenticate': `Bearer realm="lure", error="insufficient_scope", scope="${USER_SCOPE}"`,
       });
+    }
+    // An app a person consented to (or was phished into consenting to) would otherwise act with their role.
+    if (scopes !== undefined && !this.options.delegatedClientIds.includes(payload['azp'].toLowerCase())) {
+      this.options.logger.warn('admin API: delegated token from a client not accepted', {
+        objectId: payload['oid'],
+        clientId: logged(payload['azp']),
+        ...origin,
+      });
+      throw new ApiError(
+        403,
+        'forbidden',
+        'delegated tokens are accepted only from the Azure CLI, Azure PowerShell, the console and LURE_API_DELEGATED_CLIENT_IDS',
+        undefined,
+        {
+          'WWW-Authenticate': 'Bearer realm="lure", error="insufficient_scope"',
+        },
+      );
     }
     const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
     const allowed = access === 'write' ? roles.includes(ADMIN_ROLE) : roles.includes(ADMIN_ROLE) || roles.includes(READER_ROLE);

@@ -76,7 +76,7 @@ describe('loadConfig', () => {
       },
       eventHubs: { hubs: { entra: 'entra', exchange: 'exchange', token: 'token' }, consumerGroup: 'lure', localConsumerGroup: 'lure-local' },
       auditPoller: { contentTypes: ['Audit.Exchange', 'Audit.AzureActiveDirectory'], host: 'https://manage.office.com', lookbackInHours: 24 },
-      api: { audiences: [], auditRetentionInDays: 365 },
+      api: { audiences: [], delegatedClientIds: ['04b07795-8ddb-461a-bbee-02f9e1bf7b46', '1950a258-227b-4e31-a9cf-717495945fc2'], auditRetentionInDays: 365 },
       local: { apiPort: 7071, dataDir: '.lure', inboxDir: '.lure/inbox', inboxSettleInMs: 1000, demo: true, tablePort: 0 },
     });
   });
@@ -179,6 +179,16 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ LURE_CLOUD: 'germany' }), /LURE_CLOUD: must be public, usgov, usgovdod or china/);
   });
 
+  it("accepts people's tokens through the Azure CLI, PowerShell and the API's own client (the console) by default", () => {
+    const api = loadConfig({ LURE_TENANT_ID: '3c6d1f0a-2b4e-4c8d-9e7f-5a1b2c3d4e5f', LURE_API_CLIENT_ID: '8F2E6C4A-1B3D-4E5F-8A9B-0C1D2E3F4A5B' }).api;
+    assert.deepEqual(api.delegatedClientIds, [
+      '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+      '1950a258-227b-4e31-a9cf-717495945fc2',
+      '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b',
+    ]);
+    assert.deepEqual(loadConfig({ LURE_API_DELEGATED_CLIENT_IDS: '' }).api.delegatedClientIds, [], 'empty: no delegated client but the console');
+  });
+
   it('reads the expected streams as sources and categories, once each', () => {
     const { silence } = loadConfig({
       LURE_EXPECTED_SOURCES: 'SignInLogs, exchange,MicrosoftGraphActivityLogs,SignInLogs',
@@ -253,6 +263,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.api, {
       clientId: '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b',
       audiences: ['8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b', 'api://8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b'],
+      delegatedClientIds: ['04b07795-8ddb-461a-bbee-02f9e1bf7b46', '1950a258-227b-4e31-a9cf-717495945fc2', '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b'],
       auditRetentionInDays: 730,
     });
     assert.deepEqual(
@@ -317,6 +328,7 @@ describe('loadConfig', () => {
       'SignInLogs,SigninLogs',
       /LURE_EXPECTED_SOURCES: must be a comma-separated list of entra, exchange, defender, token and Entra categories/,
     ],
+    ['LURE_API_DELEGATED_CLIENT_IDS', 'azure-cli', /LURE_API_DELEGATED_CLIENT_IDS: must be comma-separated GUIDs/],
     ['LURE_FIRST_DELIVERY_GRACE_IN_HOURS', '0', /LURE_FIRST_DELIVERY_GRACE_IN_HOURS: must be at least 1/],
     ['LURE_ISSUANCE_ALLOWLIST_APP_IDS', 'outlook', /LURE_ISSUANCE_ALLOWLIST_APP_IDS: must be comma-separated GUIDs/],
   ] as const) {

@@ -59,6 +59,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_IGNORE_APP_IDS: 'tenant-specific exceptions, empty by default',
   LURE_OUTBOX_RETENTION_IN_DAYS: 'tunable; the default fits Azure',
   WEBSITE_SITE_NAME: 'set by Azure Functions itself',
+  LURE_API_DELEGATED_CLIENT_IDS: 'the defaults (Azure CLI, Azure PowerShell) are the clients infra/entra/main.bicep pre-authorises',
   LURE_API_APP_ID_URI: 'the default api://<LURE_API_CLIENT_ID> is the URI infra/entra/main.bicep sets',
   LURE_AUDIT_RETENTION_IN_DAYS: 'tunable; the default fits Azure',
   LURE_API_PORT: 'local host only',
