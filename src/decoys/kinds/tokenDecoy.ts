@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { TokenDecoy } from '../../domain/decoys.js';
 import type { HoneytokenGeneration } from '../../domain/lifecycle.js';
@@ -9,8 +9,8 @@ import { newOpaqueId } from '../secrets.js';
 
 export interface CreateTokenDecoyRequest extends CreateRequestBase {
   readonly kind: 'token';
-  /** The API the honeytoken pretends to be for (`aud`). */
-  readonly audience: string;
+  /** The API the honeytoken pretends to be for (`aud`); by default the configured cloud's Graph. */
+  readonly audience?: string;
   readonly lifetimeInDays: number;
 }
 
@@ -41,7 +41,8 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
     createSchema: z.strictObject({
       ...commonCreateFields,
       kind: z.literal('token'),
-      audience: z.string().trim().min(1).max(256).default('https://graph.microsoft.com'),
+      // Unset: the Graph of the configured cloud (LURE_CLOUD), where a stolen Graph token would be tried.
+      audience: z.string().trim().min(1).max(256).optional(),
       lifetimeInDays: z.number().int().min(1).max(3650).default(365),
     }),
     // The honeytoken is returned like a secret, but it grants nothing, and Lure keeps it.
@@ -52,7 +53,8 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
     async create(request, _target, entry, context) {
       // Shaped like an Entra signing key id (a base64url SHA-1 thumbprint), so it does not stand out.
       const kid = newOpaqueId(20);
-      const minted = await mint(kid, request.audience, request.lifetimeInDays, entry.id, context);
+      const audience = request.audience ?? context.settings.graphBaseUrl;
+      const minted = await mint(kid, audience, request.lifetimeInDays, entry.id, context);
       return {
         decoy: {
           kind: 'token',
@@ -64,14 +66,14 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
           ...(request.rotationIntervalInHours === undefined ? {} : { rotationIntervalInHours: request.rotationIntervalInHours }),
         },
         ...minted,
-        lifecycleExtras: { honeytokenAudience: request.audience, honeytokenLifetimeInDays: request.lifetimeInDays },
+        lifecycleExtras: { honeytokenAudience: audience, honeytokenLifetimeInDays: request.lifetimeInDays },
       };
     },
 
     async rotate(decoy, lifecycle, entry, context) {
       if (decoy.kid === undefined)
         throw new DecoyStateError(`decoy ${decoy.id}: a honeytoken registered by jti alone cannot be minted again; create a new one`);
-      return mint(decoy.kid, lifecycle.honeytokenAudience ?? 'https://graph.microsoft.com', lifecycle.honeytokenLifetimeInDays ?? 365, entry.id, context);
+      return mint(decoy.kid, lifecycle.honeytokenAudience ?? context.settings.graphBaseUrl, lifecycle.honeytokenLifetimeInDays ?? 365, entry.id, context);
     },
 
     registered: (decoy, generations) => {
@@ -90,8 +92,7 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
         text: [
           `// appsettings.Production.json (${decoy.memo ?? 'reporting service'})`,
           `"GraphClient": { "BearerToken": "${honeytoken}" }`,
-          '',
-          `curl -H 'Authorization: Bearer ${honeytoken}' https://graph.microsoft.com/v1.0/users`,
+          ...curlLineOf(honeytoken),
         ].join('\n'),
         advice:
           'Plant where an intruder collects tokens: a config file or CI log in a repository, a browser-extension export, a script on a jump host. Any API behind a gateway that reports tokens to Lure will catch its use.',
@@ -99,6 +100,13 @@ export const tokenDecoy: DecoyKindModule<'token', CreateTokenDecoyRequest> = {
     },
   },
 };
+
+/** The curl line of the lure: a call to the honeytoken's own audience, when that is a URL (the cloud's Graph by default). */
+function curlLineOf(honeytoken: string): string[] {
+  const audience = decodeJwt(honeytoken).aud;
+  if (typeof audience !== 'string' || !/^https:\/\/[^/]+\/?$/.test(audience)) return [];
+  return ['', `curl -H 'Authorization: Bearer ${honeytoken}' ${audience.replace(/\/$/, '')}/v1.0/users`];
+}
 
 async function mint(
   kid: string,
