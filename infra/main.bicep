@@ -53,14 +53,15 @@ param location string = resourceGroup().location
 @description('Optional. Tags added to every resource.')
 param tags object = {}
 
-@description('Optional. Sovereign cloud of the protected tenant (LURE_CLOUD): public, usgov (GCC High), usgovdod (DoD) or china. Defaults from the Azure environment; a DoD tenant must say usgovdod.')
+@description('Optional. Sovereign cloud of the protected tenant (LURE_CLOUD): public, usgov (GCC High), usgovdod (DoD) or china; empty to follow the Azure environment. A DoD tenant must say usgovdod.')
 @allowed([
+  ''
   'public'
   'usgov'
   'usgovdod'
   'china'
 ])
-param cloud string = environment().name == 'AzureChinaCloud' ? 'china' : (environment().name == 'AzureUSGovernment' ? 'usgov' : 'public')
+param cloud string = ''
 
 @description('Optional. Client id of the Lure API app registration (output apiClientId of infra/entra/main.bicep). Empty until that deployment has run; the admin API answers 503 meanwhile.')
 param apiClientId string = ''
@@ -94,6 +95,9 @@ param entraLogsExpected bool = true
 
 @description('Optional. Whether the tenant deployment also streams the preview category MicrosoftServicePrincipalSignInLogs (its previewCategoriesEnabled): then it is expected too.')
 param entraPreviewCategoriesEnabled bool = false
+
+@description('Optional. Entra categories the tenant deployment leaves out (its excludedCategories), comma-separated: they are not expected.')
+param excludedEntraCategories string = ''
 
 @description('Optional. Whether Defender XDR streams CloudAppEvents to the exchange hub (configured in the Defender portal): the defender stream is then expected.')
 param defenderStreamingEnabled bool = false
@@ -144,6 +148,9 @@ param apimIdentityClientId string = ''
 @description('Optional. Principal (object) id of that user-assigned identity.')
 param apimIdentityPrincipalId string = ''
 
+// GCC High and DoD share the AzureUSGovernment environment; only the parameter tells them apart.
+var lureCloud = !empty(cloud) ? cloud : (environment().name == 'AzureChinaCloud' ? 'china' : (environment().name == 'AzureUSGovernment' ? 'usgov' : 'public'))
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, location, environmentName))
 var allTags = union(tags, { 'azd-env-name': environmentName, application: 'lure' })
@@ -160,14 +167,18 @@ var consumerGroupName = 'lure'
 // What Lure should hear from, as deployed: a stream named here that never delivers raises source.silent.
 // ADFSSignInLogs is streamed but not expected (it carries data only with AD FS and Connect Health).
 var entraCategories = loadJsonContent('entraCategories.json')
+var excludedEntraCategoryList = split(excludedEntraCategories, ',')
 var expectedEntraCategories = entraLogsExpected
-  ? concat(filter(entraCategories.streamed, category => !contains(entraCategories.notExpected, category)), entraPreviewCategoriesEnabled ? entraCategories.preview : [])
+  ? filter(
+      concat(entraCategories.streamed, entraPreviewCategoriesEnabled ? entraCategories.preview : []),
+      category => !contains(entraCategories.notExpected, category) && !contains(excludedEntraCategoryList, category)
+    )
   : []
 var expectedSources = join(
   concat(
     expectedEntraCategories,
     // China documents no Management Activity API host, so the poller does not run there.
-    auditContentTypes == 'none' || cloud == 'china' ? [] : ['exchange'],
+    auditContentTypes == 'none' || lureCloud == 'china' ? [] : ['exchange'],
     defenderStreamingEnabled ? ['defender'] : [],
     empty(apimServiceName) ? [] : ['token']
   ),
@@ -264,7 +275,7 @@ module functionApp 'modules/functionApp.bicep' = {
     eventHubsFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
     hubNames: hubNames
     consumerGroupName: consumerGroupName
-    cloud: cloud
+    cloud: lureCloud
     apiClientId: apiClientId
     keyVaultReferenceUris: keyVault.outputs.referenceUris
     teamsWebhookConfigured: !empty(teamsWebhookUrl)

@@ -1,8 +1,9 @@
 /**
  * Stages the Function App package in `.deploy/`: the build, host.json, the lockfile, and a package.json
  * with the runtime dependencies only — no scripts (so no `prepare` build where TypeScript is absent), no dev
- * dependencies — then installs those. `azd package` (azure.yaml, `dist: .deploy`) and the README's manual
- * deployment both ship this folder as it is.
+ * dependencies — and installs those. `azd package` (azure.yaml, `dist: .deploy`) stages it with
+ * `--no-install`, as azd leaves node_modules out and Flex installs them; a manual zip deployment ships the
+ * folder with its node_modules.
  *
  *   node --import tsx scripts/stageDeploy.ts [--no-install]
  */

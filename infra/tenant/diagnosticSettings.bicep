@@ -34,11 +34,14 @@ param name string = 'lure-entra'
 @description('Optional. Also stream MicrosoftServicePrincipalSignInLogs (sign-ins of Microsoft\'s own services). Described as a preview needing an opt-in: a tenant without it fails the whole deployment. Give main.bicep the same value.')
 param previewCategoriesEnabled bool = false
 
+@description('Optional. Categories to leave out, for a tenant or cloud that lacks one (a category the service does not offer fails the whole deployment). Give main.bicep the same list (excludedEntraCategories).')
+param excludedCategories array = []
+
 // Every sign-in category (Lure indexes each issuance; a token used with no sign-in record is an alert),
 // the directory audit log (changes to decoys) and Graph activity (decoy touches, token uses). main.bicep
 // reads the same file for the streams Lure expects.
 var entraCategories = loadJsonContent('../entraCategories.json')
-var categories = concat(entraCategories.streamed, previewCategoriesEnabled ? entraCategories.preview : [])
+var categories = filter(concat(entraCategories.streamed, previewCategoriesEnabled ? entraCategories.preview : []), category => !contains(excludedCategories, category))
 
 resource entraToLure 'Microsoft.AADIAM/diagnosticSettings@2017-04-01' = {
   name: name

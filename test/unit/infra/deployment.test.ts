@@ -23,7 +23,17 @@ const json = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 interface AzureYaml {
   name?: unknown;
   infra?: { provider?: unknown; path?: unknown; module?: unknown };
-  services?: Record<string, { project?: unknown; language?: unknown; host?: unknown; dist?: unknown; hooks?: Record<string, { posix?: { run?: unknown } }> }>;
+  services?: Record<
+    string,
+    {
+      project?: unknown;
+      language?: unknown;
+      host?: unknown;
+      dist?: unknown;
+      remoteBuild?: unknown;
+      hooks?: Record<string, { posix?: { run?: unknown }; windows?: { run?: unknown } }>;
+    }
+  >;
 }
 
 describe('azd', () => {
@@ -38,7 +48,11 @@ describe('azd', () => {
     assert.equal(name, 'api');
     assert.deepEqual([service.project, service.language, service.host, service.dist], ['.', 'js', 'function', '.deploy']);
     const run = String(service.hooks?.['prepackage']?.posix?.run);
-    assert.match(run, /npm ci && npm run build && node --import tsx scripts\/stageDeploy\.ts/);
+    assert.match(run, /^npm ci --ignore-scripts && npm run build && node --import tsx scripts\/stageDeploy\.ts --no-install$/);
+    // azd leaves node_modules out of a Node package: only a remote build installs the dependencies.
+    assert.equal(service.remoteBuild, true);
+    const windows = String(service.hooks?.['prepackage']?.windows?.run);
+    assert.equal(windows, run, 'the same steps, stopping at the first failure, on Windows');
     // azd finds the Function App by this tag.
     assert.match(bicep('modules/functionApp.bicep'), new RegExp(`'azd-service-name': '${name}'`));
     assert.match(bicep('main.bicep'), /'azd-env-name': environmentName/);
@@ -110,7 +124,11 @@ describe('the streams the deployment expects', () => {
     const tenant = bicep('tenant/diagnosticSettings.bicep');
     assert.match(tenant, /loadJsonContent\('\.\.\/entraCategories\.json'\)/);
     assert.match(tenant, /param previewCategoriesEnabled bool = false/, 'the preview category is opt-in: a tenant without it fails the deployment');
-    assert.match(tenant, /concat\(entraCategories\.streamed, previewCategoriesEnabled \? entraCategories\.preview : \[\]\)/);
+    assert.match(
+      tenant,
+      /filter\(concat\(entraCategories\.streamed, previewCategoriesEnabled \? entraCategories\.preview : \[\]\), category => !contains\(excludedCategories, category\)\)/,
+      'a tenant lacking a category leaves it out rather than failing the deployment',
+    );
     assert.doesNotMatch(tenant, /'MicrosoftServicePrincipalSignInLogs'/, 'named only in the JSON, behind the opt-in');
   });
 
@@ -119,13 +137,13 @@ describe('the streams the deployment expects', () => {
     assert.match(main, /loadJsonContent\('entraCategories\.json'\)/);
     assert.match(main, /param entraPreviewCategoriesEnabled bool = false/);
     for (const wired of [
-      /auditContentTypes == 'none' \|\| cloud == 'china' \? \[\] : \['exchange'\]/,
+      /auditContentTypes == 'none' \|\| lureCloud == 'china' \? \[\] : \['exchange'\]/,
       /defenderStreamingEnabled \? \['defender'\] : \[\]/,
       /empty\(apimServiceName\) \? \[\] : \['token'\]/,
     ]) {
       assert.match(main, wired);
     }
-    assert.match(main, /!contains\(entraCategories\.notExpected, category\)/);
+    assert.match(main, /!contains\(entraCategories\.notExpected, category\) && !contains\(excludedEntraCategoryList, category\)/);
     assert.match(main, /expectedSources: expectedSources/);
     assert.match(bicep('modules/functionApp.bicep'), /LURE_EXPECTED_SOURCES: expectedSources/);
   });

@@ -36,7 +36,11 @@ type Cloud = keyof typeof CLOUDS;
 
 /** Host names that exist only in the public cloud: written into a template, they break every other cloud. */
 const PUBLIC_CLOUD_HOSTS =
-  /\b(core\.windows\.net|servicebus\.windows\.net|vault\.azure\.net|azurewebsites\.net|login\.microsoftonline\.com|login\.windows\.net|graph\.microsoft\.com|manage\.office\.com|applicationinsights\.azure\.com|monitor\.azure\.com|management\.azure\.com|database\.windows\.net|azure-api\.net)\b/i;
+  /\b(core\.windows\.net|servicebus\.windows\.net|vault\.azure\.net|azurewebsites\.net|login\.microsoftonline\.com|login\.microsoft\.com|login\.windows\.net|sts\.windows\.net|graph\.microsoft\.com|manage\.office\.com|applicationinsights\.azure\.com|dc\.services\.visualstudio\.com|monitor\.azure\.com|api\.loganalytics\.io|management\.azure\.com|database\.windows\.net|azure-api\.net|azurecr\.io)\b/i;
+
+/** Host names of the sovereign clouds: written into a template, they break the public cloud and each other. */
+const SOVEREIGN_CLOUD_HOSTS =
+  /\b(usgovcloudapi\.net|microsoftonline\.us|microsoft\.us|azurewebsites\.us|chinacloudapi\.cn|chinacloudsites\.cn|azure\.cn|microsoftonline\.cn)\b/i;
 
 function infraFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -68,7 +72,7 @@ function storageUri(template: string, cloud: Cloud): string {
 }
 
 describe('endpoints in every cloud', () => {
-  it('no template, policy or parameters file names a public-cloud host', () => {
+  it('no template, policy or parameters file names a host of one cloud', () => {
     const files = infraFiles(INFRA).filter((file) => /\.(bicep|json|xml)$/.test(file));
     assert.ok(files.length >= 15, `read ${files.length} files`);
     for (const file of files) {
@@ -76,6 +80,7 @@ describe('endpoints in every cloud', () => {
       // The JSON schema URL of a parameters file is a document, not an endpoint the app reaches.
       const reached = text.replace(/"\$schema"\s*:\s*"[^"]*"/g, '');
       assert.doesNotMatch(reached, PUBLIC_CLOUD_HOSTS, path.relative(PROJECT_ROOT, file));
+      assert.doesNotMatch(reached, SOVEREIGN_CLOUD_HOSTS, path.relative(PROJECT_ROOT, file));
     }
   });
 
@@ -86,7 +91,7 @@ describe('endpoints in every cloud', () => {
       for (const [service, template] of uris) {
         const uri = storageUri(template, cloud);
         assert.equal(uri, `https://stlure.${service}.${CLOUDS[cloud].storage}`);
-        if (cloud !== 'public') assert.doesNotMatch(uri, PUBLIC_CLOUD_HOSTS);
+        assert.doesNotMatch(uri, cloud === 'public' ? SOVEREIGN_CLOUD_HOSTS : PUBLIC_CLOUD_HOSTS);
       }
     });
 
@@ -114,17 +119,19 @@ describe('endpoints in every cloud', () => {
 
     it(`${cloud}: the template's default LURE_CLOUD follows the Azure environment (${CLOUDS[cloud].environmentName})`, () => {
       const main = bicep('main.bicep');
-      const expression = /^param cloud string = (.+)$/m.exec(main)?.[1];
+      assert.match(main, /^param cloud string = ''$/m, 'empty unless given (azd passes LURE_CLOUD, empty by default)');
+      const expression = /^var lureCloud = (.+)$/m.exec(main)?.[1];
       assert.equal(
         expression,
-        "environment().name == 'AzureChinaCloud' ? 'china' : (environment().name == 'AzureUSGovernment' ? 'usgov' : 'public')",
+        "!empty(cloud) ? cloud : (environment().name == 'AzureChinaCloud' ? 'china' : (environment().name == 'AzureUSGovernment' ? 'usgov' : 'public'))",
         'the default this test evaluates',
       );
+      assert.match(main, /^\s*cloud: lureCloud$/m, 'the function app gets the resolved cloud');
       const name: string = CLOUDS[cloud].environmentName;
       const evaluated = name === 'AzureChinaCloud' ? 'china' : name === 'AzureUSGovernment' ? 'usgov' : 'public';
       // GCC High and DoD share an Azure environment: a DoD tenant says so (its Graph host differs).
       assert.equal(evaluated, cloud === 'usgovdod' ? 'usgov' : cloud);
-      if (cloud === 'usgovdod') assert.match(readFileSync(path.join(INFRA, 'main.bicep'), 'utf8'), /a DoD tenant must say usgovdod/);
+      if (cloud === 'usgovdod') assert.match(readFileSync(path.join(INFRA, 'main.bicep'), 'utf8'), /DoD tenant must say usgovdod/);
     });
   }
 
