@@ -14,6 +14,20 @@ export const CLOUDS = {
 } as const;
 export type CloudName = keyof typeof CLOUDS;
 
+/**
+ * Login hosts whose v2 tokens name another host as issuer: Azure China's sign-in at login.chinacloudapi.cn
+ * serves endpoints, and writes issuers, under login.partner.microsoftonline.cn (its openid-configuration).
+ * Both are taken as the cloud's.
+ */
+const ISSUER_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  'https://login.chinacloudapi.cn': ['https://login.partner.microsoftonline.cn'],
+};
+
+/** The hosts a cloud's v2 issuers may name: its login host, and any alias it issues under. */
+export function v2IssuerHostsOf(authorityHost: string): readonly string[] {
+  return [authorityHost, ...(ISSUER_ALIASES[authorityHost] ?? [])];
+}
+
 /** The consumer (Microsoft account) tenant: tokens of personal accounts carry it as `tid`. */
 export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
@@ -61,7 +75,8 @@ function issuerPatternsOf(authorityHost: string, v1IssuerHost: string): IssuerPa
   let patterns = ISSUER_PATTERNS.get(key);
   if (patterns === undefined) {
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    patterns = { v2: new RegExp(`^${escape(authorityHost)}/(${GUID})/v2\\.0/?$`), v1: new RegExp(`^${escape(v1IssuerHost)}/(${GUID})/?$`), kinds: new Map() };
+    const v2Hosts = v2IssuerHostsOf(authorityHost).map(escape).join('|');
+    patterns = { v2: new RegExp(`^(?:${v2Hosts})/(${GUID})/v2\\.0/?$`), v1: new RegExp(`^${escape(v1IssuerHost)}/(${GUID})/?$`), kinds: new Map() };
     ISSUER_PATTERNS.set(key, patterns);
   }
   return patterns;

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Caller } from '../../domain/audit.js';
 import { isCompromisedKeyId } from '../../keys/compromisedKeys.js';
-import { keySetUrl } from '../../keys/clouds.js';
+import { keySetUrl, v2IssuerHostsOf } from '../../keys/clouds.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import { ApiError } from './apiError.js';
@@ -60,11 +60,11 @@ const LOGGED_HEADER_LENGTH = 64;
  * else is trusted: not an `x-ms-client-principal` header, which nothing guarantees the platform set.
  */
 export class CallerAuthenticator {
-  private readonly issuer: string;
+  private readonly issuers: string[];
   private readonly keys: JWTVerifyGetKey;
 
   constructor(private readonly options: CallerAuthenticatorOptions) {
-    this.issuer = `${options.authorityHost}/${options.tenantId}/v2.0`;
+    this.issuers = v2IssuerHostsOf(options.authorityHost).map((host) => `${host}/${options.tenantId}/v2.0`);
     const tenant = options.tenantKeys
       ? createRemoteJWKSet(new URL(keySetUrl(options.authorityHost, { tenant: options.tenantId })), {
           timeoutDuration: 5_000,
@@ -103,7 +103,7 @@ export class CallerAuthenticator {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
-        issuer: this.issuer,
+        issuer: this.issuers,
         audience: [...this.options.audiences],
         algorithms: ALGORITHMS,
         clockTolerance: CLOCK_TOLERANCE_IN_SECONDS,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SigningKey } from '../../../src/domain/signingKeys.js';
-import { CONSUMER_TENANT_ID, issuerKindOf, keySetUrl } from '../../../src/keys/clouds.js';
+import { CLOUDS, CONSUMER_TENANT_ID, issuerKindOf, keySetUrl } from '../../../src/keys/clouds.js';
 import { retainedBytes } from '../../helpers/retainedHeap.js';
 import { COMPROMISED_KEYS, isCompromisedKeyId } from '../../../src/keys/compromisedKeys.js';
 import { recordFetch, retiredSince, SigningKeyIndex } from '../../../src/keys/keyHistory.js';
@@ -39,6 +39,16 @@ describe('issuerKindOf', () => {
     ]) {
       assert.deepEqual(issuerKindOf(other, ...publicCloud), { kind: 'other' }, String(other));
     }
+  });
+
+  it("takes Azure China's v2 issuers under either of its login hosts, and no other cloud's", () => {
+    const china = [CLOUDS.china.authorityHost, CLOUDS.china.v1IssuerHost] as const;
+    for (const host of ['https://login.chinacloudapi.cn', 'https://login.partner.microsoftonline.cn']) {
+      assert.deepEqual(issuerKindOf(`${host}/${TENANT}/v2.0`, ...china), { kind: 'organization', tenantId: TENANT }, host);
+    }
+    assert.deepEqual(issuerKindOf(`https://sts.chinacloudapi.cn/${TENANT}/`, ...china), { kind: 'organization', tenantId: TENANT });
+    assert.deepEqual(issuerKindOf(`https://login.microsoftonline.com/${TENANT}/v2.0`, ...china), { kind: 'other' });
+    assert.deepEqual(issuerKindOf(`https://login.partner.microsoftonline.cn/${TENANT}/v2.0`, ...publicCloud), { kind: 'other' });
   });
 
   it('answers the same for an issuer asked again, per cloud, however many other issuers came between', () => {
