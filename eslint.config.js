@@ -11,7 +11,7 @@ export default defineConfig(
     ignores: ['dist/', 'node_modules/', 'coverage/', '.lure/', 'tmp/', '.deploy/'],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [js.configs.recommended, ...tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: {

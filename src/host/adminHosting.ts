@@ -3,7 +3,7 @@ import { DEV_API_CLIENT_ID, DEV_TENANT_ID } from '../adapters/devTokens.js';
 import type { Config } from '../config/config.js';
 import type { AdminApiDependencies } from '../app/admin/adminDependencies.js';
 import { AdminApi } from '../app/admin/adminApi.js';
-import { CallerAuthenticator } from '../app/admin/callerAuthenticator.js';
+import { CallerAuthenticator, USER_SCOPE } from '../app/admin/callerAuthenticator.js';
 
 /** Whom a local host's dev tokens are for: the configured tenant and API, or stand-ins that are never real. */
 export function devTokenIdentity(config: Pick<Config, 'signing' | 'api'>): { readonly tenantId: string; readonly audience: string } {
@@ -38,9 +38,11 @@ export function adminApiFor(
         clock,
         logger,
       }),
+      { mode: 'local' },
     );
   }
-  if (!configured) return new AdminApi(dependencies, undefined);
+  const clientId = config.api.clientId;
+  if (!configured || clientId === undefined) return new AdminApi(dependencies, undefined);
   return new AdminApi(
     dependencies,
     new CallerAuthenticator({
@@ -52,5 +54,12 @@ export function adminApiFor(
       clock,
       logger,
     }),
+    {
+      mode: 'entra',
+      tenantId,
+      clientId,
+      authority: `${config.signing.authorityHost}/${tenantId}`,
+      scopes: [`${config.api.audiences[1] ?? `api://${clientId}`}/${USER_SCOPE}`],
+    },
   );
 }

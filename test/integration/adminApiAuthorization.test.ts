@@ -230,6 +230,43 @@ describe('admin API authorisation: every route × every kind of caller', () => {
     }
   });
 
+  it('tells the console how to sign a person in, without a token and without a secret', async () => {
+    await freshServices();
+    const response = await call('GET', '/api/console-config', {});
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.json, {
+      mode: 'entra',
+      tenantId: API_TENANT_ID,
+      clientId: API_CLIENT_ID,
+      authority: `${tenant.login.url}/${API_TENANT_ID}`,
+      scopes: [`api://${API_CLIENT_ID}/access_as_user`],
+    });
+    assert.equal((await call('POST', '/api/console-config', {})).status, 405);
+    useServices(await testServices({ clock: fixedClock(NOW.toISOString()) }));
+    assert.deepEqual((await call('GET', '/api/console-config', {})).json, { mode: 'unconfigured' });
+  });
+
+  it('serves the console outside /api, with a policy that runs no inline or foreign script and allows no framing', async () => {
+    await freshServices();
+    const request = new HttpRequest({ method: 'GET', url: 'https://lure-contoso.azurewebsites.net/' });
+    const response = await adminApi(request, new InvocationContext({ functionName: 'adminApi' }));
+    const headers = new Headers(response.headers);
+    // Built by npm run build (npm ci's prepare); a clone that never built says so instead.
+    const body = Buffer.isBuffer(response.body) || typeof response.body === 'string' ? response.body.toString() : '';
+    if (response.status === 503) assert.match(body, /The console is not built: run npm run build/);
+    else {
+      assert.equal(response.status, 200);
+      assert.match(headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(body, /<script type="module" src="\/assets\/app-[0-9a-f]{12}\.js"><\/script>/);
+    }
+    const policy = headers.get('content-security-policy') ?? '';
+    for (const directive of ["default-src 'none'", "script-src 'self'", "frame-ancestors 'none'", `connect-src 'self' ${new URL(tenant.login.url).origin}`]) {
+      assert.ok(policy.includes(directive), `${directive} in ${policy}`);
+    }
+    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+    assert.equal(headers.get('x-frame-options'), 'DENY');
+  });
+
   it('refuses everything but the document when the API is not configured (no client id)', async () => {
     const services = await testServices({ settings: { LURE_TENANT_ID: API_TENANT_ID }, clock: fixedClock(NOW.toISOString()) });
     useServices(services);

@@ -442,7 +442,7 @@ describe('admin API: a request that never finishes arriving', () => {
     const tenant = await startTenantKeys(NOW);
     const services = await testServices({ settings: tenant.settings, clock: fixedClock(NOW.toISOString()) });
     // A short timeout stands in for the 30 s one: the behaviour, not the length, is under test.
-    const server = await startLocalApiServer(adminApiFor(services), 0, 300);
+    const server = await startLocalApiServer(adminApiFor(services), 0, { requestTimeoutInMs: 300 });
     try {
       const { port } = new URL(server.url);
       const socket = net.connect(Number(port), '127.0.0.1');

@@ -12,6 +12,7 @@ import type { Route, RouteResult } from './routes/route.js';
 import type { CallerAuthenticator } from './callerAuthenticator.js';
 import { openApiDocument } from './openApiDocument.js';
 import { ConcurrencyError } from '../../ports/store/versioned.js';
+import type { ConsoleConfig } from './consoleConfig.js';
 
 /** The admin API's requests, whichever host received them (the Functions host or the local one). */
 export interface AdminRequest {
@@ -53,6 +54,7 @@ export class AdminApi {
   constructor(
     private readonly dependencies: AdminApiDependencies,
     private readonly authenticator: CallerAuthenticator | undefined,
+    private readonly consoleConfig: ConsoleConfig = { mode: 'unconfigured' },
   ) {}
 
   async handle(request: AdminRequest): Promise<AdminResponse> {
@@ -63,6 +65,7 @@ export class AdminApi {
     try {
       const matched = this.match(request);
       if (matched === 'openapi') return respond(200, this.document);
+      if (matched === 'console-config') return respond(200, this.consoleConfig);
       ({ route, params } = matched);
       if (this.authenticator === undefined)
         throw new ApiError(503, 'notConfigured', 'the admin API is not configured: set LURE_TENANT_ID and LURE_API_CLIENT_ID');
@@ -101,13 +104,14 @@ export class AdminApi {
 
   private readonly document = openApiDocument(ADMIN_ROUTES);
 
-  private match(request: AdminRequest): { route: Route; params: Record<string, string> } | 'openapi' {
+  private match(request: AdminRequest): { route: Route; params: Record<string, string> } | 'openapi' | 'console-config' {
     const path = request.url.pathname;
     if (!path.startsWith(`${API_BASE_PATH}/`)) throw new ApiError(404, 'notFound', 'no such route');
     const segments = path.slice(API_BASE_PATH.length + 1).split('/');
-    if (segments.length === 1 && segments[0] === 'openapi.json') {
+    // Read before anyone signs in: the API's description, and how the console signs a person in.
+    if (segments.length === 1 && (segments[0] === 'openapi.json' || segments[0] === 'console-config')) {
       if (request.method !== 'GET') throw new ApiError(405, 'methodNotAllowed', 'only GET', undefined, { Allow: 'GET' });
-      return 'openapi';
+      return segments[0] === 'openapi.json' ? 'openapi' : 'console-config';
     }
     let decoded: string[];
     try {

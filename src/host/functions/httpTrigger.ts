@@ -4,12 +4,25 @@ import { ApiError } from '../../app/admin/apiError.js';
 import { tooLarge } from '../../app/admin/adminApi.js';
 import { getServices, type Services } from '../services.js';
 import { adminApiFor } from '../adminHosting.js';
+import { builtConsoleDirectory, type ConsoleFiles, consoleFiles } from '../consoleFiles.js';
 
 const apis = new WeakMap<Services, AdminApi>();
+const consoles = new WeakMap<Services, ConsoleFiles>();
 
 /** The handler of the admin API's HTTP function: adapts the host's request to the API and back. */
 export async function adminHttpHandler(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
   const services = await getServices();
+  const url = new URL(request.url);
+  // One function serves the page and the API (host.json routePrefix ""), so the console needs no server of its own.
+  if (!url.pathname.startsWith('/api/')) {
+    let files = consoles.get(services);
+    if (files === undefined) {
+      files = consoleFiles({ directory: builtConsoleDirectory(), loginHost: services.config.signing.authorityHost });
+      consoles.set(services, files);
+    }
+    const answer = files.answer(request.method, url.pathname);
+    return { status: answer.status, headers: answer.headers, ...(answer.body === undefined ? {} : { body: answer.body }) };
+  }
   let api = apis.get(services);
   if (api === undefined) {
     api = adminApiFor(services);
@@ -19,7 +32,7 @@ export async function adminHttpHandler(request: HttpRequest, _context: Invocatio
   const forwardedFor = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
   const response = await api.handle({
     method: request.method,
-    url: new URL(request.url),
+    url,
     headers: request.headers,
     readBody: async (limitInBytes) => {
       const bytes = await request.arrayBuffer();

@@ -7,14 +7,17 @@ import type { Alert } from '../../domain/alerts.js';
 import { DEMO_DECOYS } from '../../demo/demoDecoys.js';
 import { demoScenarioNdjson } from '../../demo/demoScenario.js';
 import type { Logger } from '../../ports/logger.js';
-import { loadDevSigningKey } from '../../adapters/devTokens.js';
+import { type DevSigningKey, loadDevSigningKey, mintDevToken } from '../../adapters/devTokens.js';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ADMIN_ROLE } from '../../app/admin/callerAuthenticator.js';
+import { builtConsoleDirectory, consoleFiles } from '../consoleFiles.js';
 import { claimDataFolder, type DataFolderClaim } from './localHostFile.js';
 import { type LocalApiServer, startLocalApiServer } from './localApiServer.js';
 import { type HubConsumers, startHubConsumers } from '../../adapters/eventHubConsumers.js';
 import { processHubBatch } from '../../app/hubBatches.js';
 import { CUT_SHORT_PATIENCE_IN_MS, type FileProgress, type FileWork, isBeingWritten, processFile, show } from './inboxFile.js';
 import { buildServices, identityOf, type Services, useServices } from '../services.js';
-import { adminApiFor } from '../adminHosting.js';
+import { adminApiFor, devTokenIdentity } from '../adminHosting.js';
 
 export interface LocalHostOutput {
   /** An alert was raised or changed. */
@@ -85,9 +88,14 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
   // Dev tokens only over local data (embedded Azurite, memory): on configured Table Storage, which may be a
   // deployment's, only tokens of the tenant are accepted.
   const devTokens = azurite !== undefined || config.store === 'memory';
+  const signInCode = randomBytes(24).toString('base64url');
   try {
-    const api = adminApiFor(services, devTokens ? { devKeys: (await loadDevSigningKey(config.local.dataDir)).publicKeys } : {});
-    apiServer = await startLocalApiServer(api, config.local.apiPort);
+    const devKey = devTokens ? await loadDevSigningKey(config.local.dataDir) : undefined;
+    const api = adminApiFor(services, devKey === undefined ? {} : { devKeys: devKey.publicKeys });
+    apiServer = await startLocalApiServer(api, config.local.apiPort, {
+      console: consoleFiles({ directory: builtConsoleDirectory(), loginHost: config.signing.authorityHost }),
+      ...(devKey === undefined ? {} : { signIn: oneTimeSignIn(signInCode, devKey, config) }),
+    });
   } catch (error) {
     useServices(undefined);
     await azurite?.close();
@@ -99,6 +107,9 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
   output.note(
     `Admin API: ${apiServer.url} (${devTokens ? 'a token for it: npx lure dev-token --role Lure.Admin' : 'tokens of the tenant only: the store is configured Table Storage'})`,
   );
+  const consoleUrl = apiServer.url.replace(/\/api$/, '/');
+  // As Jupyter does: a link that signs its first user in (as Lure.Admin, for an hour), then works no more.
+  output.note(devTokens ? `Console: ${consoleUrl}#code=${signInCode} (one-time sign-in link)` : `Console: ${consoleUrl} (sign in with a token of the tenant)`);
 
   const inboxDir = config.local.inboxDir;
   const processedDir = path.join(inboxDir, 'processed');
@@ -262,4 +273,27 @@ async function resolveChecks(services: Services, output: LocalHostOutput): Promi
   } catch (error) {
     output.note(`token checks not resolved (${error instanceof Error ? error.message : String(error)}); the next run tries again`);
   }
+}
+
+/** Minutes the token of the one-time sign-in link lives. */
+const SIGN_IN_TOKEN_MINUTES = 60;
+
+/** The exchange behind the printed sign-in link: its code, once, for an hour's Lure.Admin dev token. */
+function oneTimeSignIn(code: string, key: DevSigningKey, config: Config): (given: string) => Promise<string | undefined> {
+  let used = false;
+  const expected = Buffer.from(code);
+  return async (given) => {
+    const candidate = Buffer.from(given);
+    if (used || candidate.length !== expected.length || !timingSafeEqual(candidate, expected)) return undefined;
+    used = true;
+    const identity = devTokenIdentity(config);
+    return mintDevToken(key, {
+      tenantId: identity.tenantId,
+      authorityHost: config.signing.authorityHost,
+      audience: identity.audience,
+      roles: [ADMIN_ROLE],
+      lifetimeInMinutes: SIGN_IN_TOKEN_MINUTES,
+      now: new Date(),
+    });
+  };
 }

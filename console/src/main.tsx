@@ -1,0 +1,125 @@
+import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Api } from './api.js';
+import { consoleConfig, entraSession, localSession, type Session, useLocalToken } from './auth.js';
+import type { ConsoleConfig } from './types.js';
+import { Alerts, AlertView, Audit, DeadLetters, Decoys, IncidentView, Incidents, Overview } from './views.js';
+
+const PAGES = [
+  ['overview', 'Overview'],
+  ['incidents', 'Incidents'],
+  ['alerts', 'Alerts'],
+  ['decoys', 'Decoys'],
+  ['audit', 'Audit trail'],
+  ['dead-letters', 'Dead letters'],
+] as const;
+
+function useRoute(): string[] {
+  const read = () =>
+    location.hash
+      .replace(/^#\/?/, '')
+      .split('/')
+      .filter((part) => part !== '')
+      .map(decodeURIComponent);
+  const [route, setRoute] = useState(read);
+  useEffect(() => {
+    const changed = () => setRoute(read());
+    addEventListener('hashchange', changed);
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}
+
+function Page(props: { readonly api: Api }) {
+  const [page = 'overview', id] = useRoute();
+  if (page === 'incidents' && id !== undefined) return <IncidentView api={props.api} id={id} />;
+  if (page === 'alerts' && id !== undefined) return <AlertView api={props.api} id={id} />;
+  switch (page) {
+    case 'incidents':
+      return <Incidents api={props.api} />;
+    case 'alerts':
+      return <Alerts api={props.api} />;
+    case 'decoys':
+      return <Decoys api={props.api} />;
+    case 'audit':
+      return <Audit api={props.api} />;
+    case 'dead-letters':
+      return <DeadLetters api={props.api} />;
+    default:
+      return <Overview api={props.api} />;
+  }
+}
+
+function SignedIn(props: { readonly session: Session; readonly onSignOut: () => void }) {
+  const api = useMemo(() => new Api(() => props.session.token()), [props.session]);
+  return (
+    <>
+      <header>
+        <nav aria-label="Console">
+          <strong>Lure</strong>
+          {PAGES.map(([page, label]) => (
+            <a href={`#/${page}`}>{label}</a>
+          ))}
+        </nav>
+        <span class="who">{props.session.name}</span>{' '}
+        <button type="button" onClick={() => void props.session.signOut().then(props.onSignOut)}>
+          Sign out
+        </button>
+      </header>
+      <Page api={api} />
+    </>
+  );
+}
+
+function LocalSignIn(props: { readonly onSession: (session: Session) => void }) {
+  const [token, setToken] = useState('');
+  return (
+    <section aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">Sign in to the local Lure</h1>
+      <p>
+        Open the one-time link <code>npm start</code> printed, or paste a token from <code>npx lure dev-token --role Lure.Admin</code> (or{' '}
+        <code>Lure.Reader</code>).
+      </p>
+      <label>
+        Token <input value={token} onInput={(event) => setToken(event.currentTarget.value)} autoComplete="off" />
+      </label>{' '}
+      <button type="button" disabled={token === ''} onClick={() => props.onSession(useLocalToken(token))}>
+        Sign in
+      </button>
+    </section>
+  );
+}
+
+function App() {
+  const [state, setState] = useState<{ config?: ConsoleConfig; session?: Session; signIn?: () => Promise<void>; error?: string }>({});
+  const start = async () => {
+    const config = await consoleConfig();
+    if (config.mode === 'local') {
+      const session = await localSession();
+      setState(session === undefined ? { config } : { config, session });
+    } else if (config.mode === 'entra') {
+      const { session, signIn } = await entraSession(config);
+      setState(session === undefined ? { config, signIn } : { config, session, signIn });
+    } else setState({ config });
+  };
+  useEffect(() => {
+    start().catch((error: unknown) => setState({ error: error instanceof Error ? error.message : String(error) }));
+  }, []);
+  if (state.error !== undefined) return <p role="alert">{state.error}</p>;
+  if (state.config === undefined) return <p>Loading…</p>;
+  if (state.session !== undefined) return <SignedIn session={state.session} onSignOut={() => setState({ ...state, session: undefined })} />;
+  if (state.config.mode === 'local') return <LocalSignIn onSession={(session) => setState({ ...state, session })} />;
+  if (state.config.mode === 'entra')
+    return (
+      <section>
+        <h1>Lure</h1>
+        <button type="button" onClick={() => void state.signIn?.()}>
+          Sign in with Microsoft Entra ID
+        </button>
+      </section>
+    );
+  return <p role="alert">The admin API is not configured: set LURE_TENANT_ID and LURE_API_CLIENT_ID.</p>;
+}
+
+const root = document.getElementById('app');
+if (root !== null) render(<App />, root);

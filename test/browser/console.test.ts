@@ -1,0 +1,175 @@
+/**
+ * The web console in a real Chromium (Debian's `chromium`, driven by playwright-core), against the real
+ * local host: `lure start` with its embedded Azurite and demo data, signed in through the link it prints.
+ * Without Chromium these tests are skipped with a line saying so; CI sets LURE_REQUIRE_BROWSER_TESTS=1,
+ * which makes a missing Chromium a failure instead.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { buildConsole, type ConsoleBuild } from '../../scripts/buildConsole.js';
+import { cleanEnvironment, interruptLure, runLure, spawnLure, waitFor } from '../helpers/cli.js';
+import { signInRecord } from '../helpers/records.js';
+
+const CHROMIUM = process.env['LURE_CHROMIUM'] ?? '/usr/bin/chromium';
+const REQUIRED = process.env['LURE_REQUIRE_BROWSER_TESTS'] === '1';
+const SKIP =
+  !existsSync(CHROMIUM) && !REQUIRED ? `browser tests need chromium (apt-get install chromium, or LURE_CHROMIUM=<path>): ${CHROMIUM} is absent` : false;
+
+const DEMO_APP = { appId: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c', servicePrincipalId: 'a4b5c6d7-e8f9-4a0b-8c1d-2e3f4a5b6c7d' };
+const ATTACKER_TITLE = '<img src=x onerror=alert(1)>';
+
+/** A sign-in as the demo decoy app, its display name chosen by whoever made the request. */
+function decoyAppSignIn(time: string, appDisplayName: string, ipAddress: string): Record<string, unknown> {
+  const record = signInRecord({ category: 'ServicePrincipalSignInLogs', time, ...DEMO_APP, ipAddress });
+  return { ...record, properties: { ...(record['properties'] as Record<string, unknown>), appDisplayName, servicePrincipalName: appDisplayName } };
+}
+
+describe('the console in Chromium', { skip: SKIP }, () => {
+  let browser: Browser | undefined;
+  let lure: ReturnType<typeof spawnLure> | undefined;
+  let signInLink: string;
+  let origin: string;
+  let inbox: string;
+  let build: ConsoleBuild;
+  let environment: NodeJS.ProcessEnv;
+  const dialogs: string[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `LURE_REQUIRE_BROWSER_TESTS=1 but ${CHROMIUM} is absent: apt-get install chromium`);
+    build = await buildConsole();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'lure-console-'));
+    inbox = path.join(dataDir, 'inbox');
+    environment = cleanEnvironment({ LURE_DATA_DIR: dataDir });
+    const started = spawnLure(['start'], environment);
+    lure = started;
+    await waitFor(
+      () => /demo-scenario\.ndjson: \d+ records/.test(started.output.stderr) && /Console: \S+#code=\S+/.test(started.output.stderr),
+      () => started.output.stderr,
+    );
+    signInLink = /Console: (\S+#code=\S+)/.exec(started.output.stderr)?.[1] ?? '';
+    origin = new URL(signInLink).origin;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (lure !== undefined) await interruptLure(lure);
+  });
+
+  /** What `lure start` has written on stderr so far. */
+  const stderr = () => lure?.output.stderr ?? '';
+
+  async function signedInPage(): Promise<Page> {
+    assert.ok(browser !== undefined, 'the browser started');
+    const page = await (await browser.newContext()).newPage();
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    return page;
+  }
+
+  let admin: Page;
+
+  it('signs in through the printed one-time link, shows the overview fast, and keeps no token in the address bar', async (t) => {
+    admin = await signedInPage();
+    const started = Date.now();
+    await admin.goto(signInLink);
+    await admin.getByRole('heading', { name: 'Overview' }).waitFor();
+    await admin.getByRole('heading', { name: 'Open incidents' }).waitFor();
+    const firstScreenInMs = Date.now() - started;
+    assert.equal(new URL(admin.url()).hash, '', 'the code is wiped from the address bar');
+    assert.match(await admin.locator('header').innerText(), /Lure\.Admin/);
+    const gzipped = Object.values(build.sizes).reduce((total, size) => total + size.gzipped, 0);
+    t.diagnostic(`console first screen: ${firstScreenInMs} ms on the demo data; ${Math.round(gzipped / 1024)} KB gzipped`);
+    assert.ok(gzipped < 300 * 1024, `the console adds ${gzipped} bytes gzipped`);
+  });
+
+  it('refuses the same link a second time', async () => {
+    const again = await signedInPage();
+    await again.goto(signInLink);
+    await again.getByRole('heading', { name: 'Sign in to the local Lure' }).waitFor();
+  });
+
+  it('shows the demo incident with its alerts on the timeline', async () => {
+    await admin.goto(`${origin}/#/incidents`);
+    const incident = admin.locator('table a').first();
+    await incident.waitFor();
+    await incident.click();
+    await admin.getByRole('heading', { name: 'Timeline' }).waitFor();
+    assert.ok((await admin.locator('ol.timeline li').count()) >= 2, 'the incident joins several alerts');
+    await admin.getByRole('img', { name: "The incident's alerts by event time and severity" }).waitFor();
+  });
+
+  it('acknowledges an alert with a note, and the audit trail shows it', async () => {
+    await admin.goto(`${origin}/#/alerts`);
+    await admin.locator('table a').first().click();
+    await admin.getByLabel('Note').fill('looking into it from the console');
+    await admin.getByRole('button', { name: 'Acknowledge' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Acknowledged.' }).waitFor();
+    await admin.goto(`${origin}/#/audit`);
+    await admin.getByRole('cell', { name: 'alert.acknowledge' }).waitFor();
+  });
+
+  it("shows an attacker's markup as text and runs none of it", async () => {
+    writeFileSync(
+      path.join(inbox, 'attacker.json'),
+      JSON.stringify({ records: [decoyAppSignIn('2026-12-07T01:00:00.000Z', ATTACKER_TITLE, '198.51.100.66')] }),
+    );
+    await waitFor(() => stderr().includes('attacker.json'), stderr);
+    await admin.goto(`${origin}/#/alerts`);
+    const title = admin.getByRole('link', { name: `Sign-in as decoy application ${ATTACKER_TITLE}` });
+    await title.waitFor();
+    assert.equal(await admin.locator('main img').count(), 0, 'no element was made from the text');
+    assert.deepEqual(dialogs, [], 'no script ran');
+  });
+
+  it('disables a decoy with a memo, and a hit on it afterwards is suppressed', async () => {
+    await admin.goto(`${origin}/#/decoys`);
+    await admin.getByLabel('Memo for d-app-1').fill('pen test this week');
+    await admin.getByRole('button', { name: 'Disable d-app-1' }).click();
+    await admin.getByRole('status').filter({ hasText: 'd-app-1 disabled.' }).waitFor();
+    writeFileSync(
+      path.join(inbox, 'pen-test.json'),
+      JSON.stringify({ records: [decoyAppSignIn('2026-12-07T01:30:00.000Z', 'pen test runner', '203.0.113.99')] }),
+    );
+    await waitFor(() => stderr().includes('suppressed hit on disabled decoy d-app-1'), stderr);
+    await admin.goto(`${origin}/#/alerts`);
+    await admin.getByLabel('Status').selectOption('suppressed');
+    await admin.getByRole('link', { name: 'Sign-in as decoy application pen test runner' }).waitFor();
+  });
+
+  it('creates a honeytoken and shows its material once, with the warning', async () => {
+    await admin.goto(`${origin}/#/decoys`);
+    await admin.getByLabel('Id').fill('d-token-console');
+    await admin.getByRole('button', { name: 'Create' }).click();
+    const material = admin.getByRole('region', { name: 'Lure material' });
+    await material.waitFor();
+    assert.match(await material.innerText(), /you will not see it again/);
+    assert.match(await material.innerText(), /eyJ/);
+    await admin.reload();
+    await admin.getByRole('cell', { name: 'd-token-console', exact: true }).waitFor();
+    assert.equal(await admin.getByRole('region', { name: 'Lure material' }).count(), 0);
+  });
+
+  it('tells a Reader a change is refused, and changes nothing', async () => {
+    const token = (await runLure(['dev-token', '--role', 'Lure.Reader'], environment)).stdout.trim();
+    const reader = await signedInPage();
+    await reader.goto(`${origin}/`);
+    await reader.getByLabel('Token').fill(token);
+    await reader.getByRole('button', { name: 'Sign in' }).click();
+    await reader.getByRole('heading', { name: 'Overview' }).waitFor();
+    await reader.goto(`${origin}/#/decoys`);
+    await reader.getByRole('button', { name: 'Enable d-app-1' }).click();
+    await reader
+      .getByRole('status')
+      .filter({ hasText: /Refused: this route needs the Lure\.Admin app role/ })
+      .waitFor();
+    await reader.reload();
+    await reader.getByRole('button', { name: 'Enable d-app-1' }).waitFor();
+  });
+});
