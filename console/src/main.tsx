@@ -122,4 +122,8 @@ function App() {
 }
 
 const root = document.getElementById('app');
-if (root !== null) render(<App />, root);
+if (root !== null) {
+  // The page's "Loading…" text is for a browser that has not run the script yet.
+  root.textContent = '';
+  render(<App />, root);
+}

@@ -36,12 +36,12 @@ function Loading(props: { readonly error?: string | undefined; readonly children
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 export function Overview(props: { readonly api: Api }) {
-  const since = new Date(Date.now() - 24 * 3600_000).toISOString();
+  const [days, setDays] = useState(1);
   const data = useLoad(async () => {
     const [status, incidents, alerts] = await Promise.all([
       props.api.get<Status>('/status'),
       props.api.get<IncidentPage>('/incidents?status=open'),
-      props.api.get<AlertPage>(`/alerts?from=${encodeURIComponent(since)}&top=500`),
+      props.api.get<AlertPage>('/alerts?top=500'),
     ]);
     return { status: status.body, incidents: incidents.body.items, alerts: alerts.body.items };
   }, [props.api]);
@@ -60,8 +60,15 @@ export function Overview(props: { readonly api: Api }) {
                 </li>
               ))}
             </ul>
-            <h2>Alerts in the last 24 hours</h2>
-            <AlertsChart alerts={value.alerts} />
+            <h2>Alerts</h2>
+            <label>
+              Over{' '}
+              <select value={String(days)} onChange={(event) => setDays(Number(event.currentTarget.value))}>
+                <option value="1">24 hours</option>
+                <option value="7">7 days</option>
+              </select>
+            </label>
+            <AlertsChart alerts={value.alerts} days={days} />
             <h2>Streams</h2>
             <table>
               <thead>
@@ -136,21 +143,35 @@ export function Overview(props: { readonly api: Api }) {
   );
 }
 
-/** Alerts per hour over the last day, one series per severity. */
-function AlertsChart(props: { readonly alerts: readonly Alert[] }) {
-  const hour = 3600;
-  const end = Math.ceil(Date.now() / 1000 / hour) * hour;
-  const times = Array.from({ length: 24 }, (_unused, index) => end - (24 - index) * hour);
+/**
+ * Alerts per hour (per day over a week), one series per severity, over the window ending now; when nothing
+ * happened in it, over the window ending at the newest alert, and the caption says so.
+ */
+function AlertsChart(props: { readonly alerts: readonly Alert[]; readonly days: number }) {
+  const step = props.days === 1 ? 3600 : 86_400;
+  const buckets = props.days === 1 ? 24 : 7;
+  const now = Date.now() / 1000;
+  const newest = Math.max(...props.alerts.map((alert) => Date.parse(alert.occurredAt) / 1000));
+  const quiet = !(newest > now - buckets * step);
+  const endsAt = quiet && Number.isFinite(newest) ? newest : now;
+  const end = Math.ceil(endsAt / step) * step;
+  const times = Array.from({ length: buckets }, (_unused, index) => end - (buckets - index) * step);
+  const inBucket = (alert: Alert, start: number) => Date.parse(alert.occurredAt) / 1000 >= start && Date.parse(alert.occurredAt) / 1000 < start + step;
   const series = SEVERITIES.map((severity) => ({
     label: severity,
-    values: times.map(
-      (start) =>
-        props.alerts.filter(
-          (alert) => alert.severity === severity && Date.parse(alert.occurredAt) / 1000 >= start && Date.parse(alert.occurredAt) / 1000 < start + hour,
-        ).length,
-    ),
+    values: times.map((start) => props.alerts.filter((alert) => alert.severity === severity && inBucket(alert, start)).length),
   }));
-  return <TimeChart label="Alerts per hour over the last 24 hours, by severity" times={times} series={series} />;
+  const span = props.days === 1 ? '24 hours' : '7 days';
+  return (
+    <>
+      {quiet && Number.isFinite(newest) && (
+        <p>
+          No alert in the last {span}: these are the {span} up to the newest, at {when(new Date(newest * 1000).toISOString())}.
+        </p>
+      )}
+      <TimeChart label={`Alerts per ${props.days === 1 ? 'hour' : 'day'}, by severity`} times={times} series={series} />
+    </>
+  );
 }
 
 export function Incidents(props: { readonly api: Api }) {
