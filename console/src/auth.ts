@@ -52,7 +52,14 @@ function localSessionOf(token: string): Session {
 /** Entra ID: MSAL with the authorization code flow and PKCE, redirecting to this page. */
 export async function entraSession(config: Extract<ConsoleConfig, { mode: 'entra' }>): Promise<{ session?: Session; signIn: () => Promise<void> }> {
   const msal = new PublicClientApplication({
-    auth: { clientId: config.clientId, authority: config.authority, redirectUri: `${location.origin}/`, postLogoutRedirectUri: `${location.origin}/` },
+    auth: {
+      clientId: config.clientId,
+      authority: config.authority,
+      // The API named the authority (the cloud's login host): no instance discovery against another host.
+      knownAuthorities: [new URL(config.authority).host],
+      redirectUri: `${location.origin}/`,
+      postLogoutRedirectUri: `${location.origin}/`,
+    },
     cache: { cacheLocation: 'sessionStorage' },
   });
   await msal.initialize();
