@@ -17,5 +17,6 @@ export type DecoyChange = Omit<z.infer<typeof schemas.decoyChange>, 'decoy'> & {
 export type AuditPage = z.infer<typeof schemas.auditPage>;
 export type DeadLetterPage = z.infer<typeof schemas.deadLetterPage>;
 export type Status = z.infer<typeof schemas.statusResource>;
+export type DetectionList = z.infer<typeof schemas.detectionList>;
 export type ErrorBody = z.infer<typeof schemas.errorResource>;
 export type { ConsoleConfig };

@@ -2,7 +2,19 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { type Api, ApiFailure } from './api.js';
 import { TimeChart } from './chart.js';
-import type { Alert, AlertPage, AuditPage, DeadLetterPage, DecoyChange, DecoyList, DecoyResource, Incident, IncidentPage, Status } from './types.js';
+import type {
+  Alert,
+  AlertPage,
+  AuditPage,
+  DeadLetterPage,
+  DecoyChange,
+  DecoyList,
+  DecoyResource,
+  DetectionList,
+  Incident,
+  IncidentPage,
+  Status,
+} from './types.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
@@ -211,9 +223,12 @@ export function Incidents(props: { readonly api: Api }) {
 
 export function IncidentView(props: { readonly api: Api; readonly id: string }) {
   const data = useLoad(async () => {
-    const incident = (await props.api.get<Incident>(`/incidents/${encodeURIComponent(props.id)}`)).body;
-    const alerts = await Promise.all(incident.alertIds.map(async (id) => (await props.api.get<Alert>(`/alerts/${encodeURIComponent(id)}`)).body));
-    return { incident, alerts: alerts.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)) };
+    const [incident, detections] = await Promise.all([
+      props.api.get<Incident>(`/incidents/${encodeURIComponent(props.id)}`),
+      props.api.get<DetectionList>('/detections'),
+    ]);
+    const alerts = await Promise.all(incident.body.alertIds.map(async (id) => (await props.api.get<Alert>(`/alerts/${encodeURIComponent(id)}`)).body));
+    return { incident: incident.body, detections: detections.body.items, alerts: alerts.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)) };
   }, [props.api, props.id]);
   const value = data.value;
   return (
@@ -241,6 +256,19 @@ export function IncidentView(props: { readonly api: Api; readonly id: string }) 
                 </li>
               ))}
             </ol>
+            <h2>What to do now</h2>
+            <dl>
+              {value.detections
+                .filter((detection) => value.incident.detections.includes(detection.id))
+                .map((detection) => (
+                  <>
+                    <dt>
+                      {detection.title} (<code>{detection.id}</code>)
+                    </dt>
+                    <dd>{detection.runbook}</dd>
+                  </>
+                ))}
+            </dl>
             <h2>What joined them</h2>
             <ul>
               {value.incident.actorKeys.map((key) => (
@@ -257,7 +285,13 @@ export function IncidentView(props: { readonly api: Api; readonly id: string }) 
 }
 
 export function AlertView(props: { readonly api: Api; readonly id: string }) {
-  const data = useLoad(async () => (await props.api.get<Alert>(`/alerts/${encodeURIComponent(props.id)}`)).body, [props.api, props.id]);
+  const data = useLoad(async () => {
+    const [alert, detections] = await Promise.all([
+      props.api.get<Alert>(`/alerts/${encodeURIComponent(props.id)}`),
+      props.api.get<DetectionList>('/detections'),
+    ]);
+    return { ...alert.body, runbook: detections.body.items.find((detection) => detection.id === alert.body.detection)?.runbook };
+  }, [props.api, props.id]);
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<string | undefined>();
   const triage = async (verb: 'ack' | 'resolve') => {
@@ -281,6 +315,12 @@ export function AlertView(props: { readonly api: Api; readonly id: string }) {
               seen {alert.count} times · {when(alert.occurredAt)}
             </p>
             <p>{alert.summary}</p>
+            {alert.runbook !== undefined && (
+              <>
+                <h2>What to do now</h2>
+                <p>{alert.runbook}</p>
+              </>
+            )}
             {alert.incidentId && (
               <p>
                 <a href={`#/incidents/${alert.incidentId}`}>Its incident</a>
@@ -434,6 +474,26 @@ export function Decoys(props: { readonly api: Api }) {
       report(error);
     }
   };
+  const rotate = async (id: string) => {
+    try {
+      const rotated = (await props.api.send<DecoyChange>('POST', `/decoys/${encodeURIComponent(id)}/rotate`)).body;
+      if (rotated.material !== undefined) setMaterial({ text: rotated.material, ...(rotated.advice === undefined ? {} : { advice: rotated.advice }) });
+      setMessage(`${id} rotated.`);
+      data.reload();
+    } catch (error) {
+      report(error);
+    }
+  };
+  const retire = async (id: string) => {
+    if (!confirm(`Retire ${id}? Lure removes it from the tenant and stops watching it.`)) return;
+    try {
+      await props.api.send('DELETE', `/decoys/${encodeURIComponent(id)}`);
+      setMessage(`${id} retired.`);
+      data.reload();
+    } catch (error) {
+      report(error);
+    }
+  };
   const createHoneytoken = async () => {
     try {
       const created = (await props.api.send<DecoyChange>('POST', '/decoys', { create: { kind: 'token', id: newId } })).body;
@@ -477,7 +537,12 @@ export function Decoys(props: { readonly api: Api }) {
           </thead>
           <tbody>
             {(data.value ?? []).map((item) => (
-              <DecoyRow item={item} onToggle={(memo) => void toggle(item, memo)} />
+              <DecoyRow
+                item={item}
+                onToggle={(memo) => void toggle(item, memo)}
+                onRotate={() => void rotate(item.decoy.id)}
+                onRetire={() => void retire(item.decoy.id)}
+              />
             ))}
           </tbody>
         </table>
@@ -493,7 +558,12 @@ export function Decoys(props: { readonly api: Api }) {
   );
 }
 
-function DecoyRow(props: { readonly item: DecoyResource; readonly onToggle: (memo: string) => void }) {
+function DecoyRow(props: {
+  readonly item: DecoyResource;
+  readonly onToggle: (memo: string) => void;
+  readonly onRotate: () => void;
+  readonly onRetire: () => void;
+}) {
   const [memo, setMemo] = useState('');
   const { decoy, lifecycle } = props.item;
   const enabled = decoy.enabled;
@@ -502,13 +572,27 @@ function DecoyRow(props: { readonly item: DecoyResource; readonly onToggle: (mem
       <td>{decoy.id}</td>
       <td>{decoy.kind}</td>
       <td>{enabled ? 'yes' : 'no'}</td>
+      <td>{lifecycle === undefined ? 'planted by hand' : lifecycle.generations.length}</td>
       <td>{lifecycle?.nextRotationAt === undefined ? '' : when(lifecycle.nextRotationAt)}</td>
+      <td class={lifecycle?.lastFailure === undefined ? '' : 'bad'}>
+        {lifecycle?.lastFailure === undefined ? '' : `${when(lifecycle.lastFailure.at)}: ${lifecycle.lastFailure.message}`}
+      </td>
       <td>{decoy.memo ?? ''}</td>
       <td>
         <input aria-label={`Memo for ${decoy.id}`} value={memo} onInput={(event) => setMemo(event.currentTarget.value)} placeholder="why" />{' '}
         <button type="button" onClick={() => props.onToggle(memo)}>
           {enabled ? `Disable ${decoy.id}` : `Enable ${decoy.id}`}
-        </button>
+        </button>{' '}
+        {lifecycle !== undefined && (
+          <>
+            <button type="button" onClick={props.onRotate}>
+              Rotate {decoy.id}
+            </button>{' '}
+            <button type="button" onClick={props.onRetire}>
+              Retire {decoy.id}
+            </button>
+          </>
+        )}
       </td>
     </tr>
   );

@@ -103,11 +103,13 @@ describe('the console in Chromium', { skip: SKIP }, () => {
     await admin.getByRole('heading', { name: 'Timeline' }).waitFor();
     assert.ok((await admin.locator('ol.timeline li').count()) >= 2, 'the incident joins several alerts');
     await admin.getByRole('img', { name: "The incident's alerts by event time and severity" }).waitFor();
+    await admin.getByRole('heading', { name: 'What to do now' }).waitFor();
   });
 
   it('acknowledges an alert with a note, and the audit trail shows it', async () => {
     await admin.goto(`${origin}/#/alerts`);
     await admin.locator('table a').first().click();
+    await admin.getByRole('heading', { name: 'What to do now' }).waitFor();
     await admin.getByLabel('Note').fill('looking into it from the console');
     await admin.getByRole('button', { name: 'Acknowledge' }).click();
     await admin.getByRole('status').filter({ hasText: 'Acknowledged.' }).waitFor();
@@ -154,6 +156,10 @@ describe('the console in Chromium', { skip: SKIP }, () => {
     await admin.reload();
     await admin.getByRole('cell', { name: 'd-token-console', exact: true }).waitFor();
     assert.equal(await admin.getByRole('region', { name: 'Lure material' }).count(), 0);
+    // A rotation mints the next honeytoken, shown once the same way.
+    await admin.getByRole('button', { name: 'Rotate d-token-console' }).click();
+    await admin.getByRole('status').filter({ hasText: 'd-token-console rotated.' }).waitFor();
+    await admin.getByRole('region', { name: 'Lure material' }).waitFor();
   });
 
   it('tells a Reader a change is refused, and changes nothing', async () => {

@@ -50,6 +50,7 @@ const CALLS: Record<string, RouteCall> = {
   getStatus: { method: 'GET', path: () => '/api/status', success: 200 },
   listAudit: { method: 'GET', path: () => '/api/audit', success: 200 },
   listDeadLetters: { method: 'GET', path: () => '/api/dead-letters?top=5', success: 200 },
+  listDetections: { method: 'GET', path: () => '/api/detections', success: 200 },
 };
 
 type Credential =

@@ -232,3 +232,16 @@ export const statusResource = z.object({
 });
 
 export const errorResource = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
+
+export const detectionList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      description: z.string(),
+      severities: z.array(z.enum(SEVERITIES)),
+      attack: z.array(z.string()),
+      runbook: z.string(),
+    }),
+  ),
+});
