@@ -11,4 +11,12 @@ import { STATUS_ROUTES } from './routes/statusRoutes.js';
  * Every route of the admin API. The OpenAPI document and both hosts (Functions, local) serve exactly these,
  * in this order (the document's paths follow it).
  */
-export const ADMIN_ROUTES: readonly Route[] = [...DECOY_ROUTES, ...ALERT_ROUTES, ...INCIDENT_ROUTES, ...STATUS_ROUTES, ...AUDIT_ROUTES, ...DEAD_LETTER_ROUTES, ...DETECTION_ROUTES];
+export const ADMIN_ROUTES: readonly Route[] = [
+  ...DECOY_ROUTES,
+  ...ALERT_ROUTES,
+  ...INCIDENT_ROUTES,
+  ...STATUS_ROUTES,
+  ...AUDIT_ROUTES,
+  ...DEAD_LETTER_ROUTES,
+  ...DETECTION_ROUTES,
+];
