@@ -368,9 +368,12 @@ export function AlertView(props: { readonly api: Api; readonly id: string }) {
 }
 
 export function Alerts(props: { readonly api: Api }) {
-  const [filter, setFilter] = useState({ status: '', severity: '', detection: '' });
+  const [filter, setFilter] = useState({ status: '', severity: '', detection: '', from: '', to: '' });
   const [pages, setPages] = useState<string[]>([]);
-  const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => value !== ''));
+  // The time inputs are local wall-clock time; the API takes ISO instants.
+  const query = new URLSearchParams(
+    Object.entries(filter).flatMap(([name, value]) => (value === '' ? [] : [[name, name === 'from' || name === 'to' ? new Date(value).toISOString() : value]])),
+  );
   const continuation = pages.at(-1);
   if (continuation !== undefined) query.set('continuation', continuation);
   const data = useLoad(async () => (await props.api.get<AlertPage>(`/alerts?${query.toString()}`)).body, [props.api, query.toString()]);
@@ -401,6 +404,12 @@ export function Alerts(props: { readonly api: Api }) {
         </label>
         <label>
           Detection <input value={filter.detection} onChange={set('detection')} placeholder="decoy.user.signIn" />
+        </label>
+        <label>
+          From <input type="datetime-local" value={filter.from} onChange={set('from')} />
+        </label>
+        <label>
+          To <input type="datetime-local" value={filter.to} onChange={set('to')} />
         </label>
       </form>
       <Loading ready={data.value !== undefined} error={data.error}>
