@@ -3,7 +3,11 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './api.js';
 import { consoleConfig, entraSession, localSession, type Session, useLocalToken } from './auth.js';
 import type { ConsoleConfig } from './types.js';
-import { Alerts, AlertView, Audit, DeadLetters, Decoys, IncidentView, Incidents, Overview } from './views.js';
+import { Alerts, AlertView } from './views/alerts.js';
+import { Decoys } from './views/decoys.js';
+import { IncidentView, Incidents } from './views/incidents.js';
+import { Overview } from './views/overview.js';
+import { Audit, DeadLetters } from './views/trail.js';
 
 const PAGES = [
   ['overview', 'Overview'],

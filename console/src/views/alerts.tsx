@@ -1,0 +1,174 @@
+import { useState } from 'preact/hooks';
+import { type Api, ApiFailure } from '../api.js';
+import type { Alert, AlertPage, DetectionList } from '../types.js';
+import { Loading, SEVERITIES, useLoad, when } from './shared.js';
+
+export function AlertView(props: { readonly api: Api; readonly id: string }) {
+  const data = useLoad(async () => {
+    const [alert, detections] = await Promise.all([
+      props.api.get<Alert>(`/alerts/${encodeURIComponent(props.id)}`),
+      props.api.get<DetectionList>('/detections'),
+    ]);
+    return { ...alert.body, runbook: detections.body.items.find((detection) => detection.id === alert.body.detection)?.runbook };
+  }, [props.api, props.id]);
+  const [note, setNote] = useState('');
+  const [message, setMessage] = useState<string | undefined>();
+  const triage = async (verb: 'ack' | 'resolve') => {
+    try {
+      await props.api.send('POST', `/alerts/${encodeURIComponent(props.id)}/${verb}`, note === '' ? {} : { note });
+      setMessage(verb === 'ack' ? 'Acknowledged.' : 'Resolved.');
+      data.reload();
+    } catch (error) {
+      setMessage(error instanceof ApiFailure ? `Refused: ${error.message}` : String(error));
+    }
+  };
+  const alert = data.value;
+  return (
+    <section aria-labelledby="alert-title">
+      <Loading ready={alert !== undefined} error={data.error}>
+        {alert && (
+          <>
+            <h1 id="alert-title">{alert.title}</h1>
+            <p>
+              <span class={`severity-${alert.severity}`}>{alert.severity}</span> · <code>{alert.detection}</code> · <span class="status">{alert.status}</span> ·
+              seen {alert.count} times · {when(alert.occurredAt)}
+            </p>
+            <p>{alert.summary}</p>
+            {alert.runbook !== undefined && (
+              <>
+                <h2>What to do now</h2>
+                <p>{alert.runbook}</p>
+              </>
+            )}
+            {alert.incidentId && (
+              <p>
+                <a href={`#/incidents/${alert.incidentId}`}>Its incident</a>
+              </p>
+            )}
+            <h2>Actor and target</h2>
+            <dl>
+              {Object.entries({ ...alert.actor, ...alert.target }).map(([name, value]) => (
+                <>
+                  <dt>{name}</dt>
+                  <dd>{String(value)}</dd>
+                </>
+              ))}
+            </dl>
+            <h2>Evidence</h2>
+            <ul>
+              {alert.evidence.map((evidence) => (
+                <li>
+                  {when(evidence.time)} · {evidence.source} · {evidence.type} · <code>{evidence.id}</code>
+                </li>
+              ))}
+            </ul>
+            {alert.triage && (
+              <p>
+                {alert.triage.status} by {alert.triage.by.userPrincipalName ?? alert.triage.by.objectId} at {when(alert.triage.at)}
+                {alert.triage.note === undefined ? '' : `: ${alert.triage.note}`}
+              </p>
+            )}
+            <h2>Triage</h2>
+            <label>
+              Note <input value={note} onInput={(event) => setNote(event.currentTarget.value)} maxLength={2000} />
+            </label>{' '}
+            <button type="button" onClick={() => void triage('ack')}>
+              Acknowledge
+            </button>{' '}
+            <button type="button" onClick={() => void triage('resolve')}>
+              Resolve
+            </button>
+            {message && <p role="status">{message}</p>}
+          </>
+        )}
+      </Loading>
+    </section>
+  );
+}
+
+export function Alerts(props: { readonly api: Api }) {
+  const [filter, setFilter] = useState({ status: '', severity: '', detection: '', from: '', to: '' });
+  const [pages, setPages] = useState<string[]>([]);
+  // The time inputs are local wall-clock time; the API takes ISO instants.
+  const query = new URLSearchParams(
+    Object.entries(filter).flatMap(([name, value]) => (value === '' ? [] : [[name, name === 'from' || name === 'to' ? new Date(value).toISOString() : value]])),
+  );
+  const continuation = pages.at(-1);
+  if (continuation !== undefined) query.set('continuation', continuation);
+  const data = useLoad(async () => (await props.api.get<AlertPage>(`/alerts?${query.toString()}`)).body, [props.api, query.toString()]);
+  const older = data.value?.continuation;
+  const set = (name: keyof typeof filter) => (event: { currentTarget: { value: string } }) => {
+    setPages([]);
+    setFilter({ ...filter, [name]: event.currentTarget.value });
+  };
+  return (
+    <section aria-labelledby="alerts-title">
+      <h1 id="alerts-title">Alerts</h1>
+      <form class="filters" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Status{' '}
+          <select value={filter.status} onChange={set('status')}>
+            {['', 'open', 'acknowledged', 'resolved', 'suppressed'].map((value) => (
+              <option value={value}>{value || 'any'}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Severity{' '}
+          <select value={filter.severity} onChange={set('severity')}>
+            {['', ...SEVERITIES].map((value) => (
+              <option value={value}>{value || 'any'}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Detection <input value={filter.detection} onChange={set('detection')} placeholder="decoy.user.signIn" />
+        </label>
+        <label>
+          From <input type="datetime-local" value={filter.from} onChange={set('from')} />
+        </label>
+        <label>
+          To <input type="datetime-local" value={filter.to} onChange={set('to')} />
+        </label>
+      </form>
+      <Loading ready={data.value !== undefined} error={data.error}>
+        <table>
+          <thead>
+            <tr>
+              <th>severity</th>
+              <th>alert</th>
+              <th>detection</th>
+              <th>status</th>
+              <th>event time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(data.value?.items ?? []).map((alert) => (
+              <tr>
+                <td class={`severity-${alert.severity}`}>{alert.severity}</td>
+                <td>
+                  <a href={`#/alerts/${alert.id}`}>{alert.title}</a>
+                </td>
+                <td>
+                  <code>{alert.detection}</code>
+                </td>
+                <td class="status">{alert.status}</td>
+                <td>{when(alert.occurredAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {pages.length > 0 && (
+          <button type="button" onClick={() => setPages(pages.slice(0, -1))}>
+            Newer
+          </button>
+        )}{' '}
+        {older !== undefined && (
+          <button type="button" onClick={() => setPages([...pages, older])}>
+            Older
+          </button>
+        )}
+      </Loading>
+    </section>
+  );
+}

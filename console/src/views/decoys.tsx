@@ -1,0 +1,157 @@
+import { useState } from 'preact/hooks';
+import { type Api, ApiFailure } from '../api.js';
+import type { DecoyChange, DecoyList, DecoyResource } from '../types.js';
+import { Loading, useLoad, when } from './shared.js';
+
+export function Decoys(props: { readonly api: Api }) {
+  const data = useLoad(async () => (await props.api.get<DecoyList>('/decoys')).body.items, [props.api]);
+  const [message, setMessage] = useState<string | undefined>();
+  const [material, setMaterial] = useState<{ text: string; advice?: string } | undefined>();
+  const [newId, setNewId] = useState('');
+  const report = (error: unknown) =>
+    setMessage(
+      error instanceof ApiFailure
+        ? error.status === 412
+          ? 'Someone changed this decoy since you loaded it: reload and try again.'
+          : `Refused: ${error.message}`
+        : String(error),
+    );
+  const toggle = async (item: DecoyResource, memo: string) => {
+    try {
+      // The change is made at the version just read: a stale edit is refused (412), never written over.
+      const current = await props.api.get<DecoyResource>(`/decoys/${encodeURIComponent(item.decoy.id)}`);
+      await props.api.send(
+        'PATCH',
+        `/decoys/${encodeURIComponent(item.decoy.id)}`,
+        { enabled: !item.decoy.enabled, ...(memo === '' ? {} : { memo }) },
+        current.etag,
+      );
+      setMessage(`${item.decoy.id} ${!item.decoy.enabled ? 'enabled' : 'disabled'}.`);
+      data.reload();
+    } catch (error) {
+      report(error);
+    }
+  };
+  const rotate = async (id: string) => {
+    try {
+      const rotated = (await props.api.send<DecoyChange>('POST', `/decoys/${encodeURIComponent(id)}/rotate`)).body;
+      if (rotated.material !== undefined) setMaterial({ text: rotated.material, ...(rotated.advice === undefined ? {} : { advice: rotated.advice }) });
+      setMessage(`${id} rotated.`);
+      data.reload();
+    } catch (error) {
+      report(error);
+    }
+  };
+  const retire = async (id: string) => {
+    if (!confirm(`Retire ${id}? Lure removes it from the tenant and stops watching it.`)) return;
+    try {
+      await props.api.send('DELETE', `/decoys/${encodeURIComponent(id)}`);
+      setMessage(`${id} retired.`);
+      data.reload();
+    } catch (error) {
+      report(error);
+    }
+  };
+  const createHoneytoken = async () => {
+    try {
+      const created = (await props.api.send<DecoyChange>('POST', '/decoys', { create: { kind: 'token', id: newId } })).body;
+      if (created.material !== undefined) setMaterial({ text: created.material, ...(created.advice === undefined ? {} : { advice: created.advice }) });
+      setMessage(`${newId} created.`);
+      data.reload();
+    } catch (error) {
+      report(error);
+    }
+  };
+  return (
+    <section aria-labelledby="decoys-title">
+      <h1 id="decoys-title">Decoys</h1>
+      {message && <p role="status">{message}</p>}
+      {material !== undefined && (
+        <div class="material" role="region" aria-label="Lure material">
+          <p>
+            <strong>Plant this now: you will not see it again.</strong>
+          </p>
+          {material.advice !== undefined && <p>{material.advice}</p>}
+          <pre>{material.text}</pre>
+          <button type="button" onClick={() => void navigator.clipboard.writeText(material.text)}>
+            Copy
+          </button>{' '}
+          <button type="button" onClick={() => setMaterial(undefined)}>
+            I have planted it
+          </button>
+        </div>
+      )}
+      <Loading ready={data.value !== undefined} error={data.error}>
+        <table>
+          <thead>
+            <tr>
+              <th>decoy</th>
+              <th>kind</th>
+              <th>enabled</th>
+              <th>next rotation</th>
+              <th>memo</th>
+              <th>change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(data.value ?? []).map((item) => (
+              <DecoyRow
+                item={item}
+                onToggle={(memo) => void toggle(item, memo)}
+                onRotate={() => void rotate(item.decoy.id)}
+                onRetire={() => void retire(item.decoy.id)}
+              />
+            ))}
+          </tbody>
+        </table>
+      </Loading>
+      <h2>New honeytoken</h2>
+      <label>
+        Id <input value={newId} onInput={(event) => setNewId(event.currentTarget.value)} placeholder="d-token-build-server" />
+      </label>{' '}
+      <button type="button" onClick={() => void createHoneytoken()} disabled={newId === ''}>
+        Create
+      </button>
+    </section>
+  );
+}
+
+function DecoyRow(props: {
+  readonly item: DecoyResource;
+  readonly onToggle: (memo: string) => void;
+  readonly onRotate: () => void;
+  readonly onRetire: () => void;
+}) {
+  const [memo, setMemo] = useState('');
+  const { decoy, lifecycle } = props.item;
+  const enabled = decoy.enabled;
+  return (
+    <tr>
+      <td>{decoy.id}</td>
+      <td>{decoy.kind}</td>
+      <td>{enabled ? 'yes' : 'no'}</td>
+      <td>{lifecycle === undefined ? 'planted by hand' : lifecycle.generations.length}</td>
+      <td>{lifecycle?.nextRotationAt === undefined ? '' : when(lifecycle.nextRotationAt)}</td>
+      <td class={lifecycle?.lastFailure === undefined ? '' : 'bad'}>
+        {lifecycle?.lastFailure === undefined ? '' : `${when(lifecycle.lastFailure.at)}: ${lifecycle.lastFailure.message}`}
+      </td>
+      <td>{decoy.memo ?? ''}</td>
+      <td>
+        <input aria-label={`Memo for ${decoy.id}`} value={memo} onInput={(event) => setMemo(event.currentTarget.value)} placeholder="why" />{' '}
+        <button type="button" onClick={() => props.onToggle(memo)}>
+          {enabled ? `Disable ${decoy.id}` : `Enable ${decoy.id}`}
+        </button>{' '}
+        {lifecycle !== undefined && (
+          <>
+            <button type="button" onClick={props.onRotate}>
+              Rotate {decoy.id}
+            </button>{' '}
+            <button type="button" onClick={props.onRetire}>
+              Retire {decoy.id}
+            </button>
+          </>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,102 @@
+import type { Api } from '../api.js';
+import { TimeChart } from '../chart.js';
+import type { Alert, DetectionList, Incident, IncidentPage } from '../types.js';
+import { Loading, SEVERITIES, useLoad, when } from './shared.js';
+
+export function Incidents(props: { readonly api: Api }) {
+  const data = useLoad(async () => (await props.api.get<IncidentPage>('/incidents')).body.items, [props.api]);
+  return (
+    <section aria-labelledby="incidents-title">
+      <h1 id="incidents-title">Incidents</h1>
+      <Loading ready={data.value !== undefined} error={data.error}>
+        <table>
+          <thead>
+            <tr>
+              <th>severity</th>
+              <th>incident</th>
+              <th>status</th>
+              <th>alerts</th>
+              <th>last event</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(data.value ?? []).map((incident) => (
+              <tr>
+                <td class={`severity-${incident.severity}`}>{incident.severity}</td>
+                <td>
+                  <a href={`#/incidents/${encodeURIComponent(incident.id)}`}>{incident.title}</a>
+                </td>
+                <td>{incident.status}</td>
+                <td>{incident.alertIds.length}</td>
+                <td>{when(incident.lastOccurredAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Loading>
+    </section>
+  );
+}
+
+export function IncidentView(props: { readonly api: Api; readonly id: string }) {
+  const data = useLoad(async () => {
+    const [incident, detections] = await Promise.all([
+      props.api.get<Incident>(`/incidents/${encodeURIComponent(props.id)}`),
+      props.api.get<DetectionList>('/detections'),
+    ]);
+    const alerts = await Promise.all(incident.body.alertIds.map(async (id) => (await props.api.get<Alert>(`/alerts/${encodeURIComponent(id)}`)).body));
+    return { incident: incident.body, detections: detections.body.items, alerts: alerts.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)) };
+  }, [props.api, props.id]);
+  const value = data.value;
+  return (
+    <section aria-labelledby="incident-title">
+      <Loading ready={value !== undefined} error={data.error}>
+        {value && (
+          <>
+            <h1 id="incident-title">{value.incident.title}</h1>
+            <p>
+              <span class={`severity-${value.incident.severity}`}>{value.incident.severity}</span> · {value.incident.status} ·{' '}
+              {when(value.incident.firstOccurredAt)} – {when(value.incident.lastOccurredAt)}
+            </p>
+            <h2>Timeline</h2>
+            <TimeChart
+              label="The incident's alerts by event time and severity"
+              points
+              times={value.alerts.map((alert) => Date.parse(alert.occurredAt) / 1000)}
+              series={[{ label: 'severity (4 critical … 1 low)', values: value.alerts.map((alert) => 4 - SEVERITIES.indexOf(alert.severity)) }]}
+            />
+            <ol class="timeline">
+              {value.alerts.map((alert) => (
+                <li>
+                  <time dateTime={alert.occurredAt}>{when(alert.occurredAt)}</time> <span class={`severity-${alert.severity}`}>{alert.severity}</span>{' '}
+                  <a href={`#/alerts/${alert.id}`}>{alert.title}</a> <span class="status">{alert.status}</span>
+                </li>
+              ))}
+            </ol>
+            <h2>What to do now</h2>
+            <dl>
+              {value.detections
+                .filter((detection) => value.incident.detections.includes(detection.id))
+                .map((detection) => (
+                  <>
+                    <dt>
+                      {detection.title} (<code>{detection.id}</code>)
+                    </dt>
+                    <dd>{detection.runbook}</dd>
+                  </>
+                ))}
+            </dl>
+            <h2>What joined them</h2>
+            <ul>
+              {value.incident.actorKeys.map((key) => (
+                <li>
+                  <code>{key}</code>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </Loading>
+    </section>
+  );
+}
