@@ -73,5 +73,8 @@ export async function runLocalHost(config: Config): Promise<boolean> {
     }
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // Only now: a Ctrl-C that came after this line and before the handlers would have killed the process
+    // with Node's default action, mid-write.
+    say(`Watching ${host.inboxDir} for event files (Event Hub messages, JSON arrays, NDJSON). Ctrl-C stops.`);
   });
 }

@@ -241,8 +241,7 @@ async function startClaimed(config: Config, output: LocalHostOutput, logger: Log
   for (const entry of (await readdir(inboxDir, { withFileTypes: true })).filter((item) => item.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!isBeingWritten(entry.name)) enqueue(path.join(inboxDir, entry.name));
   }
-  output.note(`Watching ${inboxDir} for event files (Event Hub messages, JSON arrays, NDJSON). Ctrl-C stops.`);
-
+  // The caller says "Watching …" once it can be stopped (lure start: its signal handlers are in place).
   return {
     services,
     inboxDir,
