@@ -5,18 +5,16 @@
  *   npm run screenshots
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { buildConsole } from './buildConsole.js';
+import { launchChromium } from './chromium.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env['LURE_CHROMIUM'] ?? '/usr/bin/chromium';
 const OUT = path.join(ROOT, 'screenshots');
 
-if (!existsSync(CHROMIUM)) throw new Error(`screenshots need chromium: apt-get install chromium (or LURE_CHROMIUM=<path>); ${CHROMIUM} is absent`);
 await buildConsole();
 mkdirSync(OUT, { recursive: true });
 const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LURE_') && !name.startsWith('AZURE_')));
@@ -34,7 +32,7 @@ try {
   }
   const link = /Console: (\S+#code=\S+)/.exec(stderr)?.[1] ?? '';
   const origin = new URL(link).origin;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launchChromium();
   try {
     // One sign-in: the link's code works once; the dark context takes the same token from the first.
     const light = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });

@@ -5,19 +5,15 @@
  * which makes a missing Chromium a failure instead.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildConsole, type ConsoleBuild } from '../../scripts/buildConsole.js';
+import { BROWSER_TESTS_SKIPPED, launchChromium } from '../../scripts/chromium.js';
 import { cleanEnvironment, interruptLure, runLure, spawnLure, waitFor } from '../helpers/cli.js';
 import { signInRecord } from '../helpers/records.js';
-
-const CHROMIUM = process.env['LURE_CHROMIUM'] ?? '/usr/bin/chromium';
-const REQUIRED = process.env['LURE_REQUIRE_BROWSER_TESTS'] === '1';
-const SKIP =
-  !existsSync(CHROMIUM) && !REQUIRED ? `browser tests need chromium (apt-get install chromium, or LURE_CHROMIUM=<path>): ${CHROMIUM} is absent` : false;
 
 const DEMO_APP = { appId: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c', servicePrincipalId: 'a4b5c6d7-e8f9-4a0b-8c1d-2e3f4a5b6c7d' };
 const ATTACKER_TITLE = '<img src=x onerror=alert(1)>';
@@ -28,7 +24,7 @@ function decoyAppSignIn(time: string, appDisplayName: string, ipAddress: string)
   return { ...record, properties: { ...(record['properties'] as Record<string, unknown>), appDisplayName, servicePrincipalName: appDisplayName } };
 }
 
-describe('the console in Chromium', { skip: SKIP }, () => {
+describe('the console in Chromium', { skip: BROWSER_TESTS_SKIPPED }, () => {
   let browser: Browser | undefined;
   let lure: ReturnType<typeof spawnLure> | undefined;
   let signInLink: string;
@@ -39,7 +35,6 @@ describe('the console in Chromium', { skip: SKIP }, () => {
   const dialogs: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `LURE_REQUIRE_BROWSER_TESTS=1 but ${CHROMIUM} is absent: apt-get install chromium`);
     build = await buildConsole();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'lure-console-'));
     inbox = path.join(dataDir, 'inbox');
@@ -52,7 +47,7 @@ describe('the console in Chromium', { skip: SKIP }, () => {
     );
     signInLink = /Console: (\S+#code=\S+)/.exec(started.output.stderr)?.[1] ?? '';
     origin = new URL(signInLink).origin;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -4,21 +4,16 @@
  * and the API. Skipped without Chromium, as the other browser tests are (see console.test.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { adminApi } from '../../functions/adminApi.js';
 import { buildConsole } from '../../scripts/buildConsole.js';
 import { useServices } from '../../src/host/services.js';
+import { BROWSER_TESTS_SKIPPED, launchChromium } from '../../scripts/chromium.js';
 import { HttpRequest, InvocationContext } from '../helpers/azf.js';
 import { type FakeEntraSignIn, startFakeEntraSignIn } from '../helpers/fakeEntraSignIn.js';
 import { testServices } from '../helpers/services.js';
-
-const CHROMIUM = process.env['LURE_CHROMIUM'] ?? '/usr/bin/chromium';
-const REQUIRED = process.env['LURE_REQUIRE_BROWSER_TESTS'] === '1';
-const SKIP =
-  !existsSync(CHROMIUM) && !REQUIRED ? `browser tests need chromium (apt-get install chromium, or LURE_CHROMIUM=<path>): ${CHROMIUM} is absent` : false;
 
 const TENANT = '3c6d1f0a-2b4e-4c8d-9e7f-5a1b2c3d4e5f';
 const API_CLIENT = '8f2e6c4a-1b3d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -50,13 +45,12 @@ async function startFunctionsHost(): Promise<{ url: string; close: () => Promise
   return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-describe('the console signs in with Entra ID', { skip: SKIP }, () => {
+describe('the console signs in with Entra ID', { skip: BROWSER_TESTS_SKIPPED }, () => {
   let entra: FakeEntraSignIn | undefined;
   let host: Awaited<ReturnType<typeof startFunctionsHost>> | undefined;
   let browser: Browser | undefined;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `LURE_REQUIRE_BROWSER_TESTS=1 but ${CHROMIUM} is absent: apt-get install chromium`);
     await buildConsole();
     const fake = await startFakeEntraSignIn({ tenantId: TENANT, apiClientId: API_CLIENT, person: PERSON });
     entra = fake;
@@ -68,7 +62,7 @@ describe('the console signs in with Entra ID', { skip: SKIP }, () => {
       }),
     );
     host = await startFunctionsHost();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
   });
 
   after(async () => {
