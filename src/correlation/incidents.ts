@@ -65,6 +65,9 @@ export function withAlert(incident: Incident | undefined, alert: Alert, now: str
     incident === undefined || severityRank(alert.severity) > severityRank(incident.highestAlertSeverity) ? alert.severity : incident.highestAlertSeverity;
   const alertIds = incident?.alertIds.includes(alert.id) ? incident.alertIds : [...(incident?.alertIds ?? []), alert.id].slice(0, MAX_INCIDENT_ALERTS);
   const firstOccurredAt = incident === undefined || alert.occurredAt < incident.firstOccurredAt ? alert.occurredAt : incident.firstOccurredAt;
+  // A new alert is new activity: an incident someone set aside is open again.
+  const reopened = incident !== undefined && incident.status !== 'open' && !incident.alertIds.includes(alert.id);
+  const triage = incident?.triage;
   return {
     id: incident?.id ?? foundingIncidentIdOf(alert),
     severity: escalated(highest, detections.length),
@@ -77,7 +80,8 @@ export function withAlert(incident: Incident | undefined, alert: Alert, now: str
     detections,
     actorKeys: [...new Set([...(incident?.actorKeys ?? []), ...actorKeysOf(alert)])].sort(),
     highestAlertSeverity: highest,
-    status: incident?.status ?? 'open',
+    status: incident === undefined || reopened ? 'open' : incident.status,
+    ...(triage === undefined || reopened ? {} : { triage }),
   };
 }
 
@@ -92,6 +96,7 @@ export function incidentChanged(before: Incident | undefined, after: Incident): 
   if (before === undefined) return true;
   return (
     before.severity !== after.severity ||
+    before.status !== after.status ||
     before.alertIds.length !== after.alertIds.length ||
     before.firstOccurredAt !== after.firstOccurredAt ||
     before.lastOccurredAt !== after.lastOccurredAt ||

@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, AlertTriage } from '../domain/alerts.js';
+import type { Alert, AlertStatus, AlertTriage, Incident } from '../domain/alerts.js';
 import type { Caller } from '../domain/audit.js';
 
 /** What someone triaging an alert may decide. */
@@ -40,12 +40,29 @@ export function triageAlert(alert: Alert, action: TriageAction, decision: Triage
   if (alert.status === status) return { alert, changed: false };
   const refusal = REFUSED_FROM[action][alert.status];
   if (refusal !== undefined) return { refused: refusal };
-  const triage: AlertTriage = {
+  return { alert: { ...alert, status, triage: triageRecord(status, decision) }, changed: true };
+}
+
+/** The incident as triaged (`changed` false when it had that status already), or why it may not be. */
+export type IncidentTriageOutcome = { readonly incident: Incident; readonly changed: boolean } | { readonly refused: string };
+
+/**
+ * Acknowledges or resolves an incident itself (its alerts are triaged one by one, each by `triageAlert`). A
+ * resolved incident cannot be acknowledged: that would hide that it was closed.
+ */
+export function triageIncident(incident: Incident, action: TriageAction, decision: TriageDecision): IncidentTriageOutcome {
+  const status = TRIAGE_STATUS[action];
+  if (incident.status === status) return { incident, changed: false };
+  if (action === 'acknowledge' && incident.status === 'resolved') return { refused: 'the incident is resolved already' };
+  return { incident: { ...incident, status, triage: triageRecord(status, decision) }, changed: true };
+}
+
+function triageRecord(status: AlertTriage['status'], decision: TriageDecision): AlertTriage {
+  return {
     status,
     at: decision.at,
     // Only who it was: a caller's roles and client app are not the alert's business.
     by: { objectId: decision.by.objectId, ...(decision.by.userPrincipalName === undefined ? {} : { userPrincipalName: decision.by.userPrincipalName }) },
     ...(decision.note === undefined ? {} : { note: decision.note }),
   };
-  return { alert: { ...alert, status, triage }, changed: true };
 }

@@ -87,8 +87,14 @@ export interface Incident {
   readonly actorKeys: readonly string[];
   /** Highest severity of its alerts, before escalation. */
   readonly highestAlertSeverity: Severity;
-  readonly status: 'open' | 'resolved';
+  /** Open until someone acknowledges or resolves it; a new alert joining opens it again. */
+  readonly status: IncidentStatus;
+  /** Who acknowledged or resolved it, when, and why; gone when it opens again (the audit trail keeps it). */
+  readonly triage?: AlertTriage;
 }
+
+export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** Which finding an alert's words (title, summary, actor, target, token) come from. */
 export interface AlertLead {

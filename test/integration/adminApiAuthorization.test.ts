@@ -47,6 +47,8 @@ const CALLS: Record<string, RouteCall> = {
   resolveAlert: { method: 'POST', path: (fixtures) => `/api/alerts/${fixtures.alertId}/resolve`, body: { note: 'pen test' }, success: 200 },
   listIncidents: { method: 'GET', path: () => '/api/incidents', success: 200 },
   getIncident: { method: 'GET', path: (fixtures) => `/api/incidents/${fixtures.incidentId}`, success: 200 },
+  acknowledgeIncident: { method: 'POST', path: (fixtures) => `/api/incidents/${fixtures.incidentId}/ack`, body: { note: 'on it' }, success: 200 },
+  resolveIncident: { method: 'POST', path: (fixtures) => `/api/incidents/${fixtures.incidentId}/resolve`, success: 200 },
   getStatus: { method: 'GET', path: () => '/api/status', success: 200 },
   listAudit: { method: 'GET', path: () => '/api/audit', success: 200 },
   listDeadLetters: { method: 'GET', path: () => '/api/dead-letters?top=5', success: 200 },

@@ -352,6 +352,28 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     );
   });
 
+  it('acknowledges and resolves an incident with its alerts, and puts the decision on the audit trail', async () => {
+    const open = ((await call('GET', '/incidents?status=open')).json as Page<{ id: string; alertIds: string[] }>).items[0]!;
+    assert.equal((await call('POST', `/incidents/${open.id}/ack`, { role: 'Lure.Reader' })).status, 403);
+    const acknowledged = await call('POST', `/incidents/${open.id}/ack`, { body: { note: 'one attacker' } });
+    assert.equal(acknowledged.status, 200);
+    const answer = acknowledged.json as { incident: { status: string; triage: { note: string } }; alerts: { changed: number; unchanged: number } };
+    assert.deepEqual([answer.incident.status, answer.incident.triage.note], ['acknowledged', 'one attacker']);
+    assert.equal(answer.alerts.changed + answer.alerts.unchanged, open.alertIds.length);
+    assert.equal(((await call('GET', '/incidents?status=acknowledged')).json as Page<{ id: string }>).items[0]?.id, open.id);
+    for (const id of open.alertIds) assert.equal(((await call('GET', `/alerts/${id}`)).json as Alert).status, 'acknowledged');
+
+    assert.equal((await call('POST', `/incidents/${open.id}/resolve`, { body: { note: 'contained' } })).status, 200);
+    for (const id of open.alertIds) assert.equal(((await call('GET', `/alerts/${id}`)).json as Alert).status, 'resolved');
+    const refused = await call('POST', `/incidents/${open.id}/ack`);
+    assert.deepEqual([refused.status, (refused.json as ErrorAnswer).error.message], [409, 'the incident is resolved already']);
+    assert.equal((await call('POST', `/incidents/${'0'.repeat(24).replace(/^/, 'inc-')}/resolve`)).status, 404);
+
+    const trail = ((await call('GET', '/audit')).json as Page<{ action: string; target: string; detail?: string }>).items;
+    const entry = trail.find((item) => item.action === 'incident.resolve' && item.target === `incident:${open.id}`);
+    assert.match(entry?.detail ?? '', new RegExp(`^acknowledged → resolved; ${open.alertIds.length} alerts resolved; note: contained$`));
+  });
+
   it('lists the audit trail by time range', async () => {
     const all = ((await call('GET', '/audit?top=500')).json as Page<{ at: string }>).items;
     assert.ok(all.length >= 5);

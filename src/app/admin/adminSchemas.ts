@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_STATUSES, SEVERITIES } from '../../domain/alerts.js';
+import { ALERT_STATUSES, INCIDENT_STATUSES, SEVERITIES } from '../../domain/alerts.js';
 import { DECOY_KINDS } from '../../domain/decoys.js';
 import { DECOY_KIND_MODULES } from '../../decoys/decoyKinds.js';
 import { decoyIdSchema } from '../../decoys/decoySchemaParts.js';
@@ -40,7 +40,7 @@ export const alertListQuery = z.strictObject({
 });
 
 export const incidentListQuery = z.strictObject({
-  status: z.enum(['open', 'resolved'], { error: 'must be open or resolved' }).optional(),
+  status: z.enum(INCIDENT_STATUSES, { error: 'must be open, acknowledged or resolved' }).optional(),
   top: pageSize.optional(),
   continuation: z.string().max(512).optional(),
 });
@@ -125,6 +125,12 @@ const actorSchema = z
   })
   .partial()
   .loose();
+const triageResource = z.object({
+  status: z.enum(ALERT_STATUSES),
+  at: z.string(),
+  by: z.object({ objectId: z.string(), userPrincipalName: z.string().optional() }),
+  note: z.string().optional(),
+});
 export const alertResource = z
   .object({
     id: z.string(),
@@ -143,14 +149,7 @@ export const alertResource = z
     dedupeKey: z.string(),
     incidentId: z.string().optional(),
     status: z.enum(ALERT_STATUSES),
-    triage: z
-      .object({
-        status: z.enum(ALERT_STATUSES),
-        at: z.string(),
-        by: z.object({ objectId: z.string(), userPrincipalName: z.string().optional() }),
-        note: z.string().optional(),
-      })
-      .optional(),
+    triage: triageResource.optional(),
   })
   .describe('An alert (README "Alerts")');
 export const alertPage = z.object({ items: z.array(alertResource), continuation: z.string().optional() });
@@ -168,9 +167,20 @@ export const incidentResource = z
     detections: z.array(z.string()),
     actorKeys: z.array(z.string()),
     highestAlertSeverity: z.enum(SEVERITIES),
-    status: z.enum(['open', 'resolved']),
+    status: z.enum(INCIDENT_STATUSES),
+    triage: triageResource.optional(),
   })
   .loose();
+export const incidentTriageResult = z.object({
+  incident: incidentResource,
+  alerts: z
+    .object({
+      changed: z.number().int(),
+      unchanged: z.number().int(),
+      left: z.array(z.object({ alertId: z.string(), reason: z.string() })),
+    })
+    .describe('Its alerts: triaged now, already so, and left as they were with the reason'),
+});
 export const incidentPage = z.object({ items: z.array(incidentResource), continuation: z.string().optional() });
 
 export const auditEntryResource = z.object({

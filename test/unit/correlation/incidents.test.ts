@@ -77,6 +77,17 @@ describe('incidents', () => {
     assert.equal(incidentChanged(first, withAlert(first, alert('b', { severity: 'critical' }), NOW)), true);
   });
 
+  it('open again when a new alert joins one acknowledged or resolved, and stay as decided on a redelivery', () => {
+    const triage = { at: NOW, by: { objectId: 'analyst' }, note: 'red team' };
+    for (const status of ['acknowledged', 'resolved'] as const) {
+      const decided: Incident = { ...withAlert(undefined, alert('a'), NOW), status, triage: { ...triage, status } };
+      const redelivered = withAlert(decided, alert('a'), NOW);
+      assert.deepEqual([redelivered.status, redelivered.triage?.note, incidentChanged(decided, redelivered)], [status, 'red team', false], status);
+      const reopened = withAlert(decided, alert('b'), NOW);
+      assert.deepEqual([reopened.status, reopened.triage, incidentChanged(decided, reopened)], ['open', undefined, true], status);
+    }
+  });
+
   it('prefer the earliest-created incident when an alert could join two', () => {
     const older = { ...withAlert(undefined, alert('a', { actor: { ipAddress: '203.0.113.45' } }), '2026-11-28T10:00:00.000Z') };
     const newer = { ...withAlert(undefined, alert('b', { actor: { ipAddress: '198.51.100.7' } }), '2026-11-28T11:00:00.000Z') };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type TriageAction, triageAlert } from '../../../src/correlation/triage.js';
-import { ALERT_STATUSES, type AlertStatus } from '../../../src/domain/alerts.js';
+import { withAlert } from '../../../src/correlation/incidents.js';
+import { type TriageAction, triageAlert, triageIncident } from '../../../src/correlation/triage.js';
+import { ALERT_STATUSES, type AlertStatus, type IncidentStatus } from '../../../src/domain/alerts.js';
 import { alertFixture } from '../../helpers/alerts.js';
 
 const AT = '2026-11-29T09:30:00.000Z';
@@ -77,5 +78,35 @@ describe('triageAlert', () => {
     assert.deepEqual(outcome.alert.triage, { status: 'resolved', at: AT, by: { objectId: 'app-sp-1' } });
     assert.equal(before.status, 'acknowledged', 'the alert given is not changed');
     assert.deepEqual(before.triage, { ...EARLIER_TRIAGE });
+  });
+});
+
+describe('triageIncident', () => {
+  const incidentIn = (status: IncidentStatus) => ({
+    ...withAlert(undefined, alertFixture('a1'), AT),
+    status,
+    ...(status === 'open' ? {} : { triage: { ...EARLIER_TRIAGE, status } }),
+  });
+
+  it('moves an open incident to acknowledged or resolved, and an acknowledged one to resolved, recording who, when and the note', () => {
+    const moves: readonly [IncidentStatus, TriageAction, 'acknowledged' | 'resolved'][] = [
+      ['open', 'acknowledge', 'acknowledged'],
+      ['open', 'resolve', 'resolved'],
+      ['acknowledged', 'resolve', 'resolved'],
+    ];
+    for (const [from, action, to] of moves) {
+      const before = incidentIn(from);
+      assert.deepEqual(
+        triageIncident(before, action, { by: ANALYST, at: AT, note: 'one attacker, three detections' }),
+        { incident: { ...before, status: to, triage: { status: to, at: AT, by: ANALYST, note: 'one attacker, three detections' } }, changed: true },
+        `${from} → ${action}`,
+      );
+    }
+  });
+
+  it('leaves one with the status already as it is, and refuses to acknowledge a resolved one', () => {
+    const acknowledged = incidentIn('acknowledged');
+    assert.deepEqual(triageIncident(acknowledged, 'acknowledge', { by: ANALYST, at: AT }), { incident: acknowledged, changed: false });
+    assert.deepEqual(triageIncident(incidentIn('resolved'), 'acknowledge', { by: ANALYST, at: AT }), { refused: 'the incident is resolved already' });
   });
 });
