@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './api.js';
 import { consoleConfig, entraSession, localSession, type Session, useLocalToken } from './auth.js';
+import type { CloudName } from '../../src/keys/clouds.js';
 import type { ConsoleConfig } from './types.js';
 import { Alerts, AlertView } from './views/alerts.js';
 import { Decoys } from './views/decoys.js';
@@ -34,10 +35,10 @@ function useRoute(): string[] {
   return route;
 }
 
-function Page(props: { readonly api: Api }) {
+function Page(props: { readonly api: Api; readonly cloud: CloudName }) {
   const [page = 'overview', id] = useRoute();
-  if (page === 'incidents' && id !== undefined) return <IncidentView api={props.api} id={id} />;
-  if (page === 'alerts' && id !== undefined) return <AlertView api={props.api} id={id} />;
+  if (page === 'incidents' && id !== undefined) return <IncidentView api={props.api} id={id} cloud={props.cloud} />;
+  if (page === 'alerts' && id !== undefined) return <AlertView api={props.api} id={id} cloud={props.cloud} />;
   switch (page) {
     case 'incidents':
       return <Incidents api={props.api} />;
@@ -54,7 +55,7 @@ function Page(props: { readonly api: Api }) {
   }
 }
 
-function SignedIn(props: { readonly session: Session; readonly onSignOut: () => void }) {
+function SignedIn(props: { readonly session: Session; readonly cloud: CloudName; readonly onSignOut: () => void }) {
   const api = useMemo(() => new Api(() => props.session.token()), [props.session]);
   return (
     <>
@@ -70,7 +71,7 @@ function SignedIn(props: { readonly session: Session; readonly onSignOut: () => 
           Sign out
         </button>
       </header>
-      <Page api={api} />
+      <Page api={api} cloud={props.cloud} />
     </>
   );
 }
@@ -111,7 +112,8 @@ function App() {
   }, []);
   if (state.error !== undefined) return <p role="alert">{state.error}</p>;
   if (state.config === undefined) return <p>Loading…</p>;
-  if (state.session !== undefined) return <SignedIn session={state.session} onSignOut={() => setState({ ...state, session: undefined })} />;
+  if (state.session !== undefined)
+    return <SignedIn session={state.session} cloud={state.config.cloud} onSignOut={() => setState({ ...state, session: undefined })} />;
   if (state.config.mode === 'local') return <LocalSignIn onSession={(session) => setState({ ...state, session })} />;
   if (state.config.mode === 'entra')
     return (

@@ -5,6 +5,8 @@ import type { ConsoleConfig } from '../../src/app/admin/consoleConfig.js';
 import type { Decoy } from '../../src/domain/decoys.js';
 
 export type Alert = z.infer<typeof schemas.alertResource>;
+export type AlertTriage = NonNullable<Alert['triage']>;
+export type IncidentTriageResult = z.infer<typeof schemas.incidentTriageResult>;
 export type AlertPage = z.infer<typeof schemas.alertPage>;
 export type Incident = z.infer<typeof schemas.incidentResource>;
 export type IncidentPage = z.infer<typeof schemas.incidentPage>;

@@ -102,7 +102,7 @@ const PURVIEW_PORTALS: Readonly<Partial<Record<CloudName, string>>> = {
 };
 
 /** Where to act: the user or app in Entra, the sign-in logs, the audit search for mailbox access. */
-export function portalLinksOf(alert: Alert, cloud: CloudName): { title: string; url: string }[] {
+export function portalLinksOf(alert: Pick<Alert, 'actor'>, cloud: CloudName): { title: string; url: string }[] {
   const entra = ENTRA_PORTALS[cloud];
   const links: { title: string; url: string }[] = [];
   const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

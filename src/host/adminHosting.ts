@@ -38,11 +38,11 @@ export function adminApiFor(
         clock,
         logger,
       }),
-      { mode: 'local' },
+      { mode: 'local', cloud: config.signing.cloud },
     );
   }
   const clientId = config.api.clientId;
-  if (!configured || clientId === undefined) return new AdminApi(dependencies, undefined);
+  if (!configured || clientId === undefined) return new AdminApi(dependencies, undefined, { mode: 'unconfigured', cloud: config.signing.cloud });
   return new AdminApi(
     dependencies,
     new CallerAuthenticator({
@@ -56,6 +56,7 @@ export function adminApiFor(
     }),
     {
       mode: 'entra',
+      cloud: config.signing.cloud,
       tenantId,
       clientId,
       authority: `${config.signing.authorityHost}/${tenantId}`,

@@ -239,6 +239,7 @@ describe('admin API authorisation: every route × every kind of caller', () => {
     assert.equal(response.status, 200);
     assert.deepEqual(response.json, {
       mode: 'entra',
+      cloud: 'public',
       tenantId: API_TENANT_ID,
       clientId: API_CLIENT_ID,
       authority: `${tenant.login.url}/${API_TENANT_ID}`,
@@ -246,7 +247,7 @@ describe('admin API authorisation: every route × every kind of caller', () => {
     });
     assert.equal((await call('POST', '/api/console-config', {})).status, 405);
     useServices(await testServices({ clock: fixedClock(NOW.toISOString()) }));
-    assert.deepEqual((await call('GET', '/api/console-config', {})).json, { mode: 'unconfigured' });
+    assert.deepEqual((await call('GET', '/api/console-config', {})).json, { mode: 'unconfigured', cloud: 'public' });
   });
 
   it('serves the console outside /api, with a policy that runs no inline or foreign script and allows no framing', async () => {

@@ -122,7 +122,7 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    const served = [...ADMIN_ROUTES.map((route) => `${route.method} /api${route.path}`), 'GET /api/openapi.json'];
+    const served = [...ADMIN_ROUTES.map((route) => `${route.method} /api${route.path}`), 'GET /api/openapi.json', 'GET /api/console-config'];
     assert.deepEqual(documented.sort(), served.sort());
     for (const route of ADMIN_ROUTES) {
       const operation = document.paths[`/api${route.path}`]![route.method.toLowerCase()]!;

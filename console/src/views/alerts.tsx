@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
-import { type Api, ApiFailure } from '../api.js';
+import type { CloudName } from '../../../src/keys/clouds.js';
+import type { Api } from '../api.js';
 import type { Alert, AlertPage, DetectionList } from '../types.js';
-import { Loading, SEVERITIES, useLoad, when } from './shared.js';
+import { Loading, PortalLinks, SEVERITIES, TriageForm, TriageRecord, useLoad, when } from './shared.js';
 
-export function AlertView(props: { readonly api: Api; readonly id: string }) {
+export function AlertView(props: { readonly api: Api; readonly id: string; readonly cloud: CloudName }) {
   const data = useLoad(async () => {
     const [alert, detections] = await Promise.all([
       props.api.get<Alert>(`/alerts/${encodeURIComponent(props.id)}`),
@@ -11,17 +12,6 @@ export function AlertView(props: { readonly api: Api; readonly id: string }) {
     ]);
     return { ...alert.body, runbook: detections.body.items.find((detection) => detection.id === alert.body.detection)?.runbook };
   }, [props.api, props.id]);
-  const [note, setNote] = useState('');
-  const [message, setMessage] = useState<string | undefined>();
-  const triage = async (verb: 'ack' | 'resolve') => {
-    try {
-      await props.api.send('POST', `/alerts/${encodeURIComponent(props.id)}/${verb}`, note === '' ? {} : { note });
-      setMessage(verb === 'ack' ? 'Acknowledged.' : 'Resolved.');
-      data.reload();
-    } catch (error) {
-      setMessage(error instanceof ApiFailure ? `Refused: ${error.message}` : String(error));
-    }
-  };
   const alert = data.value;
   return (
     <section aria-labelledby="alert-title">
@@ -62,23 +52,15 @@ export function AlertView(props: { readonly api: Api; readonly id: string }) {
                 </li>
               ))}
             </ul>
-            {alert.triage && (
-              <p>
-                {alert.triage.status} by {alert.triage.by.userPrincipalName ?? alert.triage.by.objectId} at {when(alert.triage.at)}
-                {alert.triage.note === undefined ? '' : `: ${alert.triage.note}`}
-              </p>
-            )}
-            <h2>Triage</h2>
-            <label>
-              Note <input value={note} onInput={(event) => setNote(event.currentTarget.value)} maxLength={2000} />
-            </label>{' '}
-            <button type="button" onClick={() => void triage('ack')}>
-              Acknowledge
-            </button>{' '}
-            <button type="button" onClick={() => void triage('resolve')}>
-              Resolve
-            </button>
-            {message && <p role="status">{message}</p>}
+            <PortalLinks alerts={[alert]} cloud={props.cloud} />
+            <TriageRecord triage={alert.triage} />
+            <TriageForm
+              post={async (verb, body) => {
+                await props.api.send('POST', `/alerts/${encodeURIComponent(props.id)}/${verb}`, body);
+                return verb === 'ack' ? 'Acknowledged.' : 'Resolved.';
+              }}
+              onDone={data.reload}
+            />
           </>
         )}
       </Loading>

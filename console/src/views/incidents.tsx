@@ -1,7 +1,8 @@
+import type { CloudName } from '../../../src/keys/clouds.js';
 import type { Api } from '../api.js';
 import { TimeChart } from '../chart.js';
-import type { Alert, DetectionList, Incident, IncidentPage } from '../types.js';
-import { Loading, SEVERITIES, useLoad, when } from './shared.js';
+import type { Alert, DetectionList, Incident, IncidentPage, IncidentTriageResult } from '../types.js';
+import { Loading, PortalLinks, SEVERITIES, TriageForm, TriageRecord, useLoad, when } from './shared.js';
 
 export function Incidents(props: { readonly api: Api }) {
   const data = useLoad(async () => (await props.api.get<IncidentPage>('/incidents')).body.items, [props.api]);
@@ -38,7 +39,7 @@ export function Incidents(props: { readonly api: Api }) {
   );
 }
 
-export function IncidentView(props: { readonly api: Api; readonly id: string }) {
+export function IncidentView(props: { readonly api: Api; readonly id: string; readonly cloud: CloudName }) {
   const data = useLoad(async () => {
     const [incident, detections] = await Promise.all([
       props.api.get<Incident>(`/incidents/${encodeURIComponent(props.id)}`),
@@ -94,6 +95,16 @@ export function IncidentView(props: { readonly api: Api; readonly id: string }) 
                 </li>
               ))}
             </ul>
+            <PortalLinks alerts={value.alerts} cloud={props.cloud} />
+            <TriageRecord triage={value.incident.triage} />
+            <TriageForm
+              post={async (verb, body) => {
+                const { alerts } = (await props.api.send<IncidentTriageResult>('POST', `/incidents/${encodeURIComponent(props.id)}/${verb}`, body)).body;
+                const left = alerts.left.map((alert) => `${alert.alertId}: ${alert.reason}`).join('; ');
+                return `${verb === 'ack' ? 'Acknowledged' : 'Resolved'}: ${alerts.changed} alerts changed, ${alerts.unchanged} already so${left === '' ? '' : `; left as they were: ${left}`}.`;
+              }}
+              onDone={data.reload}
+            />
           </>
         )}
       </Loading>

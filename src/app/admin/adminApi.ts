@@ -54,7 +54,7 @@ export class AdminApi {
   constructor(
     private readonly dependencies: AdminApiDependencies,
     private readonly authenticator: CallerAuthenticator | undefined,
-    private readonly consoleConfig: ConsoleConfig = { mode: 'unconfigured' },
+    private readonly consoleConfig: ConsoleConfig = { mode: 'unconfigured', cloud: 'public' },
   ) {}
 
   async handle(request: AdminRequest): Promise<AdminResponse> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorResource } from './adminSchemas.js';
+import { consoleConfigResource } from './consoleConfig.js';
 import type { Route } from './routes/route.js';
 
 /** Errors every authenticated route may answer, besides its own success. */
@@ -36,13 +37,26 @@ export function openApiDocument(routes: readonly Route[]): object {
       responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } } },
     },
   };
+  paths['/api/console-config'] = {
+    get: {
+      operationId: 'getConsoleConfig',
+      summary: 'How the web console signs a person in (no secret)',
+      security: [],
+      responses: {
+        '200': {
+          description: 'The sign-in mode and, for Entra, the tenant, client id, authority and scope',
+          content: { 'application/json': { schema: jsonSchemaOf(consoleConfigResource, 'output') } },
+        },
+      },
+    },
+  };
   return {
     openapi: '3.1.0',
     info: {
       title: 'Lure admin API',
       version: '1',
       description:
-        'Manage decoys, triage alerts and see the health of Lure. Every route but this document needs a v2 access token of the tenant for the Lure API app registration, with the app role Lure.Reader (reads) or Lure.Admin (changes).',
+        'Manage decoys, triage alerts and see the health of Lure. Every route but this document and the console sign-in settings needs a v2 access token of the tenant for the Lure API app registration, with the app role Lure.Reader (reads) or Lure.Admin (changes).',
     },
     servers: [{ url: '/' }],
     security: [{ entra: [] }],
