@@ -88,8 +88,11 @@ export function Decoys(props: { readonly api: Api }) {
               <th>decoy</th>
               <th>kind</th>
               <th>enabled</th>
+              <th>generations</th>
               <th>next rotation</th>
+              <th>last failure</th>
               <th>memo</th>
+              <th>planted in</th>
               <th>change</th>
             </tr>
           </thead>
@@ -136,6 +139,11 @@ function DecoyRow(props: {
         {lifecycle?.lastFailure === undefined ? '' : `${when(lifecycle.lastFailure.at)}: ${lifecycle.lastFailure.message}`}
       </td>
       <td>{decoy.memo ?? ''}</td>
+      <td>
+        {(lifecycle?.placements ?? []).map((placement) => (
+          <div>{placement.kind === 'mailItem' ? `mail decoy ${placement.decoyId}` : placement.description}</div>
+        ))}
+      </td>
       <td>
         <input aria-label={`Memo for ${decoy.id}`} value={memo} onInput={(event) => setMemo(event.currentTarget.value)} placeholder="why" />{' '}
         <button type="button" onClick={() => props.onToggle(memo)}>

@@ -85,14 +85,27 @@ export function Overview(props: { readonly api: Api }) {
               <thead>
                 <tr>
                   <th>channel</th>
-                  <th>state</th>
+                  <th>delivered</th>
+                  <th>accepted</th>
+                  <th>pending</th>
+                  <th>dead</th>
+                  <th>last delivered</th>
+                  <th>last error</th>
                 </tr>
               </thead>
               <tbody>
                 {value.status.channels.map((channel) => (
-                  <tr>
-                    <td>{channel.channel}</td>
-                    <td>{JSON.stringify({ ...channel, channel: undefined })}</td>
+                  <tr class={channel.dead > 0 || channel.lastError !== undefined ? 'bad' : ''}>
+                    <td>
+                      {channel.channel}
+                      {channel.configured ? '' : ' (not configured)'}
+                    </td>
+                    <td>{channel.delivered}</td>
+                    <td>{channel.accepted}</td>
+                    <td>{channel.pending}</td>
+                    <td>{channel.dead}</td>
+                    <td>{channel.lastCompletedAt === undefined ? '' : when(channel.lastCompletedAt)}</td>
+                    <td>{channel.lastError ?? ''}</td>
                   </tr>
                 ))}
               </tbody>

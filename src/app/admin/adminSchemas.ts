@@ -90,7 +90,14 @@ const decoySchema = z.union(Object.values(DECOY_KIND_MODULES).map((module) => mo
 const lifecycleSummary = z.object({
   createdByLure: z.boolean(),
   generations: z.array(z.object({ kind: z.string(), createdAt: z.string() })),
-  placements: z.array(z.object({ kind: z.string() }).loose()),
+  placements: z
+    .array(
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('mailItem'), decoyId: z.string() }),
+        z.object({ kind: z.literal('manual'), description: z.string() }),
+      ]),
+    )
+    .describe('Where the lure material is planted: a mail decoy Lure rewrites on rotation, or a place an admin described'),
   lastRotatedAt: z.string().optional(),
   nextRotationAt: z.string().optional(),
   rotationDueSince: z.string().optional(),
@@ -226,7 +233,19 @@ export const statusResource = z.object({
   ),
   neverDelivered: z.array(z.string()),
   lastHour: z.array(z.object({ origin: z.string(), records: z.number().int(), deadLettered: z.number().int(), lastEventAt: z.string().optional() })),
-  channels: z.array(z.object({ channel: z.string() }).loose()),
+  channels: z.array(
+    z.object({
+      channel: z.string(),
+      configured: z.boolean(),
+      delivered: z.number().int(),
+      accepted: z.number().int(),
+      pending: z.number().int(),
+      dead: z.number().int(),
+      digested: z.number().int(),
+      lastCompletedAt: z.string().optional(),
+      lastError: z.string().optional(),
+    }),
+  ),
   keySets: z.array(z.object({ set: z.string(), fetchedAt: z.string(), ageInMinutes: z.number(), stale: z.boolean() })),
   auditSubscriptions: z.array(
     z.object({
