@@ -136,6 +136,20 @@ param logAnalyticsWorkspaceId string = ''
 @maxValue(730)
 param logRetentionInDays int = 30
 
+@description('Optional. Write every alert, at each change, to LureAlerts_CL in the Log Analytics workspace (logAnalyticsWorkspaceId, or the one this deployment creates) through a data collection rule.')
+param alertsTableEnabled bool = false
+
+@description('Optional. The workspace has Microsoft Sentinel: deploy the analytics rule (one Sentinel alert per Lure alert, grouped by Lure\'s incident), a hunting query and a workbook. Needs alertsTableEnabled.')
+param sentinelContentEnabled bool = false
+
+@description('Optional. Days LureAlerts_CL keeps rows (-1 for the workspace\'s retention).')
+@minValue(-1)
+@maxValue(730)
+param alertsTableRetentionInDays int = 90
+
+@description('Optional. Send rows through a data collection endpoint rather than the rule\'s own endpoint; the default uses one outside the public cloud, where kind Direct rules are not documented.')
+param alertsTableUsesDataCollectionEndpoint bool = environment().name != 'AzureCloud'
+
 @description('Optional. Name of an existing API Management instance to send TokenObservation records from; empty for none.')
 param apimServiceName string = ''
 
@@ -255,6 +269,32 @@ module roleAssignments 'modules/roleAssignments.bicep' = {
   }
 }
 
+// The workspace the alerts table lives in: the one named, wherever it is, or the one this deployment made.
+var workspaceName = empty(logAnalyticsWorkspaceId) ? '${abbrs.logAnalyticsWorkspace}${resourceToken}' : last(split(logAnalyticsWorkspaceId, '/'))
+var workspaceScope = empty(logAnalyticsWorkspaceId)
+  ? resourceGroup()
+  : resourceGroup(split(logAnalyticsWorkspaceId, '/')[2], split(logAnalyticsWorkspaceId, '/')[4])
+
+module sentinel 'modules/sentinel.bicep' = if (alertsTableEnabled) {
+  name: 'lure-sentinel'
+  scope: workspaceScope
+  dependsOn: [
+    monitoring
+  ]
+  params: {
+    workspaceName: workspaceName
+    principalId: identity.properties.principalId
+    names: {
+      rule: '${abbrs.dataCollectionRule}${resourceToken}'
+      endpoint: '${abbrs.dataCollectionEndpoint}${resourceToken}'
+    }
+    tags: allTags
+    retentionInDays: alertsTableRetentionInDays
+    useDataCollectionEndpoint: alertsTableUsesDataCollectionEndpoint
+    sentinelEnabled: sentinelContentEnabled
+  }
+}
+
 module functionApp 'modules/functionApp.bicep' = {
   name: 'lure-function-app'
   // The host starts on first deployment: its storage, hubs, vault and telemetry roles must exist by then.
@@ -283,6 +323,8 @@ module functionApp 'modules/functionApp.bicep' = {
     webhookSigningKeyConfigured: !empty(webhookSigningKey)
     emailSender: emailSender
     emailRecipients: emailRecipients
+    sentinelEndpoint: alertsTableEnabled ? sentinel!.outputs.ingestionEndpoint : ''
+    sentinelRuleId: alertsTableEnabled ? sentinel!.outputs.ruleImmutableId : ''
     decoyUserDomain: decoyUserDomain
     auditContentTypes: auditContentTypes
     expectedSources: expectedSources

@@ -64,6 +64,12 @@ param emailSender string = ''
 @description('Optional. Addresses alert e-mail goes to, comma-separated.')
 param emailRecipients string = ''
 
+@description('Optional. Logs Ingestion endpoint LureAlerts_CL is written through; empty for none.')
+param sentinelEndpoint string = ''
+
+@description('Optional. Immutable id of the data collection rule LureAlerts_CL is written through.')
+param sentinelRuleId string = ''
+
 @description('Optional. Domain of the decoy users Lure creates; empty to require a UPN on every create.')
 param decoyUserDomain string = ''
 
@@ -218,12 +224,18 @@ var emailSenderSettings = empty(emailSender) ? {} : { LURE_EMAIL_SENDER: emailSe
 
 var emailRecipientSettings = empty(emailRecipients) ? {} : { LURE_EMAIL_RECIPIENTS: emailRecipients }
 
+// Both or neither: Lure refuses to start with one of them.
+var sentinelSettings = empty(sentinelEndpoint) || empty(sentinelRuleId) ? {} : {
+  LURE_SENTINEL_ENDPOINT: sentinelEndpoint
+  LURE_SENTINEL_RULE_ID: sentinelRuleId
+}
+
 var decoySettings = empty(decoyUserDomain) ? {} : { LURE_DECOY_USER_DOMAIN: decoyUserDomain }
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(hostSettings, lureSettings, apiSettings, teamsSettings, webhookUrlSettings, webhookSigningKeySettings, emailSenderSettings, emailRecipientSettings, decoySettings)
+  properties: union(hostSettings, lureSettings, apiSettings, teamsSettings, webhookUrlSettings, webhookSigningKeySettings, emailSenderSettings, emailRecipientSettings, sentinelSettings, decoySettings)
 }
 
 @description('Name of the Function App.')

@@ -10,5 +10,5 @@ var roleDefinitionIds = {
   azureEventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde' // the three Event Hubs triggers
   azureEventHubsDataSender: '2b629674-e913-4c01-ae53-ef4638d8f975' // the audit poller (exchange hub); API Management (token hub)
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault references in app settings
-  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // telemetry with Entra auth (Application Insights has local auth off)
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // telemetry with Entra auth (Application Insights has local auth off); LureAlerts_CL rows through the data collection rule
 }

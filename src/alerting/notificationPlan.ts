@@ -1,5 +1,6 @@
 import { type Alert, type Incident, type Severity, severityRank } from '../domain/alerts.js';
 import type { ChannelName, Notification, OutboxEntry } from '../domain/delivery.js';
+import { alertRevisionOf } from './sentinelRow.js';
 
 export interface PlanSettings {
   /** The channels that are configured. */
@@ -15,17 +16,28 @@ export interface PlannedEntry {
 }
 
 /**
- * What a stored alert asks of each channel. The webhook hears of every alert (again when its severity
- * rises); Teams and e-mail hear of its incident: the first time the incident reaches the channel's
- * threshold it is posted, and later changed alerts post one follow-up per window. Entry ids are derived, so planning
- * the same alert twice (a redelivered batch) enqueues nothing new. Suppressed and ignored alerts notify nobody,
- * nor do resolved ones: an admin closed them, and later evidence only counts.
+ * What a stored alert asks of each channel. Sentinel keeps every state of every alert (one row per
+ * revision, resolved ones too: the table is the SOC's record); the webhook hears of every alert (again when
+ * its severity rises); Teams and e-mail hear of its incident: the first time the incident reaches the
+ * channel's threshold it is posted, and later changed alerts post one follow-up per window. Entry ids are
+ * derived, so planning the same alert twice (a redelivered batch) enqueues nothing new. Suppressed and
+ * ignored alerts notify nobody, nor, but for Sentinel's record, do resolved ones: an admin closed them, and
+ * later evidence only counts.
  */
 export function plannedEntries(alert: Alert, incident: Incident | undefined, settings: PlanSettings, now: string, changed = true): PlannedEntry[] {
-  if (alert.status === 'suppressed' || alert.status === 'resolved') return [];
+  if (alert.status === 'suppressed') return [];
   const planned: PlannedEntry[] = [];
   for (const channel of settings.channels) {
     const threshold = settings.minSeverity[channel];
+    if (channel === 'sentinel') {
+      if (severityRank(alert.severity) < severityRank(threshold)) continue;
+      const revision = alertRevisionOf(alert);
+      planned.push({
+        entry: pending(channel, `alert|${alert.id}|${revision}`, { kind: 'alertRevision', alertId: alert.id, revision }, alert.severity, alert.title, now),
+      });
+      continue;
+    }
+    if (alert.status === 'resolved') continue;
     if (channel === 'webhook') {
       if (severityRank(alert.severity) < severityRank(threshold)) continue;
       planned.push({ entry: pending(channel, `alert|${alert.id}|${alert.severity}`, { kind: 'alert', alertId: alert.id }, alert.severity, alert.title, now) });

@@ -219,12 +219,16 @@ export class StreamTracker {
   private async resolve(alertId: string): Promise<void> {
     const current = await this.store.getAlert(alertId);
     if (current === undefined || current.value.alert.status === 'resolved') return;
+    const resolved: Alert = { ...current.value.alert, status: 'resolved' };
     try {
-      await this.store.updateAlert({ ...current.value, alert: { ...current.value.alert, status: 'resolved' } }, current.etag);
+      await this.store.updateAlert({ ...current.value, alert: resolved }, current.etag);
     } catch (error) {
       // A lost race only means someone else changed the alert (say, acknowledged it): theirs stands.
       if (!(error instanceof ConcurrencyError)) throw error;
+      return;
     }
+    // Resolved alerts notify no one; a channel keeping the alert's history (Sentinel) records the change.
+    await this.deliver([resolved], new Set([resolved.id]));
   }
 }
 

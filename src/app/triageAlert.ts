@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { AlertStore } from '../ports/store/alertStore.js';
 import { ConcurrencyError } from '../ports/store/versioned.js';
 import { LifecycleConflictError } from './decoys/errors.js';
+import type { AlertDelivery } from './delivery/alertDelivery.js';
 
 /** The alert as triaged and the status it had (`changed` false: it had the status already and was not written), or why not. */
 export type StoredTriageOutcome = { readonly alert: Alert; readonly changed: boolean; readonly previousStatus: AlertStatus } | { readonly refused: string };
@@ -13,10 +14,11 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Acknowledges or resolves a stored alert: reads it, decides (`triageAlert`), writes at the ETag read, and
- * decides again on the fresh alert if new evidence was folded in meanwhile. Undefined when there is no such alert.
+ * decides again on the fresh alert if new evidence was folded in meanwhile, then records the decision where
+ * alerts keep their history (Sentinel). Undefined when there is no such alert.
  */
 export async function triageStoredAlert(
-  dependencies: { readonly store: AlertStore; readonly clock: Clock },
+  dependencies: { readonly store: AlertStore; readonly clock: Clock; readonly delivery: Pick<AlertDelivery, 'record'> },
   alertId: string,
   action: TriageAction,
   request: Omit<TriageDecision, 'at'>,
@@ -37,6 +39,8 @@ export async function triageStoredAlert(
         continue;
       }
     }
+    // Asked again even when nothing changed: a decision written by a call that failed before this line is recorded now.
+    await dependencies.delivery.record([outcome.alert]);
     return { ...outcome, previousStatus };
   }
   throw new LifecycleConflictError('the alert kept changing while being triaged; try again');

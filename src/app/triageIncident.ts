@@ -1,5 +1,6 @@
 import { type TriageAction, type TriageDecision, triageIncident } from '../correlation/triage.js';
 import type { Incident, IncidentStatus } from '../domain/alerts.js';
+import type { AlertDelivery } from './delivery/alertDelivery.js';
 import type { Clock } from '../ports/clock.js';
 import type { AlertStore } from '../ports/store/alertStore.js';
 import type { IncidentStore } from '../ports/store/incidentStore.js';
@@ -26,7 +27,7 @@ const MAX_ATTEMPTS = 5;
  * crash leaves the incident as it was and the retried call finishes the job. Undefined: no such incident.
  */
 export async function triageStoredIncident(
-  dependencies: { readonly store: AlertStore & IncidentStore; readonly clock: Clock },
+  dependencies: { readonly store: AlertStore & IncidentStore; readonly clock: Clock; readonly delivery: Pick<AlertDelivery, 'record'> },
   incidentId: string,
   action: TriageAction,
   request: Omit<TriageDecision, 'at'>,

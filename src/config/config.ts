@@ -79,6 +79,8 @@ export interface Config {
     readonly email?: { readonly sender: string; readonly recipients: readonly string[] };
     /** Every alert, signed with HMAC-SHA256 under `secret`. */
     readonly webhook?: { readonly url: string; readonly secret: string };
+    /** Every alert, at each revision, as a row of `LureAlerts_CL` through the Logs Ingestion API, as Lure's identity. */
+    readonly sentinel?: { readonly endpoint: string; readonly ruleId: string; readonly stream: string };
     readonly minSeverity: Readonly<Record<ChannelName, Severity>>;
     /** After an incident is posted, later alerts in it post one follow-up per window at most. */
     readonly updateWindowInMinutes: number;

@@ -46,12 +46,14 @@ export const DEFAULTS = {
   LURE_TEAMS_MIN_SEVERITY: 'medium',
   LURE_EMAIL_MIN_SEVERITY: 'high',
   LURE_WEBHOOK_MIN_SEVERITY: 'low',
+  LURE_SENTINEL_MIN_SEVERITY: 'low',
+  LURE_SENTINEL_STREAM: 'Custom-LureAlerts_CL',
   LURE_NOTIFY_UPDATE_WINDOW_IN_MINUTES: '30',
   LURE_DIGEST_THRESHOLD_PER_MINUTE: '10',
   LURE_DELIVERY_MAX_ATTEMPTS: '12',
   LURE_DELIVERY_TIMEOUT_IN_SECONDS: '10',
   // A value set is read over these, so naming one channel keeps the others' rates.
-  LURE_DELIVERY_RATES: 'teams=2,email=2,webhook=10',
+  LURE_DELIVERY_RATES: 'teams=2,email=2,webhook=10,sentinel=10',
   LURE_OUTBOX_RETENTION_IN_DAYS: '30',
   LURE_KEY_RETIREMENT_GRACE_IN_HOURS: '48',
   LURE_KEY_RETIRED_ALERT_AFTER_IN_HOURS: '72',
@@ -290,6 +292,19 @@ const settingsSchema = z.object({
   LURE_TEAMS_MIN_SEVERITY: severity(DEFAULTS.LURE_TEAMS_MIN_SEVERITY),
   LURE_EMAIL_MIN_SEVERITY: severity(DEFAULTS.LURE_EMAIL_MIN_SEVERITY),
   LURE_WEBHOOK_MIN_SEVERITY: severity(DEFAULTS.LURE_WEBHOOK_MIN_SEVERITY),
+  LURE_SENTINEL_ENDPOINT: optionalText.pipe(
+    z.url({ protocol: /^https$/, error: "must be an https URL (a data collection endpoint or the rule's logs ingestion endpoint)" }).optional(),
+  ),
+  LURE_SENTINEL_RULE_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^dcr-[0-9a-f]{32}$/, 'must be a data collection rule immutable id (dcr- and 32 hex digits)')
+      .optional(),
+  ),
+  LURE_SENTINEL_STREAM: blankOr(DEFAULTS.LURE_SENTINEL_STREAM).pipe(
+    z.string().regex(/^Custom-[A-Za-z0-9_]+$/, 'must be a stream name: Custom- and letters, digits or _'),
+  ),
+  LURE_SENTINEL_MIN_SEVERITY: severity(DEFAULTS.LURE_SENTINEL_MIN_SEVERITY),
   LURE_NOTIFY_UPDATE_WINDOW_IN_MINUTES: integer(1, 24 * 60, DEFAULTS.LURE_NOTIFY_UPDATE_WINDOW_IN_MINUTES),
   LURE_DIGEST_THRESHOLD_PER_MINUTE: integer(1, 10_000, DEFAULTS.LURE_DIGEST_THRESHOLD_PER_MINUTE),
   LURE_DELIVERY_MAX_ATTEMPTS: integer(1, 100, DEFAULTS.LURE_DELIVERY_MAX_ATTEMPTS),

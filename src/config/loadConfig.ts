@@ -46,6 +46,9 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       'setting LURE_LOCAL_CONSUMER_GROUP: must differ from LURE_CONSUMER_GROUP, or the local host and the triggers take partitions from each other',
     );
   }
+  if ((settings.LURE_SENTINEL_ENDPOINT === undefined) !== (settings.LURE_SENTINEL_RULE_ID === undefined)) {
+    throw new RangeError('setting LURE_SENTINEL_RULE_ID: Sentinel needs both LURE_SENTINEL_ENDPOINT and LURE_SENTINEL_RULE_ID');
+  }
   if ((settings.LURE_WEBHOOK_URL === undefined) !== (settings.LURE_WEBHOOK_SECRET === undefined)) {
     throw new RangeError('setting LURE_WEBHOOK_SECRET: the webhook needs both LURE_WEBHOOK_URL and LURE_WEBHOOK_SECRET');
   }
@@ -106,7 +109,15 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       ...(settings.LURE_WEBHOOK_URL === undefined || settings.LURE_WEBHOOK_SECRET === undefined
         ? {}
         : { webhook: { url: settings.LURE_WEBHOOK_URL, secret: settings.LURE_WEBHOOK_SECRET } }),
-      minSeverity: { teams: settings.LURE_TEAMS_MIN_SEVERITY, email: settings.LURE_EMAIL_MIN_SEVERITY, webhook: settings.LURE_WEBHOOK_MIN_SEVERITY },
+      ...(settings.LURE_SENTINEL_ENDPOINT === undefined || settings.LURE_SENTINEL_RULE_ID === undefined
+        ? {}
+        : { sentinel: { endpoint: settings.LURE_SENTINEL_ENDPOINT, ruleId: settings.LURE_SENTINEL_RULE_ID, stream: settings.LURE_SENTINEL_STREAM } }),
+      minSeverity: {
+        teams: settings.LURE_TEAMS_MIN_SEVERITY,
+        email: settings.LURE_EMAIL_MIN_SEVERITY,
+        webhook: settings.LURE_WEBHOOK_MIN_SEVERITY,
+        sentinel: settings.LURE_SENTINEL_MIN_SEVERITY,
+      },
       updateWindowInMinutes: settings.LURE_NOTIFY_UPDATE_WINDOW_IN_MINUTES,
       digestThresholdPerMinute: settings.LURE_DIGEST_THRESHOLD_PER_MINUTE,
       maxAttempts: settings.LURE_DELIVERY_MAX_ATTEMPTS,

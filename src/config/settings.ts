@@ -244,6 +244,15 @@ const DESCRIBED_SETTINGS: readonly DescribedSetting[] = [
   { name: 'LURE_EMAIL_MIN_SEVERITY', readBy: 'lure', description: 'E-mail: incidents below this severity are not mailed.' },
   { name: 'LURE_WEBHOOK_MIN_SEVERITY', readBy: 'lure', description: 'Webhook: alerts below this severity are not sent.' },
   {
+    name: 'LURE_SENTINEL_ENDPOINT',
+    readBy: 'lure',
+    description:
+      "Sentinel: the Logs Ingestion endpoint, the data collection rule's own (`logsIngestion`) or a data collection endpoint's. With `LURE_SENTINEL_RULE_ID`, every alert is written to `LureAlerts_CL` as Lure's identity (Monitoring Metrics Publisher on the rule).",
+  },
+  { name: 'LURE_SENTINEL_RULE_ID', readBy: 'lure', description: "Sentinel: the data collection rule's immutable id (`dcr-` and 32 hex digits)." },
+  { name: 'LURE_SENTINEL_STREAM', readBy: 'lure', description: "Sentinel: the rule's input stream." },
+  { name: 'LURE_SENTINEL_MIN_SEVERITY', readBy: 'lure', description: 'Sentinel: alerts below this severity are not written.' },
+  {
     name: 'LURE_NOTIFY_UPDATE_WINDOW_IN_MINUTES',
     readBy: 'lure',
     description: 'Teams and e-mail: after an incident is posted, its later alerts post one follow-up per window at most.',

@@ -1,6 +1,6 @@
 import type { Alert, Severity } from './alerts.js';
 
-export const CHANNELS = ['teams', 'email', 'webhook'] as const;
+export const CHANNELS = ['teams', 'email', 'webhook', 'sentinel'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 
 /**
@@ -9,6 +9,8 @@ export type ChannelName = (typeof CHANNELS)[number];
  */
 export type Notification =
   | { readonly kind: 'alert'; readonly alertId: string }
+  /** One state of an alert (Sentinel keeps its history): sent only while the alert is still at `revision`. */
+  | { readonly kind: 'alertRevision'; readonly alertId: string; readonly revision: number }
   | { readonly kind: 'incident'; readonly incidentId: string }
   | { readonly kind: 'incidentUpdate'; readonly incidentId: string; readonly window: string }
   /** `lines`: the most severe of the folded notifications; `total`: how many were folded. */

@@ -15,6 +15,9 @@ import type { AlertFolding, DeliverAlerts } from '../app/persistAlerts.js';
 import { rotateDecoys, type RotateDecoysReport } from '../app/decoys/rotateDecoys.js';
 import { AlertDelivery, type DeliveryReport } from '../app/delivery/alertDelivery.js';
 import { EmailChannel, TeamsChannel, WebhookChannel } from '../adapters/httpChannels.js';
+import { SentinelChannel } from '../adapters/sentinelChannel.js';
+import { techniquesOf } from '../alerting/sentinelRow.js';
+import { ALL_DETECTIONS } from '../detections/index.js';
 import type { AlertChannel } from '../ports/alertChannel.js';
 import type { ChannelName } from '../domain/delivery.js';
 import { DecoyRegistry } from '../app/decoys/decoyRegistry.js';
@@ -89,6 +92,8 @@ export interface ServiceOverrides {
   readonly auditFeed?: AuditFeed;
   /** Where events go (tests: a fake hub). */
   readonly publisher?: EventPublisher;
+  /** Lure's own identity for Azure Monitor (tests: a client credential on a fake login host); by default `identityOf(config)`. */
+  readonly identity?: TokenCredential;
 }
 
 /** The composition root: the one place adapters are chosen and wired. */
@@ -102,7 +107,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const directory = overrides.directory ?? (signing.tenantId === undefined ? undefined : graphDirectoryOf(config));
   const delivery = new AlertDelivery({
     store,
-    channels: channelsOf(config, directory, clock),
+    channels: channelsOf(config, directory, clock, overrides.identity),
     clock,
     settings: config.delivery,
     cloud: signing.cloud,
@@ -173,8 +178,13 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
 }
 
 /** The channels the settings configure. E-mail goes through Graph, so it needs the tenant's directory. */
-function channelsOf(config: Config, directory: Directory | undefined, clock: Clock): Partial<Record<ChannelName, AlertChannel>> {
-  const { delivery } = config;
+function channelsOf(
+  config: Config,
+  directory: Directory | undefined,
+  clock: Clock,
+  identity: TokenCredential | undefined,
+): Partial<Record<ChannelName, AlertChannel>> {
+  const { delivery, signing } = config;
   const timeoutInMs = delivery.timeoutInSeconds * 1000;
   if (delivery.email !== undefined && directory === undefined)
     throw new RangeError('setting LURE_EMAIL_SENDER: e-mail is sent through Graph, which needs LURE_TENANT_ID');
@@ -194,7 +204,24 @@ function channelsOf(config: Config, directory: Directory | undefined, clock: Clo
             clock,
           }),
         }),
+    ...(delivery.sentinel === undefined
+      ? {}
+      : {
+          sentinel: new SentinelChannel({
+            destination: { ...delivery.sentinel, audience: CLOUDS[signing.cloud].monitorAudience },
+            credential: identity ?? identityOf(config),
+            cloud: signing.cloud,
+            ...(signing.tenantId === undefined ? {} : { tenantId: signing.tenantId }),
+            techniquesOf: techniquesOfDetection,
+            timeoutInMs,
+          }),
+        }),
   };
+}
+
+/** The ATT&CK techniques a detection maps to, as Sentinel's row carries them. */
+function techniquesOfDetection(detection: string): string[] {
+  return techniquesOf(ALL_DETECTIONS.find((metadata) => metadata.id === detection)?.attack ?? []);
 }
 
 /** Event Hubs with the managed identity in Azure, or a connection string elsewhere; none without either. */

@@ -1,15 +1,32 @@
 /**
  * The Entra clouds Lure can run in: where each publishes keys, which issuers it writes, and where its Graph
- * is. US Government L4 (GCC High) and L5 (DoD) share a login host and differ in Graph.
+ * is, and whom a Logs Ingestion token is for (`KnownMonitorAudience`). US Government L4 (GCC High) and L5
+ * (DoD) share a login host and differ in Graph.
  */
 export const CLOUDS = {
-  public: { authorityHost: 'https://login.microsoftonline.com', v1IssuerHost: 'https://sts.windows.net', graphHost: 'https://graph.microsoft.com' },
-  usgov: { authorityHost: 'https://login.microsoftonline.us', v1IssuerHost: 'https://sts.windows.net', graphHost: 'https://graph.microsoft.us' },
-  usgovdod: { authorityHost: 'https://login.microsoftonline.us', v1IssuerHost: 'https://sts.windows.net', graphHost: 'https://dod-graph.microsoft.us' },
+  public: {
+    authorityHost: 'https://login.microsoftonline.com',
+    v1IssuerHost: 'https://sts.windows.net',
+    graphHost: 'https://graph.microsoft.com',
+    monitorAudience: 'https://monitor.azure.com',
+  },
+  usgov: {
+    authorityHost: 'https://login.microsoftonline.us',
+    v1IssuerHost: 'https://sts.windows.net',
+    graphHost: 'https://graph.microsoft.us',
+    monitorAudience: 'https://monitor.azure.us',
+  },
+  usgovdod: {
+    authorityHost: 'https://login.microsoftonline.us',
+    v1IssuerHost: 'https://sts.windows.net',
+    graphHost: 'https://dod-graph.microsoft.us',
+    monitorAudience: 'https://monitor.azure.us',
+  },
   china: {
     authorityHost: 'https://login.chinacloudapi.cn',
     v1IssuerHost: 'https://sts.chinacloudapi.cn',
     graphHost: 'https://microsoftgraph.chinacloudapi.cn',
+    monitorAudience: 'https://monitor.azure.cn',
   },
 } as const;
 export type CloudName = keyof typeof CLOUDS;

@@ -13,7 +13,7 @@ import { FIXTURES } from './paths.js';
  * (the Graph client sends its bearer token over https only).
  */
 
-const TLS = {
+export const LOOPBACK_TLS = {
   key: readFileSync(path.join(FIXTURES, 'tls', 'loopback-key.pem')),
   cert: readFileSync(path.join(FIXTURES, 'tls', 'loopback-cert.pem')),
 };
@@ -46,7 +46,7 @@ interface Server {
 }
 
 async function listen(handler: (request: IncomingMessage, body: string, response: ServerResponse) => void): Promise<Server> {
-  const server = https.createServer(TLS, (request, response) => {
+  const server = https.createServer(LOOPBACK_TLS, (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => handler(request, Buffer.concat(chunks).toString('utf8'), response));
@@ -100,6 +100,8 @@ export interface FakeTokenEndpoint {
   readonly authorityHost: string;
   readonly accessToken: string;
   readonly tokenRequests: number;
+  /** The scope of each token request, in order: whom the tokens were for. */
+  readonly scopes: readonly string[];
   /** A client credential that gets its token from this fake, through the real `@azure/identity`. */
   credential(): ClientSecretCredential;
   close(): Promise<void>;
@@ -108,6 +110,7 @@ export interface FakeTokenEndpoint {
 export async function startFakeTokenEndpoint(): Promise<FakeTokenEndpoint> {
   const accessToken = `fake-access-token-${randomBytes(8).toString('hex')}`;
   let tokenRequests = 0;
+  const scopes: string[] = [];
   const server = await listen((request, body, response) => {
     const url = new URL(request.url ?? '/', 'https://login.invalid');
     const tenant = url.pathname.split('/')[1] ?? '';
@@ -134,6 +137,7 @@ export async function startFakeTokenEndpoint(): Promise<FakeTokenEndpoint> {
         return;
       }
       tokenRequests += 1;
+      scopes.push(form.get('scope') ?? '');
       send(response, 200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: accessToken });
       return;
     }
@@ -145,6 +149,7 @@ export async function startFakeTokenEndpoint(): Promise<FakeTokenEndpoint> {
     get tokenRequests() {
       return tokenRequests;
     },
+    scopes,
     credential: () =>
       new ClientSecretCredential(FAKE_TENANT_ID, randomUUID(), 'fake-client-secret', { authorityHost: server.url, disableInstanceDiscovery: true }),
     close: server.close,

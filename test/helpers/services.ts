@@ -1,3 +1,4 @@
+import type { TokenCredential } from '@azure/identity';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import type { Decoy } from '../../src/domain/decoys.js';
 import type { Clock } from '../../src/ports/clock.js';
@@ -47,6 +48,7 @@ export async function testServices(
     sleep?: (ms: number) => Promise<void>;
     auditFeed?: AuditFeed;
     publisher?: EventPublisher;
+    identity?: TokenCredential;
   } = {},
 ): Promise<Services> {
   const services = await buildServices(loadConfig({ LURE_STORE: 'memory', LURE_DECOY_CACHE_REFRESH_IN_SECONDS: '0', ...options.settings }), {
@@ -57,6 +59,7 @@ export async function testServices(
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.auditFeed === undefined ? {} : { auditFeed: options.auditFeed }),
     ...(options.publisher === undefined ? {} : { publisher: options.publisher }),
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
   });
   if (options.decoys !== undefined) await services.importDecoys(options.decoys);
   return services;

@@ -341,7 +341,7 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.ok(lastHour.deadLettered >= 1, 'the malformed message is counted');
     assert.deepEqual(
       report.channels.map((channel) => channel.channel),
-      ['teams', 'email', 'webhook'],
+      ['teams', 'email', 'webhook', 'sentinel'],
     );
     assert.deepEqual(
       report.keySets.map((set) => [set.set, set.stale]),

@@ -22,8 +22,8 @@ export interface AdminDependencies {
   readonly store: AlertStore & AuditFeedStore & AuditStore & DeadLetterStore & DecoyStore & IncidentStore & LifecycleStore & SigningKeyStore & StreamStore;
   /** Creating, changing, rotating and retiring decoys in the tenant. */
   readonly lifecycles: Pick<DecoyLifecycles, 'create' | 'configure' | 'currentMaterial' | 'retire' | 'rotate'>;
-  /** Per channel delivery, for the status report. */
-  readonly delivery: Pick<AlertDelivery, 'status'>;
+  /** Per channel delivery, for the status report; triage decisions recorded where alerts keep their history. */
+  readonly delivery: Pick<AlertDelivery, 'status' | 'record'>;
   readonly clock: Clock;
   /** `LURE_EXPECTED_SOURCES`, as streams: the status report lists those that never delivered. */
   readonly expectedStreams: readonly string[];

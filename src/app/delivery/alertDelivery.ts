@@ -9,6 +9,9 @@ import type { AlertDeliveryDeps, DeliveryReport } from './types.js';
 
 export type { AlertDeliveryDeps, DeliveryReport } from './types.js';
 
+/** Channels that keep every state of an alert, not just the news. */
+const HISTORY_CHANNELS: readonly ChannelName[] = ['sentinel'];
+
 /** How long the batch that raised alerts spends sending them; what is left waits for the timer (a minute at most). */
 const INLINE_BUDGET_IN_MS = 5_000;
 
@@ -44,12 +47,27 @@ export class AlertDelivery {
    * or from an ignored actor are recorded only. Returns the new entries' ids.
    */
   async notify(alerts: readonly Alert[], changed: ReadonlySet<string> = new Set(alerts.map((alert) => alert.id))): Promise<string[]> {
-    if (this.plan.channels.length === 0) return [];
+    return this.enqueueAndSend(alerts, changed, this.plan);
+  }
+
+  /**
+   * Tells the channels that keep each alert's history (Sentinel) of a change no one is notified of: a triage
+   * decision. Idempotent like `notify`: asking again for the same state enqueues nothing.
+   */
+  async record(alerts: readonly Alert[]): Promise<string[]> {
+    return this.enqueueAndSend(alerts, new Set(alerts.map((alert) => alert.id)), {
+      ...this.plan,
+      channels: this.plan.channels.filter((channel) => HISTORY_CHANNELS.includes(channel)),
+    });
+  }
+
+  private async enqueueAndSend(alerts: readonly Alert[], changed: ReadonlySet<string>, plan: PlanSettings): Promise<string[]> {
+    if (plan.channels.length === 0) return [];
     const created: string[] = [];
     for (const alert of alerts) {
-      if (alert.status === 'suppressed' || alert.status === 'resolved' || this.ignore.matches(alert)) continue;
+      if (alert.status === 'suppressed' || this.ignore.matches(alert)) continue;
       const incident = alert.incidentId === undefined ? undefined : (await this.deps.store.getIncident(alert.incidentId))?.value;
-      for (const planned of plannedEntries(alert, incident, this.plan, this.now(), changed.has(alert.id))) {
+      for (const planned of plannedEntries(alert, incident, plan, this.now(), changed.has(alert.id))) {
         const id = await this.enqueuer.enqueue(planned);
         if (id !== undefined) created.push(id);
       }

@@ -1,4 +1,5 @@
 import { digestContent, incidentContent, testContent } from '../../alerting/notificationContent.js';
+import { alertRevisionOf } from '../../alerting/sentinelRow.js';
 import { ALL_DETECTIONS } from '../../detections/index.js';
 import type { OutboxEntry } from '../../domain/delivery.js';
 import type { CloudName } from '../../keys/clouds.js';
@@ -13,16 +14,28 @@ function runbookOf(detection: string): string | undefined {
 /** Alerts listed in an incident's message besides its lead. */
 const ALERTS_SHOWN = 6;
 
+/** An entry that need not be sent: the one that tells what it would have told, or more. */
+export interface Superseded {
+  readonly by: string;
+}
+
 /**
- * What to send for an entry, read fresh from the store. A follow-up is `superseded` when its incident's post
- * was built after the follow-up was raised (so it told the same), and must `wait` while that post is on its way.
+ * What to send for an entry, read fresh from the store. A follow-up is superseded when its incident's post
+ * was built after the follow-up was raised (so it told the same), and must `wait` while that post is on its
+ * way; an alert revision is superseded by the alert's next one, whose own entry sends the newer state.
  */
-export async function deliveryOf(store: AlertDeliveryDeps['store'], cloud: CloudName, entry: OutboxEntry): Promise<Delivery | 'superseded' | 'wait'> {
+export async function deliveryOf(store: AlertDeliveryDeps['store'], cloud: CloudName, entry: OutboxEntry): Promise<Delivery | Superseded | 'wait'> {
   const { notification } = entry;
   switch (notification.kind) {
-    case 'alert': {
+    case 'alert':
+    case 'alertRevision': {
       const alert = (await store.getAlert(notification.alertId))?.value.alert;
       if (alert === undefined) throw new DeliveryError(`alert ${notification.alertId} is not stored`, false);
+      if (notification.kind === 'alertRevision') {
+        // Every change of an alert is planned when it is written, so the newer revision has its own entry.
+        const current = alertRevisionOf(alert);
+        if (current > notification.revision) return { by: `${entry.channel}|alert|${alert.id}|${current}` };
+      }
       return { id: entry.id, alert, content: { kind: 'incident', severity: alert.severity, heading: alert.title, others: [], links: [] } };
     }
     case 'incident':
@@ -32,7 +45,7 @@ export async function deliveryOf(store: AlertDeliveryDeps['store'], cloud: Cloud
         if (post?.status === 'pending') return 'wait';
         // The post read the incident when it was claimed (`lastAttemptAt`): claimed after this follow-up was
         // raised, it told the same. A tie goes to sending: a repeat beats a loss.
-        if ((post?.status === 'delivered' || post?.status === 'accepted') && (post.lastAttemptAt ?? '') > entry.createdAt) return 'superseded';
+        if ((post?.status === 'delivered' || post?.status === 'accepted') && (post.lastAttemptAt ?? '') > entry.createdAt) return { by: post.id };
       }
       const incident = (await store.getIncident(notification.incidentId))?.value;
       if (incident === undefined) throw new DeliveryError(`incident ${notification.incidentId} is not stored`, false);

@@ -38,13 +38,13 @@ export class EntrySender {
       const channel = this.deps.channels[entry.channel];
       if (channel === undefined) throw new DeliveryError(`channel ${entry.channel} is no longer configured`, false);
       const delivery = await deliveryOf(this.deps.store, this.deps.cloud, entry);
-      if (delivery === 'superseded') {
-        outcome = { ...entry, status: 'digested', digestId: `${entry.channel}|incident|${incidentIdOf(entry)}`, completedAt: this.now() };
-        result = 'superseded';
-      } else if (delivery === 'wait') {
+      if (delivery === 'wait') {
         // The attempt did not happen: give it back, to look again once the incident's post is out.
         outcome = { ...entry, attempts: entry.attempts - 1, nextAttemptAt: new Date(this.deps.clock.now().getTime() + FOLLOW_UP_WAIT_IN_MS).toISOString() };
         result = 'deferred';
+      } else if ('by' in delivery) {
+        outcome = { ...entry, status: 'digested', digestId: delivery.by, completedAt: this.now() };
+        result = 'superseded';
       } else {
         const sent = await channel.send(delivery);
         const { lastError: _overcome, ...rest } = entry;
@@ -101,10 +101,6 @@ export class EntrySender {
   private now(): string {
     return this.deps.clock.now().toISOString();
   }
-}
-
-function incidentIdOf(entry: OutboxEntry): string {
-  return 'incidentId' in entry.notification ? entry.notification.incidentId : '';
 }
 
 /** 30 s, 1, 2, 4 … minutes, at most an hour, each shortened by up to half at random so retries spread out. */

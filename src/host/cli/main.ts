@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { CHANNELS, type ChannelName } from '../../domain/delivery.js';
 import { readStatusReport } from '../../app/admin/statusReport.js';
 import { Command, CommanderError, Option } from 'commander';
 import { EventFileError } from '../../app/eventFiles.js';
@@ -143,8 +144,8 @@ async function main(argv: readonly string[]): Promise<number> {
   program
     .command('test-alert')
     .description("Send a clearly marked test notification through one channel's real path, and say how it went")
-    .addOption(new Option('--channel <channel>', 'the channel to test').choices(['teams', 'email', 'webhook']).makeOptionMandatory())
-    .action(async (options: { channel: 'teams' | 'email' | 'webhook' }) => {
+    .addOption(new Option('--channel <channel>', 'the channel to test').choices(CHANNELS).makeOptionMandatory())
+    .action(async (options: { channel: ChannelName }) => {
       const services = await storeServices();
       const entry = await services.delivery.sendTest(options.channel);
       const outcome = entry.status === 'accepted' ? 'accepted (the flow was triggered; check the channel for the card)' : entry.status;

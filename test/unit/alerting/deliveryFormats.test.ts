@@ -216,7 +216,7 @@ describe('webhook signature', () => {
 describe('notification plan', () => {
   const settings = {
     channels: ['teams', 'email', 'webhook'] as const,
-    minSeverity: { teams: 'medium', email: 'critical', webhook: 'low' } as const,
+    minSeverity: { teams: 'medium', email: 'critical', webhook: 'low', sentinel: 'medium' } as const,
     updateWindowInMinutes: 30,
   };
 
@@ -244,6 +244,25 @@ describe('notification plan', () => {
       plannedEntries({ ...LEAD, status: 'acknowledged' }, INCIDENT, settings, '2026-11-28T12:00:00.000Z').length > 0,
       'someone is on it: news still reaches them',
     );
+  });
+
+  it('writes Sentinel every state of an alert, resolved ones too, one entry per revision', () => {
+    const withSentinel = { ...settings, channels: ['sentinel'] as const };
+    const now = '2026-11-28T12:00:00.000Z';
+    const idsOf = (alert: typeof LEAD) => plannedEntries(alert, INCIDENT, withSentinel, now).map((planned) => planned.entry.id);
+    const first = idsOf(LEAD);
+    assert.equal(first.length, 1);
+    assert.deepEqual(idsOf(LEAD), first, 'the same state plans the same entry (a redelivered batch adds none)');
+    const states = [
+      LEAD,
+      { ...LEAD, count: LEAD.count + 1 },
+      { ...LEAD, count: LEAD.count + 1, status: 'acknowledged' as const },
+      { ...LEAD, count: LEAD.count + 1, status: 'resolved' as const },
+    ];
+    const ids = states.flatMap(idsOf);
+    assert.equal(new Set(ids).size, states.length, `each state its own entry: ${ids.join(', ')}`);
+    assert.deepEqual(idsOf({ ...LEAD, status: 'suppressed' }), []);
+    assert.deepEqual(idsOf({ ...LEAD, severity: 'low' }), [], 'below LURE_SENTINEL_MIN_SEVERITY');
   });
 });
 

@@ -8,6 +8,9 @@ import { alertFixture } from '../../helpers/alerts.js';
 import { fixedClock } from '../../helpers/services.js';
 
 const clock = fixedClock('2026-11-29T09:30:00.000Z');
+/** What was handed to the channels that keep alert history. */
+const recorded: Alert[] = [];
+const delivery = { record: (alerts: readonly Alert[]) => Promise.resolve((recorded.push(...alerts), [])) };
 const by = { objectId: '5e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a21', userPrincipalName: 'secops-admin@contoso.example' };
 
 function stored(alert: Alert): StoredAlert {
@@ -29,7 +32,7 @@ describe('triageStoredIncident', () => {
       [alertFixture('a1'), alertFixture('a2', { status: 'acknowledged' }), alertFixture('a3', { status: 'resolved' })],
       ['a1', 'a2', 'a3', 'a-pruned'],
     );
-    const outcome = await triageStoredIncident({ store, clock }, incident.id, 'acknowledge', { by, note: 'on it' });
+    const outcome = await triageStoredIncident({ store, clock, delivery }, incident.id, 'acknowledge', { by, note: 'on it' });
     assert.ok(outcome !== undefined && !('refused' in outcome));
     assert.deepEqual(outcome.alerts, { changed: 1, unchanged: 1, left: [{ alertId: 'a3', reason: 'the alert is resolved already' }] });
     assert.deepEqual(
@@ -43,11 +46,13 @@ describe('triageStoredIncident', () => {
       'resolved',
     ]);
 
-    const resolved = await triageStoredIncident({ store, clock }, incident.id, 'resolve', { by });
+    const resolved = await triageStoredIncident({ store, clock, delivery }, incident.id, 'resolve', { by });
     assert.ok(resolved !== undefined && !('refused' in resolved));
     assert.deepEqual([resolved.incident.status, resolved.alerts.changed, resolved.alerts.unchanged], ['resolved', 2, 1]);
-    assert.deepEqual(await triageStoredIncident({ store, clock }, incident.id, 'acknowledge', { by }), { refused: 'the incident is resolved already' });
-    assert.equal(await triageStoredIncident({ store, clock }, 'inc-000000000000000000000000', 'resolve', { by }), undefined);
+    assert.deepEqual(await triageStoredIncident({ store, clock, delivery }, incident.id, 'acknowledge', { by }), {
+      refused: 'the incident is resolved already',
+    });
+    assert.equal(await triageStoredIncident({ store, clock, delivery }, 'inc-000000000000000000000000', 'resolve', { by }), undefined);
   });
 
   it('also triages an alert that joined while it worked, before writing the incident', async () => {
@@ -65,7 +70,7 @@ describe('triageStoredIncident', () => {
         return store.updateIncident(next, etag);
       },
     };
-    const outcome = await triageStoredIncident({ store: racing, clock }, incident.id, 'resolve', { by });
+    const outcome = await triageStoredIncident({ store: racing, clock, delivery }, incident.id, 'resolve', { by });
     assert.ok(outcome !== undefined && !('refused' in outcome));
     assert.deepEqual([outcome.incident.alertIds, outcome.incident.status, outcome.alerts.changed], [['a1', 'a-late'], 'resolved', 2]);
     assert.equal((await store.getAlert('a-late'))?.value.alert.status, 'resolved');

@@ -64,12 +64,12 @@ describe('loadConfig', () => {
         journalRetentionInDays: 30,
       },
       delivery: {
-        minSeverity: { teams: 'medium', email: 'high', webhook: 'low' },
+        minSeverity: { teams: 'medium', email: 'high', webhook: 'low', sentinel: 'low' },
         updateWindowInMinutes: 30,
         digestThresholdPerMinute: 10,
         maxAttempts: 12,
         timeoutInSeconds: 10,
-        ratesPerSecond: { teams: 2, email: 2, webhook: 10 },
+        ratesPerSecond: { teams: 2, email: 2, webhook: 10, sentinel: 10 },
         ignore: { ips: [], userAgents: [], appIds: [] },
         inAzure: false,
         retentionInDays: 30,
@@ -105,7 +105,7 @@ describe('loadConfig', () => {
     assert.deepEqual(delivery.email, { sender: 'lure-alerts@contoso.example', recipients: ['soc@contoso.example', 'ciso@contoso.example'] });
     assert.deepEqual(delivery.webhook, { url: 'https://siem.contoso.example/lure', secret });
     assert.equal(delivery.minSeverity.email, 'critical');
-    assert.deepEqual(delivery.ratesPerSecond, { teams: 1, email: 2, webhook: 10 });
+    assert.deepEqual(delivery.ratesPerSecond, { teams: 1, email: 2, webhook: 10, sentinel: 10 });
     assert.deepEqual(delivery.ignore.ips, ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32']);
     assert.throws(() => loadConfig({ LURE_WEBHOOK_URL: 'https://siem.contoso.example/lure' }), /LURE_WEBHOOK_SECRET: the webhook needs both/);
     assert.throws(
@@ -120,6 +120,19 @@ describe('loadConfig', () => {
       /LURE_WEBHOOK_URL: must be an https URL/,
       'the scheme in any case',
     );
+    const sentinel = {
+      LURE_SENTINEL_ENDPOINT: 'https://lure-dcr-a1b2.eastus-1.ingest.monitor.azure.com',
+      LURE_SENTINEL_RULE_ID: 'dcr-00112233445566778899aabbccddeeff',
+    };
+    assert.deepEqual(loadConfig(sentinel).delivery.sentinel, {
+      endpoint: sentinel.LURE_SENTINEL_ENDPOINT,
+      ruleId: sentinel.LURE_SENTINEL_RULE_ID,
+      stream: 'Custom-LureAlerts_CL',
+    });
+    assert.throws(() => loadConfig({ LURE_SENTINEL_ENDPOINT: sentinel.LURE_SENTINEL_ENDPOINT }), /LURE_SENTINEL_RULE_ID: Sentinel needs both/);
+    assert.throws(() => loadConfig({ ...sentinel, LURE_SENTINEL_RULE_ID: 'LureAlerts' }), /LURE_SENTINEL_RULE_ID: must be a data collection rule immutable id/);
+    assert.throws(() => loadConfig({ ...sentinel, LURE_SENTINEL_ENDPOINT: 'http://127.0.0.1:1/' }), /LURE_SENTINEL_ENDPOINT: must be an https URL/);
+    assert.throws(() => loadConfig({ ...sentinel, LURE_SENTINEL_STREAM: 'LureAlerts_CL' }), /LURE_SENTINEL_STREAM: must be a stream name/);
     assert.throws(() => loadConfig({ LURE_DELIVERY_RATES: 'slack=3' }), /LURE_DELIVERY_RATES: must be channel=requests-per-second pairs/);
     assert.equal(
       loadConfig({ LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:7071/flow' }).delivery.teams?.url,

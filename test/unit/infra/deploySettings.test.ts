@@ -49,6 +49,8 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_TEAMS_MIN_SEVERITY: 'tunable; the default fits Azure',
   LURE_EMAIL_MIN_SEVERITY: 'tunable; the default fits Azure',
   LURE_WEBHOOK_MIN_SEVERITY: 'tunable; the default fits Azure',
+  LURE_SENTINEL_STREAM: 'the rule the deployment makes declares the default stream',
+  LURE_SENTINEL_MIN_SEVERITY: 'tunable; the default writes every alert',
   LURE_NOTIFY_UPDATE_WINDOW_IN_MINUTES: 'tunable; the default fits Azure',
   LURE_DIGEST_THRESHOLD_PER_MINUTE: 'tunable; the default fits Azure',
   LURE_DELIVERY_MAX_ATTEMPTS: 'tunable; the default fits Azure',
