@@ -30,7 +30,6 @@ export class SentinelChannel implements AlertChannel {
       readonly credential: TokenCredential;
       readonly cloud: string;
       readonly tenantId?: string;
-      readonly techniquesOf: (detection: string) => readonly string[];
       readonly timeoutInMs: number;
     },
   ) {
@@ -52,11 +51,7 @@ export class SentinelChannel implements AlertChannel {
   }
 
   private rowOf(alert: Alert): SentinelRow {
-    return sentinelRowOf(alert, {
-      cloud: this.options.cloud,
-      ...(this.options.tenantId === undefined ? {} : { tenantId: this.options.tenantId }),
-      techniques: this.options.techniquesOf(alert.detection),
-    });
+    return sentinelRowOf(alert, { cloud: this.options.cloud, ...(this.options.tenantId === undefined ? {} : { tenantId: this.options.tenantId }) });
   }
 
   private testRow(delivery: Delivery): SentinelRow {

@@ -85,6 +85,7 @@ export function factsOf(alert: Alert): Fact[] {
   add('When', `event ${alert.occurredAt} · detected ${alert.detectedAt}`);
   const shown = alert.evidence.slice(0, EVIDENCE_LISTED).map((evidence) => `${evidence.type} ${evidence.id}`);
   add('Evidence', `${shown.join('; ')}${alert.count > shown.length ? ` (and ${alert.count - shown.length} more)` : ''}`);
+  add('ATT&CK', alert.mitre?.join(', '));
   add('Alert', alert.id);
   return facts;
 }

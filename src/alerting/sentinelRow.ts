@@ -59,16 +59,8 @@ export function alertRevisionOf(alert: Alert): number {
   return alert.count + severityRank(alert.severity) + STATUS_RANK[alert.status] + (alert.incidentId === undefined ? 0 : 1);
 }
 
-/** ATT&CK technique ids of `tactic:technique` pairs, each once. */
-export function techniquesOf(attack: readonly string[]): string[] {
-  return [...new Set(attack.map((pair) => pair.slice(pair.indexOf(':') + 1)))];
-}
-
 /** The alert as one row of `LureAlerts_CL`: absent fields are absent columns (empty in Log Analytics), never placeholders. */
-export function sentinelRowOf(
-  alert: Alert,
-  context: { readonly cloud: string; readonly tenantId?: string; readonly techniques: readonly string[] },
-): SentinelRow {
+export function sentinelRowOf(alert: Alert, context: { readonly cloud: string; readonly tenantId?: string }): SentinelRow {
   const row: Record<SentinelColumn, string | number | readonly unknown[] | undefined> = {
     TimeGenerated: alert.detectedAt,
     OccurredAt: alert.occurredAt,
@@ -95,7 +87,7 @@ export function sentinelRowOf(
     SigningKeyId: alert.token?.kid,
     EvidenceCount: alert.count,
     Evidence: alert.evidence.map(({ source, type, id, time }) => ({ source, type, id, time })),
-    MitreTechniques: [...context.techniques],
+    MitreTechniques: [...(alert.mitre ?? [])],
     Cloud: context.cloud,
     AadTenantId: context.tenantId,
   };

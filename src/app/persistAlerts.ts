@@ -1,5 +1,7 @@
 import { alertIdOf, dedupeKeyOf } from '../correlation/dedupeKey.js';
 import { foldAlert } from '../correlation/foldAlert.js';
+import { techniquesOf } from '../detections/detection.js';
+import { ALL_DETECTIONS } from '../detections/index.js';
 import type { Alert } from '../domain/alerts.js';
 import { assignIncident } from './assignIncident.js';
 import type { Finding } from '../domain/findings.js';
@@ -62,6 +64,14 @@ export async function persistAlerts(
   return { changed: changed.sort(byTime), touched: touched.sort(byTime), touchedIds: [...groups.keys()] };
 }
 
+const TECHNIQUES = new Map(ALL_DETECTIONS.map((metadata) => [metadata.id, techniquesOf(metadata.attack)]));
+
+/** The alert with its detection's ATT&CK techniques (an alert stored before they were kept gains them at its next change). */
+function withTechniques(alert: Alert): Alert {
+  const mitre = TECHNIQUES.get(alert.detection) ?? [];
+  return mitre.length === 0 ? alert : { ...alert, mitre };
+}
+
 async function persistOne(
   store: AlertStore & IncidentStore,
   id: string,
@@ -73,7 +83,7 @@ async function persistOne(
     const existing = await store.getAlert(id);
     const folded = foldAlert(existing?.value, dedupeKey, findings, now);
     if (!folded.changed && existing !== undefined) return { alert: existing.value.alert, changed: false };
-    const stored = { ...folded.stored, alert: await assignIncident(store, folded.stored.alert, now) };
+    const stored = { ...folded.stored, alert: withTechniques(await assignIncident(store, folded.stored.alert, now)) };
     try {
       if (existing === undefined) await store.createAlert(stored);
       else await store.updateAlert(stored, existing.etag);

@@ -40,6 +40,11 @@ export interface DetectionMetadata {
   readonly runbook: string;
 }
 
+/** The ATT&CK technique ids of `tactic:technique` pairs, each once, in order: what an alert's `mitre` lists. */
+export function techniquesOf(attack: readonly string[]): string[] {
+  return [...new Set(attack.map((pair) => pair.slice(pair.indexOf(':') + 1)))];
+}
+
 /**
  * A detection that judges one event at a time: metadata plus one small pure function, in the manner of
  * panther-analysis. Listed by hand in `index.ts`; proven by positive and negative fixtures in

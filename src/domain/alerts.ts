@@ -58,6 +58,8 @@ export interface Alert {
   readonly status: AlertStatus;
   /** The last triage decision made through the admin API (acknowledged or resolved), and by whom. */
   readonly triage?: AlertTriage;
+  /** MITRE ATT&CK technique ids of its detection (`T1078.004`, …). */
+  readonly mitre?: readonly string[];
 }
 
 export interface AlertTriage {

@@ -16,8 +16,6 @@ import { rotateDecoys, type RotateDecoysReport } from '../app/decoys/rotateDecoy
 import { AlertDelivery, type DeliveryReport } from '../app/delivery/alertDelivery.js';
 import { EmailChannel, TeamsChannel, WebhookChannel } from '../adapters/httpChannels.js';
 import { SentinelChannel } from '../adapters/sentinelChannel.js';
-import { techniquesOf } from '../alerting/sentinelRow.js';
-import { ALL_DETECTIONS } from '../detections/index.js';
 import type { AlertChannel } from '../ports/alertChannel.js';
 import type { ChannelName } from '../domain/delivery.js';
 import { DecoyRegistry } from '../app/decoys/decoyRegistry.js';
@@ -212,16 +210,10 @@ function channelsOf(
             credential: identity ?? identityOf(config),
             cloud: signing.cloud,
             ...(signing.tenantId === undefined ? {} : { tenantId: signing.tenantId }),
-            techniquesOf: techniquesOfDetection,
             timeoutInMs,
           }),
         }),
   };
-}
-
-/** The ATT&CK techniques a detection maps to, as Sentinel's row carries them. */
-function techniquesOfDetection(detection: string): string[] {
-  return techniquesOf(ALL_DETECTIONS.find((metadata) => metadata.id === detection)?.attack ?? []);
 }
 
 /** Event Hubs with the managed identity in Azure, or a connection string elsewhere; none without either. */

@@ -157,6 +157,7 @@ export const alertResource = z
     incidentId: z.string().optional(),
     status: z.enum(ALERT_STATUSES),
     triage: triageResource.optional(),
+    mitre: z.array(z.string()).optional().describe("MITRE ATT&CK technique ids of the alert's detection"),
   })
   .describe('An alert (README "Alerts")');
 export const alertPage = z.object({ items: z.array(alertResource), continuation: z.string().optional() });

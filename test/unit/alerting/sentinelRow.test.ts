@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { alertRevisionOf, SENTINEL_COLUMNS, sentinelRowOf, techniquesOf } from '../../../src/alerting/sentinelRow.js';
+import { alertRevisionOf, SENTINEL_COLUMNS, sentinelRowOf } from '../../../src/alerting/sentinelRow.js';
+import { techniquesOf } from '../../../src/detections/detection.js';
 import { foldAlert } from '../../../src/correlation/foldAlert.js';
 import { type TriageAction, triageAlert } from '../../../src/correlation/triage.js';
 import { SEVERITIES, type StoredAlert } from '../../../src/domain/alerts.js';
@@ -65,11 +66,10 @@ describe('the Sentinel row', () => {
       token: { uniqueTokenId: 'uti-1', kid: 'kid-1' },
       evidence: [{ source: 'entra', type: 'SignInLogs', id: 'rec-1', time: '2026-11-02T08:00:00.000Z' }],
     });
-    const row = sentinelRowOf(alert, {
-      cloud: 'usgov',
-      tenantId: 'tenant-1',
-      techniques: techniquesOf(['TA0001:T1078.004', 'TA0006:T1110.003', 'TA0004:T1078.004']),
-    });
+    const row = sentinelRowOf(
+      { ...alert, mitre: techniquesOf(['TA0001:T1078.004', 'TA0006:T1110.003', 'TA0004:T1078.004']) },
+      { cloud: 'usgov', tenantId: 'tenant-1' },
+    );
     const types = new Map<string, string>(SENTINEL_COLUMNS.map((column) => [column.name, column.type]));
     for (const [name, value] of Object.entries(row)) {
       const type = types.get(name);
