@@ -20,25 +20,40 @@ export async function consoleConfig(): Promise<ConsoleConfig> {
  * The local host (npm start): the printed link's one-time code (in the fragment, which no server sees) is
  * traded for a dev token, and the fragment is wiped from the address bar and history at once.
  */
-export async function localSession(): Promise<Session | undefined> {
+export async function localSession(): Promise<{ session?: Session; problem?: string }> {
   const code = new URLSearchParams(location.hash.replace(/^#/, '')).get('code');
+  let problem: string | undefined;
   if (code !== null) {
     history.replaceState(null, '', `${location.pathname}${location.search}`);
     const response = await fetch('/local/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
     if (response.ok) sessionStorage.setItem(LOCAL_TOKEN, ((await response.json()) as { token: string }).token);
+    else problem = 'That sign-in link was used already or has expired: npm start prints a new one when it starts.';
   }
   const token = sessionStorage.getItem(LOCAL_TOKEN);
-  return token === null ? undefined : localSessionOf(token);
+  if (token === null) return problem === undefined ? {} : { problem };
+  try {
+    return { session: localSessionOf(token) };
+  } catch (error) {
+    // A kept token that cannot be read would lock the tab on every reload: forget it.
+    sessionStorage.removeItem(LOCAL_TOKEN);
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
 }
 
-/** A pasted token (`npx lure dev-token --role Lure.Reader`). */
+/** A pasted token (`npx lure dev-token --role Lure.Reader`): read first, kept only if it reads. */
 export function useLocalToken(token: string): Session {
+  const session = localSessionOf(token.trim());
   sessionStorage.setItem(LOCAL_TOKEN, token.trim());
-  return localSessionOf(token.trim());
+  return session;
 }
 
 function localSessionOf(token: string): Session {
-  const payload = JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as { preferred_username?: string; roles?: string[] };
+  let payload: { preferred_username?: string; roles?: string[] };
+  try {
+    payload = JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as typeof payload;
+  } catch {
+    throw new Error('That is not a token: paste the line npx lure dev-token printed.');
+  }
   return {
     name: `${payload.preferred_username ?? 'local user'} (${(payload.roles ?? []).join(', ') || 'no role'})`,
     token: () => Promise.resolve(token),

@@ -35,10 +35,11 @@ function useRoute(): string[] {
   return route;
 }
 
-function Page(props: { readonly api: Api; readonly cloud: CloudName }) {
-  const [page = 'overview', id] = useRoute();
-  if (page === 'incidents' && id !== undefined) return <IncidentView api={props.api} id={id} cloud={props.cloud} />;
-  if (page === 'alerts' && id !== undefined) return <AlertView api={props.api} id={id} cloud={props.cloud} />;
+function Page(props: { readonly api: Api; readonly cloud: CloudName; readonly page: string; readonly id: string | undefined }) {
+  const { page, id } = props;
+  // Keyed by id: what was typed or said about one alert or incident never shows on the next.
+  if (page === 'incidents' && id !== undefined) return <IncidentView key={id} api={props.api} id={id} cloud={props.cloud} />;
+  if (page === 'alerts' && id !== undefined) return <AlertView key={id} api={props.api} id={id} cloud={props.cloud} />;
   switch (page) {
     case 'incidents':
       return <Incidents api={props.api} />;
@@ -57,13 +58,20 @@ function Page(props: { readonly api: Api; readonly cloud: CloudName }) {
 
 function SignedIn(props: { readonly session: Session; readonly cloud: CloudName; readonly onSignOut: () => void }) {
   const api = useMemo(() => new Api(() => props.session.token()), [props.session]);
+  const [page = 'overview', id] = useRoute();
+  const label = PAGES.find(([name]) => name === page)?.[1] ?? 'Overview';
+  useEffect(() => {
+    document.title = `${id === undefined ? label : `${label}: ${id}`} · Lure`;
+  }, [label, id]);
   return (
     <>
       <header>
         <nav aria-label="Console">
           <strong>Lure</strong>
-          {PAGES.map(([page, label]) => (
-            <a href={`#/${page}`}>{label}</a>
+          {PAGES.map(([name, text]) => (
+            <a href={`#/${name}`} aria-current={name === page ? 'page' : undefined}>
+              {text}
+            </a>
           ))}
         </nav>
         <span class="who">{props.session.name}</span>{' '}
@@ -71,13 +79,23 @@ function SignedIn(props: { readonly session: Session; readonly cloud: CloudName;
           Sign out
         </button>
       </header>
-      <Page api={api} cloud={props.cloud} />
+      <main>
+        <Page api={api} cloud={props.cloud} page={page} id={id} />
+      </main>
     </>
   );
 }
 
-function LocalSignIn(props: { readonly onSession: (session: Session) => void }) {
+function LocalSignIn(props: { readonly onSession: (session: Session) => void; readonly problem?: string }) {
   const [token, setToken] = useState('');
+  const [problem, setProblem] = useState(props.problem);
+  const signIn = () => {
+    try {
+      props.onSession(useLocalToken(token));
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  };
   return (
     <section aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in to the local Lure</h1>
@@ -88,21 +106,24 @@ function LocalSignIn(props: { readonly onSession: (session: Session) => void }) 
       <label>
         Token <input value={token} onInput={(event) => setToken(event.currentTarget.value)} autoComplete="off" />
       </label>{' '}
-      <button type="button" disabled={token === ''} onClick={() => props.onSession(useLocalToken(token))}>
+      <button type="button" disabled={token === ''} onClick={signIn}>
         Sign in
       </button>
+      {problem !== undefined && (
+        <p class="error" role="alert">
+          {problem}
+        </p>
+      )}
     </section>
   );
 }
 
 function App() {
-  const [state, setState] = useState<{ config?: ConsoleConfig; session?: Session; signIn?: () => Promise<void>; error?: string }>({});
+  const [state, setState] = useState<{ config?: ConsoleConfig; session?: Session; signIn?: () => Promise<void>; error?: string; problem?: string }>({});
   const start = async () => {
     const config = await consoleConfig();
-    if (config.mode === 'local') {
-      const session = await localSession();
-      setState(session === undefined ? { config } : { config, session });
-    } else if (config.mode === 'entra') {
+    if (config.mode === 'local') setState({ config, ...(await localSession()) });
+    else if (config.mode === 'entra') {
       const { session, signIn } = await entraSession(config);
       setState(session === undefined ? { config, signIn } : { config, session, signIn });
     } else setState({ config });
@@ -110,11 +131,19 @@ function App() {
   useEffect(() => {
     start().catch((error: unknown) => setState({ error: error instanceof Error ? error.message : String(error) }));
   }, []);
+  if (state.session !== undefined && state.config !== undefined)
+    return <SignedIn session={state.session} cloud={state.config.cloud} onSignOut={() => setState({ config: state.config })} />;
+  return <main>{signedOut(state, (session) => setState({ ...state, session }))}</main>;
+}
+
+/** What a person who is not signed in sees. */
+function signedOut(
+  state: { readonly config?: ConsoleConfig; readonly signIn?: () => Promise<void>; readonly error?: string; readonly problem?: string },
+  onSession: (session: Session) => void,
+) {
   if (state.error !== undefined) return <p role="alert">{state.error}</p>;
   if (state.config === undefined) return <p>Loading…</p>;
-  if (state.session !== undefined)
-    return <SignedIn session={state.session} cloud={state.config.cloud} onSignOut={() => setState({ ...state, session: undefined })} />;
-  if (state.config.mode === 'local') return <LocalSignIn onSession={(session) => setState({ ...state, session })} />;
+  if (state.config.mode === 'local') return <LocalSignIn onSession={onSession} {...(state.problem === undefined ? {} : { problem: state.problem })} />;
   if (state.config.mode === 'entra')
     return (
       <section>

@@ -145,6 +145,26 @@ describe('the console in Chromium', { skip: BROWSER_TESTS_SKIPPED }, () => {
     assert.deepEqual(dialogs, [], 'no script ran');
   });
 
+  it("tells an admin acting on a stale view that someone changed the decoy, and keeps the other admin's change", async () => {
+    await admin.goto(`${origin}/#/decoys`);
+    await admin.getByRole('button', { name: 'Disable d-user-1' }).waitFor();
+    // Another admin changes the decoy's memo through the API after this page loaded it.
+    const token = (await runLure(['dev-token', '--role', 'Lure.Admin'], environment)).stdout.trim();
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const read = await fetch(`${origin}/api/decoys/d-user-1`, { headers });
+    const changed = await fetch(`${origin}/api/decoys/d-user-1`, {
+      method: 'PATCH',
+      headers: { ...headers, 'if-match': read.headers.get('etag') ?? '' },
+      body: JSON.stringify({ memo: 'kept by the other admin' }),
+    });
+    assert.equal(changed.status, 200);
+    await admin.getByRole('button', { name: 'Disable d-user-1' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Someone changed d-user-1 since this page loaded it' }).waitFor();
+    await admin.getByRole('cell', { name: 'kept by the other admin' }).waitFor();
+    const after = (await (await fetch(`${origin}/api/decoys/d-user-1`, { headers })).json()) as { decoy: { enabled: boolean; memo?: string } };
+    assert.deepEqual([after.decoy.enabled, after.decoy.memo], [true, 'kept by the other admin']);
+  });
+
   it('disables a decoy with a memo, and a hit on it afterwards is suppressed', async () => {
     await admin.goto(`${origin}/#/decoys`);
     await admin.getByLabel('Memo for d-app-1').fill('pen test this week');

@@ -269,6 +269,11 @@ describe('admin API authorisation: every route × every kind of caller', () => {
     }
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
     assert.equal(headers.get('x-frame-options'), 'DENY');
+    // The API's own answers, a refusal included, are never a page either.
+    const refused = await call('GET', '/api/alerts', {});
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+    assert.equal(refused.headers.get('x-frame-options'), 'DENY');
   });
 
   it('refuses everything but the document when the API is not configured (no client id)', async () => {

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { CloudName } from '../../../src/keys/clouds.js';
 import type { Api } from '../api.js';
 import type { Alert, AlertPage, DetectionList } from '../types.js';
-import { Loading, PortalLinks, SEVERITIES, TriageForm, TriageRecord, useLoad, when } from './shared.js';
+import { counted, Loading, PortalLinks, Rows, SEVERITIES, TriageForm, TriageRecord, useLoad, usePages, when } from './shared.js';
 
 export function AlertView(props: { readonly api: Api; readonly id: string; readonly cloud: CloudName }) {
   const data = useLoad(async () => {
@@ -21,7 +21,7 @@ export function AlertView(props: { readonly api: Api; readonly id: string; reado
             <h1 id="alert-title">{alert.title}</h1>
             <p>
               <span class={`severity-${alert.severity}`}>{alert.severity}</span> · <code>{alert.detection}</code> · <span class="status">{alert.status}</span> ·
-              seen {alert.count} times · {when(alert.occurredAt)}
+              seen {counted(alert.count, 'time')} · event {when(alert.occurredAt)} · detected {when(alert.detectedAt)}
             </p>
             <p>{alert.summary}</p>
             {alert.runbook !== undefined && (
@@ -32,18 +32,17 @@ export function AlertView(props: { readonly api: Api; readonly id: string; reado
             )}
             {alert.incidentId && (
               <p>
-                <a href={`#/incidents/${alert.incidentId}`}>Its incident</a>
+                <a href={`#/incidents/${encodeURIComponent(alert.incidentId)}`}>Its incident</a>
               </p>
             )}
-            <h2>Actor and target</h2>
-            <dl>
-              {Object.entries({ ...alert.actor, ...alert.target }).map(([name, value]) => (
-                <>
-                  <dt>{name}</dt>
-                  <dd>{String(value)}</dd>
-                </>
-              ))}
-            </dl>
+            <Facts title="Who" facts={alert.actor} />
+            <Facts title="What was touched" facts={{ ...(alert.decoyId === undefined ? {} : { decoy: alert.decoyId }), ...alert.target }} />
+            <Facts title="Token" facts={alert.token ?? {}} />
+            {alert.mitre !== undefined && (
+              <p>
+                ATT&amp;CK: <span>{alert.mitre.join(', ')}</span>
+              </p>
+            )}
             <h2>Evidence</h2>
             <ul>
               {alert.evidence.map((evidence) => (
@@ -70,17 +69,16 @@ export function AlertView(props: { readonly api: Api; readonly id: string; reado
 
 export function Alerts(props: { readonly api: Api }) {
   const [filter, setFilter] = useState({ status: '', severity: '', detection: '', from: '', to: '' });
-  const [pages, setPages] = useState<string[]>([]);
+  const pages = usePages();
   // The time inputs are local wall-clock time; the API takes ISO instants.
   const query = new URLSearchParams(
     Object.entries(filter).flatMap(([name, value]) => (value === '' ? [] : [[name, name === 'from' || name === 'to' ? new Date(value).toISOString() : value]])),
   );
-  const continuation = pages.at(-1);
-  if (continuation !== undefined) query.set('continuation', continuation);
+  if (pages.continuation !== undefined) query.set('continuation', pages.continuation);
   const data = useLoad(async () => (await props.api.get<AlertPage>(`/alerts?${query.toString()}`)).body, [props.api, query.toString()]);
   const older = data.value?.continuation;
   const set = (name: keyof typeof filter) => (event: { currentTarget: { value: string } }) => {
-    setPages([]);
+    pages.reset();
     setFilter({ ...filter, [name]: event.currentTarget.value });
   };
   return (
@@ -124,12 +122,12 @@ export function Alerts(props: { readonly api: Api }) {
               <th>event time</th>
             </tr>
           </thead>
-          <tbody>
+          <Rows columns={5} empty="No alert matches.">
             {(data.value?.items ?? []).map((alert) => (
               <tr>
                 <td class={`severity-${alert.severity}`}>{alert.severity}</td>
                 <td>
-                  <a href={`#/alerts/${alert.id}`}>{alert.title}</a>
+                  <a href={`#/alerts/${encodeURIComponent(alert.id)}`}>{alert.title}</a>
                 </td>
                 <td>
                   <code>{alert.detection}</code>
@@ -138,19 +136,29 @@ export function Alerts(props: { readonly api: Api }) {
                 <td>{when(alert.occurredAt)}</td>
               </tr>
             ))}
-          </tbody>
+          </Rows>
         </table>
-        {pages.length > 0 && (
-          <button type="button" onClick={() => setPages(pages.slice(0, -1))}>
-            Newer
-          </button>
-        )}{' '}
-        {older !== undefined && (
-          <button type="button" onClick={() => setPages([...pages, older])}>
-            Older
-          </button>
-        )}
+        <pages.Pager {...(older === undefined ? {} : { next: older })} />
       </Loading>
     </section>
+  );
+}
+
+/** One group of an alert's fields (actor, target, token), named as the alert JSON names them. */
+function Facts(props: { readonly title: string; readonly facts: Readonly<Record<string, unknown>> }) {
+  const entries = Object.entries(props.facts).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return null;
+  return (
+    <>
+      <h2>{props.title}</h2>
+      <dl>
+        {entries.map(([name, value]) => (
+          <>
+            <dt>{name}</dt>
+            <dd>{String(value)}</dd>
+          </>
+        ))}
+      </dl>
+    </>
   );
 }

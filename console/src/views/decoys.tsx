@@ -1,25 +1,34 @@
 import { useState } from 'preact/hooks';
 import { type Api, ApiFailure } from '../api.js';
 import type { DecoyChange, DecoyList, DecoyResource } from '../types.js';
-import { Loading, useLoad, when } from './shared.js';
+import { Loading, Rows, useLoad, when } from './shared.js';
 
 export function Decoys(props: { readonly api: Api }) {
   const data = useLoad(async () => (await props.api.get<DecoyList>('/decoys')).body.items, [props.api]);
   const [message, setMessage] = useState<string | undefined>();
-  const [material, setMaterial] = useState<{ text: string; advice?: string } | undefined>();
+  const [material, setMaterial] = useState<{ decoyId: string; text: string; advice?: string } | undefined>();
+  const [copied, setCopied] = useState(false);
   const [newId, setNewId] = useState('');
-  const report = (error: unknown) =>
+  const report = (error: unknown) => {
+    if (error instanceof ApiFailure && error.status === 412) data.reload();
     setMessage(
       error instanceof ApiFailure
         ? error.status === 412
-          ? 'Someone changed this decoy since you loaded it: reload and try again.'
+          ? 'Someone changed this decoy since you loaded it: it is shown as it is now; decide again.'
           : `Refused: ${error.message}`
         : String(error),
     );
+  };
   const toggle = async (item: DecoyResource, memo: string) => {
     try {
-      // The change is made at the version just read: a stale edit is refused (412), never written over.
+      // The change is made at the version just read (a change racing it is refused, 412), and only if that
+      // version is the one on screen: an admin who acted on what they saw must not undo another's change.
       const current = await props.api.get<DecoyResource>(`/decoys/${encodeURIComponent(item.decoy.id)}`);
+      if (current.body.decoy.enabled !== item.decoy.enabled || current.body.decoy.memo !== item.decoy.memo) {
+        setMessage(`Someone changed ${item.decoy.id} since this page loaded it: it is shown as it is now; decide again.`);
+        data.reload();
+        return;
+      }
       await props.api.send(
         'PATCH',
         `/decoys/${encodeURIComponent(item.decoy.id)}`,
@@ -35,7 +44,8 @@ export function Decoys(props: { readonly api: Api }) {
   const rotate = async (id: string) => {
     try {
       const rotated = (await props.api.send<DecoyChange>('POST', `/decoys/${encodeURIComponent(id)}/rotate`)).body;
-      if (rotated.material !== undefined) setMaterial({ text: rotated.material, ...(rotated.advice === undefined ? {} : { advice: rotated.advice }) });
+      if (rotated.material !== undefined)
+        setMaterial({ decoyId: id, text: rotated.material, ...(rotated.advice === undefined ? {} : { advice: rotated.advice }) });
       setMessage(`${id} rotated.`);
       data.reload();
     } catch (error) {
@@ -55,7 +65,8 @@ export function Decoys(props: { readonly api: Api }) {
   const createHoneytoken = async () => {
     try {
       const created = (await props.api.send<DecoyChange>('POST', '/decoys', { create: { kind: 'token', id: newId } })).body;
-      if (created.material !== undefined) setMaterial({ text: created.material, ...(created.advice === undefined ? {} : { advice: created.advice }) });
+      if (created.material !== undefined)
+        setMaterial({ decoyId: newId, text: created.material, ...(created.advice === undefined ? {} : { advice: created.advice }) });
       setMessage(`${newId} created.`);
       data.reload();
     } catch (error) {
@@ -69,14 +80,29 @@ export function Decoys(props: { readonly api: Api }) {
       {material !== undefined && (
         <div class="material" role="region" aria-label="Lure material">
           <p>
-            <strong>Plant this now: you will not see it again.</strong>
+            <strong>Lure material for {material.decoyId}. Plant this now: you will not see it again.</strong>
           </p>
           {material.advice !== undefined && <p>{material.advice}</p>}
           <pre>{material.text}</pre>
-          <button type="button" onClick={() => void navigator.clipboard.writeText(material.text)}>
-            Copy
+          <button
+            type="button"
+            onClick={() =>
+              // The clipboard needs a secure context (https or localhost); elsewhere the text is there to select.
+              void (navigator.clipboard as Clipboard | undefined)?.writeText(material.text).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              )
+            }
+          >
+            {copied ? 'Copied' : 'Copy'}
           </button>{' '}
-          <button type="button" onClick={() => setMaterial(undefined)}>
+          <button
+            type="button"
+            onClick={() => {
+              setMaterial(undefined);
+              setCopied(false);
+            }}
+          >
             I have planted it
           </button>
         </div>
@@ -96,16 +122,18 @@ export function Decoys(props: { readonly api: Api }) {
               <th>change</th>
             </tr>
           </thead>
-          <tbody>
+          <Rows columns={9} empty="No decoy: create a honeytoken below, or see lure decoys.">
             {(data.value ?? []).map((item) => (
               <DecoyRow
+                // Keyed by the decoy and its state: a typed memo stays with its decoy, and is cleared once used.
+                key={`${item.decoy.id}|${String(item.decoy.enabled)}|${item.decoy.memo ?? ''}`}
                 item={item}
                 onToggle={(memo) => void toggle(item, memo)}
                 onRotate={() => void rotate(item.decoy.id)}
                 onRetire={() => void retire(item.decoy.id)}
               />
             ))}
-          </tbody>
+          </Rows>
         </table>
       </Loading>
       <h2>New honeytoken</h2>

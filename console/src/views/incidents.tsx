@@ -2,10 +2,14 @@ import type { CloudName } from '../../../src/keys/clouds.js';
 import type { Api } from '../api.js';
 import { TimeChart } from '../chart.js';
 import type { Alert, DetectionList, Incident, IncidentPage, IncidentTriageResult } from '../types.js';
-import { Loading, PortalLinks, SEVERITIES, TriageForm, TriageRecord, useLoad, when } from './shared.js';
+import { counted, Loading, PortalLinks, Rows, SEVERITIES, TriageForm, TriageRecord, useLoad, usePages, when, withContinuation } from './shared.js';
 
 export function Incidents(props: { readonly api: Api }) {
-  const data = useLoad(async () => (await props.api.get<IncidentPage>('/incidents')).body.items, [props.api]);
+  const pages = usePages();
+  const data = useLoad(
+    async () => (await props.api.get<IncidentPage>(withContinuation('/incidents', pages.continuation))).body,
+    [props.api, pages.continuation],
+  );
   return (
     <section aria-labelledby="incidents-title">
       <h1 id="incidents-title">Incidents</h1>
@@ -20,8 +24,8 @@ export function Incidents(props: { readonly api: Api }) {
               <th>last event</th>
             </tr>
           </thead>
-          <tbody>
-            {(data.value ?? []).map((incident) => (
+          <Rows columns={5} empty="No incident.">
+            {(data.value?.items ?? []).map((incident) => (
               <tr>
                 <td class={`severity-${incident.severity}`}>{incident.severity}</td>
                 <td>
@@ -32,8 +36,9 @@ export function Incidents(props: { readonly api: Api }) {
                 <td>{when(incident.lastOccurredAt)}</td>
               </tr>
             ))}
-          </tbody>
+          </Rows>
         </table>
+        <pages.Pager {...(data.value?.continuation === undefined ? {} : { next: data.value.continuation })} />
       </Loading>
     </section>
   );
@@ -64,13 +69,14 @@ export function IncidentView(props: { readonly api: Api; readonly id: string; re
               label="The incident's alerts by event time and severity"
               points
               times={value.alerts.map((alert) => Date.parse(alert.occurredAt) / 1000)}
-              series={[{ label: 'severity (4 critical … 1 low)', values: value.alerts.map((alert) => 4 - SEVERITIES.indexOf(alert.severity)) }]}
+              series={[{ label: 'severity', values: value.alerts.map((alert) => 4 - SEVERITIES.indexOf(alert.severity)) }]}
+              severityAxis
             />
             <ol class="timeline">
               {value.alerts.map((alert) => (
                 <li>
                   <time dateTime={alert.occurredAt}>{when(alert.occurredAt)}</time> <span class={`severity-${alert.severity}`}>{alert.severity}</span>{' '}
-                  <a href={`#/alerts/${alert.id}`}>{alert.title}</a> <span class="status">{alert.status}</span>
+                  <a href={`#/alerts/${encodeURIComponent(alert.id)}`}>{alert.title}</a> <span class="status">{alert.status}</span>
                 </li>
               ))}
             </ol>
@@ -101,7 +107,7 @@ export function IncidentView(props: { readonly api: Api; readonly id: string; re
               post={async (verb, body) => {
                 const { alerts } = (await props.api.send<IncidentTriageResult>('POST', `/incidents/${encodeURIComponent(props.id)}/${verb}`, body)).body;
                 const left = alerts.left.map((alert) => `${alert.alertId}: ${alert.reason}`).join('; ');
-                return `${verb === 'ack' ? 'Acknowledged' : 'Resolved'}: ${alerts.changed} alerts changed, ${alerts.unchanged} already so${left === '' ? '' : `; left as they were: ${left}`}.`;
+                return `${verb === 'ack' ? 'Acknowledged' : 'Resolved'}: ${counted(alerts.changed, 'alert')} changed, ${alerts.unchanged} already so${left === '' ? '' : `; left as they were: ${left}`}.`;
               }}
               onDone={data.reload}
             />

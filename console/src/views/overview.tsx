@@ -1,18 +1,20 @@
 import { useState } from 'preact/hooks';
 import type { Api } from '../api.js';
 import { TimeChart } from '../chart.js';
-import type { Alert, AlertPage, IncidentPage, Status } from '../types.js';
-import { Loading, SEVERITIES, useLoad, when } from './shared.js';
+import type { Alert, Incident, Status } from '../types.js';
+import { allPages, Loading, Rows, SEVERITIES, useLoad, when } from './shared.js';
 
 export function Overview(props: { readonly api: Api }) {
   const [days, setDays] = useState(1);
   const data = useLoad(async () => {
+    // Counts over every page: a busy week must not be cut at the first.
+    const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
     const [status, incidents, alerts] = await Promise.all([
       props.api.get<Status>('/status'),
-      props.api.get<IncidentPage>('/incidents?status=open'),
-      props.api.get<AlertPage>('/alerts?top=500'),
+      allPages<Incident>(props.api, '/incidents?status=open&top=500'),
+      allPages<Alert>(props.api, `/alerts?top=500&from=${encodeURIComponent(since)}`),
     ]);
-    return { status: status.body, incidents: incidents.body.items, alerts: alerts.body.items };
+    return { status: status.body, incidents: incidents.items, alerts: alerts.items, capped: incidents.capped || alerts.capped };
   }, [props.api]);
   const value = data.value;
   return (
@@ -38,6 +40,7 @@ export function Overview(props: { readonly api: Api }) {
               </select>
             </label>
             <AlertsChart alerts={value.alerts} days={days} />
+            {value.capped && <p>More than 10,000 incidents or alerts: the counts above stop there.</p>}
             <h2>Streams</h2>
             <table>
               <thead>
@@ -49,7 +52,7 @@ export function Overview(props: { readonly api: Api }) {
                   <th>state</th>
                 </tr>
               </thead>
-              <tbody>
+              <Rows columns={5} empty="No stream has delivered or is expected.">
                 {value.status.sources.map((source) => (
                   <tr class={source.silent || (source.expected && !source.delivered) ? 'bad' : ''}>
                     <td>{source.stream}</td>
@@ -59,7 +62,7 @@ export function Overview(props: { readonly api: Api }) {
                     <td>{source.silent ? 'silent' : source.delivered ? 'flowing' : (source.likelyCause ?? 'waiting for its first record')}</td>
                   </tr>
                 ))}
-              </tbody>
+              </Rows>
             </table>
             <h2>Last hour</h2>
             <table>
@@ -70,7 +73,7 @@ export function Overview(props: { readonly api: Api }) {
                   <th>dead letters</th>
                 </tr>
               </thead>
-              <tbody>
+              <Rows columns={3} empty="No record arrived in the last hour.">
                 {value.status.lastHour.map((origin) => (
                   <tr class={origin.deadLettered > 0 ? 'bad' : ''}>
                     <td>{origin.origin}</td>
@@ -78,7 +81,7 @@ export function Overview(props: { readonly api: Api }) {
                     <td>{origin.deadLettered}</td>
                   </tr>
                 ))}
-              </tbody>
+              </Rows>
             </table>
             <h2>Delivery</h2>
             <table>
@@ -89,11 +92,12 @@ export function Overview(props: { readonly api: Api }) {
                   <th>accepted</th>
                   <th>pending</th>
                   <th>dead</th>
+                  <th>in digests</th>
                   <th>last delivered</th>
                   <th>last error</th>
                 </tr>
               </thead>
-              <tbody>
+              <Rows columns={8} empty="No channel.">
                 {value.status.channels.map((channel) => (
                   <tr class={channel.dead > 0 || channel.lastError !== undefined ? 'bad' : ''}>
                     <td>
@@ -104,12 +108,29 @@ export function Overview(props: { readonly api: Api }) {
                     <td>{channel.accepted}</td>
                     <td>{channel.pending}</td>
                     <td>{channel.dead}</td>
+                    <td>{channel.digested}</td>
                     <td>{channel.lastCompletedAt === undefined ? '' : when(channel.lastCompletedAt)}</td>
                     <td>{channel.lastError ?? ''}</td>
                   </tr>
                 ))}
-              </tbody>
+              </Rows>
             </table>
+            {value.status.auditSubscriptions.some((subscription) => subscription.disabled !== undefined) && (
+              <>
+                <h2>Audit subscriptions</h2>
+                <ul>
+                  {value.status.auditSubscriptions.flatMap(({ contentType, disabled }) =>
+                    disabled === undefined
+                      ? []
+                      : [
+                          <li class="bad">
+                            {contentType}: disabled by an admin since {when(disabled.since)} ({disabled.detail})
+                          </li>,
+                        ],
+                  )}
+                </ul>
+              </>
+            )}
             <h2>Signing keys</h2>
             <ul>
               {value.status.keySets.map((set) => (

@@ -1,9 +1,10 @@
 import type { Api } from '../api.js';
 import type { AuditPage, DeadLetterPage } from '../types.js';
-import { Loading, useLoad, when } from './shared.js';
+import { Loading, Rows, useLoad, usePages, when, withContinuation } from './shared.js';
 
 export function Audit(props: { readonly api: Api }) {
-  const data = useLoad(async () => (await props.api.get<AuditPage>('/audit')).body.items, [props.api]);
+  const pages = usePages();
+  const data = useLoad(async () => (await props.api.get<AuditPage>(withContinuation('/audit', pages.continuation))).body, [props.api, pages.continuation]);
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit trail</h1>
@@ -19,8 +20,8 @@ export function Audit(props: { readonly api: Api }) {
               <th>detail</th>
             </tr>
           </thead>
-          <tbody>
-            {(data.value ?? []).map((entry) => (
+          <Rows columns={6} empty="Nothing was changed through the API in this period.">
+            {(data.value?.items ?? []).map((entry) => (
               <tr>
                 <td>{when(entry.at)}</td>
                 <td>{entry.caller.userPrincipalName ?? entry.caller.appId ?? entry.caller.objectId}</td>
@@ -30,15 +31,20 @@ export function Audit(props: { readonly api: Api }) {
                 <td>{entry.detail ?? ''}</td>
               </tr>
             ))}
-          </tbody>
+          </Rows>
         </table>
+        <pages.Pager {...(data.value?.continuation === undefined ? {} : { next: data.value.continuation })} />
       </Loading>
     </section>
   );
 }
 
 export function DeadLetters(props: { readonly api: Api }) {
-  const data = useLoad(async () => (await props.api.get<DeadLetterPage>('/dead-letters')).body.items, [props.api]);
+  const pages = usePages();
+  const data = useLoad(
+    async () => (await props.api.get<DeadLetterPage>(withContinuation('/dead-letters', pages.continuation))).body,
+    [props.api, pages.continuation],
+  );
   return (
     <section aria-labelledby="dead-title">
       <h1 id="dead-title">Dead letters</h1>
@@ -53,8 +59,8 @@ export function DeadLetters(props: { readonly api: Api }) {
               <th>excerpt (redacted)</th>
             </tr>
           </thead>
-          <tbody>
-            {(data.value ?? []).map((letter) => (
+          <Rows columns={5} empty="No record was dead-lettered.">
+            {(data.value?.items ?? []).map((letter) => (
               <tr>
                 <td>{when(letter.receivedAt)}</td>
                 <td>{letter.origin}</td>
@@ -65,8 +71,9 @@ export function DeadLetters(props: { readonly api: Api }) {
                 </td>
               </tr>
             ))}
-          </tbody>
+          </Rows>
         </table>
+        <pages.Pager {...(data.value?.continuation === undefined ? {} : { next: data.value.continuation })} />
       </Loading>
     </section>
   );

@@ -37,11 +37,15 @@ export const API_BASE_PATH = '/api';
 /** Request bodies are small JSON documents; anything larger is refused unread. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const RESPONSE_HEADERS = {
+export const RESPONSE_HEADERS = {
   'Content-Type': 'application/json; charset=utf-8',
   // Answers may carry lure material or alert details: no cache may keep them.
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
+  // JSON is never a page: opened in a browser or framed, it runs and loads nothing.
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
 } as const;
 
 /**

@@ -3,6 +3,7 @@ import type { AdminApi } from '../../app/admin/adminApi.js';
 import { tooLarge } from '../../app/admin/adminApi.js';
 import { utf8Of } from '../functions/httpTrigger.js';
 import type { ConsoleFiles } from '../consoleFiles.js';
+import { RESPONSE_HEADERS } from '../../app/admin/adminApi.js';
 
 export interface LocalApiServer {
   /** `http://127.0.0.1:<port>/api` */
@@ -89,7 +90,7 @@ async function webAnswer(
 ): Promise<{ status: number; headers: Record<string, string>; body?: Buffer | string }> {
   const json = (status: number, body: unknown) => ({
     status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+    headers: { ...RESPONSE_HEADERS },
     body: JSON.stringify(body),
   });
   if (url.pathname === LOCAL_SIGN_IN_PATH && options.signIn !== undefined) {
