@@ -5,7 +5,8 @@
  * which makes a missing Chromium a failure instead.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,7 @@ import { BROWSER_TESTS_SKIPPED, launchChromium } from '../../scripts/chromium.js
 import { cleanEnvironment, interruptLure, runLure, spawnLure, waitFor } from '../helpers/cli.js';
 import { signInRecord } from '../helpers/records.js';
 
+const require = createRequire(import.meta.url);
 const DEMO_APP = { appId: '3c9f8a21-5d4e-4f6a-b1c2-7e8d9f0a1b2c', servicePrincipalId: 'a4b5c6d7-e8f9-4a0b-8c1d-2e3f4a5b6c7d' };
 const ATTACKER_TITLE = '<img src=x onerror=alert(1)>';
 
@@ -200,6 +202,43 @@ describe('the console in Chromium', { skip: BROWSER_TESTS_SKIPPED }, () => {
     await admin.getByRole('button', { name: 'Rotate d-token-console' }).click();
     await admin.getByRole('status').filter({ hasText: 'd-token-console rotated.' }).waitFor();
     await admin.getByRole('region', { name: 'Lure material' }).waitFor();
+  });
+
+  it('passes axe-core on every page in light and dark, and no page is wider than a 1366x768 laptop screen', async () => {
+    assert.ok(browser !== undefined);
+    const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const token = (await runLure(['dev-token', '--role', 'Lure.Admin'], environment)).stdout.trim();
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme })).newPage();
+      await page.goto(`${origin}/`);
+      await page.getByLabel('Token').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Open incidents' }).waitFor();
+      const incident = await page.evaluate(async () => {
+        const answer = await fetch('/api/incidents', { headers: { authorization: `Bearer ${sessionStorage.getItem('lure.localToken') ?? ''}` } });
+        return ((await answer.json()) as { items: { id: string; alertIds: string[] }[] }).items[0]!;
+      });
+      const routes = ['overview', 'incidents', `incidents/${incident.id}`, 'alerts', `alerts/${incident.alertIds[0]!}`, 'decoys', 'audit', 'dead-letters'];
+      for (const route of routes) {
+        await page.goto(`${origin}/#/${route}`);
+        await page.locator('main h1').waitFor();
+        await page.locator('main', { hasText: 'Loading…' }).waitFor({ state: 'detached' });
+        // Evaluated through the debugging protocol, which the page's policy does not govern.
+        await page.evaluate(axe);
+        const violations = await page.evaluate(async () => {
+          const result = await (
+            window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }
+          ).axe.run(document);
+          return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+        });
+        found.push(...violations.map((violation) => `${colorScheme} #/${route} ${violation}`));
+        const width = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
+        if (width > 1366) found.push(`${colorScheme} #/${route}: ${width}px wide`);
+      }
+      await page.context().close();
+    }
+    assert.deepEqual(found, []);
   });
 
   it('tells a Reader a change is refused, and changes nothing', async () => {
