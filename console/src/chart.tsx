@@ -46,13 +46,15 @@ export function TimeChart(props: {
         height: 180,
         series: [
           {},
-          ...props.series.map((series, index) => ({
-            label: series.label,
-            stroke: theme.series[index % theme.series.length] ?? theme.ink,
-            fill: props.points === true ? (theme.series[index % theme.series.length] ?? theme.ink) : undefined,
-            width: props.points === true ? 0 : 2,
-            points: { show: props.points === true, size: 9 },
-          })),
+          ...props.series.map((series, index) => {
+            const colour = theme.series[index % theme.series.length] ?? theme.ink;
+            return {
+              label: series.label,
+              stroke: colour,
+              width: props.points === true ? 0 : 2,
+              points: { show: props.points === true, size: 9, fill: colour },
+            };
+          }),
         ],
         scales: props.severityAxis === true ? { y: { range: [0.5, 4.5] } } : {},
         axes: [

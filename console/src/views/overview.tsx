@@ -1,19 +1,22 @@
 import { useState } from 'preact/hooks';
 import type { Api } from '../api.js';
 import { TimeChart } from '../chart.js';
-import type { Alert, Incident, Status } from '../types.js';
+import type { Alert, AlertPage, Incident, Status } from '../types.js';
 import { allPages, Loading, Rows, SEVERITIES, useLoad, when } from './shared.js';
 
 export function Overview(props: { readonly api: Api }) {
   const [days, setDays] = useState(1);
   const data = useLoad(async () => {
     // Counts over every page: a busy week must not be cut at the first.
-    const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
-    const [status, incidents, alerts] = await Promise.all([
+    const weekBefore = (time: number) => encodeURIComponent(new Date(time - 7 * 86_400_000).toISOString());
+    const [status, incidents, recent] = await Promise.all([
       props.api.get<Status>('/status'),
       allPages<Incident>(props.api, '/incidents?status=open&top=500'),
-      allPages<Alert>(props.api, `/alerts?top=500&from=${encodeURIComponent(since)}`),
+      allPages<Alert>(props.api, `/alerts?top=500&from=${weekBefore(Date.now())}`),
     ]);
+    // A quiet week: the chart shows the week up to the newest alert instead (the demo's are from November).
+    const newest = recent.items.length > 0 ? undefined : (await props.api.get<AlertPage>('/alerts?top=1')).body.items[0];
+    const alerts = newest === undefined ? recent : await allPages<Alert>(props.api, `/alerts?top=500&from=${weekBefore(Date.parse(newest.occurredAt))}`);
     return { status: status.body, incidents: incidents.items, alerts: alerts.items, capped: incidents.capped || alerts.capped };
   }, [props.api]);
   const value = data.value;
