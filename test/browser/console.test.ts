@@ -215,10 +215,8 @@ describe('the console in Chromium', { skip: BROWSER_TESTS_SKIPPED }, () => {
       await page.getByLabel('Token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Open incidents' }).waitFor();
-      const incident = await page.evaluate(async () => {
-        const answer = await fetch('/api/incidents', { headers: { authorization: `Bearer ${sessionStorage.getItem('lure.localToken') ?? ''}` } });
-        return ((await answer.json()) as { items: { id: string; alertIds: string[] }[] }).items[0]!;
-      });
+      const listed = await fetch(`${origin}/api/incidents`, { headers: { authorization: `Bearer ${token}` } });
+      const incident = ((await listed.json()) as { items: { id: string; alertIds: string[] }[] }).items[0]!;
       const routes = ['overview', 'incidents', `incidents/${incident.id}`, 'alerts', `alerts/${incident.alertIds[0]!}`, 'decoys', 'audit', 'dead-letters'];
       for (const route of routes) {
         await page.goto(`${origin}/#/${route}`);
@@ -226,14 +224,12 @@ describe('the console in Chromium', { skip: BROWSER_TESTS_SKIPPED }, () => {
         await page.locator('main', { hasText: 'Loading…' }).waitFor({ state: 'detached' });
         // Evaluated through the debugging protocol, which the page's policy does not govern.
         await page.evaluate(axe);
-        const violations = await page.evaluate(async () => {
-          const result = await (
-            window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }
-          ).axe.run(document);
-          return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-        });
+        // Strings, not functions: these run in the page, whose DOM types this project does not compile against.
+        const violations = await page.evaluate<string[]>(
+          'axe.run(document).then((result) => result.violations.map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(" ")).join(", ")}`))',
+        );
         found.push(...violations.map((violation) => `${colorScheme} #/${route} ${violation}`));
-        const width = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
+        const width = await page.evaluate<number>('document.scrollingElement.scrollWidth');
         if (width > 1366) found.push(`${colorScheme} #/${route}: ${width}px wide`);
       }
       await page.context().close();
