@@ -22,12 +22,12 @@ export type LogAnalyticsTable = (typeof LOG_ANALYTICS_TABLES)[number];
 
 const TABLES: ReadonlySet<string> = new Set(LOG_ANALYTICS_TABLES);
 
-const SIGN_IN_CATEGORY_OF: Readonly<Record<string, string>> = {
+const SIGN_IN_CATEGORY_OF = {
   SigninLogs: 'SignInLogs',
   AADNonInteractiveUserSignInLogs: 'NonInteractiveUserSignInLogs',
   AADServicePrincipalSignInLogs: 'ServicePrincipalSignInLogs',
   AADManagedIdentitySignInLogs: 'ManagedIdentitySignInLogs',
-};
+} as const;
 
 /** The table a row says it is from, when it is one Lure reads. */
 export function logAnalyticsTableOf(record: JsonObject): LogAnalyticsTable | undefined {
@@ -45,37 +45,39 @@ export function diagnosticFormOf(row: JsonObject, table: LogAnalyticsTable): Jso
     const value = row[name];
     return fromCli && value === 'None' ? undefined : value;
   };
-  const signInCategory = SIGN_IN_CATEGORY_OF[table];
-  if (signInCategory !== undefined) {
-    return {
-      time: column('TimeGenerated'),
-      category: signInCategory,
-      tenantId: column('AADTenantId') ?? column('HomeTenantId'),
-      resultType: column('ResultType'),
-      properties: {
-        id: column('Id'),
-        createdDateTime: column('CreatedDateTime') ?? column('TimeGenerated'),
-        userPrincipalName: column('UserPrincipalName'),
-        userId: column('UserId'),
-        appId: column('AppId'),
-        appDisplayName: column('AppDisplayName'),
-        servicePrincipalId: column('ServicePrincipalId'),
-        servicePrincipalName: column('ServicePrincipalName'),
-        servicePrincipalCredentialKeyId: column('ServicePrincipalCredentialKeyId'),
-        clientCredentialType: column('ClientCredentialType'),
-        ipAddress: column('IPAddress'),
-        userAgent: column('UserAgent'),
-        uniqueTokenIdentifier: column('UniqueTokenIdentifier'),
-        sessionId: column('SessionId'),
-        // `ResourceId` in these tables is the tenant's ARM id; the resource app is `ResourceIdentity`.
-        resourceId: column('ResourceIdentity'),
-        resourceDisplayName: column('ResourceDisplayName'),
-        resourceTenantId: column('ResourceTenantId'),
-        status: objectOf(column('Status')) ?? { errorCode: column('ResultType'), failureReason: column('ResultDescription') },
-      },
-    };
-  }
   switch (table) {
+    case 'SigninLogs':
+    case 'AADNonInteractiveUserSignInLogs':
+    case 'AADServicePrincipalSignInLogs':
+    case 'AADManagedIdentitySignInLogs':
+      return {
+        time: column('TimeGenerated'),
+        category: SIGN_IN_CATEGORY_OF[table],
+        // TenantId in Log Analytics is the workspace's; the Entra tenant is AADTenantId.
+        tenantId: column('AADTenantId') ?? column('HomeTenantId'),
+        resultType: column('ResultType'),
+        properties: {
+          id: column('Id'),
+          createdDateTime: column('CreatedDateTime') ?? column('TimeGenerated'),
+          userPrincipalName: column('UserPrincipalName'),
+          userId: column('UserId'),
+          appId: column('AppId'),
+          appDisplayName: column('AppDisplayName'),
+          servicePrincipalId: column('ServicePrincipalId'),
+          servicePrincipalName: column('ServicePrincipalName'),
+          servicePrincipalCredentialKeyId: column('ServicePrincipalCredentialKeyId'),
+          clientCredentialType: column('ClientCredentialType'),
+          ipAddress: column('IPAddress'),
+          userAgent: column('UserAgent'),
+          uniqueTokenIdentifier: column('UniqueTokenIdentifier'),
+          sessionId: column('SessionId'),
+          // `ResourceId` in these tables is the tenant's ARM id; the resource app is `ResourceIdentity`.
+          resourceId: column('ResourceIdentity'),
+          resourceDisplayName: column('ResourceDisplayName'),
+          resourceTenantId: column('ResourceTenantId'),
+          status: objectOf(column('Status')) ?? { errorCode: column('ResultType'), failureReason: column('ResultDescription') },
+        },
+      };
     case 'AuditLogs':
       return {
         time: column('TimeGenerated'),
@@ -122,7 +124,6 @@ export function diagnosticFormOf(row: JsonObject, table: LogAnalyticsTable): Jso
       return {
         time: column('TimeGenerated'),
         category: 'AdvancedHunting-CloudAppEvents',
-        tenantId: column('TenantId'),
         properties: {
           Timestamp: column('Timestamp') ?? column('TimeGenerated'),
           ActionType: column('ActionType'),
@@ -134,6 +135,4 @@ export function diagnosticFormOf(row: JsonObject, table: LogAnalyticsTable): Jso
         },
       };
   }
-  // Never reached: the four sign-in tables returned above.
-  return { Type: table };
 }

@@ -6,6 +6,7 @@ import { fromEntraAudit } from './fromEntraAudit.js';
 import { fromEntraSignIn } from './fromEntraSignIn.js';
 import { fromExchangeAudit } from './fromExchangeAudit.js';
 import { fromGraphActivity } from './fromGraphActivity.js';
+import { diagnosticFormOf, logAnalyticsTableOf } from './fromLogAnalytics.js';
 import { fromTokenObservation } from './fromTokenObservation.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 
@@ -34,8 +35,8 @@ const DEFENDER_PREFIX = 'AdvancedHunting-';
 
 /**
  * Routes one raw record to the mapper for its source. Records are self-describing: diagnostic and
- * streaming records by `category`, Management Activity API records by `Workload`, so the same function
- * serves every hub and mixed replay files.
+ * streaming records by `category`, Management Activity API records by `Workload`, Log Analytics rows by
+ * `Type`, so the same function serves every hub and mixed replay files.
  */
 export function normalizeRecord(record: unknown): NormalizeOutcome {
   if (!isObject(record)) return skip('not-an-object', record === null ? 'null' : Array.isArray(record) ? 'array' : typeof record);
@@ -47,6 +48,10 @@ export function normalizeRecord(record: unknown): NormalizeOutcome {
     if (workload === 'AzureActiveDirectory') return fromAzureAdAudit(record);
     return skip('workload-not-used', workload.slice(0, 80));
   }
+
+  // A Log Analytics row (a workspace export, an az query) names its table: read as the record it came from.
+  const table = logAnalyticsTableOf(record);
+  if (table !== undefined) return normalizeRecord(diagnosticFormOf(record, table));
 
   const category = text(record['category']);
   if (category === undefined) return skip('unrecognized-shape', 'no category, and no Workload, Operation and RecordType');
