@@ -17,10 +17,38 @@ export const LOG_ANALYTICS_TABLES = [
   'AuditLogs',
   'MicrosoftGraphActivityLogs',
   'CloudAppEvents',
+  'OfficeActivity',
 ] as const;
 export type LogAnalyticsTable = (typeof LOG_ANALYTICS_TABLES)[number];
 
 const TABLES: ReadonlySet<string> = new Set(LOG_ANALYTICS_TABLES);
+
+/** OfficeActivity writes the audit record's UserType by name; the Management Activity API, by number. */
+const USER_TYPE_NUMBER: Readonly<Record<string, number>> = {
+  Regular: 0,
+  Reserved: 1,
+  Admin: 2,
+  DcAdmin: 3,
+  System: 4,
+  Application: 5,
+  ServicePrincipal: 6,
+  CustomPolicy: 7,
+  SystemPolicy: 8,
+};
+
+/** OfficeActivity columns that are Log Analytics' own, or renamed from the audit record (below). */
+const OFFICE_ACTIVITY_OWN_COLUMNS = new Set([
+  'TenantId',
+  'Type',
+  'TableName',
+  'TimeGenerated',
+  'SourceSystem',
+  'OfficeId',
+  'OfficeWorkload',
+  'Client_IPAddress',
+  'UserType',
+  '_ResourceId',
+]);
 
 const SIGN_IN_CATEGORY_OF = {
   SigninLogs: 'SignInLogs',
@@ -119,6 +147,20 @@ export function diagnosticFormOf(row: JsonObject, table: LogAnalyticsTable): Jso
           tenantId: column('AadTenantId'),
         },
       };
+    case 'OfficeActivity': {
+      // The Management Activity API record, its fields kept as columns but for a few renamed ones.
+      const record: JsonObject = {};
+      for (const name of Object.keys(row)) if (!OFFICE_ACTIVITY_OWN_COLUMNS.has(name) && column(name) !== undefined) record[name] = column(name);
+      const userType = text(column('UserType'));
+      return {
+        ...record,
+        Id: column('OfficeId'),
+        Workload: column('OfficeWorkload'),
+        CreationTime: column('TimeGenerated'),
+        ClientIPAddress: column('Client_IPAddress') ?? column('ClientIP'),
+        UserType: userType === undefined ? undefined : (USER_TYPE_NUMBER[userType] ?? userType),
+      };
+    }
     case 'CloudAppEvents':
       // The same rows Defender XDR streams as AdvancedHunting-CloudAppEvents, whose mapper reads RawEventData.
       return {

@@ -15,7 +15,7 @@ import { replay } from '../../src/app/replay.js';
 import type { Alert } from '../../src/domain/alerts.js';
 import { DECOY_FILE } from '../helpers/mixedFixture.js';
 import { FIXTURES } from '../helpers/paths.js';
-import { graphRecord, signInRecord } from '../helpers/records.js';
+import { graphRecord, mailItemsAccessedRecord, signInRecord } from '../helpers/records.js';
 import { testServices } from '../helpers/services.js';
 import { secretChangeAuditRecord } from '../helpers/tenant.js';
 
@@ -88,6 +88,30 @@ function auditRow(record: Json): Json {
   };
 }
 
+const USER_TYPE_NAMES = ['Regular', 'Reserved', 'Admin', 'DcAdmin', 'System', 'Application', 'ServicePrincipal'];
+
+/**
+ * A Management Activity API record as OfficeActivity stores it: its fields as columns, but Id as OfficeId,
+ * Workload as OfficeWorkload, ClientIPAddress as Client_IPAddress, RecordType and UserType by name,
+ * CreationTime as TimeGenerated (UTC), Folders as JSON text, AppAccessContext and OperationProperties dynamic.
+ */
+function officeActivityRow(record: Json): Json {
+  const { Id, Workload, ClientIPAddress, CreationTime, RecordType, UserType, Folders, ...rest } = record;
+  return {
+    ...rest,
+    TenantId: WORKSPACE_ID,
+    Type: 'OfficeActivity',
+    TimeGenerated: `${String(CreationTime)}Z`,
+    OfficeId: Id,
+    OfficeWorkload: Workload,
+    Client_IPAddress: ClientIPAddress,
+    RecordType: RecordType === 50 ? 'ExchangeItemAggregated' : String(RecordType),
+    UserType: USER_TYPE_NAMES[Number(UserType)],
+    Folders: JSON.stringify(Folders),
+    SourceSystem: 'OfficeActivityManager',
+  };
+}
+
 /** A Defender streaming row as the workspace's CloudAppEvents table stores it: the same columns, at the top. */
 function cloudAppEventsRow(record: Json): Json {
   return { TenantId: WORKSPACE_ID, Type: 'CloudAppEvents', TimeGenerated: record['time'], ...(record['properties'] as Json) };
@@ -157,6 +181,15 @@ const CASES: readonly { table: string; source: () => Promise<Json> | Json; row: 
     row: auditRow,
   },
   { table: 'CloudAppEvents', source: cloudAppEventsSource, row: cloudAppEventsRow },
+  {
+    table: 'OfficeActivity',
+    // A Bind of the decoy message in its mailbox.
+    source: () => ({
+      ...mailItemsAccessedRecord({ time: TIME, uti: 'laMailUti01', mailbox: 'finance-archive@contoso.example' }),
+      Folders: [{ Id: 'LgAAAAC7lure/Folder+01AAAAAAEMAAAA', Path: '\\Archive', FolderItems: [{ InternetMessageId: '<lure-7f3a91c2@contoso.example>' }] }],
+    }),
+    row: officeActivityRow,
+  },
 ];
 
 describe('lure replay over Log Analytics tables (workspace export and az CLI)', () => {
