@@ -150,6 +150,9 @@ param alertsTableRetentionInDays int = 90
 @description('Optional. Send rows through a data collection endpoint rather than the rule\'s own endpoint; the default uses one outside the public cloud, where kind Direct rules are not documented.')
 param alertsTableUsesDataCollectionEndpoint bool = environment().name != 'AzureCloud'
 
+@description('Optional. Feed Lure from the Log Analytics workspace (logAnalyticsWorkspaceId, which already holds the tenant\'s Entra and Microsoft 365 tables) through data export rules, instead of a diagnostic setting of its own (step 3). The workspace must be in this deployment\'s region.')
+param workspaceExportEnabled bool = false
+
 @description('Optional. Name of an existing API Management instance to send TokenObservation records from; empty for none.')
 param apimServiceName string = ''
 
@@ -292,6 +295,16 @@ module sentinel 'modules/sentinel.bicep' = if (alertsTableEnabled) {
     retentionInDays: alertsTableRetentionInDays
     useDataCollectionEndpoint: alertsTableUsesDataCollectionEndpoint
     sentinelEnabled: sentinelContentEnabled
+  }
+}
+
+module workspaceExport 'modules/workspaceExport.bicep' = if (workspaceExportEnabled && !empty(logAnalyticsWorkspaceId)) {
+  name: 'lure-workspace-export'
+  scope: workspaceScope
+  params: {
+    workspaceName: workspaceName
+    namespaceId: eventHubs.outputs.id
+    hubNames: hubNames
   }
 }
 

@@ -102,6 +102,9 @@ resource diagnosticsRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-
 @description('Name of the namespace.')
 output name string = namespace.name
 
+@description('Resource id of the namespace (a workspace data export sends to it).')
+output id string = namespace.id
+
 @description('Host name of the namespace, <name>.servicebus.<the cloud\'s suffix> (from serviceBusEndpoint, so right in every cloud).')
 output fullyQualifiedNamespace string = split(split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0], '/')[0]
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { RESERVED_COLUMN_NAMES, SENTINEL_COLUMNS } from '../../../src/alerting/sentinelRow.js';
 import { SEVERITIES } from '../../../src/domain/alerts.js';
+import { LOG_ANALYTICS_TABLES } from '../../../src/normalize/fromLogAnalytics.js';
 import { withoutComments } from '../../helpers/bicep.js';
 import { PROJECT_ROOT } from '../../helpers/paths.js';
 
@@ -116,5 +117,28 @@ describe('the Sentinel module (infra/modules/sentinel.bicep)', () => {
     assert.match(main, /sentinelRuleId: alertsTableEnabled \? sentinel!\.outputs\.ruleImmutableId : ''/);
     const app = withoutComments(read('modules', 'functionApp.bicep'));
     assert.match(app, /LURE_SENTINEL_ENDPOINT: sentinelEndpoint\s+LURE_SENTINEL_RULE_ID: sentinelRuleId/);
+  });
+});
+
+describe('the workspace export (infra/modules/workspaceExport.bicep)', () => {
+  const EXPORT = withoutComments(read('modules', 'workspaceExport.bicep'));
+  const listed = (name: string) => {
+    const block = new RegExp(`var ${name} = \\[([^\\]]*)\\]`).exec(EXPORT)?.[1] ?? '';
+    return [...block.matchAll(/'([^']+)'/g)].map((match) => match[1]!);
+  };
+
+  it('exports exactly the tables replay and the hubs read, each to the hub whose function reads it', () => {
+    const entra = listed('entraTables');
+    const exchange = listed('exchangeTables');
+    assert.deepEqual([...entra, ...exchange].sort(), [...LOG_ANALYTICS_TABLES].sort());
+    assert.deepEqual(exchange.sort(), ['CloudAppEvents', 'OfficeActivity']);
+    assert.match(EXPORT, /eventHubName: hubNames\.entra\s+\}\s+\}\s+tableNames: entraTables/);
+    assert.match(EXPORT, /eventHubName: hubNames\.exchange\s+\}\s+\}\s+tableNames: exchangeTables/);
+  });
+
+  it('is deployed only when asked and only onto a named workspace, in its resource group', () => {
+    const main = withoutComments(read('main.bicep'));
+    assert.match(main, /module workspaceExport 'modules\/workspaceExport\.bicep' = if \(workspaceExportEnabled && !empty\(logAnalyticsWorkspaceId\)\)/);
+    assert.match(main, /param workspaceExportEnabled bool = false/);
   });
 });
