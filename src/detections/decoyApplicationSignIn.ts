@@ -18,6 +18,7 @@ export const decoyApplicationSignIn = defineDetection({
   description: 'A decoy app/service principal signs in or calls Graph; names which credential generation was used.',
   severities: ['critical'],
   attack: ['TA0001:T1078.004', 'TA0006:T1552.001'],
+  d3fend: ['D3-DUC'],
   runbook:
     "Find where the credential generation named in the alert was planted, remove that lure, rotate the decoy's secret, and block the source IP. Check what else the same IP touched.",
   eventKinds: ['signIn', 'graphActivity'],

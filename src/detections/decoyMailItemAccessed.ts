@@ -25,6 +25,7 @@ export const decoyMailItemAccessed = defineDetection({
   description: 'MailItemsAccessed Bind of a decoy item, Sync of a dedicated decoy folder, Send/move of a decoy item, or a Graph read of it.',
   severities: ['critical'],
   attack: ['TA0009:T1114.002'],
+  d3fend: ['D3-DF'],
   runbook:
     "Someone is reading this mailbox: identify the app and token in the alert, revoke the user's or app's sessions, and search MailItemsAccessed for everything else the same session read.",
   eventKinds: ['mailItemsAccessed', 'mailItemOperation', 'graphActivity'],

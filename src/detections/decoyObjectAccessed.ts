@@ -21,6 +21,7 @@ export const decoyObjectAccessed = defineDetection({
     "A Graph read of a decoy's sensitive sub-resources (mail, authentication methods, credentials, owners, role assignments) by anyone but the decoy and Lure, or a search of a decoy user's mailbox by anyone but Lure.",
   severities: ['high'],
   attack: ['TA0007:T1087.004', 'TA0009:T1114.002'],
+  d3fend: ['D3-DO'],
   runbook:
     'Someone is studying this decoy: identify the app and user in the alert, check what else they read in the same session, and revoke their sessions if the access is not explained.',
   eventKinds: ['graphActivity', 'mailboxSearch'],

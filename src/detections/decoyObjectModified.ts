@@ -30,6 +30,7 @@ export const decoyObjectModified = defineDetection({
     'An audit event changes or deletes a decoy (password, credentials, roles, consent, mailbox rules, audit bypass or audit off on a decoy mailbox).',
   severities: ['high', 'critical'],
   attack: ['TA0003:T1098', 'TA0005:T1562.008'],
+  d3fend: ['D3-DO'],
   runbook:
     "Check who made the change and whether it was planned; if not, revert it, revoke that principal's sessions, and look for the same change on real accounts. A change by Lure's own identity that Lure did not journal means its identity may be compromised.",
   eventKinds: ['directoryAudit', 'mailboxChange', 'mailItemOperation', 'graphActivity'],

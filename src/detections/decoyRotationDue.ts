@@ -17,6 +17,7 @@ export const decoyRotationDue: DetectionMetadata = {
     'A decoy whose lure was planted by hand (or whose secret went to an admin) has passed its rotation interval; an admin must rotate it and re-plant the new material.',
   severities: ['low'],
   attack: [],
+  d3fend: [],
   runbook: 'Rotate the decoy (`lure decoys rotate <id>`), plant the material it prints where the placement says, and remove the old copy.',
 };
 

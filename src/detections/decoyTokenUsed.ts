@@ -14,6 +14,7 @@ export const decoyTokenUsed = defineDetection({
   description: 'A honeytoken JWT (by kid or jti) is presented to an API.',
   severities: ['critical'],
   attack: ['TA0006:T1528', 'TA0008:T1550.001'],
+  d3fend: ['D3-DST'],
   runbook:
     'The place this honeytoken was planted has been read by someone: find it from the decoy memo, treat everything stored next to it as exposed, and block the source IP.',
   eventKinds: ['tokenObservation'],

@@ -16,6 +16,7 @@ export const decoyUserSignIn = defineDetection({
   description: 'Any sign-in (interactive or not, success or failure) or Graph call or mailbox logon by a decoy user.',
   severities: ['critical', 'high'],
   attack: ['TA0001:T1078.004', 'TA0006:T1110.003'],
+  d3fend: ['D3-DP', 'D3-DUC'],
   runbook:
     "Treat the credentials planted for this decoy as stolen: find where the lure was planted, block the source IP, revoke the decoy's sessions, and look for other sign-ins from the same IP or user agent.",
   eventKinds: ['signIn', 'graphActivity', 'mailboxLogin'],

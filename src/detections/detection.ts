@@ -36,6 +36,12 @@ export interface DetectionMetadata {
   readonly severities: readonly Severity[];
   /** MITRE ATT&CK tactic:technique pairs. */
   readonly attack: readonly string[];
+  /**
+   * MITRE D3FEND techniques the detection is an instance of (d3fend.mitre.org): the decoy kinds, D3-DUC
+   * Decoy User Credential, D3-DP Decoy Persona, D3-DST Decoy Session Token, D3-DF Decoy File, D3-DO Decoy
+   * Object; empty for detections that are not deception.
+   */
+  readonly d3fend: readonly string[];
   /** What a responder should do first. */
   readonly runbook: string;
 }

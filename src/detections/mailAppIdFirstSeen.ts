@@ -16,6 +16,7 @@ export const mailAppIdFirstSeen: DetectionMetadata = {
   description: 'MailItemsAccessed by an AppId (and ClientAppId) never seen for that mailbox after its learning period.',
   severities: ['medium'],
   attack: ['TA0009:T1114.002'],
+  d3fend: [],
   runbook:
     "Look up the app id: is it a client this mailbox's owner uses? If not, check the token and session it used (token.issuance.missing for the same token id), what else it read, and revoke its access.",
 };

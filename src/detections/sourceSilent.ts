@@ -17,6 +17,7 @@ export const sourceSilent: DetectionMetadata = {
     'A source or sign-in category has delivered nothing for longer than its threshold, or an expected one never delivered within the first-delivery grace (a deleted or missing diagnostic setting blinds every other detection), or an admin disabled a Management Activity API subscription.',
   severities: ['high'],
   attack: ['TA0005:T1562.008'],
+  d3fend: [],
   runbook:
     'Check the Entra diagnostic settings (were they changed or deleted, and by whom: see the audit log), the Event Hubs namespace and the Exchange poller (`lure status` lists its subscriptions). A stream that never delivered names its likely cause: a missing tenant diagnostic setting or category, local authentication off on the namespace, a poller subscription not started or disabled. Until records flow, detections on this stream see nothing.',
 };

@@ -21,6 +21,7 @@ export const tokenIssuanceMissing: DetectionMetadata = {
   // T1606 Forge Web Credentials: ATT&CK has sub-techniques for cookies (.001) and SAML (.002) only, none for
   // OAuth or JWT, so the parent names a forged Entra token (attack.mitre.org/techniques/T1606/).
   attack: ['TA0006:T1606', 'TA0005:T1550.001'],
+  d3fend: [],
   runbook:
     "Treat the token as forged: revoke the user's sessions and the app's credentials, block the IP, and search every log for the same token id, session id and IP. Check for a signing key that is not the tenant's (token.signingKey.anomalous) and for other unissued tokens of the same app.",
 };

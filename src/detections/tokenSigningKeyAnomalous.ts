@@ -23,6 +23,7 @@ export const tokenSigningKeyAnomalous = defineDetection({
   // T1606 Forge Web Credentials: ATT&CK has sub-techniques for cookies (.001) and SAML (.002) only, none for
   // OAuth or JWT, so the parent names a forged Entra token (attack.mitre.org/techniques/T1606/).
   attack: ['TA0006:T1606', 'TA0005:T1550.001'],
+  d3fend: [],
   runbook:
     'Treat the token as forged: find every request the gateway logged with it (same kid, same uti), revoke the sessions of the user or app it names, and report a consumer or compromised key to Microsoft. Check token.issuance.missing for the same token id.',
   eventKinds: ['tokenObservation'],

@@ -271,6 +271,7 @@ export const detectionList = z.object({
       description: z.string(),
       severities: z.array(z.enum(SEVERITIES)),
       attack: z.array(z.string()),
+      d3fend: z.array(z.string()).describe('MITRE D3FEND techniques (decoys: D3-DUC, D3-DP, D3-DST, D3-DF, D3-DO)'),
       runbook: z.string(),
     }),
   ),

@@ -11,6 +11,9 @@ const ATTACK = /^TA\d{4}:T\d{4}(\.\d{3})?$/;
 const DETECTIONS_SOURCE = path.join(PROJECT_ROOT, 'src', 'detections');
 const DETECTION_TESTS = path.join(PROJECT_ROOT, 'test', 'unit', 'detections');
 
+/** D3FEND's Decoy Object techniques (d3fend.mitre.org, Deceive tactic). */
+const D3FEND_DECOYS = new Set(['D3-DO', 'D3-DF', 'D3-DNR', 'D3-DP', 'D3-DPR', 'D3-DST', 'D3-DUC']);
+
 describe('detection registry', () => {
   it('lists at least one detection, each id once', () => {
     assert.ok(DETECTIONS.length > 0);
@@ -69,6 +72,11 @@ describe('detection registry', () => {
       it('names MITRE ATT&CK as tactic:technique pairs', () => {
         assert.ok(detection.attack.length > 0, 'at least one ATT&CK pair');
         for (const entry of detection.attack) assert.match(entry, ATTACK);
+      });
+
+      it('names the D3FEND decoy technique of a decoy detection, and none for the others', () => {
+        for (const entry of detection.d3fend) assert.ok(D3FEND_DECOYS.has(entry), `${entry} is a D3FEND decoy technique`);
+        assert.equal(detection.d3fend.length > 0, detection.id.startsWith('decoy.'), 'decoy detections, and only they, are deception');
       });
 
       it(`lives in src/detections/${moduleName}.ts, which exports it under that name`, async () => {

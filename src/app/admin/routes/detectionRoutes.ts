@@ -16,7 +16,15 @@ export const DETECTION_ROUTES: readonly Route[] = [
       Promise.resolve({
         status: 200,
         body: {
-          items: ALL_DETECTIONS.map(({ id, title, description, severities, attack, runbook }) => ({ id, title, description, severities, attack, runbook })),
+          items: ALL_DETECTIONS.map(({ id, title, description, severities, attack, d3fend, runbook }) => ({
+            id,
+            title,
+            description,
+            severities,
+            attack,
+            d3fend,
+            runbook,
+          })),
         },
       }),
   },
