@@ -150,7 +150,7 @@ param alertsTableRetentionInDays int = 90
 @description('Optional. Send rows through a data collection endpoint rather than the rule\'s own endpoint; the default uses one outside the public cloud, where kind Direct rules are not documented.')
 param alertsTableUsesDataCollectionEndpoint bool = environment().name != 'AzureCloud'
 
-@description('Optional. Feed Lure from the Log Analytics workspace (logAnalyticsWorkspaceId, which already holds the tenant\'s Entra and Microsoft 365 tables) through data export rules, instead of a diagnostic setting of its own (step 3). The workspace must be in this deployment\'s region.')
+@description('Optional. Feed Lure from the Log Analytics workspace (logAnalyticsWorkspaceId, which already holds the tenant\'s Entra and Microsoft 365 tables) through data export rules, instead of a diagnostic setting of its own (step 3). The workspace must be in this deployment\'s region, and export sends with the namespace\'s keys (eventHubsLocalAuthEnabled true); every table listed must exist in the workspace.')
 param workspaceExportEnabled bool = false
 
 @description('Optional. Name of an existing API Management instance to send TokenObservation records from; empty for none.')

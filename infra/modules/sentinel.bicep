@@ -18,7 +18,7 @@ param tags object = {}
 @description('Optional. Days LureAlerts_CL keeps rows (4 to 730; -1 for the workspace\'s retention).')
 @minValue(-1)
 @maxValue(730)
-param retentionInDays int = 90
+param retentionInDays int = 90 // 4 to 730, or -1
 
 @description('Optional. Send through a data collection endpoint instead of the rule\'s own logs ingestion endpoint (for clouds or networks where a kind Direct rule has none).')
 param useDataCollectionEndpoint bool = false
@@ -75,7 +75,8 @@ resource rule 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
   // A rule writes to workspaces in its own region.
   location: workspace.location
   tags: tags
-  kind: useDataCollectionEndpoint ? null : 'Direct'
+  // Direct gives the rule its own logs ingestion endpoint; with an endpoint set, rows go through that instead.
+  kind: 'Direct'
   dependsOn: [
     table
   ]
@@ -136,7 +137,8 @@ resource analyticsRule 'Microsoft.SecurityInsights/alertRules@2025-06-01' = if (
     enabled: analyticsRuleEnabled
     query: loadTextContent('../sentinel/analyticsRule.kql')
     queryFrequency: 'PT5M'
-    queryPeriod: 'PT1H'
+    // TimeGenerated is the detection time: a first row delivered late must still be in the period.
+    queryPeriod: 'P14D'
     severity: 'High'
     triggerOperator: 'GreaterThan'
     triggerThreshold: 0

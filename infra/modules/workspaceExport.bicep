@@ -4,7 +4,7 @@ metadata description = 'Feeds Lure from a Log Analytics workspace that already h
 @description('Required. Name of the Log Analytics workspace (in this module\'s resource group).')
 param workspaceName string
 
-@description('Required. Resource id of Lure\'s Event Hubs namespace (in the workspace\'s region).')
+@description('Required. Resource id of Lure\'s Event Hubs namespace (in the workspace\'s region). Export sends with the namespace\'s keys: keep eventHubsLocalAuthEnabled true.')
 param namespaceId string
 
 @description('Required. The hubs the rules write to: entra and exchange.')

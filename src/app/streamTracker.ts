@@ -218,7 +218,13 @@ export class StreamTracker {
 
   private async resolve(alertId: string): Promise<void> {
     const current = await this.store.getAlert(alertId);
-    if (current === undefined || current.value.alert.status === 'resolved') return;
+    if (current === undefined) return;
+    // Already resolved (by an admin, or by a check that stopped before telling delivery): tell it again;
+    // the outbox enqueues nothing twice.
+    if (current.value.alert.status === 'resolved') {
+      await this.deliver([current.value.alert], new Set([alertId]));
+      return;
+    }
     const resolved: Alert = { ...current.value.alert, status: 'resolved' };
     try {
       await this.store.updateAlert({ ...current.value, alert: resolved }, current.etag);

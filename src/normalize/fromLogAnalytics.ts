@@ -45,10 +45,23 @@ const OFFICE_ACTIVITY_OWN_COLUMNS = new Set([
   'SourceSystem',
   'OfficeId',
   'OfficeWorkload',
+  'OfficeObjectId',
   'Client_IPAddress',
   'UserType',
+  'Logon_Type',
   '_ResourceId',
 ]);
+
+/** OfficeActivity writes LogonType by name too. */
+const LOGON_TYPE_NUMBER: Readonly<Record<string, number>> = {
+  Owner: 0,
+  Admin: 1,
+  Delegated: 2,
+  Transport: 3,
+  SystemService: 4,
+  BestAccess: 5,
+  DelegatedAdmin: 6,
+};
 
 const SIGN_IN_CATEGORY_OF = {
   SigninLogs: 'SignInLogs',
@@ -82,7 +95,8 @@ export function diagnosticFormOf(row: JsonObject, table: LogAnalyticsTable): Jso
         time: column('TimeGenerated'),
         category: SIGN_IN_CATEGORY_OF[table],
         // TenantId in Log Analytics is the workspace's; the Entra tenant is AADTenantId.
-        tenantId: column('AADTenantId') ?? column('HomeTenantId'),
+        // AADNonInteractiveUserSignInLogs has no AADTenantId; HomeTenantId is a guest's own tenant, so last.
+        tenantId: column('AADTenantId') ?? column('ResourceTenantId') ?? column('HomeTenantId'),
         resultType: column('ResultType'),
         properties: {
           id: column('Id'),
@@ -152,9 +166,12 @@ export function diagnosticFormOf(row: JsonObject, table: LogAnalyticsTable): Jso
       const record: JsonObject = {};
       for (const name of Object.keys(row)) if (!OFFICE_ACTIVITY_OWN_COLUMNS.has(name) && column(name) !== undefined) record[name] = column(name);
       const userType = text(column('UserType'));
+      const logonType = text(column('Logon_Type'));
       return {
         ...record,
         Id: column('OfficeId'),
+        ObjectId: column('OfficeObjectId'),
+        LogonType: logonType === undefined ? undefined : (LOGON_TYPE_NUMBER[logonType] ?? logonType),
         Workload: column('OfficeWorkload'),
         CreationTime: column('TimeGenerated'),
         ClientIPAddress: column('Client_IPAddress') ?? column('ClientIP'),

@@ -33,7 +33,9 @@ const pascal = (name: string) => (name === 'ipAddress' ? 'IPAddress' : `${name.c
  */
 function signInRow(record: Json, table: string): Json {
   const properties = record['properties'] as Json;
-  const row: Json = { TenantId: WORKSPACE_ID, Type: table, TimeGenerated: properties['createdDateTime'], AADTenantId: record['tenantId'] };
+  // AADNonInteractiveUserSignInLogs has no AADTenantId column: the tenant is the resource's.
+  const tenant = table === 'AADNonInteractiveUserSignInLogs' ? { ResourceTenantId: record['tenantId'] } : { AADTenantId: record['tenantId'] };
+  const row: Json = { TenantId: WORKSPACE_ID, Type: table, TimeGenerated: properties['createdDateTime'], ...tenant };
   for (const [name, value] of Object.entries(properties)) {
     if (name === 'status' || name === 'resourceId') continue;
     row[pascal(name)] = value;
@@ -92,11 +94,12 @@ const USER_TYPE_NAMES = ['Regular', 'Reserved', 'Admin', 'DcAdmin', 'System', 'A
 
 /**
  * A Management Activity API record as OfficeActivity stores it: its fields as columns, but Id as OfficeId,
- * Workload as OfficeWorkload, ClientIPAddress as Client_IPAddress, RecordType and UserType by name,
+ * Workload as OfficeWorkload, ObjectId as OfficeObjectId, ClientIPAddress as Client_IPAddress, RecordType,
+ * UserType and LogonType (as Logon_Type) by name,
  * CreationTime as TimeGenerated (UTC), Folders as JSON text, AppAccessContext and OperationProperties dynamic.
  */
 function officeActivityRow(record: Json): Json {
-  const { Id, Workload, ClientIPAddress, CreationTime, RecordType, UserType, Folders, ...rest } = record;
+  const { Id, Workload, ClientIPAddress, CreationTime, RecordType, UserType, Folders, ObjectId, LogonType, ...rest } = record;
   return {
     ...rest,
     TenantId: WORKSPACE_ID,
@@ -104,6 +107,9 @@ function officeActivityRow(record: Json): Json {
     TimeGenerated: `${String(CreationTime)}Z`,
     OfficeId: Id,
     OfficeWorkload: Workload,
+    OfficeObjectId: ObjectId,
+    Logon_Type:
+      LogonType === undefined ? undefined : ['Owner', 'Admin', 'Delegated', 'Transport', 'SystemService', 'BestAccess', 'DelegatedAdmin'][Number(LogonType)],
     Client_IPAddress: ClientIPAddress,
     RecordType: RecordType === 50 ? 'ExchangeItemAggregated' : String(RecordType),
     UserType: USER_TYPE_NAMES[Number(UserType)],

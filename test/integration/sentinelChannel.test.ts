@@ -129,6 +129,23 @@ describe('the Sentinel channel (Logs Ingestion API)', () => {
     assert.equal(ingestion.rows.length, 1);
   });
 
+  it('sends the newer state when a change of the alert was written but never planned (a crash between the two)', async () => {
+    const lure = await services();
+    ingestion.script({ status: 503, body: { error: { code: 'ServiceUnavailable', message: 'later' } } });
+    const alert = (await lure.ingest([decoySignIn()], 'entra')).alerts[0]!;
+    assert.equal(ingestion.rows.length, 0, 'the first send failed and waits');
+    // The process that acknowledged it died before telling delivery.
+    const stored = (await lure.store.getAlert(alert.id))!;
+    await lure.store.updateAlert({ ...stored.value, alert: { ...stored.value.alert, status: 'acknowledged' } }, stored.etag);
+    clock.advance(60 * 60_000);
+    await lure.deliverAlerts();
+    assert.deepEqual(
+      ingestion.rows.map((row) => row['Status']),
+      ['acknowledged'],
+      'the pending entry sent what the alert is now, not nothing',
+    );
+  });
+
   it("dead-letters a row the stream refuses (400), and status shows the service's error", async () => {
     await ingestion.close();
     // A rule deployed from an older column list: the stream lacks a column the row has.

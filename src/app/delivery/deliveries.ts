@@ -32,9 +32,11 @@ export async function deliveryOf(store: AlertDeliveryDeps['store'], cloud: Cloud
       const alert = (await store.getAlert(notification.alertId))?.value.alert;
       if (alert === undefined) throw new DeliveryError(`alert ${notification.alertId} is not stored`, false);
       if (notification.kind === 'alertRevision') {
-        // Every change of an alert is planned when it is written, so the newer revision has its own entry.
+        // A newer revision's own entry sends the newer state; should a change have gone unplanned (a crash
+        // between writing the alert and enqueuing), this entry sends it instead, under its revision.
         const current = alertRevisionOf(alert);
-        if (current > notification.revision) return { by: `${entry.channel}|alert|${alert.id}|${current}` };
+        const newer = `${entry.channel}|alert|${alert.id}|${current}`;
+        if (current > notification.revision && (await store.getOutboxEntry(newer)) !== undefined) return { by: newer };
       }
       return { id: entry.id, alert, content: { kind: 'incident', severity: alert.severity, heading: alert.title, others: [], links: [] } };
     }
