@@ -18,7 +18,7 @@ param tags object = {}
 @description('Optional. Days LureAlerts_CL keeps rows (4 to 730; -1 for the workspace\'s retention).')
 @minValue(-1)
 @maxValue(730)
-param retentionInDays int = 90 // 4 to 730, or -1
+param retentionInDays int = 90
 
 @description('Optional. Send through a data collection endpoint instead of the rule\'s own logs ingestion endpoint (for clouds or networks where a kind Direct rule has none).')
 param useDataCollectionEndpoint bool = false

@@ -33,7 +33,7 @@ export async function deliveryOf(store: AlertDeliveryDeps['store'], cloud: Cloud
       if (alert === undefined) throw new DeliveryError(`alert ${notification.alertId} is not stored`, false);
       if (notification.kind === 'alertRevision') {
         // A newer revision's own entry sends the newer state; should a change have gone unplanned (a crash
-        // between writing the alert and enqueuing), this entry sends it instead, under its revision.
+        // between writing the alert and enqueuing), this entry sends it instead, as the row of that revision.
         const current = alertRevisionOf(alert);
         const newer = `${entry.channel}|alert|${alert.id}|${current}`;
         if (current > notification.revision && (await store.getOutboxEntry(newer)) !== undefined) return { by: newer };
