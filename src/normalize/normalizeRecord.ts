@@ -49,12 +49,14 @@ export function normalizeRecord(record: unknown): NormalizeOutcome {
     return skip('workload-not-used', workload.slice(0, 80));
   }
 
-  // A Log Analytics row (a workspace export, an az query) names its table: read as the record it came from.
-  const table = logAnalyticsTableOf(record);
-  if (table !== undefined) return normalizeRecord(diagnosticFormOf(record, table));
-
   const category = text(record['category']);
-  if (category === undefined) return skip('unrecognized-shape', 'no category, and no Workload, Operation and RecordType');
+  if (category === undefined) {
+    // A Log Analytics row (a workspace export, an az query) has no category but names its table: it is read
+    // as the record it came from. Asked only here, so diagnostic records pay nothing for it.
+    const table = logAnalyticsTableOf(record);
+    if (table !== undefined) return normalizeRecord(diagnosticFormOf(record, table));
+    return skip('unrecognized-shape', 'no category, and no Workload, Operation and RecordType');
+  }
   if (!('properties' in record)) {
     // The Graph REST forms (`/auditLogs/directoryAudits`, `/auditLogs/signIns`) have a `category` but no envelope.
     return skip('unrecognized-shape', 'a category but no properties (a Graph REST resource, not a diagnostic record?)');
