@@ -77,7 +77,12 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       maxTokenLifetimeInHours: settings.LURE_MAX_TOKEN_LIFETIME_IN_HOURS,
       indexRetentionInHours: settings.LURE_TOKEN_INDEX_RETENTION_IN_HOURS,
       gatingCategories: settings.LURE_ISSUANCE_GATING_CATEGORIES,
-      modes: { graph: settings.LURE_ISSUANCE_MODE_GRAPH, exchange: settings.LURE_ISSUANCE_MODE_EXCHANGE, token: settings.LURE_ISSUANCE_MODE_TOKEN },
+      modes: {
+        graph: settings.LURE_ISSUANCE_MODE_GRAPH,
+        exchange: settings.LURE_ISSUANCE_MODE_EXCHANGE,
+        sharepoint: settings.LURE_ISSUANCE_MODE_SHAREPOINT,
+        token: settings.LURE_ISSUANCE_MODE_TOKEN,
+      },
       unjudgedAppIds,
       cacheSize: settings.LURE_ISSUANCE_CACHE_SIZE,
     },

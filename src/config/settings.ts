@@ -119,6 +119,11 @@ const DESCRIBED_SETTINGS: readonly DescribedSetting[] = [
     description: 'Exchange token uses (`AppAccessContext.UniqueTokenId`): `shadow` until your match rate shows they line up with sign-in logs, then `alert`.',
   },
   {
+    name: 'LURE_ISSUANCE_MODE_SHAREPOINT',
+    readBy: 'lure',
+    description: 'SharePoint and OneDrive token uses (`AppAccessContext.UniqueTokenId`): `shadow` until your match rate shows they line up, then `alert`.',
+  },
+  {
     name: 'LURE_ISSUANCE_MODE_TOKEN',
     readBy: 'lure',
     description: 'Token observations carrying `uti`: off by default, as a gateway may see tokens issued to other tenants.',
@@ -372,7 +377,7 @@ const DESCRIBED_SETTINGS: readonly DescribedSetting[] = [
     name: 'LURE_AUDIT_CONTENT_TYPES',
     readBy: 'lure',
     description:
-      'Management Activity API content types the `pollAuditContent` timer copies to the Exchange hub; `none` switches the poller off (for tenants streaming from Defender XDR instead). It runs only with `LURE_TENANT_ID` and an Event Hubs namespace.',
+      'Management Activity API content types the `pollAuditContent` timer copies to the Exchange hub; `Audit.SharePoint` is added by itself while a decoy file is registered (list it to poll it always); `none` switches the poller off (for tenants streaming from Defender XDR instead). It runs only with `LURE_TENANT_ID` and an Event Hubs namespace.',
   },
   {
     name: 'LURE_MANAGEMENT_API_HOST',

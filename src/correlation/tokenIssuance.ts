@@ -37,15 +37,17 @@ export function tokenUseHeadOf(
           event.kind === 'mailboxSearch' ||
           event.kind === 'mailboxLogin'
         ? 'exchange'
-        : event.kind === 'tokenObservation' && options.includeObservations
-          ? 'token'
-          : undefined;
+        : event.kind === 'fileOperation'
+          ? 'sharepoint'
+          : event.kind === 'tokenObservation' && options.includeObservations
+            ? 'token'
+            : undefined;
   if (source === undefined) return undefined;
   return event.actor.appId === undefined ? { uti, source } : { uti, source, appId: event.actor.appId };
 }
 
 /**
- * The token use a record reports: a Graph request (`signInActivityId`), an Exchange record
+ * The token use a record reports: a Graph request (`signInActivityId`), an Exchange or SharePoint record
  * (`AppAccessContext.UniqueTokenId`, also inside Defender's `RawEventData`), or, when enabled, a token an
  * API gateway saw (`uti` claim). `touchesDecoy` is decided by the caller, who knows the record's findings.
  */
@@ -91,6 +93,8 @@ export function tokenUseOf(event: NormalizedEvent, options: { readonly includeOb
         resource: `${event.operation}${event.mailbox.ownerUpn === undefined ? '' : ` on ${event.mailbox.ownerUpn}`}`,
         readsMail: event.kind === 'mailItemsAccessed' || event.kind === 'mailboxSearch',
       };
+    case 'fileOperation':
+      return { ...common, source: 'sharepoint', resource: `${event.operation} of ${event.file.urls[0] ?? event.file.fileName ?? 'a file'}`, readsMail: false };
     case 'tokenObservation':
       if (!options.includeObservations) return undefined;
       return { ...common, source: 'token', ...(event.requestUri === undefined ? {} : { resource: event.requestUri }), readsMail: false };

@@ -15,6 +15,9 @@ type SpaceKind = {
   dedicatedFolderId: 'mailItem';
   tokenKid: 'token';
   tokenJti: 'token';
+  fileUniqueId: 'file';
+  fileUrl: 'file';
+  driveItemId: 'file';
 };
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { DecoyKind, DecoyOfKind } from '../domain/decoys.js';
-import type { CreateTarget, DecoyGeneration, DecoyLifecycle, JournalEntry, LifecycleSettings, LureMaterial } from '../domain/lifecycle.js';
+import type { CreateTarget, DecoyGeneration, DecoyLifecycle, JournalEntry, LifecycleSettings, LureMaterial, Placement } from '../domain/lifecycle.js';
 import type { Directory } from '../ports/directory.js';
 import type { IdentifierSpace } from './identifierSpaces.js';
 
@@ -44,7 +44,7 @@ export interface CreateRequestBase {
   readonly enabled: boolean;
   readonly memo?: string;
   readonly rotationIntervalInHours?: number;
-  readonly placements: readonly ({ readonly kind: 'mailItem'; readonly decoyId: string } | { readonly kind: 'manual'; readonly description: string })[];
+  readonly placements: readonly Placement[];
 }
 
 /** A request to create a decoy of any kind: a union by kind, so `withKind` can hand it to its kind's module. */
@@ -80,7 +80,7 @@ export interface KindLifecycle<K extends DecoyKind, R extends { readonly kind: K
   /** The names a create will use, chosen before any cloud call and journaled, so an undo can find them. */
   targetOf(request: R, journalId: string, context: LifecycleContext): Promise<CreateTarget>;
   create(request: R, target: CreateTarget, entry: JournalEntry, context: LifecycleContext): Promise<CreatedDecoy<K>>;
-  /** Makes a new generation. `content` replaces a decoy message's body (a managed placement's lure material). */
+  /** Makes a new generation. `content` is a managed placement's lure material, for a decoy message's body or a decoy file. */
   rotate(decoy: DecoyOfKind<K>, lifecycle: DecoyLifecycle, entry: JournalEntry, context: LifecycleContext, content?: string): Promise<MadeGeneration>;
   /** The decoy as registered with these kept generations (pure). */
   registered(decoy: DecoyOfKind<K>, generations: readonly DecoyGeneration[]): DecoyOfKind<K>;

@@ -1,6 +1,7 @@
 import type { Decoy, DecoyKind } from '../domain/decoys.js';
 import type { AnyCreateRequest, DecoyIdentifier, DecoyKindModule } from './decoyKind.js';
 import { applicationDecoy } from './kinds/applicationDecoy.js';
+import { fileDecoy } from './kinds/fileDecoy.js';
 import { mailItemDecoy } from './kinds/mailItemDecoy.js';
 import { tokenDecoy } from './kinds/tokenDecoy.js';
 import { userDecoy } from './kinds/userDecoy.js';
@@ -11,6 +12,7 @@ export const DECOY_KIND_MODULES: { readonly [K in DecoyKind]: DecoyKindModule<K>
   application: applicationDecoy,
   mailItem: mailItemDecoy,
   token: tokenDecoy,
+  file: fileDecoy,
 };
 
 /**

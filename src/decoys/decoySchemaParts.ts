@@ -42,9 +42,10 @@ export const commonDecoyFields = {
     .optional(),
 };
 
-/** Where a decoy's lure material is planted: in a managed decoy message, or by hand (described). */
+/** Where a decoy's lure material is planted: in a managed decoy message or file, or by hand (described). */
 export const placementSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mailItem'), decoyId: decoyIdSchema }),
+  z.strictObject({ kind: z.literal('file'), decoyId: decoyIdSchema }),
   z.strictObject({ kind: z.literal('manual'), description: z.string().trim().min(1).max(512) }),
 ]);
 

@@ -30,7 +30,7 @@ export function decoyFinding(options: {
   };
 }
 
-/** A decoy in words, for titles: its UPN, app id, message or key id. */
+/** A decoy in words, for titles: its UPN, app id, message, key id or file name. */
 export function describeDecoy(decoy: Decoy): string {
   switch (decoy.kind) {
     case 'user':
@@ -41,6 +41,8 @@ export function describeDecoy(decoy: Decoy): string {
       return `decoy message ${decoy.internetMessageId ?? decoy.itemId ?? decoy.immutableId ?? `in folder ${decoy.folderId}`} in ${decoy.mailbox}`;
     case 'token':
       return `honeytoken ${decoy.kid !== undefined ? `kid ${decoy.kid}` : `jti ${decoy.jti}`}`;
+    case 'file':
+      return `decoy file ${decoy.fileName ?? decoy.serverRelativeUrl?.split('/').at(-1) ?? decoy.listItemUniqueId ?? decoy.itemId} in ${decoy.siteUrl}`;
   }
 }
 

@@ -6,6 +6,7 @@ import { decoyFinding, describeActor, describeDecoy, isSelf } from './decoyFindi
 import { directoryDecoyOfPath, directoryDecoyOfTarget } from './directoryDecoyMatching.js';
 import { graphRequestOf, isWriteMethod } from './graphRequest.js';
 import { graphMailReferenceOf, mailItemDecoyOf, mailItemDecoysIn } from './mailItemMatching.js';
+import { fileDecoyOf, fileDecoyOfGraph, fileTargetOf, graphDriveItemOf, readsDriveItem } from './fileMatching.js';
 import type { Finding } from '../domain/findings.js';
 
 export const DECOY_OBJECT_MODIFIED = 'decoy.object.modified';
@@ -18,8 +19,8 @@ const SUCCESS_RESULTS: ReadonlySet<string> = new Set(['success', 'succeeded']);
 const AUDIT_BYPASS_OPERATION = 'set-mailboxauditbypassassociation';
 
 /**
- * Someone changed or deleted a decoy: its password, credentials, roles, consent, mailbox rules, or the
- * auditing of a mailbox that holds decoy messages. A change by Lure's own identity while its journal says it
+ * Someone changed or deleted a decoy: its password, credentials, roles, consent, mailbox rules, the
+ * auditing of a mailbox that holds decoy messages, or a decoy file's content, name, place or sharing. A change by Lure's own identity while its journal says it
  * was changing that decoy is a rotation and raises nothing; the same change with no journal entry is
  * critical (Lure's identity may be compromised). Anyone else's change is an alert, rotation or not.
  */
@@ -27,13 +28,13 @@ export const decoyObjectModified = defineDetection({
   id: DECOY_OBJECT_MODIFIED,
   title: 'Decoy changed',
   description:
-    'An audit event changes or deletes a decoy (password, credentials, roles, consent, mailbox rules, audit bypass or audit off on a decoy mailbox).',
+    'An audit event changes or deletes a decoy (password, credentials, roles, consent, mailbox rules, audit bypass or audit off on a decoy mailbox, a decoy file modified, moved, deleted or shared).',
   severities: ['high', 'critical'],
   attack: ['TA0003:T1098', 'TA0005:T1562.008'],
   d3fend: ['D3-DO'],
   runbook:
     "Check who made the change and whether it was planned; if not, revert it, revoke that principal's sessions, and look for the same change on real accounts. A change by Lure's own identity that Lure did not journal means its identity may be compromised.",
-  eventKinds: ['directoryAudit', 'mailboxChange', 'mailItemOperation', 'graphActivity'],
+  eventKinds: ['directoryAudit', 'mailboxChange', 'mailItemOperation', 'fileOperation', 'graphActivity'],
   detect(event, context): Finding[] {
     switch (event.kind) {
       case 'directoryAudit': {
@@ -53,10 +54,21 @@ export const decoyObjectModified = defineDetection({
       case 'mailItemOperation':
         if (!ITEM_CHANGE_OPERATIONS.has(event.operation.toLowerCase())) return [];
         return mailItemDecoysIn(event.items, context.decoys).flatMap((decoy) => finding(decoy, event, context, `${event.operation} of the message`));
+      case 'fileOperation': {
+        if (event.access !== 'change') return [];
+        const decoy = fileDecoyOf(event.file, context.decoys);
+        return decoy === undefined ? [] : finding(decoy, event, context, `${event.operation} in ${event.workload}`);
+      }
       case 'graphActivity': {
         if (!isWriteMethod(event.method)) return [];
         const path = graphRequestOf(event);
         if (path === undefined) return [];
+        const fileReference = graphDriveItemOf(path);
+        if (fileReference !== undefined) {
+          // Copying or previewing the file reads it (`decoy.file.accessed`); any other write changes it or its sharing.
+          const decoy = readsDriveItem(event.method, fileReference) ? undefined : fileDecoyOfGraph(fileReference, context.decoys);
+          return decoy === undefined ? [] : finding(decoy, event, context, `${event.method} ${event.requestUri} (HTTP ${event.responseStatusCode ?? '?'})`);
+        }
         const mailReference = graphMailReferenceOf(path);
         // Moving, forwarding or replying to a decoy message is an access; editing or deleting it is a change.
         const decoy =
@@ -100,6 +112,8 @@ function targetOf(decoy: Decoy, change: string) {
       return { mailbox: decoy.mailbox, resource: change };
     case 'token':
       return { resource: change };
+    case 'file':
+      return fileTargetOf(decoy, change);
   }
 }
 

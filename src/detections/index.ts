@@ -1,5 +1,6 @@
 import type { EventKind } from '../domain/events.js';
 import { decoyApplicationSignIn } from './decoyApplicationSignIn.js';
+import { decoyFileAccessed } from './decoyFileAccessed.js';
 import { decoyMailItemAccessed } from './decoyMailItemAccessed.js';
 import { decoyObjectAccessed } from './decoyObjectAccessed.js';
 import { decoyObjectModified } from './decoyObjectModified.js';
@@ -17,6 +18,7 @@ export const DETECTIONS: readonly Detection[] = [
   decoyUserSignIn,
   decoyApplicationSignIn,
   decoyMailItemAccessed,
+  decoyFileAccessed,
   decoyObjectModified,
   decoyObjectAccessed,
   decoyTokenUsed,

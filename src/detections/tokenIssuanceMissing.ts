@@ -5,7 +5,7 @@ import type { Finding } from '../domain/findings.js';
 
 export const TOKEN_ISSUANCE_MISSING = 'token.issuance.missing';
 
-const SOURCE_NAMES = { graph: 'Microsoft Graph', exchange: 'Exchange Online', token: 'an API gateway' } as const;
+const SOURCE_NAMES = { graph: 'Microsoft Graph', exchange: 'Exchange Online', sharepoint: 'SharePoint Online', token: 'an API gateway' } as const;
 
 /**
  * A token was used in Graph or Exchange, but no sign-in log of any category ever issued it, although the

@@ -2,9 +2,10 @@
  * Decoys: objects planted in the customer's tenant that nobody legitimate touches.
  * Identifier matching rules (DESIGN): UPNs and GUIDs match case-insensitively; token ids, `kid`, `jti`,
  * Exchange item and folder ids match exactly; an InternetMessageId matches exactly after stripping `<…>`.
+ * File URLs match case-insensitively after percent-decoding and trimming a trailing slash; drive ids exactly.
  */
 
-export const DECOY_KINDS = ['user', 'application', 'mailItem', 'token'] as const;
+export const DECOY_KINDS = ['user', 'application', 'mailItem', 'token', 'file'] as const;
 export type DecoyKind = (typeof DECOY_KINDS)[number];
 
 interface DecoyBase {
@@ -57,5 +58,23 @@ export interface TokenDecoy extends DecoyBase {
   readonly jti?: string;
 }
 
-export type Decoy = UserDecoy | ApplicationDecoy | MailItemDecoy | TokenDecoy;
+/**
+ * A decoy file in a SharePoint site or a OneDrive: any read of it is a hit. At least one id form is needed:
+ * the list item's unique id (audit records), its server-relative URL (audit records), or drive and item id
+ * (Graph requests); Lure records all three for the files it creates.
+ */
+export interface FileDecoy extends DecoyBase {
+  readonly kind: 'file';
+  /** The site (or OneDrive) that holds the file: `https://contoso.sharepoint.com/sites/finance`. */
+  readonly siteUrl: string;
+  readonly driveId?: string;
+  readonly itemId?: string;
+  /** The list item's `UniqueId` (a GUID), as SharePoint audit records write `ListItemUniqueId`. */
+  readonly listItemUniqueId?: string;
+  readonly fileName?: string;
+  /** The file's path on its host: `/sites/finance/Shared Documents/Q3 payroll export.xlsx`. */
+  readonly serverRelativeUrl?: string;
+}
+
+export type Decoy = UserDecoy | ApplicationDecoy | MailItemDecoy | TokenDecoy | FileDecoy;
 export type DecoyOfKind<K extends DecoyKind> = Extract<Decoy, { kind: K }>;

@@ -4,7 +4,7 @@
  */
 
 /** Which producer format the record came in: Entra diagnostic settings, the Office 365 Management Activity API
- * (Exchange and AzureActiveDirectory workloads), the Defender XDR streaming API, or Lure's token observations. */
+ * (Exchange, AzureActiveDirectory, SharePoint and OneDrive workloads), the Defender XDR streaming API, or Lure's token observations. */
 export type EventSource = 'entra' | 'exchange' | 'defender' | 'token';
 
 /** Who acted. For a sign-in this is the principal that signed in; for a change, the principal that made it. */
@@ -163,6 +163,29 @@ export interface MailboxLoginEvent extends ExchangeEventBase {
   readonly logonType?: number;
 }
 
+/** A file as a SharePoint or OneDrive audit record names it; any of the forms may be missing. */
+export interface FileRef {
+  /** `ListItemUniqueId`: the list item's GUID. */
+  readonly listItemUniqueId?: string;
+  /** The file's full URL, as `ObjectId` writes it and as `SiteUrl` + `SourceRelativeUrl` + `SourceFileName` make it. */
+  readonly urls: readonly string[];
+  readonly siteUrl?: string;
+  readonly fileName?: string;
+}
+
+/** A SharePoint or OneDrive file operation (Management Activity API `Audit.SharePoint`). */
+export interface FileOperationEvent extends EventBase {
+  readonly kind: 'fileOperation';
+  /** `FileAccessed`, `FileDownloaded`, `FileModified`, `SharingSet`, … */
+  readonly operation: string;
+  /** `SharePoint` or `OneDrive`. */
+  readonly workload: string;
+  /** Whether the operation reads the file (opens, previews, downloads, syncs, copies) or changes it or who may reach it. */
+  readonly access: 'read' | 'change';
+  readonly file: FileRef;
+  readonly clientAppId?: string;
+}
+
 /** What an API gateway saw of one bearer token. The token itself is never kept. */
 export interface TokenObservationEvent extends EventBase {
   readonly kind: 'tokenObservation';
@@ -194,6 +217,7 @@ export type NormalizedEvent =
   | MailboxChangeEvent
   | MailboxSearchEvent
   | MailboxLoginEvent
+  | FileOperationEvent
   | TokenObservationEvent;
 
 export type EventKind = NormalizedEvent['kind'];

@@ -28,6 +28,16 @@ export interface DecoyLifecycle {
   readonly honeytokenLifetimeInDays?: number;
   /** Mail decoys: what each new message looks like (its body is replaced by a carried decoy's lure material). */
   readonly messageTemplate?: MessageTemplate;
+  /** File decoys Lure uploaded: the library and path it rewrites on rotation and deletes on retirement. */
+  readonly fileLocation?: FileLocation;
+}
+
+export interface FileLocation {
+  readonly driveId: string;
+  /** The library's URL, which the file's server-relative URL hangs off. */
+  readonly libraryUrl: string;
+  /** The file's path in the library: `/IT/VPN and service accounts.xlsx`. */
+  readonly path: string;
 }
 
 export interface MessageTemplate {
@@ -37,7 +47,7 @@ export interface MessageTemplate {
   readonly fromAddress: string;
 }
 
-export type DecoyGeneration = PasswordGeneration | ClientSecretGeneration | MessageGeneration | HoneytokenGeneration;
+export type DecoyGeneration = PasswordGeneration | ClientSecretGeneration | MessageGeneration | HoneytokenGeneration | FileContentGeneration;
 
 interface GenerationBase {
   /** The journal entry that made it (unknown for credentials that existed before Lure managed the decoy). */
@@ -77,10 +87,27 @@ export interface HoneytokenGeneration extends GenerationBase {
 }
 
 /**
- * Where a decoy's lure material is planted. A managed placement (a decoy message Lure writes) is rewritten
+ * A decoy file's content: rotation writes new content into the same item, so its URL and ids stay, and a
+ * link an intruder found still leads to the lure. SharePoint keeps the replaced content as older versions.
+ */
+export interface FileContentGeneration extends GenerationBase {
+  readonly kind: 'fileContent';
+  readonly itemId: string;
+  /** Graph's `cTag` after the write: which content this generation is. */
+  readonly contentTag?: string;
+}
+
+/**
+ * Where a decoy's lure material is planted. A managed placement (a decoy message or file Lure writes) is rewritten
  * in the same rotation; a manual one was planted by hand, so the timer only marks the decoy due.
  */
-export type Placement = { readonly kind: 'mailItem'; readonly decoyId: string } | { readonly kind: 'manual'; readonly description: string };
+export type Placement = ManagedPlacement | { readonly kind: 'manual'; readonly description: string };
+
+/** A decoy Lure writes the lure material into: a decoy message, or a decoy file. */
+export interface ManagedPlacement {
+  readonly kind: 'mailItem' | 'file';
+  readonly decoyId: string;
+}
 
 export const JOURNAL_STEPS = ['intent', 'cloudDone', 'registryUpdated', 'finished'] as const;
 export type JournalStep = (typeof JOURNAL_STEPS)[number];
@@ -120,7 +147,8 @@ export type CreateTarget =
   | { readonly kind: 'user'; readonly userPrincipalName: string }
   | { readonly kind: 'application'; readonly uniqueName: string }
   | { readonly kind: 'mailItem'; readonly mailbox: string; readonly folderName: string }
-  | { readonly kind: 'token' };
+  | { readonly kind: 'token' }
+  | ({ readonly kind: 'file'; readonly siteUrl: string } & FileLocation);
 
 /** A decoy as the registry holds it: its identifiers and its lifecycle. */
 export interface RegisteredDecoy {

@@ -1,8 +1,8 @@
 import type { Evidence } from './alerts.js';
 import type { Actor, SignInCategory, TokenContext } from './events.js';
 
-/** Where a token was seen used: Microsoft Graph activity, Exchange audit (either path), or an API gateway. */
-export const TOKEN_USE_SOURCES = ['graph', 'exchange', 'token'] as const;
+/** Where a token was seen used: Microsoft Graph activity, Exchange or SharePoint audit (either path), or an API gateway. */
+export const TOKEN_USE_SOURCES = ['graph', 'exchange', 'sharepoint', 'token'] as const;
 export type TokenUseSource = (typeof TOKEN_USE_SOURCES)[number];
 
 /** A token Entra issued, as a sign-in record of any category names it. */
@@ -27,7 +27,7 @@ export interface TokenUse {
   /** When the token says it was issued (`iat`), if the record carries it. */
   readonly issuedAt?: string;
   readonly appId?: string;
-  /** The Graph URI called, or the Exchange operation and mailbox. */
+  /** The Graph URI called, the Exchange operation and mailbox, or the SharePoint operation and file. */
   readonly resource?: string;
   /** The use read mail (a Graph mail read, MailItemsAccessed): a forged token reading mail is critical. */
   readonly readsMail: boolean;

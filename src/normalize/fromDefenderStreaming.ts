@@ -1,11 +1,14 @@
 import { type JsonObject, numberOf, objectOf, text } from './fields.js';
 import { fromAzureAdAudit } from './fromAzureAdAudit.js';
 import { fromExchangeAudit } from './fromExchangeAudit.js';
+import { fromSharePointAudit } from './fromSharePointAudit.js';
 import { isSkip, type NormalizeOutcome, skip } from './outcome.js';
 
 const CLOUD_APP_EVENTS = 'AdvancedHunting-CloudAppEvents';
-/** Defender for Cloud Apps' id for Exchange Online, in `ApplicationId`. */
+/** Defender for Cloud Apps' ids for Exchange Online, SharePoint Online and OneDrive for Business, in `ApplicationId`. */
 const EXCHANGE_ONLINE_APPLICATION_ID = 20893;
+const SHAREPOINT_ONLINE_APPLICATION_ID = 20892;
+const ONEDRIVE_APPLICATION_ID = 15600;
 
 /**
  * A Defender XDR streaming API record (`category: AdvancedHunting-<Table>`). Only `CloudAppEvents` is used:
@@ -30,18 +33,26 @@ export function fromDefenderStreaming(record: JsonObject, category: string): Nor
     OrganizationId: raw['OrganizationId'] ?? record['tenantId'],
   };
   // CloudAppEvents also carries other clouds' events (Google Workspace, …) with no Workload: the
-  // application columns tell Exchange Online apart.
-  const workload =
-    text(merged['Workload']) ??
-    (numberOf(properties['ApplicationId']) === EXCHANGE_ONLINE_APPLICATION_ID || text(properties['Application']) === 'Microsoft Exchange Online'
-      ? 'Exchange'
-      : undefined);
+  // application columns tell Microsoft's own apart.
+  const workload = text(merged['Workload']) ?? workloadOfApplication(numberOf(properties['ApplicationId']), text(properties['Application']));
   const outcome =
     workload === 'AzureActiveDirectory'
       ? fromAzureAdAudit(merged)
       : workload === 'Exchange'
         ? fromExchangeAudit(merged, 'defender')
-        : skip('workload-not-used', `${category} ${workload ?? text(properties['Application']) ?? `application ${text(properties['ApplicationId']) ?? '?'}`}`);
+        : workload === 'SharePoint' || workload === 'OneDrive'
+          ? fromSharePointAudit({ ...merged, Workload: workload }, 'defender')
+          : skip(
+              'workload-not-used',
+              `${category} ${workload ?? text(properties['Application']) ?? `application ${text(properties['ApplicationId']) ?? '?'}`}`,
+            );
   if (isSkip(outcome)) return outcome;
   return { ...outcome, source: 'defender' };
+}
+
+function workloadOfApplication(applicationId: number | undefined, application: string | undefined): string | undefined {
+  if (applicationId === EXCHANGE_ONLINE_APPLICATION_ID || application === 'Microsoft Exchange Online') return 'Exchange';
+  if (applicationId === SHAREPOINT_ONLINE_APPLICATION_ID || application === 'Microsoft SharePoint Online') return 'SharePoint';
+  if (applicationId === ONEDRIVE_APPLICATION_ID || application === 'Microsoft OneDrive for Business') return 'OneDrive';
+  return undefined;
 }

@@ -1,5 +1,6 @@
-import type { Actor, EventSource, ExchangeEvent, MailboxRef, MailFolderRef, MailItemRef, TokenContext } from '../domain/events.js';
-import { absentIfEmpty, booleanOf, ipAddressOf, type JsonObject, nameValuePairs, numberOf, objectOf, objectsOf, text, timestampOf } from './fields.js';
+import type { Actor, EventSource, ExchangeEvent, MailboxRef, MailFolderRef, MailItemRef } from '../domain/events.js';
+import { booleanOf, ipAddressOf, type JsonObject, nameValuePairs, numberOf, objectOf, objectsOf, text, timestampOf } from './fields.js';
+import { tokenOfAppAccess } from './appAccessContext.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 import { wholeRecordFingerprint } from './recordFingerprint.js';
 
@@ -68,14 +69,7 @@ export function fromExchangeAudit(record: JsonObject, source: EventSource = 'exc
     ipAddress: ipAddressOf(record['ClientIPAddress']) ?? ipAddressOf(record['ClientIP']) ?? ipAddressOf(record['ActorIpAddress']),
     userAgent: clientInfoString,
   };
-  const token: TokenContext | undefined = absentIfEmpty({
-    uniqueTokenId: appAccess && text(appAccess['UniqueTokenId']),
-    sessionId: appAccess && text(appAccess['AADSessionId']),
-    issuedAt: appAccess && timestampOf(appAccess['IssuedAtTime']),
-    kid: undefined,
-    issuer: undefined,
-    tenantId: text(record['TokenTenantId']),
-  });
+  const token = tokenOfAppAccess(appAccess, text(record['TokenTenantId']));
   const mailbox: MailboxRef = { ownerUpn: text(record['MailboxOwnerUPN']), guid: text(record['MailboxGuid']) };
 
   const recordId = text(record['Id']) ?? wholeRecordFingerprint('exchange', record);

@@ -7,6 +7,7 @@ import { fromEntraSignIn } from './fromEntraSignIn.js';
 import { fromExchangeAudit } from './fromExchangeAudit.js';
 import { fromGraphActivity } from './fromGraphActivity.js';
 import { diagnosticFormOf, logAnalyticsTableOf } from './fromLogAnalytics.js';
+import { fromSharePointAudit } from './fromSharePointAudit.js';
 import { fromTokenObservation } from './fromTokenObservation.js';
 import { type NormalizeOutcome, skip } from './outcome.js';
 
@@ -46,6 +47,7 @@ export function normalizeRecord(record: unknown): NormalizeOutcome {
   if (workload !== undefined && text(record['Operation']) !== undefined && record['RecordType'] !== undefined) {
     if (workload === 'Exchange') return fromExchangeAudit(record);
     if (workload === 'AzureActiveDirectory') return fromAzureAdAudit(record);
+    if (workload === 'SharePoint' || workload === 'OneDrive') return fromSharePointAudit(record);
     return skip('workload-not-used', workload.slice(0, 80));
   }
 

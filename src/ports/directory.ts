@@ -46,6 +46,54 @@ export interface Directory {
   translateExchangeId(mailbox: string, restId: string): Promise<ExchangeIdForms>;
   /** `POST /users/{sender}/sendMail` with a MIME message (HTML and plain-text parts). */
   sendMail(sender: string, mail: OutgoingMail): Promise<void>;
+
+  /** `GET /sites/{host}:/{path}`: the site (a OneDrive is one too) at this URL; undefined when there is none. */
+  getSiteByUrl(siteUrl: string): Promise<DirectorySite | undefined>;
+  /** `GET /sites/{id}/drives`: the site's document libraries. */
+  listDrives(siteId: string): Promise<DirectoryDrive[]>;
+  /** `GET /drives/{id}/root:/{path}`: the file or folder at a path of the library; undefined when there is none. */
+  getDriveItemByPath(drive: DriveRef, path: string): Promise<DirectoryFile | undefined>;
+  /** `GET /drives/{id}/items/{id}`; undefined when it is gone. */
+  getDriveItem(drive: DriveRef, itemId: string): Promise<DirectoryFile | undefined>;
+  /** `PUT /drives/{id}/root:/{path}:/content`, refused (`DirectoryError` 409) when a file is already there. */
+  uploadNewFile(drive: DriveRef, path: string, content: Uint8Array): Promise<DirectoryFile>;
+  /** `PUT /drives/{id}/items/{id}/content`: new content for the same item, at the same URL. */
+  replaceFileContent(drive: DriveRef, itemId: string, content: Uint8Array): Promise<DirectoryFile>;
+  /** `DELETE /drives/{id}/items/{id}` (to the site's recycle bin); succeeds when it is already gone. */
+  deleteDriveItem(drive: DriveRef, itemId: string): Promise<void>;
+}
+
+export interface DirectorySite {
+  /** Graph's composite id: `{host},{site collection id},{web id}`. */
+  readonly id: string;
+  readonly webUrl: string;
+}
+
+/** A document library as Lure addresses it. */
+export interface DriveRef {
+  readonly id: string;
+  /** The library's URL (`https://contoso.sharepoint.com/sites/finance/Shared Documents`): file paths hang off it. */
+  readonly webUrl: string;
+}
+
+export interface DirectoryDrive extends DriveRef {
+  readonly name: string;
+}
+
+/** A file as Graph describes it, with the ids SharePoint's audit log writes. */
+export interface DirectoryFile {
+  readonly id: string;
+  readonly driveId: string;
+  readonly name: string;
+  /** `/sites/finance/Shared Documents/Q3.xlsx`: the library's path and the file's path in it. */
+  readonly serverRelativeUrl: string;
+  readonly isFolder: boolean;
+  readonly listItemUniqueId?: string;
+  readonly createdDateTime?: string;
+  /** The app that uploaded it, when an app did (Graph's `createdBy.application.id`). */
+  readonly createdByApplicationId?: string;
+  /** Graph's `cTag`: changes with the content. */
+  readonly contentTag?: string;
 }
 
 export interface NewDirectoryUser {

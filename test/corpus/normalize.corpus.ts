@@ -10,6 +10,11 @@ import { isSkip, type NormalizeOutcome } from '../../src/normalize/outcome.js';
 import { CORPUS } from './corpus.js';
 import { recordSetChecks } from '../helpers/recordSet.js';
 import { expectEvent } from '../helpers/outcomes.js';
+import { tokenUseOf } from '../../src/correlation/tokenIssuance.js';
+import { DecoyIndex } from '../../src/decoys/decoyIndex.js';
+import { parseDecoyFile } from '../../src/decoys/parseDecoys.js';
+import { decoyFileAccessed } from '../../src/detections/decoyFileAccessed.js';
+import { fixtureSigningContext } from '../helpers/detectionFixtures.js';
 
 // Real records captured by others (../shared/corpus, see its SOURCES.md): read at run time, never copied.
 // `npm run test:corpus` runs this; `npm test` runs the same record checks on our own fixtures.
@@ -378,6 +383,112 @@ describe('corpus: exact values of named lines', () => {
       const outcome = outcomeOf(entry);
       if (!isSkip(outcome)) kinds.add(outcome.kind);
     }
-    assert.deepEqual([...kinds].sort(), ['directoryAudit', 'graphActivity', 'mailItemOperation', 'mailItemsAccessed', 'mailboxChange', 'signIn']);
+    assert.deepEqual([...kinds].sort(), [
+      'directoryAudit',
+      'fileOperation',
+      'graphActivity',
+      'mailItemOperation',
+      'mailItemsAccessed',
+      'mailboxChange',
+      'signIn',
+    ]);
+  });
+});
+
+describe('corpus: SharePoint and OneDrive file records', () => {
+  const sekoiaO365 = 'sekoia_o365_management_activity.ndjson';
+  const fileRecord = (testFile: string) => expectEvent(outcomeOf(onlyLineWhere(sekoiaO365, { source_test_file: testFile })), 'fileOperation');
+
+  it('external_user.json: a guest downloading from a OneDrive, the file URL from SiteUrl, SourceRelativeUrl and SourceFileName', () => {
+    const event = fileRecord('external_user.json');
+    assert.equal(event.operation, 'FileDownloaded');
+    assert.equal(event.access, 'read');
+    assert.equal(event.workload, 'OneDrive');
+    assert.equal(event.recordId, '609745a8-8ec0-4305-8607-fa95f45cf370');
+    assert.equal(event.time, '2024-11-29T12:31:12.000Z');
+    assert.equal(event.actor.userPrincipalName, 'john.doe@example.com');
+    assert.equal(event.actor.ipAddress, '1.2.3.4');
+    assert.deepEqual(event.file, {
+      listItemUniqueId: '1d91eda8-2918-42f0-8f2b-88dd9aaffcdf',
+      urls: ['https://example.com/Documents/IMT MBA/1.zip', 'https://example.com/1.zip'],
+      siteUrl: 'https://example.com/',
+      fileName: '1.zip',
+    });
+  });
+
+  it('file_previewed.json: a preview is a read; ObjectId naming only the site adds no file URL of its own', () => {
+    const event = fileRecord('file_previewed.json');
+    assert.equal(event.access, 'read');
+    assert.equal(event.actor.appId, '4345a7b9-9a63-4910-a426-35363201d503');
+    assert.deepEqual(event.file.urls, [
+      'https://company-my.sharepoint.com/personal/jane_doe_company_onmicrosoft_com/Documents/MyDocument.docx',
+      'https://example.com/',
+    ]);
+  });
+
+  it('file_size.json: FileModifiedExtended is a change', () => {
+    const event = fileRecord('file_size.json');
+    assert.equal(event.access, 'change');
+    assert.equal(event.workload, 'SharePoint');
+    assert.equal(event.token?.sessionId, 'xxxx-xxx-xxx-xxx');
+  });
+
+  it('file_sync_download_full.json: AppAccessContext.UniqueTokenId joins the token-use stream as a SharePoint use', () => {
+    const event = fileRecord('file_sync_download_full.json');
+    assert.equal(event.access, 'read');
+    assert.equal(event.token?.uniqueTokenId, '0000000000000000000000');
+    assert.equal(event.token.sessionId, '0e042318-7c78-4acb-ae00-5ee74465bca3');
+    const use = tokenUseOf(event, { includeObservations: false });
+    assert.equal(use?.source, 'sharepoint');
+    assert.equal(use.resource, 'FileSyncDownloadedFull of https://company.sharepoint.com/sites/shared/public/assets/website/logo.png');
+  });
+
+  it('a decoy registered for each of these files is hit by its read, by list item id and by URL alike', () => {
+    const reads = ['external_user.json', 'file_previewed.json', 'file_sync_download_full.json'].map(fileRecord);
+    for (const event of reads) {
+      const siteUrl = (event.file.siteUrl ?? '').replace(/\/+$/, '');
+      const path = new URL(event.file.urls[0] ?? '').pathname;
+      for (const decoy of [
+        { kind: 'file', id: 'by-id', siteUrl, listItemUniqueId: event.file.listItemUniqueId },
+        { kind: 'file', id: 'by-url', siteUrl, serverRelativeUrl: decodeURIComponent(path) },
+      ]) {
+        const findings = decoyFileAccessed.detect(event, {
+          decoys: new DecoyIndex(parseDecoyFile({ decoys: [decoy] })),
+          selfPrincipalIds: new Set(),
+          signing: fixtureSigningContext(),
+        });
+        assert.equal(findings.length, 1, `${event.recordId} ${decoy.id}`);
+        assert.equal(findings[0]?.severity, 'critical');
+      }
+      const elsewhere = { kind: 'file', id: 'elsewhere', siteUrl, serverRelativeUrl: `${decodeURIComponent(path)}.bak` };
+      assert.equal(
+        decoyFileAccessed.detect(event, {
+          decoys: new DecoyIndex(parseDecoyFile({ decoys: [elsewhere] })),
+          selfPrincipalIds: new Set(),
+          signing: fixtureSigningContext(),
+        }).length,
+        0,
+      );
+    }
+  });
+
+  it('targetusername.json: a sharing record writes the file path in SourceRelativeUrl, and the URL is still the file', () => {
+    const entry = onlyLineWhere(sekoiaO365, { category_or_operation: 'AddedToSecureLink' });
+    const event = expectEvent(outcomeOf(entry), 'fileOperation');
+    assert.equal(event.access, 'change');
+    assert.ok(event.file.urls.includes('https://compagny-my.sharepoint.com/personal/usrename/Documents/filename.pdf'), event.file.urls.join(' '));
+  });
+
+  it('skips the SharePoint operations that touch no file (a list viewed, a sync client allowed, malware found by the service)', () => {
+    const skipped = ALL_LINES.filter(
+      (candidate) =>
+        candidate.file === sekoiaO365 &&
+        ['ListViewed', 'ManagedSyncClientAllowed', 'FileMalwareDetected'].includes(stringField(candidate.record, 'Operation') ?? ''),
+    );
+    assert.equal(skipped.length, 4);
+    for (const entry of skipped) {
+      const outcome = outcomeOf(entry);
+      assert.ok(isSkip(outcome) && outcome.skipped === 'operation-not-used', where(entry));
+    }
   });
 });

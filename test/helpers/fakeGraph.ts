@@ -45,11 +45,14 @@ interface Server {
   readonly close: () => Promise<void>;
 }
 
-async function listen(handler: (request: IncomingMessage, body: string, response: ServerResponse) => void): Promise<Server> {
+async function listen(handler: (request: IncomingMessage, body: string, response: ServerResponse, bytes: Buffer) => void): Promise<Server> {
   const server = https.createServer(LOOPBACK_TLS, (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => handler(request, Buffer.concat(chunks).toString('utf8'), response));
+    request.on('end', () => {
+      const bytes = Buffer.concat(chunks);
+      handler(request, bytes.toString('utf8'), response, bytes);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -197,6 +200,43 @@ export interface FakeFolder {
   readonly messages: Map<string, FakeMessage>;
 }
 
+export interface FakeDriveItem {
+  readonly id: string;
+  name: string;
+  /** The folder's path in the library: `/IT`, or '' at the root. */
+  parentPath: string;
+  readonly isFolder: boolean;
+  content: Buffer;
+  /** Every content the item had before the current one (SharePoint's version history). */
+  readonly versions: Buffer[];
+  cTag: string;
+  readonly createdDateTime: string;
+  /** The app that uploaded it; undefined for a file a person made. */
+  readonly createdByApplicationId?: string;
+  readonly listItemUniqueId: string;
+}
+
+export interface FakeDrive {
+  readonly id: string;
+  readonly name: string;
+  readonly webUrl: string;
+  readonly items: Map<string, FakeDriveItem>;
+}
+
+export interface FakeSitePermission {
+  readonly id: string;
+  readonly roles: string[];
+  readonly applicationId: string;
+  readonly displayName: string;
+}
+
+export interface FakeSite {
+  readonly id: string;
+  readonly webUrl: string;
+  readonly drives: FakeDrive[];
+  readonly permissions: FakeSitePermission[];
+}
+
 /** The slice of Graph v1.0 Lure calls, with the state a tenant would keep. */
 export interface FakeGraph {
   readonly url: string;
@@ -217,7 +257,13 @@ export interface FakeGraph {
   readonly roleAssignments: { readonly principalId: string; readonly roleDefinitionId: string; readonly directoryScopeId: string }[];
   /** Owner ids by application object id. */
   readonly applicationOwners: Map<string, Set<string>>;
+  /** Sites by id. */
+  readonly sites: Map<string, FakeSite>;
   addMailbox(upn: string): void;
+  /** A site (or a OneDrive) at this URL with these document libraries (the first is the default). */
+  addSite(webUrl: string, libraries?: readonly { readonly name: string; readonly urlName: string }[]): FakeSite;
+  /** A file a person put in a library: `path` like `/IT/notes.xlsx`. */
+  addFile(drive: FakeDrive, path: string, content?: Buffer): FakeDriveItem;
   /** The next requests matching `method` and `pattern` get these answers instead, in order. */
   fail(method: string, pattern: RegExp, ...faults: ScriptedFault[]): void;
   /** Number of requests that matched `method` and `pattern`. */
@@ -225,7 +271,47 @@ export interface FakeGraph {
   close(): Promise<void>;
 }
 
-export async function startFakeGraph(options: { readonly accessToken: string }): Promise<FakeGraph> {
+export async function startFakeGraph(options: { readonly accessToken: string; readonly callerAppId?: string }): Promise<FakeGraph> {
+  const callerAppId = options.callerAppId ?? randomUUID();
+  const sites = new Map<string, FakeSite>();
+  const driveById = (id: string) => [...sites.values()].flatMap((site) => site.drives).find((drive) => drive.id === id);
+  const itemAtPath = (drive: FakeDrive, path: string) => {
+    const wanted = path.replace(/\/+$/, '').toLowerCase();
+    return [...drive.items.values()].find((item) => `${item.parentPath}/${item.name}`.toLowerCase() === wanted);
+  };
+  const newItem = (path: string, content: Buffer, createdByApplicationId: string | undefined): FakeDriveItem => {
+    const segments = path.split('/').filter((segment) => segment !== '');
+    return {
+      id: `01${randomBytes(16).toString('hex').toUpperCase()}`,
+      name: segments.at(-1) ?? '',
+      parentPath: segments.length > 1 ? `/${segments.slice(0, -1).join('/')}` : '',
+      isFolder: false,
+      content,
+      versions: [],
+      cTag: `"c:{${randomUUID().toUpperCase()}},1"`,
+      createdDateTime: new Date().toISOString(),
+      ...(createdByApplicationId === undefined ? {} : { createdByApplicationId }),
+      listItemUniqueId: randomUUID(),
+    };
+  };
+  const itemJson = (drive: FakeDrive, item: FakeDriveItem) => ({
+    id: item.id,
+    name: item.name,
+    parentReference: {
+      driveId: drive.id,
+      driveType: 'documentLibrary',
+      path: `/drives/${drive.id}/root:${item.parentPath.split('/').map(encodeURIComponent).join('/')}`,
+    },
+    sharepointIds: { listItemUniqueId: item.listItemUniqueId },
+    createdDateTime: item.createdDateTime,
+    createdBy:
+      item.createdByApplicationId === undefined
+        ? { user: { displayName: 'Alice' } }
+        : { application: { id: item.createdByApplicationId, displayName: 'lure' }, user: { displayName: 'SharePoint App' } },
+    cTag: item.cTag,
+    ...(item.isFolder ? { folder: { childCount: 0 } } : { file: { mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
+    size: item.content.length,
+  });
   const users = new Map<string, FakeUser>();
   const applications = new Map<string, FakeApplication>();
   const servicePrincipals = new Map<string, string>();
@@ -272,8 +358,92 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     body: Record<string, unknown>,
     headers: IncomingMessage['headers'],
     response: ServerResponse,
+    bytes: Buffer,
   ): void => {
     let match: RegExpExecArray | null;
+    const decoded = (path: string) => path.split('/').map(decodeURIComponent).join('/');
+    if (method === 'GET' && (match = /^\/sites\/([^/:,]+)(?::(\/.*))?$/.exec(route))) {
+      const wanted = `https://${match[1]}${decoded(match[2] ?? '')}`.replace(/\/+$/, '').toLowerCase();
+      const site = [...sites.values()].find((candidate) => candidate.webUrl.toLowerCase() === wanted);
+      if (site === undefined) return graphError(response, 404, 'itemNotFound', 'Requested site could not be found');
+      return send(response, 200, { id: site.id, webUrl: site.webUrl, displayName: site.webUrl.split('/').at(-1) });
+    }
+    if ((match = /^\/sites\/([^/]+)\/(drives|permissions)(?:\/([^/]+))?$/.exec(route))) {
+      const site = sites.get(decodeURIComponent(match[1]!));
+      if (site === undefined) return graphError(response, 404, 'itemNotFound', 'Requested site could not be found');
+      if (match[2] === 'drives' && method === 'GET')
+        return send(response, 200, {
+          value: site.drives.map((drive) => ({ id: drive.id, name: drive.name, webUrl: drive.webUrl, driveType: 'documentLibrary' })),
+        });
+      if (match[2] === 'permissions' && method === 'GET')
+        return send(response, 200, {
+          value: site.permissions.map((permission) => ({
+            id: permission.id,
+            roles: permission.roles,
+            grantedToIdentitiesV2: [{ application: { id: permission.applicationId, displayName: permission.displayName } }],
+            grantedToIdentities: [{ application: { id: permission.applicationId, displayName: permission.displayName } }],
+          })),
+        });
+      if (match[2] === 'permissions' && method === 'POST') {
+        const identities = (body['grantedToIdentities'] ?? body['grantedTo']) as { application?: { id?: string; displayName?: string } }[] | undefined;
+        const application = identities?.[0]?.application;
+        if (application?.id === undefined || !Array.isArray(body['roles']))
+          return graphError(response, 400, 'invalidRequest', 'roles and grantedToIdentities are required');
+        const permission = { id: randomUUID(), roles: body['roles'] as string[], applicationId: application.id, displayName: application.displayName ?? '' };
+        site.permissions.push(permission);
+        return send(response, 201, {
+          id: permission.id,
+          roles: permission.roles,
+          grantedToIdentities: [{ application: { id: permission.applicationId, displayName: permission.displayName } }],
+        });
+      }
+    }
+    if ((match = /^\/drives\/([^/]+)\/root:(\/.*?)(:\/content)?$/.exec(route))) {
+      const drive = driveById(decodeURIComponent(match[1]!));
+      if (drive === undefined) return graphError(response, 404, 'itemNotFound', 'The drive does not exist');
+      const path = decoded(match[2]!);
+      const existing = itemAtPath(drive, path);
+      if (method === 'GET' && match[3] === undefined) {
+        return existing === undefined
+          ? graphError(response, 404, 'itemNotFound', 'The resource could not be found.')
+          : send(response, 200, itemJson(drive, existing));
+      }
+      if (method === 'PUT' && match[3] !== undefined) {
+        if (existing !== undefined && query.get('@microsoft.graph.conflictBehavior') === 'fail')
+          return graphError(response, 409, 'nameAlreadyExists', 'The specified item name already exists.');
+        if (existing !== undefined) {
+          existing.versions.push(existing.content);
+          existing.content = bytes;
+          return send(response, 200, itemJson(drive, existing));
+        }
+        const item = newItem(path, bytes, callerAppId);
+        drive.items.set(item.id, item);
+        return send(response, 201, itemJson(drive, item));
+      }
+    }
+    if ((match = /^\/drives\/([^/]+)\/items\/([^/]+)(\/content)?$/.exec(route))) {
+      const drive = driveById(decodeURIComponent(match[1]!));
+      const item = drive?.items.get(decodeURIComponent(match[2]!));
+      if (drive === undefined || item === undefined) return graphError(response, 404, 'itemNotFound', 'The resource could not be found.');
+      if (method === 'GET' && match[3] === undefined) return send(response, 200, itemJson(drive, item));
+      if (method === 'GET') {
+        response.writeHead(200, { 'content-type': 'application/octet-stream' });
+        response.end(item.content);
+        return;
+      }
+      if (method === 'PUT' && match[3] !== undefined) {
+        item.versions.push(item.content);
+        item.content = bytes;
+        item.cTag = `"c:{${randomUUID().toUpperCase()}},${item.versions.length + 1}"`;
+        return send(response, 200, itemJson(drive, item));
+      }
+      if (method === 'DELETE' && match[3] === undefined) {
+        drive.items.delete(item.id);
+        response.writeHead(204);
+        response.end();
+        return;
+      }
+    }
     if (route === '/directory/administrativeUnits') {
       if (method === 'GET') {
         const wanted = /displayName eq '((?:[^']|'')*)'/.exec(query.get('$filter') ?? '')?.[1]?.replaceAll("''", "'");
@@ -523,7 +693,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     graphError(response, 400, 'BadRequest', `Unsupported request ${method} ${route}`);
   };
 
-  const graph = await listen((request, rawBody, response) => {
+  const graph = await listen((request, rawBody, response, bytes) => {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'https://graph.invalid');
     const route = url.pathname.replace(/^\/v1\.0/, '');
@@ -549,6 +719,8 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     let body: Record<string, unknown> = {};
     if (request.headers['content-type']?.startsWith('text/plain')) {
       body = { mime: rawBody };
+    } else if (request.headers['content-type']?.startsWith('application/octet-stream')) {
+      // File content: handed to the route as bytes.
     } else if (rawBody !== '') {
       try {
         body = JSON.parse(rawBody) as Record<string, unknown>;
@@ -557,7 +729,7 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
         return;
       }
     }
-    handle(method, route, url.searchParams, body, request.headers, answer);
+    handle(method, route, url.searchParams, body, request.headers, answer, bytes);
   });
 
   return {
@@ -572,8 +744,30 @@ export async function startFakeGraph(options: { readonly accessToken: string }):
     administrativeUnits,
     roleAssignments,
     applicationOwners,
+    sites,
     addMailbox(upn) {
       mailboxes.set(upn.toLowerCase(), new Map());
+    },
+    addSite(webUrl, libraries = [{ name: 'Documents', urlName: 'Shared Documents' }]) {
+      const url = new URL(webUrl);
+      const site: FakeSite = {
+        id: `${url.hostname},${randomUUID()},${randomUUID()}`,
+        webUrl: webUrl.replace(/\/+$/, ''),
+        drives: libraries.map((library) => ({
+          id: `b!${randomBytes(24).toString('base64url')}`,
+          name: library.name,
+          webUrl: `${webUrl.replace(/\/+$/, '')}/${library.urlName.split('/').map(encodeURIComponent).join('/')}`,
+          items: new Map(),
+        })),
+        permissions: [],
+      };
+      sites.set(site.id, site);
+      return site;
+    },
+    addFile(drive, path, content = Buffer.from("a real person's file")) {
+      const item = newItem(path, content, undefined);
+      drive.items.set(item.id, item);
+      return item;
     },
     fail(method, pattern, ...faults) {
       rules.push({ method, pattern, faults: [...faults] });

@@ -25,6 +25,7 @@ const KINDS: Readonly<Record<EventKind, true>> = {
   mailboxChange: true,
   mailboxSearch: true,
   mailboxLogin: true,
+  fileOperation: true,
   tokenObservation: true,
 };
 const SOURCES: Readonly<Record<EventSource, true>> = { entra: true, exchange: true, defender: true, token: true };

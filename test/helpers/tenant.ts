@@ -82,7 +82,7 @@ export function useFakeTenant(): { readonly login: () => FakeTokenEndpoint; read
   let graph: FakeGraph | undefined;
   before(async () => {
     login = await startFakeTokenEndpoint();
-    graph = await startFakeGraph({ accessToken: login.accessToken });
+    graph = await startFakeGraph({ accessToken: login.accessToken, callerAppId: LURE_APP_ID });
     graph.addMailbox(DECOY_MAILBOX);
   });
   after(async () => {

@@ -4,45 +4,13 @@ import type { ApplicationDecoy, MailItemDecoy, UserDecoy } from '../../src/domai
 import type { Directory } from '../../src/ports/directory.js';
 import { ABANDONED_AFTER_IN_MINUTES } from '../../src/app/decoys/reconciler.js';
 import { useAzurite } from '../helpers/azurite.js';
+import { Crash, type CrashPlan, dyingAfter, NO_CATCH_BLOCKS } from '../helpers/crashPlan.js';
 import type { FakeGraph, FakeTokenEndpoint } from '../helpers/fakeGraph.js';
 import { movableClock } from '../helpers/services.js';
 import { DECOY_MAILBOX, azuriteStore, fakeTenantDirectory, tenantServices, useFakeTenant } from '../helpers/tenant.js';
 import type { StateStore } from '../../src/ports/store/stateStore.js';
 
 const azurite = useAzurite();
-
-/** The process dies: nothing after this point runs, nothing catches it. */
-class Crash extends Error {
-  override name = 'Crash';
-}
-
-/** A process that dies runs no catch block: the operation's own settling on failure must not run either. */
-const NO_CATCH_BLOCKS = { settleOnFailure: false } as const;
-
-/** Counts the points a crash can hit (each journal write, each completed Graph call) and dies at the `at`-th. */
-interface CrashPlan {
-  readonly at: number;
-  count: number;
-  hit?: string;
-}
-
-function dyingAfter<T extends object>(target: T, names: readonly string[] | 'all', plan: CrashPlan, label: string): T {
-  return new Proxy(target, {
-    get(object, property, receiver) {
-      const value = Reflect.get(object, property, receiver) as unknown;
-      if (typeof value !== 'function' || (names !== 'all' && !names.includes(String(property)))) return value;
-      return async (...args: unknown[]) => {
-        const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(object, args);
-        plan.count += 1;
-        if (plan.count === plan.at) {
-          plan.hit = `${label}.${String(property)}`;
-          throw new Crash(`killed after ${plan.hit}`);
-        }
-        return result;
-      };
-    },
-  });
-}
 
 describe('lifecycle crash injection: killed after every journal step and every Graph call, the next timer run converges', () => {
   const tenant = useFakeTenant();

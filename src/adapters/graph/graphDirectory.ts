@@ -1,8 +1,12 @@
 import type {
   Directory,
   DirectoryApplication,
+  DirectoryDrive,
+  DirectoryFile,
   DirectoryMessage,
+  DirectorySite,
   DirectoryUser,
+  DriveRef,
   ExchangeIdForms,
   NewDirectoryUser,
   NewMessage,
@@ -11,6 +15,7 @@ import type {
 } from '../../ports/directory.js';
 import type { TenantAdministration } from '../../ports/tenantAdministration.js';
 import * as applications from './applications.js';
+import * as files from './files.js';
 import { GraphClient, type GraphDirectoryOptions } from './graphClient.js';
 import * as mail from './mail.js';
 import * as tenant from './tenantAdministration.js';
@@ -100,6 +105,34 @@ export class GraphDirectory implements Directory, TenantAdministration {
 
   sendMail(sender: string, message: OutgoingMail): Promise<void> {
     return mail.sendMail(this.graph, sender, message);
+  }
+
+  getSiteByUrl(siteUrl: string): Promise<DirectorySite | undefined> {
+    return files.getSiteByUrl(this.graph, siteUrl);
+  }
+
+  listDrives(siteId: string): Promise<DirectoryDrive[]> {
+    return files.listDrives(this.graph, siteId);
+  }
+
+  getDriveItemByPath(drive: DriveRef, path: string): Promise<DirectoryFile | undefined> {
+    return files.getDriveItemByPath(this.graph, drive, path);
+  }
+
+  getDriveItem(drive: DriveRef, itemId: string): Promise<DirectoryFile | undefined> {
+    return files.getDriveItem(this.graph, drive, itemId);
+  }
+
+  uploadNewFile(drive: DriveRef, path: string, content: Uint8Array): Promise<DirectoryFile> {
+    return files.uploadNewFile(this.graph, drive, path, content);
+  }
+
+  replaceFileContent(drive: DriveRef, itemId: string, content: Uint8Array): Promise<DirectoryFile> {
+    return files.replaceFileContent(this.graph, drive, itemId, content);
+  }
+
+  deleteDriveItem(drive: DriveRef, itemId: string): Promise<void> {
+    return files.deleteDriveItem(this.graph, drive, itemId);
   }
 
   findAdministrativeUnits(displayName: string): Promise<{ readonly id: string; readonly visibility?: string }[]> {

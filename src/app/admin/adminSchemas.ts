@@ -94,10 +94,11 @@ const lifecycleSummary = z.object({
     .array(
       z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('mailItem'), decoyId: z.string() }),
+        z.object({ kind: z.literal('file'), decoyId: z.string() }),
         z.object({ kind: z.literal('manual'), description: z.string() }),
       ]),
     )
-    .describe('Where the lure material is planted: a mail decoy Lure rewrites on rotation, or a place an admin described'),
+    .describe('Where the lure material is planted: a mail or file decoy Lure rewrites on rotation, or a place an admin described'),
   lastRotatedAt: z.string().optional(),
   nextRotationAt: z.string().optional(),
   rotationDueSince: z.string().optional(),

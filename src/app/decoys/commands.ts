@@ -206,7 +206,7 @@ export class DecoyCommands {
     });
   }
 
-  /** Writes a new generation of each managed placement (a decoy message) carrying the new lure material. */
+  /** Writes a new generation of each managed placement (a decoy message or file) carrying the new lure material. */
   private async rewritePlacements(
     carriers: readonly RegisteredDecoy[],
     material: LureMaterial | undefined,
@@ -216,34 +216,39 @@ export class DecoyCommands {
     const generations: MadeChange['generations'][number][] = [];
     const dropped: MadeChange['dropped'][number][] = [];
     if (material === undefined) return { rewritten, generations, dropped };
-    const mail = DECOY_KIND_MODULES.mailItem.lifecycle;
-    for (const { decoy, lifecycle } of carriers) {
-      if (decoy.kind !== 'mailItem') throw new DecoyValidationError(`${decoy.id} is not a mail decoy`, 'placements');
-      const made = await mail.rotate(decoy, lifecycle, entry, lifecycleContext(this.deps, 'mailItem'), material.text);
-      const { kept, dropped: fell } = keepNewest(lifecycle.generations, made.generation, mail.keptGenerations(this.deps.settings));
-      rewritten.push({
-        decoy: mail.registered(decoy, kept),
-        lifecycle: { ...lifecycle, generations: kept, lastRotatedAt: this.deps.clock.now().toISOString() },
+    for (const carrier of carriers) {
+      const { lifecycle } = carrier;
+      await withKind(carrier.decoy, async (module, decoy) => {
+        const made = await module.lifecycle.rotate(decoy, lifecycle, entry, lifecycleContext(this.deps, decoy.kind), material.text);
+        const { kept, dropped: fell } = keepNewest(lifecycle.generations, made.generation, module.lifecycle.keptGenerations(this.deps.settings));
+        rewritten.push({
+          decoy: module.lifecycle.registered(decoy, kept),
+          lifecycle: { ...lifecycle, generations: kept, lastRotatedAt: this.deps.clock.now().toISOString() },
+        });
+        generations.push({ decoyId: decoy.id, generation: made.generation });
+        dropped.push(...fell.map((generation) => ({ decoyId: decoy.id, generation })));
       });
-      generations.push({ decoyId: decoy.id, generation: made.generation });
-      dropped.push(...fell.map((generation) => ({ decoyId: decoy.id, generation })));
     }
     return { rewritten, generations, dropped };
   }
 
-  /** The mail decoys a decoy's managed placements name, each a mail decoy Lure created that carries no other lure. */
+  /** The decoys a decoy's managed placements name, each a mail or file decoy Lure created that carries no other lure. */
   private async carriersOf(placements: readonly Placement[], decoyId: string): Promise<RegisteredDecoy[]> {
-    const carrierIds = placementDecoyIdsOf(placements);
-    if (carrierIds.length === 0) return [];
     const lifecycles = await this.deps.store.listDecoyLifecycles();
     const carriers: RegisteredDecoy[] = [];
-    for (const carrierId of carrierIds) {
+    for (const placement of placements) {
+      if (placement.kind === 'manual') continue;
+      const carrierId = placement.decoyId;
       const lifecycle = lifecycles.find((candidate) => candidate.decoyId === carrierId);
       const decoy = (await this.deps.store.getDecoy(carrierId))?.value;
-      if (carrierId === decoyId || decoy === undefined || lifecycle?.kind !== 'mailItem' || lifecycle.messageTemplate === undefined) {
-        throw new DecoyValidationError(`${carrierId} must be a mail decoy Lure created`, 'placements');
+      const writable =
+        placement.kind === 'mailItem'
+          ? lifecycle?.kind === 'mailItem' && lifecycle.messageTemplate !== undefined
+          : lifecycle?.kind === 'file' && lifecycle.fileLocation !== undefined;
+      if (carrierId === decoyId || decoy === undefined || lifecycle === undefined || !writable) {
+        throw new DecoyValidationError(`${carrierId} must be a ${placement.kind === 'mailItem' ? 'mail' : 'file'} decoy Lure created`, 'placements');
       }
-      // A carrier keeps one lure: a second decoy's rotation would replace the first one's message.
+      // A carrier keeps one lure: a second decoy's rotation would replace the first one's content.
       const taken = lifecycles.find((other) => other.decoyId !== decoyId && placementDecoyIdsOf(other.placements).includes(carrierId));
       if (taken !== undefined) throw new LifecycleConflictError(`placements: ${carrierId} already carries the lure of ${taken.decoyId}`);
       carriers.push({ decoy, lifecycle });

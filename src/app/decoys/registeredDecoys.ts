@@ -26,5 +26,5 @@ export function adoptedLifecycleOf(decoy: Decoy, now: Date): DecoyLifecycle {
 }
 
 export function placementDecoyIdsOf(placements: readonly Placement[]): string[] {
-  return placements.flatMap((placement) => (placement.kind === 'mailItem' ? [placement.decoyId] : []));
+  return placements.flatMap((placement) => (placement.kind === 'manual' ? [] : [placement.decoyId]));
 }

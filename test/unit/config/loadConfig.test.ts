@@ -33,7 +33,7 @@ describe('loadConfig', () => {
         maxTokenLifetimeInHours: 28,
         indexRetentionInHours: 72,
         gatingCategories: ['SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs'],
-        modes: { graph: 'alert', exchange: 'shadow', token: 'off' },
+        modes: { graph: 'alert', exchange: 'shadow', sharepoint: 'shadow', token: 'off' },
         unjudgedAppIds: FIRST_PARTY_APPS_WITHOUT_SIGN_INS.map((app) => app.appId),
         cacheSize: 100_000,
       },
@@ -223,6 +223,7 @@ describe('loadConfig', () => {
       LURE_ISSUANCE_GATING_CATEGORIES: 'SignInLogs, ManagedIdentitySignInLogs',
       LURE_ISSUANCE_MODE_GRAPH: 'shadow',
       LURE_ISSUANCE_MODE_EXCHANGE: 'alert',
+      LURE_ISSUANCE_MODE_SHAREPOINT: 'off',
       LURE_ISSUANCE_MODE_TOKEN: 'shadow',
       LURE_ISSUANCE_ALLOWLIST_APP_IDS: extra.toUpperCase(),
       LURE_ISSUANCE_JUDGE_APP_IDS: exchange,
@@ -230,7 +231,7 @@ describe('loadConfig', () => {
     });
     assert.equal(issuance.graceInMinutes, 30);
     assert.deepEqual(issuance.gatingCategories, ['SignInLogs', 'ManagedIdentitySignInLogs']);
-    assert.deepEqual(issuance.modes, { graph: 'shadow', exchange: 'alert', token: 'shadow' });
+    assert.deepEqual(issuance.modes, { graph: 'shadow', exchange: 'alert', sharepoint: 'off', token: 'shadow' });
     assert.ok(issuance.unjudgedAppIds.includes(extra));
     assert.ok(!issuance.unjudgedAppIds.includes(exchange));
     assert.equal(issuance.cacheSize, 0);

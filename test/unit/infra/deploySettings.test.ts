@@ -28,6 +28,7 @@ const NOT_DEPLOYED: Readonly<Record<string, string>> = {
   LURE_ISSUANCE_GATING_CATEGORIES: 'tunable; the default matches the categories the tenant deployment streams',
   LURE_ISSUANCE_MODE_GRAPH: 'rollout switch, changed by an operator after watching shadow counts',
   LURE_ISSUANCE_MODE_EXCHANGE: 'rollout switch, changed by an operator after watching shadow counts',
+  LURE_ISSUANCE_MODE_SHAREPOINT: 'rollout switch, changed by an operator after watching shadow counts',
   LURE_ISSUANCE_MODE_TOKEN: 'rollout switch, changed by an operator after watching shadow counts',
   LURE_ISSUANCE_ALLOWLIST_APP_IDS: 'tenant-specific exceptions, empty by default',
   LURE_ISSUANCE_JUDGE_APP_IDS: 'tenant-specific exceptions, empty by default',

@@ -136,7 +136,7 @@ describe('normalizeRecord: skips', () => {
   });
 
   it('marks Management Activity API records of other workloads as workload-not-used', () => {
-    for (const workload of ['SharePoint', 'OneDrive', 'MicrosoftTeams', 'SecurityComplianceCenter']) {
+    for (const workload of ['MicrosoftTeams', 'SecurityComplianceCenter', 'PowerBI']) {
       const skipped = expectSkip(
         normalizeRecord({ CreationTime: '2025-06-01T11:56:00', Id: 'w', Operation: 'Anything', RecordType: 6, Workload: workload }),
         'workload-not-used',
