@@ -21,6 +21,8 @@ export interface AuditPollerDeps {
   readonly hub: string;
   readonly clock: Clock;
   readonly settings: Pick<Config['auditPoller'], 'contentTypes' | 'lookbackInHours'>;
+  /** Whether a decoy file is registered: then `Audit.SharePoint` is polled too, listed in the settings or not. */
+  readonly fileDecoysExist?: () => Promise<boolean>;
   readonly logger: Logger;
   /** A run stops starting new work after this long (progress is kept), well inside the host's timeout. */
   readonly budgetInMs?: number;
@@ -54,6 +56,8 @@ export interface AuditPollReport {
 
 type MutableReport = Omit<{ -readonly [K in keyof AuditPollReport]: AuditPollReport[K] }, 'failures'> & { failures: string[] };
 
+/** SharePoint and OneDrive file operations: what decoy files are watched through. */
+const SHAREPOINT_CONTENT_TYPE = 'Audit.SharePoint';
 /** The API lists no content created more than seven days back; a little margin keeps the request valid. */
 const OLDEST_LISTABLE_IN_MS = 7 * 86_400_000 - 10 * 60_000;
 /** One listing request covers at most 24 hours. */
@@ -109,7 +113,9 @@ export class AuditPoller {
       outOfTime: false,
       failures: [],
     };
-    const types = this.deps.settings.contentTypes;
+    const configured = this.deps.settings.contentTypes;
+    const wantsFiles = !configured.includes(SHAREPOINT_CONTENT_TYPE) && (await this.deps.fileDecoysExist?.()) === true;
+    const types = wantsFiles ? [...configured, SHAREPOINT_CONTENT_TYPE] : configured;
     const first = this.runs % Math.max(1, types.length);
     this.runs += 1;
     const deadline = this.deps.clock.now().getTime() + (this.deps.budgetInMs ?? DEFAULT_BUDGET_IN_MS);

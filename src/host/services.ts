@@ -142,7 +142,16 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const auditPoller =
     auditFeed === undefined || publisher === undefined || config.auditPoller.contentTypes.length === 0
       ? undefined
-      : new AuditPoller({ store, feed: auditFeed, publisher, hub: config.eventHubs.hubs.exchange, clock, settings: config.auditPoller, logger });
+      : new AuditPoller({
+          store,
+          feed: auditFeed,
+          publisher,
+          hub: config.eventHubs.hubs.exchange,
+          clock,
+          settings: config.auditPoller,
+          fileDecoysExist: async () => (await decoys.current()).decoys.some((decoy) => decoy.kind === 'file'),
+          logger,
+        });
   const issuers = { authorityHost: signing.authorityHost, v1IssuerHost: signing.v1IssuerHost, retiredAlertAfterInHours: signing.retiredAlertAfterInHours };
   return {
     config,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pollAuditContent } from '../../functions/pollAuditContent.js';
@@ -150,6 +151,31 @@ describe('the audit poller against a loopback Management Activity API (real HTTP
     const ingested = await lure.ingest(hub.events.get('o365-audit')!, 'exchange');
     assert.equal(ingested.read, 14);
     assert.equal(ingested.accepted.get('exchange')?.get('mailItemsAccessed'), 14, JSON.stringify([...(ingested.accepted.get('exchange') ?? [])]));
+  });
+
+  it('subscribes to Audit.SharePoint once a decoy file is registered, and not before', async () => {
+    clock.set('2026-11-28T12:00:00.000Z');
+    reset({ 'Audit.Exchange': [blob('e1', '2026-11-28T11:00:00.000Z')], 'Audit.SharePoint': [blob('sp1', '2026-11-28T11:10:00.000Z')] });
+    const store = await fresh();
+    const hub = new RecordingHub();
+    const lure = await poller(store, hub, { LURE_AUDIT_CONTENT_TYPES: 'Audit.Exchange' });
+    assert.equal(polled(await lure.pollAuditContent()).copied, 1);
+    assert.equal(api.subscriptions.has('Audit.SharePoint'), false, 'no decoy file: no SharePoint subscription');
+    assert.equal(api.fetchesOf('sp1'), 0);
+
+    await lure.registerDecoy({
+      kind: 'file',
+      id: 'd-file',
+      enabled: true,
+      siteUrl: 'https://contoso.sharepoint.com/sites/finance',
+      listItemUniqueId: randomUUID(),
+    });
+    clock.advance(5 * 60_000);
+    const report = polled(await lure.pollAuditContent());
+    assert.equal(report.subscriptionsStarted, 1);
+    assert.equal(report.copied, 1);
+    assert.ok(api.subscriptions.has('Audit.SharePoint'));
+    assert.equal(api.fetchesOf('sp1'), 1);
   });
 
   it('takes a subscription another tool started (AF20024) as started', async () => {
