@@ -89,6 +89,8 @@ var graphPermissionValues = [
   userPermission
   'User-PasswordProfile.ReadWrite.All'
   'Application.ReadWrite.OwnedBy'
+  // Reaches no site until one is granted to Lure by name (lure setup --site): never Sites.ReadWrite.All.
+  'Sites.Selected'
 ]
 
 var microsoftGraphAppId = '00000003-0000-0000-c000-000000000000'

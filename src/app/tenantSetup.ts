@@ -1,3 +1,4 @@
+import type { Decoy } from '../domain/decoys.js';
 import type { Directory } from '../ports/directory.js';
 import type { TenantAdministration } from '../ports/tenantAdministration.js';
 import type { DecoyStore } from '../ports/store/decoyStore.js';
@@ -18,7 +19,9 @@ export interface SetupStep {
 export interface TenantSetupInput {
   readonly store: DecoyStore & LifecycleStore;
   /** Graph as the administrator running `lure setup` (a Privileged Role Administrator), never as Lure. */
-  readonly admin: TenantAdministration & Pick<Directory, 'getUser'>;
+  readonly admin: TenantAdministration & Pick<Directory, 'getUser' | 'getSiteByUrl'>;
+  /** Sites to hold decoy files (`--site`), besides those of the decoy files registered. */
+  readonly sites?: readonly string[];
   /** Lure's managed identity: its service principal's object id and its client (app) id. */
   readonly lurePrincipalId: string;
   readonly lureAppId: string;
@@ -31,7 +34,8 @@ export interface TenantSetupInput {
 /**
  * `lure setup`: the steps Bicep cannot take. With Graph, as an administrator: the hidden-membership
  * administrative unit for decoy users, User Administrator for Lure over that unit only, every registered
- * decoy user in it, Lure an owner of every decoy app it did not create. Exchange RBAC for Applications and
+ * decoy user in it, Lure an owner of every decoy app it did not create, Lure granted `write` under
+ * `Sites.Selected` on every site that holds (or is to hold) a decoy file. Exchange RBAC for Applications and
  * the Teams flow have no Graph API: their exact commands come out as `manual` steps, filled in with this
  * tenant's mailboxes. Idempotent: a second run finds everything `done`.
  */
@@ -123,6 +127,8 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
     } else steps.push({ step, state: 'pending', detail: `make Lure an owner of ${decoy.appId}` });
   }
 
+  steps.push(...(await siteSteps(input, decoys)));
+
   const mailboxes = [...new Set(decoys.flatMap((decoy) => (decoy.kind === 'mailItem' ? [decoy.mailbox.toLowerCase()] : [])))].sort();
   // Addresses go into PowerShell and OPATH strings: anything beyond a plain address is left out, not escaped.
   const unsafe = [...mailboxes, ...(input.emailSender === undefined ? [] : [input.emailSender])].filter((address) => !SAFE_ADDRESS.test(address));
@@ -157,6 +163,43 @@ export async function setUpTenant(input: TenantSetupInput): Promise<SetupStep[]>
           detail: `set LURE_SELF_PRINCIPAL_IDS=${input.lurePrincipalId},${input.lureAppId} (the deployment does)`,
         },
   );
+  return steps;
+}
+
+/** Roles under which Lure can upload, rewrite and delete its decoy files; `read` would let it only watch. */
+const WRITING_SITE_ROLES = new Set(['write', 'owner', 'fullcontrol']);
+
+/**
+ * Lure's `Sites.Selected` grant on each site named or holding a registered decoy file: `write`, the least
+ * that uploads and deletes files. The app role itself (`Sites.Selected` on Graph) comes with the deployment.
+ */
+async function siteSteps(input: TenantSetupInput, decoys: readonly Decoy[]): Promise<SetupStep[]> {
+  const urls = new Map<string, string>();
+  for (const url of [...(input.sites ?? []), ...decoys.flatMap((decoy) => (decoy.kind === 'file' ? [decoy.siteUrl] : []))]) {
+    const key = url.trim().replace(/\/+$/, '').toLowerCase();
+    if (!urls.has(key)) urls.set(key, url.trim().replace(/\/+$/, ''));
+  }
+  const steps: SetupStep[] = [];
+  for (const url of urls.values()) {
+    const step = `Sites.Selected on ${url}`;
+    const site = await input.admin.getSiteByUrl(url);
+    if (site === undefined) {
+      steps.push({ step, state: 'manual', detail: 'no such site, or the account running setup cannot see it (it needs Sites.FullControl.All to grant)' });
+      continue;
+    }
+    const granted = (await input.admin.listSitePermissions(site.id)).filter((permission) =>
+      permission.applicationIds.some((id) => id.toLowerCase() === input.lureAppId.toLowerCase()),
+    );
+    if (granted.some((permission) => permission.roles.some((role) => WRITING_SITE_ROLES.has(role.toLowerCase())))) {
+      steps.push({ step, state: 'done', detail: `Lure may write in ${site.webUrl}` });
+    } else if (input.apply) {
+      await input.admin.grantSitePermission(site.id, { id: input.lureAppId, displayName: 'Lure' }, ['write']);
+      steps.push({ step, state: 'applied', detail: `write granted to ${input.lureAppId} on ${site.webUrl} only` });
+    } else {
+      const only = granted.length > 0 ? ` (it has ${granted.flatMap((permission) => permission.roles).join(', ') || 'no role'}, which cannot upload)` : '';
+      steps.push({ step, state: 'pending', detail: `grant ${input.lureAppId} write on ${site.webUrl}${only}` });
+    }
+  }
   return steps;
 }
 

@@ -42,6 +42,18 @@ export const DEMO_DECOYS: readonly Decoy[] = [
     memo: '"VPN break-glass credentials" in the IT Archive folder',
   },
   {
+    id: 'd-file-1',
+    kind: 'file',
+    enabled: true,
+    siteUrl: 'https://contoso.sharepoint.com/sites/finance',
+    driveId: 'b!lureDemoFinanceDocumentsDrive0000000000000000000000000000000000000000',
+    itemId: '01LUREDEMOQ3PAYROLLEXPORT0000000',
+    listItemUniqueId: '8e2f4c6a-1b3d-4e5f-9a7b-0c1d2e3f4a5b',
+    fileName: 'Q3 payroll export.xlsx',
+    serverRelativeUrl: '/sites/finance/Shared Documents/Payroll/Q3 payroll export.xlsx',
+    memo: 'Workbook of "service accounts" next to the real payroll exports',
+  },
+  {
     id: 'd-token-1',
     kind: 'token',
     enabled: true,

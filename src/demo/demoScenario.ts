@@ -1,9 +1,16 @@
 /**
  * The demo scenario `npm start` drops into its inbox on first start: an attacker who found the planted
- * lures (a decoy password, a decoy app secret, a decoy message, a honeytoken) and read a mailbox with a
- * forged token, among benign traffic, in the shapes the three hubs carry. Our own records, real field names.
+ * lures (a decoy password, a decoy app secret, a decoy message, a decoy file, a honeytoken) and read a
+ * mailbox with a forged token, among benign traffic, in the shapes the three hubs carry. Our own records, real field names.
  */
-import { graphActivityLogRecord, mailItemsAccessedAuditRecord, type SignInCategory, signInLogRecord, type SignInProperties } from './rawRecords.js';
+import {
+  graphActivityLogRecord,
+  mailItemsAccessedAuditRecord,
+  sharePointFileAuditRecord,
+  type SignInCategory,
+  signInLogRecord,
+  type SignInProperties,
+} from './rawRecords.js';
 
 const TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const ATTACKER_IP = '203.0.113.45';
@@ -231,6 +238,23 @@ const exchangeRecords = [
       OperationProperties: [{ Name: 'MailAccessType', Value: 'Bind' }],
     },
     folders: [{ Id: 'LgAAAAAliceInbox', Path: '\\Inbox', FolderItems: [{ InternetMessageId: '<weekly-report@contoso.example>' }] }],
+  }),
+  // The same intruder, in the finance site: downloads the decoy workbook beside the real payroll exports.
+  sharePointFileAuditRecord({
+    creationTime: `${DAY}T09:46:05`,
+    id: 'a1e2d3c4-0010-4b5a-9c6d-7e8f9a0b1c10',
+    operation: 'FileDownloaded',
+    organizationId: TENANT,
+    userId: 'j.doe@contoso.example',
+    clientIp: ATTACKER_IP,
+    siteUrl: 'https://contoso.sharepoint.com/sites/finance',
+    folder: 'Shared Documents/Payroll',
+    fileName: 'Q3 payroll export.xlsx',
+    listItemUniqueId: '8e2f4c6a-1b3d-4e5f-9a7b-0c1d2e3f4a5b',
+    details: {
+      AppAccessContext: { UniqueTokenId: 'aDemoUti00000000000010', AADSessionId: '0b1c2d3e-demo-session', IssuedAtTime: `${DAY}T09:31:00` },
+      UserAgent: 'python-requests/2.31.0',
+    },
   }),
 ];
 

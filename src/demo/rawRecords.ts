@@ -88,3 +88,41 @@ export function mailItemsAccessedAuditRecord(access: {
     OperationCount: 1,
   };
 }
+
+/** A SharePoint file operation as the Management Activity API writes it (RecordType 6, `Audit.SharePoint`). */
+export function sharePointFileAuditRecord(operation: {
+  readonly creationTime: string;
+  readonly id: string;
+  readonly operation: string;
+  readonly organizationId: string;
+  readonly userId: string;
+  readonly clientIp: string;
+  readonly siteUrl: string;
+  /** The folder, relative to the site: `Shared Documents/Payroll`. */
+  readonly folder: string;
+  readonly fileName: string;
+  readonly listItemUniqueId: string;
+  readonly details: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    CreationTime: operation.creationTime,
+    Id: operation.id,
+    Operation: operation.operation,
+    OrganizationId: operation.organizationId,
+    RecordType: 6,
+    UserType: 0,
+    Version: 1,
+    Workload: 'SharePoint',
+    ClientIP: operation.clientIp,
+    UserId: operation.userId,
+    ...operation.details,
+    EventSource: 'SharePoint',
+    ItemType: 'File',
+    ListItemUniqueId: operation.listItemUniqueId,
+    SourceFileExtension: operation.fileName.split('.').at(-1),
+    SiteUrl: `${operation.siteUrl}/`,
+    SourceRelativeUrl: operation.folder,
+    SourceFileName: operation.fileName,
+    ObjectId: `${operation.siteUrl}/${operation.folder}/${operation.fileName}`,
+  };
+}

@@ -1,6 +1,7 @@
 /**
  * The Graph calls `lure setup` makes as an administrator (never as Lure): the administrative unit that
- * holds the decoy users, Lure's role over it, and Lure's ownership of registered decoy apps. Lure's own
+ * holds the decoy users, Lure's role over it, Lure's ownership of registered decoy apps, and its
+ * `Sites.Selected` access to the sites that hold decoy files. Lure's own
  * identity is deliberately not allowed these: it could then reset the password of anyone it added.
  */
 export interface TenantAdministration {
@@ -17,4 +18,15 @@ export interface TenantAdministration {
   listApplicationOwners(applicationObjectId: string): Promise<Set<string>>;
   /** Succeeds when the principal is an owner already. */
   addApplicationOwner(applicationObjectId: string, principalId: string): Promise<void>;
+  /** `GET /sites/{id}/permissions`: the apps granted access to the site under `Sites.Selected`, with their roles. */
+  listSitePermissions(siteId: string): Promise<SitePermission[]>;
+  /** `POST /sites/{id}/permissions`: grants the app these roles on the site (what `Sites.Selected` lets it use). */
+  grantSitePermission(siteId: string, application: { readonly id: string; readonly displayName: string }, roles: readonly string[]): Promise<void>;
+}
+
+export interface SitePermission {
+  readonly id: string;
+  readonly roles: readonly string[];
+  /** The client ids of the apps granted. */
+  readonly applicationIds: readonly string[];
 }

@@ -23,7 +23,7 @@ describe('the inbox of lure start never ingests a file before it is complete', (
     const running = spawnLure(['start'], environment);
     try {
       await waitFor(
-        () => running.output.stderr.includes('demo-scenario.ndjson: 17 records'),
+        () => running.output.stderr.includes('demo-scenario.ndjson: 18 records'),
         () => running.output.stderr,
       );
       const line = decoySignInLine('2026-11-02T08:14:03.123Z');

@@ -13,7 +13,7 @@ describe('one local Lure per data folder, and a CLI that finds it', () => {
     const first = spawnLure(['start'], environment);
     try {
       await waitFor(
-        () => first.output.stderr.includes('demo-scenario.ndjson: 17 records'),
+        () => first.output.stderr.includes('demo-scenario.ndjson: 18 records'),
         () => first.output.stderr,
       );
       const hostFile = path.join(dataDir, 'local-host.json');
@@ -71,7 +71,7 @@ describe('lure start writes one kind of line on stderr', () => {
       const host = spawnLure(['start'], cleanEnvironment({ LURE_DATA_DIR: dataDir, LURE_LOG_FORMAT: format }));
       try {
         await waitFor(
-          () => host.output.stderr.includes('demo-scenario.ndjson: 17 records'),
+          () => host.output.stderr.includes('demo-scenario.ndjson: 18 records'),
           () => host.output.stderr,
         );
       } finally {

@@ -30,7 +30,7 @@ describe('the README states the contracts as the code has them', () => {
     const example = readmeJsonAfter('## Decoy file') as { decoys: { kind: string }[] };
     assert.deepEqual(
       example.decoys.map((decoy) => decoy.kind),
-      ['user', 'application', 'mailItem', 'token'],
+      ['user', 'application', 'mailItem', 'token', 'file'],
     );
   });
 });

@@ -30,11 +30,16 @@ describe('lure replay', () => {
       skipped: MIXED_EXPECTED.read - MIXED_EXPECTED.accepted,
       read: MIXED_EXPECTED.read,
     });
-    assert.match(result.stderr, /^alerts 8: decoy\.application\.signIn 1, decoy\.mailItem\.accessed 2/m);
+    assert.match(result.stderr, /^alerts 9: decoy\.application\.signIn 1, decoy\.file\.accessed 1, decoy\.mailItem\.accessed 2/m);
     assert.match(result.stderr, /malformed-json 1 \[dead-lettered\]/);
-    // The attacker's address links the decoy-user sign-ins, the decoy message read and the honeytoken.
+    // A SharePoint record's token joins the issuance check as its own source.
+    assert.match(result.stderr, /^ {2}sharepoint app unknown: 0\/1 matched an issuance/m);
+    // The attacker's address links the decoy-user sign-ins, the decoy message and file read and the honeytoken.
     assert.match(result.stderr, /^incidents 5$/m);
-    assert.match(result.stderr, /^ {2}inc-[0-9a-f]{24} critical: 3 alerts \(decoy\.mailItem\.accessed, decoy\.token\.used, decoy\.user\.signIn\)/m);
+    assert.match(
+      result.stderr,
+      /^ {2}inc-[0-9a-f]{24} critical: 4 alerts \(decoy\.file\.accessed, decoy\.mailItem\.accessed, decoy\.token\.used, decoy\.user\.signIn\)/m,
+    );
     for (const alert of alerts) {
       for (const [field, value] of Object.entries(alert))
         assert.ok(value !== null && value !== '', `${field} of ${alert.id} is omitted, not empty, when it does not apply`);

@@ -74,12 +74,32 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
       dedicatedFolder: false,
     });
 
-    const args = ['setup', '--principal-id', LURE_OID, '--app-id', LURE_APP];
+    // A decoy file's site, a site named for the next ones (Lure may only read there so far), and a site that does not exist.
+    const finance = graph.addSite('https://contoso.sharepoint.com/sites/finance');
+    const hr = graph.addSite('https://contoso.sharepoint.com/sites/hr');
+    hr.permissions.push({ id: 'hr-read', roles: ['read'], applicationId: LURE_APP, displayName: 'Lure' });
+    await store.upsertDecoy({ id: 'd-file-1', kind: 'file', enabled: true, siteUrl: finance.webUrl, listItemUniqueId: '3f2e1d0c-9b8a-4765-8432-10fedcba9876' });
+
+    const args = [
+      'setup',
+      '--principal-id',
+      LURE_OID,
+      '--app-id',
+      LURE_APP,
+      '--site',
+      'https://contoso.sharepoint.com/sites/HR/',
+      '--site',
+      'https://contoso.sharepoint.com/sites/nowhere',
+    ];
     const planned = await runLure(args, environment);
     assert.equal(planned.code, 0, planned.stderr);
     assert.match(planned.stdout, /\[pending\] administrative unit: create Lure decoys with hidden membership/);
     assert.match(planned.stdout, /\[pending\] decoy user d-user-1 in the unit/);
     assert.match(planned.stdout, /\[pending\] Lure owns decoy app d-app-1/);
+    assert.match(planned.stdout, /\[pending\] Sites\.Selected on https:\/\/contoso\.sharepoint\.com\/sites\/finance: grant 1f2e3d4c-[0-9a-f-]+ write on/);
+    assert.match(planned.stdout, /\[pending\] Sites\.Selected on https:\/\/contoso\.sharepoint\.com\/sites\/HR: .*\(it has read, which cannot upload\)/);
+    assert.match(planned.stdout, /\[manual\] Sites\.Selected on https:\/\/contoso\.sharepoint\.com\/sites\/nowhere: no such site/);
+    assert.equal(finance.permissions.length, 0, 'without --apply no site is granted');
     assert.match(planned.stderr, /--apply/);
     assert.equal(graph.administrativeUnits.size, 0, 'without --apply nothing changes');
 
@@ -94,6 +114,15 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
       { principalId: LURE_OID, roleDefinitionId: USER_ADMINISTRATOR_ROLE_ID, directoryScopeId: `/administrativeUnits/${unit.id}` },
     ]);
     assert.deepEqual([...graph.applicationOwners.get(application.id)!], [LURE_OID]);
+    assert.deepEqual(
+      finance.permissions.map(({ roles, applicationId }) => ({ roles, applicationId })),
+      [{ roles: ['write'], applicationId: LURE_APP }],
+      'write on the decoy site, for Lure only',
+    );
+    assert.deepEqual(
+      hr.permissions.map(({ roles }) => roles),
+      [['read'], ['write']],
+    );
     assert.equal(graph.count('POST', /\/owners\/\$ref$/), 2, 'the timed-out reference was retried, and its "already exist" taken as done');
     assert.match(
       applied.stdout,

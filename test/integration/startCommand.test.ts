@@ -28,7 +28,7 @@ describe('lure start (npm start)', () => {
         () => DEMO_DETECTIONS.every((detection) => first.output.stdout.includes(` ${detection} `)),
         () => `demo alerts; stdout:\n${first.output.stdout}\nstderr:\n${first.output.stderr}`,
       );
-      assert.match(first.output.stderr, /First start: loaded 5 demo decoys/);
+      assert.match(first.output.stderr, /First start: loaded 6 demo decoys/);
       await waitFor(
         () => first.output.stderr.includes('suppressed hit on disabled decoy d-user-2'),
         () => first.output.stderr,
@@ -36,8 +36,13 @@ describe('lure start (npm start)', () => {
       assert.doesNotMatch(first.output.stdout, /svc-scanner/, 'a hit on a disabled decoy is never notified');
       assert.match(first.output.stdout, /\[CRITICAL\] decoy\.user\.signIn {2}Successful sign-in as decoy user svc-backup@contoso\.example/);
       await waitFor(
-        () => first.output.stderr.includes('demo-scenario.ndjson: 17 records'),
+        () => first.output.stderr.includes('demo-scenario.ndjson: 18 records'),
         () => first.output.stderr,
+      );
+      // The README's sample output shows the attacker downloading the decoy file.
+      assert.match(
+        first.output.stdout,
+        /\[CRITICAL\] decoy\.file\.accessed {2}Decoy file Q3 payroll export\.xlsx in https:\/\/contoso\.sharepoint\.com\/sites\/finance was accessed\n {4}FileDownloaded in SharePoint by j\.doe@contoso\.example from 203\.0\.113\.45\./,
       );
 
       // A file dropped while running. Its decoy-user sign-ins come from the demo attacker's address in the same
@@ -45,7 +50,7 @@ describe('lure start (npm start)', () => {
       const before = first.output.stdout.length;
       copyFileSync(MIXED_FILE, path.join(dataDir, 'inbox', 'dropped.ndjson'));
       await waitFor(
-        () => first.output.stderr.includes('dropped.ndjson: 20 records'),
+        () => first.output.stderr.includes('dropped.ndjson: 21 records'),
         () => first.output.stderr,
       );
       assert.match(first.output.stdout.slice(before), /decoy\.user\.signIn {2}Successful sign-in as decoy user svc-backup@contoso\.example\n.*\(4 records,/);
@@ -62,7 +67,7 @@ describe('lure start (npm start)', () => {
         () => second.output.stderr.includes('Watching'),
         () => second.output.stderr,
       );
-      assert.match(second.output.stderr, /Decoys in force: 5/);
+      assert.match(second.output.stderr, /Decoys in force: 6/);
       assert.doesNotMatch(second.output.stderr, /First start/);
     } finally {
       assert.equal(await interruptLure(second), 0, second.output.stderr);

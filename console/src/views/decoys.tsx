@@ -169,7 +169,7 @@ function DecoyRow(props: {
       <td>{decoy.memo ?? ''}</td>
       <td>
         {(lifecycle?.placements ?? []).map((placement) => (
-          <div>{placement.kind === 'mailItem' ? `mail decoy ${placement.decoyId}` : placement.description}</div>
+          <div>{placement.kind === 'manual' ? placement.description : `${placement.kind === 'mailItem' ? 'mail' : 'file'} decoy ${placement.decoyId}`}</div>
         ))}
       </td>
       <td>

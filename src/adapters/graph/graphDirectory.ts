@@ -13,7 +13,7 @@ import type {
   NewPasswordCredential,
   OutgoingMail,
 } from '../../ports/directory.js';
-import type { TenantAdministration } from '../../ports/tenantAdministration.js';
+import type { SitePermission, TenantAdministration } from '../../ports/tenantAdministration.js';
 import * as applications from './applications.js';
 import * as files from './files.js';
 import { GraphClient, type GraphDirectoryOptions } from './graphClient.js';
@@ -133,6 +133,14 @@ export class GraphDirectory implements Directory, TenantAdministration {
 
   deleteDriveItem(drive: DriveRef, itemId: string): Promise<void> {
     return files.deleteDriveItem(this.graph, drive, itemId);
+  }
+
+  listSitePermissions(siteId: string): Promise<SitePermission[]> {
+    return tenant.listSitePermissions(this.graph, siteId);
+  }
+
+  grantSitePermission(siteId: string, application: { readonly id: string; readonly displayName: string }, roles: readonly string[]): Promise<void> {
+    return tenant.grantSitePermission(this.graph, siteId, application, roles);
   }
 
   findAdministrativeUnits(displayName: string): Promise<{ readonly id: string; readonly visibility?: string }[]> {

@@ -1,4 +1,5 @@
-import { type GraphClient, odataString } from './graphClient.js';
+import type { SitePermission } from '../../ports/tenantAdministration.js';
+import { type GraphClient, odataString, type RawPage } from './graphClient.js';
 
 // Administrative units, directory role assignments and application owners: what tenant setup grants Lure.
 
@@ -67,4 +68,42 @@ export async function listApplicationOwners(graph: GraphClient, applicationObjec
 
 export async function addApplicationOwner(graph: GraphClient, applicationObjectId: string, principalId: string): Promise<void> {
   await graph.addReference('POST /applications/{id}/owners/$ref', `/applications/${encodeURIComponent(applicationObjectId)}/owners/$ref`, principalId);
+}
+
+export async function listSitePermissions(graph: GraphClient, siteId: string): Promise<SitePermission[]> {
+  type RawPermission = {
+    id?: unknown;
+    roles?: unknown;
+    grantedToIdentitiesV2?: { application?: { id?: unknown } }[];
+    grantedToIdentities?: { application?: { id?: unknown } }[];
+  };
+  const call = 'GET /sites/{id}/permissions';
+  const permissions: SitePermission[] = [];
+  let page = await graph.call<RawPage<RawPermission>>(call, (client) => client.api(`/sites/${encodeURIComponent(siteId)}/permissions`).get());
+  for (;;) {
+    for (const raw of page.value ?? []) {
+      if (typeof raw.id !== 'string') continue;
+      const identities = [...(raw.grantedToIdentitiesV2 ?? []), ...(raw.grantedToIdentities ?? [])];
+      const applicationIds = [...new Set(identities.flatMap((identity) => (typeof identity.application?.id === 'string' ? [identity.application.id] : [])))];
+      const roles = Array.isArray(raw.roles) ? raw.roles.filter((role): role is string => typeof role === 'string') : [];
+      permissions.push({ id: raw.id, roles, applicationIds });
+    }
+    const next = page['@odata.nextLink'];
+    if (typeof next !== 'string') return permissions;
+    page = await graph.call(call, (client) => client.api(next).get());
+  }
+}
+
+export async function grantSitePermission(
+  graph: GraphClient,
+  siteId: string,
+  application: { readonly id: string; readonly displayName: string },
+  roles: readonly string[],
+): Promise<void> {
+  await graph.call(
+    'POST /sites/{id}/permissions',
+    (client) => client.api(`/sites/${encodeURIComponent(siteId)}/permissions`).post({ roles, grantedToIdentities: [{ application }] }),
+    // Not retried: a grant whose answer was lost would be made twice (the next run finds it done).
+    { attempts: 1 },
+  );
 }

@@ -73,6 +73,12 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A site to hold decoy files, collected (repeatable option). */
+export function siteUrls(value: string, previous: readonly string[]): string[] {
+  if (!/^https:\/\/[^/\s]+(\/\S*)?$/i.test(value)) throw new InvalidArgumentError(`not the https URL of a site: ${value}`);
+  return [...previous, value];
+}
+
 export function guid(value: string): string {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new InvalidArgumentError(`not a GUID: ${value}`);
   return value.toLowerCase();

@@ -17,6 +17,7 @@ import { buildServices, tenantAdministrationOf } from '../services.js';
 import { findRunningLocalHost } from '../local/localHostFile.js';
 import {
   collect,
+  siteUrls,
   configFrom,
   devTokenMinutes,
   guid,
@@ -177,8 +178,9 @@ async function main(argv: readonly string[]): Promise<number> {
     .description('The tenant steps Bicep cannot take, as the administrator signed in (az login): shows what is missing; --apply makes it')
     .requiredOption('--principal-id <objectId>', "object id of Lure's managed identity (its service principal)", guid)
     .requiredOption('--app-id <clientId>', "client id of Lure's managed identity", guid)
+    .option('--site <url>', 'a SharePoint site (or OneDrive) to hold decoy files: Lure is granted write there under Sites.Selected (repeatable)', siteUrls, [])
     .option('--apply', 'make what is missing (otherwise only say what would be made)', false)
-    .action(async (options: { principalId: string; appId: string; apply: boolean }) => {
+    .action(async (options: { principalId: string; appId: string; site: string[]; apply: boolean }) => {
       const config = configFrom(process.env);
       const services = await buildServices(config, { logger: consoleLogger({ minimumLevel: 'warn', format: config.logFormat }) });
       const steps = await setUpTenant({
@@ -186,6 +188,7 @@ async function main(argv: readonly string[]): Promise<number> {
         admin: tenantAdministrationOf(config),
         lurePrincipalId: options.principalId,
         lureAppId: options.appId,
+        sites: options.site,
         ...(config.delivery.email === undefined ? {} : { emailSender: config.delivery.email.sender }),
         selfPrincipalIds: config.selfPrincipalIds,
         apply: options.apply,

@@ -13,6 +13,16 @@ const MAIL = {
   dedicatedFolder: true,
 };
 const TOKEN = { id: 'd-token-1', kind: 'token', kid: 'k1' };
+const FILE = {
+  id: 'd-file-1',
+  kind: 'file',
+  siteUrl: 'https://contoso.sharepoint.com/sites/finance',
+  driveId: 'b!drive',
+  itemId: '01ITEM',
+  listItemUniqueId: '6f0c2a9e-4b1d-4c8e-9a7f-3e2d1c0b9a81',
+  fileName: 'Q3 payroll export.xlsx',
+  serverRelativeUrl: '/sites/finance/Shared Documents/Q3 payroll export.xlsx',
+};
 
 function fieldOf(run: () => unknown): string {
   try {
@@ -26,12 +36,13 @@ function fieldOf(run: () => unknown): string {
 
 describe('parseDecoyFile', () => {
   it('reads every kind of the DESIGN contract, filling defaults', () => {
-    const decoys = parseDecoyFile({ decoys: [USER, APP, MAIL, TOKEN] });
+    const decoys = parseDecoyFile({ decoys: [USER, APP, MAIL, TOKEN, { ...FILE, siteUrl: `${FILE.siteUrl}/` }] });
     assert.deepEqual(decoys, [
       { ...USER, enabled: true },
       { ...APP, enabled: true, credentialKeyIds: [] },
       { ...MAIL, enabled: true, alternateItemIds: [], alternateFolderIds: [] },
       { ...TOKEN, enabled: true },
+      { ...FILE, enabled: true },
     ]);
   });
 
@@ -58,6 +69,20 @@ describe('parseDecoyFile', () => {
       'decoys[0].folderId',
     ],
     ['a duplicate id', { decoys: [TOKEN, { ...TOKEN, kid: 'k2' }] }, 'decoys[1].id'],
+    ['a file decoy with no id form', { decoys: [{ id: 'f', kind: 'file', siteUrl: FILE.siteUrl, fileName: 'a.xlsx' }] }, 'decoys[0]'],
+    ['a file decoy with a drive but no item', { decoys: [{ ...FILE, itemId: undefined }] }, 'decoys[0].itemId'],
+    [
+      'a file decoy outside its site',
+      { decoys: [{ ...FILE, serverRelativeUrl: '/sites/hr/Shared Documents/Q3 payroll export.xlsx' }] },
+      'decoys[0].serverRelativeUrl',
+    ],
+    ['a file decoy on a plain-http site', { decoys: [{ ...FILE, siteUrl: 'http://contoso.sharepoint.com/sites/finance' }] }, 'decoys[0].siteUrl'],
+    ['a list item id that is not a GUID', { decoys: [{ ...FILE, listItemUniqueId: 'item-7' }] }, 'decoys[0].listItemUniqueId'],
+    [
+      'one file URL owned twice (encoded, other case, trailing slash)',
+      { decoys: [FILE, { id: 'f2', kind: 'file', siteUrl: FILE.siteUrl, serverRelativeUrl: '/sites/FINANCE/Shared%20Documents/q3 payroll export.xlsx/' }] },
+      'decoys[1]',
+    ],
     [
       'one UPN owned twice (any case)',
       { decoys: [USER, { ...USER, id: 'd-user-2', objectId: undefined, userPrincipalName: 'SVC-BACKUP@contoso.example' }] },

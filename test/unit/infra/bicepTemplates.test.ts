@@ -65,6 +65,7 @@ const ALLOWED_APP_PERMISSIONS: Readonly<Record<string, string>> = {
   'User.Read.All': 'read decoy users when Lure may not create them',
   'User-PasswordProfile.ReadWrite.All': 'reset decoy passwords (with User Administrator over the decoy unit)',
   'Application.ReadWrite.OwnedBy': 'create decoy apps and rotate their secrets, only apps Lure owns',
+  'Sites.Selected': 'upload, rewrite and delete decoy files, only in the sites granted to Lure one by one',
   'ActivityFeed.Read': 'Office 365 Management Activity API, for the audit poller',
 };
 
