@@ -193,7 +193,10 @@ async function siteSteps(input: TenantSetupInput, decoys: readonly Decoy[]): Pro
     if (granted.some((permission) => permission.roles.some((role) => WRITING_SITE_ROLES.has(role.toLowerCase())))) {
       steps.push({ step, state: 'done', detail: `Lure may write in ${site.webUrl}` });
     } else if (input.apply) {
-      await input.admin.grantSitePermission(site.id, { id: input.lureAppId, displayName: 'Lure' }, ['write']);
+      // A grant Lure has already (`read`, say) is raised, not doubled.
+      const [existing] = granted;
+      if (existing === undefined) await input.admin.grantSitePermission(site.id, { id: input.lureAppId, displayName: 'Lure' }, ['write']);
+      else await input.admin.updateSitePermissionRoles(site.id, existing.id, ['write']);
       steps.push({ step, state: 'applied', detail: `write granted to ${input.lureAppId} on ${site.webUrl} only` });
     } else {
       const only = granted.length > 0 ? ` (it has ${granted.flatMap((permission) => permission.roles).join(', ') || 'no role'}, which cannot upload)` : '';

@@ -22,6 +22,8 @@ export interface LifecycleContext {
   readonly settings: LifecycleSettings;
   /** The tenant Lure protects, for lure material that names it. */
   readonly tenantId?: string;
+  /** Lure's own object and app ids, lower-cased (`LURE_SELF_PRINCIPAL_IDS`); empty when not configured. */
+  readonly selfPrincipalIds?: ReadonlySet<string>;
 }
 
 /** A new generation made in the cloud, and the secret that came with it (returned once, never kept). */

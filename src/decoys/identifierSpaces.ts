@@ -43,7 +43,8 @@ export function canonicalIdentifier(space: IdentifierSpace, value: string): stri
  */
 export function canonicalFileUrl(value: string): string {
   const withoutScheme = value.trim().replace(/^https?:\/\//i, '');
-  const withoutQuery = withoutScheme.split(/[?#]/, 1)[0] ?? '';
+  // `?` cannot be in a SharePoint name, so it starts a query; `#` can, so it is kept.
+  const withoutQuery = withoutScheme.split('?', 1)[0] ?? '';
   let decoded = withoutQuery;
   try {
     decoded = decodeURIComponent(withoutQuery);

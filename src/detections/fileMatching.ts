@@ -23,36 +23,40 @@ export interface GraphDriveItemReference {
   readonly action: readonly string[];
 }
 
+/** Collections a drive hangs off: `/me/drive`, `/users/{id}/drive`, `/sites/{id}/drives/{id}`, `/groups/{id}/drive`. */
 const DRIVE_OWNERS = new Set(['me', 'users', 'sites', 'groups']);
 
 export function graphDriveItemOf(path: GraphRequestPath): GraphDriveItemReference | undefined {
-  let rest = path.restAsWritten;
-  let driveId: string | undefined;
-  if (path.collection === 'drives') {
-    driveId = path.key;
-  } else if (DRIVE_OWNERS.has(path.collection)) {
-    const head = rest[0]?.toLowerCase();
-    if (head === 'drives') {
-      driveId = rest[1];
-      rest = rest.slice(2);
-    } else if (head === 'drive') {
-      rest = rest.slice(1);
-    } else {
-      return undefined;
-    }
-  } else {
-    return undefined;
-  }
-  if (rest[0]?.toLowerCase() !== 'items' || rest[1] === undefined) return undefined;
-  return { ...(driveId === undefined ? {} : { driveId }), itemId: rest[1], action: rest.slice(2).map((segment) => segment.toLowerCase()) };
+  let segments: readonly string[];
+  if (path.collection === 'drives' || path.collection === 'drive')
+    segments = [path.collection, ...(path.key === undefined ? [] : [path.key]), ...path.restAsWritten];
+  else if (DRIVE_OWNERS.has(path.collection)) segments = path.restAsWritten;
+  else return undefined;
+  // The drive is the first `drive` or `drives` segment: a site named by its path (`/sites/{host}:/sites/x:/drive`) comes before it.
+  const at = segments.findIndex((segment) => segment.toLowerCase() === 'drive' || segment.toLowerCase() === 'drives');
+  if (at === -1) return undefined;
+  const named = segments[at]?.toLowerCase() === 'drives';
+  const driveId = named ? segments[at + 1] : undefined;
+  const items = at + (named ? 2 : 1);
+  const itemId = segments[items + 1];
+  if (segments[items]?.toLowerCase() !== 'items' || itemId === undefined) return undefined;
+  return { ...(driveId === undefined ? {} : { driveId }), itemId, action: segments.slice(items + 2).map((segment) => segment.toLowerCase()) };
 }
 
 /** Graph actions on an item that hand out its content without changing it. */
 const GRAPH_READ_ACTIONS = new Set(['copy', 'preview']);
+/** Workbook sessions are opened to read a workbook as often as to change it: opening one is a read. */
+const WORKBOOK_SESSION_ACTIONS = new Set(['createsession', 'refreshsession', 'closesession']);
 
-/** Whether a Graph request reads a drive item (any GET, a copy, a preview); every other write changes it or its sharing. */
+/** Whether a Graph request reads a drive item (any GET, a copy, a preview, a workbook session); every other write changes it or its sharing. */
 export function readsDriveItem(method: string, reference: GraphDriveItemReference): boolean {
-  return method === 'GET' || (method === 'POST' && reference.action.length === 1 && GRAPH_READ_ACTIONS.has(reference.action[0] ?? ''));
+  if (method === 'GET') return true;
+  if (method !== 'POST') return false;
+  const [first, second] = reference.action;
+  return (
+    (reference.action.length === 1 && GRAPH_READ_ACTIONS.has(first ?? '')) ||
+    (reference.action.length === 2 && first === 'workbook' && WORKBOOK_SESSION_ACTIONS.has(second ?? ''))
+  );
 }
 
 /** The decoy file a Graph request addressed: its item id, in the decoy's drive when the path names one. */

@@ -134,6 +134,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     clock,
     settings: config.lifecycle,
     ...(signing.tenantId === undefined ? {} : { tenantId: signing.tenantId }),
+    selfPrincipalIds: config.selfPrincipalIds,
     logger,
     decoysChanged: () => decoys.invalidate(),
   });

@@ -47,15 +47,17 @@ export interface Directory {
   /** `POST /users/{sender}/sendMail` with a MIME message (HTML and plain-text parts). */
   sendMail(sender: string, mail: OutgoingMail): Promise<void>;
 
-  /** `GET /sites/{host}:/{path}`: the site (a OneDrive is one too) at this URL; undefined when there is none. */
+  /** `GET /sites/{host}:/{path}`: the site (a OneDrive is one too) at this URL; undefined when there is none or it is not granted. */
   getSiteByUrl(siteUrl: string): Promise<DirectorySite | undefined>;
+  /** `GET /sites/{id}/drive`: the site's default document library (a OneDrive's own). */
+  getDefaultDrive(siteId: string): Promise<DirectoryDrive | undefined>;
   /** `GET /sites/{id}/drives`: the site's document libraries. */
   listDrives(siteId: string): Promise<DirectoryDrive[]>;
   /** `GET /drives/{id}/root:/{path}`: the file or folder at a path of the library; undefined when there is none. */
   getDriveItemByPath(drive: DriveRef, path: string): Promise<DirectoryFile | undefined>;
   /** `GET /drives/{id}/items/{id}`; undefined when it is gone. */
   getDriveItem(drive: DriveRef, itemId: string): Promise<DirectoryFile | undefined>;
-  /** `PUT /drives/{id}/root:/{path}:/content`, refused (`DirectoryError` 409) when a file is already there. */
+  /** `PUT /drives/{id}/root:/{path}:/content`, refused (`DirectoryError` 409) when a file is already there; the file as read back. */
   uploadNewFile(drive: DriveRef, path: string, content: Uint8Array): Promise<DirectoryFile>;
   /** `PUT /drives/{id}/items/{id}/content`: new content for the same item, at the same URL. */
   replaceFileContent(drive: DriveRef, itemId: string, content: Uint8Array): Promise<DirectoryFile>;

@@ -18,8 +18,10 @@ export interface TenantAdministration {
   listApplicationOwners(applicationObjectId: string): Promise<Set<string>>;
   /** Succeeds when the principal is an owner already. */
   addApplicationOwner(applicationObjectId: string, principalId: string): Promise<void>;
-  /** `GET /sites/{id}/permissions`: the apps granted access to the site under `Sites.Selected`, with their roles. */
+  /** `GET /sites/{id}/permissions` (and each one by id, as the list leaves out roles): the apps granted access to the site, with their roles. */
   listSitePermissions(siteId: string): Promise<SitePermission[]>;
+  /** `PATCH /sites/{id}/permissions/{id}`: the roles of an existing grant. */
+  updateSitePermissionRoles(siteId: string, permissionId: string, roles: readonly string[]): Promise<void>;
   /** `POST /sites/{id}/permissions`: grants the app these roles on the site (what `Sites.Selected` lets it use). */
   grantSitePermission(siteId: string, application: { readonly id: string; readonly displayName: string }, roles: readonly string[]): Promise<void>;
 }

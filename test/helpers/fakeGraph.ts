@@ -294,7 +294,8 @@ export async function startFakeGraph(options: { readonly accessToken: string; re
       listItemUniqueId: randomUUID(),
     };
   };
-  const itemJson = (drive: FakeDrive, item: FakeDriveItem) => ({
+  /** A drive item as Graph answers: `sharepointIds` only when a `$select` asks (an upload's answer has none). */
+  const itemJson = (drive: FakeDrive, item: FakeDriveItem, query?: URLSearchParams) => ({
     id: item.id,
     name: item.name,
     parentReference: {
@@ -302,7 +303,7 @@ export async function startFakeGraph(options: { readonly accessToken: string; re
       driveType: 'documentLibrary',
       path: `/drives/${drive.id}/root:${item.parentPath.split('/').map(encodeURIComponent).join('/')}`,
     },
-    sharepointIds: { listItemUniqueId: item.listItemUniqueId },
+    ...(query?.get('$select')?.split(',').includes('sharepointIds') === true ? { sharepointIds: { listItemUniqueId: item.listItemUniqueId } } : {}),
     createdDateTime: item.createdDateTime,
     createdBy:
       item.createdByApplicationId === undefined
@@ -368,34 +369,38 @@ export async function startFakeGraph(options: { readonly accessToken: string; re
       if (site === undefined) return graphError(response, 404, 'itemNotFound', 'Requested site could not be found');
       return send(response, 200, { id: site.id, webUrl: site.webUrl, displayName: site.webUrl.split('/').at(-1) });
     }
-    if ((match = /^\/sites\/([^/]+)\/(drives|permissions)(?:\/([^/]+))?$/.exec(route))) {
+    if ((match = /^\/sites\/([^/]+)\/(drive|drives|permissions)(?:\/([^/]+))?$/.exec(route))) {
       const site = sites.get(decodeURIComponent(match[1]!));
       if (site === undefined) return graphError(response, 404, 'itemNotFound', 'Requested site could not be found');
-      if (match[2] === 'drives' && method === 'GET')
-        return send(response, 200, {
-          value: site.drives.map((drive) => ({ id: drive.id, name: drive.name, webUrl: drive.webUrl, driveType: 'documentLibrary' })),
-        });
-      if (match[2] === 'permissions' && method === 'GET')
-        return send(response, 200, {
-          value: site.permissions.map((permission) => ({
-            id: permission.id,
-            roles: permission.roles,
-            grantedToIdentitiesV2: [{ application: { id: permission.applicationId, displayName: permission.displayName } }],
-            grantedToIdentities: [{ application: { id: permission.applicationId, displayName: permission.displayName } }],
-          })),
-        });
-      if (match[2] === 'permissions' && method === 'POST') {
+      const driveJson = (drive: FakeDrive) => ({ id: drive.id, name: drive.name, webUrl: drive.webUrl, driveType: 'documentLibrary' });
+      if (match[2] === 'drive' && method === 'GET' && match[3] === undefined) return send(response, 200, driveJson(site.drives[0]!));
+      if (match[2] === 'drives' && method === 'GET' && match[3] === undefined) return send(response, 200, { value: site.drives.map(driveJson) });
+      const grantJson = (permission: FakeSitePermission, withRoles: boolean) => ({
+        id: permission.id,
+        ...(withRoles ? { roles: permission.roles } : {}),
+        grantedToIdentitiesV2: [{ application: { id: permission.applicationId, displayName: permission.displayName } }],
+        grantedToIdentities: [{ application: { id: permission.applicationId, displayName: permission.displayName } }],
+      });
+      // As Graph does, the list leaves out each grant's roles: only a grant read by its id has them.
+      if (match[2] === 'permissions' && method === 'GET' && match[3] === undefined)
+        return send(response, 200, { value: site.permissions.map((permission) => grantJson(permission, false)) });
+      const permission = site.permissions.find((candidate) => candidate.id === decodeURIComponent(match![3] ?? ''));
+      if (match[2] === 'permissions' && match[3] !== undefined) {
+        if (permission === undefined) return graphError(response, 404, 'itemNotFound', 'The permission does not exist');
+        if (method === 'GET') return send(response, 200, grantJson(permission, true));
+        if (method === 'PATCH' && Array.isArray(body['roles'])) {
+          permission.roles.splice(0, permission.roles.length, ...(body['roles'] as string[]));
+          return send(response, 200, grantJson(permission, true));
+        }
+      }
+      if (match[2] === 'permissions' && method === 'POST' && match[3] === undefined) {
         const identities = (body['grantedToIdentities'] ?? body['grantedTo']) as { application?: { id?: string; displayName?: string } }[] | undefined;
         const application = identities?.[0]?.application;
         if (application?.id === undefined || !Array.isArray(body['roles']))
           return graphError(response, 400, 'invalidRequest', 'roles and grantedToIdentities are required');
-        const permission = { id: randomUUID(), roles: body['roles'] as string[], applicationId: application.id, displayName: application.displayName ?? '' };
-        site.permissions.push(permission);
-        return send(response, 201, {
-          id: permission.id,
-          roles: permission.roles,
-          grantedToIdentities: [{ application: { id: permission.applicationId, displayName: permission.displayName } }],
-        });
+        const granted = { id: randomUUID(), roles: body['roles'] as string[], applicationId: application.id, displayName: application.displayName ?? '' };
+        site.permissions.push(granted);
+        return send(response, 201, grantJson(granted, true));
       }
     }
     if ((match = /^\/drives\/([^/]+)\/root:(\/.*?)(:\/content)?$/.exec(route))) {
@@ -425,7 +430,7 @@ export async function startFakeGraph(options: { readonly accessToken: string; re
       const drive = driveById(decodeURIComponent(match[1]!));
       const item = drive?.items.get(decodeURIComponent(match[2]!));
       if (drive === undefined || item === undefined) return graphError(response, 404, 'itemNotFound', 'The resource could not be found.');
-      if (method === 'GET' && match[3] === undefined) return send(response, 200, itemJson(drive, item));
+      if (method === 'GET' && match[3] === undefined) return send(response, 200, itemJson(drive, item, query));
       if (method === 'GET') {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
         response.end(item.content);

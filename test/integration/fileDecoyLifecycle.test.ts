@@ -161,6 +161,12 @@ describe('file decoys in a loopback tenant (real Graph client, Azurite store)', 
     assert.deepEqual(((await lure.store.getDecoy('d-file-carrier'))!.value as FileDecoy).itemId, file.itemId);
 
     await assert.rejects(lure.lifecycles.retire('d-file-carrier'), LifecycleConflictError);
+    await assert.rejects(
+      lure.lifecycles.rotate('d-file-carrier'),
+      (error: unknown) => error instanceof LifecycleConflictError && error.message.includes('rotate d-app-carried'),
+      'rotated on its own, the file would lose the secret it carries',
+    );
+    assert.equal(await carriedSecret(), second, 'still the secret that works');
     await lure.lifecycles.retire('d-app-carried');
     await lure.lifecycles.retire('d-file-carrier');
     assert.equal(library.items.has(file.itemId!), false, 'retirement deletes the file Lure made');

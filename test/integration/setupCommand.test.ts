@@ -120,8 +120,9 @@ describe('lure setup (as the administrator signed in, against a loopback Graph)'
       'write on the decoy site, for Lure only',
     );
     assert.deepEqual(
-      hr.permissions.map(({ roles }) => roles),
-      [['read'], ['write']],
+      hr.permissions.map(({ id, roles }) => ({ id, roles })),
+      [{ id: 'hr-read', roles: ['write'] }],
+      "Lure's read grant is raised to write, not doubled",
     );
     assert.equal(graph.count('POST', /\/owners\/\$ref$/), 2, 'the timed-out reference was retried, and its "already exist" taken as done');
     assert.match(

@@ -20,12 +20,30 @@ export async function getSiteByUrl(graph: GraphClient, siteUrl: string): Promise
   const path = url.pathname.replace(/\/+$/, '');
   // `/sites/{host}:/{path}` names a site by its URL; the root site is `/sites/{host}`.
   const resource = path === '' ? `/sites/${url.hostname}` : `/sites/${url.hostname}:${path.split('/').map(encodeURIComponent).join('/')}`;
-  const site = await graph.callOrMissing<{ id?: unknown; webUrl?: unknown }>('GET /sites/{host}:/{path}', (client) =>
-    client.api(resource).select(['id', 'webUrl']).get(),
-  );
+  let site: { id?: unknown; webUrl?: unknown } | undefined;
+  try {
+    site = await graph.callOrMissing('GET /sites/{host}:/{path}', (client) => client.api(resource).select(['id', 'webUrl']).get());
+  } catch (error) {
+    // Under Sites.Selected a site not granted answers 403: to the caller it is not there.
+    if (error instanceof DirectoryError && error.status === 403) return undefined;
+    throw error;
+  }
   if (site === undefined) return undefined;
   if (typeof site.id !== 'string' || typeof site.webUrl !== 'string') throw new DirectoryError('GET /sites/{host}:/{path}', 'the response has no id or webUrl');
   return { id: site.id, webUrl: site.webUrl };
+}
+
+export async function getDefaultDrive(graph: GraphClient, siteId: string): Promise<DirectoryDrive | undefined> {
+  const raw = await graph.callOrMissing<{ id?: unknown; name?: unknown; webUrl?: unknown }>('GET /sites/{id}/drive', (client) =>
+    client
+      .api(`/sites/${encodeURIComponent(siteId)}/drive`)
+      .select(['id', 'name', 'webUrl'])
+      .get(),
+  );
+  if (raw === undefined) return undefined;
+  if (typeof raw.id !== 'string' || typeof raw.name !== 'string' || typeof raw.webUrl !== 'string')
+    throw new DirectoryError('GET /sites/{id}/drive', 'the response has no id, name or webUrl');
+  return { id: raw.id, name: raw.name, webUrl: raw.webUrl };
 }
 
 export async function listDrives(graph: GraphClient, siteId: string): Promise<DirectoryDrive[]> {
@@ -81,7 +99,7 @@ export async function uploadNewFile(graph: GraphClient, drive: DriveRef, path: s
         .put(Buffer.from(content)),
     { sensitive: true },
   );
-  return fileOf(raw, drive, call);
+  return reread(graph, drive, raw, call);
 }
 
 export async function replaceFileContent(graph: GraphClient, drive: DriveRef, itemId: string, content: Uint8Array): Promise<DirectoryFile> {
@@ -95,7 +113,15 @@ export async function replaceFileContent(graph: GraphClient, drive: DriveRef, it
         .put(Buffer.from(content)),
     { sensitive: true },
   );
-  return fileOf(raw, drive, call);
+  return reread(graph, drive, raw, call);
+}
+
+/** An upload answers with the item but not its `sharepointIds` (only a `$select` returns them): the item read back. */
+async function reread(graph: GraphClient, drive: DriveRef, uploaded: RawItem, call: string): Promise<DirectoryFile> {
+  if (typeof uploaded.id !== 'string') throw new DirectoryError(call, 'the response has no id');
+  const file = await getDriveItem(graph, drive, uploaded.id);
+  if (file === undefined) throw new DirectoryError(call, `item ${uploaded.id} is gone right after its upload`);
+  return file;
 }
 
 export async function deleteDriveItem(graph: GraphClient, drive: DriveRef, itemId: string): Promise<void> {

@@ -111,6 +111,10 @@ export class GraphDirectory implements Directory, TenantAdministration {
     return files.getSiteByUrl(this.graph, siteUrl);
   }
 
+  getDefaultDrive(siteId: string): Promise<DirectoryDrive | undefined> {
+    return files.getDefaultDrive(this.graph, siteId);
+  }
+
   listDrives(siteId: string): Promise<DirectoryDrive[]> {
     return files.listDrives(this.graph, siteId);
   }
@@ -137,6 +141,10 @@ export class GraphDirectory implements Directory, TenantAdministration {
 
   listSitePermissions(siteId: string): Promise<SitePermission[]> {
     return tenant.listSitePermissions(this.graph, siteId);
+  }
+
+  updateSitePermissionRoles(siteId: string, permissionId: string, roles: readonly string[]): Promise<void> {
+    return tenant.updateSitePermissionRoles(this.graph, siteId, permissionId, roles);
   }
 
   grantSitePermission(siteId: string, application: { readonly id: string; readonly displayName: string }, roles: readonly string[]): Promise<void> {

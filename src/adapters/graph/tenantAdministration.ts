@@ -70,28 +70,48 @@ export async function addApplicationOwner(graph: GraphClient, applicationObjectI
   await graph.addReference('POST /applications/{id}/owners/$ref', `/applications/${encodeURIComponent(applicationObjectId)}/owners/$ref`, principalId);
 }
 
+type RawSitePermission = {
+  id?: unknown;
+  roles?: unknown;
+  grantedToIdentitiesV2?: { application?: { id?: unknown } }[];
+  grantedToIdentities?: { application?: { id?: unknown } }[];
+};
+
 export async function listSitePermissions(graph: GraphClient, siteId: string): Promise<SitePermission[]> {
-  type RawPermission = {
-    id?: unknown;
-    roles?: unknown;
-    grantedToIdentitiesV2?: { application?: { id?: unknown } }[];
-    grantedToIdentities?: { application?: { id?: unknown } }[];
-  };
   const call = 'GET /sites/{id}/permissions';
-  const permissions: SitePermission[] = [];
-  let page = await graph.call<RawPage<RawPermission>>(call, (client) => client.api(`/sites/${encodeURIComponent(siteId)}/permissions`).get());
+  const site = `/sites/${encodeURIComponent(siteId)}/permissions`;
+  const listed: RawSitePermission[] = [];
+  let page = await graph.call<RawPage<RawSitePermission>>(call, (client) => client.api(site).get());
   for (;;) {
-    for (const raw of page.value ?? []) {
-      if (typeof raw.id !== 'string') continue;
-      const identities = [...(raw.grantedToIdentitiesV2 ?? []), ...(raw.grantedToIdentities ?? [])];
-      const applicationIds = [...new Set(identities.flatMap((identity) => (typeof identity.application?.id === 'string' ? [identity.application.id] : [])))];
-      const roles = Array.isArray(raw.roles) ? raw.roles.filter((role): role is string => typeof role === 'string') : [];
-      permissions.push({ id: raw.id, roles, applicationIds });
-    }
+    listed.push(...(page.value ?? []));
     const next = page['@odata.nextLink'];
-    if (typeof next !== 'string') return permissions;
+    if (typeof next !== 'string') break;
     page = await graph.call(call, (client) => client.api(next).get());
   }
+  const permissions: SitePermission[] = [];
+  for (const raw of listed) {
+    if (typeof raw.id !== 'string') continue;
+    const id = raw.id;
+    // The list answers without roles: each grant is read by its id for them.
+    const full =
+      rolesOf(raw).length > 0
+        ? raw
+        : await graph.call<RawSitePermission>('GET /sites/{id}/permissions/{id}', (client) => client.api(`${site}/${encodeURIComponent(id)}`).get());
+    const identities = [...(raw.grantedToIdentitiesV2 ?? []), ...(raw.grantedToIdentities ?? [])];
+    const applicationIds = [...new Set(identities.flatMap((identity) => (typeof identity.application?.id === 'string' ? [identity.application.id] : [])))];
+    permissions.push({ id, roles: rolesOf(full), applicationIds });
+  }
+  return permissions;
+}
+
+function rolesOf(raw: RawSitePermission): string[] {
+  return Array.isArray(raw.roles) ? raw.roles.filter((role): role is string => typeof role === 'string') : [];
+}
+
+export async function updateSitePermissionRoles(graph: GraphClient, siteId: string, permissionId: string, roles: readonly string[]): Promise<void> {
+  await graph.call('PATCH /sites/{id}/permissions/{id}', (client) =>
+    client.api(`/sites/${encodeURIComponent(siteId)}/permissions/${encodeURIComponent(permissionId)}`).patch({ roles }),
+  );
 }
 
 export async function grantSitePermission(

@@ -89,6 +89,12 @@ export class DecoyCommands {
   async rotate(decoyId: string, secretTo: JournalEntry['secretTo'] = 'caller', options: SettleOptions = {}): Promise<LifecycleResult> {
     const current = await registeredDecoy(this.deps, decoyId);
     const { decoy, lifecycle } = current;
+    // A carrier rotated on its own would be rewritten without the lure it carries: its owner rewrites it.
+    const owners = (await this.deps.store.listDecoyLifecycles()).filter((other) => placementDecoyIdsOf(other.placements).includes(decoyId));
+    if (owners.length > 0) {
+      const names = owners.map((owner) => owner.decoyId).join(', ');
+      throw new LifecycleConflictError(`decoy ${decoyId} carries the lure of ${names}: rotate ${names}, which rewrites it`);
+    }
     const carriers = await this.carriersOf(lifecycle.placements, decoyId);
     await this.journal.assertNothingUnfinished([decoyId, ...carriers.map((carrier) => carrier.decoy.id)]);
     const context = lifecycleContext(this.deps, decoy.kind);

@@ -15,6 +15,7 @@ export function lifecycleContext(deps: DecoyLifecyclesDeps, kind: DecoyKind): Li
     now: deps.clock.now(),
     settings: deps.settings,
     ...(deps.tenantId === undefined ? {} : { tenantId: deps.tenantId }),
+    selfPrincipalIds: new Set((deps.selfPrincipalIds ?? []).map((id) => id.toLowerCase())),
   };
 }
 

@@ -13,6 +13,8 @@ export interface DecoyLifecyclesDeps {
   readonly clock: Clock;
   readonly settings: LifecycleSettings;
   readonly tenantId?: string;
+  /** Lure's own object and app ids (lower-cased): what Lure itself made in the tenant is told apart by them. */
+  readonly selfPrincipalIds?: readonly string[];
   readonly logger: Logger;
   /** Tells the decoy registry its cache is stale. */
   readonly decoysChanged: () => void;

@@ -24,8 +24,8 @@ const siteUrlSchema = z
   .max(2048)
   .transform((url) => url.replace(/\/+$/, ''));
 
-/** Characters SharePoint refuses in file and folder names. */
-const FORBIDDEN_NAME_CHARACTERS = /["*:<>?\\|]/;
+/** Characters SharePoint refuses in file and folder names, and `#` and `%`, which URLs of the file would need escaped. */
+const FORBIDDEN_NAME_CHARACTERS = /["*:<>?\\|#%]/;
 
 /**
  * A decoy file in a SharePoint library or a OneDrive: any read of it is a hit. Lure uploads a credentials
@@ -75,14 +75,14 @@ export const fileDecoy: DecoyKindModule<'file', CreateFileDecoyRequest> = {
         .string()
         .trim()
         .max(400)
-        .refine((path) => !FORBIDDEN_NAME_CHARACTERS.test(path), 'must not hold " * : < > ? \\ |')
+        .refine((path) => !FORBIDDEN_NAME_CHARACTERS.test(path), 'must not hold " * : < > ? \\ | # %')
         .optional(),
       fileName: z
         .string()
         .trim()
         .min(6)
         .max(128)
-        .refine((name) => !FORBIDDEN_NAME_CHARACTERS.test(name) && !name.includes('/'), 'must not hold / " * : < > ? \\ |')
+        .refine((name) => !FORBIDDEN_NAME_CHARACTERS.test(name) && !name.includes('/'), 'must not hold / " * : < > ? \\ | # %')
         .refine((name) => name.toLowerCase().endsWith('.xlsx'), 'must end in .xlsx (Lure writes an Excel workbook)')
         .default('VPN and service accounts.xlsx'),
     }),
@@ -94,21 +94,17 @@ export const fileDecoy: DecoyKindModule<'file', CreateFileDecoyRequest> = {
       const site = await context.directory.getSiteByUrl(request.siteUrl);
       if (site === undefined)
         throw new DecoyValidationError(
-          `no site at ${request.siteUrl} that Lure can see: grant Lure's identity Sites.Selected on it (README "Decoy files")`,
+          `no site at ${request.siteUrl} that Lure can see: grant Lure's identity write on it under Sites.Selected (lure setup --site ${request.siteUrl} --apply)`,
           'siteUrl',
         );
-      const drives = await context.directory.listDrives(site.id);
       const wanted = request.libraryName?.toLowerCase();
+      const drives = wanted === undefined ? [] : await context.directory.listDrives(site.id);
       const drive =
-        wanted === undefined
-          ? (drives.find((candidate) => candidate.name.toLowerCase() === 'documents') ?? drives[0])
-          : drives.find((candidate) => candidate.name.toLowerCase() === wanted);
+        wanted === undefined ? await context.directory.getDefaultDrive(site.id) : drives.find((candidate) => candidate.name.toLowerCase() === wanted);
       if (drive === undefined) {
+        if (wanted === undefined) throw new DecoyValidationError(`${request.siteUrl} has no default library; name one`, 'libraryName');
         const names = drives.map((candidate) => candidate.name).join(', ');
-        throw new DecoyValidationError(
-          `${request.siteUrl} has no library ${request.libraryName ?? ''} (it has: ${names || 'none'})`.replace('  ', ' '),
-          'libraryName',
-        );
+        throw new DecoyValidationError(`${request.siteUrl} has no library ${request.libraryName ?? ''} (it has: ${names || 'none'})`, 'libraryName');
       }
       const path = `/${[...(request.folderPath ?? '').split('/'), request.fileName].filter((segment) => segment.trim() !== '').join('/')}`;
       // Never over someone's file, and never at a path whose undo could take someone's file for Lure's.
@@ -130,7 +126,8 @@ export const fileDecoy: DecoyKindModule<'file', CreateFileDecoyRequest> = {
         itemId: file.id,
         ...(file.listItemUniqueId === undefined ? {} : { listItemUniqueId: file.listItemUniqueId }),
         fileName: file.name,
-        serverRelativeUrl: file.serverRelativeUrl,
+        // From the path Lure chose, as the audit log writes it: Graph's parent path of an item is not always there.
+        serverRelativeUrl: `${libraryPathOf(location.libraryUrl)}${location.path}`,
         ...(request.memo === undefined ? {} : { memo: request.memo }),
         ...(request.rotationIntervalInHours === undefined ? {} : { rotationIntervalInHours: request.rotationIntervalInHours }),
       };
@@ -157,9 +154,16 @@ export const fileDecoy: DecoyKindModule<'file', CreateFileDecoyRequest> = {
       if (target.kind !== 'file') return;
       const drive = driveOf(target);
       const file = await context.directory.getDriveItemByPath(drive, target.path);
-      if (file === undefined || file.isFolder || file.createdByApplicationId === undefined || file.createdDateTime === undefined) return;
-      // The create checked the path was free; a file there now that an app uploaded after it began is its upload.
-      if (Date.parse(file.createdDateTime) >= Date.parse(entry.startedAt) - UNDO_CLOCK_SLACK_IN_MS) await context.directory.deleteDriveItem(drive, file.id);
+      if (file === undefined || file.isFolder || file.createdByApplicationId === undefined) return;
+      // The create checked the path was free, and no other operation may name the same target while it is
+      // open: a file Lure's own app uploaded there is this create's. Without Lure's ids configured, one an app
+      // uploaded after the create began is taken for it (a person's upload names no app).
+      const self = context.selfPrincipalIds ?? new Set<string>();
+      const ours =
+        self.size > 0
+          ? self.has(file.createdByApplicationId.toLowerCase())
+          : file.createdDateTime !== undefined && Date.parse(file.createdDateTime) >= Date.parse(entry.startedAt) - UNDO_CLOCK_SLACK_IN_MS;
+      if (ours) await context.directory.deleteDriveItem(drive, file.id);
     },
 
     // A rotation never makes a second item, so nothing can be left over beside the one.
@@ -182,6 +186,16 @@ function driveOf(location: FileLocation): DriveRef {
 
 function generationOf(itemId: string, contentTag: string | undefined, entry: JournalEntry, context: LifecycleContext): FileContentGeneration {
   return { kind: 'fileContent', journalId: entry.id, createdAt: context.now.toISOString(), itemId, ...(contentTag === undefined ? {} : { contentTag }) };
+}
+
+/** `/sites/finance/Shared Documents` of the library's URL, decoded as the audit log writes it. */
+function libraryPathOf(libraryUrl: string): string {
+  const path = new URL(libraryUrl).pathname.replace(/\/+$/, '');
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function isUnder(siteUrl: string, serverRelativeUrl: string): boolean {
