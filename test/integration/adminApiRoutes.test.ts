@@ -173,6 +173,33 @@ describe('admin API routes (real HTTP, Azurite, loopback Graph)', () => {
     assert.ok(!JSON.stringify(audit).includes(newPassword));
   });
 
+  it('creates, rotates and retires a decoy file through the API; registers one by its ids; refuses one without any', async () => {
+    const site = graph.addSite('https://contoso.sharepoint.com/sites/api-finance');
+    const created = await call('POST', '/decoys', {
+      body: { create: { kind: 'file', id: 'd-file-api', siteUrl: site.webUrl, folderPath: 'Payroll', fileName: 'Bonus pool 2026.xlsx' } },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const decoy = (created.json as { decoy: { itemId: string; serverRelativeUrl: string; listItemUniqueId: string } }).decoy;
+    assert.equal(decoy.serverRelativeUrl, '/sites/api-finance/Shared Documents/Payroll/Bonus pool 2026.xlsx');
+    const item = site.drives[0]!.items.get(decoy.itemId)!;
+    assert.equal(decoy.listItemUniqueId, item.listItemUniqueId);
+    const listed = (await call('GET', '/decoys')).json as { items: { decoy: { id: string; kind: string } }[] };
+    assert.ok(listed.items.some((entry) => entry.decoy.id === 'd-file-api' && entry.decoy.kind === 'file'));
+    assert.equal((await call('POST', '/decoys/d-file-api/rotate')).status, 200);
+    assert.equal(item.versions.length, 1, 'rotation rewrote the same item');
+    assert.equal((await call('DELETE', '/decoys/d-file-api')).status, 204);
+    assert.equal(site.drives[0]!.items.has(decoy.itemId), false);
+
+    const registered = await call('POST', '/decoys', {
+      body: { register: { kind: 'file', id: 'd-file-reg', siteUrl: site.webUrl, listItemUniqueId: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' } },
+    });
+    assert.equal(registered.status, 201, JSON.stringify(registered.json));
+    const refused = await call('POST', '/decoys', { body: { register: { kind: 'file', id: 'd-file-bad', siteUrl: site.webUrl, fileName: 'x.xlsx' } } });
+    assert.equal(refused.status, 400);
+    assert.match((refused.json as ErrorAnswer).error.message, /listItemUniqueId, serverRelativeUrl, or driveId with itemId/);
+    assert.equal((await call('DELETE', '/decoys/d-file-reg')).status, 204);
+  });
+
   it('a honeytoken decoy shows its lure again (it grants nothing); a failing Graph call is a 502 on the audit trail', async () => {
     const created = await call('POST', '/decoys', { body: { create: { kind: 'token', id: 'd-token-api' } } });
     assert.equal(created.status, 201);

@@ -242,6 +242,45 @@ describe('file decoys in a loopback tenant (real Graph client, Azurite store)', 
       assert.deepEqual([...outcomes].sort(), ['registered', 'undone']);
     });
 
+    for (const operation of ['rotate', 'retire'] as const) {
+      it(`the file's own ${operation === 'rotate' ? 'rotation' : 'retirement'}: the registry and the library agree afterwards`, async () => {
+        let points: number;
+        for (let at = 1; ; at += 1) {
+          const store = await azuriteStore(azurite.connectionString(), azurite.uniquePrefix());
+          const file = (
+            await (
+              await services(store)
+            ).lifecycles.create({ kind: 'file', id: 'd-own', siteUrl: site.webUrl, folderPath: `Own ${operation} ${at}`, fileName: 'Keys.xlsx' })
+          ).decoy as FileDecoy;
+          const plan: CrashPlan = { at, count: 0 };
+          try {
+            const doomed = await doomedServices(store, plan);
+            await (operation === 'rotate' ? doomed.lifecycles.rotate('d-own', 'caller', NO_CATCH_BLOCKS) : doomed.lifecycles.retire('d-own', NO_CATCH_BLOCKS));
+          } catch (error) {
+            if (!(error instanceof Crash)) throw error;
+          }
+          const hit = plan.hit;
+          const context = `after ${hit ?? 'no crash'}`;
+          assert.deepEqual((await nextTimerRun(store)).failures, [], context);
+          const registered = (await store.getDecoy('d-own'))?.value as FileDecoy | undefined;
+          const item = library.items.get(file.itemId!);
+          if (operation === 'rotate') {
+            assert.deepEqual(registered, file, `${context}: the same ids stay registered`);
+            assert.ok(item !== undefined, `${context}: the same item is there`);
+            assert.equal(passwordsOf(await sheetsOf(item.content)).length, 5, `${context}: a whole workbook`);
+          } else {
+            assert.equal(registered === undefined, item === undefined, `${context}: registered exactly while the file is there`);
+          }
+          assert.deepEqual(await unfinished(store), [], `${context}: nothing unfinished`);
+          if (hit === undefined) {
+            points = at - 1;
+            break;
+          }
+        }
+        assert.ok(points >= 3, `crash points exercised: ${points}`);
+      });
+    }
+
     it('rotation of an app whose secret a decoy file carries: the file always holds a secret that works', async () => {
       const outcomes = new Set<string>();
       for (let at = 1; ; at += 1) {
