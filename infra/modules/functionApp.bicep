@@ -84,6 +84,9 @@ param expectedSources string
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('Optional. NCRONTAB schedule (six fields) of the resolveTokenChecks timer: every minute, so a due token check waits a minute at most.')
+param tokenCheckSchedule string = '0 * * * * *'
+
 @description('Optional. Memory of each instance, in MB.')
 @allowed([
   512
@@ -185,6 +188,8 @@ var hostSettings = {
   LURE_EVENTHUB__fullyQualifiedNamespace: eventHubsFullyQualifiedNamespace
   LURE_EVENTHUB__credential: 'managedidentity'
   LURE_EVENTHUB__clientId: identityClientId
+  // The resolveTokenChecks timer binds its schedule to this: a due token check is judged within a minute.
+  LURE_TOKEN_CHECK_SCHEDULE: tokenCheckSchedule
 }
 
 var lureSettings = {

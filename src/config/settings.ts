@@ -354,6 +354,12 @@ const DESCRIBED_SETTINGS: readonly DescribedSetting[] = [
   { name: 'LURE_EVENTHUB__credential', readBy: 'host', description: '`managedidentity` for the trigger connection.' },
   { name: 'LURE_EVENTHUB__clientId', readBy: 'host', description: 'Client id of the user-assigned identity for the trigger connection.' },
   {
+    name: 'LURE_TOKEN_CHECK_SCHEDULE',
+    readBy: 'host',
+    description:
+      'NCRONTAB schedule (six fields) of the `resolveTokenChecks` timer, which judges due token checks; the deployment sets `0 * * * * *` (every minute). The local host judges every minute and after each file.',
+  },
+  {
     name: 'LURE_EVENTHUB_CONNECTION_STRING',
     readBy: 'lure',
     description:

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SETTING_NAMES } from '../../../src/config/environmentSchema.js';
@@ -37,7 +37,11 @@ describe('README settings table', () => {
   });
 
   it('matches the app settings the function registrations bind to', () => {
-    const source = readFileSync(path.join(PROJECT_ROOT, 'src', 'host', 'functions', 'eventHubTrigger.ts'), 'utf8');
+    const functions = readdirSync(path.join(PROJECT_ROOT, 'functions')).map((file) => path.join(PROJECT_ROOT, 'functions', file));
+    const source = [path.join(PROJECT_ROOT, 'src', 'host', 'functions', 'eventHubTrigger.ts'), ...functions]
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    assert.ok(source.includes('%LURE_TOKEN_CHECK_SCHEDULE%'), 'the token-check timer binds its schedule to a setting');
     const bound = new Set([...source.matchAll(/'(LURE_[A-Z_]+)'|%(LURE_[A-Z_]+)%/g)].map((match) => match[1] ?? match[2]!));
     // Bound by the host; some (the hub names) are read by Lure too.
     const documented = SETTINGS.map((setting) => setting.name.split('__')[0]!);
