@@ -87,3 +87,13 @@ export function issuanceLookupOf(
   const back = use.issuedAt === undefined ? maxTokenLifetimeInHours * 60 : 60;
   return { uti: use.uti, from: new Date(anchor - back * 60_000).toISOString(), to: new Date(anchor + 10 * 60_000).toISOString() };
 }
+
+/**
+ * How late one stream's sign-in records arrived behind its watermark (`correlation/lateness.ts`): counts per
+ * geometric bucket, how many in all, and the latest seen. Writers keep their own; readers merge them.
+ */
+export interface LatenessHistogram {
+  readonly counts: readonly number[];
+  readonly total: number;
+  readonly maxInSeconds: number;
+}
