@@ -17,6 +17,8 @@ export interface PruneReport {
   readonly deadLetters: number;
   /** Match-count rows of processes that stopped writing long ago. */
   readonly tokenMatchRows: number;
+  /** Hourly sign-in lateness rows older than the status report's week, plus a day. */
+  readonly signInLatenessRows: number;
   /** Finished rotation-journal entries past their retention. */
   readonly journalEntries: number;
   /** Completed outbox entries past their retention. */
@@ -54,6 +56,7 @@ export async function pruneState(store: PrunedStores, config: Config, clock: Clo
   if (expired.length > 0) await store.deletePendingTokenChecks(expired);
   const deadLetters = await store.deleteDeadLettersBefore(new Date(nowMs - config.deadLetterRetentionInDays * 86_400_000).toISOString());
   const tokenMatchRows = await store.deleteTokenMatchCountsBefore(new Date(nowMs - MATCH_COUNT_RETENTION_IN_DAYS * 86_400_000).toISOString());
+  const signInLatenessRows = await store.deleteSignInLatenessBefore(new Date(nowMs - 8 * 86_400_000).toISOString());
   const journalEntries = await store.deleteJournalEntriesBefore(new Date(nowMs - config.lifecycle.journalRetentionInDays * 86_400_000).toISOString());
   const outboxEntries = await store.deleteOutboxEntriesBefore(new Date(nowMs - config.delivery.retentionInDays * 86_400_000).toISOString());
   const auditEntries = await store.deleteAuditEntriesBefore(new Date(nowMs - config.api.auditRetentionInDays * 86_400_000).toISOString());
@@ -67,6 +70,7 @@ export async function pruneState(store: PrunedStores, config: Config, clock: Clo
     expiredTokenChecks: expired.length,
     deadLetters,
     tokenMatchRows,
+    signInLatenessRows,
     journalEntries,
     outboxEntries,
     auditEntries,

@@ -10,12 +10,14 @@ import {
   tokenUseOf,
   verdictOf,
 } from '../correlation/tokenIssuance.js';
+import { type LatenessTally, newLatenessTally, tallyLateness } from '../correlation/lateness.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
 import {
   issuanceLookupOf,
   type PendingTokenCheck,
+  type SignInLateness,
   type SignInProgress,
   type TokenIssuance,
   type TokenMatchCount,
@@ -80,8 +82,13 @@ const FAR_FUTURE = '9999-12-31T23:59:59.999Z';
 export class TokenTracker {
   private readonly recent: RecentTokens;
   private readonly writtenProgress = new Map<string, SignInProgress>();
+  /** The furthest event time this process has seen per (tenant, stream): what a record's lateness is measured against. */
+  private readonly knownWatermarks = new Map<string, string>();
+  /** This process's lateness per (hour of arrival, tenant, stream), flushed with the match counts. */
+  private readonly lateness = new Map<string, { readonly row: Omit<SignInLateness, 'histogram'>; readonly tally: LatenessTally; dirty: boolean }>();
   private readonly counts = new Map<string, { source: TokenUseSource; appId: string; matched: number; unmatched: number }>();
   private countsDirty = false;
+  private latenessDirty = false;
   private countsFlushedAtMs = 0;
   private readonly writerId = randomUUID();
   private readonly unjudgedAppIds: ReadonlySet<string>;
@@ -239,15 +246,29 @@ export class TokenTracker {
 
   private async advanceProgress(events: readonly NormalizedEvent[], partitionId: string | undefined): Promise<void> {
     // Progress per category, then per tenant (nearly always one): a mutable entry each, as every Entra
-    // record of the batch passes through here.
-    const batch = new Map<SignInProgress['category'], Map<string, { firstEventTime: string; watermark: string }>>();
+    // record of the batch passes through here. Each record's lateness is how far its event time lies behind
+    // the furthest this process has seen of its stream (0 when it moves that forward).
+    type Seen = { firstEventTime: string; watermark: string; readonly tally: LatenessTally };
+    const batch = new Map<SignInProgress['category'], Map<string, Seen>>();
     const advance = (tenantId: string, category: SignInProgress['category'], time: string) => {
       let byTenant = batch.get(category);
-      if (byTenant === undefined) batch.set(category, (byTenant = new Map<string, { firstEventTime: string; watermark: string }>()));
-      const seen = byTenant.get(tenantId);
-      if (seen === undefined) byTenant.set(tenantId, { firstEventTime: time, watermark: time });
-      else if (time < seen.firstEventTime) seen.firstEventTime = time;
-      else if (time > seen.watermark) seen.watermark = time;
+      if (byTenant === undefined) batch.set(category, (byTenant = new Map<string, Seen>()));
+      let seen = byTenant.get(tenantId);
+      if (seen === undefined) {
+        const known = this.knownWatermarks.get(`${tenantId}\u0000${category}`);
+        byTenant.set(
+          tenantId,
+          (seen = { firstEventTime: time, watermark: known !== undefined && known > time ? known : time, tally: this.tallyOf(tenantId, category) }),
+        );
+      }
+      if (time > seen.watermark) {
+        seen.watermark = time;
+        tallyLateness(seen.tally, 0);
+      } else {
+        // Only late records pay for the parse.
+        tallyLateness(seen.tally, time === seen.watermark ? 0 : (Date.parse(seen.watermark) - Date.parse(time)) / 1000);
+        if (time < seen.firstEventTime) seen.firstEventTime = time;
+      }
     };
     const partition: SignInProgress['category'] | undefined = partitionId === undefined ? undefined : `partition:${partitionId}`;
     for (const event of events) {
@@ -256,6 +277,7 @@ export class TokenTracker {
       if (partition !== undefined) advance(event.tenantId ?? '', partition, event.time);
       if (event.kind === 'signIn' && event.category !== 'AzureActiveDirectoryStsLogon') advance(event.tenantId ?? '', event.category, event.time);
     }
+    for (const [category, byTenant] of batch) for (const [tenantId, seen] of byTenant) this.knownWatermarks.set(`${tenantId}\u0000${category}`, seen.watermark);
     const updates = [...batch].flatMap(([category, byTenant]) =>
       [...byTenant].flatMap(([tenantId, { firstEventTime, watermark }]) => {
         const written = this.writtenProgress.get(`${tenantId}\u0000${category}`);
@@ -268,6 +290,17 @@ export class TokenTracker {
     for (const update of updates) this.writtenProgress.set(`${update.tenantId}\u0000${update.category}`, update);
   }
 
+  /** This hour's tally of a stream, marked to be flushed. */
+  private tallyOf(tenantId: string, category: SignInProgress['category']): LatenessTally {
+    const hour = `${this.clock.now().toISOString().slice(0, 13)}:00:00.000Z`;
+    const key = `${hour}\u0000${tenantId}\u0000${category}`;
+    let entry = this.lateness.get(key);
+    if (entry === undefined) this.lateness.set(key, (entry = { row: { tenantId, category, hour }, tally: newLatenessTally(), dirty: true }));
+    entry.dirty = true;
+    this.latenessDirty = true;
+    return entry.tally;
+  }
+
   private count(use: Pick<TokenUse, 'source' | 'appId'>, outcome: 'matched' | 'unmatched'): void {
     const appId = use.appId?.toLowerCase() ?? 'unknown';
     const key = `${use.source}\u0000${appId}`;
@@ -277,14 +310,37 @@ export class TokenTracker {
     this.countsDirty = true;
   }
 
-  /** Writes this process's running totals (one row per source and app, owned by this process). */
+  /** Writes this process's running totals (one row per source and app, owned by this process) and its lateness tallies. */
   private async flushCounts(force: boolean): Promise<void> {
     const nowMs = this.clock.now().getTime();
-    if (!this.countsDirty || (!force && nowMs - this.countsFlushedAtMs < COUNT_FLUSH_INTERVAL_IN_MS)) return;
-    const counts: TokenMatchCount[] = [...this.counts.values()].map((entry) => ({ ...entry }));
-    await this.store.upsertTokenMatchCounts(this.writerId, counts, new Date(nowMs).toISOString());
-    this.countsDirty = false;
+    if ((!this.countsDirty && !this.latenessDirty) || (!force && nowMs - this.countsFlushedAtMs < COUNT_FLUSH_INTERVAL_IN_MS)) return;
+    if (this.countsDirty) {
+      const counts: TokenMatchCount[] = [...this.counts.values()].map((entry) => ({ ...entry }));
+      await this.store.upsertTokenMatchCounts(this.writerId, counts, new Date(nowMs).toISOString());
+      this.countsDirty = false;
+    }
+    if (this.latenessDirty) {
+      await this.flushLateness(nowMs);
+      this.latenessDirty = false;
+    }
     this.countsFlushedAtMs = nowMs;
+  }
+
+  /** Writes the lateness tallies that changed (each replaces this writer's row), and forgets hours long written. */
+  private async flushLateness(nowMs: number): Promise<void> {
+    const dirty = [...this.lateness.values()].filter((entry) => entry.dirty);
+    if (dirty.length > 0) {
+      await this.store.upsertSignInLateness(
+        this.writerId,
+        dirty.map((entry) => ({
+          ...entry.row,
+          histogram: { counts: [...entry.tally.counts], total: entry.tally.total, maxInSeconds: entry.tally.maxInSeconds },
+        })),
+      );
+      for (const entry of dirty) entry.dirty = false;
+    }
+    const lastHour = new Date(nowMs - 3_600_000).toISOString().slice(0, 13);
+    for (const [key, entry] of [...this.lateness]) if (!entry.dirty && entry.row.hour.slice(0, 13) < lastHour) this.lateness.delete(key);
   }
 }
 

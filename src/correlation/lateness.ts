@@ -41,6 +41,25 @@ export function latenessBucketOf(latenessInSeconds: number): number {
   return low + 1;
 }
 
+/** A histogram being filled, record by record, without a copy per record (the ingest path's). */
+export interface LatenessTally extends LatenessHistogram {
+  readonly counts: number[];
+  total: number;
+  maxInSeconds: number;
+}
+
+export function newLatenessTally(): LatenessTally {
+  return { counts: new Array<number>(BUCKETS).fill(0), total: 0, maxInSeconds: 0 };
+}
+
+/** Adds one lateness (seconds) to the tally. */
+export function tallyLateness(tally: LatenessTally, latenessInSeconds: number): void {
+  const bucket = latenessBucketOf(latenessInSeconds);
+  tally.counts[bucket] = (tally.counts[bucket] ?? 0) + 1;
+  tally.total += 1;
+  if (latenessInSeconds > tally.maxInSeconds) tally.maxInSeconds = latenessInSeconds;
+}
+
 /** The histogram with these latenesses added (seconds). */
 export function withLateness(histogram: LatenessHistogram, latenessesInSeconds: readonly number[]): LatenessHistogram {
   if (latenessesInSeconds.length === 0) return histogram;
@@ -84,6 +103,26 @@ export function latenessQuantile(histogram: LatenessHistogram, quantile: number)
     if (seen >= rank) return bucket === 0 ? 0 : Math.min(LATENESS_BUCKET_BOUNDS_IN_SECONDS[bucket - 1] ?? LONGEST_IN_SECONDS, histogram.maxInSeconds);
   }
   return histogram.maxInSeconds;
+}
+
+/** A histogram in the figures people read: how many records, and the quantiles of their lateness (seconds). */
+export interface LatenessSummary {
+  readonly records: number;
+  readonly p50InSeconds: number;
+  readonly p99InSeconds: number;
+  readonly p999InSeconds: number;
+  readonly maxInSeconds: number;
+}
+
+export function latenessSummaryOf(histogram: LatenessHistogram): LatenessSummary {
+  const round = (seconds: number) => Math.round(seconds * 10) / 10;
+  return {
+    records: histogram.total,
+    p50InSeconds: round(latenessQuantile(histogram, 0.5)),
+    p99InSeconds: round(latenessQuantile(histogram, 0.99)),
+    p999InSeconds: round(latenessQuantile(histogram, 0.999)),
+    maxInSeconds: round(histogram.maxInSeconds),
+  };
 }
 
 /** How the grace of a token check follows the lateness the sign-in streams show. */

@@ -97,3 +97,12 @@ export interface LatenessHistogram {
   readonly total: number;
   readonly maxInSeconds: number;
 }
+
+/** One writer's lateness of one sign-in stream (a category or an Entra partition) of a tenant, over an hour of arrival. */
+export interface SignInLateness {
+  readonly tenantId: string;
+  readonly category: SignInProgress['category'];
+  /** The hour the records arrived in (wall clock), as `YYYY-MM-DDTHH:00:00.000Z`. */
+  readonly hour: string;
+  readonly histogram: LatenessHistogram;
+}

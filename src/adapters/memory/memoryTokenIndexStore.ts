@@ -1,4 +1,4 @@
-import type { PendingTokenCheck, SignInProgress, TokenMatchCount } from '../../domain/tokens.js';
+import type { PendingTokenCheck, SignInLateness, SignInProgress, TokenMatchCount } from '../../domain/tokens.js';
 import type { TokenIndexStore } from '../../ports/store/tokenIndexStore.js';
 import { checkKeyOf, dueBucketOf, issuanceHourOf, issuanceHoursBetween, sumMatchCounts } from '../storeSchemes.js';
 
@@ -9,6 +9,8 @@ export function memoryTokenIndexStore(): TokenIndexStore {
   /** due bucket → (token id, evidence) → check JSON */
   const checks = new Map<string, Map<string, string>>();
   const matchCounts = new Map<string, TokenMatchCount & { readonly updatedAt: string }>();
+  /** (hour, tenant, stream, writer) → the row as JSON, so callers never share its arrays. */
+  const lateness = new Map<string, { readonly hour: string; readonly json: string }>();
   return {
     async upsertTokenIssuances(batch) {
       // A batch's sign-ins fall in an hour or two: look the hour's partition up when the hour changes.
@@ -57,6 +59,28 @@ export function memoryTokenIndexStore(): TokenIndexStore {
 
     async listSignInProgress() {
       return [...progress.values()].map((entry) => ({ ...entry }));
+    },
+
+    async upsertSignInLateness(writerId, rows) {
+      for (const row of rows)
+        lateness.set(`${row.hour}\u0000${row.tenantId}\u0000${row.category}\u0000${writerId}`, { hour: row.hour, json: JSON.stringify(row) });
+    },
+
+    async listSignInLateness(since) {
+      const from = issuanceHourOf(since);
+      return [...lateness.values()].filter((row) => issuanceHourOf(row.hour) >= from).map((row) => JSON.parse(row.json) as SignInLateness);
+    },
+
+    async deleteSignInLatenessBefore(before) {
+      const boundary = issuanceHourOf(before);
+      let deleted = 0;
+      for (const [key, row] of [...lateness]) {
+        if (issuanceHourOf(row.hour) < boundary) {
+          lateness.delete(key);
+          deleted += 1;
+        }
+      }
+      return deleted;
     },
 
     async upsertPendingTokenChecks(batch) {

@@ -1,8 +1,8 @@
 import { odata, type TransactionAction } from '@azure/data-tables';
-import type { PendingTokenCheck, SignInProgress, TokenMatchCount, TokenUseSource } from '../../domain/tokens.js';
+import type { PendingTokenCheck, SignInLateness, SignInProgress, TokenMatchCount, TokenUseSource } from '../../domain/tokens.js';
 import type { TokenIndexStore } from '../../ports/store/tokenIndexStore.js';
 import { checkKeyOf, dueBucketOf, issuanceHourOf, issuanceHoursBetween, sumMatchCounts } from '../storeSchemes.js';
-import { type DocumentTable, documentEntity, type StoredEntity, statusCodeOf } from './documentTable.js';
+import { type DocumentTable, documentEntity, documentOf, type StoredEntity, statusCodeOf } from './documentTable.js';
 import { encodeKey } from './tableKeys.js';
 
 /** A filter may hold at most 15 comparisons: one for the partition, fourteen token ids. */
@@ -19,6 +19,8 @@ export interface TokenIndexTables {
   readonly progress: DocumentTable;
   /** One partition per token-use source, one row per app and writer. */
   readonly matches: DocumentTable;
+  /** One partition per hour of arrival, one row per tenant, stream and writer. */
+  readonly lateness: DocumentTable;
 }
 
 /** The token-issuance index, the checks pending against it, the sign-in streams' progress and the match counts. */
@@ -98,6 +100,23 @@ export function tableTokenIndexStore(tables: TokenIndexTables): TokenIndexStore 
         checks.map((check) => ({ partitionKey: dueBucketOf(check.dueAt), rowKey: encodeKey(checkKeyOf(check)) })),
         'delete',
       );
+    },
+
+    async upsertSignInLateness(writerId, rows) {
+      await tables.lateness.writeInTransactions(
+        rows.map((row) => documentEntity(issuanceHourOf(row.hour), encodeKey(`${row.tenantId}\u0000${row.category}\u0000${writerId}`), row)),
+        'upsert',
+      );
+    },
+
+    async listSignInLateness(since) {
+      const rows: SignInLateness[] = [];
+      for await (const entity of tables.lateness.list(odata`PartitionKey ge ${issuanceHourOf(since)}`)) rows.push(documentOf(entity) as SignInLateness);
+      return rows;
+    },
+
+    async deleteSignInLatenessBefore(before) {
+      return tables.lateness.deletePartitionsBefore(issuanceHourOf(before));
     },
 
     async upsertTokenMatchCounts(writerId, counts, updatedAt) {

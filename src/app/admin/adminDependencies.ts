@@ -10,6 +10,7 @@ import type { IncidentStore } from '../../ports/store/incidentStore.js';
 import type { LifecycleStore } from '../../ports/store/lifecycleStore.js';
 import type { SigningKeyStore } from '../../ports/store/signingKeyStore.js';
 import type { StreamStore } from '../../ports/store/streamStore.js';
+import type { TokenIndexStore } from '../../ports/store/tokenIndexStore.js';
 import type { AlertDelivery } from '../delivery/alertDelivery.js';
 import type { DecoyLifecycles } from '../decoys/decoyLifecycles.js';
 
@@ -19,7 +20,16 @@ import type { DecoyLifecycles } from '../decoys/decoyLifecycles.js';
  */
 export interface AdminDependencies {
   /** Reads of every resource the API shows; alert writes (triage) and audit entries. */
-  readonly store: AlertStore & AuditFeedStore & AuditStore & DeadLetterStore & DecoyStore & IncidentStore & LifecycleStore & SigningKeyStore & StreamStore;
+  readonly store: AlertStore &
+    AuditFeedStore &
+    AuditStore &
+    DeadLetterStore &
+    DecoyStore &
+    IncidentStore &
+    LifecycleStore &
+    SigningKeyStore &
+    StreamStore &
+    Pick<TokenIndexStore, 'listSignInLateness'>;
   /** Creating, changing, rotating and retiring decoys in the tenant. */
   readonly lifecycles: Pick<DecoyLifecycles, 'create' | 'configure' | 'currentMaterial' | 'retire' | 'rotate'>;
   /** Per channel delivery, for the status report; triage decisions recorded where alerts keep their history. */

@@ -218,6 +218,14 @@ export const deadLetterResource = z.object({
 });
 export const deadLetterPage = z.object({ items: z.array(deadLetterResource), continuation: z.string().optional() });
 
+const latenessSummary = z.object({
+  records: z.number().int(),
+  p50InSeconds: z.number(),
+  p99InSeconds: z.number(),
+  p999InSeconds: z.number(),
+  maxInSeconds: z.number(),
+});
+
 export const statusResource = z.object({
   generatedAt: z.string(),
   sources: z.array(
@@ -260,6 +268,16 @@ export const statusResource = z.object({
         .describe('An admin disabled the subscription (AF20023): Lure will not start it again, and raises source.silent'),
     }),
   ),
+  signInLateness: z
+    .array(
+      z.object({
+        tenantId: z.string(),
+        stream: z.string().describe('A sign-in category, or partition:<id> of the Entra hub'),
+        last24Hours: latenessSummary,
+        last7Days: latenessSummary,
+      }),
+    )
+    .describe("How late sign-in records arrived behind their stream's furthest event time: what a token check's grace must cover"),
 });
 
 export const errorResource = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });

@@ -1,12 +1,15 @@
+import { type LatenessSummary, latenessSummaryOf, mergeLateness } from '../../correlation/lateness.js';
 import { likelyCauseOfNoDelivery } from '../../detections/sourceSilent.js';
 import type { AuditFeedState, AuditSubscriptionDisabled } from '../../domain/auditFeed.js';
 import type { ChannelStatus } from '../../domain/delivery.js';
 import type { KeySetFetch } from '../../domain/signingKeys.js';
+import type { SignInLateness } from '../../domain/tokens.js';
 import { countBucketOf, nameOfStream, type StreamCount, type StreamState, streamNamed } from '../../domain/streams.js';
 import type { Clock } from '../../ports/clock.js';
 import type { AuditFeedStore } from '../../ports/store/auditFeedStore.js';
 import type { SigningKeyStore } from '../../ports/store/signingKeyStore.js';
 import type { StreamStore } from '../../ports/store/streamStore.js';
+import type { TokenIndexStore } from '../../ports/store/tokenIndexStore.js';
 import type { AlertDelivery } from '../delivery/alertDelivery.js';
 
 /** One stream in the report: a source or an Entra category that delivered, or that Lure expects. */
@@ -52,6 +55,33 @@ export interface StatusReport {
   readonly keySets: readonly { set: string; fetchedAt: string; ageInMinutes: number; stale: boolean }[];
   /** The audit poller's subscriptions, by content type: empty until it first ran. */
   readonly auditSubscriptions: readonly AuditSubscriptionHealth[];
+  /**
+   * How late sign-in records arrived behind their stream's furthest event time, per tenant and stream (a
+   * sign-in category, or `partition:<id>` of the Entra hub), over the last 24 hours and 7 days of arrival,
+   * every instance's counts merged: what a token check's grace has to cover.
+   */
+  readonly signInLateness: readonly { tenantId: string; stream: string; last24Hours: LatenessSummary; last7Days: LatenessSummary }[];
+}
+
+/** The lateness figures of the report, from every writer's hourly rows since seven days back. */
+export function signInLatenessOf(rows: readonly SignInLateness[], now: Date): StatusReport['signInLateness'] {
+  const dayAgo = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 13);
+  const streams = new Map<string, { tenantId: string; stream: string; day: SignInLateness[]; week: SignInLateness[] }>();
+  for (const row of rows) {
+    const key = `${row.tenantId}\u0000${row.category}`;
+    const entry = streams.get(key) ?? { tenantId: row.tenantId, stream: row.category, day: [], week: [] };
+    entry.week.push(row);
+    if (row.hour.slice(0, 13) > dayAgo) entry.day.push(row);
+    streams.set(key, entry);
+  }
+  return [...streams.values()]
+    .sort((a, b) => a.tenantId.localeCompare(b.tenantId) || a.stream.localeCompare(b.stream))
+    .map(({ tenantId, stream, day, week }) => ({
+      tenantId,
+      stream,
+      last24Hours: latenessSummaryOf(mergeLateness(day.map((row) => row.histogram))),
+      last7Days: latenessSummaryOf(mergeLateness(week.map((row) => row.histogram))),
+    }));
 }
 
 const KEY_SET_STALE_AFTER_IN_MINUTES = 180;
@@ -66,6 +96,7 @@ export function statusReportOf(input: {
   readonly channels: readonly ChannelStatus[];
   readonly keySetFetches: readonly KeySetFetch[];
   readonly auditFeedStates: readonly AuditFeedState[];
+  readonly signInLateness?: readonly SignInLateness[];
 }): StatusReport {
   const since = lastHourSince(input.now);
   const byOrigin = new Map<string, { origin: string; records: number; deadLettered: number; lastEventAt?: string }>();
@@ -107,6 +138,7 @@ export function statusReportOf(input: {
         ...(listedUntil === undefined ? {} : { listedUntil }),
         ...(disabled === undefined ? {} : { disabled: { since: disabled.since, detail: disabled.detail } }),
       })),
+    signInLateness: signInLatenessOf(input.signInLateness ?? [], input.now),
   };
 }
 
@@ -128,7 +160,7 @@ function sourceHealthOf(stream: StreamState, expected: boolean): SourceHealth {
 
 /** What the status report reads. */
 export interface StatusSources {
-  readonly store: StreamStore & SigningKeyStore & AuditFeedStore;
+  readonly store: StreamStore & SigningKeyStore & AuditFeedStore & Pick<TokenIndexStore, 'listSignInLateness'>;
   readonly delivery: Pick<AlertDelivery, 'status'>;
   readonly clock: Clock;
   /** `LURE_EXPECTED_SOURCES`, as streams. */
@@ -138,14 +170,15 @@ export interface StatusSources {
 /** Reads the store and the delivery state and builds the report (`GET /api/status`, `lure status`). */
 export async function readStatusReport(sources: StatusSources): Promise<StatusReport> {
   const now = sources.clock.now();
-  const [streams, counts, channels, keySetFetches, auditFeedStates] = await Promise.all([
+  const [streams, counts, channels, keySetFetches, auditFeedStates, signInLateness] = await Promise.all([
     sources.store.listStreams(),
     sources.store.listStreamCounts(lastHourSince(now)),
     sources.delivery.status(),
     sources.store.listKeySetFetches(),
     sources.store.listAuditFeedStates(),
+    sources.store.listSignInLateness(new Date(now.getTime() - 7 * 86_400_000).toISOString()),
   ]);
-  return statusReportOf({ now, streams, expected: sources.expectedStreams, counts, channels, keySetFetches, auditFeedStates });
+  return statusReportOf({ now, streams, expected: sources.expectedStreams, counts, channels, keySetFetches, auditFeedStates, signInLateness });
 }
 
 /** The first ten-minute bucket that counts as the last hour. */

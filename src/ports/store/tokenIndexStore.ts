@@ -1,4 +1,4 @@
-import type { IssuanceLookup, PendingTokenCheck, SignInProgress, TokenIssuance, TokenMatchCount } from '../../domain/tokens.js';
+import type { IssuanceLookup, PendingTokenCheck, SignInLateness, SignInProgress, TokenIssuance, TokenMatchCount } from '../../domain/tokens.js';
 
 /** The token-issuance index, the pending checks against it, and the progress of the sign-in streams. */
 export interface TokenIndexStore {
@@ -12,6 +12,13 @@ export interface TokenIndexStore {
   /** Moves each (tenant, category) forward: the watermark never goes back, the first event time never changes. */
   advanceSignInProgress(progress: readonly SignInProgress[]): Promise<void>;
   listSignInProgress(): Promise<SignInProgress[]>;
+
+  /** Records this writer's lateness histograms, replacing its earlier ones of the same (tenant, stream, hour). */
+  upsertSignInLateness(writerId: string, rows: readonly SignInLateness[]): Promise<void>;
+  /** Every writer's rows of the hours from `since` on (not merged: `mergeLateness` does that). */
+  listSignInLateness(since: string): Promise<SignInLateness[]>;
+  /** Deletes rows of hours wholly before `before`. Returns how many. */
+  deleteSignInLatenessBefore(before: string): Promise<number>;
 
   /** Idempotent per (token id, evidence record); written in batches by due time. */
   upsertPendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void>;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { issuanceLookupOf } from '../../../src/domain/tokens.js';
+import { emptyLateness, withLateness } from '../../../src/correlation/lateness.js';
+import { issuanceLookupOf, type SignInLateness } from '../../../src/domain/tokens.js';
 import type { TokenIndexStore } from '../../../src/ports/store/tokenIndexStore.js';
 import { issuance, pendingCheck, all } from './fixtures.js';
 
@@ -93,6 +94,37 @@ export function tokenIndexStoreContract(name: string, createStore: () => Promise
       ]);
       assert.equal(await store.deleteTokenMatchCountsBefore('2026-11-01T00:00:00.000Z'), 2, "writer-2's rows are stale");
       assert.deepEqual(await store.listTokenMatchCounts(), [{ source: 'exchange', appId: app, matched: 8, unmatched: 2 }]);
+    });
+
+    it("keeps each writer's lateness rows per tenant, stream and hour, replacing its own, listing from an hour on", async () => {
+      const store = await createStore();
+      const tenantId = '5b2d7c1e-3f4a-4b6c-9d8e-1f2a3b4c5d6e';
+      const late = (seconds: readonly number[]) => withLateness(emptyLateness(), seconds);
+      const row = (hour: string, category: SignInLateness['category'], seconds: readonly number[]): SignInLateness => ({
+        tenantId,
+        category,
+        hour,
+        histogram: late(seconds),
+      });
+      await store.upsertSignInLateness('writer-1', [row('2026-11-02T08:00:00.000Z', 'SignInLogs', [1, 2]), row('2026-11-02T09:00:00.000Z', 'SignInLogs', [3])]);
+      // Its own row again: replaced, not added to.
+      await store.upsertSignInLateness('writer-1', [row('2026-11-02T09:00:00.000Z', 'SignInLogs', [3, 400])]);
+      await store.upsertSignInLateness('writer-2', [
+        row('2026-11-02T09:00:00.000Z', 'SignInLogs', [7]),
+        row('2026-11-02T09:00:00.000Z', 'partition:3/a b', [0]),
+      ]);
+      const byKey = (rows: readonly SignInLateness[]) =>
+        rows.map((entry) => `${entry.hour} ${entry.category} ${entry.histogram.total} ${entry.histogram.maxInSeconds}`).sort();
+      assert.deepEqual(byKey(await store.listSignInLateness('2026-11-02T09:30:00.000Z')), [
+        '2026-11-02T09:00:00.000Z SignInLogs 1 7',
+        '2026-11-02T09:00:00.000Z SignInLogs 2 400',
+        '2026-11-02T09:00:00.000Z partition:3/a b 1 0',
+      ]);
+      const [merged] = (await store.listSignInLateness('2026-11-02T09:00:00.000Z')).filter((entry) => entry.histogram.maxInSeconds === 400);
+      assert.deepEqual(merged?.histogram, late([3, 400]), 'the histogram comes back whole');
+      assert.equal((await store.listSignInLateness('2026-11-02T00:00:00.000Z')).length, 4);
+      assert.equal(await store.deleteSignInLatenessBefore('2026-11-02T09:00:00.000Z'), 1);
+      assert.equal((await store.listSignInLateness('2026-11-01T00:00:00.000Z')).length, 3);
     });
   });
 }

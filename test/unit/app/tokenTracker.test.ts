@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { Alert } from '../../../src/domain/alerts.js';
 import { fixtureDecoys } from '../../helpers/mixedFixture.js';
 import { everyStreamAt, graphRecord, mailItemsAccessedRecord, signInRecord } from '../../helpers/records.js';
-import { testServices } from '../../helpers/services.js';
+import { movableClock, testServices } from '../../helpers/services.js';
+import { latenessQuantile, mergeLateness } from '../../../src/correlation/lateness.js';
 import { memoryStateStore } from '../../../src/adapters/memory/memoryStateStore.js';
 import type { Services } from '../../../src/host/services.js';
 
@@ -105,6 +106,36 @@ describe('token.issuance.missing', () => {
     const progress = new Map((await services.store.listSignInProgress()).map((entry) => [entry.category, [entry.firstEventTime, entry.watermark]]));
     assert.deepEqual(progress.get('SignInLogs'), ['2026-11-02T08:05:00.000Z', '2026-11-02T08:50:00.000Z']);
     assert.deepEqual(progress.get('partition:3'), ['2026-11-02T08:05:00.000Z', '2026-11-02T08:50:00.000Z']);
+  });
+
+  it('measures how late each sign-in arrives behind its stream, per category and partition, across batches and hours of arrival', async () => {
+    const clock = movableClock('2026-11-02T09:10:00.000Z');
+    const services = await testServices({ clock });
+    const minutes = (time: string) => signInRecord({ time: `2026-11-02T${time}:00.000Z` });
+    // 08:30 moves the stream; 08:05 is 25 minutes behind it; 08:50 moves it; 08:20 is 30 minutes behind.
+    await services.ingest([{ records: ['08:30', '08:05', '08:50', '08:20'].map(minutes) }], 'entra partition 3', undefined, { partitionId: '3' });
+    // A later batch: 08:49 is a minute behind what this process saw before.
+    await services.ingest([{ records: [minutes('08:49')] }], 'entra partition 3', undefined, { partitionId: '3' });
+    clock.advance(3_600_000);
+    // Another hour of arrival, and a record two hours late.
+    await services.ingest([{ records: [minutes('08:51'), minutes('06:51')] }], 'entra partition 3', undefined, { partitionId: '3' });
+    await services.resolveTokenChecks();
+
+    const rows = await services.store.listSignInLateness('2026-11-02T00:00:00.000Z');
+    const of = (category: string, hour: string) => rows.find((row) => row.category === category && row.hour === `2026-11-02T${hour}:00:00.000Z`)?.histogram;
+    for (const category of ['SignInLogs', 'partition:3']) {
+      const first = of(category, '09');
+      assert.ok(first !== undefined, `${category}: a row for 09:00`);
+      assert.equal(first.total, 5);
+      assert.equal(first.maxInSeconds, 30 * 60);
+      assert.equal(latenessQuantile(first, 0.4), 0, 'two of five moved the stream: on time');
+      assert.ok(latenessQuantile(first, 0.6) >= 60 && latenessQuantile(first, 0.6) <= 72, 'the third is a minute behind');
+      const second = of(category, '10');
+      assert.equal(second?.total, 2);
+      assert.equal(second.maxInSeconds, 2 * 3600, `${category}: the straggler`);
+    }
+    const merged = mergeLateness(rows.filter((row) => row.category === 'SignInLogs').map((row) => row.histogram));
+    assert.equal(merged.total, 7);
   });
 
   it('indexes every sign-in category, MicrosoftServicePrincipalSignInLogs and ADFSSignInLogs included', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lastHourSince, statusReportOf } from '../../../../src/app/admin/statusReport.js';
+import { emptyLateness, withLateness } from '../../../../src/correlation/lateness.js';
 
 describe('statusReportOf', () => {
   const now = new Date('2026-11-28T12:35:00.000Z');
@@ -25,6 +26,33 @@ describe('statusReportOf', () => {
       { origin: 'entra', records: 12, deadLettered: 1, lastEventAt: '2026-11-28T12:31:00.000Z' },
       { origin: 'exchange', records: 3, deadLettered: 2 },
     ]);
+  });
+
+  it("merges every instance's lateness per tenant and stream, over the last day and the last week of arrival", () => {
+    const tenantId = '5b2d7c1e-3f4a-4b6c-9d8e-1f2a3b4c5d6e';
+    const rows = [
+      { hour: '2026-11-22T09:00:00.000Z', category: 'SignInLogs', seconds: [0, 5400] },
+      { hour: '2026-11-28T10:00:00.000Z', category: 'SignInLogs', seconds: [0, 0, 30] },
+      { hour: '2026-11-28T12:00:00.000Z', category: 'SignInLogs', seconds: [60] },
+      { hour: '2026-11-28T12:00:00.000Z', category: 'partition:0', seconds: [2] },
+    ].map(({ hour, category, seconds }) => ({ tenantId, hour, category: category as 'SignInLogs', histogram: withLateness(emptyLateness(), seconds) }));
+    const report = statusReportOf({ now, streams: [], expected: [], channels: [], keySetFetches: [], auditFeedStates: [], counts: [], signInLateness: rows });
+    assert.deepEqual(
+      report.signInLateness.map(({ stream, last24Hours, last7Days }) => [
+        stream,
+        last24Hours.records,
+        last24Hours.maxInSeconds,
+        last7Days.records,
+        last7Days.maxInSeconds,
+      ]),
+      [
+        ['partition:0', 1, 2, 1, 2],
+        ['SignInLogs', 4, 60, 6, 5400],
+      ],
+    );
+    const signIns = report.signInLateness.find((entry) => entry.stream === 'SignInLogs');
+    assert.equal(signIns?.last24Hours.p50InSeconds, 0, 'half arrived on time');
+    assert.equal(signIns.last7Days.p999InSeconds, 5400, 'the week remembers the straggler');
   });
 
   it('gives each stream its lag and silence, and each key set its age', () => {
