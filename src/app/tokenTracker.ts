@@ -10,12 +10,13 @@ import {
   tokenUseOf,
   verdictOf,
 } from '../correlation/tokenIssuance.js';
-import { type LatenessTally, newLatenessTally, tallyLateness } from '../correlation/lateness.js';
+import { adaptiveGrace, type LatenessTally, mergeLateness, newLatenessTally, tallyLateness } from '../correlation/lateness.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
 import {
   issuanceLookupOf,
+  type LatenessHistogram,
   type PendingTokenCheck,
   type SignInLateness,
   type SignInProgress,
@@ -67,6 +68,10 @@ export function emptyTrackReport(): TokenTrackReport {
 const PROGRESS_WRITE_STEP_IN_MS = 60_000;
 /** Match counts are flushed at most this often from ingest; the resolver always flushes. */
 const COUNT_FLUSH_INTERVAL_IN_MS = 30_000;
+/** Lateness is read back from the store (every instance's) this often, for the adaptive grace. */
+const GRACE_REFRESH_INTERVAL_IN_MS = 5 * 60_000;
+/** The lateness history the adaptive grace is built on. */
+const LATENESS_HISTORY_IN_MS = 7 * 86_400_000;
 /** Pending checks judged, persisted and deleted at a time. */
 const RESOLVE_PAGE_SIZE = 500;
 /** The due-by bound when forcing: every pending check. */
@@ -88,6 +93,10 @@ export class TokenTracker {
   private readonly lateness = new Map<string, { readonly row: Omit<SignInLateness, 'histogram'>; readonly tally: LatenessTally; dirty: boolean }>();
   private readonly counts = new Map<string, { source: TokenUseSource; appId: string; matched: number; unmatched: number }>();
   private countsDirty = false;
+  /** Every instance's merged lateness per tenant and stream, as last read, and the grace it gave each kind of use. */
+  private graces:
+    | { readonly loadedAtMs: number; readonly byTenant: ReadonlyMap<string, ReadonlyMap<string, LatenessHistogram>>; readonly memo: Map<string, number> }
+    | undefined;
   private latenessDirty = false;
   private countsFlushedAtMs = 0;
   private readonly writerId = randomUUID();
@@ -144,7 +153,7 @@ export class TokenTracker {
       const partial = tokenUseOf(event, { includeObservations });
       if (partial === undefined) throw new Error(`record ${event.recordId}: a token use with a head has no body`);
       const use: TokenUse = { ...partial, touchesDecoy: decoyRecords.has(evidenceKey(partial.evidence)) };
-      pending.push({ ...use, dueAt: dueTimeOf(use, this.settings.graceInMinutes) });
+      pending.push({ ...use, dueAt: dueTimeOf(use, await this.graceInMinutesFor(use)) });
     }
     if (pending.length > 0) await this.store.upsertPendingTokenChecks(pending);
     report.usesPending = pending.length;
@@ -288,6 +297,50 @@ export class TokenTracker {
     if (updates.length === 0) return;
     await this.store.advanceSignInProgress(updates);
     for (const update of updates) this.writtenProgress.set(`${update.tenantId}\u0000${update.category}`, update);
+  }
+
+  /**
+   * The grace a use is judged with: the largest adaptive grace of the streams that gate it (the issuing
+   * categories it waits for, and every Entra hub partition of its tenant). A stream without enough history
+   * gives the configured grace, so any missing history keeps it. Lateness is read from the store (every
+   * instance's) at most every few minutes.
+   */
+  private async graceInMinutesFor(use: TokenUse): Promise<number> {
+    const nowMs = this.clock.now().getTime();
+    if (this.graces === undefined || nowMs - this.graces.loadedAtMs >= GRACE_REFRESH_INTERVAL_IN_MS) {
+      // This instance's own latest lateness goes in first, so the grace reflects what it has just seen.
+      if (this.latenessDirty) {
+        await this.flushLateness(nowMs);
+        this.latenessDirty = false;
+      }
+      const rows = await this.store.listSignInLateness(new Date(nowMs - LATENESS_HISTORY_IN_MS).toISOString());
+      const byTenant = new Map<string, Map<string, SignInLateness[]>>();
+      for (const row of rows) {
+        const streams = byTenant.get(row.tenantId) ?? new Map<string, SignInLateness[]>();
+        streams.set(row.category, [...(streams.get(row.category) ?? []), row]);
+        byTenant.set(row.tenantId, streams);
+      }
+      const merged = new Map(
+        [...byTenant].map(([tenantId, streams]) => [
+          tenantId,
+          new Map([...streams].map(([stream, of]) => [stream, mergeLateness(of.map((row) => row.histogram))])),
+        ]),
+      );
+      this.graces = { loadedAtMs: nowMs, byTenant: merged, memo: new Map() };
+    }
+    const key = `${use.tenantId ?? ''}\u0000${use.principalType ?? 'unknown'}`;
+    const known = this.graces.memo.get(key);
+    if (known !== undefined) return known;
+    const streams = this.graces.byTenant.get(use.tenantId ?? '') ?? new Map<string, LatenessHistogram>();
+    const gating: string[] = ISSUING_CATEGORIES[use.principalType ?? 'unknown'].filter((category) => this.gatingCategories.has(category));
+    const partitions = [...streams.keys()].filter((stream) => stream.startsWith('partition:'));
+    const adaptive = { configuredGraceInMinutes: this.settings.graceInMinutes, ...this.settings.adaptive, minRecords: this.settings.adaptive.historyRecords };
+    const grace =
+      gating.length === 0
+        ? this.settings.graceInMinutes
+        : Math.max(...[...gating, ...partitions].map((stream) => adaptiveGrace(streams.get(stream), adaptive).graceInMinutes));
+    this.graces.memo.set(key, grace);
+    return grace;
   }
 
   /** This hour's tally of a stream, marked to be flushed. */

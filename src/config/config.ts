@@ -42,8 +42,13 @@ export interface Config {
     readonly maxPairs: number;
   };
   readonly issuance: {
-    /** How long after a token's issue time its sign-in record may arrive. */
+    /** How long after a token's issue time its sign-in record may arrive; the most the adaptive grace grows to. */
     readonly graceInMinutes: number;
+    /**
+     * The grace that follows the lateness the sign-in streams show: `factor` × the `quantile` of it, never
+     * below `minGraceInMinutes`, once a stream has shown `historyRecords` records (else `graceInMinutes`).
+     */
+    readonly adaptive: { readonly minGraceInMinutes: number; readonly factor: number; readonly quantile: number; readonly historyRecords: number };
     /** The longest a token lives (CAE access tokens: 28 hours); uses without `iat` may be this old. */
     readonly maxTokenLifetimeInHours: number;
     /** How long issuances stay indexed; never shorter than lifetime + grace. */

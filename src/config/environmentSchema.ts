@@ -26,6 +26,10 @@ export const DEFAULTS = {
   LURE_MAIL_BASELINE_LEARNING_IN_DAYS: '14',
   LURE_MAIL_BASELINE_MAX_PAIRS: '100',
   LURE_ISSUANCE_GRACE_IN_MINUTES: '120',
+  LURE_ISSUANCE_MIN_GRACE_IN_MINUTES: '10',
+  LURE_ISSUANCE_GRACE_FACTOR: '2',
+  LURE_ISSUANCE_GRACE_QUANTILE: '0.999',
+  LURE_ISSUANCE_GRACE_HISTORY_RECORDS: '10000',
   LURE_MAX_TOKEN_LIFETIME_IN_HOURS: '28',
   LURE_TOKEN_INDEX_RETENTION_IN_HOURS: '72',
   LURE_ISSUANCE_GATING_CATEGORIES: 'SignInLogs,NonInteractiveUserSignInLogs,ServicePrincipalSignInLogs',
@@ -140,6 +144,17 @@ const integer = (min: number, max: number, fallback: string) =>
       .regex(/^\d+$/, 'must be a number')
       .transform(Number)
       .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
+  );
+
+/** A share in (0, 1], written as a decimal: `0.999`. */
+const fraction = (fallback: string) =>
+  unsetOr(fallback).pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^(0?\.\d+|1(\.0+)?)$/, 'must be a decimal above 0 and at most 1, e.g. 0.999')
+      .transform(Number)
+      .pipe(z.number().gt(0, 'must be above 0').max(1, 'must be at most 1')),
   );
 
 const flag = (fallback: 'true' | 'false') =>
@@ -264,6 +279,10 @@ const settingsSchema = z.object({
   LURE_MAIL_BASELINE_LEARNING_IN_DAYS: integer(0, 365, DEFAULTS.LURE_MAIL_BASELINE_LEARNING_IN_DAYS),
   LURE_MAIL_BASELINE_MAX_PAIRS: integer(1, 1000, DEFAULTS.LURE_MAIL_BASELINE_MAX_PAIRS),
   LURE_ISSUANCE_GRACE_IN_MINUTES: integer(5, 24 * 60, DEFAULTS.LURE_ISSUANCE_GRACE_IN_MINUTES),
+  LURE_ISSUANCE_MIN_GRACE_IN_MINUTES: integer(1, 24 * 60, DEFAULTS.LURE_ISSUANCE_MIN_GRACE_IN_MINUTES),
+  LURE_ISSUANCE_GRACE_FACTOR: integer(1, 20, DEFAULTS.LURE_ISSUANCE_GRACE_FACTOR),
+  LURE_ISSUANCE_GRACE_QUANTILE: fraction(DEFAULTS.LURE_ISSUANCE_GRACE_QUANTILE),
+  LURE_ISSUANCE_GRACE_HISTORY_RECORDS: integer(1, 1_000_000_000, DEFAULTS.LURE_ISSUANCE_GRACE_HISTORY_RECORDS),
   LURE_MAX_TOKEN_LIFETIME_IN_HOURS: integer(28, 7 * 24, DEFAULTS.LURE_MAX_TOKEN_LIFETIME_IN_HOURS),
   LURE_TOKEN_INDEX_RETENTION_IN_HOURS: integer(1, 90 * 24, DEFAULTS.LURE_TOKEN_INDEX_RETENTION_IN_HOURS),
   LURE_ISSUANCE_GATING_CATEGORIES: signInCategories,

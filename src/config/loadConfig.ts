@@ -74,6 +74,13 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     mailBaseline: { learningInDays: settings.LURE_MAIL_BASELINE_LEARNING_IN_DAYS, maxPairs: settings.LURE_MAIL_BASELINE_MAX_PAIRS },
     issuance: {
       graceInMinutes: settings.LURE_ISSUANCE_GRACE_IN_MINUTES,
+      adaptive: {
+        // A minimum above the grace would be no minimum: the configured grace bounds both.
+        minGraceInMinutes: Math.min(settings.LURE_ISSUANCE_MIN_GRACE_IN_MINUTES, settings.LURE_ISSUANCE_GRACE_IN_MINUTES),
+        factor: settings.LURE_ISSUANCE_GRACE_FACTOR,
+        quantile: settings.LURE_ISSUANCE_GRACE_QUANTILE,
+        historyRecords: settings.LURE_ISSUANCE_GRACE_HISTORY_RECORDS,
+      },
       maxTokenLifetimeInHours: settings.LURE_MAX_TOKEN_LIFETIME_IN_HOURS,
       indexRetentionInHours: settings.LURE_TOKEN_INDEX_RETENTION_IN_HOURS,
       gatingCategories: settings.LURE_ISSUANCE_GATING_CATEGORIES,

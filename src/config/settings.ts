@@ -94,7 +94,28 @@ const DESCRIBED_SETTINGS: readonly DescribedSetting[] = [
   {
     name: 'LURE_ISSUANCE_GRACE_IN_MINUTES',
     readBy: 'lure',
-    description: 'How long after a token was issued (event time) its sign-in record may still arrive before an unissued use raises `token.issuance.missing`.',
+    description:
+      'How long after a token was issued (event time) its sign-in record may still arrive before an unissued use raises `token.issuance.missing`: the grace until the sign-in streams have history, and the most the adaptive grace grows to.',
+  },
+  {
+    name: 'LURE_ISSUANCE_MIN_GRACE_IN_MINUTES',
+    readBy: 'lure',
+    description: 'The least the adaptive grace shrinks to, however prompt the sign-in streams are.',
+  },
+  {
+    name: 'LURE_ISSUANCE_GRACE_FACTOR',
+    readBy: 'lure',
+    description: 'The adaptive grace is this many times the observed lateness quantile of the streams that issue the token.',
+  },
+  {
+    name: 'LURE_ISSUANCE_GRACE_QUANTILE',
+    readBy: 'lure',
+    description: 'The quantile of observed sign-in lateness (last 7 days, every instance) the adaptive grace is built on.',
+  },
+  {
+    name: 'LURE_ISSUANCE_GRACE_HISTORY_RECORDS',
+    readBy: 'lure',
+    description: 'Sign-ins a stream must have shown (last 7 days) before its lateness is trusted over `LURE_ISSUANCE_GRACE_IN_MINUTES`.',
   },
   {
     name: 'LURE_MAX_TOKEN_LIFETIME_IN_HOURS',

@@ -138,6 +138,50 @@ describe('token.issuance.missing', () => {
     assert.equal(merged.total, 7);
   });
 
+  describe('adaptive grace', () => {
+    /** Sign-ins of a category every minute from 08:00, in order: a stream that arrives on time. */
+    const onTime = (category: 'SignInLogs' | 'NonInteractiveUserSignInLogs', count: number) =>
+      Array.from({ length: count }, (_, minute) =>
+        signInRecord({ category, time: new Date(Date.parse('2026-11-02T08:00:00.000Z') + minute * 60_000).toISOString() }),
+      );
+    const forged = graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:58:00.000Z', uti: 'forgedAdaptive00000001' });
+    /** Moves every stream to `time`, judges, and says how many unissued uses were alerted. */
+    const judgedAt = async (services: Services, time: string) => {
+      await services.ingest([{ records: everyStreamAt(time) }], 'entra');
+      return (await services.resolveTokenChecks()).missingAlerted;
+    };
+    const settings = { LURE_ISSUANCE_GRACE_HISTORY_RECORDS: '50' };
+
+    it('shrinks to what the streams show, never below the minimum: an unissued token is judged 10 minutes after it was issued', async () => {
+      const services = await testServices({ settings, clock: movableClock('2026-11-02T12:00:00.000Z') });
+      await services.ingest([{ records: [...STREAMS_START, ...onTime('SignInLogs', 60), ...onTime('NonInteractiveUserSignInLogs', 60)] }], 'entra');
+      await services.ingest([{ records: [forged] }], 'entra');
+      assert.equal(await judgedAt(services, '2026-11-02T09:07:00.000Z'), 0, 'due at 09:08, not before');
+      assert.equal(await judgedAt(services, '2026-11-02T09:09:00.000Z'), 1, 'judged well inside the configured two hours');
+    });
+
+    it('keeps the configured grace while a gating category has too little history', async () => {
+      const services = await testServices({ settings, clock: movableClock('2026-11-02T12:00:00.000Z') });
+      await services.ingest([{ records: [...STREAMS_START, ...onTime('SignInLogs', 60), ...onTime('NonInteractiveUserSignInLogs', 20)] }], 'entra');
+      await services.ingest([{ records: [forged] }], 'entra');
+      assert.equal(await judgedAt(services, '2026-11-02T10:57:00.000Z'), 0, 'non-interactive sign-ins have no history: two hours');
+      assert.equal(await judgedAt(services, '2026-11-02T10:59:00.000Z'), 1);
+    });
+
+    it('grows with a straggler, up to the configured grace', async () => {
+      const clock = movableClock('2026-11-02T12:00:00.000Z');
+      const services = await testServices({ settings, clock });
+      await services.ingest([{ records: [...STREAMS_START, ...onTime('SignInLogs', 60), ...onTime('NonInteractiveUserSignInLogs', 60)] }], 'entra');
+      // 40 minutes behind what the stream had shown: twice that is the grace.
+      await services.ingest([{ records: [signInRecord({ category: 'NonInteractiveUserSignInLogs', time: '2026-11-02T08:19:00.000Z' })] }], 'entra');
+      clock.advance(10 * 60_000);
+      await services.ingest([{ records: [forged] }], 'entra');
+      assert.equal(await judgedAt(services, '2026-11-02T09:09:00.000Z'), 0, 'the straggler grew the grace');
+      assert.equal(await judgedAt(services, '2026-11-02T10:17:00.000Z'), 0, 'due at 10:18 (80 minutes)');
+      assert.equal(await judgedAt(services, '2026-11-02T10:19:00.000Z'), 1);
+    });
+  });
+
   it('indexes every sign-in category, MicrosoftServicePrincipalSignInLogs and ADFSSignInLogs included', async () => {
     const store = memoryStateStore();
     const indexer = await testServices({ store });

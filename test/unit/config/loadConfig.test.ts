@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       mailBaseline: { learningInDays: 14, maxPairs: 100 },
       issuance: {
         graceInMinutes: 120,
+        adaptive: { minGraceInMinutes: 10, factor: 2, quantile: 0.999, historyRecords: 10_000 },
         maxTokenLifetimeInHours: 28,
         indexRetentionInHours: 72,
         gatingCategories: ['SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs'],
@@ -235,6 +236,20 @@ describe('loadConfig', () => {
     assert.ok(issuance.unjudgedAppIds.includes(extra));
     assert.ok(!issuance.unjudgedAppIds.includes(exchange));
     assert.equal(issuance.cacheSize, 0);
+  });
+
+  it('reads the adaptive grace settings, keeping the minimum within the grace, and names a bad quantile', () => {
+    const { issuance } = loadConfig({
+      LURE_ISSUANCE_GRACE_IN_MINUTES: '30',
+      LURE_ISSUANCE_MIN_GRACE_IN_MINUTES: '45',
+      LURE_ISSUANCE_GRACE_FACTOR: '3',
+      LURE_ISSUANCE_GRACE_QUANTILE: '.99',
+      LURE_ISSUANCE_GRACE_HISTORY_RECORDS: '500',
+    });
+    assert.deepEqual(issuance.adaptive, { minGraceInMinutes: 30, factor: 3, quantile: 0.99, historyRecords: 500 });
+    for (const quantile of ['0', '1.5', 'p99', '99']) {
+      assert.throws(() => loadConfig({ LURE_ISSUANCE_GRACE_QUANTILE: quantile }), /LURE_ISSUANCE_GRACE_QUANTILE/, quantile);
+    }
   });
 
   it('reads silence thresholds over the built-in ones', () => {
