@@ -89,6 +89,7 @@ export class TokenTracker {
   private readonly writtenProgress = new Map<string, SignInProgress>();
   /** The furthest event time this process has seen per (tenant, stream): what a record's lateness is measured against. */
   private readonly knownWatermarks = new Map<string, string>();
+  private watermarksSeededAtMs = Number.NEGATIVE_INFINITY;
   /** This process's lateness per (hour of arrival, tenant, stream), flushed with the match counts. */
   private readonly lateness = new Map<string, { readonly row: Omit<SignInLateness, 'histogram'>; readonly tally: LatenessTally; dirty: boolean }>();
   private readonly counts = new Map<string, { source: TokenUseSource; appId: string; matched: number; unmatched: number }>();
@@ -216,7 +217,10 @@ export class TokenTracker {
     const toJudge: PendingTokenCheck[] = [];
     const done: PendingTokenCheck[] = [];
     for (const check of page) {
-      const verdict = verdictOf(check, coverageFor(check), { force, maxTokenLifetimeInHours: this.settings.maxTokenLifetimeInHours });
+      // A grace that grew since the use arrived (stragglers seen meanwhile) holds the check back too.
+      const dueNow = dueTimeOf(check, await this.graceInMinutesFor(check));
+      const judged = dueNow > check.dueAt ? { ...check, dueAt: dueNow } : check;
+      const verdict = verdictOf(judged, coverageFor(check), { force, maxTokenLifetimeInHours: this.settings.maxTokenLifetimeInHours });
       if (verdict === 'wait') report.waiting += 1;
       else if (verdict === 'notCovered') {
         report.notCovered += 1;
@@ -257,7 +261,8 @@ export class TokenTracker {
     // Progress per category, then per tenant (nearly always one): a mutable entry each, as every Entra
     // record of the batch passes through here. Each record's lateness is how far its event time lies behind
     // the furthest this process has seen of its stream (0 when it moves that forward).
-    type Seen = { firstEventTime: string; watermark: string; readonly tally: LatenessTally };
+    type Seen = { firstEventTime: string; watermark: string; watermarkMs: number; readonly tally: LatenessTally };
+    await this.seedKnownWatermarks();
     const batch = new Map<SignInProgress['category'], Map<string, Seen>>();
     const advance = (tenantId: string, category: SignInProgress['category'], time: string) => {
       let byTenant = batch.get(category);
@@ -265,17 +270,17 @@ export class TokenTracker {
       let seen = byTenant.get(tenantId);
       if (seen === undefined) {
         const known = this.knownWatermarks.get(`${tenantId}\u0000${category}`);
-        byTenant.set(
-          tenantId,
-          (seen = { firstEventTime: time, watermark: known !== undefined && known > time ? known : time, tally: this.tallyOf(tenantId, category) }),
-        );
+        const watermark = known !== undefined && known > time ? known : time;
+        byTenant.set(tenantId, (seen = { firstEventTime: time, watermark, watermarkMs: -1, tally: this.tallyOf(tenantId, category) }));
       }
       if (time > seen.watermark) {
         seen.watermark = time;
+        seen.watermarkMs = -1;
         tallyLateness(seen.tally, 0);
       } else {
-        // Only late records pay for the parse.
-        tallyLateness(seen.tally, time === seen.watermark ? 0 : (Date.parse(seen.watermark) - Date.parse(time)) / 1000);
+        // Only late records pay for a parse: of their own time, and of the watermark once after it moved.
+        if (seen.watermarkMs < 0) seen.watermarkMs = Date.parse(seen.watermark);
+        tallyLateness(seen.tally, time === seen.watermark ? 0 : (seen.watermarkMs - Date.parse(time)) / 1000);
         if (time < seen.firstEventTime) seen.firstEventTime = time;
       }
     };
@@ -308,17 +313,22 @@ export class TokenTracker {
   private async graceInMinutesFor(use: TokenUse): Promise<number> {
     const nowMs = this.clock.now().getTime();
     if (this.graces === undefined || nowMs - this.graces.loadedAtMs >= GRACE_REFRESH_INTERVAL_IN_MS) {
-      // This instance's own latest lateness goes in first, so the grace reflects what it has just seen.
-      if (this.latenessDirty) {
-        await this.flushLateness(nowMs);
-        this.latenessDirty = false;
+      let rows: SignInLateness[];
+      try {
+        // This instance's own latest lateness goes in first, so the grace reflects what it has just seen.
+        if (this.latenessDirty) await this.flushLateness(nowMs);
+        rows = await this.store.listSignInLateness(new Date(nowMs - LATENESS_HISTORY_IN_MS).toISOString());
+      } catch {
+        // The lateness table failing must not fail ingest: the configured grace is the safe one, and the next use tries again.
+        return this.settings.graceInMinutes;
       }
-      const rows = await this.store.listSignInLateness(new Date(nowMs - LATENESS_HISTORY_IN_MS).toISOString());
       const byTenant = new Map<string, Map<string, SignInLateness[]>>();
       for (const row of rows) {
-        const streams = byTenant.get(row.tenantId) ?? new Map<string, SignInLateness[]>();
-        streams.set(row.category, [...(streams.get(row.category) ?? []), row]);
-        byTenant.set(row.tenantId, streams);
+        let streams = byTenant.get(row.tenantId);
+        if (streams === undefined) byTenant.set(row.tenantId, (streams = new Map<string, SignInLateness[]>()));
+        const of = streams.get(row.category);
+        if (of === undefined) streams.set(row.category, [row]);
+        else of.push(row);
       }
       const merged = new Map(
         [...byTenant].map(([tenantId, streams]) => [
@@ -332,15 +342,29 @@ export class TokenTracker {
     const known = this.graces.memo.get(key);
     if (known !== undefined) return known;
     const streams = this.graces.byTenant.get(use.tenantId ?? '') ?? new Map<string, LatenessHistogram>();
-    const gating: string[] = ISSUING_CATEGORIES[use.principalType ?? 'unknown'].filter((category) => this.gatingCategories.has(category));
+    // Every category that may issue the token, gating or not (a managed identity's sign-ins arrive late and
+    // sparse), and every hub partition: one without enough history keeps the configured grace.
+    const issuing: readonly string[] = ISSUING_CATEGORIES[use.principalType ?? 'unknown'];
     const partitions = [...streams.keys()].filter((stream) => stream.startsWith('partition:'));
     const adaptive = { configuredGraceInMinutes: this.settings.graceInMinutes, ...this.settings.adaptive, minRecords: this.settings.adaptive.historyRecords };
-    const grace =
-      gating.length === 0
-        ? this.settings.graceInMinutes
-        : Math.max(...[...gating, ...partitions].map((stream) => adaptiveGrace(streams.get(stream), adaptive).graceInMinutes));
+    const grace = Math.max(...[...issuing, ...partitions].map((stream) => adaptiveGrace(streams.get(stream), adaptive).graceInMinutes));
     this.graces.memo.set(key, grace);
     return grace;
+  }
+
+  /**
+   * The furthest event time each stream has reached as stored (every instance's), taken in when this process
+   * first measures and every few minutes after: a record later than another instance's progress is late too.
+   */
+  private async seedKnownWatermarks(): Promise<void> {
+    const nowMs = this.clock.now().getTime();
+    if (nowMs - this.watermarksSeededAtMs < GRACE_REFRESH_INTERVAL_IN_MS) return;
+    this.watermarksSeededAtMs = nowMs;
+    for (const entry of await this.store.listSignInProgress()) {
+      const key = `${entry.tenantId}\u0000${entry.category}`;
+      const known = this.knownWatermarks.get(key);
+      if (known === undefined || entry.watermark > known) this.knownWatermarks.set(key, entry.watermark);
+    }
   }
 
   /** This hour's tally of a stream, marked to be flushed. */
@@ -372,25 +396,28 @@ export class TokenTracker {
       await this.store.upsertTokenMatchCounts(this.writerId, counts, new Date(nowMs).toISOString());
       this.countsDirty = false;
     }
-    if (this.latenessDirty) {
-      await this.flushLateness(nowMs);
-      this.latenessDirty = false;
-    }
+    if (this.latenessDirty) await this.flushLateness(nowMs);
     this.countsFlushedAtMs = nowMs;
   }
 
   /** Writes the lateness tallies that changed (each replaces this writer's row), and forgets hours long written. */
   private async flushLateness(nowMs: number): Promise<void> {
+    this.latenessDirty = false;
     const dirty = [...this.lateness.values()].filter((entry) => entry.dirty);
     if (dirty.length > 0) {
-      await this.store.upsertSignInLateness(
-        this.writerId,
-        dirty.map((entry) => ({
-          ...entry.row,
-          histogram: { counts: [...entry.tally.counts], total: entry.tally.total, maxInSeconds: entry.tally.maxInSeconds },
-        })),
-      );
+      const rows = dirty.map((entry) => ({
+        ...entry.row,
+        histogram: { counts: [...entry.tally.counts], total: entry.tally.total, maxInSeconds: entry.tally.maxInSeconds },
+      }));
+      // Cleared before the write: what a batch tallies meanwhile marks its entry again, and is never lost.
       for (const entry of dirty) entry.dirty = false;
+      try {
+        await this.store.upsertSignInLateness(this.writerId, rows);
+      } catch (error) {
+        for (const entry of dirty) entry.dirty = true;
+        this.latenessDirty = true;
+        throw error;
+      }
     }
     const lastHour = new Date(nowMs - 3_600_000).toISOString().slice(0, 13);
     for (const [key, entry] of [...this.lateness]) if (!entry.dirty && entry.row.hour.slice(0, 13) < lastHour) this.lateness.delete(key);

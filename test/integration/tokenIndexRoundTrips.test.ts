@@ -40,10 +40,11 @@ describe('token index write path (Azurite, counted HTTP requests)', () => {
     }
     // First batch: the decoy list and recent journal (the registry's cache, refreshed every few minutes
     // whatever the traffic), one index transaction, one read and one write of the tenant's progress, and the
-    // streams' first arrival, and this instance's first lateness row (then written at most every 30 seconds).
-    // Then: the index transaction and the progress, which moves every batch.
-    assert.ok(perBatch[0]! <= 7 && perBatch.slice(1).every((count) => count <= 3), `requests per batch of 100: ${perBatch.join(', ')}`);
-    assert.ok(perBatch.reduce((a, b) => a + b, 0) <= 37, `requests for 1,000 sign-ins: ${perBatch.join(' + ')}`);
+    // streams' first arrival, the stored progress lateness is measured against (read again every five
+    // minutes) and this instance's first lateness row (then written at most every 30 seconds). Then: the
+    // index transaction and the progress, which moves every batch.
+    assert.ok(perBatch[0]! <= 8 && perBatch.slice(1).every((count) => count <= 3), `requests per batch of 100: ${perBatch.join(', ')}`);
+    assert.ok(perBatch.reduce((a, b) => a + b, 0) <= 38, `requests for 1,000 sign-ins: ${perBatch.join(' + ')}`);
 
     // The index holds them all, across the hour boundary the last batches cross.
     const lookups = [0, 5, 9].map((batch) =>

@@ -168,6 +168,58 @@ describe('token.issuance.missing', () => {
       assert.equal(await judgedAt(services, '2026-11-02T10:59:00.000Z'), 1);
     });
 
+    it('holds a queued check back when the grace grew after its use arrived', async () => {
+      const clock = movableClock('2026-11-02T12:00:00.000Z');
+      const services = await testServices({ settings, clock });
+      await services.ingest([{ records: [...STREAMS_START, ...onTime('SignInLogs', 60), ...onTime('NonInteractiveUserSignInLogs', 60)] }], 'entra');
+      await services.ingest([{ records: [forged] }], 'entra');
+      // Queued due at 09:08; then a sign-in 40 minutes behind its stream, seen once the lateness is read again.
+      await services.ingest([{ records: [signInRecord({ category: 'SignInLogs', time: '2026-11-02T08:19:00.000Z' })] }], 'entra');
+      clock.advance(10 * 60_000);
+      assert.equal(await judgedAt(services, '2026-11-02T09:09:00.000Z'), 0, 'judged with the grace as it is now, 80 minutes');
+      assert.equal(await judgedAt(services, '2026-11-02T10:19:00.000Z'), 1);
+    });
+
+    it("takes an app token's grace from every category that may issue it, managed identities too (they gate nothing)", async () => {
+      const clock = movableClock('2026-11-02T12:00:00.000Z');
+      const services = await testServices({ settings, clock });
+      const appOnTime = (category: 'ServicePrincipalSignInLogs' | 'ManagedIdentitySignInLogs') =>
+        Array.from({ length: 60 }, (_, minute) =>
+          signInRecord({
+            category,
+            time: new Date(Date.parse('2026-11-02T08:00:00.000Z') + minute * 60_000).toISOString(),
+            appId: 'c0c0c0c0-1111-4222-8333-444444444444',
+          }),
+        );
+      await services.ingest([{ records: [...STREAMS_START, ...appOnTime('ServicePrincipalSignInLogs'), ...appOnTime('ManagedIdentitySignInLogs')] }], 'entra');
+      await services.ingest([{ records: [signInRecord({ category: 'ManagedIdentitySignInLogs', time: '2026-11-02T08:19:00.000Z' })] }], 'entra');
+      clock.advance(10 * 60_000);
+      const appUse = graphRecord({
+        time: '2026-11-02T09:00:00.000Z',
+        issuedAt: '2026-11-02T08:58:00.000Z',
+        uti: 'forgedAppAdaptive00001',
+        servicePrincipalId: 'e1d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c5b',
+      });
+      await services.ingest([{ records: [appUse] }], 'entra');
+      assert.equal(await judgedAt(services, '2026-11-02T09:09:00.000Z'), 0, 'the late managed-identity sign-in keeps it waiting');
+      assert.equal(await judgedAt(services, '2026-11-02T10:19:00.000Z'), 1);
+    });
+
+    it('measures a record late against the progress another instance stored, not only its own', async () => {
+      const store = memoryStateStore();
+      const first = await testServices({ store, settings });
+      await first.ingest([{ records: [signInRecord({ category: 'SignInLogs', time: '2026-11-02T09:00:00.000Z' })] }], 'entra partition 0', undefined, {
+        partitionId: '0',
+      });
+      const second = await testServices({ store, settings });
+      await second.ingest([{ records: [signInRecord({ category: 'SignInLogs', time: '2026-11-02T08:00:00.000Z' })] }], 'entra partition 0', undefined, {
+        partitionId: '0',
+      });
+      await second.resolveTokenChecks();
+      const rows = (await store.listSignInLateness('2026-11-01T00:00:00.000Z')).filter((row) => row.category === 'partition:0');
+      assert.equal(mergeLateness(rows.map((row) => row.histogram)).maxInSeconds, 3600, 'an hour behind what the first instance had stored');
+    });
+
     it('grows with a straggler, up to the configured grace', async () => {
       const clock = movableClock('2026-11-02T12:00:00.000Z');
       const services = await testServices({ settings, clock });
