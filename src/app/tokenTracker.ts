@@ -319,7 +319,9 @@ export class TokenTracker {
         if (this.latenessDirty) await this.flushLateness(nowMs);
         rows = await this.store.listSignInLateness(new Date(nowMs - LATENESS_HISTORY_IN_MS).toISOString());
       } catch {
-        // The lateness table failing must not fail ingest: the configured grace is the safe one, and the next use tries again.
+        // The lateness table failing must not fail ingest: no history means the configured grace, the safe
+        // one, until the next refresh tries again (not every use of the batch).
+        this.graces = { loadedAtMs: nowMs, byTenant: new Map(), memo: new Map() };
         return this.settings.graceInMinutes;
       }
       const byTenant = new Map<string, Map<string, SignInLateness[]>>();

@@ -220,6 +220,29 @@ describe('token.issuance.missing', () => {
       assert.equal(mergeLateness(rows.map((row) => row.histogram)).maxInSeconds, 3600, 'an hour behind what the first instance had stored');
     });
 
+    it('falls back to the configured grace, failing no ingest, while the lateness table cannot be read', async () => {
+      const store = memoryStateStore();
+      let reads = 0;
+      const failing = new Proxy(store, {
+        get: (target, name, receiver) =>
+          name === 'listSignInLateness'
+            ? () => {
+                reads += 1;
+                return Promise.reject(new Error('table unavailable'));
+              }
+            : (Reflect.get(target, name, receiver) as unknown),
+      });
+      const services = await testServices({ store: failing, settings, clock: movableClock('2026-11-02T12:00:00.000Z') });
+      await services.ingest([{ records: [...STREAMS_START, ...onTime('SignInLogs', 60), ...onTime('NonInteractiveUserSignInLogs', 60)] }], 'entra');
+      const report = await services.ingest(
+        [{ records: [forged, { ...forged, properties: { ...(forged['properties'] as object), requestId: 'second-use' } }] }],
+        'entra',
+      );
+      assert.equal(report.tokens.usesPending, 2, 'the uses are queued all the same');
+      assert.equal(reads, 1, 'one failed read, not one per use');
+      assert.equal(await judgedAt(services, '2026-11-02T09:09:00.000Z'), 0, 'the configured two hours stand');
+    });
+
     it('grows with a straggler, up to the configured grace', async () => {
       const clock = movableClock('2026-11-02T12:00:00.000Z');
       const services = await testServices({ settings, clock });
