@@ -10,15 +10,13 @@ import {
   tokenUseOf,
   verdictOf,
 } from '../correlation/tokenIssuance.js';
-import { adaptiveGrace, type LatenessTally, mergeLateness, newLatenessTally, tallyLateness } from '../correlation/lateness.js';
+import { type LatenessTally, tallyLateness } from '../correlation/lateness.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
 import {
   issuanceLookupOf,
-  type LatenessHistogram,
   type PendingTokenCheck,
-  type SignInLateness,
   type SignInProgress,
   type TokenIssuance,
   type TokenMatchCount,
@@ -28,6 +26,7 @@ import {
 import type { Clock } from '../ports/clock.js';
 import { type AlertFolding, type DeliverAlerts, persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
+import { SignInLatenessTracker } from './signInLateness.js';
 import type { Finding } from '../domain/findings.js';
 import type { TokenIndexStore } from '../ports/store/tokenIndexStore.js';
 import type { AlertStore } from '../ports/store/alertStore.js';
@@ -68,10 +67,6 @@ export function emptyTrackReport(): TokenTrackReport {
 const PROGRESS_WRITE_STEP_IN_MS = 60_000;
 /** Match counts are flushed at most this often from ingest; the resolver always flushes. */
 const COUNT_FLUSH_INTERVAL_IN_MS = 30_000;
-/** Lateness is read back from the store (every instance's) this often, for the adaptive grace. */
-const GRACE_REFRESH_INTERVAL_IN_MS = 5 * 60_000;
-/** The lateness history the adaptive grace is built on. */
-const LATENESS_HISTORY_IN_MS = 7 * 86_400_000;
 /** Pending checks judged, persisted and deleted at a time. */
 const RESOLVE_PAGE_SIZE = 500;
 /** The due-by bound when forcing: every pending check. */
@@ -87,18 +82,10 @@ const FAR_FUTURE = '9999-12-31T23:59:59.999Z';
 export class TokenTracker {
   private readonly recent: RecentTokens;
   private readonly writtenProgress = new Map<string, SignInProgress>();
-  /** The furthest event time this process has seen per (tenant, stream): what a record's lateness is measured against. */
-  private readonly knownWatermarks = new Map<string, string>();
-  private watermarksSeededAtMs = Number.NEGATIVE_INFINITY;
-  /** This process's lateness per (hour of arrival, tenant, stream), flushed with the match counts. */
-  private readonly lateness = new Map<string, { readonly row: Omit<SignInLateness, 'histogram'>; readonly tally: LatenessTally; dirty: boolean }>();
+  /** How late this process sees sign-ins arrive, and the grace checks get from every instance's history. */
+  private readonly lateness: SignInLatenessTracker;
   private readonly counts = new Map<string, { source: TokenUseSource; appId: string; matched: number; unmatched: number }>();
   private countsDirty = false;
-  /** Every instance's merged lateness per tenant and stream, as last read, and the grace it gave each kind of use. */
-  private graces:
-    | { readonly loadedAtMs: number; readonly byTenant: ReadonlyMap<string, ReadonlyMap<string, LatenessHistogram>>; readonly memo: Map<string, number> }
-    | undefined;
-  private latenessDirty = false;
   private countsFlushedAtMs = 0;
   private readonly writerId = randomUUID();
   private readonly unjudgedAppIds: ReadonlySet<string>;
@@ -112,6 +99,7 @@ export class TokenTracker {
     private readonly deliver: DeliverAlerts,
   ) {
     this.recent = new RecentTokens(settings.cacheSize);
+    this.lateness = new SignInLatenessTracker(store, settings, clock, this.writerId);
     this.unjudgedAppIds = new Set(settings.unjudgedAppIds);
     this.gatingCategories = new Set(settings.gatingCategories);
   }
@@ -154,7 +142,7 @@ export class TokenTracker {
       const partial = tokenUseOf(event, { includeObservations });
       if (partial === undefined) throw new Error(`record ${event.recordId}: a token use with a head has no body`);
       const use: TokenUse = { ...partial, touchesDecoy: decoyRecords.has(evidenceKey(partial.evidence)) };
-      pending.push({ ...use, dueAt: dueTimeOf(use, await this.graceInMinutesFor(use)) });
+      pending.push({ ...use, dueAt: dueTimeOf(use, await this.lateness.graceInMinutesFor(use)) });
     }
     if (pending.length > 0) await this.store.upsertPendingTokenChecks(pending);
     report.usesPending = pending.length;
@@ -218,7 +206,7 @@ export class TokenTracker {
     const done: PendingTokenCheck[] = [];
     for (const check of page) {
       // A grace that grew since the use arrived (stragglers seen meanwhile) holds the check back too.
-      const dueNow = dueTimeOf(check, await this.graceInMinutesFor(check));
+      const dueNow = dueTimeOf(check, await this.lateness.graceInMinutesFor(check));
       const judged = dueNow > check.dueAt ? { ...check, dueAt: dueNow } : check;
       const verdict = verdictOf(judged, coverageFor(check), { force, maxTokenLifetimeInHours: this.settings.maxTokenLifetimeInHours });
       if (verdict === 'wait') report.waiting += 1;
@@ -262,16 +250,16 @@ export class TokenTracker {
     // record of the batch passes through here. Each record's lateness is how far its event time lies behind
     // the furthest this process has seen of its stream (0 when it moves that forward).
     type Seen = { firstEventTime: string; watermark: string; watermarkMs: number; readonly tally: LatenessTally };
-    await this.seedKnownWatermarks();
+    await this.lateness.seedKnownWatermarks();
     const batch = new Map<SignInProgress['category'], Map<string, Seen>>();
     const advance = (tenantId: string, category: SignInProgress['category'], time: string) => {
       let byTenant = batch.get(category);
       if (byTenant === undefined) batch.set(category, (byTenant = new Map<string, Seen>()));
       let seen = byTenant.get(tenantId);
       if (seen === undefined) {
-        const known = this.knownWatermarks.get(`${tenantId}\u0000${category}`);
+        const known = this.lateness.knownWatermark(tenantId, category);
         const watermark = known !== undefined && known > time ? known : time;
-        byTenant.set(tenantId, (seen = { firstEventTime: time, watermark, watermarkMs: -1, tally: this.tallyOf(tenantId, category) }));
+        byTenant.set(tenantId, (seen = { firstEventTime: time, watermark, watermarkMs: -1, tally: this.lateness.tallyOf(tenantId, category) }));
       }
       if (time > seen.watermark) {
         seen.watermark = time;
@@ -291,7 +279,7 @@ export class TokenTracker {
       if (partition !== undefined) advance(event.tenantId ?? '', partition, event.time);
       if (event.kind === 'signIn' && event.category !== 'AzureActiveDirectoryStsLogon') advance(event.tenantId ?? '', event.category, event.time);
     }
-    for (const [category, byTenant] of batch) for (const [tenantId, seen] of byTenant) this.knownWatermarks.set(`${tenantId}\u0000${category}`, seen.watermark);
+    for (const [category, byTenant] of batch) for (const [tenantId, seen] of byTenant) this.lateness.remember(tenantId, category, seen.watermark);
     const updates = [...batch].flatMap(([category, byTenant]) =>
       [...byTenant].flatMap(([tenantId, { firstEventTime, watermark }]) => {
         const written = this.writtenProgress.get(`${tenantId}\u0000${category}`);
@@ -302,82 +290,6 @@ export class TokenTracker {
     if (updates.length === 0) return;
     await this.store.advanceSignInProgress(updates);
     for (const update of updates) this.writtenProgress.set(`${update.tenantId}\u0000${update.category}`, update);
-  }
-
-  /**
-   * The grace a use is judged with: the largest adaptive grace of the streams that gate it (the issuing
-   * categories it waits for, and every Entra hub partition of its tenant). A stream without enough history
-   * gives the configured grace, so any missing history keeps it. Lateness is read from the store (every
-   * instance's) at most every few minutes.
-   */
-  private async graceInMinutesFor(use: TokenUse): Promise<number> {
-    const nowMs = this.clock.now().getTime();
-    if (this.graces === undefined || nowMs - this.graces.loadedAtMs >= GRACE_REFRESH_INTERVAL_IN_MS) {
-      let rows: SignInLateness[];
-      try {
-        // This instance's own latest lateness goes in first, so the grace reflects what it has just seen.
-        if (this.latenessDirty) await this.flushLateness(nowMs);
-        rows = await this.store.listSignInLateness(new Date(nowMs - LATENESS_HISTORY_IN_MS).toISOString());
-      } catch {
-        // The lateness table failing must not fail ingest: no history means the configured grace, the safe
-        // one, until the next refresh tries again (not every use of the batch).
-        this.graces = { loadedAtMs: nowMs, byTenant: new Map(), memo: new Map() };
-        return this.settings.graceInMinutes;
-      }
-      const byTenant = new Map<string, Map<string, SignInLateness[]>>();
-      for (const row of rows) {
-        let streams = byTenant.get(row.tenantId);
-        if (streams === undefined) byTenant.set(row.tenantId, (streams = new Map<string, SignInLateness[]>()));
-        const of = streams.get(row.category);
-        if (of === undefined) streams.set(row.category, [row]);
-        else of.push(row);
-      }
-      const merged = new Map(
-        [...byTenant].map(([tenantId, streams]) => [
-          tenantId,
-          new Map([...streams].map(([stream, of]) => [stream, mergeLateness(of.map((row) => row.histogram))])),
-        ]),
-      );
-      this.graces = { loadedAtMs: nowMs, byTenant: merged, memo: new Map() };
-    }
-    const key = `${use.tenantId ?? ''}\u0000${use.principalType ?? 'unknown'}`;
-    const known = this.graces.memo.get(key);
-    if (known !== undefined) return known;
-    const streams = this.graces.byTenant.get(use.tenantId ?? '') ?? new Map<string, LatenessHistogram>();
-    // Every category that may issue the token, gating or not (a managed identity's sign-ins arrive late and
-    // sparse), and every hub partition: one without enough history keeps the configured grace.
-    const issuing: readonly string[] = ISSUING_CATEGORIES[use.principalType ?? 'unknown'];
-    const partitions = [...streams.keys()].filter((stream) => stream.startsWith('partition:'));
-    const adaptive = { configuredGraceInMinutes: this.settings.graceInMinutes, ...this.settings.adaptive, minRecords: this.settings.adaptive.historyRecords };
-    const grace = Math.max(...[...issuing, ...partitions].map((stream) => adaptiveGrace(streams.get(stream), adaptive).graceInMinutes));
-    this.graces.memo.set(key, grace);
-    return grace;
-  }
-
-  /**
-   * The furthest event time each stream has reached as stored (every instance's), taken in when this process
-   * first measures and every few minutes after: a record later than another instance's progress is late too.
-   */
-  private async seedKnownWatermarks(): Promise<void> {
-    const nowMs = this.clock.now().getTime();
-    if (nowMs - this.watermarksSeededAtMs < GRACE_REFRESH_INTERVAL_IN_MS) return;
-    this.watermarksSeededAtMs = nowMs;
-    for (const entry of await this.store.listSignInProgress()) {
-      const key = `${entry.tenantId}\u0000${entry.category}`;
-      const known = this.knownWatermarks.get(key);
-      if (known === undefined || entry.watermark > known) this.knownWatermarks.set(key, entry.watermark);
-    }
-  }
-
-  /** This hour's tally of a stream, marked to be flushed. */
-  private tallyOf(tenantId: string, category: SignInProgress['category']): LatenessTally {
-    const hour = `${this.clock.now().toISOString().slice(0, 13)}:00:00.000Z`;
-    const key = `${hour}\u0000${tenantId}\u0000${category}`;
-    let entry = this.lateness.get(key);
-    if (entry === undefined) this.lateness.set(key, (entry = { row: { tenantId, category, hour }, tally: newLatenessTally(), dirty: true }));
-    entry.dirty = true;
-    this.latenessDirty = true;
-    return entry.tally;
   }
 
   private count(use: Pick<TokenUse, 'source' | 'appId'>, outcome: 'matched' | 'unmatched'): void {
@@ -392,37 +304,14 @@ export class TokenTracker {
   /** Writes this process's running totals (one row per source and app, owned by this process) and its lateness tallies. */
   private async flushCounts(force: boolean): Promise<void> {
     const nowMs = this.clock.now().getTime();
-    if ((!this.countsDirty && !this.latenessDirty) || (!force && nowMs - this.countsFlushedAtMs < COUNT_FLUSH_INTERVAL_IN_MS)) return;
+    if ((!this.countsDirty && !this.lateness.dirty) || (!force && nowMs - this.countsFlushedAtMs < COUNT_FLUSH_INTERVAL_IN_MS)) return;
     if (this.countsDirty) {
       const counts: TokenMatchCount[] = [...this.counts.values()].map((entry) => ({ ...entry }));
       await this.store.upsertTokenMatchCounts(this.writerId, counts, new Date(nowMs).toISOString());
       this.countsDirty = false;
     }
-    if (this.latenessDirty) await this.flushLateness(nowMs);
+    if (this.lateness.dirty) await this.lateness.flush(nowMs);
     this.countsFlushedAtMs = nowMs;
-  }
-
-  /** Writes the lateness tallies that changed (each replaces this writer's row), and forgets hours long written. */
-  private async flushLateness(nowMs: number): Promise<void> {
-    this.latenessDirty = false;
-    const dirty = [...this.lateness.values()].filter((entry) => entry.dirty);
-    if (dirty.length > 0) {
-      const rows = dirty.map((entry) => ({
-        ...entry.row,
-        histogram: { counts: [...entry.tally.counts], total: entry.tally.total, maxInSeconds: entry.tally.maxInSeconds },
-      }));
-      // Cleared before the write: what a batch tallies meanwhile marks its entry again, and is never lost.
-      for (const entry of dirty) entry.dirty = false;
-      try {
-        await this.store.upsertSignInLateness(this.writerId, rows);
-      } catch (error) {
-        for (const entry of dirty) entry.dirty = true;
-        this.latenessDirty = true;
-        throw error;
-      }
-    }
-    const lastHour = new Date(nowMs - 3_600_000).toISOString().slice(0, 13);
-    for (const [key, entry] of [...this.lateness]) if (!entry.dirty && entry.row.hour.slice(0, 13) < lastHour) this.lateness.delete(key);
   }
 }
 
