@@ -8,7 +8,7 @@ const RESET = '\u001b[0m';
  * identifiers on a second. `colour` adds ANSI colours (for a TTY).
  */
 export function formatAlertLine(alert: Alert, options: { readonly colour?: boolean } = {}): string {
-  const label = `[${alert.status === 'suppressed' ? 'suppressed ' : ''}${alert.severity.toUpperCase()}]`;
+  const label = `[${alert.status === 'suppressed' || alert.status === 'retracted' ? `${alert.status} ` : ''}${alert.severity.toUpperCase()}]`;
   const head = options.colour ? `${COLOURS[alert.severity]}${label}${RESET}` : label;
   const records = `${alert.count} record${alert.count === 1 ? '' : 's'}`;
   return `${head} ${alert.detection}  ${alert.title}\n    ${alert.summary} (${records}, first at ${alert.occurredAt}, alert ${alert.id}${alert.decoyId ? `, decoy ${alert.decoyId}` : ''})`;

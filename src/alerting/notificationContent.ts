@@ -35,6 +35,22 @@ export function incidentContent(
   };
 }
 
+/** An alert of an incident that Lure withdrew as a false alarm, and why. */
+export function retractionContent(alert: Alert, incidentId: string): NotificationContent {
+  return {
+    kind: 'retraction',
+    severity: alert.severity,
+    heading: `False alarm: ${alert.title}`,
+    subheading:
+      `Incident ${incidentId} · alert ${alert.id} retracted` +
+      (alert.retraction === undefined ? '' : ` · issuance arrived ${alert.retraction.lateByMinutes} minutes late: ${alert.retraction.reason}`),
+    lead: alert,
+    others: [],
+    runbook: 'Nothing to do for this alert: the sign-in that issued the token was found, it had only arrived late. Other alerts of the incident stand.',
+    links: [],
+  };
+}
+
 /** Many notifications in one minute, folded into one message. */
 export function digestContent(minute: string, lines: readonly DigestLine[], total: number, severity: Severity): NotificationContent {
   return {

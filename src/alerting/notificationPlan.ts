@@ -1,4 +1,4 @@
-import { type Alert, type Incident, type Severity, severityRank } from '../domain/alerts.js';
+import { type Alert, type Incident, SEVERITIES, type Severity, severityRank } from '../domain/alerts.js';
 import type { ChannelName, Notification, OutboxEntry } from '../domain/delivery.js';
 import { alertRevisionOf } from './sentinelRow.js';
 
@@ -13,6 +13,8 @@ export interface PlanSettings {
 export interface PlannedEntry {
   readonly entry: OutboxEntry;
   readonly otherwise?: OutboxEntry;
+  /** Enqueued only if one of these entries exists and did not die: the channel heard what this follows up. */
+  readonly onlyAfter?: readonly string[];
 }
 
 /**
@@ -26,6 +28,7 @@ export interface PlannedEntry {
  */
 export function plannedEntries(alert: Alert, incident: Incident | undefined, settings: PlanSettings, now: string, changed = true): PlannedEntry[] {
   if (alert.status === 'suppressed') return [];
+  if (alert.status === 'retracted') return retractionEntries(alert, settings, now);
   const planned: PlannedEntry[] = [];
   for (const channel of settings.channels) {
     const threshold = settings.minSeverity[channel];
@@ -62,6 +65,36 @@ export function plannedEntries(alert: Alert, incident: Incident | undefined, set
           }
         : { entry: post },
     );
+  }
+  return planned;
+}
+
+/**
+ * A retracted alert: Sentinel keeps the state as every other; each channel that heard of the alert (the
+ * webhook of it, Teams and e-mail of its incident) hears that it was a false alarm, once.
+ */
+function retractionEntries(alert: Alert, settings: PlanSettings, now: string): PlannedEntry[] {
+  const planned: PlannedEntry[] = [];
+  const title = `False alarm: ${alert.title}`;
+  for (const channel of settings.channels) {
+    if (channel === 'sentinel') {
+      if (severityRank(alert.severity) < severityRank(settings.minSeverity[channel])) continue;
+      const revision = alertRevisionOf(alert);
+      planned.push({
+        entry: pending(channel, `alert|${alert.id}|${revision}`, { kind: 'alertRevision', alertId: alert.id, revision }, alert.severity, alert.title, now),
+      });
+    } else if (channel === 'webhook') {
+      planned.push({
+        entry: pending(channel, `alert|${alert.id}|retracted`, { kind: 'alert', alertId: alert.id }, alert.severity, title, now),
+        // Whatever severity it was heard at (one entry per severity it rose to).
+        onlyAfter: SEVERITIES.map((severity) => `${channel}|alert|${alert.id}|${severity}`),
+      });
+    } else if (alert.incidentId !== undefined) {
+      planned.push({
+        entry: pending(channel, `retraction|${alert.id}`, { kind: 'retraction', alertId: alert.id, incidentId: alert.incidentId }, alert.severity, title, now),
+        onlyAfter: [`${channel}|incident|${alert.incidentId}`],
+      });
+    }
   }
   return planned;
 }

@@ -20,7 +20,7 @@ export const SENTINEL_COLUMNS = [
   { name: 'Revision', type: 'long', description: 'Grows with every change of the alert: take arg_max(Revision, *) by AlertId for its latest state' },
   { name: 'Detection', type: 'string', description: 'Detection id (decoy.user.signIn, token.issuance.missing, …)' },
   { name: 'Severity', type: 'string', description: 'low, medium, high or critical' },
-  { name: 'Status', type: 'string', description: 'open, acknowledged, resolved or suppressed' },
+  { name: 'Status', type: 'string', description: 'open, acknowledged, resolved, suppressed or retracted (a false alarm Lure withdrew)' },
   { name: 'AlertTitle', type: 'string', description: 'The alert title (attacker-controlled text may appear in it)' },
   { name: 'Summary', type: 'string', description: 'What happened, in a sentence' },
   { name: 'DecoyId', type: 'string', description: 'The decoy touched, when one was' },
@@ -47,12 +47,12 @@ export const SENTINEL_COLUMNS = [
 export type SentinelColumn = (typeof SENTINEL_COLUMNS)[number]['name'];
 export type SentinelRow = Partial<Record<SentinelColumn, string | number | readonly unknown[]>>;
 
-const STATUS_RANK: Readonly<Record<AlertStatus, number>> = { open: 0, suppressed: 0, acknowledged: 1, resolved: 2 };
+const STATUS_RANK: Readonly<Record<AlertStatus, number>> = { open: 0, suppressed: 0, acknowledged: 1, resolved: 2, retracted: 3 };
 
 /**
  * A number that grows with every change of an alert, the same for the same state on every instance. An
  * alert only moves forward: evidence is added (count), severity rises, status goes open → acknowledged →
- * resolved (or suppressed → resolved), an incident is joined once. A sum of parts that never fall grows when
+ * resolved (or suppressed → resolved), and any of them → retracted; an incident is joined once. A sum of parts that never fall grows when
  * any part does, and two states with one sum in one alert's history are the same state.
  */
 export function alertRevisionOf(alert: Alert): number {

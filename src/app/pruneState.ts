@@ -19,6 +19,8 @@ export interface PruneReport {
   readonly tokenMatchRows: number;
   /** Hourly sign-in lateness rows older than the status report's week, plus a day. */
   readonly signInLatenessRows: number;
+  /** Uses judged missing over a week ago: an issuance that late no longer retracts their alerts. */
+  readonly missingIssuances: number;
   /** Finished rotation-journal entries past their retention. */
   readonly journalEntries: number;
   /** Completed outbox entries past their retention. */
@@ -57,6 +59,7 @@ export async function pruneState(store: PrunedStores, config: Config, clock: Clo
   const deadLetters = await store.deleteDeadLettersBefore(new Date(nowMs - config.deadLetterRetentionInDays * 86_400_000).toISOString());
   const tokenMatchRows = await store.deleteTokenMatchCountsBefore(new Date(nowMs - MATCH_COUNT_RETENTION_IN_DAYS * 86_400_000).toISOString());
   const signInLatenessRows = await store.deleteSignInLatenessBefore(new Date(nowMs - 8 * 86_400_000).toISOString());
+  const missingIssuances = await store.deleteMissingIssuancesBefore(new Date(nowMs - 7 * 86_400_000).toISOString());
   const journalEntries = await store.deleteJournalEntriesBefore(new Date(nowMs - config.lifecycle.journalRetentionInDays * 86_400_000).toISOString());
   const outboxEntries = await store.deleteOutboxEntriesBefore(new Date(nowMs - config.delivery.retentionInDays * 86_400_000).toISOString());
   const auditEntries = await store.deleteAuditEntriesBefore(new Date(nowMs - config.api.auditRetentionInDays * 86_400_000).toISOString());
@@ -71,6 +74,7 @@ export async function pruneState(store: PrunedStores, config: Config, clock: Clo
     deadLetters,
     tokenMatchRows,
     signInLatenessRows,
+    missingIssuances,
     journalEntries,
     outboxEntries,
     auditEntries,

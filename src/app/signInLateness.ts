@@ -72,6 +72,16 @@ export class SignInLatenessTracker {
     return entry.tally;
   }
 
+  /**
+   * A record of this stream came so late that it retracted an alert: the grace grows to cover it, here at
+   * once (the next refresh reads the history again) and on every instance once flushed.
+   */
+  noteRetraction(tenantId: string, category: SignInProgress['category'], latenessInSeconds: number): void {
+    const tally = this.tallyOf(tenantId, category);
+    tally.retractedMaxInSeconds = Math.max(tally.retractedMaxInSeconds ?? 0, latenessInSeconds);
+    this.graces = undefined;
+  }
+
   /** Writes the tallies that changed (each replaces this writer's row), and forgets hours long written. */
   async flush(nowMs: number): Promise<void> {
     this.anyDirty = false;
@@ -79,7 +89,12 @@ export class SignInLatenessTracker {
     if (dirty.length > 0) {
       const rows = dirty.map((entry) => ({
         ...entry.row,
-        histogram: { counts: [...entry.tally.counts], total: entry.tally.total, maxInSeconds: entry.tally.maxInSeconds },
+        histogram: {
+          counts: [...entry.tally.counts],
+          total: entry.tally.total,
+          maxInSeconds: entry.tally.maxInSeconds,
+          ...(entry.tally.retractedMaxInSeconds === undefined ? {} : { retractedMaxInSeconds: entry.tally.retractedMaxInSeconds }),
+        },
       }));
       // Cleared before the write: what a batch tallies meanwhile marks its entry again, and is never lost.
       for (const entry of dirty) entry.dirty = false;

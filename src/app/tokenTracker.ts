@@ -11,11 +11,13 @@ import {
   verdictOf,
 } from '../correlation/tokenIssuance.js';
 import { type LatenessTally, tallyLateness } from '../correlation/lateness.js';
+import { alertIdOf, dedupeKeyOf } from '../correlation/dedupeKey.js';
 import { missingIssuanceFinding } from '../detections/tokenIssuanceMissing.js';
 import type { Alert } from '../domain/alerts.js';
 import type { EntraSignInCategory, NormalizedEvent } from '../domain/events.js';
 import {
   issuanceLookupOf,
+  type MissingIssuance,
   type PendingTokenCheck,
   type SignInProgress,
   type TokenIssuance,
@@ -26,6 +28,7 @@ import {
 import type { Clock } from '../ports/clock.js';
 import { type AlertFolding, type DeliverAlerts, persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
+import { retractStoredAlert } from './retractAlert.js';
 import { SignInLatenessTracker } from './signInLateness.js';
 import type { Finding } from '../domain/findings.js';
 import type { TokenIndexStore } from '../ports/store/tokenIndexStore.js';
@@ -53,7 +56,9 @@ export interface TokenResolveReport {
   /** Uses of tokens never issued, per source mode. */
   missingAlerted: number;
   missingShadow: number;
-  /** Alerts this run raised or changed. */
+  /** Alerts withdrawn: the issuance of their token arrived after the use was judged. */
+  retracted: number;
+  /** Alerts this run raised, changed or retracted. */
   alerts: Alert[];
   /** Alerts the missing uses belong to, changed or not. */
   touchedAlertIds: string[];
@@ -158,7 +163,16 @@ export class TokenTracker {
    * Alerts are persisted before checks are deleted, so a crash in between only repeats an idempotent fold.
    */
   async resolve(options: { readonly force: boolean }): Promise<TokenResolveReport> {
-    const report: TokenResolveReport = { waiting: 0, notCovered: 0, matched: 0, missingAlerted: 0, missingShadow: 0, alerts: [], touchedAlertIds: [] };
+    const report: TokenResolveReport = {
+      waiting: 0,
+      notCovered: 0,
+      matched: 0,
+      missingAlerted: 0,
+      missingShadow: 0,
+      retracted: 0,
+      alerts: [],
+      touchedAlertIds: [],
+    };
     const progress = await this.store.listSignInProgress();
     const progressByTenant = new Map<string, SignInProgress[]>();
     for (const entry of progress) progressByTenant.set(entry.tenantId, [...(progressByTenant.get(entry.tenantId) ?? []), entry]);
@@ -179,6 +193,8 @@ export class TokenTracker {
       .flatMap((tenant) => (tenant === undefined || tenant === 'uncoverable' ? [] : [tenant.watermark]))
       .sort()
       .at(-1);
+    // Issuances that came after their uses were judged: every run looks, whether or not a check is due.
+    await this.retractLateAlerts(progressByTenant, report);
     const dueBy = options.force ? FAR_FUTURE : furthest;
     if (dueBy === undefined) return report;
 
@@ -222,6 +238,8 @@ export class TokenTracker {
         ? new Set<string>()
         : await this.store.findTokenIssuances(unknown.map((check) => issuanceLookupOf(check, this.settings.maxTokenLifetimeInHours)));
     const findings: Finding[] = [];
+    const missing: MissingIssuance[] = [];
+    const judgedAt = this.clock.now().toISOString();
     for (const check of toJudge) {
       if (this.recent.has(check.uti) || issued.has(check.uti)) {
         report.matched += 1;
@@ -230,7 +248,9 @@ export class TokenTracker {
         this.count(check, 'unmatched');
         if (this.settings.modes[check.source] === 'alert') {
           report.missingAlerted += 1;
-          findings.push(missingIssuanceFinding(check));
+          const finding = missingIssuanceFinding(check);
+          findings.push(finding);
+          missing.push(missingIssuanceOf(check, alertIdOf(dedupeKeyOf(finding, this.folding.dedupeBucketInMinutes)), judgedAt));
         } else report.missingShadow += 1;
       }
       done.push(check);
@@ -241,8 +261,53 @@ export class TokenTracker {
       report.alerts.push(...persisted.changed);
       report.touchedAlertIds.push(...persisted.touchedIds);
     }
+    // Kept so an issuance arriving later retracts the alert; written before the checks go, like the alerts.
+    if (missing.length > 0) await this.store.recordMissingIssuances(missing);
     // Alerts stored and delivered first: a crash before this delete only repeats an idempotent fold.
     if (done.length > 0) await this.store.deletePendingTokenChecks(done);
+  }
+
+  /**
+   * Retracts the alerts of uses judged missing whose issuance has been indexed since: the sign-in came later
+   * than the grace allowed. The alert says why (the sign-in as evidence), the channels that heard it are told,
+   * and the stream's grace grows to cover that lateness. A crash before the rows are deleted only retracts
+   * again, which changes nothing.
+   */
+  private async retractLateAlerts(progressByTenant: ReadonlyMap<string, readonly SignInProgress[]>, report: TokenResolveReport): Promise<void> {
+    const missing = await this.store.listMissingIssuances();
+    if (missing.length === 0) return;
+    const lookups = missing.map((row) => issuanceLookupOf(row, this.settings.maxTokenLifetimeInHours));
+    const issued = new Map((await this.store.getTokenIssuances(lookups)).map((issuance) => [issuance.uti, issuance]));
+    const settled: MissingIssuance[] = [];
+    const retracted: Alert[] = [];
+    const now = this.clock.now().toISOString();
+    for (const row of missing) {
+      const issuance = issued.get(row.uti);
+      if (issuance === undefined) continue;
+      // Measured against the stream's watermark as this run read it: at least as far as it had come when the sign-in arrived.
+      const watermark = progressByTenant.get(issuance.tenantId ?? '')?.find((entry) => entry.category === issuance.category)?.watermark;
+      const lateInSeconds = watermark === undefined ? 0 : Math.max(0, (Date.parse(watermark) - Date.parse(issuance.issuedAt)) / 1000);
+      const lateByMinutes = Math.ceil(lateInSeconds / 60);
+      const outcome = await retractStoredAlert(this.store, row.alertId, {
+        at: now,
+        reason:
+          `false alarm: the sign-in that issued token ${row.uti} (${issuance.category} at ${issuance.issuedAt}) arrived about ` +
+          `${lateByMinutes} minutes behind its stream, after the use was judged; the grace of that stream now covers it`,
+        evidence: { source: 'entra', type: issuance.category, id: issuance.recordId ?? issuance.uti, time: issuance.issuedAt },
+        lateByMinutes,
+      });
+      if (outcome?.changed === true) {
+        retracted.push(outcome.alert);
+        this.lateness.noteRetraction(issuance.tenantId ?? '', issuance.category, lateInSeconds);
+      }
+      settled.push(row);
+    }
+    if (retracted.length > 0) {
+      await this.deliver(retracted, new Set(retracted.map((alert) => alert.id)));
+      report.retracted += retracted.length;
+      report.alerts.push(...retracted);
+    }
+    if (settled.length > 0) await this.store.deleteMissingIssuances(settled);
   }
 
   private async advanceProgress(events: readonly NormalizedEvent[], partitionId: string | undefined): Promise<void> {
@@ -313,6 +378,13 @@ export class TokenTracker {
     if (this.lateness.dirty) await this.lateness.flush(nowMs);
     this.countsFlushedAtMs = nowMs;
   }
+}
+
+function missingIssuanceOf(check: PendingTokenCheck, alertId: string, judgedAt: string): MissingIssuance {
+  const row: { -readonly [K in keyof MissingIssuance]: MissingIssuance[K] } = { uti: check.uti, usedAt: check.usedAt, alertId, judgedAt };
+  if (check.tenantId !== undefined) row.tenantId = check.tenantId;
+  if (check.issuedAt !== undefined) row.issuedAt = check.issuedAt;
+  return row;
 }
 
 function evidenceKey(evidence: { readonly source: string; readonly type: string; readonly id: string }): string {

@@ -46,6 +46,7 @@ export interface LatenessTally extends LatenessHistogram {
   readonly counts: number[];
   total: number;
   maxInSeconds: number;
+  retractedMaxInSeconds?: number;
 }
 
 export function newLatenessTally(): LatenessTally {
@@ -79,6 +80,7 @@ export function mergeLateness(histograms: readonly LatenessHistogram[]): Latenes
   const counts = [...merged.counts];
   let total = 0;
   let maxInSeconds = 0;
+  let retractedMaxInSeconds = 0;
   for (const histogram of histograms) {
     histogram.counts.forEach((count, bucket) => {
       const into = Math.min(bucket, BUCKETS - 1);
@@ -86,8 +88,9 @@ export function mergeLateness(histograms: readonly LatenessHistogram[]): Latenes
     });
     total += histogram.total;
     maxInSeconds = Math.max(maxInSeconds, histogram.maxInSeconds);
+    retractedMaxInSeconds = Math.max(retractedMaxInSeconds, histogram.retractedMaxInSeconds ?? 0);
   }
-  return { counts, total, maxInSeconds };
+  return retractedMaxInSeconds > 0 ? { counts, total, maxInSeconds, retractedMaxInSeconds } : { counts, total, maxInSeconds };
 }
 
 /**
@@ -141,14 +144,19 @@ export interface AdaptiveGraceSettings {
 
 /**
  * The grace a check of a stream is judged with: `clamp(factor × quantile lateness, min, configured)` once
- * the stream has shown enough records, else the configured grace. `basis` says which, for the status report.
+ * the stream has shown enough records, else the configured grace. A record that came so late it retracted
+ * an alert sets a floor a minute above its lateness (a straggler that rare sits beyond any quantile, yet it
+ * happened: the next one like it must not raise a false alarm). `basis` says which, for the status report.
  */
 export function adaptiveGrace(
   histogram: LatenessHistogram | undefined,
   settings: AdaptiveGraceSettings,
 ): { readonly graceInMinutes: number; readonly basis: 'observed' | 'configured' } {
   if (histogram === undefined || histogram.total < settings.minRecords) return { graceInMinutes: settings.configuredGraceInMinutes, basis: 'configured' };
-  const observedInMinutes = (settings.factor * latenessQuantile(histogram, settings.quantile)) / 60;
+  const observedInMinutes = Math.max(
+    (settings.factor * latenessQuantile(histogram, settings.quantile)) / 60,
+    histogram.retractedMaxInSeconds === undefined ? 0 : histogram.retractedMaxInSeconds / 60 + 1,
+  );
   const graceInMinutes = Math.min(settings.configuredGraceInMinutes, Math.max(settings.minGraceInMinutes, Math.ceil(observedInMinutes)));
   return { graceInMinutes, basis: 'observed' };
 }

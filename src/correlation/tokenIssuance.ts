@@ -8,7 +8,7 @@ export function tokenIssuanceOf(event: NormalizedEvent): TokenIssuance | undefin
   if (uti === undefined) return undefined;
   const principal = event.actor.userPrincipalName ?? event.actor.userId ?? event.actor.servicePrincipalId ?? event.actor.appId;
   // Optional fields assigned, not spread in: V8 copies a spread with extra keys the slow way, once per sign-in.
-  const issuance: Writable<TokenIssuance> = { uti, issuedAt: event.time, category: event.category };
+  const issuance: Writable<TokenIssuance> = { uti, issuedAt: event.time, category: event.category, recordId: event.recordId };
   if (event.tenantId !== undefined) issuance.tenantId = event.tenantId;
   if (principal !== undefined) issuance.principal = principal;
   return issuance;

@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, AlertTriage, Incident } from '../domain/alerts.js';
+import type { Alert, AlertRetraction, AlertStatus, AlertTriage, Incident } from '../domain/alerts.js';
 import type { Caller } from '../domain/audit.js';
 
 /** What someone triaging an alert may decide. */
@@ -21,6 +21,8 @@ export interface TriageDecision {
 /** The alert as triaged (`changed` false when it had that status already: nothing to write), or why it may not be. */
 export type TriageOutcome = { readonly alert: Alert; readonly changed: boolean } | { readonly refused: string };
 
+const RETRACTED = 'the alert was retracted as a false alarm (see its retraction): it is closed already';
+
 /**
  * The statuses an action may not leave, and what the caller is told. Any other status moves to the action's
  * status; the action's own status stays as it is, so asking twice is harmless.
@@ -30,8 +32,10 @@ const REFUSED_FROM: Readonly<Record<TriageAction, Partial<Record<AlertStatus, st
     resolved: 'the alert is resolved already',
     // A hit on a disabled decoy is evidence kept quietly: acknowledging it would make later evidence notify.
     suppressed: 'a suppressed alert (a hit on a disabled decoy) notifies no one: resolve it instead',
+    retracted: RETRACTED,
   },
-  resolve: {},
+  // Resolving would overwrite the record of why Lure withdrew it.
+  resolve: { retracted: RETRACTED },
 };
 
 /** Acknowledges or resolves an alert: the new status and the triage record (who, when, the note), replacing any earlier one. */
@@ -41,6 +45,15 @@ export function triageAlert(alert: Alert, action: TriageAction, decision: Triage
   const refusal = REFUSED_FROM[action][alert.status];
   if (refusal !== undefined) return { refused: refusal };
   return { alert: { ...alert, status, triage: triageRecord(status, decision) }, changed: true };
+}
+
+/**
+ * Withdraws a `token.issuance.missing` alert whose token's issuance arrived after the use was judged. Any
+ * status gives way (an admin's triage stays on the alert); `changed` false when it was retracted already.
+ */
+export function retractAlert(alert: Alert, retraction: AlertRetraction): { readonly alert: Alert; readonly changed: boolean } {
+  if (alert.status === 'retracted') return { alert, changed: false };
+  return { alert: { ...alert, status: 'retracted', retraction }, changed: true };
 }
 
 /** The incident as triaged (`changed` false when it had that status already), or why it may not be. */

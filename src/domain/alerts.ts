@@ -8,7 +8,8 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'suppressed'] as const;
+/** `retracted`: Lure itself withdrew the alert as a false alarm (`Alert.retraction` says why). */
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'suppressed', 'retracted'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** One record that supports an alert. */
@@ -60,6 +61,22 @@ export interface Alert {
   readonly triage?: AlertTriage;
   /** MITRE ATT&CK technique ids of its detection (`T1078.004`, …). */
   readonly mitre?: readonly string[];
+  /** Why Lure withdrew the alert (status `retracted`): the record that proved it a false alarm. */
+  readonly retraction?: AlertRetraction;
+}
+
+/**
+ * A `token.issuance.missing` alert withdrawn because the sign-in that issued the token arrived after the use
+ * was judged: the decision is kept with the alert and told to the channels that heard it, never silent.
+ */
+export interface AlertRetraction {
+  /** Wall clock, ISO. */
+  readonly at: string;
+  readonly reason: string;
+  /** The late record that proved it a false alarm (the issuing sign-in). */
+  readonly evidence: Evidence;
+  /** How far behind its stream (in event time) the record arrived, at most: what the grace failed to cover. */
+  readonly lateByMinutes: number;
 }
 
 export interface AlertTriage {

@@ -13,6 +13,8 @@ export type Notification =
   | { readonly kind: 'alertRevision'; readonly alertId: string; readonly revision: number }
   | { readonly kind: 'incident'; readonly incidentId: string }
   | { readonly kind: 'incidentUpdate'; readonly incidentId: string; readonly window: string }
+  /** An alert of the incident withdrawn as a false alarm (`Alert.retraction`), told where the incident was. */
+  | { readonly kind: 'retraction'; readonly alertId: string; readonly incidentId: string }
   /** `lines`: the most severe of the folded notifications; `total`: how many were folded. */
   | { readonly kind: 'digest'; readonly minute: string; readonly lines: readonly DigestLine[]; readonly total: number }
   | { readonly kind: 'test'; readonly requestedAt: string };
@@ -69,7 +71,7 @@ export interface ChannelStatus {
 
 /** Everything a Teams card or an e-mail says, whichever channel carries it. */
 export interface NotificationContent {
-  readonly kind: 'incident' | 'incidentUpdate' | 'digest' | 'test';
+  readonly kind: 'incident' | 'incidentUpdate' | 'retraction' | 'digest' | 'test';
   readonly severity: Severity;
   readonly heading: string;
   readonly subheading?: string;

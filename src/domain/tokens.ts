@@ -15,6 +15,8 @@ export interface TokenIssuance {
   readonly category: SignInCategory;
   /** The user or app it was issued to, for people reading the index. */
   readonly principal?: string;
+  /** The sign-in record's id: the evidence when its late arrival retracts an alert. */
+  readonly recordId?: string;
 }
 
 /** A token presented to a Microsoft service, to be matched against the issuances. */
@@ -38,6 +40,20 @@ export interface TokenUse {
   readonly actor: Actor;
   readonly token: TokenContext;
   readonly evidence: Evidence;
+}
+
+/**
+ * A use judged to be of a token no sign-in issued, with the alert it raised: kept (for the lateness history's
+ * length) so that an issuance arriving later still retracts the alert.
+ */
+export interface MissingIssuance {
+  readonly uti: string;
+  readonly tenantId?: string;
+  readonly issuedAt?: string;
+  readonly usedAt: string;
+  readonly alertId: string;
+  /** Wall clock, ISO. */
+  readonly judgedAt: string;
 }
 
 /** A use whose token was not yet found issued, kept until its grace period has passed in event time. */
@@ -96,6 +112,11 @@ export interface LatenessHistogram {
   readonly counts: readonly number[];
   readonly total: number;
   readonly maxInSeconds: number;
+  /**
+   * The latest a record arrived that retracted an alert (its use was judged before it came): the grace
+   * covers at least this much from then on, whatever the quantile says.
+   */
+  readonly retractedMaxInSeconds?: number;
 }
 
 /** One writer's lateness of one sign-in stream (a category or an Entra partition) of a tenant, over an hour of arrival. */

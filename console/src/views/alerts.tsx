@@ -88,7 +88,7 @@ export function Alerts(props: { readonly api: Api }) {
         <label>
           Status{' '}
           <select value={filter.status} onChange={set('status')}>
-            {['', 'open', 'acknowledged', 'resolved', 'suppressed'].map((value) => (
+            {['', 'open', 'acknowledged', 'resolved', 'suppressed', 'retracted'].map((value) => (
               <option value={value}>{value || 'any'}</option>
             ))}
           </select>

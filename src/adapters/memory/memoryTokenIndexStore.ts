@@ -1,10 +1,12 @@
-import type { PendingTokenCheck, SignInLateness, SignInProgress, TokenMatchCount } from '../../domain/tokens.js';
+import type { MissingIssuance, PendingTokenCheck, SignInLateness, SignInProgress, TokenIssuance, TokenMatchCount } from '../../domain/tokens.js';
 import type { TokenIndexStore } from '../../ports/store/tokenIndexStore.js';
 import { checkKeyOf, dueBucketOf, issuanceHourOf, issuanceHoursBetween, sumMatchCounts } from '../storeSchemes.js';
 
 export function memoryTokenIndexStore(): TokenIndexStore {
-  /** Issuance hour → the token ids issued in it: only presence is ever asked of the index. */
-  const issuances = new Map<string, Set<string>>();
+  /** Issuance hour → token id → the issuance (the batch's own object: the tracker never changes it). */
+  const issuances = new Map<string, Map<string, TokenIssuance>>();
+  /** (token id, alert) → the row as JSON. */
+  const missingIssuances = new Map<string, string>();
   const progress = new Map<string, SignInProgress>();
   /** due bucket → (token id, evidence) → check JSON */
   const checks = new Map<string, Map<string, string>>();
@@ -14,15 +16,14 @@ export function memoryTokenIndexStore(): TokenIndexStore {
   return {
     async upsertTokenIssuances(batch) {
       // A batch's sign-ins fall in an hour or two: look the hour's partition up when the hour changes.
-      let current: { readonly hourPrefix: string; readonly partition: Set<string> } | undefined;
+      let current: { readonly hourPrefix: string; readonly partition: Map<string, TokenIssuance> } | undefined;
       for (const issuance of batch) {
         if (current === undefined || !issuance.issuedAt.startsWith(current.hourPrefix)) {
           const hour = issuanceHourOf(issuance.issuedAt);
-          current = { hourPrefix: issuance.issuedAt.slice(0, 13), partition: issuances.get(hour) ?? new Set<string>() };
+          current = { hourPrefix: issuance.issuedAt.slice(0, 13), partition: issuances.get(hour) ?? new Map<string, TokenIssuance>() };
           issuances.set(hour, current.partition);
         }
-        // The Table adapter keeps the fields, for people reading the index.
-        current.partition.add(issuance.uti);
+        current.partition.set(issuance.uti, issuance);
       }
     },
 
@@ -32,6 +33,17 @@ export function memoryTokenIndexStore(): TokenIndexStore {
         if (issuanceHoursBetween(from, to).some((hour) => issuances.get(hour)?.has(uti))) found.add(uti);
       }
       return found;
+    },
+
+    async getTokenIssuances(lookups) {
+      const found = new Map<string, TokenIssuance>();
+      for (const { uti, from, to } of lookups) {
+        for (const hour of issuanceHoursBetween(from, to)) {
+          const issuance = issuances.get(hour)?.get(uti);
+          if (issuance !== undefined) found.set(uti, { ...issuance });
+        }
+      }
+      return [...found.values()];
     },
 
     async deleteTokenIssuancesBefore(before) {
@@ -77,6 +89,29 @@ export function memoryTokenIndexStore(): TokenIndexStore {
       for (const [key, row] of [...lateness]) {
         if (issuanceHourOf(row.hour) < boundary) {
           lateness.delete(key);
+          deleted += 1;
+        }
+      }
+      return deleted;
+    },
+
+    async recordMissingIssuances(batch) {
+      for (const row of batch) missingIssuances.set(`${row.uti}\u0000${row.alertId}`, JSON.stringify(row));
+    },
+
+    async listMissingIssuances() {
+      return [...missingIssuances.values()].map((json) => JSON.parse(json) as MissingIssuance);
+    },
+
+    async deleteMissingIssuances(batch) {
+      for (const row of batch) missingIssuances.delete(`${row.uti}\u0000${row.alertId}`);
+    },
+
+    async deleteMissingIssuancesBefore(before) {
+      let deleted = 0;
+      for (const [key, json] of [...missingIssuances]) {
+        if ((JSON.parse(json) as MissingIssuance).judgedAt < before) {
+          missingIssuances.delete(key);
           deleted += 1;
         }
       }

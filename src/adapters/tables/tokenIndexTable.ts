@@ -1,5 +1,14 @@
 import { odata, type TransactionAction } from '@azure/data-tables';
-import type { PendingTokenCheck, SignInLateness, SignInProgress, TokenMatchCount, TokenUseSource } from '../../domain/tokens.js';
+import type {
+  IssuanceLookup,
+  MissingIssuance,
+  PendingTokenCheck,
+  SignInLateness,
+  SignInProgress,
+  TokenIssuance,
+  TokenMatchCount,
+  TokenUseSource,
+} from '../../domain/tokens.js';
 import type { TokenIndexStore } from '../../ports/store/tokenIndexStore.js';
 import { checkKeyOf, dueBucketOf, issuanceHourOf, issuanceHoursBetween, sumMatchCounts } from '../storeSchemes.js';
 import { type DocumentTable, documentEntity, documentOf, type StoredEntity, statusCodeOf } from './documentTable.js';
@@ -21,7 +30,11 @@ export interface TokenIndexTables {
   readonly matches: DocumentTable;
   /** One partition per hour of arrival, one row per tenant, stream and writer. */
   readonly lateness: DocumentTable;
+  /** One partition (they are few), one row per token id and alert. */
+  readonly missing: DocumentTable;
 }
+
+const MISSING_PARTITION = 'missing';
 
 /** The token-issuance index, the checks pending against it, the sign-in streams' progress and the match counts. */
 export function tableTokenIndexStore(tables: TokenIndexTables): TokenIndexStore {
@@ -34,33 +47,34 @@ export function tableTokenIndexStore(tables: TokenIndexTables): TokenIndexStore 
           issuedAt: issuance.issuedAt,
           category: issuance.category,
           ...(issuance.tenantId === undefined ? {} : { tenantId: issuance.tenantId }),
+          ...(issuance.principal === undefined ? {} : { principal: issuance.principal }),
+          ...(issuance.recordId === undefined ? {} : { recordId: issuance.recordId }),
         })),
         'upsert',
       );
     },
 
     async findTokenIssuances(lookups) {
-      const byHour = new Map<string, Map<string, string>>();
-      for (const { uti, from, to } of lookups) {
-        for (const hour of issuanceHoursBetween(from, to)) {
-          const keys = byHour.get(hour) ?? new Map<string, string>();
-          keys.set(encodeKey(uti), uti);
-          byHour.set(hour, keys);
-        }
-      }
       const found = new Set<string>();
-      for (const [hour, keys] of byHour) {
-        const rowKeys = [...keys.keys()];
-        for (let offset = 0; offset < rowKeys.length; offset += ROW_KEYS_PER_QUERY) {
-          const slice = rowKeys.slice(offset, offset + ROW_KEYS_PER_QUERY);
-          const filter = `${odata`PartitionKey eq ${hour}`} and (${slice.map((rowKey) => odata`RowKey eq ${rowKey}`).join(' or ')})`;
-          for await (const entity of tables.issuances.list(filter, ['RowKey'])) {
-            const uti = keys.get(typeof entity['rowKey'] === 'string' ? entity['rowKey'] : '');
-            if (uti !== undefined) found.add(uti);
-          }
-        }
-      }
+      for await (const { uti } of listIssuances(tables.issuances, lookups, ['RowKey'])) found.add(uti);
       return found;
+    },
+
+    async getTokenIssuances(lookups) {
+      const found = new Map<string, TokenIssuance>();
+      for await (const { uti, entity } of listIssuances(tables.issuances, lookups)) {
+        const { issuedAt, category, tenantId, principal, recordId } = entity;
+        if (typeof issuedAt !== 'string' || typeof category !== 'string') continue;
+        found.set(uti, {
+          uti,
+          issuedAt,
+          category: category as TokenIssuance['category'],
+          ...(typeof tenantId === 'string' ? { tenantId } : {}),
+          ...(typeof principal === 'string' ? { principal } : {}),
+          ...(typeof recordId === 'string' ? { recordId } : {}),
+        });
+      }
+      return [...found.values()];
     },
 
     async deleteTokenIssuancesBefore(before) {
@@ -82,6 +96,30 @@ export function tableTokenIndexStore(tables: TokenIndexTables): TokenIndexStore 
         }
       }
       return progress;
+    },
+
+    async recordMissingIssuances(missing) {
+      await tables.missing.writeInTransactions(
+        missing.map((row) => documentEntity(MISSING_PARTITION, missingKeyOf(row), row, { judgedAt: row.judgedAt })),
+        'upsert',
+      );
+    },
+
+    async listMissingIssuances() {
+      const rows: MissingIssuance[] = [];
+      for await (const row of tables.missing.listDocuments<MissingIssuance>(odata`PartitionKey eq ${MISSING_PARTITION}`)) rows.push(row);
+      return rows;
+    },
+
+    async deleteMissingIssuances(missing) {
+      await tables.missing.writeInTransactions(
+        missing.map((row) => ({ partitionKey: MISSING_PARTITION, rowKey: missingKeyOf(row) })),
+        'delete',
+      );
+    },
+
+    async deleteMissingIssuancesBefore(before) {
+      return tables.missing.deleteMatching(odata`judgedAt lt ${before}`);
     },
 
     async upsertPendingTokenChecks(checks) {
@@ -148,6 +186,37 @@ export function tableTokenIndexStore(tables: TokenIndexTables): TokenIndexStore 
       return tables.matches.deleteMatching(odata`updatedAt lt ${before}`);
     },
   };
+}
+
+function missingKeyOf(row: Pick<MissingIssuance, 'uti' | 'alertId'>): string {
+  return encodeKey(`${row.uti}\u0000${row.alertId}`);
+}
+
+/** The index rows of the token ids among `lookups`: a query per hour partition and fourteen ids. */
+async function* listIssuances(
+  table: DocumentTable,
+  lookups: readonly IssuanceLookup[],
+  select?: string[],
+): AsyncIterable<{ readonly uti: string; readonly entity: StoredEntity }> {
+  const byHour = new Map<string, Map<string, string>>();
+  for (const { uti, from, to } of lookups) {
+    for (const hour of issuanceHoursBetween(from, to)) {
+      const keys = byHour.get(hour) ?? new Map<string, string>();
+      keys.set(encodeKey(uti), uti);
+      byHour.set(hour, keys);
+    }
+  }
+  for (const [hour, keys] of byHour) {
+    const rowKeys = [...keys.keys()];
+    for (let offset = 0; offset < rowKeys.length; offset += ROW_KEYS_PER_QUERY) {
+      const slice = rowKeys.slice(offset, offset + ROW_KEYS_PER_QUERY);
+      const filter = `${odata`PartitionKey eq ${hour}`} and (${slice.map((rowKey) => odata`RowKey eq ${rowKey}`).join(' or ')})`;
+      for await (const entity of table.list(filter, select)) {
+        const uti = keys.get(typeof entity['rowKey'] === 'string' ? entity['rowKey'] : '');
+        if (uti !== undefined) yield { uti, entity };
+      }
+    }
+  }
 }
 
 /**

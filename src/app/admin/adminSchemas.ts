@@ -159,6 +159,15 @@ export const alertResource = z
     status: z.enum(ALERT_STATUSES),
     triage: triageResource.optional(),
     mitre: z.array(z.string()).optional().describe("MITRE ATT&CK technique ids of the alert's detection"),
+    retraction: z
+      .object({
+        at: z.string(),
+        reason: z.string(),
+        evidence: z.object({ source: z.string(), type: z.string(), id: z.string(), time: z.string() }),
+        lateByMinutes: z.number(),
+      })
+      .optional()
+      .describe('Why Lure withdrew the alert as a false alarm (status retracted): the late sign-in that issued its token'),
   })
   .describe('An alert (README "Alerts")');
 export const alertPage = z.object({ items: z.array(alertResource), continuation: z.string().optional() });

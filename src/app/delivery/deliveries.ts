@@ -1,4 +1,4 @@
-import { digestContent, incidentContent, testContent } from '../../alerting/notificationContent.js';
+import { digestContent, incidentContent, retractionContent, testContent } from '../../alerting/notificationContent.js';
 import { alertRevisionOf } from '../../alerting/sentinelRow.js';
 import { ALL_DETECTIONS } from '../../detections/index.js';
 import type { OutboxEntry } from '../../domain/delivery.js';
@@ -55,6 +55,14 @@ export async function deliveryOf(store: AlertDeliveryDeps['store'], cloud: Cloud
         stored === undefined ? [] : [stored.value.alert],
       );
       return { id: entry.id, content: incidentContent(notification.kind, incident, alerts, cloud, runbookOf) };
+    }
+    case 'retraction': {
+      const post = (await store.getOutboxEntry(`${entry.channel}|incident|${notification.incidentId}`))?.value;
+      // Told after the incident's post, never before it.
+      if (post?.status === 'pending') return 'wait';
+      const alert = (await store.getAlert(notification.alertId))?.value.alert;
+      if (alert === undefined) throw new DeliveryError(`alert ${notification.alertId} is not stored`, false);
+      return { id: entry.id, content: retractionContent(alert, notification.incidentId) };
     }
     case 'digest':
       return { id: entry.id, content: digestContent(notification.minute, notification.lines, notification.total, entry.severity) };

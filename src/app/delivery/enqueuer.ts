@@ -19,6 +19,7 @@ export class OutboxEnqueuer {
 
   /** Creates the planned entry (or its follow-up when the first exists); past the minute's threshold, folds it into a digest. */
   async enqueue(planned: PlannedEntry): Promise<string | undefined> {
+    if (planned.onlyAfter !== undefined && !(await this.heard(planned.onlyAfter))) return undefined;
     for (const candidate of [planned.entry, planned.otherwise]) {
       if (candidate === undefined) return undefined;
       if ((await this.deps.store.getOutboxEntry(candidate.id)) !== undefined) continue;
@@ -33,6 +34,15 @@ export class OutboxEnqueuer {
       return (await this.deps.store.createOutboxEntry(candidate)) ? candidate.id : undefined;
     }
     return undefined;
+  }
+
+  /** Whether one of the entries exists and did not die (digested counts: the digest told of it). */
+  private async heard(ids: readonly string[]): Promise<boolean> {
+    for (const id of ids) {
+      const entry = await this.deps.store.getOutboxEntry(id);
+      if (entry !== undefined && entry.value.status !== 'dead') return true;
+    }
+    return false;
   }
 
   /** This process's count of entries for a channel in a minute, this one included. */

@@ -79,11 +79,12 @@ function partitionIdOf(context: InvocationContext): string | undefined {
   return undefined;
 }
 
-/** One line per raised or changed alert: its identifiers only. A suppressed one is kept, never notified. */
+/** One line per raised, changed or retracted alert: its identifiers only. A suppressed one is kept, never notified. */
 export function logAlerts(logger: Logger, alerts: readonly Alert[]): void {
   for (const alert of alerts) {
     const fields = { id: alert.id, detection: alert.detection, severity: alert.severity, status: alert.status, decoyId: alert.decoyId, count: alert.count };
     if (alert.status === 'suppressed') logger.info('suppressed alert (decoy disabled)', fields);
+    else if (alert.status === 'retracted') logger.info('alert retracted (false alarm: its issuance arrived late)', fields);
     else logger.warn('alert', fields);
   }
 }

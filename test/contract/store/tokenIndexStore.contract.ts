@@ -34,6 +34,35 @@ export function tokenIndexStoreContract(name: string, createStore: () => Promise
       );
     });
 
+    it('gives back what it indexed of an issuance, record id included, as findTokenIssuances finds it', async () => {
+      const store = await createStore();
+      await store.upsertTokenIssuances([
+        { ...issuance('late/uti+1', '2026-11-02T08:58:00.000Z'), recordId: 'sign-in-record-1' },
+        issuance('other', '2026-11-02T08:59:00.000Z'),
+      ]);
+      const lookups = ['late/uti+1', 'other', 'never'].map((uti) =>
+        issuanceLookupOf({ uti, issuedAt: '2026-11-02T08:58:00.000Z', usedAt: '2026-11-02T09:00:00.000Z' }, 28),
+      );
+      const found = (await store.getTokenIssuances(lookups)).sort((a, b) => a.uti.localeCompare(b.uti));
+      assert.deepEqual(found, [
+        { ...issuance('late/uti+1', '2026-11-02T08:58:00.000Z'), recordId: 'sign-in-record-1' },
+        issuance('other', '2026-11-02T08:59:00.000Z'),
+      ]);
+    });
+
+    it('keeps uses judged missing, one per token and alert, until deleted or judged before a time', async () => {
+      const store = await createStore();
+      const row = (uti: string, alertId: string, judgedAt: string) => ({ uti, alertId, judgedAt, usedAt: '2026-11-02T09:00:00.000Z', tenantId: 't1' });
+      await store.recordMissingIssuances([row('a/b', 'alert1', '2026-11-02T09:10:00.000Z'), row('c', 'alert2', '2026-11-03T09:10:00.000Z')]);
+      await store.recordMissingIssuances([row('a/b', 'alert1', '2026-11-02T09:10:00.000Z')]);
+      const sorted = async () => (await store.listMissingIssuances()).sort((a, b) => a.uti.localeCompare(b.uti));
+      assert.deepEqual(await sorted(), [row('a/b', 'alert1', '2026-11-02T09:10:00.000Z'), row('c', 'alert2', '2026-11-03T09:10:00.000Z')]);
+      assert.equal(await store.deleteMissingIssuancesBefore('2026-11-03T00:00:00.000Z'), 1);
+      assert.deepEqual(await sorted(), [row('c', 'alert2', '2026-11-03T09:10:00.000Z')]);
+      await store.deleteMissingIssuances([row('c', 'alert2', '2026-11-03T09:10:00.000Z')]);
+      assert.deepEqual(await store.listMissingIssuances(), []);
+    });
+
     it('moves sign-in progress forward only, keeping the first event time', async () => {
       const store = await createStore();
       const tenantId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';

@@ -109,3 +109,73 @@ describe('alert delivery claims and follow-ups', () => {
     assert.equal(sent[0]!.content.others.length, 1);
   });
 });
+
+describe('retraction follow-ups', () => {
+  /** A channel that records what it is sent. */
+  const recording = (name: AlertChannel['name']): AlertChannel & { readonly sent: Delivery[] } => {
+    const sent: Delivery[] = [];
+    return { name, sent, send: (delivery) => (sent.push(delivery), Promise.resolve('delivered')) };
+  };
+
+  /** A high alert raised and delivered over Teams and the webhook, then retracted and delivered again (twice). */
+  async function raisedThenRetracted(settings: Record<string, string>) {
+    const store = memoryStateStore();
+    const clock = movableClock('2026-11-28T12:00:00.000Z');
+    const teams = recording('teams');
+    const webhook = recording('webhook');
+    const delivery = new AlertDelivery({
+      store,
+      channels: { teams, webhook },
+      clock,
+      settings: loadConfig({
+        LURE_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:1/flow',
+        LURE_WEBHOOK_URL: 'http://127.0.0.1:1/hook',
+        LURE_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length-000',
+        ...settings,
+      }).delivery,
+      cloud: 'public',
+      logger: recordingLogger(),
+      sleep: async () => {},
+    });
+    const persisted = await persistAlerts(store, [finding({ id: 'e1', time: '2026-11-28T11:00:00.000Z', severity: 'high' })], {
+      dedupeBucketInMinutes: 60,
+      now: clock.now().toISOString(),
+    });
+    await delivery.notify(persisted.touched);
+    const heard = { teams: teams.sent.length, webhook: webhook.sent.length };
+    const stored = await store.getAlert(persisted.touched[0]!.id);
+    const retracted = {
+      ...stored!.value.alert,
+      status: 'retracted' as const,
+      retraction: {
+        at: clock.now().toISOString(),
+        reason: 'false alarm: the sign-in arrived 31 minutes behind its stream',
+        evidence: { source: 'entra' as const, type: 'SignInLogs', id: 'late-sign-in', time: '2026-11-28T10:58:00.000Z' },
+        lateByMinutes: 31,
+      },
+    };
+    await store.updateAlert({ ...stored!.value, alert: retracted }, stored!.etag);
+    clock.advance(60_000);
+    await delivery.notify([retracted]);
+    await delivery.notify([retracted]);
+    return { teams: teams.sent, webhook: webhook.sent, heard };
+  }
+
+  it('tells each channel that heard the alert that it was a false alarm, once', async () => {
+    const { teams, webhook, heard } = await raisedThenRetracted({});
+    assert.deepEqual(heard, { teams: 1, webhook: 1 });
+    assert.equal(teams.length, 2, 'one follow-up on Teams, however often it is asked for');
+    assert.equal(teams[1]!.content.kind, 'retraction');
+    assert.match(teams[1]!.content.heading, /^False alarm: /);
+    assert.match(teams[1]!.content.subheading ?? '', /arrived 31 minutes late/);
+    assert.equal(webhook.length, 2, 'one follow-up on the webhook');
+    assert.equal(webhook[1]!.alert?.status, 'retracted');
+    assert.equal(webhook[1]!.alert.retraction?.evidence.id, 'late-sign-in');
+  });
+
+  it('tells no channel that never heard the alert', async () => {
+    const { teams, webhook, heard } = await raisedThenRetracted({ LURE_WEBHOOK_MIN_SEVERITY: 'critical', LURE_TEAMS_MIN_SEVERITY: 'critical' });
+    assert.deepEqual(heard, { teams: 0, webhook: 0 });
+    assert.deepEqual([teams.length, webhook.length], [0, 0]);
+  });
+});

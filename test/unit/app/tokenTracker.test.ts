@@ -257,6 +257,76 @@ describe('token.issuance.missing', () => {
     });
   });
 
+  describe('retraction', () => {
+    /** Sign-ins of a category every three seconds from 08:00 to 09:00: history enough that one straggler is beyond the 99.9th percentile. */
+    const dense = (category: 'SignInLogs' | 'NonInteractiveUserSignInLogs') =>
+      Array.from({ length: 1200 }, (_, step) =>
+        signInRecord({ category, time: new Date(Date.parse('2026-11-02T08:00:00.000Z') + step * 3_000).toISOString() }),
+      );
+    const settings = { LURE_ISSUANCE_GRACE_HISTORY_RECORDS: '1000' };
+    const judgedAt = async (services: Services, time: string) => {
+      await services.ingest([{ records: everyStreamAt(time) }], 'entra');
+      return services.resolveTokenChecks();
+    };
+
+    it('retracts the alert of a use whose issuance came after it was judged, with the sign-in as evidence, and grows the grace', async () => {
+      const clock = movableClock('2026-11-02T12:00:00.000Z');
+      const services = await testServices({ settings, clock });
+      await services.ingest([{ records: [...STREAMS_START, ...dense('SignInLogs'), ...dense('NonInteractiveUserSignInLogs')] }], 'entra');
+      const uti = 'issuedLate000000000001';
+      await services.ingest([{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:58:00.000Z', uti })] }], 'entra');
+      assert.equal((await judgedAt(services, '2026-11-02T09:09:00.000Z')).missingAlerted, 1, 'judged after 10 minutes: a false alarm, as it turns out');
+      const [raised] = await missingAlerts(services);
+      assert.ok(raised !== undefined);
+      assert.equal(raised.status, 'open');
+
+      // The issuing sign-in arrives once its stream is at 09:30: 32 minutes behind it.
+      const late = signInRecord({ category: 'NonInteractiveUserSignInLogs', time: '2026-11-02T08:58:00.000Z', uti });
+      await services.ingest([{ records: everyStreamAt('2026-11-02T09:30:00.000Z') }], 'entra');
+      await services.ingest([{ records: [late] }], 'entra');
+      const report = await services.resolveTokenChecks();
+      assert.equal(report.retracted, 1);
+      const [retracted] = await missingAlerts(services);
+      assert.ok(retracted !== undefined);
+      assert.equal(retracted.status, 'retracted');
+      assert.equal(retracted.id, raised.id, 'the same alert, kept and queryable');
+      assert.equal(retracted.retraction?.evidence.id, (late['properties'] as { id: string }).id, "the late sign-in's record");
+      assert.equal(retracted.retraction.evidence.type, 'NonInteractiveUserSignInLogs');
+      assert.equal(retracted.retraction.lateByMinutes, 32);
+      assert.match(
+        retracted.retraction.reason,
+        /^false alarm: the sign-in that issued token issuedLate000000000001 .* arrived about 32 minutes behind its stream/,
+      );
+      assert.equal((await all(services.store.listAlerts({ status: 'retracted' }))).length, 1, 'retracted alerts can be listed by status');
+      assert.equal((await services.resolveTokenChecks()).retracted, 0, 'retracted once');
+
+      // A use of a token nobody issued now waits at least the straggler's 32 minutes (and a minute more).
+      await services.ingest(
+        [{ records: [graphRecord({ time: '2026-11-02T09:41:00.000Z', issuedAt: '2026-11-02T09:40:00.000Z', uti: 'forgedAfter00000000001' })] }],
+        'entra',
+      );
+      assert.equal((await judgedAt(services, '2026-11-02T10:12:00.000Z')).missingAlerted, 0, 'due at 10:13 now, not 09:50');
+      assert.equal((await judgedAt(services, '2026-11-02T10:14:00.000Z')).missingAlerted, 1);
+    });
+
+    it('retracts nothing while the token stays unissued, nor after the week it is kept for', async () => {
+      const clock = movableClock('2026-11-02T12:00:00.000Z');
+      const services = await testServices({ settings, clock });
+      await services.ingest([{ records: [...STREAMS_START, ...dense('SignInLogs'), ...dense('NonInteractiveUserSignInLogs')] }], 'entra');
+      await services.ingest(
+        [{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:58:00.000Z', uti: 'neverIssued0000000001' })] }],
+        'entra',
+      );
+      assert.equal((await judgedAt(services, '2026-11-02T09:09:00.000Z')).missingAlerted, 1);
+      assert.equal((await judgedAt(services, '2026-11-02T10:09:00.000Z')).retracted, 0);
+      assert.equal((await services.store.listMissingIssuances()).length, 1, 'kept, should its issuance come');
+      clock.advance(8 * 86_400_000);
+      await services.prune();
+      assert.equal((await services.store.listMissingIssuances()).length, 0);
+      assert.equal((await missingAlerts(services))[0]?.status, 'open');
+    });
+  });
+
   it('indexes every sign-in category, MicrosoftServicePrincipalSignInLogs and ADFSSignInLogs included', async () => {
     const store = memoryStateStore();
     const indexer = await testServices({ store });

@@ -108,4 +108,13 @@ describe('adaptive grace', () => {
     assert.ok(after > before, `${before} → ${after}`);
     assert.equal(after, 120, 'twice 90 minutes is more than the configured grace: capped at it');
   });
+
+  it('covers, from then on, a straggler that retracted an alert, however rare (a minute above it, within the configured grace)', () => {
+    const prompt = withLateness(emptyLateness(), lognormal(10_000, 2, 0.5, 9));
+    const retracted = mergeLateness([prompt, { ...emptyLateness(), retractedMaxInSeconds: 1900 }]);
+    assert.equal(retracted.retractedMaxInSeconds, 1900, 'merged as the largest of any writer');
+    assert.deepEqual(adaptiveGrace(retracted, SETTINGS), { graceInMinutes: 33, basis: 'observed' });
+    assert.equal(adaptiveGrace(mergeLateness([prompt, { ...emptyLateness(), retractedMaxInSeconds: 9000 }]), SETTINGS).graceInMinutes, 120);
+    assert.equal(mergeLateness([prompt]).retractedMaxInSeconds, undefined, 'absent while nothing was retracted');
+  });
 });

@@ -108,6 +108,7 @@ describe('issuances and uses', () => {
       tenantId: TENANT,
       category: 'ManagedIdentitySignInLogs',
       principal: 'a',
+      recordId: event.recordId,
     });
     assert.equal(tokenIssuanceOf(expectMappedEvent(normalizeRecord(signInRecord({ time: '2026-11-02T08:00:00.000Z' })), 'signIn')), undefined);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { withAlert } from '../../../src/correlation/incidents.js';
-import { type TriageAction, triageAlert, triageIncident } from '../../../src/correlation/triage.js';
+import { retractAlert, type TriageAction, triageAlert, triageIncident } from '../../../src/correlation/triage.js';
 import { ALERT_STATUSES, type AlertStatus, type IncidentStatus } from '../../../src/domain/alerts.js';
 import { alertFixture } from '../../helpers/alerts.js';
 
@@ -67,7 +67,25 @@ describe('triageAlert', () => {
       'resolved resolve: unchanged',
       'suppressed acknowledge: refused',
       'suppressed resolve: resolved',
+      'retracted acknowledge: refused',
+      'retracted resolve: refused',
     ]);
+  });
+
+  it('retracts an alert of any status once, keeping its triage, and refuses to triage it after', () => {
+    const retraction = {
+      at: AT,
+      reason: 'false alarm: the sign-in arrived late',
+      evidence: { source: 'entra', type: 'SignInLogs', id: 'late', time: '2026-11-29T08:00:00.000Z' },
+      lateByMinutes: 31,
+    } as const;
+    for (const status of ['open', 'acknowledged', 'resolved'] as const) {
+      const before = alertIn(status);
+      const outcome = retractAlert(before, retraction);
+      assert.deepEqual(outcome, { alert: { ...before, status: 'retracted', retraction }, changed: true }, status);
+      assert.deepEqual(retractAlert(outcome.alert, { ...retraction, at: 'later' }), { alert: outcome.alert, changed: false }, 'the first retraction stands');
+      assert.match((triageAlert(outcome.alert, 'resolve', { by: ANALYST, at: AT }) as { refused: string }).refused, /retracted as a false alarm/);
+    }
   });
 
   it('replaces an earlier triage record; leaves out a missing note and user name; keeps only who the caller is', () => {

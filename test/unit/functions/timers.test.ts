@@ -76,7 +76,7 @@ describe('timer functions', () => {
     await pruneState(TIMER, timerContext('pruneState', logs));
     assert.ok(
       logs.includes(
-        'pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"signInLatenessRows":0,"journalEntries":0,"outboxEntries":0,"auditEntries":1,"streamCounts":1,"copiedAuditContent":0,"oldAlerts":1,"oldIncidents":0}',
+        'pruneState done {"tokenIssuances":1,"expiredTokenChecks":0,"deadLetters":1,"tokenMatchRows":0,"signInLatenessRows":0,"missingIssuances":0,"journalEntries":0,"outboxEntries":0,"auditEntries":1,"streamCounts":1,"copiedAuditContent":0,"oldAlerts":1,"oldIncidents":0}',
       ),
       logs.join('\n'),
     );
