@@ -1,9 +1,9 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import type { Alert, Incident } from '../domain/alerts.js';
 import { DecoyValidationError, parseDecoyFile } from '../decoys/parseDecoys.js';
 import { parseJwks } from '../keys/parseJwks.js';
 import type { SigningKey } from '../domain/signingKeys.js';
-import { EventFileError, messageBatchesOf, readEventFile } from './eventFiles.js';
+import { EventFileError, fileText, readEventFile, streamMessageBatches } from './eventFiles.js';
 import { emptyReport, type IngestReport, mergeReports } from './ingestReport.js';
 import type { TokenResolveReport } from './tokenTracker.js';
 import type { TokenMatchCount } from '../domain/tokens.js';
@@ -27,6 +27,13 @@ export interface ReplayOptions {
   readonly files: readonly string[];
   readonly decoyFile?: string;
   readonly jwksFiles?: readonly string[];
+  /** Hears how far the event files have been read, in bytes (for a progress bar). */
+  readonly onProgress?: (progress: ReplayProgress) => void;
+}
+
+export interface ReplayProgress {
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
 }
 
 export interface ReplayResult {
@@ -82,8 +89,15 @@ export async function replay(services: ReplayDependencies, options: ReplayOption
   if (signingKeys.length > 0) await services.signingKeys.load(signingKeys);
 
   const report = emptyReport();
+  const bytesTotal = (await Promise.all(options.files.map(async (file) => (await stat(file)).size))).reduce((sum, size) => sum + size, 0);
+  let bytesRead = 0;
+  const onBytes = (bytes: number) => {
+    bytesRead += bytes;
+    options.onProgress?.({ bytesRead, bytesTotal });
+  };
+  // Streamed, a batch at a time: a file of any size replays in bounded memory.
   for (const file of options.files) {
-    for (const batch of messageBatchesOf(await readEventFile(file))) mergeReports(report, await services.ingest(batch, file));
+    for await (const batch of streamMessageBatches(fileText(file, onBytes))) mergeReports(report, await services.ingest(batch, file));
   }
 
   // End of input: every pending check is judged as if event time had moved past its grace period.

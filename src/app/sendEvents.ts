@@ -1,5 +1,5 @@
 import type { EventPublisher } from '../ports/eventPublisher.js';
-import { messageBatchesOf, readEventFile } from './eventFiles.js';
+import { fileText, streamMessageBatches } from './eventFiles.js';
 
 /** Records per event, and bytes: an Event Hub message of Entra's own size (diagnostic settings send a few hundred KB), well under the 1 MB a message may be. */
 const RECORDS_PER_EVENT = 100;
@@ -20,9 +20,8 @@ export async function sendEventFiles(publisher: EventPublisher, hub: string, fil
   let events = 0;
   let records = 0;
   for (const file of files) {
-    const content = await readEventFile(file);
     let eventsOfFile = 0;
-    for (const batch of messageBatchesOf(content, RECORDS_PER_EVENT)) {
+    for await (const batch of streamMessageBatches(fileText(file), RECORDS_PER_EVENT)) {
       const bodies = batch.flatMap((message) => {
         if (Array.isArray(message)) {
           records += message.length;

@@ -6,7 +6,7 @@ import { EventFileError } from '../../app/eventFiles.js';
 import { replay, ReplayInputError } from '../../app/replay.js';
 import { consoleLogger } from '../../adapters/consoleLogger.js';
 import { formatSummary } from './formatSummary.js';
-import type { Alert, AlertStatus } from '../../domain/alerts.js';
+import { ALERT_STATUSES, type Alert, type AlertStatus } from '../../domain/alerts.js';
 import { HUB_NAMES, type HubName } from '../../domain/streams.js';
 import { totalAccepted } from '../../app/ingestReport.js';
 import { sendEventFiles } from '../../app/sendEvents.js';
@@ -29,6 +29,7 @@ import {
   UsageError,
 } from './cliInputs.js';
 import { runLocalHost } from './startCommand.js';
+import { byteProgressBar } from './progressBar.js';
 import { devTokenIdentity } from '../adminHosting.js';
 
 /** Exit codes: 0 done, 1 failed (store unavailable, a bug), 2 bad invocation or input file. */
@@ -82,7 +83,13 @@ async function main(argv: readonly string[]): Promise<number> {
       const environment = { ...process.env, LURE_STORE: process.env['LURE_STORE'] ?? 'memory', ...settings };
       const config = configFrom(environment);
       const services = await buildServices(config, { logger: consoleLogger({ minimumLevel: 'warn', format: config.logFormat }) });
-      const result = await replay(services, { files, ...(options.decoys === undefined ? {} : { decoyFile: options.decoys }), jwksFiles: options.jwks });
+      const bar = byteProgressBar();
+      const result = await replay(services, {
+        files,
+        ...(options.decoys === undefined ? {} : { decoyFile: options.decoys }),
+        jwksFiles: options.jwks,
+        onProgress: (progress) => bar.update(progress),
+      }).finally(() => bar.stop());
       for (const alert of result.alerts) process.stdout.write(`${JSON.stringify(alert)}\n`);
       process.stderr.write(
         `${formatSummary(result.report, result.alerts, { files: files.length, signingKeys: result.signingKeys.length, tokenChecks: result.tokenChecks, tokenMatches: result.tokenMatches, incidents: result.incidents })}\n`,
@@ -239,7 +246,7 @@ async function main(argv: readonly string[]): Promise<number> {
   program
     .command('alerts')
     .description('Print the stored alerts as JSON lines (the alert JSON), newest event first')
-    .addOption(new Option('--status <status>', 'only alerts in this status').choices(['open', 'acknowledged', 'resolved', 'suppressed']))
+    .addOption(new Option('--status <status>', 'only alerts in this status').choices(ALERT_STATUSES))
     .action(async (options: { status?: AlertStatus }) => {
       const services = await storeServices();
       const alerts: Alert[] = [];

@@ -1,6 +1,7 @@
 import { consoleLogger } from '../../adapters/consoleLogger.js';
 import { formatAlertLine } from '../../alerting/formatAlertLine.js';
 import type { Config } from '../../config/config.js';
+import { megabytes } from '../local/inboxFile.js';
 import { startLocalHost } from '../local/localHost.js';
 
 /**
@@ -27,7 +28,7 @@ export async function runLocalHost(config: Config): Promise<boolean> {
     const progress = host.progress();
     return progress === undefined
       ? ''
-      : `; finishing ${progress.name}: ${progress.done.toLocaleString('en-US')} / ${progress.total.toLocaleString('en-US')} records; Ctrl-C again to stop now — the file stays in the inbox`;
+      : `; finishing ${progress.name}: ${megabytes(progress.done, false)} / ${megabytes(progress.total)}; Ctrl-C again to stop now — the file stays in the inbox`;
   };
   return new Promise<boolean>((resolve) => {
     let signals = 0;

@@ -1,13 +1,14 @@
 import type { Stats } from 'node:fs';
 import { rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isCutShort, messageBatchesOf, readEventFile } from '../../app/eventFiles.js';
+import { fileText, isFileCutShort, streamMessageBatches } from '../../app/eventFiles.js';
 import type { Ingest } from '../../app/ingest.js';
 import type { Alert } from '../../domain/alerts.js';
 import type { LocalHostOutput } from './localHost.js';
 
 /* One inbox file's way through the pipeline: read once it is whole, ingested batch by batch, moved to processed/. */
 
+/** How far a file has been read, in bytes. */
 export interface FileProgress {
   readonly name: string;
   readonly done: number;
@@ -20,24 +21,24 @@ export interface FileWork {
   abandon: boolean;
 }
 
-/** A file this long says when it starts, so the person watching knows what Lure is busy with. */
-const LONG_FILE_RECORDS = 10_000;
+/** A file this long (bytes) says when it starts, so the person watching knows what Lure is busy with. */
+const LONG_FILE_BYTES = 4_000_000;
 /** How long a file whose last record is cut short waits for the rest before it is read as it is. */
 export const CUT_SHORT_PATIENCE_IN_MS = 60_000;
 export async function processFile(ingest: Ingest, file: string, processedDir: string, output: LocalHostOutput, work: FileWork): Promise<'done' | 'waiting'> {
   const name = path.basename(file);
-  let content: string;
+  let cutShort: boolean;
   let before: Stats;
   try {
     before = await stat(file);
-    content = await readEventFile(file);
+    cutShort = await isFileCutShort(file);
   } catch (error) {
     // Moved or deleted since the watcher saw it (a change event after it was processed): nothing to do.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') return 'done';
     output.note(`${name}: ${error instanceof Error ? error.message : String(error)}`);
     return 'done';
   }
-  if (isCutShort(content)) {
+  if (cutShort) {
     if (Date.now() - before.mtimeMs < CUT_SHORT_PATIENCE_IN_MS) {
       // Left where it is: the watcher sees it again when its writer adds the rest.
       output.note(
@@ -53,16 +54,18 @@ export async function processFile(ingest: Ingest, file: string, processedDir: st
     let read = 0;
     let deadLettered = 0;
     let raised = 0;
-    const batches = [...messageBatchesOf(content)];
-    // Records of a document's batch are one array; NDJSON lines count one each.
-    const sizeOf = (batch: unknown[]) => batch.reduce<number>((sum, message) => sum + (Array.isArray(message) ? message.length : 1), 0);
-    let progress: FileProgress = { name, done: 0, total: batches.reduce((sum, batch) => sum + sizeOf(batch), 0) };
+    let progress: FileProgress = { name, done: 0, total: before.size };
     work.current = progress;
-    if (progress.total >= LONG_FILE_RECORDS) output.note(`${name}: reading ${progress.total.toLocaleString('en-US')} records`);
-    for (const batch of batches) {
+    if (progress.total >= LONG_FILE_BYTES) output.note(`${name}: reading ${megabytes(progress.total)}`);
+    // Streamed a batch at a time: a file of any size is read in bounded memory.
+    const text = fileText(file, (bytes) => {
+      progress = { ...progress, done: Math.min(progress.total, progress.done + bytes) };
+      work.current = progress;
+    });
+    for await (const batch of streamMessageBatches(text)) {
       if (work.abandon) {
         output.note(
-          `${name}: stopped at ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} records; it stays in the inbox and is read again on the next start (what it raised folds, not twice)`,
+          `${name}: stopped at ${megabytes(progress.done, false)} of ${megabytes(progress.total)}; it stays in the inbox and is read again on the next start (what it raised folds, not twice)`,
         );
         return 'done';
       }
@@ -71,8 +74,6 @@ export async function processFile(ingest: Ingest, file: string, processedDir: st
       deadLettered += report.deadLettered;
       raised += report.alerts.length;
       report.alerts.forEach((alert) => show(alert, output));
-      progress = { ...progress, done: progress.done + sizeOf(batch) };
-      work.current = progress;
     }
     const after = await stat(file);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
@@ -95,6 +96,11 @@ export function show(alert: Alert, output: LocalHostOutput): void {
   // A hit on a disabled decoy is kept as evidence and never notified.
   if (alert.status === 'suppressed') output.note(`suppressed hit on disabled decoy ${alert.decoyId ?? '?'}: ${alert.title} (alert ${alert.id})`);
   else output.alert(alert);
+}
+
+/** Bytes as megabytes in words: `18.4 MB` (`unit` false: the number only). */
+export function megabytes(bytes: number, unit = true): string {
+  return `${(bytes / 1e6).toFixed(1)}${unit ? ' MB' : ''}`;
 }
 
 function uniquePath(folder: string, name: string): string {

@@ -1,4 +1,12 @@
-import type { IssuanceLookup, PendingTokenCheck, SignInLateness, SignInProgress, TokenIssuance, TokenMatchCount } from '../../domain/tokens.js';
+import type {
+  IssuanceLookup,
+  MissingIssuance,
+  PendingTokenCheck,
+  SignInLateness,
+  SignInProgress,
+  TokenIssuance,
+  TokenMatchCount,
+} from '../../domain/tokens.js';
 
 /** The token-issuance index, the pending checks against it, and the progress of the sign-in streams. */
 export interface TokenIndexStore {
@@ -6,6 +14,8 @@ export interface TokenIndexStore {
   upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void>;
   /** The token ids among `lookups` indexed in an hour partition overlapping their `from`–`to` span. */
   findTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<Set<string>>;
+  /** The issuances themselves (what the index keeps of each) among `lookups`, found as `findTokenIssuances` finds them. */
+  getTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<TokenIssuance[]>;
   /** Deletes issuances indexed for an hour wholly before `before`. Returns how many. */
   deleteTokenIssuancesBefore(before: string): Promise<number>;
 
@@ -19,6 +29,14 @@ export interface TokenIndexStore {
   listSignInLateness(since: string): Promise<SignInLateness[]>;
   /** Deletes rows of hours wholly before `before`. Returns how many. */
   deleteSignInLatenessBefore(before: string): Promise<number>;
+
+  /** Records uses judged missing, with their alerts; idempotent per (token id, alert). */
+  recordMissingIssuances(missing: readonly MissingIssuance[]): Promise<void>;
+  /** Every use judged missing still kept: few (forged tokens and false alarms), so listed whole. */
+  listMissingIssuances(): Promise<MissingIssuance[]>;
+  deleteMissingIssuances(missing: readonly MissingIssuance[]): Promise<void>;
+  /** Deletes those judged before `before`. Returns how many. */
+  deleteMissingIssuancesBefore(before: string): Promise<number>;
 
   /** Idempotent per (token id, evidence record); written in batches by due time. */
   upsertPendingTokenChecks(checks: readonly PendingTokenCheck[]): Promise<void>;

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isCutShort, messageBatchesOf } from '../../../src/app/eventFiles.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileText, isCutShort, isFileCutShort, messageBatchesOf, streamMessageBatches, type TextSource } from '../../../src/app/eventFiles.js';
 
 describe('messageBatchesOf', () => {
   it('slices an Event Hub message file into batches of its records', () => {
@@ -49,4 +52,109 @@ describe('isCutShort', () => {
     assert.equal(isCutShort('\ufeff{"records":[]}'), false);
     assert.equal(isCutShort('garbage\n'), false, 'bad but finished: ingested, and dead-lettered as bad');
   });
+});
+
+describe('streamMessageBatches (files over a megabyte)', () => {
+  /** Text handed over in 64 KB chunks, as a file stream does: records and lines straddle chunk boundaries. */
+  const chunked = (content: string): TextSource =>
+    async function* () {
+      for (let offset = 0; offset < content.length; offset += 65_536) yield await Promise.resolve(content.slice(offset, offset + 65_536));
+    };
+  const collect = async (source: TextSource, batchSize = 500) => {
+    const batches: unknown[][] = [];
+    for await (const batch of streamMessageBatches(source, batchSize)) batches.push(batch);
+    return batches;
+  };
+  /** Records of about 200 bytes: 6,000 of them are over a megabyte. */
+  const records = Array.from({ length: 6_000 }, (_, index) => ({ category: 'SignInLogs', index, padding: 'x'.repeat(160) }));
+
+  it('reads NDJSON line by line, a bad line one bad record, blank lines and CRLF skipped', async () => {
+    const lines = records.map((record) => JSON.stringify(record));
+    const content = `\ufeff${lines.slice(0, 3000).join('\r\n')}\n\n{"broken":\n${lines.slice(3000).join('\n')}`;
+    const batches = await collect(chunked(content), 1000);
+    assert.deepEqual(
+      batches.map((batch) => batch.length),
+      [1000, 1000, 1000, 1000, 1000, 1000, 1],
+    );
+    const flat = batches.flat();
+    assert.equal(flat[3000], '{"broken":');
+    assert.deepEqual(JSON.parse(flat[0] as string), records[0]);
+    assert.deepEqual(JSON.parse(flat.at(-1) as string), records.at(-1));
+  });
+
+  it('streams a JSON array and an Event Hub envelope, compact or pretty-printed, element by element', async () => {
+    const expected = [records.slice(0, 2500), records.slice(2500, 5000), records.slice(5000)].map((batch) => [batch]);
+    for (const content of [
+      JSON.stringify(records),
+      JSON.stringify({ records }),
+      JSON.stringify({ records }, null, 2),
+      `\ufeff${JSON.stringify({ before: { records: [1] }, records, after: 1 })}`,
+    ]) {
+      assert.deepEqual(await collect(chunked(content), 2500), expected, content.slice(0, 40));
+    }
+  });
+
+  it('reads one huge record whole, and says where a document stops parsing after records were read', async () => {
+    const huge = { category: 'AuditLogs', properties: { blob: 'y'.repeat(1_500_000) } };
+    assert.deepEqual(await collect(chunked(JSON.stringify(huge))), [[huge]]);
+    const broken = `${JSON.stringify(records).slice(0, -2000)},{"oops"}]`;
+    const batches = await collect(chunked(broken), 2000);
+    const intact = JSON.parse(
+      `${JSON.stringify(records)
+        .slice(0, -2000)
+        .replace(/,\{[^{}]*$/, '')}]`,
+    ) as unknown[];
+    const read = batches.slice(0, -1).flatMap((batch) => batch[0] as unknown[]);
+    assert.deepEqual(read, intact.slice(0, read.length), 'the records before the break go in, the last partial batch too');
+    assert.ok(intact.length - read.length <= 16_384 / 200, `at most the records of the 16 KB slice it broke in are lost: ${intact.length - read.length}`);
+    assert.equal(batches.at(-1)?.[0], `(the rest of this document does not parse, after record ${read.length}: Parser cannot parse input: expected ',')`);
+  });
+
+  it('reads NDJSON whose first line is broken as NDJSON, not as one broken document', async () => {
+    const content = `{"broken":\n${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
+    const flat = (await collect(chunked(content), 1000)).flat();
+    assert.equal(flat.length, 6_001);
+    assert.equal(flat[0], '{"broken":');
+  });
+});
+
+describe('isFileCutShort', () => {
+  it('judges a file over a megabyte by its first line and its tail, as isCutShort judges the whole', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'lure-cut-'));
+    const lines = Array.from({ length: 6_000 }, (_, index) => JSON.stringify({ index, padding: 'x'.repeat(200) })).join('\n');
+    const pretty = JSON.stringify({ records: lines.split('\n').map((line) => JSON.parse(line) as unknown) }, null, 2);
+    const cases: [string, boolean][] = [
+      [`${lines}\n`, false],
+      [lines, false],
+      [`${lines}\n{"index":6000,"pad`, true],
+      [pretty, false],
+      [pretty.slice(0, -40), true],
+    ];
+    for (const [index, [content, cut]] of cases.entries()) {
+      const file = path.join(folder, `case${index}.json`);
+      await writeFile(file, content);
+      assert.equal(await isFileCutShort(file), cut, `case ${index}`);
+      assert.equal(isCutShort(content), cut, `case ${index}, whole`);
+    }
+    await assert.rejects(isFileCutShort(path.join(folder, 'missing.json')), /missing\.json: no such file/);
+  });
+
+  it('reads a file from disk through fileText, counting its bytes', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'lure-text-'));
+    const file = path.join(folder, 'records.ndjson');
+    const content = `${Array.from({ length: 20_000 }, (_, index) => JSON.stringify({ index, name: 'é'.repeat(50) })).join('\n')}\n`;
+    await writeFile(file, content);
+    let bytes = 0;
+    const flat = (await collect(fileText(file, (count) => (bytes += count)))).flat();
+    assert.equal(flat.length, 20_000);
+    assert.equal(flat[19_999], JSON.stringify({ index: 19_999, name: 'é'.repeat(50) }), 'multi-byte characters across chunks decode whole');
+    assert.equal(bytes, Buffer.byteLength(content));
+    await assert.rejects(collect(fileText(path.join(folder, 'gone.ndjson'))), /gone\.ndjson: no such file/);
+  });
+
+  async function collect(source: TextSource): Promise<unknown[][]> {
+    const batches: unknown[][] = [];
+    for await (const batch of streamMessageBatches(source)) batches.push(batch);
+    return batches;
+  }
 });
