@@ -111,10 +111,11 @@ export class SignInLatenessTracker {
   }
 
   /**
-   * The grace a use is judged with: the largest adaptive grace of the streams that gate it (every category
-   * that may issue it, and every Entra hub partition of its tenant). A stream without enough history gives
-   * the configured grace, so any missing history keeps it. Lateness is read from the store at most every
-   * few minutes.
+   * The grace a use is judged with: the largest adaptive grace of the categories that may issue it. Their
+   * lateness is each sign-in's least behind its category and its hub partition (the tracker's measure), so
+   * the partitions need no grace of their own: a partition's backlog waits on the partition's watermark. A
+   * category without enough history gives the configured grace. Lateness is read from the store at most
+   * every few minutes.
    */
   async graceInMinutesFor(use: Pick<TokenUse, 'tenantId' | 'principalType'>): Promise<number> {
     const nowMs = this.clock.now().getTime();
@@ -136,12 +137,10 @@ export class SignInLatenessTracker {
     const known = this.graces.memo.get(key);
     if (known !== undefined) return known;
     const streams = this.graces.byTenant.get(use.tenantId ?? '') ?? new Map<string, LatenessHistogram>();
-    // Every category that may issue the token, gating or not (a managed identity's sign-ins arrive late and
-    // sparse), and every hub partition: one without enough history keeps the configured grace.
+    // Every category that may issue the token, gating or not (a managed identity's sign-ins arrive late and sparse).
     const issuing: readonly string[] = ISSUING_CATEGORIES[use.principalType ?? 'unknown'];
-    const partitions = [...streams.keys()].filter((stream) => stream.startsWith('partition:'));
     const adaptive = { configuredGraceInMinutes: this.settings.graceInMinutes, ...this.settings.adaptive, minRecords: this.settings.adaptive.historyRecords };
-    const grace = Math.max(...[...issuing, ...partitions].map((stream) => adaptiveGrace(streams.get(stream), adaptive).graceInMinutes));
+    const grace = Math.max(...issuing.map((stream) => adaptiveGrace(streams.get(stream), adaptive).graceInMinutes));
     this.graces.memo.set(key, grace);
     return grace;
   }

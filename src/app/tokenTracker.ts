@@ -313,11 +313,13 @@ export class TokenTracker {
   private async advanceProgress(events: readonly NormalizedEvent[], partitionId: string | undefined): Promise<void> {
     // Progress per category, then per tenant (nearly always one): a mutable entry each, as every Entra
     // record of the batch passes through here. Each record's lateness is how far its event time lies behind
-    // the furthest this process has seen of its stream (0 when it moves that forward).
+    // the furthest this process has seen of its stream (0 when it moves that forward). A sign-in's category
+    // lateness is at most its partition's: a check waits for every partition as well as every category, so
+    // a partition's backlog (behind the other partitions, in order within its own) never needs the grace.
     type Seen = { firstEventTime: string; watermark: string; watermarkMs: number; readonly tally: LatenessTally };
     await this.lateness.seedKnownWatermarks();
     const batch = new Map<SignInProgress['category'], Map<string, Seen>>();
-    const advance = (tenantId: string, category: SignInProgress['category'], time: string) => {
+    const advance = (tenantId: string, category: SignInProgress['category'], time: string, atMostInSeconds: number): number => {
       let byTenant = batch.get(category);
       if (byTenant === undefined) batch.set(category, (byTenant = new Map<string, Seen>()));
       let seen = byTenant.get(tenantId);
@@ -330,19 +332,23 @@ export class TokenTracker {
         seen.watermark = time;
         seen.watermarkMs = -1;
         tallyLateness(seen.tally, 0);
-      } else {
-        // Only late records pay for a parse: of their own time, and of the watermark once after it moved.
-        if (seen.watermarkMs < 0) seen.watermarkMs = Date.parse(seen.watermark);
-        tallyLateness(seen.tally, time === seen.watermark ? 0 : (seen.watermarkMs - Date.parse(time)) / 1000);
-        if (time < seen.firstEventTime) seen.firstEventTime = time;
+        return 0;
       }
+      // Only late records pay for a parse: of their own time, and of the watermark once after it moved.
+      if (seen.watermarkMs < 0) seen.watermarkMs = Date.parse(seen.watermark);
+      const lateness = time === seen.watermark ? 0 : Math.min(atMostInSeconds, (seen.watermarkMs - Date.parse(time)) / 1000);
+      tallyLateness(seen.tally, lateness);
+      if (time < seen.firstEventTime) seen.firstEventTime = time;
+      return lateness;
     };
     const partition: SignInProgress['category'] | undefined = partitionId === undefined ? undefined : `partition:${partitionId}`;
     for (const event of events) {
       if (event.source !== 'entra') continue;
       // Any Entra record shows how far its partition has come; sign-ins show their category's progress too.
-      if (partition !== undefined) advance(event.tenantId ?? '', partition, event.time);
-      if (event.kind === 'signIn' && event.category !== 'AzureActiveDirectoryStsLogon') advance(event.tenantId ?? '', event.category, event.time);
+      const partitionLateness =
+        partition === undefined ? Number.POSITIVE_INFINITY : advance(event.tenantId ?? '', partition, event.time, Number.POSITIVE_INFINITY);
+      if (event.kind === 'signIn' && event.category !== 'AzureActiveDirectoryStsLogon')
+        advance(event.tenantId ?? '', event.category, event.time, partitionLateness);
     }
     for (const [category, byTenant] of batch) for (const [tenantId, seen] of byTenant) this.lateness.remember(tenantId, category, seen.watermark);
     const updates = [...batch].flatMap(([category, byTenant]) =>

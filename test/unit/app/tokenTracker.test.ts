@@ -220,6 +220,30 @@ describe('token.issuance.missing', () => {
       assert.equal(mergeLateness(rows.map((row) => row.histogram)).maxInSeconds, 3600, 'an hour behind what the first instance had stored');
     });
 
+    it("counts a partition's backlog against the partition only: in order within it, it never needs the grace", async () => {
+      const store = memoryStateStore();
+      const services = await testServices({ store, settings });
+      const at = (partitionId: string, time: string) =>
+        services.ingest([{ records: [signInRecord({ category: 'SignInLogs', time })] }], `entra partition ${partitionId}`, undefined, { partitionId });
+      await at('0', '2026-11-02T09:00:00.000Z');
+      // Partition 1 catches up on an hour, in order: an hour behind the category, on time in its partition.
+      await at('1', '2026-11-02T08:00:00.000Z');
+      await at('1', '2026-11-02T08:30:00.000Z');
+      // Out of order within partition 1 itself: 20 minutes late there, 50 behind the category.
+      await at('1', '2026-11-02T08:10:00.000Z');
+      // Without a partition (a replay), the category's own lateness stands: 55 minutes.
+      await services.ingest([{ records: [signInRecord({ category: 'SignInLogs', time: '2026-11-02T08:05:00.000Z' })] }], 'replay.ndjson');
+      await services.resolveTokenChecks();
+      const rows = await store.listSignInLateness('2026-11-01T00:00:00.000Z');
+      const of = (stream: string) => mergeLateness(rows.filter((row) => row.category === stream).map((row) => row.histogram));
+      assert.equal(of('SignInLogs').maxInSeconds, 55 * 60);
+      assert.equal(of('SignInLogs').total, 5);
+      assert.equal(latenessQuantile(of('SignInLogs'), 0.6), 0, 'the backlog counts nothing');
+      const outOfOrder = latenessQuantile(of('SignInLogs'), 0.8);
+      assert.ok(outOfOrder >= 20 * 60 && outOfOrder < 24 * 60, `the out-of-order record counts its 20 minutes (a bucket's bound): ${outOfOrder}`);
+      assert.equal(of('partition:1').maxInSeconds, 20 * 60);
+    });
+
     it('falls back to the configured grace, failing no ingest, while the lateness table cannot be read', async () => {
       const store = memoryStateStore();
       let reads = 0;

@@ -9,18 +9,7 @@ import {
   mergeLateness,
   withLateness,
 } from '../../../src/correlation/lateness.js';
-
-/** A seeded generator (mulberry32), so every run draws the same latenesses. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../../helpers/seeded.js';
 
 /** Lognormal latenesses in seconds (median `medianInSeconds`, shape `sigma`), as export delays look. */
 function lognormal(count: number, medianInSeconds: number, sigma: number, seed: number): number[] {
