@@ -24,7 +24,17 @@ export function AlertView(props: { readonly api: Api; readonly id: string; reado
               seen {counted(alert.count, 'time')} · event {when(alert.occurredAt)} · detected {when(alert.detectedAt)}
             </p>
             <p>{alert.summary}</p>
-            {alert.runbook !== undefined && (
+            {alert.retraction !== undefined && (
+              <section aria-labelledby="retraction-title">
+                <h2 id="retraction-title">Retracted: a false alarm</h2>
+                <p>{alert.retraction.reason}</p>
+                <p>
+                  The late record: {alert.retraction.evidence.type} <code>{alert.retraction.evidence.id}</code> (event {when(alert.retraction.evidence.time)}),
+                  about {counted(alert.retraction.lateByMinutes, 'minute')} behind its stream; retracted {when(alert.retraction.at)}.
+                </p>
+              </section>
+            )}
+            {alert.runbook !== undefined && alert.retraction === undefined && (
               <>
                 <h2>What to do now</h2>
                 <p>{alert.runbook}</p>
@@ -53,13 +63,15 @@ export function AlertView(props: { readonly api: Api; readonly id: string; reado
             </ul>
             <PortalLinks alerts={[alert]} cloud={props.cloud} />
             <TriageRecord triage={alert.triage} />
-            <TriageForm
-              post={async (verb, body) => {
-                await props.api.send('POST', `/alerts/${encodeURIComponent(props.id)}/${verb}`, body);
-                return verb === 'ack' ? 'Acknowledged.' : 'Resolved.';
-              }}
-              onDone={data.reload}
-            />
+            {alert.status !== 'retracted' && (
+              <TriageForm
+                post={async (verb, body) => {
+                  await props.api.send('POST', `/alerts/${encodeURIComponent(props.id)}/${verb}`, body);
+                  return verb === 'ack' ? 'Acknowledged.' : 'Resolved.';
+                }}
+                onDone={data.reload}
+              />
+            )}
           </>
         )}
       </Loading>
