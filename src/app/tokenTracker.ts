@@ -285,7 +285,7 @@ export class TokenTracker {
       const issuance = issued.get(row.uti);
       if (issuance === undefined) continue;
       // Measured against the stream's watermark as this run read it: at least as far as it had come when the sign-in arrived.
-      const watermark = progressByTenant.get(issuance.tenantId ?? '')?.find((entry) => entry.category === issuance.category)?.watermark;
+      const watermark = progressByTenant.get(row.tenantId ?? '')?.find((entry) => entry.category === issuance.category)?.watermark;
       const lateInSeconds = watermark === undefined ? 0 : Math.max(0, (Date.parse(watermark) - Date.parse(issuance.issuedAt)) / 1000);
       const lateByMinutes = Math.ceil(lateInSeconds / 60);
       const outcome = await retractStoredAlert(this.store, row.alertId, {
@@ -298,7 +298,7 @@ export class TokenTracker {
       });
       if (outcome?.changed === true) {
         retracted.push(outcome.alert);
-        this.lateness.noteRetraction(issuance.tenantId ?? '', issuance.category, lateInSeconds);
+        this.lateness.noteRetraction(row.tenantId ?? '', issuance.category, lateInSeconds);
       }
       settled.push(row);
     }

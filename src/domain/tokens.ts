@@ -56,6 +56,9 @@ export interface MissingIssuance {
   readonly judgedAt: string;
 }
 
+/** What the index gives back of an issuance: enough to prove a use's token was issued, and when and by which record. */
+export type IndexedIssuance = Pick<TokenIssuance, 'uti' | 'issuedAt' | 'category' | 'recordId'>;
+
 /** A use whose token was not yet found issued, kept until its grace period has passed in event time. */
 export interface PendingTokenCheck extends TokenUse {
   /** (issuedAt, or usedAt when unknown) + grace: when the issuing sign-in must have been seen. */

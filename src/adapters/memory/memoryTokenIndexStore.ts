@@ -1,10 +1,21 @@
-import type { MissingIssuance, PendingTokenCheck, SignInLateness, SignInProgress, TokenIssuance, TokenMatchCount } from '../../domain/tokens.js';
+import type {
+  IndexedIssuance,
+  MissingIssuance,
+  PendingTokenCheck,
+  SignInLateness,
+  SignInProgress,
+  TokenIssuance,
+  TokenMatchCount,
+} from '../../domain/tokens.js';
 import type { TokenIndexStore } from '../../ports/store/tokenIndexStore.js';
 import { checkKeyOf, dueBucketOf, issuanceHourOf, issuanceHoursBetween, sumMatchCounts } from '../storeSchemes.js';
 
 export function memoryTokenIndexStore(): TokenIndexStore {
-  /** Issuance hour → token id → the issuance (the batch's own object: the tracker never changes it). */
-  const issuances = new Map<string, Map<string, TokenIssuance>>();
+  /**
+   * Issuance hour → token id → what `getTokenIssuances` gives back, packed in one string: a replay holds
+   * every sign-in's, and one short string costs a fraction of an object and its strings.
+   */
+  const issuances = new Map<string, Map<string, string>>();
   /** (token id, alert) → the row as JSON. */
   const missingIssuances = new Map<string, string>();
   const progress = new Map<string, SignInProgress>();
@@ -16,14 +27,14 @@ export function memoryTokenIndexStore(): TokenIndexStore {
   return {
     async upsertTokenIssuances(batch) {
       // A batch's sign-ins fall in an hour or two: look the hour's partition up when the hour changes.
-      let current: { readonly hourPrefix: string; readonly partition: Map<string, TokenIssuance> } | undefined;
+      let current: { readonly hourPrefix: string; readonly partition: Map<string, string> } | undefined;
       for (const issuance of batch) {
         if (current === undefined || !issuance.issuedAt.startsWith(current.hourPrefix)) {
           const hour = issuanceHourOf(issuance.issuedAt);
-          current = { hourPrefix: issuance.issuedAt.slice(0, 13), partition: issuances.get(hour) ?? new Map<string, TokenIssuance>() };
+          current = { hourPrefix: issuance.issuedAt.slice(0, 13), partition: issuances.get(hour) ?? new Map<string, string>() };
           issuances.set(hour, current.partition);
         }
-        current.partition.set(issuance.uti, issuance);
+        current.partition.set(issuance.uti, packIssuance(issuance));
       }
     },
 
@@ -36,11 +47,11 @@ export function memoryTokenIndexStore(): TokenIndexStore {
     },
 
     async getTokenIssuances(lookups) {
-      const found = new Map<string, TokenIssuance>();
+      const found = new Map<string, IndexedIssuance>();
       for (const { uti, from, to } of lookups) {
         for (const hour of issuanceHoursBetween(from, to)) {
-          const issuance = issuances.get(hour)?.get(uti);
-          if (issuance !== undefined) found.set(uti, { ...issuance });
+          const packed = issuances.get(hour)?.get(uti);
+          if (packed !== undefined) found.set(uti, unpackIssuance(uti, packed));
         }
       }
       return [...found.values()];
@@ -163,4 +174,14 @@ export function memoryTokenIndexStore(): TokenIndexStore {
       return deleted;
     },
   };
+}
+
+/** What `getTokenIssuances` gives back, in one string: time, category and record id (none holds a NUL). */
+function packIssuance(issuance: TokenIssuance): string {
+  return `${issuance.issuedAt}\u0000${issuance.category}\u0000${issuance.recordId ?? ''}`;
+}
+
+function unpackIssuance(uti: string, packed: string): IndexedIssuance {
+  const [issuedAt = '', category = '', recordId = ''] = packed.split('\u0000');
+  return { uti, issuedAt, category: category as TokenIssuance['category'], ...(recordId === '' ? {} : { recordId }) };
 }

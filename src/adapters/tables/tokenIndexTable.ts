@@ -1,5 +1,6 @@
 import { odata, type TransactionAction } from '@azure/data-tables';
 import type {
+  IndexedIssuance,
   IssuanceLookup,
   MissingIssuance,
   PendingTokenCheck,
@@ -61,18 +62,11 @@ export function tableTokenIndexStore(tables: TokenIndexTables): TokenIndexStore 
     },
 
     async getTokenIssuances(lookups) {
-      const found = new Map<string, TokenIssuance>();
-      for await (const { uti, entity } of listIssuances(tables.issuances, lookups)) {
-        const { issuedAt, category, tenantId, principal, recordId } = entity;
+      const found = new Map<string, IndexedIssuance>();
+      for await (const { uti, entity } of listIssuances(tables.issuances, lookups, ['RowKey', 'issuedAt', 'category', 'recordId'])) {
+        const { issuedAt, category, recordId } = entity;
         if (typeof issuedAt !== 'string' || typeof category !== 'string') continue;
-        found.set(uti, {
-          uti,
-          issuedAt,
-          category: category as TokenIssuance['category'],
-          ...(typeof tenantId === 'string' ? { tenantId } : {}),
-          ...(typeof principal === 'string' ? { principal } : {}),
-          ...(typeof recordId === 'string' ? { recordId } : {}),
-        });
+        found.set(uti, { uti, issuedAt, category: category as TokenIssuance['category'], ...(typeof recordId === 'string' ? { recordId } : {}) });
       }
       return [...found.values()];
     },

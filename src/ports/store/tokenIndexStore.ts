@@ -1,4 +1,5 @@
 import type {
+  IndexedIssuance,
   IssuanceLookup,
   MissingIssuance,
   PendingTokenCheck,
@@ -14,8 +15,8 @@ export interface TokenIndexStore {
   upsertTokenIssuances(issuances: readonly TokenIssuance[]): Promise<void>;
   /** The token ids among `lookups` indexed in an hour partition overlapping their `from`–`to` span. */
   findTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<Set<string>>;
-  /** The issuances themselves (what the index keeps of each) among `lookups`, found as `findTokenIssuances` finds them. */
-  getTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<TokenIssuance[]>;
+  /** The issuances among `lookups` (their time, category and record), found as `findTokenIssuances` finds them. */
+  getTokenIssuances(lookups: readonly IssuanceLookup[]): Promise<IndexedIssuance[]>;
   /** Deletes issuances indexed for an hour wholly before `before`. Returns how many. */
   deleteTokenIssuancesBefore(before: string): Promise<number>;
 
