@@ -138,11 +138,12 @@ async function* documentBatches(text: AsyncIterable<string>, envelope: boolean, 
       for (let offset = 0; offset < chunk.length; offset += PARSE_SLICE_CHARS) yield* pass(chunk.slice(offset, offset + PARSE_SLICE_CHARS));
     yield* pass(none);
   } catch (error) {
-    throw new DocumentParseError(read, error);
-  } finally {
-    // The records read before a parse error still go in.
+    // The records read before a parse error still go in (yielded here, not in a finally: a reader that stops
+    // early must close the file, not wait on a yield).
     if (batch.length > 0) yield [batch];
+    throw new DocumentParseError(read, error);
   }
+  if (batch.length > 0) yield [batch];
 }
 
 /** Where a streamed document stopped parsing: after how many of its records. */
@@ -166,11 +167,10 @@ async function* wholeTextBatches(source: TextSource, batchSize: number, after?: 
   for await (const chunk of source()) {
     content += chunk;
     if (content.length > LARGEST_WHOLE_DOCUMENT_CHARS) {
-      yield [
-        after === undefined
-          ? `(a JSON document of over ${LARGEST_WHOLE_DOCUMENT_CHARS >> 20} MB that is neither an array nor an envelope of records, or does not parse)`
-          : `(the rest of this document does not parse, ${after.message})`,
-      ];
+      if (after !== undefined) yield [`(the rest of this document does not parse, ${after.message})`];
+      // Too large to be one record, and it did not stream as a document: read it line by line, so a bad
+      // first line costs that line, not the file.
+      else yield* lineBatches(source(), batchSize);
       return;
     }
   }
@@ -309,7 +309,10 @@ export async function isFileCutShort(file: string): Promise<boolean> {
     const head = await read(0, WHOLE_TEXT_CHARS);
     const tail = await read(Math.max(0, size - 65_536), 65_536);
     const firstLine = firstLineOf(head.charCodeAt(0) === 0xfeff ? head.slice(1) : head);
-    if (firstLine === undefined || opensDocument(firstLine) || (/^[[{]/.test(firstLine) && !parses(firstLine))) return !/[\]}]\s*$/.test(tail);
+    // A pretty-printed document ends with its top-level closer alone at the start of a line (an element's is
+    // indented); a compact one at least with a closer.
+    if (firstLine !== undefined && opensDocument(firstLine)) return !/\n[\]}]\s*$/.test(tail);
+    if (firstLine === undefined || (/^[[{]/.test(firstLine) && !parses(firstLine))) return !/[\]}]\s*$/.test(tail);
     if (tail.endsWith('\n')) return false;
     return !parses(tail.slice(tail.lastIndexOf('\n') + 1).trim());
   } finally {

@@ -92,7 +92,8 @@ export async function replay(services: ReplayDependencies, options: ReplayOption
   const bytesTotal = (await Promise.all(options.files.map(async (file) => (await stat(file)).size))).reduce((sum, size) => sum + size, 0);
   let bytesRead = 0;
   const onBytes = (bytes: number) => {
-    bytesRead += bytes;
+    // A document read a second way (see streamMessageBatches) is counted once.
+    bytesRead = Math.min(bytesTotal, bytesRead + bytes);
     options.onProgress?.({ bytesRead, bytesTotal });
   };
   // Streamed, a batch at a time: a file of any size replays in bounded memory.

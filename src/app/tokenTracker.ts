@@ -292,19 +292,21 @@ export class TokenTracker {
         at: now,
         reason:
           `false alarm: the sign-in that issued token ${row.uti} (${issuance.category} at ${issuance.issuedAt}) arrived about ` +
-          `${lateByMinutes} minutes behind its stream, after the use was judged; the grace of that stream now covers it`,
+          `${lateByMinutes} minutes behind its stream, after the use was judged; that stream's grace is raised to cover it, up to the configured grace`,
         evidence: { source: 'entra', type: issuance.category, id: issuance.recordId ?? issuance.uti, time: issuance.issuedAt },
         lateByMinutes,
       });
-      if (outcome?.changed === true) {
+      if (outcome !== undefined && outcome.alert.status === 'retracted') {
+        // Delivered again even when an earlier run wrote it: that run may have failed before delivery (the
+        // outbox enqueues nothing twice), and its floor may not have been flushed.
         retracted.push(outcome.alert);
+        if (outcome.changed) report.retracted += 1;
         this.lateness.noteRetraction(row.tenantId ?? '', issuance.category, lateInSeconds);
       }
       settled.push(row);
     }
     if (retracted.length > 0) {
       await this.deliver(retracted, new Set(retracted.map((alert) => alert.id)));
-      report.retracted += retracted.length;
       report.alerts.push(...retracted);
     }
     if (settled.length > 0) await this.store.deleteMissingIssuances(settled);
@@ -319,7 +321,11 @@ export class TokenTracker {
     type Seen = { firstEventTime: string; watermark: string; watermarkMs: number; readonly tally: LatenessTally };
     await this.lateness.seedKnownWatermarks();
     const batch = new Map<SignInProgress['category'], Map<string, Seen>>();
-    const advance = (tenantId: string, category: SignInProgress['category'], time: string, atMostInSeconds: number): number => {
+    /**
+     * Moves a stream forward and tallies the record's lateness as the grace must count it: its own, or, given
+     * its partition's, the lesser of the two (`gating`) or the partition's. Returns the stream's own.
+     */
+    const advance = (tenantId: string, category: SignInProgress['category'], time: string, partitionLateness?: number, gating = false): number => {
       let byTenant = batch.get(category);
       if (byTenant === undefined) batch.set(category, (byTenant = new Map<string, Seen>()));
       let seen = byTenant.get(tenantId);
@@ -328,27 +334,26 @@ export class TokenTracker {
         const watermark = known !== undefined && known > time ? known : time;
         byTenant.set(tenantId, (seen = { firstEventTime: time, watermark, watermarkMs: -1, tally: this.lateness.tallyOf(tenantId, category) }));
       }
+      let own = 0;
       if (time > seen.watermark) {
         seen.watermark = time;
         seen.watermarkMs = -1;
-        tallyLateness(seen.tally, 0);
-        return 0;
+      } else if (time !== seen.watermark) {
+        // Only late records pay for a parse: of their own time, and of the watermark once after it moved.
+        if (seen.watermarkMs < 0) seen.watermarkMs = Date.parse(seen.watermark);
+        own = (seen.watermarkMs - Date.parse(time)) / 1000;
+        if (time < seen.firstEventTime) seen.firstEventTime = time;
       }
-      // Only late records pay for a parse: of their own time, and of the watermark once after it moved.
-      if (seen.watermarkMs < 0) seen.watermarkMs = Date.parse(seen.watermark);
-      const lateness = time === seen.watermark ? 0 : Math.min(atMostInSeconds, (seen.watermarkMs - Date.parse(time)) / 1000);
-      tallyLateness(seen.tally, lateness);
-      if (time < seen.firstEventTime) seen.firstEventTime = time;
-      return lateness;
+      tallyLateness(seen.tally, partitionLateness === undefined ? own : gating ? Math.min(own, partitionLateness) : partitionLateness);
+      return own;
     };
     const partition: SignInProgress['category'] | undefined = partitionId === undefined ? undefined : `partition:${partitionId}`;
     for (const event of events) {
       if (event.source !== 'entra') continue;
       // Any Entra record shows how far its partition has come; sign-ins show their category's progress too.
-      const partitionLateness =
-        partition === undefined ? Number.POSITIVE_INFINITY : advance(event.tenantId ?? '', partition, event.time, Number.POSITIVE_INFINITY);
+      const partitionLateness = partition === undefined ? undefined : advance(event.tenantId ?? '', partition, event.time);
       if (event.kind === 'signIn' && event.category !== 'AzureActiveDirectoryStsLogon')
-        advance(event.tenantId ?? '', event.category, event.time, partitionLateness);
+        advance(event.tenantId ?? '', event.category, event.time, partitionLateness, this.gatingCategories.has(event.category));
     }
     for (const [category, byTenant] of batch) for (const [tenantId, seen] of byTenant) this.lateness.remember(tenantId, category, seen.watermark);
     const updates = [...batch].flatMap(([category, byTenant]) =>

@@ -315,7 +315,7 @@ async function main(): Promise<void> {
       for (const figure of figures) {
         const adaptive = figure.policy.startsWith('adaptive');
         row(
-          `  ${figure.policy}: TTD p50 / p99, false alarms standing, retractions (per 10M uses), grace at end user / app`,
+          `  ${figure.policy}: TTD p50 / p99, false alarms standing (a sign-in never retracted), retractions (per 10M uses), grace at end user / app`,
           `${figure.ttdP50InMinutes.toFixed(1)} / ${figure.ttdP99InMinutes.toFixed(1)} min, ${figure.standingFalseAlarms}, ${figure.retractions} (${figure.retractionsPer10MillionUses.toFixed(1)}), ${figure.graceAtEndInMinutes.user} / ${figure.graceAtEndInMinutes.app} min`,
           adaptive
             ? `TTD p99 ≤ ${TARGETS.ttdP99InMinutes}: ${verdict(figure.ttdP99InMinutes <= TARGETS.ttdP99InMinutes)}; none standing: ${verdict(figure.standingFalseAlarms === 0)}; retractions ≤ ${TARGETS.retractionsPer10M} per 10M: ${verdict(figure.retractionsPer10MillionUses <= TARGETS.retractionsPer10M)}`

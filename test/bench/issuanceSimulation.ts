@@ -1,8 +1,8 @@
 /**
  * Time to detect a forged token, and the false alarms it costs, in a seeded week of one tenant's sign-in
  * streams simulated in event time (README "Performance"). The decisions are Lure's own functions: the
- * lateness each sign-in shows behind its streams (`tallyLateness`, the min of category and partition
- * lateness as the token tracker keeps it), the grace built on it (`adaptiveGrace`, refreshed every five
+ * lateness each sign-in shows behind its streams (`tallyLateness`, counted as the token tracker counts it:
+ * the lesser of category and partition lateness for a gating category, the partition's for the others), the grace built on it (`adaptiveGrace`, refreshed every five
  * minutes from the last seven days, with the retraction floor), the coverage a check waits for
  * (`coverageOf`: every gating category and every hub partition), and the resolver's re-timing of a check
  * whose grace grew. What is modelled is only when records arrive.
@@ -251,7 +251,8 @@ export function simulate(week: Week, policy: GracePolicy): SimulationFigures {
       const p = categories.length + signIns.partition[s]!;
       const hour = Math.floor(signIns.arrival[s]! / HOUR);
       const partitionLateness = Math.max(0, watermark[p]! - t);
-      const categoryLateness = Math.min(partitionLateness, Math.max(0, watermark[c]! - t));
+      // As the token tracker counts it: a gating category's sign-in the lesser of the two, a managed identity's its partition's.
+      const categoryLateness = GATING.has(categories[c]!) ? Math.min(partitionLateness, Math.max(0, watermark[c]! - t)) : partitionLateness;
       tallyLateness((hourly[p]![hour] ??= newLatenessTally()), partitionLateness);
       tallyLateness((hourly[c]![hour] ??= newLatenessTally()), categoryLateness);
       for (const stream of [c, p]) {

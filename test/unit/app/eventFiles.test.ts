@@ -110,6 +110,20 @@ describe('streamMessageBatches (files over a megabyte)', () => {
     assert.equal(batches.at(-1)?.[0], `(the rest of this document does not parse, after record ${read.length}: Parser cannot parse input: expected ',')`);
   });
 
+  it('reads NDJSON of over 64 MB whose first line is broken line by line, losing only that line', async () => {
+    const line = JSON.stringify({ category: 'SignInLogs', padding: 'z'.repeat(1000) });
+    const count = 66_000;
+    const content = `{"broken":\n${`${line}\n`.repeat(count)}`;
+    let lines = 0;
+    let first: unknown;
+    for await (const batch of streamMessageBatches(chunked(content), 5000)) {
+      first ??= batch[0];
+      lines += batch.length;
+    }
+    assert.equal(first, '{"broken":');
+    assert.equal(lines, count + 1);
+  });
+
   it('reads NDJSON whose first line is broken as NDJSON, not as one broken document', async () => {
     const content = `{"broken":\n${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
     const flat = (await collect(chunked(content), 1000)).flat();
@@ -129,6 +143,8 @@ describe('isFileCutShort', () => {
       [`${lines}\n{"index":6000,"pad`, true],
       [pretty, false],
       [pretty.slice(0, -40), true],
+      // Cut right after an element: it ends in a closer, but not on a line of its own.
+      [pretty.slice(0, pretty.lastIndexOf('}', pretty.length - 3) + 1), true],
     ];
     for (const [index, [content, cut]] of cases.entries()) {
       const file = path.join(folder, `case${index}.json`);

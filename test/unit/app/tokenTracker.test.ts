@@ -231,6 +231,18 @@ describe('token.issuance.missing', () => {
       await at('1', '2026-11-02T08:30:00.000Z');
       // Out of order within partition 1 itself: 20 minutes late there, 50 behind the category.
       await at('1', '2026-11-02T08:10:00.000Z');
+      // Managed identities gate nothing: their sign-ins count how far they trail their partition, in order
+      // within their own category or not (40 minutes here).
+      await services.ingest(
+        [
+          {
+            records: [signInRecord({ category: 'ManagedIdentitySignInLogs', time: '2026-11-02T08:20:00.000Z', appId: 'c0c0c0c0-1111-4222-8333-444444444444' })],
+          },
+        ],
+        'entra partition 0',
+        undefined,
+        { partitionId: '0' },
+      );
       // Without a partition (a replay), the category's own lateness stands: 55 minutes.
       await services.ingest([{ records: [signInRecord({ category: 'SignInLogs', time: '2026-11-02T08:05:00.000Z' })] }], 'replay.ndjson');
       await services.resolveTokenChecks();
@@ -242,6 +254,7 @@ describe('token.issuance.missing', () => {
       const outOfOrder = latenessQuantile(of('SignInLogs'), 0.8);
       assert.ok(outOfOrder >= 20 * 60 && outOfOrder < 24 * 60, `the out-of-order record counts its 20 minutes (a bucket's bound): ${outOfOrder}`);
       assert.equal(of('partition:1').maxInSeconds, 20 * 60);
+      assert.equal(of('ManagedIdentitySignInLogs').maxInSeconds, 40 * 60, 'the first managed-identity sign-in, 40 minutes behind partition 0');
     });
 
     it('falls back to the configured grace, failing no ingest, while the lateness table cannot be read', async () => {
@@ -331,6 +344,42 @@ describe('token.issuance.missing', () => {
       );
       assert.equal((await judgedAt(services, '2026-11-02T10:12:00.000Z')).missingAlerted, 0, 'due at 10:13 now, not 09:50');
       assert.equal((await judgedAt(services, '2026-11-02T10:14:00.000Z')).missingAlerted, 1);
+    });
+
+    it('tells the channels of a retraction on the next run when delivery failed after the alert was written', async () => {
+      const store = memoryStateStore();
+      let failNext = false;
+      const flaky = new Proxy(store, {
+        get: (target, name, receiver) =>
+          name === 'createOutboxEntry' && failNext
+            ? () => {
+                failNext = false;
+                return Promise.reject(new Error('outbox unavailable'));
+              }
+            : (Reflect.get(target, name, receiver) as unknown),
+      });
+      const clock = movableClock('2026-11-02T12:00:00.000Z');
+      const services = await testServices({
+        store: flaky,
+        clock,
+        settings: { ...settings, LURE_WEBHOOK_URL: 'http://127.0.0.1:1/hook', LURE_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length-000' },
+      });
+      await services.ingest([{ records: [...STREAMS_START, ...dense('SignInLogs'), ...dense('NonInteractiveUserSignInLogs')] }], 'entra');
+      const uti = 'issuedLate000000000002';
+      await services.ingest([{ records: [graphRecord({ time: '2026-11-02T09:00:00.000Z', issuedAt: '2026-11-02T08:58:00.000Z', uti })] }], 'entra');
+      assert.equal((await judgedAt(services, '2026-11-02T09:09:00.000Z')).missingAlerted, 1);
+      const [raised] = await missingAlerts(services);
+      assert.ok(raised !== undefined);
+      await services.ingest([{ records: everyStreamAt('2026-11-02T09:30:00.000Z') }], 'entra');
+      await services.ingest([{ records: [signInRecord({ category: 'NonInteractiveUserSignInLogs', time: '2026-11-02T08:58:00.000Z', uti })] }], 'entra');
+      failNext = true;
+      await assert.rejects(services.resolveTokenChecks(), /outbox unavailable/);
+      assert.equal((await store.getAlert(raised.id))?.value.alert.status, 'retracted', 'written before delivery failed');
+      assert.equal(await store.getOutboxEntry(`webhook|alert|${raised.id}|retracted`), undefined);
+      const again = await services.resolveTokenChecks();
+      assert.equal(again.retracted, 0, 'retracted once, by the first run');
+      assert.notEqual(await store.getOutboxEntry(`webhook|alert|${raised.id}|retracted`), undefined, 'the follow-up is enqueued by the next run');
+      assert.deepEqual(await store.listMissingIssuances(), []);
     });
 
     it('retracts nothing while the token stays unissued, nor after the week it is kept for', async () => {
