@@ -315,9 +315,11 @@ export class TokenTracker {
   private async advanceProgress(events: readonly NormalizedEvent[], partitionId: string | undefined): Promise<void> {
     // Progress per category, then per tenant (nearly always one): a mutable entry each, as every Entra
     // record of the batch passes through here. Each record's lateness is how far its event time lies behind
-    // the furthest this process has seen of its stream (0 when it moves that forward). A sign-in's category
-    // lateness is at most its partition's: a check waits for every partition as well as every category, so
-    // a partition's backlog (behind the other partitions, in order within its own) never needs the grace.
+    // the furthest this process has seen of its stream (0 when it moves that forward). What the grace must
+    // cover is how far a sign-in trails the streams a check waits for: every partition, and the gating
+    // categories. So a gating category's sign-in counts the lesser of its category and partition lateness (a
+    // partition's backlog, in order within it, never needs the grace), and a non-gating one (managed
+    // identities) its partition's, since its own category holds no check back.
     type Seen = { firstEventTime: string; watermark: string; watermarkMs: number; readonly tally: LatenessTally };
     await this.lateness.seedKnownWatermarks();
     const batch = new Map<SignInProgress['category'], Map<string, Seen>>();
