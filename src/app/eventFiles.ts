@@ -41,14 +41,6 @@ export function fileText(file: string, onBytes?: (bytes: number) => void): TextS
   };
 }
 
-/** Text already in memory, as a source. */
-export function inMemoryText(content: string): TextSource {
-  return async function* () {
-    await Promise.resolve();
-    yield content;
-  };
-}
-
 /**
  * Splits an event file into message batches for `ingest` in bounded memory, whatever its size. A file of up
  * to a megabyte is framed whole (`messageBatchesOf`). A longer one is streamed: NDJSON line by line; a JSON
@@ -75,9 +67,7 @@ export async function* streamMessageBatches(source: TextSource, batchSize = FILE
     yield head;
     for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) yield next.value;
   };
-  const firstLine = firstLineOf(head);
-  const documentLike = firstLine === undefined || opensDocument(firstLine) || (/^[[{]/.test(firstLine) && !parses(firstLine));
-  if (!documentLike) {
+  if (!framedAsDocument(firstLineOf(head))) {
     yield* lineBatches(rest(), batchSize);
     return;
   }
@@ -97,6 +87,14 @@ export async function* streamMessageBatches(source: TextSource, batchSize = FILE
   }
   // Nothing streamed: one record, or a document broken from the start (read as the whole-text framing reads it).
   if (!any) yield* wholeTextBatches(source, batchSize);
+}
+
+/**
+ * Whether a long file's first line says it is one document: too long to end within the head, a lone
+ * opener (pretty-printed), or a `[` or `{` that does not parse alone. Anything else is NDJSON.
+ */
+function framedAsDocument(firstLine: string | undefined): boolean {
+  return firstLine === undefined || opensDocument(firstLine) || (/^[[{]/.test(firstLine) && !parses(firstLine));
 }
 
 /** The first non-blank line, if a newline ends it within `text`. */
@@ -316,7 +314,7 @@ export async function isFileCutShort(file: string): Promise<boolean> {
     // A pretty-printed document ends with its top-level closer alone at the start of a line (an element's is
     // indented); a compact one at least with a closer.
     if (firstLine !== undefined && opensDocument(firstLine)) return !/\n[\]}]\s*$/.test(tail);
-    if (firstLine === undefined || (/^[[{]/.test(firstLine) && !parses(firstLine))) return !/[\]}]\s*$/.test(tail);
+    if (framedAsDocument(firstLine)) return !/[\]}]\s*$/.test(tail);
     if (tail.endsWith('\n')) return false;
     return !parses(tail.slice(tail.lastIndexOf('\n') + 1).trim());
   } finally {

@@ -28,7 +28,7 @@ import {
 import type { Clock } from '../ports/clock.js';
 import { type AlertFolding, type DeliverAlerts, persistAlerts } from './persistAlerts.js';
 import { RecentTokens } from './recentTokens.js';
-import { retractStoredAlert } from './retractAlert.js';
+import { missingIssuanceOf, retractLateAlerts } from './retractAlert.js';
 import { SignInLatenessTracker } from './signInLateness.js';
 import type { Finding } from '../domain/findings.js';
 import type { TokenIndexStore } from '../ports/store/tokenIndexStore.js';
@@ -194,7 +194,13 @@ export class TokenTracker {
       .sort()
       .at(-1);
     // Issuances that came after their uses were judged: every run looks, whether or not a check is due.
-    await this.retractLateAlerts(progressByTenant, report);
+    const late = await retractLateAlerts(
+      { store: this.store, maxTokenLifetimeInHours: this.settings.maxTokenLifetimeInHours, deliver: this.deliver, now: this.clock.now().toISOString() },
+      progressByTenant,
+      (tenantId, category, latenessInSeconds) => this.lateness.noteRetraction(tenantId, category, latenessInSeconds),
+    );
+    report.retracted += late.retracted;
+    report.alerts.push(...late.alerts);
     const dueBy = options.force ? FAR_FUTURE : furthest;
     if (dueBy === undefined) return report;
 
@@ -265,51 +271,6 @@ export class TokenTracker {
     if (missing.length > 0) await this.store.recordMissingIssuances(missing);
     // Alerts stored and delivered first: a crash before this delete only repeats an idempotent fold.
     if (done.length > 0) await this.store.deletePendingTokenChecks(done);
-  }
-
-  /**
-   * Retracts the alerts of uses judged missing whose issuance has been indexed since: the sign-in came later
-   * than the grace allowed. The alert says why (the sign-in as evidence), the channels that heard it are told,
-   * and the stream's grace grows to cover that lateness. A crash before the rows are deleted only retracts
-   * again, which changes nothing.
-   */
-  private async retractLateAlerts(progressByTenant: ReadonlyMap<string, readonly SignInProgress[]>, report: TokenResolveReport): Promise<void> {
-    const missing = await this.store.listMissingIssuances();
-    if (missing.length === 0) return;
-    const lookups = missing.map((row) => issuanceLookupOf(row, this.settings.maxTokenLifetimeInHours));
-    const issued = new Map((await this.store.getTokenIssuances(lookups)).map((issuance) => [issuance.uti, issuance]));
-    const settled: MissingIssuance[] = [];
-    const retracted: Alert[] = [];
-    const now = this.clock.now().toISOString();
-    for (const row of missing) {
-      const issuance = issued.get(row.uti);
-      if (issuance === undefined) continue;
-      // Measured against the stream's watermark as this run read it: at least as far as it had come when the sign-in arrived.
-      const watermark = progressByTenant.get(row.tenantId ?? '')?.find((entry) => entry.category === issuance.category)?.watermark;
-      const lateInSeconds = watermark === undefined ? 0 : Math.max(0, (Date.parse(watermark) - Date.parse(issuance.issuedAt)) / 1000);
-      const lateByMinutes = Math.ceil(lateInSeconds / 60);
-      const outcome = await retractStoredAlert(this.store, row.alertId, {
-        at: now,
-        reason:
-          `false alarm: the sign-in that issued token ${row.uti} (${issuance.category} at ${issuance.issuedAt}) arrived about ` +
-          `${lateByMinutes} minutes behind its stream, after the use was judged; that stream's grace is raised to cover it, up to the configured grace`,
-        evidence: { source: 'entra', type: issuance.category, id: issuance.recordId ?? issuance.uti, time: issuance.issuedAt },
-        lateByMinutes,
-      });
-      if (outcome !== undefined && outcome.alert.status === 'retracted') {
-        // Delivered again even when an earlier run wrote it: that run may have failed before delivery (the
-        // outbox enqueues nothing twice), and its floor may not have been flushed.
-        retracted.push(outcome.alert);
-        if (outcome.changed) report.retracted += 1;
-        this.lateness.noteRetraction(row.tenantId ?? '', issuance.category, lateInSeconds);
-      }
-      settled.push(row);
-    }
-    if (retracted.length > 0) {
-      await this.deliver(retracted, new Set(retracted.map((alert) => alert.id)));
-      report.alerts.push(...retracted);
-    }
-    if (settled.length > 0) await this.store.deleteMissingIssuances(settled);
   }
 
   private async advanceProgress(events: readonly NormalizedEvent[], partitionId: string | undefined): Promise<void> {
@@ -391,13 +352,6 @@ export class TokenTracker {
     if (this.lateness.dirty) await this.lateness.flush(nowMs);
     this.countsFlushedAtMs = nowMs;
   }
-}
-
-function missingIssuanceOf(check: PendingTokenCheck, alertId: string, judgedAt: string): MissingIssuance {
-  const row: { -readonly [K in keyof MissingIssuance]: MissingIssuance[K] } = { uti: check.uti, usedAt: check.usedAt, alertId, judgedAt };
-  if (check.tenantId !== undefined) row.tenantId = check.tenantId;
-  if (check.issuedAt !== undefined) row.issuedAt = check.issuedAt;
-  return row;
 }
 
 function evidenceKey(evidence: { readonly source: string; readonly type: string; readonly id: string }): string {

@@ -15,7 +15,7 @@
  * their token's sign-in wait as checks, the rest match at once. Forged uses of tokens nobody issued are
  * planted over the week. TTD is the alert's time (the resolver's minute) less the forged use's arrival.
  */
-import { adaptiveGrace, latenessQuantile, type LatenessTally, mergeLateness, newLatenessTally, tallyLateness } from '../../src/correlation/lateness.js';
+import { adaptiveGrace, type LatenessTally, mergeLateness, newLatenessTally, tallyLateness } from '../../src/correlation/lateness.js';
 import { coverageOf, ISSUING_CATEGORIES } from '../../src/correlation/tokenIssuance.js';
 import type { EntraSignInCategory } from '../../src/domain/events.js';
 import type { LatenessHistogram, SignInProgress } from '../../src/domain/tokens.js';
@@ -312,25 +312,15 @@ export function simulate(week: Week, policy: GracePolicy): SimulationFigures {
       }
     }
   }
-  if (process.env['SIM_DEBUG'] !== undefined)
-    console.log(
-      streamNames
-        .map(
-          (name, i) =>
-            `${name}: n=${merged[i]!.total} p99=${(latenessQuantile(merged[i]!, 0.99) / 60).toFixed(1)} p999=${(latenessQuantile(merged[i]!, 0.999) / 60).toFixed(1)} max=${(merged[i]!.maxInSeconds / 60).toFixed(1)} floor=${((merged[i]!.retractedMaxInSeconds ?? 0) / 60).toFixed(1)}`,
-        )
-        .join('\n'),
-    );
-  const measuredRetractions = retractions;
   return {
     policy: policy.name,
     forgedUses: ttd.length,
     ttdP50InMinutes: percentile(ttd, 50),
     ttdP99InMinutes: percentile(ttd, 99),
     standingFalseAlarms: standing.size,
-    retractions: measuredRetractions,
+    retractions,
     benignUses: week.benignUses,
-    retractionsPer10MillionUses: (measuredRetractions / week.benignUses) * 1e7,
+    retractionsPer10MillionUses: (retractions / week.benignUses) * 1e7,
     graceAtEndInMinutes: { user: grace[0]!, app: grace[1]! },
   };
 }

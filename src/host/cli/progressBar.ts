@@ -1,16 +1,11 @@
 import { Presets, SingleBar } from 'cli-progress';
-
-/** How far a long read has come, for `onProgress` callbacks. */
-export interface ByteProgress {
-  readonly bytesRead: number;
-  readonly bytesTotal: number;
-}
+import type { ReplayProgress } from '../../app/replay.js';
 
 /**
  * A progress bar of bytes read on stderr, only when stderr is a terminal (a pipe or a CI log gets nothing),
  * and only for inputs large enough to take a moment. `stop` clears it before the summary is printed.
  */
-export function byteProgressBar(options: { readonly minimumBytes?: number } = {}): { update(progress: ByteProgress): void; stop(): void } {
+export function byteProgressBar(options: { readonly minimumBytes?: number } = {}): { update(progress: ReplayProgress): void; stop(): void } {
   // isTTY is undefined, not false, when stderr is not a terminal.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- see above
   if (process.stderr.isTTY !== true) return { update: () => {}, stop: () => {} };
